@@ -1,0 +1,50 @@
+// gl_attn: the MNIST soft-attention classifier (seed 000).
+//
+//   conv 5x5x12 (same) + ReLU + 2x2 max-pool:  image (28,28) -> V (196,12)
+//   x_1 = [mean_l V_l, steps_left=10]           (13)
+//   for t = 1..10:
+//     h_t = LSTM(x_t, h_{t-1})
+//     mask_t = key(h_t, V)                      (196), sums to 1
+//     glimpse_t = Σ_l mask_t[l] V_l              (12)
+//     x_{t+1} = [glimpse_t, steps_left = 10-t]
+//   h_11 = LSTM(x_11, h_10);  class = softmax(W h_11 + b)
+//
+// The per-step class probabilities of a trace come from the same classifier
+// applied to h_{t+1}, the state right after glimpse t was taken in.
+#ifndef GL_ATTN_H
+#define GL_ATTN_H
+#include "gl_st.h"
+
+#define GL_ATTN_STEPS 10
+#define GL_ATTN_LOC 196      // 14 x 14 locations
+#define GL_ATTN_CH 12        // conv filters
+#define GL_ATTN_IN (GL_ATTN_CH + 1)
+
+typedef enum { GL_KEY_SOFTMAX = 0, GL_KEY_GAUSSIAN = 1, GL_KEY_FEATURE = 2 } gl_key_type;
+const char *gl_key_name(gl_key_type k);              // "softmax", "gaussian", "feature"
+int gl_key_parse(const char *s, gl_key_type *k);      // -1 (with gl_err) if unknown
+int gl_key_outputs(gl_key_type k);                    // 196, 5 or 12
+
+// What one step of a run shows: its mask over the 14x14 grid and the class
+// probabilities after taking in its glimpse.
+typedef struct { float mask[GL_ATTN_LOC]; float probs[10]; } gl_attn_frame;
+
+typedef struct gl_attn gl_attn;
+// A fresh model with random weights (for training and tests).
+gl_attn *gl_attn_new(gl_key_type key, int hidden, unsigned long seed);
+// Loads weights and hyper-parameters from a safetensors file written by
+// gl_attn_save. NULL with gl_err() on any problem.
+gl_attn *gl_attn_load(const char *path);
+int gl_attn_save(const gl_attn *m, const char *path, const gl_meta *extra);
+void gl_attn_free(gl_attn *m);
+gl_key_type gl_attn_key(const gl_attn *m);
+int gl_attn_hidden(const gl_attn *m);
+gl_params *gl_attn_params(gl_attn *m);
+const gl_meta *gl_attn_meta(const gl_attn *m);        // metadata of the loaded file
+
+// Runs one 28x28 digit (values in [0,1]) through all 10 steps. Fills
+// frames[10] and, if not NULL, volume_sum (196): the sum over the 12 channels
+// of the feature volume. Returns the predicted class. Uses the model's own
+// scratch memory: one thread per model at a time. No allocation.
+int gl_attn_run(gl_attn *m, const float *img28, gl_attn_frame *frames, float *volume_sum);
+#endif

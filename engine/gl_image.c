@@ -1,0 +1,163 @@
+#include "gl_image.h"
+#include "gl_util.h"
+#include <math.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+gl_image gl_image_new(int w, int h, uint8_t r, uint8_t g, uint8_t b) {
+    gl_image im = { w, h, gl_malloc((size_t)w * h * 3) };
+    for (int i = 0; i < w * h; i++) { im.px[3 * i] = r; im.px[3 * i + 1] = g; im.px[3 * i + 2] = b; }
+    return im;
+}
+void gl_image_free(gl_image *im) { free(im->px); im->px = NULL; }
+
+int gl_image_save_png(const gl_image *im, const char *path) {
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    pi.width = (png_uint_32)im->w; pi.height = (png_uint_32)im->h;
+    pi.format = PNG_FORMAT_RGB;
+    png_alloc_size_t size = 0;
+    if (!png_image_write_to_memory(&pi, NULL, &size, 0, im->px, 0, NULL)) { gl_seterr("%s: PNG encode failed: %s", path, pi.message); return -1; }
+    void *mem = gl_malloc(size);
+    if (!png_image_write_to_memory(&pi, mem, &size, 0, im->px, 0, NULL)) { free(mem); gl_seterr("%s: PNG encode failed: %s", path, pi.message); return -1; }
+    int rc = gl_write_atomic(path, mem, size);
+    free(mem);
+    return rc;
+}
+
+static int load_pgm(const char *path, const uint8_t *buf, size_t n, float **out, int *w, int *h) {
+    int binary = buf[1] == '5';
+    size_t p = 2;
+    long vals[3];
+    for (int k = 0; k < 3; k++) {
+        while (p < n && (buf[p] == ' ' || buf[p] == '\n' || buf[p] == '\r' || buf[p] == '\t' || buf[p] == '#')) {
+            if (buf[p] == '#') while (p < n && buf[p] != '\n') p++;
+            else p++;
+        }
+        if (p >= n || buf[p] < '0' || buf[p] > '9') { gl_seterr("%s: malformed PGM header", path); return -1; }
+        vals[k] = 0;
+        while (p < n && buf[p] >= '0' && buf[p] <= '9') vals[k] = vals[k] * 10 + (buf[p++] - '0');
+    }
+    if (vals[0] <= 0 || vals[1] <= 0 || vals[0] > 8192 || vals[1] > 8192 || vals[2] <= 0 || vals[2] > 255) { gl_seterr("%s: unsupported PGM size or depth", path); return -1; }
+    p++;
+    size_t np = (size_t)vals[0] * vals[1];
+    float *g = gl_malloc(np * sizeof(float));
+    for (size_t i = 0; i < np; i++) {
+        long v;
+        if (binary) { if (p >= n) { free(g); gl_seterr("%s: truncated PGM", path); return -1; } v = buf[p++]; }
+        else {
+            while (p < n && (buf[p] < '0' || buf[p] > '9')) p++;
+            if (p >= n) { free(g); gl_seterr("%s: truncated PGM", path); return -1; }
+            v = 0;
+            while (p < n && buf[p] >= '0' && buf[p] <= '9') v = v * 10 + (buf[p++] - '0');
+        }
+        g[i] = (float)v / (float)vals[2];
+    }
+    *out = g; *w = (int)vals[0]; *h = (int)vals[1];
+    return 0;
+}
+
+int gl_image_load_grey(const char *path, float **out, int *w, int *h) {
+    uint8_t *buf; size_t n;
+    if (gl_read_file(path, &buf, &n) != 0) return -1;
+    int rc = -1;
+    if (n >= 2 && buf[0] == 'P' && (buf[1] == '5' || buf[1] == '2')) rc = load_pgm(path, buf, n, out, w, h);
+    else if (n >= 8 && !png_sig_cmp(buf, 0, 8)) {
+        png_image pi;
+        memset(&pi, 0, sizeof pi);
+        pi.version = PNG_IMAGE_VERSION;
+        if (png_image_begin_read_from_memory(&pi, buf, n)) {
+            pi.format = PNG_FORMAT_GRAY;
+            uint8_t *px = gl_malloc(PNG_IMAGE_SIZE(pi));
+            if (png_image_finish_read(&pi, NULL, px, 0, NULL)) {
+                size_t np = (size_t)pi.width * pi.height;
+                float *g = gl_malloc(np * sizeof(float));
+                for (size_t i = 0; i < np; i++) g[i] = px[i] / 255.0f;
+                *out = g; *w = (int)pi.width; *h = (int)pi.height;
+                rc = 0;
+            } else gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
+            free(px);
+        } else gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
+    } else gl_seterr("%s: not a PNG or PGM image", path);
+    free(buf);
+    if (rc == 0) {
+        // MNIST digits are light ink on black. If the border is mostly light,
+        // the image is dark ink on paper: invert it.
+        int W = *w, H = *h; double s = 0; int k = 0;
+        for (int x = 0; x < W; x++) { s += (*out)[x] + (*out)[(size_t)(H - 1) * W + x]; k += 2; }
+        for (int y = 0; y < H; y++) { s += (*out)[(size_t)y * W] + (*out)[(size_t)y * W + W - 1]; k += 2; }
+        if (s / k > 0.5) for (size_t i = 0; i < (size_t)W * H; i++) (*out)[i] = 1.0f - (*out)[i];
+    }
+    return rc;
+}
+
+static void put(gl_image *im, int x, int y, uint8_t r, uint8_t g, uint8_t b, float a) {
+    if (x < 0 || y < 0 || x >= im->w || y >= im->h || a <= 0) return;
+    if (a > 1) a = 1;
+    uint8_t *p = im->px + ((size_t)y * im->w + x) * 3;
+    p[0] = (uint8_t)(p[0] + (r - p[0]) * a);
+    p[1] = (uint8_t)(p[1] + (g - p[1]) * a);
+    p[2] = (uint8_t)(p[2] + (b - p[2]) * a);
+}
+
+void gl_image_rect(gl_image *im, int x, int y, int w, int h, uint8_t r, uint8_t g, uint8_t b) {
+    for (int j = y; j < y + h; j++) for (int i = x; i < x + w; i++) put(im, i, j, r, g, b, 1);
+}
+
+void gl_image_line(gl_image *im, float x0, float y0, float x1, float y1, float width, uint8_t r, uint8_t g, uint8_t b) {
+    // Distance-to-segment coverage: anti-aliased, round caps.
+    float hw = width * 0.5f;
+    int xa = (int)floorf(fminf(x0, x1) - hw - 1), xb = (int)ceilf(fmaxf(x0, x1) + hw + 1);
+    int ya = (int)floorf(fminf(y0, y1) - hw - 1), yb = (int)ceilf(fmaxf(y0, y1) + hw + 1);
+    float dx = x1 - x0, dy = y1 - y0, L2 = dx * dx + dy * dy;
+    for (int y = ya; y <= yb; y++)
+        for (int x = xa; x <= xb; x++) {
+            float px = x + 0.5f - x0, py = y + 0.5f - y0;
+            float t = L2 > 0 ? (px * dx + py * dy) / L2 : 0;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            float ex = px - t * dx, ey = py - t * dy;
+            float d = sqrtf(ex * ex + ey * ey);
+            put(im, x, y, r, g, b, hw + 0.5f - d);
+        }
+}
+
+// 5x7 glyphs for ' '..'~', one byte per row, low 5 bits, MSB = left column.
+static const uint8_t font5x7[95][7] = {
+#include "gl_font5x7.inc"
+};
+
+void gl_image_text(gl_image *im, int x, int y, int scale, const char *s, uint8_t r, uint8_t g, uint8_t b) {
+    for (int cx = x; *s; s++, cx += 6 * scale) {
+        int c = (unsigned char)*s;
+        if (c < 32 || c > 126) c = '?';
+        for (int row = 0; row < 7; row++)
+            for (int col = 0; col < 5; col++)
+                if (font5x7[c - 32][row] & (0x10 >> col))
+                    gl_image_rect(im, cx + col * scale, y + row * scale, scale, scale, r, g, b);
+    }
+}
+
+void gl_jet(float t, uint8_t *r, uint8_t *g, uint8_t *b) {
+    if (!(t >= 0)) t = 0;
+    if (t > 1) t = 1;
+    float R = fminf(fmaxf(1.5f - fabsf(4 * t - 3), 0), 1);
+    float G = fminf(fmaxf(1.5f - fabsf(4 * t - 2), 0), 1);
+    float B = fminf(fmaxf(1.5f - fabsf(4 * t - 1), 0), 1);
+    *r = (uint8_t)(R * 255); *g = (uint8_t)(G * 255); *b = (uint8_t)(B * 255);
+}
+
+void gl_image_heat(gl_image *im, int x, int y, const float *v, int gh, int gw, int cell, float lo, float hi, int grey) {
+    float span = hi > lo ? hi - lo : 1;
+    for (int j = 0; j < gh; j++)
+        for (int i = 0; i < gw; i++) {
+            float t = (v[j * gw + i] - lo) / span;
+            uint8_t r, g, b;
+            if (grey) { t = t < 0 ? 0 : t > 1 ? 1 : t; r = g = b = (uint8_t)(t * 255); }
+            else gl_jet(t, &r, &g, &b);
+            gl_image_rect(im, x + i * cell, y + j * cell, cell, cell, r, g, b);
+        }
+}

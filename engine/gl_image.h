@@ -1,0 +1,25 @@
+// gl_image: RGB images for figures and exports (PNG through libpng), a few
+// drawing primitives, the jet colour map of the seed's figures, and a tiny
+// built-in 5x7 font for labels on figures made without SDL.
+#ifndef GL_IMAGE_H
+#define GL_IMAGE_H
+#include <stdint.h>
+
+typedef struct { int w, h; uint8_t *px; } gl_image;   // px: w*h*3, RGB
+
+gl_image gl_image_new(int w, int h, uint8_t r, uint8_t g, uint8_t b);
+void gl_image_free(gl_image *im);
+int gl_image_save_png(const gl_image *im, const char *path);   // atomic write
+// Loads a PNG or a binary/ASCII PGM (P5/P2) as grey levels in [0,1]
+// (white ink on black, as MNIST: dark-on-light images are inverted).
+int gl_image_load_grey(const char *path, float **out, int *w, int *h);
+
+void gl_image_rect(gl_image *im, int x, int y, int w, int h, uint8_t r, uint8_t g, uint8_t b);
+void gl_image_line(gl_image *im, float x0, float y0, float x1, float y1, float width, uint8_t r, uint8_t g, uint8_t b);
+void gl_image_text(gl_image *im, int x, int y, int scale, const char *s, uint8_t r, uint8_t g, uint8_t b);
+// Paints a (gh,gw) grid of values, each cell scaled up to cell×cell pixels.
+// lo/hi map to the ends of the colour map; grey=1 uses black..white.
+void gl_image_heat(gl_image *im, int x, int y, const float *v, int gh, int gw, int cell, float lo, float hi, int grey);
+// Jet colour map: t in [0,1] -> blue..cyan..yellow..red.
+void gl_jet(float t, uint8_t *r, uint8_t *g, uint8_t *b);
+#endif

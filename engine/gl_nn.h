@@ -1,0 +1,39 @@
+// gl_nn: layers shared by every model, as forward/backward pairs over plain
+// float buffers (row-major). Backward functions ACCUMULATE (+=) into every
+// gradient they write, so the caller zeroes them once per minibatch.
+#ifndef GL_NN_H
+#define GL_NN_H
+
+// out (B,OC) = inp (B,C) · wᵀ (w is (OC,C)) + b (OC); b may be NULL.
+// With accumulate set, out += instead of =.
+void gl_linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC, int accumulate);
+// dinp (B,C) += dout · w;  dw (OC,C) += doutᵀ · inp;  db (OC) += Σ_B dout.
+// Any of dinp, dw, db may be NULL.
+void gl_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w, int B, int C, int OC);
+
+// LSTM cell without peepholes (gate order i, f, g, o):
+//   pre = x·Wxᵀ + h_prev·Whᵀ + b           (B,4H)
+//   i,f,o = σ(pre), g = tanh(pre)
+//   c = f⊙c_prev + i⊙g,  h = o⊙tanh(c)
+// act (B,4H) keeps the activated gates and tc (B,H) keeps tanh(c) for backward.
+// x is (B,I), Wx (4H,I), Wh (4H,H), b (4H). h_prev/c_prev may be NULL (zeros).
+// pre_extra (B,4H), if not NULL, is added to the pre-activations (for inputs
+// projected elsewhere, e.g. skip connections).
+void gl_lstm_forward(float *h, float *c, float *act, float *tc,
+                     const float *x, const float *h_prev, const float *c_prev,
+                     const float *Wx, const float *Wh, const float *b,
+                     const float *pre_extra, int B, int NI, int H);
+// dh, dc: total gradient reaching h and c of this step (dc is modified in
+// place: it gains the path through h). Writes dpre (B,4H) (gradient of the
+// pre-activations), then accumulates dx, dh_prev, dc_prev, dWx, dWh, db.
+// Any of dx, dh_prev, dc_prev may be NULL.
+void gl_lstm_backward(float *dpre, float *dx, float *dh_prev, float *dc_prev,
+                      float *dWx, float *dWh, float *db,
+                      const float *dh, float *dc, const float *act, const float *tc,
+                      const float *x, const float *h_prev, const float *c_prev,
+                      const float *Wx, const float *Wh, int B, int NI, int H);
+
+static inline float gl_sigmoid(float x) { return 1.0f / (1.0f + __builtin_expf(-x)); }
+// In-place softmax over n values; returns log of the normaliser (logsumexp).
+float gl_softmax(float *x, int n);
+#endif

@@ -1,0 +1,279 @@
+#include "gl_st.h"
+#include "gl_json.h"
+#include "gl_util.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gl_meta_set(gl_meta *m, const char *key, const char *fmt, ...) {
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->key[i], key)) { free(m->val[i]); m->val[i] = gl_strdup(tmp); return; }
+    if (m->n == GL_META_MAX) return;
+    m->key[m->n] = gl_strdup(key);
+    m->val[m->n] = gl_strdup(tmp);
+    m->n++;
+}
+const char *gl_meta_get(const gl_meta *m, const char *key) {
+    for (int i = 0; i < m->n; i++) if (!strcmp(m->key[i], key)) return m->val[i];
+    return NULL;
+}
+int gl_meta_int(const gl_meta *m, const char *key, int dflt) {
+    const char *v = gl_meta_get(m, key);
+    return v ? atoi(v) : dflt;
+}
+double gl_meta_num(const gl_meta *m, const char *key, double dflt) {
+    const char *v = gl_meta_get(m, key);
+    return v ? atof(v) : dflt;
+}
+void gl_meta_free(gl_meta *m) {
+    for (int i = 0; i < m->n; i++) { free(m->key[i]); free(m->val[i]); }
+    m->n = 0;
+}
+
+static uint64_t rd_u64le(const uint8_t *b) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | b[i];
+    return v;
+}
+
+int gl_st_load(const char *path, gl_st_file *out) {
+    memset(out, 0, sizeof *out);
+    uint8_t *buf; size_t len;
+    if (gl_read_file(path, &buf, &len) != 0) return -1;
+    int rc = -1;
+    gl_json *j = NULL;
+    if (len < 8) { gl_seterr("%s: truncated safetensors file (%zu bytes)", path, len); goto done; }
+    uint64_t hlen = rd_u64le(buf);
+    if (hlen > len - 8) { gl_seterr("%s: truncated safetensors file (header says %llu bytes, file has %zu)", path, (unsigned long long)hlen, len - 8); goto done; }
+    j = gl_json_parse((const char *)buf + 8, hlen);
+    if (!j || j->type != GL_JOBJ) { gl_seterr("%s: bad safetensors header: %s", path, j ? "not an object" : gl_err()); goto done; }
+    const uint8_t *data = buf + 8 + hlen;
+    size_t dlen = len - 8 - hlen;
+    out->t = gl_calloc((size_t)j->n + 1, sizeof(gl_st_tensor));
+    for (int i = 0; i < j->n; i++) {
+        const gl_json *e = &j->kids[i];
+        if (!strcmp(e->key, "__metadata__")) {
+            for (int k = 0; k < e->n; k++)
+                if (e->kids[k].type == GL_JSTR) gl_meta_set(&out->meta, e->kids[k].key, "%s", e->kids[k].str);
+            continue;
+        }
+        const gl_json *dt = gl_json_get(e, "dtype"), *sh = gl_json_get(e, "shape"), *of = gl_json_get(e, "data_offsets");
+        if (!dt || dt->type != GL_JSTR || !sh || sh->type != GL_JARR || !of || of->type != GL_JARR || of->n != 2) {
+            gl_seterr("%s: tensor '%s' has a malformed header entry", path, e->key); goto done;
+        }
+        if (strcmp(dt->str, "F32")) { gl_seterr("%s: tensor '%s' has unsupported dtype %s (only F32)", path, e->key, dt->str); goto done; }
+        if (sh->n > 4) { gl_seterr("%s: tensor '%s' has %d dimensions (at most 4)", path, e->key, sh->n); goto done; }
+        gl_st_tensor *t = &out->t[out->n];
+        snprintf(t->name, sizeof t->name, "%s", e->key);
+        t->ndim = sh->n;
+        t->n = 1;
+        for (int d = 0; d < sh->n; d++) {
+            if (sh->kids[d].type != GL_JNUM || sh->kids[d].num < 0 || sh->kids[d].num > 1e9) { gl_seterr("%s: tensor '%s' has a bad shape", path, e->key); goto done; }
+            t->shape[d] = (int64_t)sh->kids[d].num;
+            t->n *= (size_t)t->shape[d];
+        }
+        double b0 = of->kids[0].num, b1 = of->kids[1].num;
+        if (b0 < 0 || b1 < b0 || b1 > (double)dlen) { gl_seterr("%s: tensor '%s' lies outside the file (truncated?)", path, e->key); goto done; }
+        if ((size_t)(b1 - b0) != t->n * 4) { gl_seterr("%s: tensor '%s' has %zu bytes for %zu values", path, e->key, (size_t)(b1 - b0), t->n); goto done; }
+        t->data = gl_malloc(t->n * sizeof(float));
+        memcpy(t->data, data + (size_t)b0, t->n * 4);   // little-endian host assumed (x86/arm)
+        out->n++;
+        if (!gl_all_finite(t->data, t->n)) { gl_seterr("%s: tensor '%s' contains NaN or Inf", path, e->key); goto done; }
+    }
+    rc = 0;
+done:
+    gl_json_free(j);
+    free(buf);
+    if (rc) gl_st_free(out);
+    return rc;
+}
+
+const gl_st_tensor *gl_st_find(const gl_st_file *f, const char *name) {
+    for (int i = 0; i < f->n; i++) if (!strcmp(f->t[i].name, name)) return &f->t[i];
+    return NULL;
+}
+void gl_st_free(gl_st_file *f) {
+    for (int i = 0; i < f->n; i++) free(f->t[i].data);
+    free(f->t);
+    gl_meta_free(&f->meta);
+    memset(f, 0, sizeof *f);
+}
+
+int gl_st_save(const char *path, const gl_st_tensor *ts, int n, const gl_meta *meta) {
+    gl_buf h = {0};
+    gl_buf_put(&h, "{", 1);
+    int first = 1;
+    if (meta && meta->n) {
+        gl_buf_str(&h, "__metadata__");
+        gl_buf_put(&h, ":{", 2);
+        for (int i = 0; i < meta->n; i++) {
+            if (i) gl_buf_put(&h, ",", 1);
+            gl_buf_str(&h, meta->key[i]); gl_buf_put(&h, ":", 1); gl_buf_str(&h, meta->val[i]);
+        }
+        gl_buf_put(&h, "}", 1);
+        first = 0;
+    }
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        if (!first) gl_buf_put(&h, ",", 1);
+        first = 0;
+        gl_buf_str(&h, ts[i].name);
+        gl_buf_printf(&h, ":{\"dtype\":\"F32\",\"shape\":[");
+        for (int d = 0; d < ts[i].ndim; d++) gl_buf_printf(&h, d ? ",%lld" : "%lld", (long long)ts[i].shape[d]);
+        gl_buf_printf(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + ts[i].n * 4);
+        off += ts[i].n * 4;
+    }
+    gl_buf_put(&h, "}", 1);
+    while ((h.len + 8) % 8) gl_buf_put(&h, " ", 1);
+    size_t total = 8 + h.len + off;
+    uint8_t *out = gl_malloc(total);
+    for (int i = 0; i < 8; i++) out[i] = (uint8_t)((uint64_t)h.len >> (8 * i));
+    memcpy(out + 8, h.s, h.len);
+    uint8_t *p = out + 8 + h.len;
+    for (int i = 0; i < n; i++) { memcpy(p, ts[i].data, ts[i].n * 4); p += ts[i].n * 4; }
+    int rc = gl_write_atomic(path, out, total);
+    free(out);
+    gl_buf_free(&h);
+    return rc;
+}
+
+float *gl_params_add(gl_params *ps, const char *name, int d0, int d1, int d2, int d3) {
+    if (ps->n == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 16;
+        ps->p = realloc(ps->p, (size_t)ps->cap * sizeof(gl_param));
+    }
+    gl_param *p = &ps->p[ps->n++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "%s", name);
+    int dims[4] = { d0, d1, d2, d3 };
+    p->n = 1;
+    for (int i = 0; i < 4 && dims[i] > 0; i++) { p->shape[i] = dims[i]; p->ndim++; p->n *= (size_t)dims[i]; }
+    p->w = gl_calloc(p->n, sizeof(float));
+    p->g = gl_calloc(p->n, sizeof(float));
+    p->m = gl_calloc(p->n, sizeof(float));
+    p->v = gl_calloc(p->n, sizeof(float));
+    return p->w;
+}
+gl_param *gl_params_find(gl_params *ps, const char *name) {
+    for (int i = 0; i < ps->n; i++) if (!strcmp(ps->p[i].name, name)) return &ps->p[i];
+    return NULL;
+}
+size_t gl_params_count(const gl_params *ps) {
+    size_t n = 0;
+    for (int i = 0; i < ps->n; i++) n += ps->p[i].n;
+    return n;
+}
+void gl_params_zero_grad(gl_params *ps) {
+    for (int i = 0; i < ps->n; i++) memset(ps->p[i].g, 0, ps->p[i].n * sizeof(float));
+}
+float gl_params_grad_norm(const gl_params *ps) {
+    double s = 0;
+    for (int i = 0; i < ps->n; i++)
+        for (size_t k = 0; k < ps->p[i].n; k++) s += (double)ps->p[i].g[k] * ps->p[i].g[k];
+    return (float)sqrt(s);
+}
+float gl_params_clip(gl_params *ps, float max_norm) {
+    float norm = gl_params_grad_norm(ps);
+    if (norm > max_norm && norm > 0) {
+        float s = max_norm / norm;
+        for (int i = 0; i < ps->n; i++)
+            for (size_t k = 0; k < ps->p[i].n; k++) ps->p[i].g[k] *= s;
+    }
+    return norm;
+}
+void gl_params_clip_each(gl_params *ps, float lim) {
+    for (int i = 0; i < ps->n; i++)
+        for (size_t k = 0; k < ps->p[i].n; k++) {
+            float *g = &ps->p[i].g[k];
+            if (*g > lim) *g = lim; else if (*g < -lim) *g = -lim;
+        }
+}
+void gl_adam_step(gl_params *ps, float lr, float b1, float b2, float eps) {
+    ps->step++;
+    double c1 = 1.0 - pow(b1, (double)ps->step), c2 = 1.0 - pow(b2, (double)ps->step);
+    float a = (float)(lr * sqrt(c2) / c1);
+    for (int i = 0; i < ps->n; i++) {
+        gl_param *p = &ps->p[i];
+        for (size_t k = 0; k < p->n; k++) {
+            float g = p->g[k];
+            p->m[k] = b1 * p->m[k] + (1 - b1) * g;
+            p->v[k] = b2 * p->v[k] + (1 - b2) * g * g;
+            p->w[k] -= a * p->m[k] / (sqrtf(p->v[k]) + eps);
+        }
+    }
+}
+void gl_params_free(gl_params *ps) {
+    for (int i = 0; i < ps->n; i++) { free(ps->p[i].w); free(ps->p[i].g); free(ps->p[i].m); free(ps->p[i].v); }
+    free(ps->p);
+    memset(ps, 0, sizeof *ps);
+}
+
+static void fill_tensor(gl_st_tensor *t, const gl_param *p, const char *prefix, float *data) {
+    snprintf(t->name, sizeof t->name, "%s%s", prefix, p->name);
+    t->ndim = p->ndim;
+    for (int d = 0; d < p->ndim; d++) t->shape[d] = p->shape[d];
+    t->n = p->n;
+    t->data = data;
+}
+
+int gl_params_save(const gl_params *ps, const char *path, const gl_meta *meta, int with_opt) {
+    int nt = ps->n * (with_opt ? 3 : 1);
+    gl_st_tensor *ts = gl_calloc((size_t)nt, sizeof *ts);
+    for (int i = 0; i < ps->n; i++) {
+        fill_tensor(&ts[i], &ps->p[i], "", ps->p[i].w);
+        if (with_opt) {
+            fill_tensor(&ts[ps->n + i], &ps->p[i], "adam.m.", ps->p[i].m);
+            fill_tensor(&ts[2 * ps->n + i], &ps->p[i], "adam.v.", ps->p[i].v);
+        }
+    }
+    gl_meta m = {0};
+    if (meta) for (int i = 0; i < meta->n; i++) gl_meta_set(&m, meta->key[i], "%s", meta->val[i]);
+    if (with_opt) gl_meta_set(&m, "adam_step", "%ld", ps->step);
+    int rc = gl_st_save(path, ts, nt, &m);
+    gl_meta_free(&m);
+    free(ts);
+    return rc;
+}
+
+static int load_into(const gl_st_file *f, const char *path, const gl_param *p, const char *prefix, float *dst) {
+    char name[128];
+    snprintf(name, sizeof name, "%s%s", prefix, p->name);
+    const gl_st_tensor *t = gl_st_find(f, name);
+    if (!t) { gl_seterr("%s: missing tensor '%s'", path, name); return -1; }
+    int ok = t->ndim == p->ndim;
+    for (int d = 0; ok && d < p->ndim; d++) ok = t->shape[d] == p->shape[d];
+    if (!ok) {
+        char want[64] = "", got[64] = "";
+        for (int d = 0; d < p->ndim; d++) snprintf(want + strlen(want), sizeof want - strlen(want), d ? ",%d" : "%d", p->shape[d]);
+        for (int d = 0; d < t->ndim; d++) snprintf(got + strlen(got), sizeof got - strlen(got), d ? ",%lld" : "%lld", (long long)t->shape[d]);
+        gl_seterr("%s: tensor '%s' has shape [%s], expected [%s]", path, name, got, want);
+        return -1;
+    }
+    if (dst) memcpy(dst, t->data, p->n * sizeof(float));
+    return 0;
+}
+
+int gl_params_load(gl_params *ps, const char *path, gl_meta *meta, int with_opt) {
+    gl_st_file f;
+    if (gl_st_load(path, &f) != 0) return -1;
+    int rc = 0;
+    // Two passes: check everything first so a bad file leaves the model untouched.
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (int i = 0; i < ps->n && !rc; i++) {
+            gl_param *p = &ps->p[i];
+            rc = load_into(&f, path, p, "", pass ? p->w : NULL);
+            if (!rc && with_opt) rc = load_into(&f, path, p, "adam.m.", pass ? p->m : NULL);
+            if (!rc && with_opt) rc = load_into(&f, path, p, "adam.v.", pass ? p->v : NULL);
+        }
+    if (!rc && with_opt) ps->step = gl_meta_int(&f.meta, "adam_step", 0);
+    if (!rc && meta) for (int i = 0; i < f.meta.n; i++) gl_meta_set(meta, f.meta.key[i], "%s", f.meta.val[i]);
+    gl_st_free(&f);
+    return rc;
+}

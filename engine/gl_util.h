@@ -1,0 +1,36 @@
+// gl_util: errors, memory, random numbers, time, files.
+// Every engine function that can fail returns -1 (or NULL) and leaves a
+// one-line message in gl_err(); the caller prints it.
+#ifndef GL_UTIL_H
+#define GL_UTIL_H
+#include <stddef.h>
+#include <stdint.h>
+
+void gl_seterr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *gl_err(void);
+
+void *gl_malloc(size_t n);   // aborts on out-of-memory
+void *gl_calloc(size_t n, size_t size);
+char *gl_strdup(const char *s);
+
+// xoshiro-style 64-bit generator: reproducible streams from a seed.
+typedef struct { uint64_t s[4]; int has_spare; float spare; } gl_rng;
+void gl_rng_seed(gl_rng *r, uint64_t seed);
+uint64_t gl_rng_u64(gl_rng *r);
+float gl_rng_uniform(gl_rng *r);        // [0,1)
+float gl_rng_normal(gl_rng *r);         // N(0,1)
+uint32_t gl_rng_below(gl_rng *r, uint32_t n);
+void gl_rng_shuffle(gl_rng *r, int *a, int n);
+
+double gl_now(void);                    // monotonic seconds
+
+// Whole-file I/O. gl_write_atomic writes PATH.tmp.PID then renames it over
+// PATH, so a crash never leaves a half-written file.
+int gl_read_file(const char *path, uint8_t **buf, size_t *n);
+int gl_write_atomic(const char *path, const void *buf, size_t n);
+int gl_file_exists(const char *path);
+
+// Fill with uniform(-scale, scale).
+void gl_fill_uniform(float *w, size_t n, float scale, gl_rng *r);
+int gl_all_finite(const float *x, size_t n);
+#endif
