@@ -1,0 +1,1 @@
+// gl_engine: the background engine thread (owned by the app issue).
