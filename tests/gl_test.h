@@ -18,6 +18,9 @@ static int gl_test_failures = 0, gl_test_checks = 0;
 // is the parameter vector, g (n) the analytic gradient. Checks up to `probe`
 // coordinates spread over x. Relative error |a-n| / max(|a|+|n|, floor).
 typedef double (*gl_loss_fn)(void *ctx);
+// Gradients smaller than this are compared in absolute terms (float32 losses
+// cannot resolve finer differences).
+static double gl_gradcheck_floor = 1e-3;
 static inline double gl_gradcheck(gl_loss_fn loss, void *ctx, float *x, const float *g, int n, int probe, float eps, const char *what, double tol) {
     double worst = 0;
     int step = n > probe ? n / probe : 1;
@@ -28,7 +31,7 @@ static inline double gl_gradcheck(gl_loss_fn loss, void *ctx, float *x, const fl
         x[i] = old;
         double num = (lp - lm) / (2.0 * eps), ana = g[i];
         double denom = fabs(num) + fabs(ana);
-        double err = denom < 1e-3 ? fabs(num - ana) / 1e-3 : fabs(num - ana) / denom;
+        double err = denom < gl_gradcheck_floor ? fabs(num - ana) / gl_gradcheck_floor : fabs(num - ana) / denom;
         if (err > worst) worst = err;
         if (err > tol) {
             gl_test_failures++;
