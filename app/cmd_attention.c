@@ -1,7 +1,415 @@
+// glimpse train|eval|bench attention, glimpse attend.
+#include "args.h"
 #include "cli.h"
+#include "gl_attn_ws.h"
+#include "gl_json.h"
+#include "gl_mnist.h"
+#include "gl_progress.h"
+#include "gl_util.h"
+#include <cblas.h>
+#include <math.h>
 #include <stdio.h>
-static int todo(void) { fprintf(stderr, "glimpse: attention is not built yet\n"); return 1; }
-int cmd_train_attention(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_eval_attention(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_attend(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_bench_attention(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
+#include <stdlib.h>
+#include <string.h>
+
+static const char *default_model_path(gl_key_type key) {
+    static char name[64];
+    snprintf(name, sizeof name, "attention-%s.safetensors", gl_key_name(key));
+    return gl_asset_path(name);
+}
+
+static int parse_key(const char *s, gl_key_type *k) {
+    if (!s) { *k = GL_KEY_SOFTMAX; return 0; }
+    if (gl_key_parse(s, k) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return -1; }
+    return 0;
+}
+
+static gl_attn *load_model(const char *path) {
+    gl_attn *m = gl_attn_load(path);
+    if (!m) fprintf(stderr, "glimpse: %s\n", gl_err());
+    return m;
+}
+
+// Accuracy of m on the first n images of d, in batches of 500.
+static double accuracy(gl_attn *m, const gl_mnist *d, int n, double *loss_out) {
+    int B = 500, right = 0;
+    double loss = 0;
+    gl_attn_ws *w = gl_attn_ws_new(m, B);
+    for (int i = 0; i < n; i += B) {
+        int b = n - i < B ? n - i : B;
+        gl_attn_forward(m, w, d->x + (size_t)i * 784, b);
+        const float *p = w->probs + (size_t)(GL_ATTN_STEPS - 1) * b * 10;
+        for (int k = 0; k < b; k++) {
+            int best = 0;
+            for (int c = 1; c < 10; c++) if (p[k * 10 + c] > p[k * 10 + best]) best = c;
+            right += best == d->y[i + k];
+            loss += -log(fmax(p[k * 10 + d->y[i + k]], 1e-12));
+        }
+    }
+    gl_attn_ws_free(w);
+    if (loss_out) *loss_out = loss / n;
+    return (double)right / n;
+}
+
+// ---------------------------------------------------------------------------
+// train
+
+static const gl_opt train_opts[] = {
+    { "key", 1, "softmax | gaussian | feature (default softmax)" },
+    { "hidden", 1, "LSTM cells (default 128)" },
+    { "epochs", 1, "epochs of the attention stage (default 6)" },
+    { "cnn-epochs", 1, "epochs pre-training the conv layer as a CNN (default 1)" },
+    { "batch", 1, "minibatch size (default 50)" },
+    { "lr", 1, "Adam learning rate, cosine-decayed (default 0.002)" },
+    { "clip", 1, "gradient-norm clipping (default 5)" },
+    { "aux", 1, "weight of the per-step losses before the last step (default 0.2)" },
+    { "augment", 1, "shift each training digit by up to N pixels at random (default 2)" },
+    { "fixed-conv", 0, "keep the pre-trained conv layer fixed (default: fine-tune end to end)" },
+    { "limit", 1, "train on the first N training digits only" },
+    { "seed", 1, "random seed (default 1)" },
+    { "out", 1, "weights file (default assets/attention-KEY.safetensors)" },
+    { "resume", 0, "continue from OUT.ckpt" },
+    { "threads", 1, "OpenBLAS threads (default: all cores)" },
+    { "data", 1, "MNIST directory (default data/mnist)" },
+    { NULL, 0, NULL }
+};
+
+// One gl_params that views the model's and the CNN head's tensors, so a
+// checkpoint holds both (the gl_param entries share their buffers).
+static void params_view(gl_params *all, gl_params *a, gl_params *b) {
+    memset(all, 0, sizeof *all);
+    all->cap = a->n + b->n;
+    all->p = gl_calloc((size_t)all->cap, sizeof(gl_param));
+    for (int i = 0; i < a->n; i++) all->p[all->n++] = a->p[i];
+    for (int i = 0; i < b->n; i++) all->p[all->n++] = b->p[i];
+}
+
+// dst = src translated by (dx, dy) pixels, zero fill.
+static void shift_digit(const float *src, float *dst, int dx, int dy) {
+    for (int y = 0; y < 28; y++)
+        for (int x = 0; x < 28; x++) {
+            int sx = x - dx, sy = y - dy;
+            dst[y * 28 + x] = (sx < 0 || sy < 0 || sx >= 28 || sy >= 28) ? 0.0f : src[sy * 28 + sx];
+        }
+}
+
+int cmd_train_attention(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, train_opts, "usage: glimpse train attention [--key K] [options]\n\n"
+        "Pre-trains the 12-filter conv layer as a CNN classifier, then trains the\n"
+        "10-step attention LSTM (and fine-tunes the conv layer) with Adam.\n"
+        "Checkpoints go to OUT.ckpt after every epoch and every minute.", &a);
+    if (rc) return rc > 0 ? 0 : 2;
+    gl_key_type key;
+    long hidden, epochs, cnn_epochs, batch, limit, seed, threads, augment;
+    double lr, clip, aux;
+    if (parse_key(gl_arg(&a, train_opts, "key"), &key) ||
+        !gl_arg_int(&a, train_opts, "hidden", 4, 2048, 128, &hidden) ||
+        !gl_arg_int(&a, train_opts, "epochs", 0, 1000, 6, &epochs) ||
+        !gl_arg_int(&a, train_opts, "cnn-epochs", 0, 100, 1, &cnn_epochs) ||
+        !gl_arg_int(&a, train_opts, "batch", 1, 4096, 50, &batch) ||
+        !gl_arg_int(&a, train_opts, "limit", 1, 60000, 60000, &limit) ||
+        !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
+        !gl_arg_int(&a, train_opts, "threads", 0, 256, 0, &threads) ||
+        !gl_arg_int(&a, train_opts, "augment", 0, 8, 2, &augment) ||
+        !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 0.002, &lr) ||
+        !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 5, &clip) ||
+        !gl_arg_num(&a, train_opts, "aux", 0, 10, 0.2, &aux)) return 2;
+    if (threads > 0) openblas_set_num_threads((int)threads);
+    int fixed_conv = gl_arg(&a, train_opts, "fixed-conv") != NULL;
+    const char *out = gl_arg(&a, train_opts, "out");
+    char outbuf[4096], ckpt[4200];
+    snprintf(outbuf, sizeof outbuf, "%s", out ? out : default_model_path(key));
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", outbuf);
+    const char *dir = gl_arg(&a, train_opts, "data");
+    gl_mnist tr, te;
+    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "train", &tr) != 0 ||
+        gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    int N = (int)(limit < tr.n ? limit : tr.n);
+
+    gl_attn *m = gl_attn_new(key, (int)hidden, (unsigned long)seed);
+    gl_params head = {0}, all;
+    gl_attn_cnn_head_init(&head, (unsigned long)seed + 1);
+    params_view(&all, gl_attn_params(m), &head);
+    long start_step = 0;
+    double prev_seconds = 0;
+    if (gl_arg(&a, train_opts, "resume")) {
+        gl_meta cm = {0};
+        if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+        const char *ck = gl_meta_get(&cm, "key");
+        if (!ck || strcmp(ck, gl_key_name(key)) || gl_meta_int(&cm, "hidden", 0) != hidden || gl_meta_int(&cm, "batch", 0) != batch) {
+            fprintf(stderr, "glimpse: %s was written with other options (key/hidden/batch); start without --resume\n", ckpt);
+            return 1;
+        }
+        start_step = gl_meta_int(&cm, "global_step", 0);
+        prev_seconds = gl_meta_num(&cm, "train_seconds", 0);
+        fprintf(stderr, "resuming %s at step %ld\n", ckpt, start_step);
+        gl_meta_free(&cm);
+    }
+    int nb = N / (int)batch;   // full batches per epoch
+    long total = (long)(cnn_epochs + epochs) * nb;
+    long cnn_total = (long)cnn_epochs * nb;
+    fprintf(stderr, "attention/%s: %d cells, %zu parameters, %d training digits, %ld steps\n",
+            gl_key_name(key), (int)hidden, gl_params_count(gl_attn_params(m)), N, total);
+
+    gl_attn_ws *w = gl_attn_ws_new(m, (int)batch);
+    int *perm = gl_malloc((size_t)N * sizeof(int));
+    float *xb = gl_malloc((size_t)batch * 784 * sizeof(float));
+    uint8_t *yb = gl_malloc((size_t)batch);
+    gl_progress pg;
+    gl_progress_begin(&pg, "train", total);
+    double t0 = gl_now(), last_ck = t0, run_loss = 0, run_acc = 0;
+    int cur_epoch = -1;
+    for (long step = start_step; step < total; step++) {
+        int epoch = (int)(step / nb), bi = (int)(step % nb);
+        if (epoch != cur_epoch) {   // the permutation depends only on seed and epoch
+            gl_rng r;
+            gl_rng_seed(&r, (uint64_t)seed * 1000003u + (uint64_t)epoch);
+            for (int i = 0; i < N; i++) perm[i] = i;
+            gl_rng_shuffle(&r, perm, N);
+            cur_epoch = epoch;
+        }
+        gl_rng ar;   // shifts depend only on seed and step, so --resume repeats them
+        gl_rng_seed(&ar, (uint64_t)seed * 7919u + (uint64_t)step);
+        for (int k = 0; k < batch; k++) {
+            int i = perm[bi * batch + k];
+            int dx = augment ? (int)gl_rng_below(&ar, (uint32_t)(2 * augment + 1)) - (int)augment : 0;
+            int dy = augment ? (int)gl_rng_below(&ar, (uint32_t)(2 * augment + 1)) - (int)augment : 0;
+            shift_digit(tr.x + (size_t)i * 784, xb + (size_t)k * 784, dx, dy);
+            yb[k] = tr.y[i];
+        }
+        int cnn_stage = step < cnn_total;
+        long stage_len = cnn_stage ? cnn_total : total - cnn_total, stage_pos = cnn_stage ? step : step - cnn_total;
+        float lr_t = (float)(lr * 0.5 * (1 + cos(M_PI * (double)stage_pos / (double)stage_len)));
+        gl_params_zero_grad(&all);
+        double loss;
+        int right = 0;
+        if (cnn_stage) loss = gl_attn_cnn_step(m, w, &head, xb, yb, (int)batch, &right);
+        else {
+            gl_attn_forward(m, w, xb, (int)batch);
+            const float *p = w->probs + (size_t)(GL_ATTN_STEPS - 1) * batch * 10;
+            for (int k = 0; k < batch; k++) {
+                int best = 0;
+                for (int c = 1; c < 10; c++) if (p[k * 10 + c] > p[k * 10 + best]) best = c;
+                right += best == yb[k];
+            }
+            loss = gl_attn_backward(m, w, yb, (int)batch, (float)aux, !fixed_conv);
+        }
+        if (!isfinite(loss)) { fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", loss, step); return 1; }
+        if (clip > 0) gl_params_clip(&all, (float)clip);
+        gl_adam_step(&all, lr_t, 0.9f, 0.999f, 1e-8f);
+        run_loss = step == start_step ? loss : 0.98 * run_loss + 0.02 * loss;
+        run_acc = step == start_step ? (double)right / batch : 0.98 * run_acc + 0.02 * (double)right / batch;
+        gl_progress_update(&pg, step + 1, "%s ep %d loss %.4f acc %.2f%%", cnn_stage ? "cnn" : "attn",
+                           cnn_stage ? epoch + 1 : epoch - (int)cnn_epochs + 1, run_loss, 100 * run_acc);
+        int end_epoch = bi == nb - 1;
+        if (end_epoch || gl_now() - last_ck > 60 || step + 1 == total) {
+            gl_meta cm = {0};
+            gl_meta_set(&cm, "key", "%s", gl_key_name(key));
+            gl_meta_set(&cm, "hidden", "%ld", hidden);
+            gl_meta_set(&cm, "batch", "%ld", batch);
+            gl_meta_set(&cm, "global_step", "%ld", step + 1);
+            gl_meta_set(&cm, "train_seconds", "%.1f", prev_seconds + gl_now() - t0);
+            if (gl_params_save(&all, ckpt, &cm, 1) != 0) fprintf(stderr, "\nglimpse: checkpoint failed: %s\n", gl_err());
+            gl_meta_free(&cm);
+            last_ck = gl_now();
+        }
+        if (end_epoch && !cnn_stage) {
+            double acc = accuracy(m, &te, 1000, NULL);
+            if (!pg.quiet) fprintf(stderr, "%sepoch %d: test accuracy on 1000 digits %.2f%%\n", pg.tty ? "\n" : "", epoch - (int)cnn_epochs + 1, 100 * acc);
+        }
+    }
+    gl_progress_end(&pg);
+    double seconds = prev_seconds + gl_now() - t0;
+    double tl, acc = accuracy(m, &te, te.n, &tl), acc1k = accuracy(m, &te, 1000, NULL);
+    gl_meta meta = {0};
+    gl_meta_set(&meta, "test_accuracy", "%.4f", acc);
+    gl_meta_set(&meta, "test_loss", "%.4f", tl);
+    gl_meta_set(&meta, "subset1000_accuracy", "%.4f", acc1k);
+    gl_meta_set(&meta, "train_seconds", "%.0f", seconds);
+    gl_meta_set(&meta, "train_digits", "%d", N);
+    gl_meta_set(&meta, "epochs", "%ld", epochs);
+    gl_meta_set(&meta, "cnn_epochs", "%ld", cnn_epochs);
+    gl_meta_set(&meta, "batch", "%ld", batch);
+    gl_meta_set(&meta, "lr", "%g", lr);
+    gl_meta_set(&meta, "aux", "%g", aux);
+    gl_meta_set(&meta, "augment_shift", "%ld", augment);
+    gl_meta_set(&meta, "conv", "%s", fixed_conv ? "pre-trained, fixed" : "pre-trained, fine-tuned");
+    gl_meta_set(&meta, "seed", "%ld", seed);
+    if (gl_attn_save(m, outbuf, &meta) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    printf("attention/%s: test accuracy %.2f%% (10000 digits), trained in %.0f s -> %s\n", gl_key_name(key), 100 * acc, seconds, outbuf);
+    gl_meta_free(&meta);
+    gl_attn_ws_free(w);
+    free(perm); free(xb); free(yb); free(all.p);
+    gl_params_free(&head);
+    gl_attn_free(m);
+    gl_mnist_free(&tr); gl_mnist_free(&te);
+    return 0;
+}
+
+// ---------------------------------------------------------------------------
+// eval
+
+static const gl_opt eval_opts[] = {
+    { "key", 1, "softmax | gaussian | feature (default: all three)" },
+    { "model", 1, "weights file (default: the shipped one for the key)" },
+    { "limit", 1, "evaluate the first N test digits only" },
+    { "data", 1, "MNIST directory (default data/mnist)" },
+    { NULL, 0, NULL }
+};
+
+int cmd_eval_attention(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval attention [--key K] [--model FILE]\n\nPrints test-set accuracy.", &a);
+    if (rc) return rc > 0 ? 0 : 2;
+    long limit;
+    if (!gl_arg_int(&a, eval_opts, "limit", 1, 10000, 10000, &limit)) return 2;
+    const char *ks = gl_arg(&a, eval_opts, "key"), *model = gl_arg(&a, eval_opts, "model"), *dir = gl_arg(&a, eval_opts, "data");
+    gl_mnist te;
+    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    int n = (int)(limit < te.n ? limit : te.n), status = 0;
+    for (int k = 0; k < 3; k++) {
+        gl_key_type key = (gl_key_type)k;
+        if (ks) { if (parse_key(ks, &key)) { status = 2; break; } if (k) break; }
+        else if (model && k) break;
+        gl_attn *m = load_model(model ? model : default_model_path(key));
+        if (!m) { status = 1; continue; }
+        double loss, acc = accuracy(m, &te, n, &loss);
+        printf("attention/%s: test accuracy %.2f%% on %d digits (loss %.4f)\n", gl_key_name(gl_attn_key(m)), 100 * acc, n, loss);
+        gl_attn_free(m);
+    }
+    gl_mnist_free(&te);
+    return status;
+}
+
+// ---------------------------------------------------------------------------
+// attend
+
+static const gl_opt attend_opts[] = {
+    { "key", 1, "softmax | gaussian | feature (default softmax)" },
+    { "model", 1, "weights file (default: the shipped one for the key)" },
+    { "index", 1, "index into the MNIST test set (0..9999)" },
+    { "image", 1, "a PNG or PGM digit, any size (scaled and centred as MNIST)" },
+    { "json", 0, "print masks, per-step probabilities, prediction and label as JSON" },
+    { "png", 1, "write the figure: 10 masks over the digit, volume sum, original" },
+    { "data", 1, "MNIST directory (default data/mnist)" },
+    { NULL, 0, NULL }
+};
+
+int cmd_attend(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, attend_opts, "usage: glimpse attend [--key K] (--index N | --image FILE) [--json] [--png OUT.png]", &a);
+    if (rc) return rc > 0 ? 0 : 2;
+    gl_key_type key;
+    if (parse_key(gl_arg(&a, attend_opts, "key"), &key)) return 2;
+    const char *idx = gl_arg(&a, attend_opts, "index"), *file = gl_arg(&a, attend_opts, "image"), *dir = gl_arg(&a, attend_opts, "data");
+    if (!idx == !file) { fprintf(stderr, "glimpse: attend needs exactly one of --index N or --image FILE\n"); return 2; }
+    float img[784];
+    int label = -1;
+    if (idx) {
+        long i;
+        if (!gl_arg_int(&a, attend_opts, "index", 0, 9999, 0, &i)) return 2;
+        gl_mnist te;
+        if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+        if (i >= te.n) { fprintf(stderr, "glimpse: --index %ld is past the %d test digits\n", i, te.n); gl_mnist_free(&te); return 2; }
+        memcpy(img, te.x + (size_t)i * 784, sizeof img);
+        label = te.y[i];
+        gl_mnist_free(&te);
+    } else {
+        float *g; int w, h;
+        if (gl_image_load_grey(file, &g, &w, &h) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+        int r2 = gl_mnist_normalise(g, w, h, img);
+        free(g);
+        if (r2 != 0) { fprintf(stderr, "glimpse: %s: %s\n", file, gl_err()); return 1; }
+    }
+    const char *model = gl_arg(&a, attend_opts, "model");
+    gl_attn *m = load_model(model ? model : default_model_path(key));
+    if (!m) return 1;
+    gl_attn_frame fr[GL_ATTN_STEPS];
+    float vs[GL_ATTN_LOC];
+    int pred = gl_attn_run(m, img, fr, vs);
+    if (gl_arg(&a, attend_opts, "json")) {
+        gl_buf b = {0};
+        gl_buf_printf(&b, "{\"key\":\"%s\",\"prediction\":%d,\"label\":", gl_key_name(gl_attn_key(m)), pred);
+        if (label >= 0) gl_buf_printf(&b, "%d", label); else gl_buf_printf(&b, "null");
+        gl_buf_printf(&b, ",\"steps\":[");
+        for (int t = 0; t < GL_ATTN_STEPS; t++) {
+            gl_buf_printf(&b, "%s{\"step\":%d,\"mask\":[", t ? "," : "", t + 1);
+            for (int y = 0; y < 14; y++) { if (y) gl_buf_put(&b, ",", 1); gl_buf_floats(&b, fr[t].mask + y * 14, 14); }
+            gl_buf_printf(&b, "],\"probs\":");
+            gl_buf_floats(&b, fr[t].probs, 10);
+            gl_buf_put(&b, "}", 1);
+        }
+        gl_buf_printf(&b, "],\"volume_sum\":[");
+        for (int y = 0; y < 14; y++) { if (y) gl_buf_put(&b, ",", 1); gl_buf_floats(&b, vs + y * 14, 14); }
+        gl_buf_printf(&b, "]}\n");
+        fputs(b.s, stdout);
+        gl_buf_free(&b);
+    } else {
+        printf("prediction %d (p=%.3f)%s", pred, fr[GL_ATTN_STEPS - 1].probs[pred], label >= 0 ? "" : "\n");
+        if (label >= 0) printf(", label %d\n", label);
+    }
+    const char *png = gl_arg(&a, attend_opts, "png");
+    int status = 0;
+    if (png) {
+        gl_image im = gl_attn_figure(img, fr, vs, label, gl_attn_key(m));
+        if (gl_image_save_png(&im, png) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+        gl_image_free(&im);
+    }
+    gl_attn_free(m);
+    return status;
+}
+
+// ---------------------------------------------------------------------------
+// bench
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static const gl_opt bench_opts[] = {
+    { "key", 1, "only this key type (default: all three)" },
+    { "runs", 1, "single-digit timing runs (default 2000)" },
+    { "data", 1, "MNIST directory (default data/mnist)" },
+    { NULL, 0, NULL }
+};
+
+int cmd_bench_attention(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench attention [--key K]\n\n"
+        "For each shipped model: accuracy on all 10,000 test digits, the time of one\n"
+        "digit through all 10 steps on one thread (median), and of the whole test set.", &a);
+    if (rc) return rc > 0 ? 0 : 2;
+    long runs;
+    if (!gl_arg_int(&a, bench_opts, "runs", 10, 1000000, 2000, &runs)) return 2;
+    const char *ks = gl_arg(&a, bench_opts, "key"), *dir = gl_arg(&a, bench_opts, "data");
+    gl_mnist te;
+    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    printf("%-9s %9s %12s %14s %14s %12s\n", "key", "accuracy", "train time", "1 digit (med)", "1 digit (p99)", "10k digits");
+    for (int k = 0; k < 3; k++) {
+        gl_key_type key = (gl_key_type)k;
+        if (ks) { if (parse_key(ks, &key)) return 2; if (k) break; }
+        gl_attn *m = load_model(default_model_path(key));
+        if (!m) continue;
+        openblas_set_num_threads(0 ? 0 : 2);
+        double t0 = gl_now();
+        double acc = accuracy(m, &te, te.n, NULL);
+        double whole = gl_now() - t0;
+        openblas_set_num_threads(1);
+        gl_attn_frame fr[GL_ATTN_STEPS];
+        double *ts = gl_malloc((size_t)runs * sizeof(double));
+        for (long i = 0; i < runs; i++) {
+            double s = gl_now();
+            gl_attn_run(m, te.x + (size_t)(i % te.n) * 784, fr, NULL);
+            ts[i] = gl_now() - s;
+        }
+        qsort(ts, (size_t)runs, sizeof(double), cmp_double);
+        printf("%-9s %8.2f%% %11.0fs %11.3f ms %11.3f ms %10.2f s\n", gl_key_name(key), 100 * acc,
+               gl_meta_num(gl_attn_meta(m), "train_seconds", NAN), 1e3 * ts[runs / 2], 1e3 * ts[runs * 99 / 100], whole);
+        free(ts);
+        gl_attn_free(m);
+    }
+    gl_mnist_free(&te);
+    return 0;
+}

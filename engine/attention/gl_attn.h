@@ -13,6 +13,7 @@
 // applied to h_{t+1}, the state right after glimpse t was taken in.
 #ifndef GL_ATTN_H
 #define GL_ATTN_H
+#include "gl_image.h"
 #include "gl_st.h"
 
 #define GL_ATTN_STEPS 10
@@ -47,4 +48,8 @@ const gl_meta *gl_attn_meta(const gl_attn *m);        // metadata of the loaded 
 // of the feature volume. Returns the predicted class. Uses the model's own
 // scratch memory: one thread per model at a time. No allocation.
 int gl_attn_run(gl_attn *m, const float *img28, gl_attn_frame *frames, float *volume_sum);
+
+// The seed's figure for one run: the 10 masks over the digit (shared colour
+// bar), the volume sum and the original. label < 0 when unknown.
+gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label, gl_key_type key);
 #endif

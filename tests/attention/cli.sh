@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# glimpse's attention commands from the outside: help, every bad-input case
+# ends with a one-line error and a non-zero status, and the good paths work.
+set -u
+G="$1"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+fail=0; n=0
+ok()   { n=$((n+1)); }
+bad()  { n=$((n+1)); fail=$((fail+1)); echo "FAIL: $*" >&2; }
+# expect_err "what" "pattern" cmd...: non-zero exit, exactly one line on stderr matching pattern
+expect_err() {
+  local what="$1" pat="$2"; shift 2
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
+  if [ "$(wc -l <"$T/err")" -ne 1 ]; then bad "$what: stderr has $(wc -l <"$T/err") lines: $(cat "$T/err")"; return; fi
+  grep -q -- "$pat" "$T/err" && ok || bad "$what: '$(cat "$T/err")' lacks '$pat'"
+}
+A="${GLIMPSE_ASSETS:-assets}"
+
+"$G" --help | grep -q "train attention" && ok || bad "--help lists commands"
+"$G" attend --help | grep -q -- "--index" && ok || bad "attend --help"
+expect_err "unknown command" "unknown command" "$G" frobnicate
+expect_err "unknown option" "unknown option" "$G" attend --index 3 --bogus
+expect_err "unknown key" "unknown key type 'wavelet'" "$G" attend --key wavelet --index 0
+expect_err "index out of range" "--index" "$G" attend --index 10000
+expect_err "neither index nor image" "exactly one of" "$G" attend
+expect_err "missing image" "cannot open" "$G" attend --image "$T/nope.png"
+printf 'P5\n4 4\n255\n' > "$T/trunc.pgm"; printf '\0\0' >> "$T/trunc.pgm"
+expect_err "truncated pgm" "truncated PGM" "$G" attend --image "$T/trunc.pgm"
+printf 'P2\n3 3\n255\n0 0 0\n0 0 0\n0 0 0\n' > "$T/empty.pgm"
+expect_err "empty drawing" "no ink" "$G" attend --image "$T/empty.pgm"
+echo "not an image" > "$T/x.png"
+expect_err "not an image" "not a PNG or PGM" "$G" attend --image "$T/x.png"
+
+M="$A/attention-softmax.safetensors"
+head -c 100 "$M" > "$T/trunc.safetensors"
+expect_err "truncated weights" "truncated" "$G" attend --model "$T/trunc.safetensors" --index 0
+python3 - "$M" "$T/nan.safetensors" <<'PY'
+import sys, struct
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[-4:] = struct.pack('<f', float('nan'))
+open(sys.argv[2], 'wb').write(b)
+PY
+expect_err "NaN weights" "NaN" "$G" attend --model "$T/nan.safetensors" --index 0
+python3 - "$M" "$T/shape.safetensors" <<'PY'
+import sys, struct, json
+b = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', b[:8])[0]
+h = json.loads(b[8:8+n])
+h['__metadata__']['hidden'] = str(int(h['__metadata__']['hidden']) + 1)
+hb = json.dumps(h).encode(); hb += b' ' * ((8 - len(hb) % 8) % 8)
+open(sys.argv[2], 'wb').write(struct.pack('<Q', len(hb)) + hb + b[8+n:])
+PY
+expect_err "shape mismatch" "shape" "$G" attend --model "$T/shape.safetensors" --index 0
+python3 - "$M" "$T/other.safetensors" <<'PY'
+import sys, struct, json
+b = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', b[:8])[0]
+h = json.loads(b[8:8+n])
+h['__metadata__']['model'] = 'something-else'
+hb = json.dumps(h).encode(); hb += b' ' * ((8 - len(hb) % 8) % 8)
+open(sys.argv[2], 'wb').write(struct.pack('<Q', len(hb)) + hb + b[8+n:])
+PY
+expect_err "other model's file" "not a glimpse attention model" "$G" attend --model "$T/other.safetensors" --index 0
+
+# good paths
+"$G" attend --key softmax --index 0 --json > "$T/a.json" && ok || bad "attend --json"
+python3 - "$T/a.json" <<'PY' && ok || bad "attend --json content"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["label"] == 7 and len(d["steps"]) == 10
+for s in d["steps"]:
+    m = s["mask"]; assert len(m) == 14 and all(len(r) == 14 for r in m)
+    assert abs(sum(map(sum, m)) - 1) < 1e-3 and abs(sum(s["probs"]) - 1) < 1e-3
+PY
+"$G" attend --key gaussian --index 1 --png "$T/fig.png" >/dev/null && python3 -c "
+import sys; b=open('$T/fig.png','rb').read(); assert b[:8]==b'\x89PNG\r\n\x1a\n' and len(b)>2000" && ok || bad "attend --png"
+echo "$n checks, $fail failed"
+[ $fail -eq 0 ]
