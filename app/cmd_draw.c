@@ -1,8 +1,395 @@
-// Placeholder until the DRAW model lands (issue 6).
+// DRAW subcommands: train draw, eval draw, draw, bench draw.
+#include "args.h"
+#include "attention/gl_attn.h"
 #include "cli.h"
+#include "draw/gl_draw.h"
+#include "gl_image.h"
+#include "gl_json.h"
+#include "gl_mnist.h"
+#include "gl_progress.h"
+#include "gl_st.h"
+#include "gl_util.h"
+#include <math.h>
 #include <stdio.h>
-static int todo(void) { fprintf(stderr, "glimpse: DRAW is not built yet\n"); return 1; }
-int cmd_train_draw(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_eval_draw(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_draw(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_bench_draw(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_WEIGHTS "draw-attention.safetensors"
+#define DEFAULT_WEIGHTS_NOATT "draw-noattention.safetensors"
+
+// Loads one MNIST split, binarized once with the fixed seed (train and test
+// get different streams).
+static int load_binarized(const char *dir, const char *split, int limit, gl_mnist *m) {
+    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), split, m)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return -1; }
+    if (limit > 0 && limit < m->n) m->n = limit;
+    gl_draw_binarize(m->x, (size_t)m->n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + (strcmp(split, "train") ? 1 : 0));
+    return 0;
+}
+
+// Mean bound (nats per image) over the first n images, one ε sample per image.
+static double dataset_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *rec, double *kl) {
+    const int B = 100;
+    int T = gl_draw_cfg(m)->T, Z = gl_draw_cfg(m)->z;
+    float *eps = gl_malloc(sizeof(float) * (size_t)T * B * Z);
+    gl_rng r;
+    gl_rng_seed(&r, seed);
+    double s = 0, sr = 0, sk = 0;
+    for (int i = 0; i < n; i += B) {
+        int b = n - i < B ? n - i : B;
+        for (size_t k = 0; k < (size_t)T * b * Z; k++) eps[k] = gl_rng_normal(&r);
+        double re, k2;
+        s += gl_draw_forward(m, x + (size_t)i * GL_DRAW_D, eps, b, &re, &k2) * b;
+        sr += re * b; sk += k2 * b;
+    }
+    free(eps);
+    if (rec) *rec = sr / n;
+    if (kl) *kl = sk / n;
+    return s / n;
+}
+
+static const char *default_weights(int attention) { return gl_asset_path(attention ? DEFAULT_WEIGHTS : DEFAULT_WEIGHTS_NOATT); }
+
+// ---- train --------------------------------------------------------------------
+static const gl_opt train_opts[] = {
+    { "attention", 0, "selective attention (default)" },
+    { "no-attention", 0, "read the whole image, write the whole canvas" },
+    { "steps", 1, "glimpses T (default 10)" },
+    { "read", 1, "read grid N (default 2)" },
+    { "write", 1, "write grid N (default 5)" },
+    { "enc", 1, "encoder LSTM units (default 256)" },
+    { "dec", 1, "decoder LSTM units (default 256)" },
+    { "z", 1, "latent size per step (default 100)" },
+    { "batch", 1, "minibatch (default 100)" },
+    { "lr", 1, "Adam learning rate (default 1e-3)" },
+    { "clip", 1, "gradient norm clip (default 10)" },
+    { "epochs", 1, "passes over the training set (default 20)" },
+    { "minutes", 1, "stop (and save) after this many minutes of this run" },
+    { "limit", 1, "use only the first N training images" },
+    { "seed", 1, "random seed (default 1)" },
+    { "out", 1, "weights to write (default assets/draw-attention.safetensors or draw-noattention)" },
+    { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
+    { "every", 1, "seconds between checkpoints (default 120)" },
+    { "resume", 0, "continue from the checkpoint" },
+    { "no-eval", 0, "skip the test-set bound at the end" },
+    { "data", 1, "MNIST directory" },
+    { NULL, 0, NULL },
+};
+
+int cmd_train_draw(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, train_opts, "usage: glimpse train draw [--attention|--no-attention] [--steps T] [--read N] [--write N] [--resume] ...", &a);
+    if (rc) return rc < 0 ? 2 : 0;
+    if (a.npos) { fprintf(stderr, "glimpse: train draw takes no positional arguments\n"); return 2; }
+    if (gl_arg(&a, train_opts, "attention") && gl_arg(&a, train_opts, "no-attention")) {
+        fprintf(stderr, "glimpse: --attention and --no-attention exclude each other\n"); return 2;
+    }
+    long T, rn, wn, enc, dec, z, batch, epochs, limit, seed, every;
+    double lr, clip, minutes;
+    if (!gl_arg_int(&a, train_opts, "steps", 1, GL_DRAW_MAXT, 10, &T) || !gl_arg_int(&a, train_opts, "read", 1, GL_DRAW_MAXN, 2, &rn) ||
+        !gl_arg_int(&a, train_opts, "write", 1, GL_DRAW_MAXN, 5, &wn) || !gl_arg_int(&a, train_opts, "enc", 1, 4096, 256, &enc) ||
+        !gl_arg_int(&a, train_opts, "dec", 1, 4096, 256, &dec) || !gl_arg_int(&a, train_opts, "z", 1, 1024, 100, &z) ||
+        !gl_arg_int(&a, train_opts, "batch", 1, 10000, 100, &batch) || !gl_arg_int(&a, train_opts, "epochs", 1, 100000, 20, &epochs) ||
+        !gl_arg_int(&a, train_opts, "limit", 0, 60000, 0, &limit) || !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
+        !gl_arg_int(&a, train_opts, "every", 1, 1000000, 120, &every) ||
+        !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 1e-3, &lr) || !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 10, &clip) ||
+        !gl_arg_num(&a, train_opts, "minutes", 0, 1e7, 0, &minutes))
+        return 2;
+    int attention = gl_arg(&a, train_opts, "no-attention") ? 0 : 1;
+    char out[4096], ckpt[4200];
+    snprintf(out, sizeof out, "%s", gl_arg(&a, train_opts, "out") ? gl_arg(&a, train_opts, "out") : default_weights(attention));
+    if (gl_arg(&a, train_opts, "checkpoint")) snprintf(ckpt, sizeof ckpt, "%s", gl_arg(&a, train_opts, "checkpoint"));
+    else snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
+
+    gl_mnist tr = {0}, te = {0};
+    if (load_binarized(gl_arg(&a, train_opts, "data"), "train", (int)limit, &tr)) return 1;
+
+    gl_draw *m;
+    long it = 0;
+    double prev_secs = 0;
+    if (gl_arg(&a, train_opts, "resume")) {
+        m = gl_draw_load(ckpt, 1);
+        if (!m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
+        it = (long)gl_meta_num(gl_draw_meta(m), "iter", 0);
+        prev_secs = gl_meta_num(gl_draw_meta(m), "train_seconds", 0);
+        const gl_draw_config *c = gl_draw_cfg(m);
+        attention = c->attention;
+        fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, read %d, write %d, enc %d, dec %d, z %d)\n", ckpt, it,
+                c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
+    } else {
+        gl_draw_config c = { .attention = attention, .T = (int)T, .read_n = (int)rn, .write_n = (int)wn, .enc = (int)enc, .dec = (int)dec, .z = (int)z };
+        m = gl_draw_new(&c, (uint64_t)seed);
+        if (!m) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 2; }
+    }
+    const gl_draw_config *c = gl_draw_cfg(m);
+    gl_params *ps = gl_draw_params(m);
+    int n = tr.n, B = (int)batch < n ? (int)batch : n;
+    long per_epoch = n / B, total = per_epoch * epochs;
+    float *xb = gl_malloc(sizeof(float) * (size_t)B * GL_DRAW_D);
+    float *eps = gl_malloc(sizeof(float) * (size_t)c->T * B * c->z);
+    int *order = gl_malloc(sizeof(int) * (size_t)n);
+    gl_rng r;
+    gl_progress p;
+    gl_progress_begin(&p, "train draw", total);
+    double t0 = gl_now(), last_ckpt = t0, avg = 0;
+    int navg = 0, status = 0;
+    long epoch_seen = -1;
+    while (it < total) {
+        long ep = it / per_epoch, k = it % per_epoch;
+        if (ep != epoch_seen) {
+            // the order of an epoch depends only on (seed, epoch): resuming replays it
+            gl_rng_seed(&r, (uint64_t)seed * 1000003ULL + (uint64_t)ep);
+            for (int i = 0; i < n; i++) order[i] = i;
+            gl_rng_shuffle(&r, order, n);
+            epoch_seen = ep;
+        }
+        for (int i = 0; i < B; i++) memcpy(xb + (size_t)i * GL_DRAW_D, tr.x + (size_t)order[k * B + i] * GL_DRAW_D, sizeof(float) * GL_DRAW_D);
+        gl_rng er;
+        gl_rng_seed(&er, (uint64_t)seed * 7919ULL + (uint64_t)it * 2654435761ULL + 17);
+        for (size_t j = 0; j < (size_t)c->T * B * c->z; j++) eps[j] = gl_rng_normal(&er);
+        gl_params_zero_grad(ps);
+        double bound = gl_draw_forward(m, xb, eps, B, NULL, NULL);
+        if (!isfinite(bound)) { gl_progress_end(&p); fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", it, bound); status = 1; break; }
+        gl_draw_backward(m);
+        if (clip > 0) gl_params_clip(ps, (float)clip);
+        gl_adam_step(ps, (float)lr, 0.9f, 0.999f, 1e-8f);
+        it++;
+        avg += bound; navg++;
+        double now = gl_now();
+        if (navg >= 50 || it == total) {
+            gl_progress_update(&p, it, "epoch %ld  bound %.2f nats", it / per_epoch + (it % per_epoch ? 1 : 0), avg / navg);
+            avg = 0; navg = 0;
+        }
+        int stop = minutes > 0 && now - t0 >= minutes * 60;
+        if (now - last_ckpt >= every || it == total || stop) {
+            gl_meta meta = {0};
+            gl_meta_set(&meta, "iter", "%ld", it);
+            gl_meta_set(&meta, "train_seconds", "%.0f", prev_secs + (now - t0));
+            gl_meta_set(&meta, "batch", "%d", B);
+            gl_meta_set(&meta, "lr", "%g", lr);
+            if (gl_draw_save(m, ckpt, &meta, 1)) { gl_progress_end(&p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; gl_meta_free(&meta); break; }
+            gl_meta_free(&meta);
+            last_ckpt = now;
+        }
+        if (stop) break;
+    }
+    gl_progress_end(&p);
+    if (!status) {
+        double secs = prev_secs + (gl_now() - t0);
+        gl_meta meta = {0};
+        gl_meta_set(&meta, "iter", "%ld", it);
+        gl_meta_set(&meta, "epochs", "%.2f", (double)it / per_epoch);
+        gl_meta_set(&meta, "train_seconds", "%.0f", secs);
+        gl_meta_set(&meta, "batch", "%d", B);
+        gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
+        if (!gl_arg(&a, train_opts, "no-eval")) {
+            if (load_binarized(gl_arg(&a, train_opts, "data"), "t10k", 0, &te)) status = 1;
+            else {
+                double rec, kl, b = dataset_bound(m, te.x, te.n, 12345, &rec, &kl);
+                printf("test bound %.2f nats (reconstruction %.2f + KL %.2f) after %.2f epochs, %.0f s\n", b, rec, kl, (double)it / per_epoch, secs);
+                gl_meta_set(&meta, "test_bound", "%.2f", b);
+            }
+        }
+        if (!status && gl_draw_save(m, out, &meta, 0)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+        else if (!status) printf("wrote %s\n", out);
+        gl_meta_free(&meta);
+    }
+    free(xb); free(eps); free(order);
+    gl_mnist_free(&tr); gl_mnist_free(&te);
+    gl_draw_free(m);
+    return status;
+}
+
+// ---- eval ---------------------------------------------------------------------
+static const gl_opt eval_opts[] = {
+    { "weights", 1, "DRAW weights (default assets/draw-attention.safetensors)" },
+    { "no-attention", 0, "evaluate the shipped no-attention model instead" },
+    { "limit", 1, "use only the first N test images" },
+    { "seed", 1, "seed of the ε samples (default 12345)" },
+    { "data", 1, "MNIST directory" },
+    { NULL, 0, NULL },
+};
+
+static gl_draw *load_model(const char *path) {
+    gl_draw *m = gl_draw_load(path, 0);
+    if (!m) fprintf(stderr, "glimpse: %s\n", gl_err());
+    return m;
+}
+
+int cmd_eval_draw(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval draw [--weights FILE] [--limit N]", &a);
+    if (rc) return rc < 0 ? 2 : 0;
+    long limit, seed;
+    if (!gl_arg_int(&a, eval_opts, "limit", 0, 10000, 0, &limit) || !gl_arg_int(&a, eval_opts, "seed", 0, 1L << 40, 12345, &seed)) return 2;
+    const char *w = gl_arg(&a, eval_opts, "weights");
+    gl_draw *m = load_model(w ? w : default_weights(!gl_arg(&a, eval_opts, "no-attention")));
+    if (!m) return 1;
+    gl_mnist te;
+    if (load_binarized(gl_arg(&a, eval_opts, "data"), "t10k", (int)limit, &te)) { gl_draw_free(m); return 1; }
+    double rec, kl, b = dataset_bound(m, te.x, te.n, (uint64_t)seed, &rec, &kl);
+    printf("test bound %.2f nats per image (reconstruction %.2f + KL %.2f) on %d binarized test images\n", b, rec, kl, te.n);
+    gl_mnist_free(&te);
+    gl_draw_free(m);
+    return 0;
+}
+
+// ---- draw ---------------------------------------------------------------------
+static const gl_opt draw_opts[] = {
+    { "o", 1, "output PNG" },
+    { "seed", 1, "seed of the first sample (default 1); sample i uses seed+i" },
+    { "grid", 1, "a GxG grid of samples (default 1)" },
+    { "frames", 0, "one row per sample: the canvas at every step, write window drawn" },
+    { "json", 0, "print each step's attention parameters and canvas as JSON" },
+    { "scale", 1, "pixels per canvas pixel (default 4, 2 for grids)" },
+    { "weights", 1, "DRAW weights (default assets/draw-attention.safetensors)" },
+    { NULL, 0, NULL },
+};
+
+// The write window of a frame: the bounding box of its filter centres and
+// its centre, in image pixels (filter position p sits at pixel p − 0.5).
+static void draw_window(gl_image *im, int x0, int y0, int scale, const gl_draw_window *w, int N, uint8_t r, uint8_t g, uint8_t b) {
+    float half = 0.5f * (float)(N - 1) * w->delta;
+    float cx = x0 + (w->gx - 0.5f) * scale, cy = y0 + (w->gy - 0.5f) * scale, hs = half * scale;
+    float lw = 1.0f;
+    gl_image_line(im, cx - hs, cy - hs, cx + hs, cy - hs, lw, r, g, b);
+    gl_image_line(im, cx + hs, cy - hs, cx + hs, cy + hs, lw, r, g, b);
+    gl_image_line(im, cx + hs, cy + hs, cx - hs, cy + hs, lw, r, g, b);
+    gl_image_line(im, cx - hs, cy + hs, cx - hs, cy - hs, lw, r, g, b);
+    gl_image_rect(im, (int)cx - 1, (int)cy - 1, 3, 3, r, g, b);
+}
+
+static void json_window(gl_buf *j, const char *name, const gl_draw_window *w, int N) {
+    gl_buf_printf(j, "\"%s\": {\"gx\": %.4f, \"gy\": %.4f, \"delta\": %.4f, \"sigma2\": %.4f, \"gamma\": %.4f, \"n\": %d}", name, w->gx, w->gy, w->delta, w->sigma2, w->gamma, N);
+}
+
+int cmd_draw(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, draw_opts, "usage: glimpse draw -o OUT.png [--seed S] [--grid G] [--frames] [--json]", &a);
+    if (rc) return rc < 0 ? 2 : 0;
+    long seed, grid, scale;
+    const char *out = gl_arg(&a, draw_opts, "o");
+    int frames = gl_arg(&a, draw_opts, "frames") != NULL, json = gl_arg(&a, draw_opts, "json") != NULL;
+    if (!gl_arg_int(&a, draw_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, draw_opts, "grid", 1, 100, 1, &grid)) return 2;
+    if (!gl_arg_int(&a, draw_opts, "scale", 1, 32, grid > 1 && !frames ? 2 : 4, &scale)) return 2;
+    if (!out && !json) { fprintf(stderr, "glimpse: draw needs -o OUT.png or --json\n"); return 2; }
+    const char *w = gl_arg(&a, draw_opts, "weights");
+    gl_draw *m = load_model(w ? w : default_weights(1));
+    if (!m) return 1;
+    const gl_draw_config *c = gl_draw_cfg(m);
+    int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
+    gl_image im = frames ? gl_image_new(T * (cell + pad) + pad, ns * (cell + pad) + pad, 40, 40, 40)
+                         : gl_image_new((int)grid * (cell + pad) + pad, (int)grid * (cell + pad) + pad, 40, 40, 40);
+    gl_buf j = {0};
+    if (json) gl_buf_printf(&j, "{\"model\": \"draw\", \"attention\": %d, \"steps\": %d, \"read_n\": %d, \"write_n\": %d, \"samples\": [", c->attention, T, c->read_n, c->write_n);
+    for (int s = 0; s < ns; s++) {
+        gl_trace *tr = gl_draw_trace_new(m);
+        float img[GL_DRAW_D];
+        gl_draw_generate(m, (uint64_t)(seed + s), tr, NULL, img);
+        if (frames) {
+            for (int t = 0; t < gl_trace_count(tr); t++) {
+                const gl_draw_frame *f = gl_trace_frame(tr, t);
+                int x0 = pad + t * (cell + pad), y0 = pad + s * (cell + pad);
+                gl_image_heat(&im, x0, y0, f->canvas, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
+                if (c->attention) draw_window(&im, x0, y0, S, &f->write, c->write_n, 255, 60, 60);
+            }
+        } else {
+            int gx = s % (int)grid, gy = s / (int)grid;
+            gl_image_heat(&im, pad + gx * (cell + pad), pad + gy * (cell + pad), img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
+        }
+        if (json) {
+            gl_buf_printf(&j, "%s{\"seed\": %ld, \"steps\": [", s ? ", " : "", seed + s);
+            for (int t = 0; t < gl_trace_count(tr); t++) {
+                const gl_draw_frame *f = gl_trace_frame(tr, t);
+                gl_buf_printf(&j, "%s{\"t\": %d, ", t ? ", " : "", t + 1);
+                if (c->attention) { json_window(&j, "write", &f->write, c->write_n); gl_buf_printf(&j, ", "); }
+                gl_buf_printf(&j, "\"canvas\": [");
+                for (int k = 0; k < GL_DRAW_D; k++) gl_buf_printf(&j, "%s%.3f", k ? "," : "", f->canvas[k]);
+                gl_buf_printf(&j, "]}");
+            }
+            gl_buf_printf(&j, "]}");
+        }
+        gl_trace_release(tr);
+    }
+    int status = 0;
+    if (out && gl_image_save_png(&im, out)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+    if (json) { gl_buf_printf(&j, "]}\n"); fwrite(j.s, 1, j.len, stdout); }
+    gl_buf_free(&j);
+    gl_image_free(&im);
+    gl_draw_free(m);
+    return status;
+}
+
+// ---- bench --------------------------------------------------------------------
+static const gl_opt bench_opts[] = {
+    { "weights", 1, "DRAW weights (default assets/draw-attention.safetensors)" },
+    { "baseline", 1, "no-attention weights to compare (default assets/draw-noattention.safetensors)" },
+    { "samples", 1, "generated digits for recognisability (default 1000)" },
+    { "limit", 1, "test images for the bound (default all 10000)" },
+    { "seed", 1, "seed of the first generated digit (default 1)" },
+    { "data", 1, "MNIST directory" },
+    { NULL, 0, NULL },
+};
+
+int cmd_bench_draw(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench draw [--weights FILE] [--baseline FILE] [--samples N] [--limit N]", &a);
+    if (rc) return rc < 0 ? 2 : 0;
+    long samples, limit, seed;
+    if (!gl_arg_int(&a, bench_opts, "samples", 1, 100000, 1000, &samples) || !gl_arg_int(&a, bench_opts, "limit", 1, 10000, 10000, &limit) ||
+        !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 1, &seed)) return 2;
+    const char *w = gl_arg(&a, bench_opts, "weights");
+    gl_draw *m = load_model(w ? w : default_weights(1));
+    if (!m) return 1;
+    const gl_draw_config *c = gl_draw_cfg(m);
+    gl_mnist te;
+    if (load_binarized(gl_arg(&a, bench_opts, "data"), "t10k", (int)limit, &te)) { gl_draw_free(m); return 1; }
+    printf("DRAW %s, T=%d, read %dx%d, write %dx%d, LSTM %d/%d, z %d (%zu parameters)\n", c->attention ? "with attention" : "without attention",
+           c->T, c->read_n, c->read_n, c->write_n, c->write_n, c->enc, c->dec, c->z, gl_params_count(gl_draw_params(m)));
+    double rec, kl, b = dataset_bound(m, te.x, te.n, 12345, &rec, &kl);
+    printf("test bound:        %.2f nats (reconstruction %.2f + KL %.2f), %d binarized test images   target <= 90\n", b, rec, kl, te.n);
+    const char *bp = gl_arg(&a, bench_opts, "baseline");
+    if (!bp) bp = default_weights(0);
+    if (gl_file_exists(bp)) {
+        gl_draw *nb = load_model(bp);
+        if (nb) {
+            const gl_draw_config *bc = gl_draw_cfg(nb);
+            double bb = dataset_bound(nb, te.x, te.n, 12345, NULL, NULL);
+            printf("no-attention:      %.2f nats (T=%d, LSTM %d/%d, z %d)   target: attention below it (%s)\n", bb, bc->T, bc->enc, bc->dec, bc->z, b < bb ? "met" : "NOT met");
+            gl_draw_free(nb);
+        }
+    } else printf("no-attention:      (no baseline weights at %s)\n", bp);
+    // speed: one generation, all T steps, this thread
+    float img[GL_DRAW_D];
+    gl_draw_generate(m, 0, NULL, NULL, img);
+    int reps = 0;
+    double t0 = gl_now();
+    while (reps < 20 || gl_now() - t0 < 1.0) gl_draw_generate(m, (uint64_t)reps++, NULL, NULL, img);
+    double ms = (gl_now() - t0) * 1000 / reps;
+    printf("generation:        %.3f ms per digit (all %d steps, one thread, mean of %d)   target <= 5\n", ms, c->T, reps);
+    // recognisability by the shipped attention classifier
+    gl_attn *cls = gl_attn_load(gl_asset_path("attention-softmax.safetensors"));
+    if (!cls) printf("recognisable:      (no classifier: %s)\n", gl_err());
+    else {
+        int ok = 0, hist[10] = {0};
+        gl_attn_frame fr[GL_ATTN_STEPS];
+        for (long s = 0; s < samples; s++) {
+            gl_draw_generate(m, (uint64_t)(seed + s), NULL, NULL, img);
+            int k = gl_attn_run(cls, img, fr, NULL);
+            if (fr[GL_ATTN_STEPS - 1].probs[k] >= 0.9f) ok++;
+            hist[k]++;
+        }
+        printf("recognisable:      %.1f%% of %ld samples (seeds %ld..%ld) get class probability >= 0.9   target >= 80%%\n",
+               100.0 * ok / samples, samples, seed, seed + samples - 1);
+        printf("classes:          ");
+        for (int k = 0; k < 10; k++) printf(" %d:%d", k, hist[k]);
+        printf("\n");
+        gl_attn_free(cls);
+    }
+    const gl_meta *meta = gl_draw_meta(m);
+    if (gl_meta_get(meta, "train_seconds"))
+        printf("training:          %.1f min, %s epochs (from the weights' metadata)   target <= 180 min\n",
+               gl_meta_num(meta, "train_seconds", 0) / 60, gl_meta_get(meta, "epochs") ? gl_meta_get(meta, "epochs") : "?");
+    gl_mnist_free(&te);
+    gl_draw_free(m);
+    return 0;
+}

@@ -1,0 +1,459 @@
+// DRAW model: parameters, the unrolled training pass (forward/backward
+// through T steps), generation and reconstruction runs for views, files.
+#include "gl_draw.h"
+#include "gl_nn.h"
+#include "gl_util.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { P_ENC_WX, P_ENC_WH, P_ENC_B, P_Q_W, P_Q_B, P_DEC_WX, P_DEC_WH, P_DEC_B,
+       P_WR_W, P_WR_B, P_RA_W, P_RA_B, P_WA_W, P_WA_B, P_COUNT };
+
+struct gl_draw {
+    gl_draw_config c;
+    int R, XE, WP;          // read size, encoder input size, write output size
+    gl_params ps;
+    int pi[P_COUNT];        // index into ps of each parameter (-1 if absent)
+    gl_meta meta;
+    // activations of the last forward pass, for B <= cap samples
+    int cap, B;
+    const float *x, *eps;
+    float *canvas;          // (T+1,B,D) c_0..c_T
+    float *xhat;            // (T,B,D)
+    float *rp, *rFx, *rFy, *rgam, *rtx, *rtxh;   // read params (T,B,5), banks (T,B,N,A), γ (T,B), tmps (T,B,A,N)
+    float *xenc;            // (T,B,XE) = [r_t, h_dec_{t-1}]
+    float *henc, *cenc;     // (T+1,B,E)
+    float *aenc, *tcenc;    // (T,B,4E), (T,B,E)
+    float *q, *z;           // (T,B,2Z) = [μ, log σ], (T,B,Z)
+    float *hdec, *cdec;     // (T+1,B,H)
+    float *adec, *tcdec;    // (T,B,4H), (T,B,H)
+    float *wp;              // (T,B,WP) write patch (or whole canvas)
+    float *ap, *wFx, *wFy, *wgam, *wtmp;         // write params (T,B,5), banks, γ̂, tmp (T,B,N,A)
+    // backward scratch
+    float *dc, *dxhat, *dh, *dh2, *dcd, *dcd2, *dhe, *dhe2, *dce, *dce2, *dxenc, *dq, *dz, *dwp, *dp5, *dpre, *dFx, *dFy;
+    double recon, kl;
+};
+
+static float *P(gl_draw *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[k]].w; }
+static float *G(gl_draw *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[k]].g; }
+
+static int check_cfg(const gl_draw_config *c) {
+    if (c->T < 1 || c->T > GL_DRAW_MAXT) { gl_seterr("DRAW steps must be in [1, %d], got %d", GL_DRAW_MAXT, c->T); return -1; }
+    if (c->enc < 1 || c->enc > 4096 || c->dec < 1 || c->dec > 4096) { gl_seterr("DRAW LSTM sizes must be in [1, 4096]"); return -1; }
+    if (c->z < 1 || c->z > 1024) { gl_seterr("DRAW latent size must be in [1, 1024], got %d", c->z); return -1; }
+    if (c->attention && (c->read_n < 1 || c->read_n > GL_DRAW_MAXN || c->write_n < 1 || c->write_n > GL_DRAW_MAXN)) {
+        gl_seterr("DRAW read/write grid sizes must be in [1, %d]", GL_DRAW_MAXN); return -1;
+    }
+    return 0;
+}
+
+static gl_draw *alloc_model(const gl_draw_config *cfg) {
+    if (check_cfg(cfg)) return NULL;
+    gl_draw *m = gl_calloc(1, sizeof *m);
+    m->c = *cfg;
+    if (!m->c.attention) m->c.read_n = m->c.write_n = 0;
+    int E = cfg->enc, H = cfg->dec, Z = cfg->z;
+    m->R = cfg->attention ? 2 * cfg->read_n * cfg->read_n : 2 * GL_DRAW_D;
+    m->XE = m->R + H;
+    m->WP = cfg->attention ? cfg->write_n * cfg->write_n : GL_DRAW_D;
+    for (int k = 0; k < P_COUNT; k++) m->pi[k] = -1;
+#define ADD(k, name, a, b) do { gl_params_add(&m->ps, name, a, b, 0, 0); m->pi[k] = m->ps.n - 1; } while (0)
+    ADD(P_ENC_WX, "enc.Wx", 4 * E, m->XE);
+    ADD(P_ENC_WH, "enc.Wh", 4 * E, E);
+    ADD(P_ENC_B, "enc.b", 4 * E, 0);
+    ADD(P_Q_W, "q.W", 2 * Z, E);
+    ADD(P_Q_B, "q.b", 2 * Z, 0);
+    ADD(P_DEC_WX, "dec.Wx", 4 * H, Z);
+    ADD(P_DEC_WH, "dec.Wh", 4 * H, H);
+    ADD(P_DEC_B, "dec.b", 4 * H, 0);
+    ADD(P_WR_W, "write.W", m->WP, H);
+    ADD(P_WR_B, "write.b", m->WP, 0);
+    if (cfg->attention) {
+        ADD(P_RA_W, "read_attn.W", GL_DA_NPAR, H);
+        ADD(P_RA_B, "read_attn.b", GL_DA_NPAR, 0);
+        ADD(P_WA_W, "write_attn.W", GL_DA_NPAR, H);
+        ADD(P_WA_B, "write_attn.b", GL_DA_NPAR, 0);
+    }
+#undef ADD
+    return m;
+}
+
+gl_draw *gl_draw_new(const gl_draw_config *cfg, uint64_t seed) {
+    gl_draw *m = alloc_model(cfg);
+    if (!m) return NULL;
+    gl_rng r;
+    gl_rng_seed(&r, seed);
+    int E = m->c.enc, H = m->c.dec, Z = m->c.z;
+    gl_fill_uniform(P(m, P_ENC_WX), (size_t)4 * E * m->XE, 1.0f / sqrtf((float)(m->XE + E)), &r);
+    gl_fill_uniform(P(m, P_ENC_WH), (size_t)4 * E * E, 1.0f / sqrtf((float)(m->XE + E)), &r);
+    gl_fill_uniform(P(m, P_Q_W), (size_t)2 * Z * E, 1.0f / sqrtf((float)E), &r);
+    gl_fill_uniform(P(m, P_DEC_WX), (size_t)4 * H * Z, 1.0f / sqrtf((float)(Z + H)), &r);
+    gl_fill_uniform(P(m, P_DEC_WH), (size_t)4 * H * H, 1.0f / sqrtf((float)(Z + H)), &r);
+    gl_fill_uniform(P(m, P_WR_W), (size_t)m->WP * H, 1.0f / sqrtf((float)H), &r);
+    // forget gates start open
+    for (int j = 0; j < E; j++) P(m, P_ENC_B)[E + j] = 1.0f;
+    for (int j = 0; j < H; j++) P(m, P_DEC_B)[H + j] = 1.0f;
+    if (m->c.attention) {
+        // small weights: every window starts centred, covering the image
+        gl_fill_uniform(P(m, P_RA_W), (size_t)GL_DA_NPAR * H, 0.1f / sqrtf((float)H), &r);
+        gl_fill_uniform(P(m, P_WA_W), (size_t)GL_DA_NPAR * H, 0.1f / sqrtf((float)H), &r);
+    }
+    return m;
+}
+
+static void meta_write_cfg(gl_meta *meta, const gl_draw_config *c) {
+    gl_meta_set(meta, "model", "draw");
+    gl_meta_set(meta, "attention", "%d", c->attention);
+    gl_meta_set(meta, "steps", "%d", c->T);
+    gl_meta_set(meta, "read_n", "%d", c->read_n);
+    gl_meta_set(meta, "write_n", "%d", c->write_n);
+    gl_meta_set(meta, "enc", "%d", c->enc);
+    gl_meta_set(meta, "dec", "%d", c->dec);
+    gl_meta_set(meta, "z", "%d", c->z);
+}
+
+gl_draw *gl_draw_load(const char *path, int with_opt) {
+    gl_st_file f;
+    if (gl_st_load(path, &f)) return NULL;
+    const char *model = gl_meta_get(&f.meta, "model");
+    if (!model || strcmp(model, "draw")) {
+        gl_seterr("%s: not a DRAW weight file (metadata model=%s)", path, model ? model : "missing");
+        gl_st_free(&f); return NULL;
+    }
+    gl_draw_config c = {
+        .attention = gl_meta_int(&f.meta, "attention", -1), .T = gl_meta_int(&f.meta, "steps", -1),
+        .read_n = gl_meta_int(&f.meta, "read_n", -1), .write_n = gl_meta_int(&f.meta, "write_n", -1),
+        .enc = gl_meta_int(&f.meta, "enc", -1), .dec = gl_meta_int(&f.meta, "dec", -1), .z = gl_meta_int(&f.meta, "z", -1),
+    };
+    gl_st_free(&f);
+    if (c.attention != 0 && c.attention != 1) { gl_seterr("%s: bad or missing 'attention' in metadata", path); return NULL; }
+    gl_draw *m = alloc_model(&c);
+    if (!m) { char e[256]; snprintf(e, sizeof e, "%s", gl_err()); gl_seterr("%s: %s", path, e); return NULL; }
+    if (gl_params_load(&m->ps, path, &m->meta, with_opt)) { gl_draw_free(m); return NULL; }
+    return m;
+}
+
+int gl_draw_save(const gl_draw *m, const char *path, const gl_meta *extra, int with_opt) {
+    gl_meta meta = {0};
+    if (extra) for (int i = 0; i < extra->n; i++) gl_meta_set(&meta, extra->key[i], "%s", extra->val[i]);
+    meta_write_cfg(&meta, &m->c);
+    int rc = gl_params_save(&m->ps, path, &meta, with_opt);
+    gl_meta_free(&meta);
+    return rc;
+}
+
+static void free_ws(gl_draw *m) {
+    float **bufs[] = { &m->canvas, &m->xhat, &m->rp, &m->rFx, &m->rFy, &m->rgam, &m->rtx, &m->rtxh, &m->xenc,
+        &m->henc, &m->cenc, &m->aenc, &m->tcenc, &m->q, &m->z, &m->hdec, &m->cdec, &m->adec, &m->tcdec, &m->wp,
+        &m->ap, &m->wFx, &m->wFy, &m->wgam, &m->wtmp, &m->dc, &m->dxhat, &m->dh, &m->dh2, &m->dcd, &m->dcd2,
+        &m->dhe, &m->dhe2, &m->dce, &m->dce2, &m->dxenc, &m->dq, &m->dz, &m->dwp, &m->dp5, &m->dpre, &m->dFx, &m->dFy };
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) { free(*bufs[i]); *bufs[i] = NULL; }
+    m->cap = 0;
+}
+
+void gl_draw_free(gl_draw *m) {
+    if (!m) return;
+    free_ws(m);
+    gl_params_free(&m->ps);
+    gl_meta_free(&m->meta);
+    free(m);
+}
+const gl_draw_config *gl_draw_cfg(const gl_draw *m) { return &m->c; }
+gl_params *gl_draw_params(gl_draw *m) { return &m->ps; }
+const gl_meta *gl_draw_meta(const gl_draw *m) { return &m->meta; }
+const float *gl_draw_canvas(const gl_draw *m) { return m->canvas + (size_t)m->c.T * m->B * GL_DRAW_D; }
+
+static float *alloc_floats(size_t n) { return gl_calloc(n ? n : 1, sizeof(float)); }
+
+static void ensure_ws(gl_draw *m, int B) {
+    if (B <= m->cap) return;
+    free_ws(m);
+    size_t T = (size_t)m->c.T, D = GL_DRAW_D, A = GL_DRAW_A, E = m->c.enc, H = m->c.dec, Z = m->c.z, b = (size_t)B;
+    size_t rn = m->c.attention ? (size_t)m->c.read_n : 0, wn = m->c.attention ? (size_t)m->c.write_n : 0;
+#define AL(p, n) (p = alloc_floats(n))
+    AL(m->canvas, (T + 1) * b * D); AL(m->xhat, T * b * D);
+    AL(m->rp, T * b * 5); AL(m->rFx, T * b * rn * A); AL(m->rFy, T * b * rn * A); AL(m->rgam, T * b);
+    AL(m->rtx, T * b * A * rn); AL(m->rtxh, T * b * A * rn);
+    AL(m->xenc, T * b * m->XE);
+    AL(m->henc, (T + 1) * b * E); AL(m->cenc, (T + 1) * b * E); AL(m->aenc, T * b * 4 * E); AL(m->tcenc, T * b * E);
+    AL(m->q, T * b * 2 * Z); AL(m->z, T * b * Z);
+    AL(m->hdec, (T + 1) * b * H); AL(m->cdec, (T + 1) * b * H); AL(m->adec, T * b * 4 * H); AL(m->tcdec, T * b * H);
+    AL(m->wp, T * b * m->WP);
+    AL(m->ap, T * b * 5); AL(m->wFx, T * b * wn * A); AL(m->wFy, T * b * wn * A); AL(m->wgam, T * b); AL(m->wtmp, T * b * wn * A);
+    AL(m->dc, b * D); AL(m->dxhat, b * D); AL(m->dh, b * H); AL(m->dh2, b * H); AL(m->dcd, b * H); AL(m->dcd2, b * H);
+    AL(m->dhe, b * E); AL(m->dhe2, b * E); AL(m->dce, b * E); AL(m->dce2, b * E); AL(m->dxenc, b * m->XE);
+    AL(m->dq, b * 2 * Z); AL(m->dz, b * Z); AL(m->dwp, b * m->WP); AL(m->dp5, b * 5);
+    AL(m->dpre, b * 4 * (E > H ? E : H)); AL(m->dFx, b * GL_DRAW_MAXN * A); AL(m->dFy, b * GL_DRAW_MAXN * A);
+#undef AL
+    m->cap = B;
+}
+
+// ---- one step, shared by training and the runs ---------------------------------
+
+// Encoder half of step t (0-based): x̂, read, encoder LSTM, q. Uses canvas[t], hdec[t].
+static void step_encode(gl_draw *m, int t, const float *x, int B) {
+    size_t D = GL_DRAW_D, A = GL_DRAW_A, b = (size_t)B, E = m->c.enc, H = m->c.dec, Z = m->c.z;
+    int N = m->c.read_n, XE = m->XE;
+    const float *cprev = m->canvas + (size_t)t * b * D, *hprev = m->hdec + (size_t)t * b * H;
+    float *xh = m->xhat + (size_t)t * b * D, *xe = m->xenc + (size_t)t * b * XE;
+    for (size_t k = 0; k < b * D; k++) xh[k] = x[k] - gl_sigmoid(cprev[k]);   // x̂ = x − σ(c_{t−1})
+    if (m->c.attention) {
+        float *rp = m->rp + (size_t)t * b * 5;
+        gl_linear_forward(rp, hprev, P(m, P_RA_W), P(m, P_RA_B), B, (int)H, 5, 0);
+        for (int n = 0; n < B; n++) {
+            size_t o = ((size_t)t * b + n);
+            float *Fx = m->rFx + o * N * A, *Fy = m->rFy + o * N * A;
+            gl_filterbank_forward(Fx, Fy, &m->rgam[o], rp + (size_t)n * 5, N, (int)A);
+            float *row = xe + (size_t)n * XE;
+            gl_read_forward(row, m->rtx + o * A * N, x + (size_t)n * D, Fx, Fy, m->rgam[o], N, (int)A);
+            gl_read_forward(row + N * N, m->rtxh + o * A * N, xh + (size_t)n * D, Fx, Fy, m->rgam[o], N, (int)A);
+        }
+    } else {
+        for (int n = 0; n < B; n++) {
+            memcpy(xe + (size_t)n * XE, x + (size_t)n * D, D * sizeof(float));
+            memcpy(xe + (size_t)n * XE + D, xh + (size_t)n * D, D * sizeof(float));
+        }
+    }
+    for (int n = 0; n < B; n++) memcpy(xe + (size_t)n * XE + m->R, hprev + (size_t)n * H, H * sizeof(float));
+    gl_lstm_forward(m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E,
+                    m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E, xe,
+                    t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL,
+                    P(m, P_ENC_WX), P(m, P_ENC_WH), P(m, P_ENC_B), NULL, B, XE, (int)E);
+    gl_linear_forward(m->q + (size_t)t * b * 2 * Z, m->henc + (size_t)(t + 1) * b * E, P(m, P_Q_W), P(m, P_Q_B), B, (int)E, (int)(2 * Z), 0);
+}
+
+// Decoder half of step t: decoder LSTM on z[t], write onto canvas[t+1].
+static void step_decode(gl_draw *m, int t, int B) {
+    size_t D = GL_DRAW_D, A = GL_DRAW_A, b = (size_t)B, H = m->c.dec, Z = m->c.z;
+    int N = m->c.write_n;
+    float *h = m->hdec + (size_t)(t + 1) * b * H;
+    gl_lstm_forward(h, m->cdec + (size_t)(t + 1) * b * H, m->adec + (size_t)t * b * 4 * H, m->tcdec + (size_t)t * b * H,
+                    m->z + (size_t)t * b * Z, t ? m->hdec + (size_t)t * b * H : NULL, t ? m->cdec + (size_t)t * b * H : NULL,
+                    P(m, P_DEC_WX), P(m, P_DEC_WH), P(m, P_DEC_B), NULL, B, (int)Z, (int)H);
+    float *cnew = m->canvas + (size_t)(t + 1) * b * D, *cold = m->canvas + (size_t)t * b * D;
+    float *wp = m->wp + (size_t)t * b * m->WP;
+    gl_linear_forward(wp, h, P(m, P_WR_W), P(m, P_WR_B), B, (int)H, m->WP, 0);
+    if (m->c.attention) {
+        memcpy(cnew, cold, b * D * sizeof(float));
+        float *ap = m->ap + (size_t)t * b * 5;
+        gl_linear_forward(ap, h, P(m, P_WA_W), P(m, P_WA_B), B, (int)H, 5, 0);
+        for (int n = 0; n < B; n++) {
+            size_t o = (size_t)t * b + n;
+            float *Fx = m->wFx + o * N * A, *Fy = m->wFy + o * N * A;
+            gl_filterbank_forward(Fx, Fy, &m->wgam[o], ap + (size_t)n * 5, N, (int)A);
+            gl_write_forward(cnew + (size_t)n * D, m->wtmp + o * N * A, wp + (size_t)n * N * N, Fx, Fy, m->wgam[o], N, (int)A);
+        }
+    } else {
+        for (size_t k = 0; k < b * D; k++) cnew[k] = cold[k] + wp[k];
+    }
+}
+
+// z = μ + exp(log σ) ε
+static void sample_z(gl_draw *m, int t, const float *eps, int B) {
+    size_t b = (size_t)B, Z = m->c.z;
+    const float *q = m->q + (size_t)t * b * 2 * Z;
+    float *z = m->z + (size_t)t * b * Z;
+    for (int n = 0; n < B; n++)
+        for (size_t k = 0; k < Z; k++)
+            z[n * Z + k] = q[n * 2 * Z + k] + expf(q[n * 2 * Z + Z + k]) * (eps ? eps[n * Z + k] : 0.0f);
+}
+
+double gl_draw_forward(gl_draw *m, const float *x, const float *eps, int B, double *recon, double *kl) {
+    ensure_ws(m, B);
+    m->B = B; m->x = x; m->eps = eps;
+    size_t D = GL_DRAW_D, b = (size_t)B, Z = m->c.z;
+    memset(m->canvas, 0, b * D * sizeof(float));                  // c_0 = 0
+    memset(m->hdec, 0, b * m->c.dec * sizeof(float));             // h_dec_0 = 0
+    double klsum = 0;
+    for (int t = 0; t < m->c.T; t++) {
+        step_encode(m, t, x, B);
+        sample_z(m, t, eps + (size_t)t * b * Z, B);
+        const float *q = m->q + (size_t)t * b * 2 * Z;
+        for (int n = 0; n < B; n++) klsum += gl_kl_forward(q + n * 2 * Z, q + n * 2 * Z + Z, (int)Z);
+        step_decode(m, t, B);
+    }
+    // −log D(x|σ(c_T)) = Σ softplus(c) − x c   (binary cross-entropy, eq. 9)
+    const float *c = m->canvas + (size_t)m->c.T * b * D;
+    double rec = 0;
+    for (size_t k = 0; k < b * D; k++) {
+        float v = c[k];
+        rec += (double)(fmaxf(v, 0.0f) - x[k] * v + log1pf(expf(-fabsf(v))));
+    }
+    m->recon = rec / B; m->kl = klsum / B;
+    if (recon) *recon = m->recon;
+    if (kl) *kl = m->kl;
+    return m->recon + m->kl;
+}
+
+void gl_draw_backward(gl_draw *m) {
+    int B = m->B, T = m->c.T;
+    size_t D = GL_DRAW_D, A = GL_DRAW_A, b = (size_t)B, E = m->c.enc, H = m->c.dec, Z = m->c.z;
+    int XE = m->XE, rn = m->c.read_n, wn = m->c.write_n;
+    float inv = 1.0f / (float)B;
+    const float *x = m->x;
+    // d(mean loss)/dc_T = (σ(c_T) − x)/B
+    const float *cT = m->canvas + (size_t)T * b * D;
+    for (size_t k = 0; k < b * D; k++) m->dc[k] = (gl_sigmoid(cT[k]) - x[k]) * inv;
+    memset(m->dh, 0, b * H * sizeof(float)); memset(m->dcd, 0, b * H * sizeof(float));
+    memset(m->dhe, 0, b * E * sizeof(float)); memset(m->dce, 0, b * E * sizeof(float));
+    for (int t = T - 1; t >= 0; t--) {
+        float *h = m->hdec + (size_t)(t + 1) * b * H;
+        // ---- write: c_t = c_{t−1} + write(h_dec_t); dc flows on unchanged to c_{t−1}
+        memset(m->dwp, 0, b * m->WP * sizeof(float));
+        if (m->c.attention) {
+            memset(m->dp5, 0, b * 5 * sizeof(float));
+            for (int n = 0; n < B; n++) {
+                size_t o = (size_t)t * b + n;
+                float *dFx = m->dFx, *dFy = m->dFy;
+                memset(dFx, 0, wn * A * sizeof(float)); memset(dFy, 0, wn * A * sizeof(float));
+                const float *Fx = m->wFx + o * wn * A, *Fy = m->wFy + o * wn * A;
+                float dg = gl_write_backward(m->dwp + (size_t)n * wn * wn, dFx, dFy, m->dc + (size_t)n * D, m->wtmp + o * wn * A,
+                                             m->wp + (size_t)t * b * m->WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
+                gl_filterbank_backward(m->dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->ap + o * 5, wn, (int)A);
+            }
+            gl_linear_backward(m->dh, G(m, P_WA_W), G(m, P_WA_B), m->dp5, h, P(m, P_WA_W), B, (int)H, 5);
+        } else {
+            memcpy(m->dwp, m->dc, b * D * sizeof(float));
+        }
+        gl_linear_backward(m->dh, G(m, P_WR_W), G(m, P_WR_B), m->dwp, h, P(m, P_WR_W), B, (int)H, m->WP);
+        // ---- decoder LSTM: h_dec_t = LSTM(h_dec_{t−1}, z_t)
+        memset(m->dz, 0, b * Z * sizeof(float));
+        memset(m->dh2, 0, b * H * sizeof(float)); memset(m->dcd2, 0, b * H * sizeof(float));
+        const float *hprev = t ? m->hdec + (size_t)t * b * H : NULL, *cprev = t ? m->cdec + (size_t)t * b * H : NULL;
+        gl_lstm_backward(m->dpre, m->dz, t ? m->dh2 : NULL, t ? m->dcd2 : NULL, G(m, P_DEC_WX), G(m, P_DEC_WH), G(m, P_DEC_B),
+                         m->dh, m->dcd, m->adec + (size_t)t * b * 4 * H, m->tcdec + (size_t)t * b * H,
+                         m->z + (size_t)t * b * Z, hprev, cprev, P(m, P_DEC_WX), P(m, P_DEC_WH), B, (int)Z, (int)H);
+        // ---- z = μ + σ ε and the KL term
+        const float *q = m->q + (size_t)t * b * 2 * Z, *eps = m->eps + (size_t)t * b * Z;
+        memset(m->dq, 0, b * 2 * Z * sizeof(float));
+        for (int n = 0; n < B; n++)
+            for (size_t k = 0; k < Z; k++) {
+                float dz = m->dz[n * Z + k], sig = expf(q[n * 2 * Z + Z + k]);
+                m->dq[n * 2 * Z + k] = dz;
+                m->dq[n * 2 * Z + Z + k] = dz * sig * eps[n * Z + k];
+            }
+        for (int n = 0; n < B; n++) gl_kl_backward(m->dq + n * 2 * Z, m->dq + n * 2 * Z + Z, q + n * 2 * Z, q + n * 2 * Z + Z, (int)Z, inv);
+        float *he = m->henc + (size_t)(t + 1) * b * E;
+        gl_linear_backward(m->dhe, G(m, P_Q_W), G(m, P_Q_B), m->dq, he, P(m, P_Q_W), B, (int)E, (int)(2 * Z));
+        // ---- encoder LSTM: h_enc_t = LSTM(h_enc_{t−1}, [r_t, h_dec_{t−1}])
+        memset(m->dxenc, 0, b * XE * sizeof(float));
+        memset(m->dhe2, 0, b * E * sizeof(float)); memset(m->dce2, 0, b * E * sizeof(float));
+        const float *heprev = t ? m->henc + (size_t)t * b * E : NULL, *ceprev = t ? m->cenc + (size_t)t * b * E : NULL;
+        const float *xe = m->xenc + (size_t)t * b * XE;
+        gl_lstm_backward(m->dpre, m->dxenc, t ? m->dhe2 : NULL, t ? m->dce2 : NULL, G(m, P_ENC_WX), G(m, P_ENC_WH), G(m, P_ENC_B),
+                         m->dhe, m->dce, m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E,
+                         xe, heprev, ceprev, P(m, P_ENC_WX), P(m, P_ENC_WH), B, XE, (int)E);
+        // h_dec_{t−1} entered the encoder input directly
+        if (t) for (int n = 0; n < B; n++) for (size_t k = 0; k < H; k++) m->dh2[n * H + k] += m->dxenc[(size_t)n * XE + m->R + k];
+        // ---- read: r_t = read(x, x̂_t, h_dec_{t−1})
+        const float *xh = m->xhat + (size_t)t * b * D;
+        if (t == 0) {
+            // x̂_1 = x − σ(0) is constant; only the read layer's bias can learn here
+            if (m->c.attention) {
+                memset(m->dp5, 0, b * 5 * sizeof(float));
+                for (int n = 0; n < B; n++) {
+                    size_t o = (size_t)n;
+                    float *dFx = m->dFx, *dFy = m->dFy;
+                    memset(dFx, 0, rn * A * sizeof(float)); memset(dFy, 0, rn * A * sizeof(float));
+                    const float *Fx = m->rFx + o * rn * A, *Fy = m->rFy + o * rn * A, *row = xe + (size_t)n * XE, *drow = m->dxenc + (size_t)n * XE;
+                    float dg = gl_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
+                    dg += gl_read_backward(NULL, dFx, dFy, drow + rn * rn, row + rn * rn, m->rtxh + o * A * rn, xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
+                    gl_filterbank_backward(m->dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
+                }
+                gl_linear_backward(NULL, G(m, P_RA_W), G(m, P_RA_B), m->dp5, m->hdec, P(m, P_RA_W), B, (int)H, 5);
+            }
+            break;
+        }
+        memset(m->dxhat, 0, b * D * sizeof(float));
+        if (m->c.attention) {
+            memset(m->dp5, 0, b * 5 * sizeof(float));
+            for (int n = 0; n < B; n++) {
+                size_t o = (size_t)t * b + n;
+                float *dFx = m->dFx, *dFy = m->dFy;
+                memset(dFx, 0, rn * A * sizeof(float)); memset(dFy, 0, rn * A * sizeof(float));
+                const float *Fx = m->rFx + o * rn * A, *Fy = m->rFy + o * rn * A, *row = xe + (size_t)n * XE, *drow = m->dxenc + (size_t)n * XE;
+                float dg = gl_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
+                dg += gl_read_backward(m->dxhat + (size_t)n * D, dFx, dFy, drow + rn * rn, row + rn * rn, m->rtxh + o * A * rn,
+                                       xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
+                gl_filterbank_backward(m->dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
+            }
+            gl_linear_backward(m->dh2, G(m, P_RA_W), G(m, P_RA_B), m->dp5, m->hdec + (size_t)t * b * H, P(m, P_RA_W), B, (int)H, 5);
+        } else {
+            for (int n = 0; n < B; n++) memcpy(m->dxhat + (size_t)n * D, m->dxenc + (size_t)n * XE + D, D * sizeof(float));
+        }
+        // x̂_t = x − σ(c_{t−1})
+        const float *cprev2 = m->canvas + (size_t)t * b * D;
+        for (size_t k = 0; k < b * D; k++) { float s = gl_sigmoid(cprev2[k]); m->dc[k] -= m->dxhat[k] * s * (1 - s); }
+        // step back: gradients of step t−1's states
+        float *sw;
+        sw = m->dh; m->dh = m->dh2; m->dh2 = sw;
+        sw = m->dcd; m->dcd = m->dcd2; m->dcd2 = sw;
+        sw = m->dhe; m->dhe = m->dhe2; m->dhe2 = sw;
+        sw = m->dce; m->dce = m->dce2; m->dce2 = sw;
+    }
+}
+
+// ---- runs ---------------------------------------------------------------------
+
+gl_trace *gl_draw_trace_new(const gl_draw *m) {
+    return gl_trace_new(GL_TRACE_DRAW, sizeof(gl_draw_frame), m->c.T, NULL);
+}
+
+static void fill_frame(gl_draw *m, int t, int has_read, gl_draw_frame *f) {
+    memset(f, 0, sizeof *f);
+    f->t = t;
+    f->has_read = has_read && m->c.attention;
+    if (m->c.attention) {
+        if (has_read) gl_draw_window_of(m->rp + (size_t)t * 5, m->c.read_n, GL_DRAW_A, &f->read);
+        gl_draw_window_of(m->ap + (size_t)t * 5, m->c.write_n, GL_DRAW_A, &f->write);
+    }
+    const float *c = m->canvas + (size_t)(t + 1) * GL_DRAW_D;
+    for (int k = 0; k < GL_DRAW_D; k++) f->canvas[k] = gl_sigmoid(c[k]);
+}
+
+static int run(gl_draw *m, const float *img, uint64_t seed, int use_noise, gl_trace *trace, const atomic_int *cancel, float *out784) {
+    ensure_ws(m, 1);
+    m->B = 1;
+    size_t Z = m->c.z;
+    memset(m->canvas, 0, GL_DRAW_D * sizeof(float));
+    memset(m->hdec, 0, m->c.dec * sizeof(float));
+    gl_rng r;
+    gl_rng_seed(&r, seed);
+    float eps[1024];
+    gl_draw_frame *f = trace ? gl_malloc(sizeof *f) : NULL;
+    int t = 0;
+    for (; t < m->c.T; t++) {
+        if (cancel && atomic_load(cancel)) break;
+        for (size_t k = 0; k < Z; k++) eps[k] = use_noise ? gl_rng_normal(&r) : 0.0f;
+        if (img) {
+            step_encode(m, t, img, 1);
+            sample_z(m, t, eps, 1);
+        } else {
+            memcpy(m->z + (size_t)t * Z, eps, Z * sizeof(float));   // z_t ~ N(0, I)
+        }
+        step_decode(m, t, 1);
+        if (f) { fill_frame(m, t, img != NULL, f); gl_trace_push(trace, f); }
+    }
+    if (out784) {
+        const float *c = m->canvas + (size_t)t * GL_DRAW_D;
+        for (int k = 0; k < GL_DRAW_D; k++) out784[k] = gl_sigmoid(c[k]);
+    }
+    free(f);
+    return t;
+}
+
+int gl_draw_generate(gl_draw *m, uint64_t seed, gl_trace *trace, const atomic_int *cancel, float *out784) {
+    return run(m, NULL, seed, 1, trace, cancel, out784);
+}
+
+int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *trace, const atomic_int *cancel, float *out784) {
+    return run(m, img, seed, seed != 0, trace, cancel, out784);
+}
+
+void gl_draw_binarize(float *x, size_t n, uint64_t seed) {
+    gl_rng r;
+    gl_rng_seed(&r, seed);
+    for (size_t k = 0; k < n; k++) x[k] = gl_rng_uniform(&r) < x[k] ? 1.0f : 0.0f;
+}

@@ -1,0 +1,120 @@
+// gl_draw: DRAW, the Deep Recurrent Attentive Writer (Gregor et al. 2015,
+// arXiv 1502.04623), on 28x28 binarized MNIST. Equation numbers are the paper's.
+//
+//   for t = 1..T:                                   (eq. 3-8)
+//     x̂_t     = x − σ(c_{t−1})
+//     r_t     = read(x, x̂_t, h_dec_{t−1})
+//     h_enc_t = LSTM_enc(h_enc_{t−1}, [r_t, h_dec_{t−1}])
+//     z_t     = μ_t + σ_t ε_t,  (μ_t, log σ_t) = W(h_enc_t)     (eq. 1-2)
+//     h_dec_t = LSTM_dec(h_dec_{t−1}, z_t)
+//     c_t     = c_{t−1} + write(h_dec_t)
+//   loss = −log D(x | σ(c_T)) + Σ_t KL(Q(z_t|h_enc_t) ‖ N(0,I))  (eq. 9-12)
+//
+// Selective attention (eq. 19-27): an N×N grid of Gaussian filters with
+// (g̃X, g̃Y, log σ², log δ̃, log γ) = W(h_dec), centre g = (A+1)/2 (g̃+1),
+// stride δ = (max(A,B)−1)/(N−1) δ̃, filter i centred at μ^i = g + (i − N/2 − 0.5) δ
+// (i = 1..N, pixel a at position a = 1..A), each filter normalised to sum 1.
+//   read  = γ [F_Y x F_Xᵀ, F_Y x̂ F_Xᵀ]          (eq. 27)
+//   write = (1/γ̂) F̂_Yᵀ w_t F̂_X,  w_t = W(h_dec_t)  (eq. 28-29)
+// Without attention: read = [x, x̂], write = W(h_dec_t) over the whole canvas.
+//
+// Layers come as forward/backward pairs over plain float buffers (shapes in
+// the comments); backward functions ACCUMULATE into their outputs.
+#ifndef GL_DRAW_H
+#define GL_DRAW_H
+#include "gl_st.h"
+#include "gl_trace.h"
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define GL_DRAW_A 28            // image width and height
+#define GL_DRAW_D (GL_DRAW_A * GL_DRAW_A)
+#define GL_DRAW_MAXT 64
+#define GL_DRAW_MAXN 12
+
+// ---- filter banks (one sample) -------------------------------------------------
+// The five attention parameters as the linear layer emits them.
+enum { GL_DA_GX = 0, GL_DA_GY, GL_DA_LOGS2, GL_DA_LOGDELTA, GL_DA_LOGGAMMA, GL_DA_NPAR };
+// The same in image units: centre (gx, gy) in pixel positions 1..A, stride
+// δ, variance σ², intensity γ.
+typedef struct { float gx, gy, delta, sigma2, gamma; } gl_draw_window;
+void gl_draw_window_of(const float *p5, int N, int A, gl_draw_window *w);
+
+// p5 (5) -> Fx (N,A), Fy (N,A), *gamma. Each row of Fx and Fy sums to 1.
+void gl_filterbank_forward(float *Fx, float *Fy, float *gamma, const float *p5, int N, int A);
+// dFx, dFy (N,A), dgamma -> dp5 (5) (accumulated).
+void gl_filterbank_backward(float *dp5, const float *dFx, const float *dFy, float dgamma,
+                            const float *Fx, const float *Fy, const float *p5, int N, int A);
+// patch (N,N) = γ Fy img Fxᵀ, img (A,A). tmp (A,N) keeps img Fxᵀ for backward.
+void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A);
+// Accumulates dimg (A,A) (may be NULL), dFx, dFy (N,A); returns dγ.
+float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch,
+                       const float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A);
+// canvas (A,A) += (1/γ) Fyᵀ w Fx, w (N,N). tmp (N,A) keeps w Fx.
+void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma, int N, int A);
+// dcanvas (A,A) -> dw (N,N), dFx, dFy (accumulated); returns dγ.
+float gl_write_backward(float *dw, float *dFx, float *dFy, const float *dcanvas, const float *tmp,
+                        const float *w, const float *Fx, const float *Fy, float gamma, int N, int A);
+// KL(N(μ, σ²) ‖ N(0,1)) summed over n latents, σ = exp(logsig) (eq. 11).
+double gl_kl_forward(const float *mu, const float *logsig, int n);
+// dmu, dlogsig += scale · ∂KL.
+void gl_kl_backward(float *dmu, float *dlogsig, const float *mu, const float *logsig, int n, float scale);
+
+// ---- the model -----------------------------------------------------------------
+typedef struct {
+    int attention;    // 1: selective attention, 0: whole image
+    int T;            // steps
+    int read_n, write_n;
+    int enc, dec;     // LSTM sizes
+    int z;            // latent size per step
+} gl_draw_config;
+
+typedef struct gl_draw gl_draw;
+gl_draw *gl_draw_new(const gl_draw_config *cfg, uint64_t seed);   // NULL + gl_err on bad sizes
+// Loads a file written by gl_draw_save (config from its metadata). with_opt
+// also restores the Adam state (checkpoints).
+gl_draw *gl_draw_load(const char *path, int with_opt);
+int gl_draw_save(const gl_draw *m, const char *path, const gl_meta *extra, int with_opt);
+void gl_draw_free(gl_draw *m);
+const gl_draw_config *gl_draw_cfg(const gl_draw *m);
+gl_params *gl_draw_params(gl_draw *m);
+const gl_meta *gl_draw_meta(const gl_draw *m);   // metadata of the loaded file
+
+// Training pass over a minibatch. x (B,784) binary; eps (T,B,z) standard
+// normal noise (the reparameterisation). Returns the mean bound per image in
+// nats (reconstruction + KL); *recon and *kl (may be NULL) get its parts.
+double gl_draw_forward(gl_draw *m, const float *x, const float *eps, int B, double *recon, double *kl);
+// Accumulates ∂(mean bound)/∂params into the gradients of gl_draw_params
+// (zero them first). Uses the activations of the last gl_draw_forward.
+void gl_draw_backward(gl_draw *m);
+// Canvas logits c_T (B,784) of the last forward pass.
+const float *gl_draw_canvas(const gl_draw *m);
+
+// ---- runs for views: one frame per step ----------------------------------------
+// A frame holds σ(c_t), the canvas as the view shows it, and the windows
+// of that step (has_read is 0 when generating; windows are zero without
+// attention).
+typedef struct {
+    int t;
+    int has_read;
+    gl_draw_window read, write;
+    float canvas[GL_DRAW_D];
+} gl_draw_frame;
+
+// Generates one digit from the prior (z_t ~ N(0,I) from seed). Appends T
+// frames to trace (may be NULL; kind GL_TRACE_DRAW, frame size
+// sizeof(gl_draw_frame)), checks *cancel (may be NULL) between steps and
+// stops early when it is set; out784 (may be NULL) gets the final σ(c_T).
+// Returns the number of steps run. One thread per model at a time.
+int gl_draw_generate(gl_draw *m, uint64_t seed, gl_trace *trace, const atomic_int *cancel, float *out784);
+// Encodes img (784 values in [0,1]) and rebuilds it (z_t = μ_t, or sampled
+// when seed != 0), with the read window of each step in the frames.
+int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *trace, const atomic_int *cancel, float *out784);
+// A trace sized for one run of this model.
+gl_trace *gl_draw_trace_new(const gl_draw *m);
+
+// Binarizes MNIST images in place: pixel = 1 with probability = intensity,
+// from a fixed seed (done once, as in the literature).
+void gl_draw_binarize(float *x, size_t n, uint64_t seed);
+#define GL_DRAW_BINARIZE_SEED 20150216ULL
+#endif
