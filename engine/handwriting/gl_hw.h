@@ -1,0 +1,200 @@
+// gl_hw: handwriting prediction and synthesis (Graves 2013, arXiv 1308.0850,
+// §4 and §5). Stroke corpora, the two networks as forward/backward pairs over
+// plain float buffers, training, sampling, and a step-by-step writer for the
+// GUI that fills a gl_trace.
+//
+// Points. A line is a sequence of pen points stored as offsets
+// (dx, dy, eos): dx, dy from the previous point (the first from the line's
+// origin), screen orientation (y grows downwards), eos = 1 when the pen lifts
+// after this point (the next offset is a pen-up move).
+//
+// Networks (sizes in gl_hw_cfg). L stacked LSTM layers of H cells with skip
+// connections from the input to every layer and from every layer to the
+// output (§4, eq. 1-5, no peepholes). Synthesis (K > 0) adds the soft window
+// (eq. 46-51) computed from layer 1: layer 1 reads [x_t, w_{t-1}], layers
+// n > 1 read [x_t, h^{n-1}_t, w_t]. The prediction network is the same with
+// K = 0: layer 1 reads x_t, layers n > 1 read [x_t, h^{n-1}_t].
+// The output y_t = b_y + Σ_n W_y^n h^n_t parameterises the mixture density
+// (eq. 18-23): ê (1), π̂ (M), μ̂1 (M), μ̂2 (M), σ̂1 (M), σ̂2 (M), ρ̂ (M).
+#ifndef GL_HW_H
+#define GL_HW_H
+#include <stdatomic.h>
+#include <stdint.h>
+#include "gl_st.h"
+#include "gl_util.h"
+#include "gl_trace.h"
+
+// ---------------------------------------------------------------- corpora
+typedef struct { int n; float *pts; char *text; int style; } gl_hw_line;   // pts (n,3)
+typedef struct { int n, cap; gl_hw_line *lines; int skipped; } gl_hw_corpus;
+
+void gl_hw_corpus_free(gl_hw_corpus *c);
+void gl_hw_corpus_add(gl_hw_corpus *c, const float *pts, int n, const char *text, int style);
+
+// Hershey JHF font: glyphs for ASCII 32..126 in file order. Each glyph is a
+// list of strokes of integer points (font units, y down, cap height ~21).
+typedef struct { int left, right, npts; int8_t *xy; uint8_t *up; } gl_hw_glyph;  // up[i]=1: pen lifts after point i
+typedef struct { gl_hw_glyph g[95]; } gl_hw_font;
+// Parses a .jhf file (continuation lines allowed). Errors name file and line.
+int gl_hw_font_load(gl_hw_font *f, const char *path);
+void gl_hw_font_free(gl_hw_font *f);
+
+// Directory of the Hershey fonts: $GLIMPSE_HERSHEY_DIR or
+// /usr/share/hershey-fonts. Faces used by the corpus builder.
+const char *gl_hw_hershey_dir(void);
+#define GL_HW_FACES "scripts,cursive"
+
+typedef struct {
+    int lines;            // number of lines to build
+    uint64_t seed;
+    int min_words, max_words;
+    const char *faces;    // comma-separated jhf names (without .jhf); NULL = GL_HW_FACES
+    const char *words;    // word list path; NULL = /usr/share/dict/words
+    float step;           // mean resampling step in font units (pen speed)
+} gl_hw_hershey_opts;
+void gl_hw_hershey_defaults(gl_hw_hershey_opts *o);
+// Builds a corpus of "written" lines: per-line style (face, slant, size,
+// letter spacing, baseline drift, pen speed), smooth per-point jitter,
+// occasional pen lifts, resampling by arc length. A missing font directory or
+// face is an error naming the Debian package hershey-fonts-data.
+int gl_hw_hershey_build(gl_hw_corpus *c, const gl_hw_hershey_opts *o);
+// Renders one text with a given style index and seed (for tests and priming).
+int gl_hw_hershey_line(gl_hw_corpus *c, const char *text, const gl_hw_hershey_opts *o, uint64_t seed);
+
+// IAM-OnDB: DIR holds lineStrokes/**/NAME-NN.xml and ascii/**/NAME.txt.
+// Malformed files are reported on stderr (file:line: reason) unless quiet,
+// counted in c->skipped, and the rest still loads. Returns -1 only when
+// nothing at all could be loaded.
+int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet);
+// One lineStrokes XML file -> points (raw tablet offsets). text may be NULL.
+int gl_hw_iam_read_strokes(const char *path, float **pts, int *n);
+// Line `index` (1-based) of the CSR section of an ascii transcription file.
+int gl_hw_iam_read_text(const char *path, int index, char **text);
+
+// ---------------------------------------------------------------- model
+typedef struct {
+    int L, H;      // LSTM layers and cells per layer
+    int M;         // mixture components
+    int K;         // window Gaussians (0: prediction network)
+    int C;         // alphabet size (synthesis); alphabet[C]
+    char alphabet[128];
+    float mean[2], std[2];   // offset normalisation (over the training set)
+} gl_hw_cfg;
+
+typedef struct {
+    gl_hw_cfg cfg;
+    gl_params ps;
+    // views into ps (weights): per layer Wx (4H,NI_l), Wh (4H,H), b (4H);
+    // Wy (1+6M, L*H), by; window Wp (3K, H), bp (3K)
+    float *Wx[4], *Wh[4], *b[4], *Wy, *by, *Wp, *bp;
+    int NI[4];
+    int NY;        // 1 + 6M
+} gl_hw_model;
+
+int gl_hw_model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed);
+void gl_hw_model_free(gl_hw_model *m);
+// Saves weights (and Adam state when with_opt) with the config in metadata;
+// extra (may be NULL) adds more metadata. Atomic.
+int gl_hw_model_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int with_opt);
+// Loads config from metadata and the weights. meta (may be NULL) receives the metadata.
+int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta, int with_opt);
+// Alphabet index of character ch, or -1 when the model cannot write it.
+int gl_hw_char_index(const gl_hw_cfg *cfg, int ch);
+// Checks text; on failure the error names every character it cannot write.
+int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out);
+
+// ---- layers (exposed for gradient checks)
+// MDN loss for B points. y (B,NY) raw outputs, x (B,3) normalised targets,
+// mask (B) (0: padding). Returns Σ mask·(−log p) (eq. 26); writes dy (B,NY)
+// (= not +=) when dy is not NULL.
+double gl_hw_mdn_forward_backward(float *dy, const float *y, const float *x, const float *mask, int B, int M);
+// Window: p (B,3K) raw; kprev (B,K) previous κ; chars (B,Umax) indices with
+// lengths U (B). Writes kappa (B,K), phi (B,Umax+1) (entry U_b is φ(t,U+1),
+// the termination test), w (B,C).
+void gl_hw_window_forward(float *kappa, float *phi, float *w, const float *p, const float *kprev,
+                          const int *chars, const int *U, int B, int K, int Umax, int C);
+// dw (B,C) incoming; dkappa (B,K) gradient reaching κ_t from later steps
+// (in: from t+1, out: gradient for κ_{t-1}, i.e. unchanged plus this step's
+// part); dp (B,3K) written.
+void gl_hw_window_backward(float *dp, float *dkappa, const float *dw, const float *p, const float *kappa,
+                           const float *kprev, const int *chars, const int *U, int B, int K, int Umax, int C);
+
+// ---- unrolled network over a batch (training)
+typedef struct {
+    int B, T, Umax, cap_T, cap_B, cap_U;
+    float *x, *mask;          // (T,B,3) inputs, (T,B) target mask
+    float *tgt;               // (T,B,3) targets
+    int *chars, *U;           // (B,Umax), (B)
+    // per step activations (T,...)
+    float *in[4], *h[4], *c[4], *act[4], *tc[4];
+    float *hcat, *y, *dy;
+    float *p, *kappa, *phi, *w;
+    // scratch for backward
+    float *dh[4], *dc[4], *dcur[4], *dhn[4], *dpre, *din, *dhcat, *dw, *dwc, *dk, *dp;
+} gl_hw_ws;
+void gl_hw_ws_free(gl_hw_ws *ws);
+// Fills a workspace with lines (indices idx[0..B)) of a normalised corpus:
+// input x_0 = (0,0,1), x_t = target_{t-1}; targets = the line's points.
+// Lines longer than max_T are cut. Returns -1 when a text has characters
+// outside the alphabet (synthesis).
+int gl_hw_ws_fill(gl_hw_ws *ws, const gl_hw_model *m, const gl_hw_corpus *c, const int *idx, int B, int max_T);
+// Forward pass; returns the summed NLL; *npts receives the number of points.
+double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts);
+// Backward pass after gl_hw_forward; accumulates into m->ps gradients. The
+// derivatives of the network outputs are clipped to [−clip_y, clip_y] and
+// those reaching the LSTM to [−clip_lstm, clip_lstm] (§4: 100 and 10); pass 0
+// for no clipping. scale multiplies the loss (e.g. 1/points).
+void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, float clip_lstm);
+
+// Normalisation: computes mean/std of dx, dy over a corpus into cfg;
+// gl_hw_corpus_normalise rewrites offsets as (d − mean)/std.
+void gl_hw_norm_stats(const gl_hw_corpus *c, float mean[2], float std[2]);
+void gl_hw_corpus_normalise(gl_hw_corpus *c, const float mean[2], const float std[2]);
+
+// ---------------------------------------------------------------- sampling
+// One frame per generated point: what the GUI draws for that step.
+#define GL_HW_MAXM 32
+#define GL_HW_MAXK 16
+#define GL_HW_MAXU 128
+typedef struct {
+    float x, y;                 // pen position after this point (raw units, y down)
+    float dx, dy; int eos;      // the sampled offset (raw units)
+    float e;                    // end-of-stroke probability
+    float pi[GL_HW_MAXM], mu[GL_HW_MAXM][2], sigma[GL_HW_MAXM][2], rho[GL_HW_MAXM];  // raw units
+    float kappa[GL_HW_MAXK];
+    float phi[GL_HW_MAXU + 1];  // φ(t,u), u = 0..U (entry U: φ(t,U+1))
+    int U;
+} gl_hw_frame;
+
+typedef struct {
+    float bias;            // §5.4: π̂(1+b), σ̂−b
+    uint64_t seed;
+    int max_steps;         // 0: 40 per character (synthesis) or 700 (prediction)
+    const gl_hw_line *prime; const char *prime_text;  // §5.5 priming (raw points), or NULL
+    atomic_int *cancel;    // checked between steps; may be NULL
+} gl_hw_sample_opts;
+
+typedef struct {
+    int n; float *pts;     // (n,3) raw offsets of the generated points
+    int U;                 // characters (0 for prediction)
+    float *phi;            // (n, U+1) window weights
+    float *kappa;          // (n, K)
+    int K;
+    int ended;             // 1 when the window passed the last character (synthesis)
+} gl_hw_result;
+void gl_hw_result_free(gl_hw_result *r);
+
+// Samples handwriting. text == NULL (or a prediction model): unconditional.
+// With a trace (may be NULL; kind GL_TRACE_WRITE or GL_TRACE_PREDICT, frame
+// size sizeof(gl_hw_frame)) every step is pushed as a frame; the trace is
+// finished at the end. The GUI runs this on its engine thread and sets
+// *opts->cancel to stop it between steps (then returns 1 with what was
+// written so far). res may be NULL when only the trace is wanted.
+int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace);
+
+// Renders points as SVG (one path per stroke) or PNG.
+int gl_hw_save_svg(const char *path, const float *pts, int n, float scale);
+int gl_hw_save_png(const char *path, const float *pts, int n, int height);
+// Bounding box of a point sequence (raw) and helper to get absolute points.
+void gl_hw_bbox(const float *pts, int n, float *x0, float *y0, float *x1, float *y1);
+#endif

@@ -1,0 +1,468 @@
+// gl_hw_data: stroke corpora. The built-in corpus writes English words with
+// the Hershey script faces (Debian package hershey-fonts-data), made to look
+// handwritten; the IAM-OnDB reader loads lineStrokes XML + ascii text.
+#include "gl_hw.h"
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+// ------------------------------------------------------------------ corpus
+void gl_hw_corpus_free(gl_hw_corpus *c) {
+    for (int i = 0; i < c->n; i++) { free(c->lines[i].pts); free(c->lines[i].text); }
+    free(c->lines);
+    memset(c, 0, sizeof *c);
+}
+
+void gl_hw_corpus_add(gl_hw_corpus *c, const float *pts, int n, const char *text, int style) {
+    if (c->n == c->cap) { c->cap = c->cap ? 2 * c->cap : 64; c->lines = realloc(c->lines, sizeof(gl_hw_line) * c->cap); }
+    gl_hw_line *l = &c->lines[c->n++];
+    l->n = n; l->pts = gl_malloc(sizeof(float) * 3 * (n > 0 ? n : 1));
+    memcpy(l->pts, pts, sizeof(float) * 3 * n);
+    l->text = gl_strdup(text ? text : "");
+    l->style = style;
+}
+
+// ------------------------------------------------------------------ Hershey
+const char *gl_hw_hershey_dir(void) {
+    const char *d = getenv("GLIMPSE_HERSHEY_DIR");
+    return d && *d ? d : "/usr/share/hershey-fonts";
+}
+
+void gl_hw_font_free(gl_hw_font *f) {
+    for (int i = 0; i < 95; i++) { free(f->g[i].xy); free(f->g[i].up); }
+    memset(f, 0, sizeof *f);
+}
+
+// JHF: columns 0-4 glyph number, 5-7 vertex count (including the bounds
+// pair), then pairs of characters, each coordinate = char − 'R'; the first
+// pair is the left/right bound, " R" lifts the pen. Long glyphs continue on
+// the following lines.
+int gl_hw_font_load(gl_hw_font *f, const char *path) {
+    memset(f, 0, sizeof *f);
+    uint8_t *buf; size_t len;
+    if (gl_read_file(path, &buf, &len)) {
+        gl_seterr("%s: cannot read the Hershey font (install the Debian package hershey-fonts-data)", path);
+        return -1;
+    }
+    size_t pos = 0; int lineno = 0, gi = 0;
+    while (pos < len && gi < 95) {
+        // one record: header on this line
+        size_t ls = pos; lineno++;
+        while (pos < len && buf[pos] != '\n') pos++;
+        size_t le = pos; if (pos < len) pos++;
+        if (le > ls && buf[le - 1] == '\r') le--;
+        if (le == ls) continue;
+        if (le - ls < 10) { gl_seterr("%s:%d: glyph line too short", path, lineno); gl_hw_font_free(f); free(buf); return -1; }
+        char num[4] = { (char)buf[ls + 5], (char)buf[ls + 6], (char)buf[ls + 7], 0 };
+        int nv = atoi(num);
+        if (nv < 1) { gl_seterr("%s:%d: bad vertex count", path, lineno); gl_hw_font_free(f); free(buf); return -1; }
+        // gather 2*nv coordinate characters, across continuation lines
+        char *co = gl_malloc((size_t)2 * nv + 1); int have = 0;
+        size_t p = ls + 8;
+        for (;;) {
+            while (p < le && have < 2 * nv) co[have++] = (char)buf[p++];
+            if (have >= 2 * nv || pos >= len) break;
+            ls = pos; lineno++;
+            while (pos < len && buf[pos] != '\n') pos++;
+            le = pos; if (pos < len) pos++;
+            if (le > ls && buf[le - 1] == '\r') le--;
+            p = ls;
+        }
+        if (have < 2 * nv) { free(co); gl_seterr("%s:%d: glyph truncated", path, lineno); gl_hw_font_free(f); free(buf); return -1; }
+        gl_hw_glyph *g = &f->g[gi++];
+        g->left = co[0] - 'R'; g->right = co[1] - 'R';
+        g->xy = gl_malloc((size_t)2 * nv); g->up = gl_calloc(nv, 1); g->npts = 0;
+        for (int v = 1; v < nv; v++) {
+            char a = co[2 * v], b = co[2 * v + 1];
+            if (a == ' ' && b == 'R') { if (g->npts > 0) g->up[g->npts - 1] = 1; continue; }
+            g->xy[2 * g->npts] = (int8_t)(a - 'R'); g->xy[2 * g->npts + 1] = (int8_t)(b - 'R');
+            g->npts++;
+        }
+        if (g->npts > 0) g->up[g->npts - 1] = 1;
+        free(co);
+    }
+    free(buf);
+    if (gi < 95) { gl_seterr("%s: only %d glyphs (expected 95, ASCII 32..126)", path, gi); gl_hw_font_free(f); return -1; }
+    return 0;
+}
+
+void gl_hw_hershey_defaults(gl_hw_hershey_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->lines = 4000; o->seed = 1; o->min_words = 1; o->max_words = 3; o->step = 3.0f;
+}
+
+typedef struct { int n, cap; float *x, *y; } poly;   // one stroke
+typedef struct { int n, cap; poly *s; } strokes;
+
+static void poly_push(poly *p, float x, float y) {
+    if (p->n == p->cap) { p->cap = p->cap ? 2 * p->cap : 32; p->x = realloc(p->x, 4 * p->cap); p->y = realloc(p->y, 4 * p->cap); }
+    p->x[p->n] = x; p->y[p->n] = y; p->n++;
+}
+static poly *strokes_new(strokes *s) {
+    if (s->n == s->cap) { s->cap = s->cap ? 2 * s->cap : 32; s->s = realloc(s->s, sizeof(poly) * s->cap); }
+    memset(&s->s[s->n], 0, sizeof(poly));
+    return &s->s[s->n++];
+}
+static void strokes_free(strokes *s) { for (int i = 0; i < s->n; i++) { free(s->s[i].x); free(s->s[i].y); } free(s->s); memset(s, 0, sizeof *s); }
+
+// A smooth random function of one variable (sum of a few random sinusoids),
+// used for baseline drift, pen-speed variation and jitter.
+typedef struct { float a[3], f[3], ph[3]; } smooth_fn;
+static void smooth_init(smooth_fn *s, gl_rng *r, float amp, float freq) {
+    for (int i = 0; i < 3; i++) {
+        s->a[i] = amp * (0.3f + 0.7f * gl_rng_uniform(r)) / (float)(i + 1);
+        s->f[i] = freq * (0.5f + gl_rng_uniform(r)) * (float)(i + 1);
+        s->ph[i] = 6.2831853f * gl_rng_uniform(r);
+    }
+}
+static float smooth_at(const smooth_fn *s, float t) {
+    float v = 0;
+    for (int i = 0; i < 3; i++) v += s->a[i] * sinf(s->f[i] * t + s->ph[i]);
+    return v;
+}
+
+typedef struct {
+    int face; float slant, size, spacing, word_space, step;
+    smooth_fn drift, speed, jx, jy;
+    float lift_p;
+} hw_style;
+
+static void style_draw(hw_style *st, gl_rng *r, int nfaces) {
+    st->face = (int)gl_rng_below(r, (uint32_t)nfaces);
+    st->slant = -0.05f + 0.4f * gl_rng_uniform(r);
+    st->size = 0.85f + 0.3f * gl_rng_uniform(r);
+    st->spacing = -1.5f + 3.0f * gl_rng_uniform(r);
+    st->word_space = 0.7f + 0.6f * gl_rng_uniform(r);
+    st->step = 0.8f + 0.45f * gl_rng_uniform(r);
+    smooth_init(&st->drift, r, 0.3f + 1.2f * gl_rng_uniform(r), 0.02f);
+    smooth_init(&st->speed, r, 0.25f, 0.15f);
+    float ja = 0.15f + 0.35f * gl_rng_uniform(r);
+    smooth_init(&st->jx, r, ja, 0.6f);
+    smooth_init(&st->jy, r, ja, 0.6f);
+    st->lift_p = 0.04f * gl_rng_uniform(r);
+}
+
+// Lays the text out with the font, joins strokes that meet (cursive joins),
+// applies the style, resamples by arc length with varying pen speed, adds
+// smooth jitter and writes offsets.
+static void render_line(gl_hw_corpus *c, const gl_hw_font *f, const char *text, hw_style *st, gl_rng *r, float step, int style_id) {
+    strokes S = {0};
+    float cursor = 0;
+    poly *last = NULL;
+    for (int i = 0; text[i]; i++) {
+        int ch = (unsigned char)text[i];
+        if (ch < 32 || ch > 126) ch = '?';
+        const gl_hw_glyph *g = &f->g[ch - 32];
+        float w = (float)(g->right - g->left);
+        if (ch == ' ') { cursor += w * st->word_space; last = NULL; continue; }
+        float ox = cursor - g->left;
+        poly *cur = NULL;
+        for (int v = 0; v < g->npts; v++) {
+            float x = ox + g->xy[2 * v], y = g->xy[2 * v + 1];
+            if (!cur) {
+                // join to the previous stroke when the pen is (almost) there
+                if (v == 0 && last && last->n > 0) {
+                    float ddx = last->x[last->n - 1] - x, ddy = last->y[last->n - 1] - y;
+                    if (ddx * ddx + ddy * ddy < 3.5f * 3.5f) cur = last;
+                }
+                if (!cur) cur = strokes_new(&S);
+            }
+            poly_push(cur, x, y);
+            if (g->up[v]) { last = cur; cur = NULL; }
+        }
+        // strokes_new may move S.s: re-find the last stroke by index
+        last = S.n ? &S.s[S.n - 1] : NULL;
+        cursor += w + st->spacing;
+    }
+    // style: size, slant about the baseline (y = 9 in these faces), baseline drift
+    for (int k = 0; k < S.n; k++) for (int i = 0; i < S.s[k].n; i++) {
+        float x = S.s[k].x[i], y = S.s[k].y[i];
+        x += st->slant * (9.0f - y);
+        y += smooth_at(&st->drift, x);
+        S.s[k].x[i] = x * st->size; S.s[k].y[i] = y * st->size;
+    }
+    // resample each stroke by arc length; pen speed varies smoothly along the line
+    int cap = 1024, n = 0;
+    float *pts = gl_malloc(sizeof(float) * 3 * cap);
+    float px = 0, py = 0, tpath = 0;
+    for (int k = 0; k < S.n; k++) {
+        poly *p = &S.s[k];
+        if (p->n == 0) continue;
+        float *rx = gl_malloc(sizeof(float) * 4096), *ry = gl_malloc(sizeof(float) * 4096); int rn = 0;
+        rx[rn] = p->x[0]; ry[rn] = p->y[0]; rn++;
+        float need = step * st->step * (1 + smooth_at(&st->speed, tpath * 0.1f));
+        float acc = 0;
+        for (int i = 1; i < p->n; i++) {
+            float ax = p->x[i - 1], ay = p->y[i - 1], bx = p->x[i], by = p->y[i];
+            float seg = sqrtf((bx - ax) * (bx - ax) + (by - ay) * (by - ay)), done = 0;
+            while (seg - done + acc >= need && rn < 4090) {
+                done += need - acc; acc = 0;
+                float t = done / seg;
+                rx[rn] = ax + t * (bx - ax); ry[rn] = ay + t * (by - ay); rn++;
+                tpath += need;
+                need = step * st->step * (1 + smooth_at(&st->speed, tpath * 0.1f));
+                if (need < 0.3f * step) need = 0.3f * step;
+            }
+            acc += seg - done;
+        }
+        float lx = p->x[p->n - 1], ly = p->y[p->n - 1];
+        float ex = rx[rn - 1] - lx, ey = ry[rn - 1] - ly;
+        if (rn == 1 || ex * ex + ey * ey > 0.09f * step * step) { rx[rn] = lx; ry[rn] = ly; rn++; }
+        else { rx[rn - 1] = lx; ry[rn - 1] = ly; }
+        for (int i = 0; i < rn; i++) {
+            float jx = smooth_at(&st->jx, (float)(n + i)), jy = smooth_at(&st->jy, (float)(n + i));
+            float x = rx[i] + jx, y = ry[i] + jy;
+            if (n == cap) { cap *= 2; pts = realloc(pts, sizeof(float) * 3 * cap); }
+            int lift = (i == rn - 1);
+            // occasional pen lift inside a long stroke (a hesitation)
+            if (!lift && i > 2 && i < rn - 3 && gl_rng_uniform(r) < st->lift_p * 0.1f) lift = 1;
+            pts[3 * n] = x - px; pts[3 * n + 1] = y - py; pts[3 * n + 2] = (float)lift;
+            px = x; py = y; n++;
+        }
+        free(rx); free(ry);
+    }
+    gl_hw_corpus_add(c, pts, n, text, style_id);
+    free(pts);
+    strokes_free(&S);
+}
+
+static int load_faces(gl_hw_font **fonts, int *nf, const char *faces) {
+    char list[256]; snprintf(list, sizeof list, "%s", faces ? faces : GL_HW_FACES);
+    *fonts = NULL; *nf = 0;
+    const char *dir = gl_hw_hershey_dir();
+    struct stat sb;
+    if (stat(dir, &sb) != 0) { gl_seterr("%s not found: install the Debian package hershey-fonts-data (apt-get install hershey-fonts-data)", dir); return -1; }
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+        char path[512]; snprintf(path, sizeof path, "%s/%s.jhf", dir, tok);
+        *fonts = realloc(*fonts, sizeof(gl_hw_font) * (*nf + 1));
+        if (!gl_file_exists(path)) {
+            gl_seterr("%s not found: install the Debian package hershey-fonts-data", path);
+            for (int i = 0; i < *nf; i++) gl_hw_font_free(&(*fonts)[i]);
+            free(*fonts); *fonts = NULL; return -1;
+        }
+        if (gl_hw_font_load(&(*fonts)[*nf], path)) { for (int i = 0; i < *nf; i++) gl_hw_font_free(&(*fonts)[i]); free(*fonts); *fonts = NULL; return -1; }
+        (*nf)++;
+    }
+    if (*nf == 0) { gl_seterr("no Hershey faces given"); return -1; }
+    return 0;
+}
+
+int gl_hw_hershey_line(gl_hw_corpus *c, const char *text, const gl_hw_hershey_opts *o, uint64_t seed) {
+    gl_hw_font *fonts; int nf;
+    if (load_faces(&fonts, &nf, o->faces)) return -1;
+    gl_rng r; gl_rng_seed(&r, seed);
+    hw_style st; style_draw(&st, &r, nf);
+    render_line(c, &fonts[st.face], text, &st, &r, o->step, (int)(seed & 0x7fffffff));
+    for (int i = 0; i < nf; i++) gl_hw_font_free(&fonts[i]);
+    free(fonts);
+    return 0;
+}
+
+int gl_hw_hershey_build(gl_hw_corpus *c, const gl_hw_hershey_opts *o) {
+    const char *wpath = o->words ? o->words : "/usr/share/dict/words";
+    uint8_t *wb; size_t wl;
+    if (o->lines < 1) { gl_seterr("corpus: --lines must be at least 1"); return -1; }
+    gl_hw_font *fonts; int nf;
+    if (load_faces(&fonts, &nf, o->faces)) return -1;
+    if (gl_read_file(wpath, &wb, &wl)) {
+        gl_seterr("%s: cannot read the word list (install the Debian package wamerican)", wpath);
+        for (int i = 0; i < nf; i++) gl_hw_font_free(&fonts[i]);
+        free(fonts); return -1;
+    }
+    // plain lower-case words of 1..10 letters
+    int nw = 0, wcap = 1024; char **words = gl_malloc(sizeof(char *) * wcap);
+    for (size_t p = 0; p < wl;) {
+        size_t s = p;
+        while (p < wl && wb[p] != '\n') p++;
+        size_t e = p; p++;
+        if (e > s && wb[e - 1] == '\r') e--;
+        if (e - s < 1 || e - s > 10) continue;
+        int ok = 1;
+        for (size_t i = s; i < e; i++) if (wb[i] < 'a' || wb[i] > 'z') { ok = 0; break; }
+        if (!ok) continue;
+        if (nw == wcap) { wcap *= 2; words = realloc(words, sizeof(char *) * wcap); }
+        words[nw] = gl_malloc(e - s + 1); memcpy(words[nw], wb + s, e - s); words[nw][e - s] = 0; nw++;
+    }
+    free(wb);
+    if (nw < 10) { gl_seterr("%s: too few plain lower-case words", wpath); for (int i = 0; i < nf; i++) gl_hw_font_free(&fonts[i]); free(fonts); for (int i = 0; i < nw; i++) free(words[i]); free(words); return -1; }
+    gl_rng r; gl_rng_seed(&r, o->seed);
+    for (int li = 0; li < o->lines; li++) {
+        char text[256]; int tl = 0;
+        int k = o->min_words + (int)gl_rng_below(&r, (uint32_t)(o->max_words - o->min_words + 1));
+        for (int j = 0; j < k; j++) {
+            // short words are common in real text: favour them
+            const char *w = words[gl_rng_below(&r, (uint32_t)nw)];
+            const char *w2 = words[gl_rng_below(&r, (uint32_t)nw)];
+            if (strlen(w2) < strlen(w)) w = w2;
+            int n = (int)strlen(w);
+            if (tl + n + 3 >= (int)sizeof text) break;
+            if (j) text[tl++] = ' ';
+            memcpy(text + tl, w, n); tl += n;
+            float pu = gl_rng_uniform(&r);
+            if (pu < 0.04f) text[tl++] = ',';
+            else if (pu < 0.07f) text[tl++] = '.';
+        }
+        text[tl] = 0;
+        hw_style st; style_draw(&st, &r, nf);
+        render_line(c, &fonts[st.face], text, &st, &r, o->step, li);
+    }
+    for (int i = 0; i < nw; i++) free(words[i]);
+    free(words);
+    for (int i = 0; i < nf; i++) gl_hw_font_free(&fonts[i]);
+    free(fonts);
+    return 0;
+}
+
+// ------------------------------------------------------------------ IAM-OnDB
+static int attr_num(const char *tag, const char *end, const char *name, double *out) {
+    size_t nl = strlen(name);
+    for (const char *p = tag; p + nl + 2 < end; p++) {
+        if ((p == tag || isspace((unsigned char)p[-1])) && !strncmp(p, name, nl) && p[nl] == '=' && (p[nl + 1] == '"' || p[nl + 1] == '\'')) {
+            char q = p[nl + 1];
+            const char *v = p + nl + 2, *ve = v;
+            while (ve < end && *ve != q) ve++;
+            if (ve >= end) return -1;
+            char tmp[64]; size_t n = (size_t)(ve - v);
+            if (n == 0 || n >= sizeof tmp) return -1;
+            memcpy(tmp, v, n); tmp[n] = 0;
+            char *ep; double d = strtod(tmp, &ep);
+            if (*ep || !isfinite(d)) return -1;
+            *out = d; return 0;
+        }
+    }
+    return -2;
+}
+
+int gl_hw_iam_read_strokes(const char *path, float **pts_out, int *n_out) {
+    uint8_t *buf; size_t len;
+    if (gl_read_file(path, &buf, &len)) { gl_seterr("%s: cannot read", path); return -1; }
+    char *s = gl_malloc(len + 1); memcpy(s, buf, len); s[len] = 0; free(buf);
+    int cap = 1024, n = 0, in_stroke = 0, saw_set = 0, strokes = 0;
+    float *pts = gl_malloc(sizeof(float) * 3 * cap);
+    double px = 0, py = 0; int line = 1;
+    const char *p = s, *lp = s;
+    int rc = 0;
+    while ((p = strchr(p, '<'))) {
+        for (; lp < p; lp++) if (*lp == '\n') line++;
+        const char *e = strchr(p, '>');
+        if (!e) { gl_seterr("%s:%d: unterminated tag", path, line); rc = -1; break; }
+        if (!strncmp(p, "<StrokeSet", 10)) saw_set = 1;
+        else if (!strncmp(p, "<Stroke", 7) && (p[7] == ' ' || p[7] == '>' || p[7] == '\t' || p[7] == '\n')) {
+            if (in_stroke) { gl_seterr("%s:%d: <Stroke> inside <Stroke>", path, line); rc = -1; break; }
+            in_stroke = 1; strokes++;
+        } else if (!strncmp(p, "</Stroke>", 9)) {
+            if (!in_stroke) { gl_seterr("%s:%d: </Stroke> without <Stroke>", path, line); rc = -1; break; }
+            in_stroke = 0;
+            if (n > 0) pts[3 * (n - 1) + 2] = 1;
+        } else if (!strncmp(p, "<Point", 6)) {
+            if (!in_stroke) { gl_seterr("%s:%d: <Point> outside a <Stroke>", path, line); rc = -1; break; }
+            double x, y;
+            int ax = attr_num(p, e, "x", &x), ay = attr_num(p, e, "y", &y);
+            if (ax || ay) { gl_seterr("%s:%d: <Point> needs numeric x and y attributes", path, line); rc = -1; break; }
+            if (n == cap) { cap *= 2; pts = realloc(pts, sizeof(float) * 3 * cap); }
+            if (n == 0) { px = x; py = y; }
+            pts[3 * n] = (float)(x - px); pts[3 * n + 1] = (float)(y - py); pts[3 * n + 2] = 0;
+            px = x; py = y; n++;
+        }
+        p = e + 1;
+    }
+    if (!rc && in_stroke) { gl_seterr("%s:%d: <Stroke> not closed", path, line); rc = -1; }
+    if (!rc && (!saw_set || n == 0)) { gl_seterr("%s:%d: no <StrokeSet> with points", path, line); rc = -1; }
+    free(s);
+    if (rc) { free(pts); return -1; }
+    (void)strokes;
+    *pts_out = pts; *n_out = n;
+    return 0;
+}
+
+int gl_hw_iam_read_text(const char *path, int index, char **text) {
+    uint8_t *buf; size_t len;
+    if (gl_read_file(path, &buf, &len)) { gl_seterr("%s: cannot read the transcription", path); return -1; }
+    char *s = gl_malloc(len + 1); memcpy(s, buf, len); s[len] = 0; free(buf);
+    char *csr = strstr(s, "CSR:");
+    if (!csr) { gl_seterr("%s:1: no CSR: section", path); free(s); return -1; }
+    int line = 1;
+    for (char *q = s; q < csr; q++) if (*q == '\n') line++;
+    char *p = strchr(csr, '\n');
+    int k = 0;
+    while (p) {
+        p++; line++;
+        char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ')) n--;
+        if (n > 0 && ++k == index) {
+            *text = gl_malloc(n + 1); memcpy(*text, p, n); (*text)[n] = 0;
+            free(s); return 0;
+        }
+        p = e;
+    }
+    gl_seterr("%s:%d: no line %d in the CSR section", path, line, index);
+    free(s);
+    return -1;
+}
+
+typedef struct { int n, cap; char **v; } strlist;
+static void walk(const char *dir, strlist *out) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char path[4096]; snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        struct stat sb;
+        if (stat(path, &sb)) continue;
+        if (S_ISDIR(sb.st_mode)) walk(path, out);
+        else {
+            size_t l = strlen(path);
+            if (l > 4 && !strcmp(path + l - 4, ".xml")) {
+                if (out->n == out->cap) { out->cap = out->cap ? 2 * out->cap : 64; out->v = realloc(out->v, sizeof(char *) * out->cap); }
+                out->v[out->n++] = gl_strdup(path);
+            }
+        }
+    }
+    closedir(d);
+}
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet) {
+    char root[4096]; snprintf(root, sizeof root, "%s/lineStrokes", dir);
+    struct stat sb;
+    if (stat(root, &sb) || !S_ISDIR(sb.st_mode)) { gl_seterr("%s: no lineStrokes directory (expected IAM-OnDB layout DIR/lineStrokes, DIR/ascii)", dir); return -1; }
+    strlist L = {0};
+    walk(root, &L);
+    qsort(L.v, L.n, sizeof(char *), cmp_str);
+    int loaded = 0;
+    for (int i = 0; i < L.n; i++) {
+        const char *path = L.v[i];
+        // DIR/lineStrokes/a01/a01-000/a01-000u-01.xml -> DIR/ascii/a01/a01-000/a01-000u.txt, line 1
+        const char *rel = path + strlen(root);
+        char tpath[4096]; snprintf(tpath, sizeof tpath, "%s/ascii%s", dir, rel);
+        size_t tl = strlen(tpath);
+        int idx = -1;
+        char *dash = strrchr(tpath, '-');
+        if (dash && tl > 4) {
+            char *ep; long v = strtol(dash + 1, &ep, 10);
+            if (ep != dash + 1 && !strcmp(ep, ".xml") && v > 0) { idx = (int)v; strcpy(dash, ".txt"); }
+        }
+        float *pts; int n; char *text = NULL;
+        if (idx < 0) { gl_seterr("%s:1: file name does not end in -NN.xml (line number)", path); goto bad; }
+        if (gl_hw_iam_read_strokes(path, &pts, &n)) goto bad;
+        if (gl_hw_iam_read_text(tpath, idx, &text)) { free(pts); goto bad; }
+        gl_hw_corpus_add(c, pts, n, text, i);
+        free(pts); free(text);
+        loaded++;
+        continue;
+bad:
+        c->skipped++;
+        if (!quiet) fprintf(stderr, "glimpse: skipped %s\n", gl_err());
+    }
+    for (int i = 0; i < L.n; i++) free(L.v[i]);
+    free(L.v);
+    if (loaded == 0) { gl_seterr("%s: no IAM-OnDB line could be loaded (%d skipped)", dir, c->skipped); return -1; }
+    return 0;
+}

@@ -1,0 +1,457 @@
+// gl_hw_model: the prediction and synthesis networks of Graves 2013 as
+// forward/backward pairs (mixture density loss, soft window, unrolled
+// stacked LSTM with skip connections). See gl_hw.h for the layout.
+#include "gl_hw.h"
+#include "gl_nn.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double LOG2PI = 1.8378770664093453;
+
+static inline double softplus(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
+
+// ------------------------------------------------------------------ MDN
+// y (B,NY): ê, π̂ (M), μ̂1, μ̂2, σ̂1, σ̂2, ρ̂ (M each); x (B,3) targets.
+// Loss per point (eq. 26):
+//   −log Σ_j π_j N(x1,x2 | μ_j, σ_j, ρ_j) − (x3 ? log e : log(1−e))
+// with e = 1/(1+exp(ê)) (eq. 18), π = softmax(π̂) (19), σ = exp(σ̂) (21),
+// ρ = tanh(ρ̂) (22). Derivatives are eq. 27-32 (γ_j: component posterior).
+double gl_hw_mdn_forward_backward(float *dy, const float *y, const float *x, const float *mask, int B, int M) {
+    int NY = 1 + 6 * M;
+    double total = 0;
+    double lg[GL_HW_MAXM], lpi[GL_HW_MAXM];
+    for (int n = 0; n < B; n++) {
+        const float *yy = y + (size_t)n * NY;
+        float *d = dy ? dy + (size_t)n * NY : NULL;
+        float mk = mask ? mask[n] : 1.0f;
+        if (mk == 0.0f) { if (d) memset(d, 0, (size_t)NY * sizeof(float)); continue; }
+        const float *pih = yy + 1, *mu1 = yy + 1 + M, *mu2 = yy + 1 + 2 * M, *s1h = yy + 1 + 3 * M, *s2h = yy + 1 + 4 * M, *rh = yy + 1 + 5 * M;
+        double x1 = x[n * 3], x2 = x[n * 3 + 1], x3 = x[n * 3 + 2];
+        // log π = log softmax(π̂)
+        double mx = -1e30;
+        for (int j = 0; j < M; j++) if (pih[j] > mx) mx = pih[j];
+        double se = 0;
+        for (int j = 0; j < M; j++) se += exp(pih[j] - mx);
+        double lse_pi = mx + log(se);
+        double gmx = -1e30;
+        for (int j = 0; j < M; j++) {
+            lpi[j] = pih[j] - lse_pi;
+            double s1 = exp(s1h[j]), s2 = exp(s2h[j]), r = tanh(rh[j]);
+            double omr = 1 - r * r; if (omr < 1e-6) omr = 1e-6;
+            double d1 = (x1 - mu1[j]) / s1, d2 = (x2 - mu2[j]) / s2;
+            double Z = d1 * d1 + d2 * d2 - 2 * r * d1 * d2;
+            double logN = -LOG2PI - s1h[j] - s2h[j] - 0.5 * log(omr) - Z / (2 * omr);
+            lg[j] = lpi[j] + logN;
+            if (lg[j] > gmx) gmx = lg[j];
+        }
+        double sg = 0;
+        for (int j = 0; j < M; j++) sg += exp(lg[j] - gmx);
+        double logp = gmx + log(sg);
+        double le = x3 > 0.5 ? softplus(yy[0]) : softplus(-yy[0]);   // −log e or −log(1−e)
+        total += mk * (-logp + le);
+        if (!d) continue;
+        double e = 1.0 / (1.0 + exp((double)yy[0]));
+        d[0] = (float)(mk * (x3 - e));                                  // eq. 27
+        for (int j = 0; j < M; j++) {
+            double g = exp(lg[j] - logp);                               // γ_j
+            double s1 = exp(s1h[j]), s2 = exp(s2h[j]), r = tanh(rh[j]);
+            double omr = 1 - r * r; if (omr < 1e-6) omr = 1e-6;
+            double d1 = (x1 - mu1[j]) / s1, d2 = (x2 - mu2[j]) / s2;
+            double Z = d1 * d1 + d2 * d2 - 2 * r * d1 * d2;
+            double C1 = (d1 - r * d2) / omr, C2 = (d2 - r * d1) / omr;
+            d[1 + j] = (float)(mk * (exp(lpi[j]) - g));                 // eq. 28
+            d[1 + M + j] = (float)(mk * (-g * C1 / s1));                // eq. 29
+            d[1 + 2 * M + j] = (float)(mk * (-g * C2 / s2));
+            d[1 + 3 * M + j] = (float)(mk * (g - g * d1 * C1));         // eq. 30
+            d[1 + 4 * M + j] = (float)(mk * (g - g * d2 * C2));
+            d[1 + 5 * M + j] = (float)(mk * (-g * (d1 * d2 + r * (1 - Z / omr))));  // eq. 31
+        }
+    }
+    return total;
+}
+
+// ------------------------------------------------------------------ window
+// p (B,3K) = (α̂, β̂, κ̂) (eq. 48);  α = exp(α̂), β = exp(β̂) (49, 50);
+// κ_t = κ_{t−1} + exp(κ̂) (51);  φ(t,u) = Σ_k α_k exp(−β_k (κ_k − u)²) (46),
+// u = 1..U+1;  w_t = Σ_{u≤U} φ(t,u) c_u (47) with c_u one-hot.
+void gl_hw_window_forward(float *kappa, float *phi, float *w, const float *p, const float *kprev,
+                          const int *chars, const int *U, int B, int K, int Umax, int C) {
+    for (int n = 0; n < B; n++) {
+        const float *pp = p + (size_t)n * 3 * K;
+        float *kk = kappa + (size_t)n * K, *ph = phi + (size_t)n * (Umax + 1), *ww = w + (size_t)n * C;
+        for (int k = 0; k < K; k++) kk[k] = (kprev ? kprev[(size_t)n * K + k] : 0.0f) + expf(pp[2 * K + k]);
+        memset(ph, 0, (size_t)(Umax + 1) * sizeof(float));
+        memset(ww, 0, (size_t)C * sizeof(float));
+        int Un = U[n];
+        for (int u = 0; u <= Un; u++) {
+            float s = 0, pos = (float)(u + 1);
+            for (int k = 0; k < K; k++) { float dd = kk[k] - pos; s += expf(pp[k] - expf(pp[K + k]) * dd * dd); }
+            ph[u] = s;
+            if (u < Un) ww[chars[(size_t)n * Umax + u]] += s;
+        }
+    }
+}
+
+void gl_hw_window_backward(float *dp, float *dkappa, const float *dw, const float *p, const float *kappa,
+                           const float *kprev, const int *chars, const int *U, int B, int K, int Umax, int C) {
+    (void)kprev;
+    for (int n = 0; n < B; n++) {
+        const float *pp = p + (size_t)n * 3 * K, *kk = kappa + (size_t)n * K, *dww = dw + (size_t)n * C;
+        float *d = dp + (size_t)n * 3 * K, *dk = dkappa + (size_t)n * K;
+        int Un = U[n];
+        for (int k = 0; k < K; k++) {
+            float beta = expf(pp[K + k]);
+            double sa = 0, sb = 0, sk = 0;
+            for (int u = 0; u < Un; u++) {
+                float dphi = dww[chars[(size_t)n * Umax + u]];   // w = Σ φ c_u  ⇒  dφ(u) = dw·c_u
+                if (dphi == 0.0f) continue;
+                float dd = kk[k] - (float)(u + 1);
+                float t = expf(pp[k] - beta * dd * dd);            // α_k exp(−β(κ−u)²)
+                sa += dphi * t;
+                sb += dphi * t * (-dd * dd) * beta;
+                sk += dphi * t * (-2.0f * beta * dd);
+            }
+            d[k] = (float)sa;                    // ∂/∂α̂ = α ∂/∂α
+            d[K + k] = (float)sb;                // ∂/∂β̂ = β ∂/∂β
+            double dkt = dk[k] + sk;             // total ∂/∂κ_t (this step and κ_{t+1} = κ_t + …)
+            dk[k] = (float)dkt;                  // flows unchanged to κ_{t−1}
+            d[2 * K + k] = (float)(dkt * expf(pp[2 * K + k]));
+        }
+    }
+}
+
+// ------------------------------------------------------------------ model
+int gl_hw_char_index(const gl_hw_cfg *cfg, int ch) {
+    for (int i = 0; i < cfg->C; i++) if ((unsigned char)cfg->alphabet[i] == (unsigned char)ch) return i;
+    return -1;
+}
+
+int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out) {
+    char bad[256]; int nb = 0; int ok = 1;
+    bad[0] = 0;
+    for (int i = 0; text[i]; i++) {
+        int k = gl_hw_char_index(cfg, text[i]);
+        if (k < 0) {
+            ok = 0;
+            if (!strchr(bad, text[i]) && nb < 250) { bad[nb++] = text[i]; bad[nb] = 0; }
+        }
+        if (out) out[i] = k < 0 ? 0 : k;
+    }
+    if (!ok) {
+        char q[1024]; int qn = 0;
+        for (int i = 0; i < nb && qn < 1000; i++) {
+            unsigned char ch = (unsigned char)bad[i];
+            if (ch >= 32 && ch < 127) qn += snprintf(q + qn, sizeof q - qn, "%s'%c'", i ? ", " : "", ch);
+            else qn += snprintf(q + qn, sizeof q - qn, "%s0x%02x", i ? ", " : "", ch);
+        }
+        gl_seterr("the model cannot write %s (it knows: \"%s\")", q, cfg->alphabet);
+        return -1;
+    }
+    return 0;
+}
+
+static void bind(gl_hw_model *m) {
+    const gl_hw_cfg *c = &m->cfg;
+    char nm[64];
+    for (int l = 0; l < c->L; l++) {
+        snprintf(nm, sizeof nm, "lstm%d.Wx", l); m->Wx[l] = gl_params_find(&m->ps, nm)->w;
+        snprintf(nm, sizeof nm, "lstm%d.Wh", l); m->Wh[l] = gl_params_find(&m->ps, nm)->w;
+        snprintf(nm, sizeof nm, "lstm%d.b", l); m->b[l] = gl_params_find(&m->ps, nm)->w;
+    }
+    m->Wy = gl_params_find(&m->ps, "out.W")->w;
+    m->by = gl_params_find(&m->ps, "out.b")->w;
+    if (c->K > 0) { m->Wp = gl_params_find(&m->ps, "window.W")->w; m->bp = gl_params_find(&m->ps, "window.b")->w; }
+    else m->Wp = m->bp = NULL;
+}
+
+static int cfg_check(const gl_hw_cfg *c) {
+    if (c->L < 1 || c->L > 4) { gl_seterr("handwriting: layers must be 1..4 (got %d)", c->L); return -1; }
+    if (c->H < 1 || c->H > 2048) { gl_seterr("handwriting: cells must be 1..2048 (got %d)", c->H); return -1; }
+    if (c->M < 1 || c->M > GL_HW_MAXM) { gl_seterr("handwriting: mixtures must be 1..%d (got %d)", GL_HW_MAXM, c->M); return -1; }
+    if (c->K < 0 || c->K > GL_HW_MAXK) { gl_seterr("handwriting: window Gaussians must be 0..%d (got %d)", GL_HW_MAXK, c->K); return -1; }
+    if (c->K > 0 && (c->C < 1 || c->C > 127 || (int)strlen(c->alphabet) != c->C)) { gl_seterr("handwriting: bad alphabet"); return -1; }
+    return 0;
+}
+
+static void alloc_params(gl_hw_model *m) {
+    const gl_hw_cfg *c = &m->cfg;
+    int H = c->H, W = c->K > 0 ? c->C : 0;
+    char nm[64];
+    for (int l = 0; l < c->L; l++) {
+        m->NI[l] = 3 + W + (l > 0 ? H : 0);
+        snprintf(nm, sizeof nm, "lstm%d.Wx", l); gl_params_add(&m->ps, nm, 4 * H, m->NI[l], 0, 0);
+        snprintf(nm, sizeof nm, "lstm%d.Wh", l); gl_params_add(&m->ps, nm, 4 * H, H, 0, 0);
+        snprintf(nm, sizeof nm, "lstm%d.b", l); gl_params_add(&m->ps, nm, 4 * H, 0, 0, 0);
+    }
+    m->NY = 1 + 6 * c->M;
+    gl_params_add(&m->ps, "out.W", m->NY, c->L * H, 0, 0);
+    gl_params_add(&m->ps, "out.b", m->NY, 0, 0, 0);
+    if (c->K > 0) { gl_params_add(&m->ps, "window.W", 3 * c->K, H, 0, 0); gl_params_add(&m->ps, "window.b", 3 * c->K, 0, 0, 0); }
+    bind(m);
+}
+
+int gl_hw_model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed) {
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    if (cfg_check(cfg)) return -1;
+    if (m->cfg.std[0] <= 0) { m->cfg.std[0] = m->cfg.std[1] = 1; }
+    alloc_params(m);
+    gl_rng r; gl_rng_seed(&r, seed);
+    const gl_hw_cfg *c = &m->cfg;
+    int H = c->H;
+    for (int l = 0; l < c->L; l++) {
+        float s = 1.0f / sqrtf((float)(m->NI[l] + H));
+        gl_fill_uniform(m->Wx[l], (size_t)4 * H * m->NI[l], s, &r);
+        gl_fill_uniform(m->Wh[l], (size_t)4 * H * H, s, &r);
+        for (int j = 0; j < H; j++) m->b[l][H + j] = 1.0f;   // forget gate bias
+    }
+    gl_fill_uniform(m->Wy, (size_t)m->NY * c->L * H, 0.5f / sqrtf((float)(c->L * H)), &r);
+    if (c->K > 0) {
+        gl_fill_uniform(m->Wp, (size_t)3 * c->K * H, 0.1f / sqrtf((float)H), &r);
+        for (int k = 0; k < c->K; k++) { m->bp[k] = 0.0f; m->bp[c->K + k] = -1.0f; m->bp[2 * c->K + k] = -3.0f; }
+    }
+    return 0;
+}
+
+void gl_hw_model_free(gl_hw_model *m) { gl_params_free(&m->ps); memset(m, 0, sizeof *m); }
+
+int gl_hw_model_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int with_opt) {
+    gl_meta meta = {0};
+    const gl_hw_cfg *c = &m->cfg;
+    gl_meta_set(&meta, "model", "%s", c->K > 0 ? "handwriting-synthesis" : "handwriting-prediction");
+    gl_meta_set(&meta, "layers", "%d", c->L);
+    gl_meta_set(&meta, "cells", "%d", c->H);
+    gl_meta_set(&meta, "mixtures", "%d", c->M);
+    gl_meta_set(&meta, "window_gaussians", "%d", c->K);
+    gl_meta_set(&meta, "alphabet", "%s", c->alphabet);
+    gl_meta_set(&meta, "mean_x", "%.9g", c->mean[0]);
+    gl_meta_set(&meta, "mean_y", "%.9g", c->mean[1]);
+    gl_meta_set(&meta, "std_x", "%.9g", c->std[0]);
+    gl_meta_set(&meta, "std_y", "%.9g", c->std[1]);
+    gl_meta_set(&meta, "parameters", "%zu", gl_params_count(&m->ps));
+    if (extra) for (int i = 0; i < extra->n; i++) gl_meta_set(&meta, extra->key[i], "%s", extra->val[i]);
+    int rc = gl_params_save(&m->ps, path, &meta, with_opt);
+    gl_meta_free(&meta);
+    return rc;
+}
+
+int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta_out, int with_opt) {
+    memset(m, 0, sizeof *m);
+    gl_st_file f;
+    if (gl_st_load(path, &f)) return -1;
+    gl_hw_cfg c; memset(&c, 0, sizeof c);
+    const gl_meta *mt = &f.meta;
+    const char *model = gl_meta_get(mt, "model");
+    if (!model || strncmp(model, "handwriting-", 12)) { gl_seterr("%s: not a glimpse handwriting model", path); gl_st_free(&f); return -1; }
+    c.L = gl_meta_int(mt, "layers", 0); c.H = gl_meta_int(mt, "cells", 0);
+    c.M = gl_meta_int(mt, "mixtures", 0); c.K = gl_meta_int(mt, "window_gaussians", 0);
+    const char *al = gl_meta_get(mt, "alphabet");
+    snprintf(c.alphabet, sizeof c.alphabet, "%s", al ? al : "");
+    c.C = (int)strlen(c.alphabet);
+    c.mean[0] = (float)gl_meta_num(mt, "mean_x", 0); c.mean[1] = (float)gl_meta_num(mt, "mean_y", 0);
+    c.std[0] = (float)gl_meta_num(mt, "std_x", 1); c.std[1] = (float)gl_meta_num(mt, "std_y", 1);
+    gl_st_free(&f);
+    if (cfg_check(&c)) { gl_seterr("%s: %s", path, gl_err()); return -1; }
+    m->cfg = c;
+    alloc_params(m);
+    if (gl_params_load(&m->ps, path, meta_out, with_opt)) { gl_params_free(&m->ps); return -1; }
+    return 0;
+}
+
+// ------------------------------------------------------------------ workspace
+void gl_hw_ws_free(gl_hw_ws *ws) {
+    float **f[] = { &ws->x, &ws->mask, &ws->tgt, &ws->hcat, &ws->y, &ws->dy, &ws->p, &ws->kappa, &ws->phi, &ws->w,
+                    &ws->dpre, &ws->din, &ws->dhcat, &ws->dw, &ws->dwc, &ws->dk, &ws->dp };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) { free(*f[i]); *f[i] = NULL; }
+    for (int l = 0; l < 4; l++) {
+        free(ws->in[l]); free(ws->h[l]); free(ws->c[l]); free(ws->act[l]); free(ws->tc[l]);
+        free(ws->dh[l]); free(ws->dc[l]); free(ws->dcur[l]); free(ws->dhn[l]);
+    }
+    free(ws->chars); free(ws->U);
+    memset(ws, 0, sizeof *ws);
+}
+
+static void ws_reserve(gl_hw_ws *ws, const gl_hw_model *m, int B, int T, int Umax) {
+    if (B <= ws->cap_B && T <= ws->cap_T && Umax <= ws->cap_U && ws->x) return;
+    int cb = B > ws->cap_B ? B : ws->cap_B, ct = T > ws->cap_T ? T : ws->cap_T, cu = Umax > ws->cap_U ? Umax : ws->cap_U;
+    gl_hw_ws_free(ws);
+    ws->cap_B = cb; ws->cap_T = ct; ws->cap_U = cu;
+    const gl_hw_cfg *c = &m->cfg;
+    size_t TB = (size_t)ct * cb; int H = c->H, K = c->K, C = c->K > 0 ? c->C : 1, L = c->L;
+    int maxNI = 0;
+    for (int l = 0; l < L; l++) if (m->NI[l] > maxNI) maxNI = m->NI[l];
+    ws->x = gl_calloc(TB * 3, 4); ws->tgt = gl_calloc(TB * 3, 4); ws->mask = gl_calloc(TB, 4);
+    ws->chars = gl_calloc((size_t)cb * (cu + 1), sizeof(int)); ws->U = gl_calloc(cb, sizeof(int));
+    for (int l = 0; l < L; l++) {
+        ws->in[l] = gl_calloc(TB * m->NI[l], 4);
+        ws->h[l] = gl_calloc(TB * H, 4); ws->c[l] = gl_calloc(TB * H, 4);
+        ws->act[l] = gl_calloc(TB * 4 * H, 4); ws->tc[l] = gl_calloc(TB * H, 4);
+        ws->dh[l] = gl_calloc((size_t)cb * H, 4); ws->dc[l] = gl_calloc((size_t)cb * H, 4);
+        ws->dcur[l] = gl_calloc((size_t)cb * H, 4); ws->dhn[l] = gl_calloc((size_t)cb * maxNI, 4);
+    }
+    ws->hcat = gl_calloc(TB * L * H, 4);
+    ws->y = gl_calloc(TB * m->NY, 4); ws->dy = gl_calloc(TB * m->NY, 4);
+    if (K > 0) {
+        ws->p = gl_calloc(TB * 3 * K, 4); ws->kappa = gl_calloc(TB * K, 4);
+        ws->phi = gl_calloc(TB * (cu + 1), 4); ws->w = gl_calloc(TB * C, 4);
+    }
+    ws->dpre = gl_calloc((size_t)cb * 4 * H, 4); ws->din = gl_calloc((size_t)cb * (maxNI > H ? maxNI : H), 4);
+    ws->dhcat = gl_calloc((size_t)cb * L * H, 4); ws->dw = gl_calloc((size_t)cb * C, 4);
+    ws->dwc = gl_calloc((size_t)cb * C, 4); ws->dk = gl_calloc((size_t)cb * (K > 0 ? K : 1), 4);
+    ws->dp = gl_calloc((size_t)cb * 3 * (K > 0 ? K : 1), 4);
+}
+
+int gl_hw_ws_fill(gl_hw_ws *ws, const gl_hw_model *m, const gl_hw_corpus *c, const int *idx, int B, int max_T) {
+    int T = 1, Umax = 1;
+    const gl_hw_cfg *cf = &m->cfg;
+    for (int b = 0; b < B; b++) {
+        const gl_hw_line *ln = &c->lines[idx[b]];
+        int n = ln->n < max_T ? ln->n : max_T;
+        if (n > T) T = n;
+        int u = ln->text ? (int)strlen(ln->text) : 0;
+        if (u > Umax) Umax = u;
+    }
+    ws_reserve(ws, m, B, T, Umax);
+    ws->B = B; ws->T = T; ws->Umax = Umax;
+    memset(ws->x, 0, sizeof(float) * 3 * T * B); memset(ws->tgt, 0, sizeof(float) * 3 * T * B);
+    memset(ws->mask, 0, sizeof(float) * T * B);
+    for (int b = 0; b < B; b++) {
+        const gl_hw_line *ln = &c->lines[idx[b]];
+        int n = ln->n < max_T ? ln->n : max_T;
+        for (int t = 0; t < n; t++) {
+            float *tg = ws->tgt + ((size_t)t * B + b) * 3, *xi = ws->x + ((size_t)t * B + b) * 3;
+            memcpy(tg, ln->pts + 3 * t, 3 * sizeof(float));
+            if (t == 0) { xi[0] = 0; xi[1] = 0; xi[2] = 1; }
+            else memcpy(xi, ln->pts + 3 * (t - 1), 3 * sizeof(float));
+            ws->mask[(size_t)t * B + b] = 1;
+        }
+        if (cf->K > 0) {
+            int u = (int)strlen(ln->text);
+            ws->U[b] = u;
+            if (gl_hw_encode(cf, ln->text, ws->chars + (size_t)b * Umax)) return -1;
+        } else ws->U[b] = 0;
+    }
+    return 0;
+}
+
+// One layer-l input row: [x(3), w(C), h_{l−1}(H)] (w only for synthesis).
+static void build_input(float *in, const float *x, const float *w, const float *hprev, int B, int NI, int W, int H) {
+    for (int b = 0; b < B; b++) {
+        float *r = in + (size_t)b * NI;
+        memcpy(r, x + (size_t)b * 3, 3 * sizeof(float));
+        if (W) { if (w) memcpy(r + 3, w + (size_t)b * W, W * sizeof(float)); else memset(r + 3, 0, W * sizeof(float)); }
+        if (hprev) memcpy(r + 3 + W, hprev + (size_t)b * H, H * sizeof(float));
+    }
+}
+
+double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts) {
+    const gl_hw_cfg *c = &m->cfg;
+    int B = ws->B, T = ws->T, H = c->H, K = c->K, L = c->L, W = K > 0 ? c->C : 0, U1 = ws->Umax + 1, NY = m->NY;
+    for (int t = 0; t < T; t++) {
+        size_t o = (size_t)t * B;
+        const float *xt = ws->x + o * 3;
+        for (int l = 0; l < L; l++) {
+            float *in = ws->in[l] + o * m->NI[l];
+            if (l == 0) build_input(in, xt, t > 0 && W ? ws->w + (o - B) * W : NULL, NULL, B, m->NI[0], W, H);
+            else build_input(in, xt, W ? ws->w + o * W : NULL, ws->h[l - 1] + o * H, B, m->NI[l], W, H);
+            gl_lstm_forward(ws->h[l] + o * H, ws->c[l] + o * H, ws->act[l] + o * 4 * H, ws->tc[l] + o * H, in,
+                            t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL,
+                            m->Wx[l], m->Wh[l], m->b[l], NULL, B, m->NI[l], H);
+            if (l == 0 && K > 0) {
+                float *p = ws->p + o * 3 * K;
+                gl_linear_forward(p, ws->h[0] + o * H, m->Wp, m->bp, B, H, 3 * K, 0);
+                gl_hw_window_forward(ws->kappa + o * K, ws->phi + o * U1, ws->w + o * W, p,
+                                     t > 0 ? ws->kappa + (o - B) * K : NULL, ws->chars, ws->U, B, K, ws->Umax, W);
+            }
+        }
+        float *hc = ws->hcat + o * L * H;
+        for (int b = 0; b < B; b++) for (int l = 0; l < L; l++)
+            memcpy(hc + ((size_t)b * L + l) * H, ws->h[l] + (o + b) * H, H * sizeof(float));
+        gl_linear_forward(ws->y + o * NY, hc, m->Wy, m->by, B, L * H, NY, 0);
+    }
+    double loss = gl_hw_mdn_forward_backward(ws->dy, ws->y, ws->tgt, ws->mask, B * T, c->M);
+    if (npts) { int n = 0; for (size_t i = 0; i < (size_t)B * T; i++) n += ws->mask[i] > 0; *npts = n; }
+    return loss;
+}
+
+static void clip(float *x, size_t n, float lim) {
+    if (lim <= 0) return;
+    for (size_t i = 0; i < n; i++) x[i] = x[i] > lim ? lim : (x[i] < -lim ? -lim : x[i]);
+}
+
+void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, float clip_lstm) {
+    const gl_hw_cfg *c = &m->cfg;
+    int B = ws->B, T = ws->T, H = c->H, K = c->K, L = c->L, W = K > 0 ? c->C : 0, NY = m->NY, U1 = ws->Umax + 1;
+    gl_param *pWy = gl_params_find(&m->ps, "out.W"), *pby = gl_params_find(&m->ps, "out.b");
+    gl_param *pWp = K ? gl_params_find(&m->ps, "window.W") : NULL, *pbp = K ? gl_params_find(&m->ps, "window.b") : NULL;
+    gl_param *pWx[4], *pWh[4], *pb[4];
+    char nm[64];
+    for (int l = 0; l < L; l++) {
+        snprintf(nm, sizeof nm, "lstm%d.Wx", l); pWx[l] = gl_params_find(&m->ps, nm);
+        snprintf(nm, sizeof nm, "lstm%d.Wh", l); pWh[l] = gl_params_find(&m->ps, nm);
+        snprintf(nm, sizeof nm, "lstm%d.b", l); pb[l] = gl_params_find(&m->ps, nm);
+        memset(ws->dh[l], 0, sizeof(float) * B * H); memset(ws->dc[l], 0, sizeof(float) * B * H);
+    }
+    if (W) { memset(ws->dwc, 0, sizeof(float) * B * W); memset(ws->dk, 0, sizeof(float) * B * K); }
+    for (size_t i = 0; i < (size_t)T * B * NY; i++) ws->dy[i] *= scale;
+    clip(ws->dy, (size_t)T * B * NY, clip_y);
+    for (int t = T - 1; t >= 0; t--) {
+        size_t o = (size_t)t * B;
+        const float *dyt = ws->dy + o * NY;
+        // y = Wy·hcat + by
+        memset(ws->dhcat, 0, sizeof(float) * B * L * H);
+        gl_linear_backward(ws->dhcat, pWy->g, pby->g, dyt, ws->hcat + o * L * H, m->Wy, B, L * H, NY);
+        if (W) memcpy(ws->dw, ws->dwc, sizeof(float) * B * W);   // w_t feeds layer 1 at t+1
+        for (int l = L - 1; l >= 0; l--) {
+            float *dcur = ws->dcur[l];
+            // total gradient reaching h^l_t: output skip, recurrence (dh), layer l+1 input
+            for (int b = 0; b < B; b++) for (int j = 0; j < H; j++) {
+                float v = ws->dhcat[((size_t)b * L + l) * H + j] + ws->dh[l][(size_t)b * H + j];
+                if (l < L - 1) v += ws->dhn[l + 1][(size_t)b * m->NI[l + 1] + 3 + W + j];
+                dcur[(size_t)b * H + j] = v;
+            }
+            if (l == 0 && W) {
+                // window: p = Wp·h¹ + bp → κ, φ → w_t
+                gl_hw_window_backward(ws->dp, ws->dk, ws->dw, ws->p + o * 3 * K, ws->kappa + o * K,
+                                      t > 0 ? ws->kappa + (o - B) * K : NULL, ws->chars, ws->U, B, K, ws->Umax, W);
+                gl_linear_backward(dcur, pWp->g, pbp->g, ws->dp, ws->h[0] + o * H, m->Wp, B, H, 3 * K);
+            }
+            clip(dcur, (size_t)B * H, clip_lstm);
+            float *dcc = ws->din;   // reuse as the cell-gradient copy (B,H) ≤ (B,maxNI)
+            memcpy(dcc, ws->dc[l], sizeof(float) * B * H);
+            memset(ws->dh[l], 0, sizeof(float) * B * H); memset(ws->dc[l], 0, sizeof(float) * B * H);
+            float *dinl = ws->dhn[l];
+            memset(dinl, 0, sizeof(float) * B * m->NI[l]);
+            gl_lstm_backward(ws->dpre, dinl, t > 0 ? ws->dh[l] : NULL, t > 0 ? ws->dc[l] : NULL,
+                             pWx[l]->g, pWh[l]->g, pb[l]->g, dcur, dcc, ws->act[l] + o * 4 * H, ws->tc[l] + o * H,
+                             ws->in[l] + o * m->NI[l], t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL,
+                             m->Wx[l], m->Wh[l], B, m->NI[l], H);
+            // layer l ≥ 1 reads w_t: collect its gradient before the window backward (l = 0 runs last)
+            if (l > 0 && W) for (int b = 0; b < B; b++) for (int j = 0; j < W; j++)
+                ws->dw[(size_t)b * W + j] += dinl[(size_t)b * m->NI[l] + 3 + j];
+        }
+        // layer 1 reads w_{t−1}: carry to the previous step
+        if (W) for (int b = 0; b < B; b++) for (int j = 0; j < W; j++) ws->dwc[(size_t)b * W + j] = ws->dhn[0][(size_t)b * m->NI[0] + 3 + j];
+    }
+    (void)U1;
+}
+
+// ------------------------------------------------------------------ normalisation
+void gl_hw_norm_stats(const gl_hw_corpus *c, float mean[2], float std[2]) {
+    double s[2] = {0, 0}, s2[2] = {0, 0}; long n = 0;
+    for (int i = 0; i < c->n; i++) for (int t = 0; t < c->lines[i].n; t++) {
+        for (int d = 0; d < 2; d++) { double v = c->lines[i].pts[3 * t + d]; s[d] += v; s2[d] += v * v; }
+        n++;
+    }
+    for (int d = 0; d < 2; d++) {
+        double mu = n ? s[d] / n : 0, var = n ? s2[d] / n - mu * mu : 1;
+        mean[d] = (float)mu; std[d] = (float)(var > 1e-12 ? sqrt(var) : 1);
+    }
+}
+
+void gl_hw_corpus_normalise(gl_hw_corpus *c, const float mean[2], const float std[2]) {
+    for (int i = 0; i < c->n; i++) for (int t = 0; t < c->lines[i].n; t++)
+        for (int d = 0; d < 2; d++) c->lines[i].pts[3 * t + d] = (c->lines[i].pts[3 * t + d] - mean[d]) / std[d];
+}

@@ -1,0 +1,228 @@
+// gl_hw_sample: generating handwriting one point at a time (batch 1), with
+// biased (§5.4) and primed (§5.5) sampling, the end-of-text test of §5.3
+// (stop when φ(t,U+1) > φ(t,u) for every u ≤ U), and SVG/PNG output.
+#include "gl_hw.h"
+#include "gl_image.h"
+#include "gl_json.h"
+#include "gl_nn.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    float *h[4], *c[4], *hn, *cn, *act, *tc, *in, *hcat, *y, *p, *kappa, *kn, *phi, *w;
+    int *chars; int U, started;
+} hw_state;
+
+static void st_free(hw_state *s) {
+    for (int l = 0; l < 4; l++) { free(s->h[l]); free(s->c[l]); }
+    free(s->hn); free(s->cn); free(s->act); free(s->tc); free(s->in); free(s->hcat); free(s->y);
+    free(s->p); free(s->kappa); free(s->kn); free(s->phi); free(s->w); free(s->chars);
+}
+
+static void st_init(hw_state *s, const gl_hw_model *m, int U) {
+    const gl_hw_cfg *c = &m->cfg;
+    memset(s, 0, sizeof *s);
+    int H = c->H, maxNI = 0;
+    for (int l = 0; l < c->L; l++) { s->h[l] = gl_calloc(H, 4); s->c[l] = gl_calloc(H, 4); if (m->NI[l] > maxNI) maxNI = m->NI[l]; }
+    s->hn = gl_calloc(H, 4); s->cn = gl_calloc(H, 4); s->act = gl_calloc(4 * H, 4); s->tc = gl_calloc(H, 4);
+    s->in = gl_calloc(maxNI, 4); s->hcat = gl_calloc((size_t)c->L * H, 4); s->y = gl_calloc(m->NY, 4);
+    int K = c->K > 0 ? c->K : 1, C = c->K > 0 ? c->C : 1;
+    s->p = gl_calloc(3 * K, 4); s->kappa = gl_calloc(K, 4); s->kn = gl_calloc(K, 4);
+    s->phi = gl_calloc(U + 2, 4); s->w = gl_calloc(C, 4); s->chars = gl_calloc(U + 1, sizeof(int));
+    s->U = U;
+}
+
+// One step of the network for input x (normalised): updates the state and
+// leaves the output parameters in s->y (and φ, κ, w for synthesis).
+static void st_step(const gl_hw_model *m, hw_state *s, const float *x) {
+    const gl_hw_cfg *c = &m->cfg;
+    int H = c->H, K = c->K, W = K > 0 ? c->C : 0;
+    for (int l = 0; l < c->L; l++) {
+        float *in = s->in;
+        memcpy(in, x, 3 * sizeof(float));
+        if (W) memcpy(in + 3, s->w, W * sizeof(float));   // layer 1: w_{t−1}; layers ≥ 2: w_t (updated below)
+        if (l > 0) memcpy(in + 3 + W, s->h[l - 1], H * sizeof(float));
+        gl_lstm_forward(s->hn, s->cn, s->act, s->tc, in, s->started ? s->h[l] : NULL, s->started ? s->c[l] : NULL,
+                        m->Wx[l], m->Wh[l], m->b[l], NULL, 1, m->NI[l], H);
+        memcpy(s->h[l], s->hn, H * sizeof(float)); memcpy(s->c[l], s->cn, H * sizeof(float));
+        if (l == 0 && K > 0) {
+            gl_linear_forward(s->p, s->h[0], m->Wp, m->bp, 1, H, 3 * K, 0);
+            int U = s->U;
+            gl_hw_window_forward(s->kn, s->phi, s->w, s->p, s->kappa, s->chars, &U, 1, K, U, W);
+            memcpy(s->kappa, s->kn, K * sizeof(float));
+        }
+    }
+    for (int l = 0; l < c->L; l++) memcpy(s->hcat + (size_t)l * H, s->h[l], H * sizeof(float));
+    gl_linear_forward(s->y, s->hcat, m->Wy, m->by, 1, c->L * H, m->NY, 0);
+    s->started = 1;
+}
+
+// Mixture parameters with bias b (§5.4): π = softmax(π̂(1+b)), σ = exp(σ̂ − b).
+static void mixture(const float *y, int M, float b, float *e, float *pi, float *mu1, float *mu2, float *s1, float *s2, float *rho) {
+    *e = 1.0f / (1.0f + expf(y[0]));
+    for (int j = 0; j < M; j++) pi[j] = y[1 + j] * (1 + b);
+    gl_softmax(pi, M);
+    for (int j = 0; j < M; j++) {
+        mu1[j] = y[1 + M + j]; mu2[j] = y[1 + 2 * M + j];
+        s1[j] = expf(y[1 + 3 * M + j] - b); s2[j] = expf(y[1 + 4 * M + j] - b);
+        rho[j] = tanhf(y[1 + 5 * M + j]);
+    }
+}
+
+void gl_hw_result_free(gl_hw_result *r) { free(r->pts); free(r->phi); free(r->kappa); memset(r, 0, sizeof *r); }
+
+int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace) {
+    const gl_hw_cfg *c = &m->cfg;
+    int synth = c->K > 0;
+    int M = c->M, K = c->K;
+    if (res) memset(res, 0, sizeof *res);
+    char *full = NULL;
+    int nprime = 0;
+    if (synth) {
+        if (!text || !*text) { gl_seterr("write: the text is empty"); if (trace) gl_trace_finish(trace); return -1; }
+        if (opts->prime) {
+            if (!opts->prime_text) { gl_seterr("write: priming needs the primer's text"); if (trace) gl_trace_finish(trace); return -1; }
+            size_t n = strlen(opts->prime_text) + strlen(text) + 2;
+            full = gl_malloc(n);
+            snprintf(full, n, "%s %s", opts->prime_text, text);
+        } else full = gl_strdup(text);
+        if ((int)strlen(full) > GL_HW_MAXU) { gl_seterr("write: text too long (%d characters, at most %d)", (int)strlen(full), GL_HW_MAXU); free(full); if (trace) gl_trace_finish(trace); return -1; }
+    }
+    int U = synth ? (int)strlen(full) : 0;
+    hw_state s; st_init(&s, m, U);
+    if (synth && gl_hw_encode(c, full, s.chars)) { free(full); st_free(&s); if (trace) gl_trace_finish(trace); return -1; }
+    int ntext = synth ? (int)strlen(text) : 0;
+    int max_steps = opts->max_steps > 0 ? opts->max_steps : (synth ? 40 * ntext + 40 : 700);
+    gl_rng rng; gl_rng_seed(&rng, opts->seed);
+    float x[3] = {0, 0, 1};
+    // §5.5 priming: run the network over the primer's points (inputs only)
+    if (opts->prime) {
+        const gl_hw_line *pr = opts->prime;
+        for (int t = 0; t < pr->n; t++) {
+            st_step(m, &s, x);
+            x[0] = (pr->pts[3 * t] - c->mean[0]) / c->std[0];
+            x[1] = (pr->pts[3 * t + 1] - c->mean[1]) / c->std[1];
+            x[2] = pr->pts[3 * t + 2];
+        }
+        x[2] = 1;   // lift the pen before writing the new text
+        nprime = pr->n;
+    }
+    (void)nprime;
+    int cap = 256, n = 0;
+    float *pts = gl_malloc(sizeof(float) * 3 * cap);
+    float *phis = synth ? gl_malloc(sizeof(float) * (U + 1) * cap) : NULL;
+    float *kaps = synth ? gl_malloc(sizeof(float) * K * cap) : NULL;
+    float e, pi[GL_HW_MAXM], mu1[GL_HW_MAXM], mu2[GL_HW_MAXM], s1[GL_HW_MAXM], s2[GL_HW_MAXM], rho[GL_HW_MAXM];
+    float px = 0, py = 0;
+    int ended = 0, cancelled = 0;
+    gl_hw_frame *fr = trace ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;
+    for (int step = 0; step < max_steps; step++) {
+        if (opts->cancel && atomic_load(opts->cancel)) { cancelled = 1; break; }
+        st_step(m, &s, x);
+        if (synth) {
+            int past = 1;
+            for (int u = 0; u < U; u++) if (!(s.phi[U] > s.phi[u])) { past = 0; break; }
+            if (past) { ended = 1; break; }
+        }
+        mixture(s.y, M, opts->bias, &e, pi, mu1, mu2, s1, s2, rho);
+        // pick a component, then draw from the bivariate Gaussian
+        float r = gl_rng_uniform(&rng), acc = 0; int j = M - 1;
+        for (int k = 0; k < M; k++) { acc += pi[k]; if (r < acc) { j = k; break; } }
+        float z1 = gl_rng_normal(&rng), z2 = gl_rng_normal(&rng);
+        float nx = mu1[j] + s1[j] * z1;
+        float ny = mu2[j] + s2[j] * (rho[j] * z1 + sqrtf(fmaxf(0.0f, 1 - rho[j] * rho[j])) * z2);
+        int eos = gl_rng_uniform(&rng) < e;
+        x[0] = nx; x[1] = ny; x[2] = (float)eos;
+        if (n == cap) {
+            cap *= 2; pts = realloc(pts, sizeof(float) * 3 * cap);
+            if (synth) { phis = realloc(phis, sizeof(float) * (U + 1) * cap); kaps = realloc(kaps, sizeof(float) * K * cap); }
+        }
+        float dx = nx * c->std[0] + c->mean[0], dy = ny * c->std[1] + c->mean[1];
+        pts[3 * n] = dx; pts[3 * n + 1] = dy; pts[3 * n + 2] = (float)eos;
+        if (synth) { memcpy(phis + (size_t)n * (U + 1), s.phi, sizeof(float) * (U + 1)); memcpy(kaps + (size_t)n * K, s.kappa, sizeof(float) * K); }
+        n++;
+        px += dx; py += dy;
+        if (fr) {
+            memset(fr, 0, sizeof *fr);
+            fr->x = px; fr->y = py; fr->dx = dx; fr->dy = dy; fr->eos = eos; fr->e = e;
+            for (int k = 0; k < M; k++) {
+                fr->pi[k] = pi[k];
+                fr->mu[k][0] = mu1[k] * c->std[0] + c->mean[0]; fr->mu[k][1] = mu2[k] * c->std[1] + c->mean[1];
+                fr->sigma[k][0] = s1[k] * c->std[0]; fr->sigma[k][1] = s2[k] * c->std[1]; fr->rho[k] = rho[k];
+            }
+            if (synth) {
+                memcpy(fr->kappa, s.kappa, sizeof(float) * K);
+                memcpy(fr->phi, s.phi, sizeof(float) * (U + 1));
+                fr->U = U;
+            }
+            if (gl_trace_push(trace, fr)) break;   // trace full
+        }
+    }
+    free(fr);
+    if (trace) gl_trace_finish(trace);
+    if (res) {
+        res->n = n; res->pts = pts; res->U = U; res->phi = phis; res->kappa = kaps; res->K = K; res->ended = ended;
+    } else { free(pts); free(phis); free(kaps); }
+    free(full);
+    st_free(&s);
+    return cancelled ? 1 : 0;
+}
+
+// ------------------------------------------------------------------ output
+void gl_hw_bbox(const float *pts, int n, float *x0, float *y0, float *x1, float *y1) {
+    float x = 0, y = 0;
+    *x0 = *y0 = 1e30f; *x1 = *y1 = -1e30f;
+    for (int i = 0; i < n; i++) {
+        x += pts[3 * i]; y += pts[3 * i + 1];
+        if (x < *x0) *x0 = x;
+        if (y < *y0) *y0 = y;
+        if (x > *x1) *x1 = x;
+        if (y > *y1) *y1 = y;
+    }
+    if (n == 0) { *x0 = *y0 = 0; *x1 = *y1 = 1; }
+}
+
+int gl_hw_save_svg(const char *path, const float *pts, int n, float scale) {
+    float x0, y0, x1, y1;
+    gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
+    float pad = 10;
+    double W = (x1 - x0) * scale + 2 * pad, Hh = (y1 - y0) * scale + 2 * pad;
+    gl_buf b = {0};
+    gl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.1f %.1f\">\n", W, Hh, W, Hh);
+    gl_buf_printf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<g fill=\"none\" stroke=\"black\" stroke-width=\"%.2f\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n", 1.6);
+    float x = 0, y = 0; int pen_down = 0;
+    for (int i = 0; i < n; i++) {
+        x += pts[3 * i]; y += pts[3 * i + 1];
+        float sx = (x - x0) * scale + pad, sy = (y - y0) * scale + pad;
+        if (!pen_down) { gl_buf_printf(&b, "<path d=\"M%.1f %.1f", sx, sy); pen_down = 1; }
+        else gl_buf_printf(&b, " L%.1f %.1f", sx, sy);
+        if (pts[3 * i + 2] > 0.5f || i == n - 1) { gl_buf_printf(&b, "\"/>\n"); pen_down = 0; }
+    }
+    gl_buf_printf(&b, "</g>\n</svg>\n");
+    int rc = gl_write_atomic(path, b.s, b.len);
+    gl_buf_free(&b);
+    return rc;
+}
+
+int gl_hw_save_png(const char *path, const float *pts, int n, int height) {
+    float x0, y0, x1, y1;
+    gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
+    float pad = 12, span = y1 - y0 > 1e-3f ? y1 - y0 : 1;
+    float scale = (height - 2 * pad) / span;
+    int W = (int)((x1 - x0) * scale + 2 * pad) + 1;
+    if (W > 8000) { scale *= 8000.0f / W; W = 8000; }
+    if (W < 16) W = 16;
+    gl_image im = gl_image_new(W, height, 255, 255, 255);
+    float x = 0, y = 0; int down = 0;
+    for (int i = 0; i < n; i++) {
+        float nx = x + pts[3 * i], ny = y + pts[3 * i + 1];
+        if (down) gl_image_line(&im, (x - x0) * scale + pad, (y - y0) * scale + pad, (nx - x0) * scale + pad, (ny - y0) * scale + pad, 2.2f, 0, 0, 0);
+        x = nx; y = ny;
+        down = !(pts[3 * i + 2] > 0.5f);
+    }
+    int rc = gl_image_save_png(&im, path);
+    gl_image_free(&im);
+    return rc;
+}
