@@ -1,9 +1,567 @@
-// Placeholder until the handwriting networks land (issue 4).
+// Handwriting subcommands (Graves 2013 §4-5): train handwriting, eval
+// handwriting, write, scribble, bench handwriting.
+#include "args.h"
 #include "cli.h"
+#include "gl_hw.h"
+#include "gl_image.h"
+#include "gl_json.h"
+#include "gl_progress.h"
+#include "gl_st.h"
+#include "gl_util.h"
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
-static int todo(void) { fprintf(stderr, "glimpse: handwriting is not built yet\n"); return 1; }
-int cmd_train_handwriting(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_eval_handwriting(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_write(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_scribble(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
-int cmd_bench_handwriting(int argc, char **argv) { (void)argc; (void)argv; return todo(); }
+#include <stdlib.h>
+#include <string.h>
+
+#define SYNTH_WEIGHTS "handwriting-synth.safetensors"
+#define PREDICT_WEIGHTS "handwriting-predict.safetensors"
+#define HERSHEY_ALPHABET " abcdefghijklmnopqrstuvwxyz.,"
+#define PRIMER_TEXT "a quick brown fox"
+
+static int fail(void) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+
+// --data hershey | iam:DIR. Hershey lines come from (lines, seed).
+static int load_corpus(const char *data, int lines, uint64_t seed, int max_words, gl_hw_corpus *c) {
+    memset(c, 0, sizeof *c);
+    if (!data || !strcmp(data, "hershey")) {
+        gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
+        o.lines = lines; o.seed = seed; o.max_words = max_words;
+        return gl_hw_hershey_build(c, &o);
+    }
+    if (!strncmp(data, "iam:", 4)) return gl_hw_iam_load(c, data + 4, 0);
+    gl_seterr("--data must be 'hershey' or 'iam:DIR' (got '%s')", data);
+    return -1;
+}
+
+// Alphabet of a corpus (sorted, space first); IAM characters outside
+// printable ASCII are dropped from the lines' texts.
+static void corpus_alphabet(const gl_hw_corpus *c, char *out) {
+    int seen[128] = {0};
+    for (int i = 0; i < c->n; i++) for (const char *p = c->lines[i].text; *p; p++) if ((unsigned char)*p >= 32 && (unsigned char)*p < 127) seen[(int)*p] = 1;
+    int n = 0;
+    for (int ch = 32; ch < 127; ch++) if (seen[ch]) out[n++] = (char)ch;
+    out[n] = 0;
+}
+
+// Mean NLL per point and per line over a corpus (already normalised).
+static double corpus_loss(gl_hw_model *m, const gl_hw_corpus *c, int max_T, double *per_line, long *npts_out) {
+    gl_hw_ws ws = {0};
+    double tot = 0; long np = 0;
+    int B = 16;
+    int *idx = gl_malloc(sizeof(int) * B);
+    for (int i = 0; i < c->n; i += B) {
+        int b = c->n - i < B ? c->n - i : B;
+        for (int k = 0; k < b; k++) idx[k] = i + k;
+        if (gl_hw_ws_fill(&ws, m, c, idx, b, max_T)) { free(idx); gl_hw_ws_free(&ws); return NAN; }
+        int n; tot += gl_hw_forward(m, &ws, &n); np += n;
+    }
+    free(idx); gl_hw_ws_free(&ws);
+    if (per_line) *per_line = tot / c->n;
+    if (npts_out) *npts_out = np;
+    return tot / (np ? np : 1);
+}
+
+static volatile sig_atomic_t g_stop = 0;
+static void on_sigint(int s) { (void)s; g_stop = 1; }
+
+// ---- train --------------------------------------------------------------------
+static const gl_opt train_opts[] = {
+    { "task", 1, "predict | synth (default synth)" },
+    { "data", 1, "hershey (built-in corpus, default) | iam:DIR (IAM-OnDB)" },
+    { "lines", 1, "Hershey corpus lines (default 6000)" },
+    { "words", 1, "at most this many words per Hershey line (default 3)" },
+    { "corpus-seed", 1, "Hershey corpus seed (default 1; held-out lines use seed+1000)" },
+    { "layers", 1, "LSTM layers (default 2)" },
+    { "cells", 1, "LSTM cells per layer (default 128)" },
+    { "mixtures", 1, "mixture components M (default 10)" },
+    { "window", 1, "window Gaussians K (synthesis, default 5)" },
+    { "batch", 1, "lines per minibatch (default 32)" },
+    { "lr", 1, "Adam learning rate (default 2e-3)" },
+    { "max-points", 1, "cut lines after this many points (default 400)" },
+    { "iters", 1, "stop after this many updates in total (default 20000)" },
+    { "minutes", 1, "stop (and save) after this many minutes of this run" },
+    { "seed", 1, "random seed for weights and batch order (default 1)" },
+    { "o", 1, "weights to write (default assets/handwriting-synth.safetensors or -predict)" },
+    { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
+    { "every", 1, "seconds between checkpoints (default 120)" },
+    { "resume", 0, "continue from the checkpoint" },
+    { NULL, 0, NULL },
+};
+
+int cmd_train_handwriting(int argc, char **argv) {
+    gl_args a;
+    int r = gl_args_parse(argc, argv, train_opts, "usage: glimpse train handwriting [--task predict|synth] [--data hershey|iam:DIR] [options]", &a);
+    if (r) return r > 0 ? 0 : 2;
+    const char *task = gl_arg(&a, train_opts, "task"); if (!task) task = "synth";
+    int synth = !strcmp(task, "synth");
+    if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
+    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every; double lr, minutes;
+    if (!gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
+        !gl_arg_int(&a, train_opts, "corpus-seed", 0, 1L << 40, 1, &cseed) || !gl_arg_int(&a, train_opts, "layers", 1, 4, 2, &L) ||
+        !gl_arg_int(&a, train_opts, "cells", 1, 2048, 128, &H) || !gl_arg_int(&a, train_opts, "mixtures", 1, GL_HW_MAXM, 10, &M) ||
+        !gl_arg_int(&a, train_opts, "window", 1, GL_HW_MAXK, 5, &K) || !gl_arg_int(&a, train_opts, "batch", 1, 1024, 32, &B) ||
+        !gl_arg_int(&a, train_opts, "max-points", 10, 100000, 400, &maxT) || !gl_arg_int(&a, train_opts, "iters", 1, 100000000, 20000, &iters) ||
+        !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, train_opts, "every", 1, 100000, 120, &every) ||
+        !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes)) return 2;
+    const char *data = gl_arg(&a, train_opts, "data"); if (!data) data = "hershey";
+    char out[4096], ckpt[4096];
+    snprintf(out, sizeof out, "%s", gl_arg(&a, train_opts, "o") ? gl_arg(&a, train_opts, "o") : gl_asset_path(synth ? SYNTH_WEIGHTS : PREDICT_WEIGHTS));
+    snprintf(ckpt, sizeof ckpt, "%s", gl_arg(&a, train_opts, "checkpoint") ? gl_arg(&a, train_opts, "checkpoint") : out);
+    if (!gl_arg(&a, train_opts, "checkpoint")) strncat(ckpt, ".ckpt", sizeof ckpt - strlen(ckpt) - 1);
+    int resume = gl_arg(&a, train_opts, "resume") != NULL;
+
+    gl_hw_model m;
+    gl_meta meta = {0};
+    double train_seconds = 0;
+    if (resume) {
+        if (gl_hw_model_load(&m, ckpt, &meta, 1)) return fail();
+        if ((m.cfg.K > 0) != synth) { fprintf(stderr, "glimpse: %s is a %s checkpoint\n", ckpt, m.cfg.K > 0 ? "synthesis" : "prediction"); return 2; }
+        // the corpus is rebuilt from the checkpoint's settings
+        const char *d = gl_meta_get(&meta, "corpus"); if (d) data = d;
+        lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
+        cseed = gl_meta_int(&meta, "corpus_seed", (int)cseed);
+        words = gl_meta_int(&meta, "corpus_words", (int)words);
+        train_seconds = gl_meta_num(&meta, "train_seconds", 0);
+        fprintf(stderr, "glimpse: resuming %s at update %ld\n", ckpt, m.ps.step);
+    }
+    double t_load = gl_now();
+    gl_hw_corpus tr, va;
+    if (load_corpus(data, (int)lines, (uint64_t)cseed, (int)words, &tr)) return fail();
+    if (!strcmp(data, "hershey")) {
+        if (load_corpus(data, 200, (uint64_t)cseed + 1000, (int)words, &va)) return fail();
+    } else {
+        // IAM: the last 5% of the lines are held out
+        memset(&va, 0, sizeof va);
+        int nv = tr.n / 20 > 0 ? tr.n / 20 : 1;
+        if (tr.n < 2) { fprintf(stderr, "glimpse: the corpus needs at least 2 lines\n"); return 1; }
+        for (int i = tr.n - nv; i < tr.n; i++) gl_hw_corpus_add(&va, tr.lines[i].pts, tr.lines[i].n, tr.lines[i].text, i);
+        for (int i = tr.n - nv; i < tr.n; i++) { free(tr.lines[i].pts); free(tr.lines[i].text); }
+        tr.n -= nv;
+    }
+    long tot_pts = 0; size_t tot_chars = 0;
+    for (int i = 0; i < tr.n; i++) { tot_pts += tr.lines[i].n; tot_chars += strlen(tr.lines[i].text); }
+    fprintf(stderr, "glimpse: corpus %s: %d lines, %ld points (%.1f per character), %d held out; built in %.1f s\n",
+            data, tr.n, tot_pts, (double)tot_pts / (tot_chars ? tot_chars : 1), va.n, gl_now() - t_load);
+    if (!resume) {
+        gl_hw_cfg cfg = {0};
+        cfg.L = (int)L; cfg.H = (int)H; cfg.M = (int)M; cfg.K = synth ? (int)K : 0;
+        if (synth) {
+            if (!strcmp(data, "hershey")) snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", HERSHEY_ALPHABET);
+            else corpus_alphabet(&tr, cfg.alphabet);
+            cfg.C = (int)strlen(cfg.alphabet);
+        }
+        gl_hw_norm_stats(&tr, cfg.mean, cfg.std);
+        if (gl_hw_model_init(&m, &cfg, (uint64_t)seed)) return fail();
+    }
+    if (synth) {
+        // IAM texts may hold characters outside the alphabet: drop those lines
+        for (gl_hw_corpus *cc = &tr; cc; cc = cc == &tr ? &va : NULL) {
+            int k = 0;
+            for (int i = 0; i < cc->n; i++) {
+                if (gl_hw_encode(&m.cfg, cc->lines[i].text, NULL) == 0 && strlen(cc->lines[i].text) <= GL_HW_MAXU) cc->lines[k++] = cc->lines[i];
+                else { free(cc->lines[i].pts); free(cc->lines[i].text); }
+            }
+            cc->n = k;
+        }
+    }
+    gl_hw_corpus_normalise(&tr, m.cfg.mean, m.cfg.std);
+    gl_hw_corpus_normalise(&va, m.cfg.mean, m.cfg.std);
+    fprintf(stderr, "glimpse: %s network: %d layer(s) x %d cells, M=%d, K=%d, alphabet %d: %zu parameters\n",
+            synth ? "synthesis" : "prediction", m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, m.cfg.C, gl_params_count(&m.ps));
+
+    // batches of similar length: sort by length, cut into batches, shuffle their order
+    int *order = gl_malloc(sizeof(int) * tr.n);
+    for (int i = 0; i < tr.n; i++) order[i] = i;
+    for (int i = 1; i < tr.n; i++) {   // insertion sort by length (stable)
+        int v = order[i], j = i - 1;
+        while (j >= 0 && tr.lines[order[j]].n > tr.lines[v].n) { order[j + 1] = order[j]; j--; }
+        order[j + 1] = v;
+    }
+    int nb = (tr.n + (int)B - 1) / (int)B;
+    int *border = gl_malloc(sizeof(int) * nb);
+    gl_rng rng; gl_rng_seed(&rng, (uint64_t)seed * 7919 + (uint64_t)m.ps.step);
+    gl_hw_ws ws = {0};
+    signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
+    gl_progress pg; gl_progress_begin(&pg, synth ? "train synth" : "train predict", iters);
+    double t0 = gl_now(), last_ck = t0, ema = NAN;
+    int bi = nb;
+    int rc = 0;
+    double va_loss = NAN;
+    for (;;) {
+        if (m.ps.step >= iters || g_stop || gl_now() - t0 > minutes * 60) break;
+        if (bi == nb) { for (int i = 0; i < nb; i++) border[i] = i; gl_rng_shuffle(&rng, border, nb); bi = 0; }
+        int s0 = border[bi++] * (int)B, nbat = tr.n - s0 < B ? tr.n - s0 : (int)B;
+        if (gl_hw_ws_fill(&ws, &m, &tr, order + s0, nbat, (int)maxT)) { rc = fail(); break; }
+        int np;
+        double loss = gl_hw_forward(&m, &ws, &np);
+        gl_params_zero_grad(&m.ps);
+        gl_hw_backward(&m, &ws, 1.0f / (float)np, 100.0f, 10.0f);
+        gl_params_clip(&m.ps, 5.0f);
+        gl_adam_step(&m.ps, (float)lr, 0.9f, 0.999f, 1e-8f);
+        double lp = loss / np;
+        if (!isfinite(lp)) { fprintf(stderr, "\nglimpse: loss is not finite at update %ld\n", m.ps.step); rc = 1; break; }
+        ema = isnan(ema) ? lp : 0.98 * ema + 0.02 * lp;
+        gl_progress_update(&pg, m.ps.step, "loss/point %.3f", ema);
+        if (gl_now() - last_ck > every) {
+            gl_meta ex = {0};
+            gl_meta_set(&ex, "corpus", "%s", data); gl_meta_set(&ex, "corpus_lines", "%ld", lines);
+            gl_meta_set(&ex, "corpus_seed", "%ld", cseed); gl_meta_set(&ex, "corpus_words", "%ld", words);
+            gl_meta_set(&ex, "train_seconds", "%.0f", train_seconds + gl_now() - t0);
+            gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
+            if (gl_hw_model_save(&m, ckpt, &ex, 1)) fprintf(stderr, "\nglimpse: checkpoint: %s\n", gl_err());
+            gl_meta_free(&ex);
+            last_ck = gl_now();
+        }
+    }
+    gl_progress_end(&pg);
+    if (rc == 0) {
+        double per_line;
+        va_loss = corpus_loss(&m, &va, 100000, &per_line, NULL);
+        double secs = train_seconds + gl_now() - t0;
+        fprintf(stderr, "glimpse: %ld updates, %.0f s of training; held-out loss %.4f nats/point, %.2f nats/line (%d lines)\n",
+                m.ps.step, secs, va_loss, per_line, va.n);
+        gl_meta ex = {0};
+        gl_meta_set(&ex, "corpus", "%s", data); gl_meta_set(&ex, "corpus_lines", "%ld", lines);
+        gl_meta_set(&ex, "corpus_seed", "%ld", cseed); gl_meta_set(&ex, "corpus_words", "%ld", words);
+        gl_meta_set(&ex, "train_seconds", "%.0f", secs);
+        gl_meta_set(&ex, "updates", "%ld", m.ps.step);
+        gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
+        gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", va_loss);
+        gl_meta_set(&ex, "heldout_loss_per_line", "%.3f", per_line);
+        if (gl_hw_model_save(&m, ckpt, &ex, 1) || gl_hw_model_save(&m, out, &ex, 0)) rc = fail();
+        else fprintf(stderr, "glimpse: wrote %s (checkpoint %s)\n", out, ckpt);
+        gl_meta_free(&ex);
+    }
+    free(order); free(border);
+    gl_hw_ws_free(&ws); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va);
+    gl_meta_free(&meta); gl_hw_model_free(&m);
+    return rc;
+}
+
+// ---- eval ---------------------------------------------------------------------
+static const gl_opt eval_opts[] = {
+    { "model", 1, "weights (default assets/handwriting-synth.safetensors)" },
+    { "task", 1, "predict | synth: picks the shipped weights (default synth)" },
+    { "data", 1, "hershey (default) | iam:DIR" },
+    { "lines", 1, "held-out Hershey lines (default 200)" },
+    { "corpus-seed", 1, "Hershey seed (default: the model's corpus seed + 1000, never trained on)" },
+    { NULL, 0, NULL },
+};
+
+int cmd_eval_handwriting(int argc, char **argv) {
+    gl_args a;
+    int r = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval handwriting [--model FILE] [--data hershey|iam:DIR]", &a);
+    if (r) return r > 0 ? 0 : 2;
+    const char *task = gl_arg(&a, eval_opts, "task");
+    const char *path = gl_arg(&a, eval_opts, "model");
+    if (!path) path = gl_asset_path(task && !strcmp(task, "predict") ? PREDICT_WEIGHTS : SYNTH_WEIGHTS);
+    gl_hw_model m; gl_meta meta = {0};
+    if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
+    long lines, cs;
+    long dseed = gl_meta_int(&meta, "corpus_seed", 1) + 1000;
+    long words = gl_meta_int(&meta, "corpus_words", 3);
+    if (!gl_arg_int(&a, eval_opts, "lines", 1, 1000000, 200, &lines) || !gl_arg_int(&a, eval_opts, "corpus-seed", 0, 1L << 40, dseed, &cs)) return 2;
+    const char *data = gl_arg(&a, eval_opts, "data"); if (!data) data = "hershey";
+    gl_hw_corpus c;
+    if (load_corpus(data, (int)lines, (uint64_t)cs, (int)words, &c)) return fail();
+    if (m.cfg.K > 0) {
+        int k = 0;
+        for (int i = 0; i < c.n; i++) {
+            if (gl_hw_encode(&m.cfg, c.lines[i].text, NULL) == 0) c.lines[k++] = c.lines[i];
+            else { free(c.lines[i].pts); free(c.lines[i].text); }
+        }
+        c.n = k;
+        if (k == 0) { fprintf(stderr, "glimpse: no line of the corpus can be written with the model's alphabet\n"); return 1; }
+    }
+    gl_hw_corpus_normalise(&c, m.cfg.mean, m.cfg.std);
+    double per_line; long np;
+    double t0 = gl_now();
+    double lp = corpus_loss(&m, &c, 1000000, &per_line, &np);
+    printf("%s: %s, %zu parameters\n", path, m.cfg.K > 0 ? "synthesis" : "prediction", gl_params_count(&m.ps));
+    printf("held-out %s lines (seed %ld): %d lines, %ld points\n", data, cs, c.n, np);
+    printf("loss: %.4f nats per point, %.2f nats per line (%.1f s)\n", lp, per_line, gl_now() - t0);
+    gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m);
+    return 0;
+}
+
+// ---- write / scribble ---------------------------------------------------------
+// Loads a primer: "N" = the Hershey writer style N writing PRIMER_TEXT, or a
+// JSON file written by `glimpse write --json` ({"text":..., "points":[[dx,dy,eos],...]}).
+static int load_style(const char *style, gl_hw_corpus *pc, char **ptext) {
+    memset(pc, 0, sizeof *pc);
+    char *end; long n = strtol(style, &end, 10);
+    if (*style && !*end) {
+        if (n < 0) { gl_seterr("--style must be a style number >= 0 or a JSON file"); return -1; }
+        gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
+        if (gl_hw_hershey_line(pc, PRIMER_TEXT, &o, (uint64_t)n * 2654435761u + 17)) return -1;
+        *ptext = gl_strdup(PRIMER_TEXT);
+        return 0;
+    }
+    uint8_t *buf; size_t len;
+    if (gl_read_file(style, &buf, &len)) { gl_seterr("%s: cannot read the style file", style); return -1; }
+    gl_json *j = gl_json_parse((const char *)buf, len);
+    free(buf);
+    if (!j) { gl_seterr("%s: %s", style, gl_err()); return -1; }
+    const gl_json *root = j;
+    const gl_json *ls = gl_json_get(j, "lines");
+    if (ls && ls->type == GL_JARR && ls->n > 0) root = &ls->kids[0];
+    const gl_json *t = gl_json_get(root, "text"), *p = gl_json_get(root, "points");
+    if (!t || t->type != GL_JSTR || !p || p->type != GL_JARR || p->n == 0) { gl_json_free(j); gl_seterr("%s: needs \"text\" and \"points\" (as written by glimpse write --json)", style); return -1; }
+    float *pts = gl_malloc(sizeof(float) * 3 * p->n);
+    for (int i = 0; i < p->n; i++) {
+        const gl_json *q = &p->kids[i];
+        if (q->type != GL_JARR || q->n != 3 || q->kids[0].type != GL_JNUM || q->kids[1].type != GL_JNUM || q->kids[2].type != GL_JNUM) {
+            free(pts); gl_json_free(j); gl_seterr("%s: point %d is not [dx, dy, eos]", style, i); return -1;
+        }
+        for (int d = 0; d < 3; d++) pts[3 * i + d] = (float)q->kids[d].num;
+    }
+    gl_hw_corpus_add(pc, pts, p->n, t->str, 0);
+    *ptext = gl_strdup(t->str);
+    free(pts); gl_json_free(j);
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suf) { size_t a = strlen(s), b = strlen(suf); return a >= b && !strcmp(s + a - b, suf); }
+
+// Stacks several lines' points into one sequence (each line on its own row,
+// left-aligned): absolute positions are shifted, then turned back into offsets.
+static float *stack_lines(gl_hw_result *res, int n, float gap, int *total) {
+    int tot = 0;
+    for (int i = 0; i < n; i++) tot += res[i].n;
+    float *pts = gl_malloc(sizeof(float) * 3 * (tot + 1));
+    int k = 0; float px = 0, py = 0, row = 0;
+    for (int i = 0; i < n; i++) {
+        float x0, y0, x1, y1; gl_hw_bbox(res[i].pts, res[i].n, &x0, &y0, &x1, &y1);
+        float x = 0, y = 0;
+        for (int t = 0; t < res[i].n; t++) {
+            x += res[i].pts[3 * t]; y += res[i].pts[3 * t + 1];
+            float ax = x - x0, ay = y - y0 + row;
+            pts[3 * k] = ax - px; pts[3 * k + 1] = ay - py;
+            pts[3 * k + 2] = t == res[i].n - 1 ? 1 : res[i].pts[3 * t + 2];
+            px = ax; py = ay; k++;
+        }
+        row += (y1 - y0) + gap;
+    }
+    *total = k;
+    return pts;
+}
+
+static int save_output(const char *out, gl_hw_result *res, int n) {
+    int tot;
+    float x0, y0, x1, y1; gl_hw_bbox(res[0].pts, res[0].n, &x0, &y0, &x1, &y1);
+    float *pts = stack_lines(res, n, 0.6f * (y1 - y0 > 1 ? y1 - y0 : 20), &tot);
+    int rc;
+    if (ends_with(out, ".svg")) rc = gl_hw_save_svg(out, pts, tot, 2.0f);
+    else if (ends_with(out, ".png")) {
+        gl_hw_bbox(pts, tot, &x0, &y0, &x1, &y1);
+        rc = gl_hw_save_png(out, pts, tot, n == 1 ? 120 : 90 * n);
+    } else { gl_seterr("-o must end in .svg or .png (got '%s')", out); rc = -1; }
+    free(pts);
+    return rc;
+}
+
+static void json_result(gl_buf *b, const gl_hw_result *r, const char *text) {
+    gl_buf_printf(b, "{\"text\":"); gl_buf_str(b, text ? text : "");
+    gl_buf_printf(b, ",\"ended\":%s,\"steps\":%d,\"points\":[", r->ended ? "true" : "false", r->n);
+    for (int i = 0; i < r->n; i++) gl_buf_printf(b, "%s[%.4g,%.4g,%d]", i ? "," : "", r->pts[3 * i], r->pts[3 * i + 1], (int)r->pts[3 * i + 2]);
+    gl_buf_printf(b, "]");
+    if (r->phi) {
+        gl_buf_printf(b, ",\"phi\":[");
+        for (int i = 0; i < r->n; i++) { if (i) gl_buf_printf(b, ","); gl_buf_floats(b, r->phi + (size_t)i * (r->U + 1), r->U + 1); }
+        gl_buf_printf(b, "],\"kappa\":[");
+        for (int i = 0; i < r->n; i++) { if (i) gl_buf_printf(b, ","); gl_buf_floats(b, r->kappa + (size_t)i * r->K, r->K); }
+        gl_buf_printf(b, "]");
+    }
+    gl_buf_printf(b, "}");
+}
+
+static const gl_opt write_opts[] = {
+    { "model", 1, "synthesis weights (default assets/handwriting-synth.safetensors)" },
+    { "bias", 1, "sampling bias b >= 0 (§5.4; default 1)" },
+    { "seed", 1, "random seed (default 1; line i uses seed+i)" },
+    { "style", 1, "prime with writer style N (a Hershey style) or FILE (JSON from write --json) (§5.5)" },
+    { "max-steps", 1, "stop after this many points per line (default 40 per character + 40)" },
+    { "o", 1, "output OUT.svg or OUT.png" },
+    { "json", 0, "also print the points, φ(t,u) and κ per step as JSON on stdout" },
+    { NULL, 0, NULL },
+};
+
+int cmd_write(int argc, char **argv) {
+    gl_args a;
+    int r = gl_args_parse(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a);
+    if (r) return r > 0 ? 0 : 2;
+    if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
+    const char *out = gl_arg(&a, write_opts, "o");
+    if (!out && !gl_arg(&a, write_opts, "json")) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json)\n"); return 2; }
+    if (out && !ends_with(out, ".svg") && !ends_with(out, ".png")) { fprintf(stderr, "glimpse: -o must end in .svg or .png\n"); return 2; }
+    double bias; long seed, maxs;
+    if (!gl_arg_num(&a, write_opts, "bias", 0, 100, 1, &bias) || !gl_arg_int(&a, write_opts, "seed", 0, 1L << 40, 1, &seed) ||
+        !gl_arg_int(&a, write_opts, "max-steps", 1, 100000, 0, &maxs)) return 2;
+    const char *path = gl_arg(&a, write_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
+    gl_hw_model m;
+    if (gl_hw_model_load(&m, path, NULL, 0)) return fail();
+    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: %s is a prediction network; write needs a synthesis network (try scribble)\n", path); gl_hw_model_free(&m); return 2; }
+    for (int i = 0; i < a.npos; i++) if (gl_hw_encode(&m.cfg, a.pos[i], NULL)) { gl_hw_model_free(&m); return fail(); }
+    gl_hw_corpus pc = {0}; char *ptext = NULL;
+    const char *style = gl_arg(&a, write_opts, "style");
+    if (style && load_style(style, &pc, &ptext)) { gl_hw_model_free(&m); return fail(); }
+    if (ptext && gl_hw_encode(&m.cfg, ptext, NULL)) { gl_hw_model_free(&m); return fail(); }
+    gl_hw_result *res = gl_calloc(a.npos, sizeof(gl_hw_result));
+    int rc = 0;
+    for (int i = 0; i < a.npos && !rc; i++) {
+        gl_hw_sample_opts so = {0};
+        so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.max_steps = (int)maxs;
+        if (ptext) { so.prime = &pc.lines[0]; so.prime_text = ptext; }
+        if (gl_hw_sample(&m, a.pos[i], &so, &res[i], NULL) < 0) rc = fail();
+        else if (!res[i].ended) fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
+    }
+    if (!rc && out && save_output(out, res, a.npos)) rc = fail();
+    if (!rc && gl_arg(&a, write_opts, "json")) {
+        gl_buf b = {0};
+        gl_buf_printf(&b, "{\"model\":"); gl_buf_str(&b, path);
+        gl_buf_printf(&b, ",\"bias\":%g,\"seed\":%ld,\"alphabet\":", bias, seed); gl_buf_str(&b, m.cfg.alphabet);
+        gl_buf_printf(&b, ",\"lines\":[");
+        for (int i = 0; i < a.npos; i++) { if (i) gl_buf_printf(&b, ","); json_result(&b, &res[i], a.pos[i]); }
+        gl_buf_printf(&b, "]}\n");
+        fwrite(b.s, 1, b.len, stdout);
+        gl_buf_free(&b);
+    }
+    if (!rc && out) fprintf(stderr, "glimpse: wrote %s\n", out);
+    for (int i = 0; i < a.npos; i++) gl_hw_result_free(&res[i]);
+    free(res); free(ptext); gl_hw_corpus_free(&pc); gl_hw_model_free(&m);
+    return rc;
+}
+
+static const gl_opt scribble_opts[] = {
+    { "model", 1, "prediction weights (default assets/handwriting-predict.safetensors)" },
+    { "bias", 1, "sampling bias b >= 0 (default 0)" },
+    { "seed", 1, "random seed (default 1)" },
+    { "steps", 1, "points to generate (default 400)" },
+    { "o", 1, "output OUT.svg or OUT.png" },
+    { "json", 0, "also print the points as JSON on stdout" },
+    { NULL, 0, NULL },
+};
+
+int cmd_scribble(int argc, char **argv) {
+    gl_args a;
+    int r = gl_args_parse(argc, argv, scribble_opts, "usage: glimpse scribble [--seed S] [--bias B] [--steps N] -o OUT.svg|OUT.png", &a);
+    if (r) return r > 0 ? 0 : 2;
+    const char *out = gl_arg(&a, scribble_opts, "o");
+    if (!out && !gl_arg(&a, scribble_opts, "json")) { fprintf(stderr, "glimpse: scribble needs -o OUT.svg|OUT.png (or --json)\n"); return 2; }
+    if (out && !ends_with(out, ".svg") && !ends_with(out, ".png")) { fprintf(stderr, "glimpse: -o must end in .svg or .png\n"); return 2; }
+    double bias; long seed, steps;
+    if (!gl_arg_num(&a, scribble_opts, "bias", 0, 100, 0, &bias) || !gl_arg_int(&a, scribble_opts, "seed", 0, 1L << 40, 1, &seed) ||
+        !gl_arg_int(&a, scribble_opts, "steps", 1, 100000, 400, &steps)) return 2;
+    const char *path = gl_arg(&a, scribble_opts, "model"); if (!path) path = gl_asset_path(PREDICT_WEIGHTS);
+    gl_hw_model m;
+    if (gl_hw_model_load(&m, path, NULL, 0)) return fail();
+    if (m.cfg.K > 0) { fprintf(stderr, "glimpse: %s is a synthesis network; scribble needs a prediction network\n", path); gl_hw_model_free(&m); return 2; }
+    gl_hw_sample_opts so = {0};
+    so.bias = (float)bias; so.seed = (uint64_t)seed; so.max_steps = (int)steps;
+    gl_hw_result res;
+    int rc = 0;
+    if (gl_hw_sample(&m, NULL, &so, &res, NULL) < 0) rc = fail();
+    if (!rc && out && save_output(out, &res, 1)) rc = fail();
+    if (!rc && gl_arg(&a, scribble_opts, "json")) {
+        gl_buf b = {0}; json_result(&b, &res, ""); gl_buf_printf(&b, "\n");
+        fwrite(b.s, 1, b.len, stdout); gl_buf_free(&b);
+    }
+    if (!rc && out) fprintf(stderr, "glimpse: wrote %s\n", out);
+    if (!rc) gl_hw_result_free(&res);
+    gl_hw_model_free(&m);
+    return rc;
+}
+
+// ---- bench --------------------------------------------------------------------
+static const gl_opt bench_opts[] = {
+    { "model", 1, "synthesis weights (default assets/handwriting-synth.safetensors)" },
+    { "sentences", 1, "test sentences for the end-of-text rate (default 100)" },
+    { "bias", 1, "sampling bias (default 1)" },
+    { "seed", 1, "seed of the test sentences and the sampling (default 2024)" },
+    { "picture", 1, "also write the five README sentences to this PNG" },
+    { NULL, 0, NULL },
+};
+
+static const char *README_SENTENCES[5] = {
+    "the quick brown fox jumps over a lazy dog",
+    "attention is a soft window on the text",
+    "handwriting with recurrent networks",
+    "she sells sea shells by the sea shore",
+    "every point is sampled from a mixture",
+};
+
+int cmd_bench_handwriting(int argc, char **argv) {
+    gl_args a;
+    int r = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench handwriting [--model FILE] [--sentences N] [--picture OUT.png]", &a);
+    if (r) return r > 0 ? 0 : 2;
+    long ns, seed; double bias;
+    if (!gl_arg_int(&a, bench_opts, "sentences", 1, 100000, 100, &ns) || !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 2024, &seed) ||
+        !gl_arg_num(&a, bench_opts, "bias", 0, 100, 1, &bias)) return 2;
+    const char *path = gl_arg(&a, bench_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
+    gl_hw_model m; gl_meta meta = {0};
+    if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
+    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: bench handwriting needs a synthesis network\n"); return 2; }
+    printf("model %s: %d layer(s) x %d cells, M=%d, K=%d, %zu parameters; held-out loss %s nats/point; trained %s s\n",
+           path, m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, gl_params_count(&m.ps),
+           gl_meta_get(&meta, "heldout_loss_per_point") ? gl_meta_get(&meta, "heldout_loss_per_point") : "?",
+           gl_meta_get(&meta, "train_seconds") ? gl_meta_get(&meta, "train_seconds") : "?");
+    // test sentences: random words from the word list, up to 40 characters
+    gl_hw_corpus words = {0};
+    gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
+    o.lines = (int)ns; o.seed = (uint64_t)seed; o.min_words = 2; o.max_words = 6;
+    if (gl_hw_hershey_build(&words, &o)) return fail();
+    int ended = 0, within = 0; long steps = 0; double t_steps = 0, t_40 = 0; int n40 = 0;
+    for (int i = 0; i < words.n; i++) {
+        char text[64]; snprintf(text, sizeof text, "%.40s", words.lines[i].text);
+        int len = (int)strlen(text);
+        while (len > 0 && text[len - 1] == ' ') text[--len] = 0;
+        if (gl_hw_encode(&m.cfg, text, NULL)) continue;
+        gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)seed + i;
+        gl_hw_result res;
+        double t0 = gl_now();
+        if (gl_hw_sample(&m, text, &so, &res, NULL) < 0) return fail();
+        double dt = gl_now() - t0;
+        t_steps += dt; steps += res.n;
+        if (len >= 35) { t_40 += dt * 40.0 / len; n40++; }
+        if (res.ended) {
+            ended++;
+            // ink written after the window's peak reached the last character,
+            // compared with the mean character width of the line
+            int U = res.U, tl = res.n;
+            for (int t = 0; t < res.n; t++) {
+                const float *ph = res.phi + (size_t)t * (U + 1);
+                int am = 0; for (int u = 1; u <= U; u++) if (ph[u] > ph[am]) am = u;
+                if (am >= U - 1) { tl = t; break; }
+            }
+            float x = 0, xl = 0, xmin = 1e30f, xmax = -1e30f, xafter = -1e30f;
+            for (int t = 0; t < res.n; t++) {
+                x += res.pts[3 * t];
+                if (x < xmin) xmin = x;
+                if (x > xmax) xmax = x;
+                if (t == tl) xl = x;
+                if (t >= tl && x > xafter) xafter = x;
+            }
+            float cw = (xmax - xmin) / U;
+            if (tl >= res.n || xafter - xl <= 2.0f * cw) within++;
+        }
+        gl_hw_result_free(&res);
+    }
+    int tested = words.n;
+    printf("ends on its own: %d / %d sentences (window passed the last character); %d / %d also stopped within one character of it\n", ended, tested, within, tested);
+    printf("synthesis step (batch 1, 1 thread): %.3f ms (%ld steps)\n", 1000.0 * t_steps / (steps ? steps : 1), steps);
+    if (n40) printf("40-character line: %.3f s (mean over %d lines of 35-40 characters, scaled to 40)\n", t_40 / n40, n40);
+    const char *pic = gl_arg(&a, bench_opts, "picture");
+    if (pic) {
+        gl_hw_result res[5];
+        for (int i = 0; i < 5; i++) {
+            gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)i + 1;
+            if (gl_hw_sample(&m, README_SENTENCES[i], &so, &res[i], NULL) < 0) return fail();
+        }
+        if (save_output(pic, res, 5)) return fail();
+        for (int i = 0; i < 5; i++) gl_hw_result_free(&res[i]);
+        printf("wrote %s (seeds 1..5, bias %g)\n", pic, bias);
+    }
+    gl_hw_corpus_free(&words); gl_meta_free(&meta); gl_hw_model_free(&m);
+    return 0;
+}

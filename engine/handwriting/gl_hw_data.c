@@ -93,7 +93,7 @@ int gl_hw_font_load(gl_hw_font *f, const char *path) {
 
 void gl_hw_hershey_defaults(gl_hw_hershey_opts *o) {
     memset(o, 0, sizeof *o);
-    o->lines = 4000; o->seed = 1; o->min_words = 1; o->max_words = 3; o->step = 3.0f;
+    o->lines = 4000; o->seed = 1; o->min_words = 1; o->max_words = 3; o->step = 5.5f;
 }
 
 typedef struct { int n, cap; float *x, *y; } poly;   // one stroke
