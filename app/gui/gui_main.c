@@ -1,5 +1,86 @@
-// Placeholder until the desktop application lands (issue 3).
+// gui_main: bare `glimpse` (the window) and `glimpse --screenshot` (headless,
+// optionally driven by a --script). The frame loop is the same in both.
+#include "args.h"
 #include "cli.h"
+#include "gl_util.h"
+#include "gui_run.h"
+#include "gui_script.h"
 #include <stdio.h>
-int gui_main(int argc, char **argv) { (void)argc; (void)argv; fprintf(stderr, "glimpse: the desktop application is not built yet\n"); return 1; }
-int cmd_bench_gui(int argc, char **argv) { (void)argc; (void)argv; fprintf(stderr, "glimpse: the desktop application is not built yet\n"); return 1; }
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const gl_opt gui_opts[] = {
+    { "screenshot", 1, "headless: render through SDL's offscreen driver and write OUT.png" },
+    { "view", 1, "view to show first (attention)" },
+    { "script", 1, "headless: replay the input events in FILE first (format below)" },
+    { "size", 1, "window size in points, WxH (default 1280x800)" },
+    { NULL, 0, NULL },
+};
+
+static const char *gui_usage =
+    "usage: glimpse [--view V] [--size WxH]\n"
+    "       glimpse --screenshot OUT.png [--view V] [--script FILE] [--size WxH]\n\n"
+    "Opens the desktop application, or renders it headless to a PNG.\n"
+    "Press F1 or ? in the application for its shortcuts.\n\n"
+    "Script format (one event per line; each input line is followed by one frame):\n"
+    "  # comment\n"
+    "  move X Y | down X Y [BUTTON] | up X Y [BUTTON] | click X Y\n"
+    "  drag X0 Y0 X1 Y1 [N]     press, N moves along the line, release\n"
+    "  wheel DY                 scroll at the mouse (+ is up)\n"
+    "  key NAME                 Left Right Up Down Home End PageUp PageDown Return Escape\n"
+    "                           Space Tab Backspace Delete F1 or one character;\n"
+    "                           prefixes ctrl+ shift+ alt+ (e.g. key ctrl+z)\n"
+    "  text STRING              typed text\n"
+    "  wait MS                  keep drawing frames for MS milliseconds\n"
+    "  idle                     wait (up to 10 s) until the engine has no work\n"
+    "  frame [N]                draw N frames\n"
+    "  screenshot PATH          write the current frame\n"
+    "Coordinates are window points; the window is 1280x800 unless --size says otherwise.";
+
+int gui_parse_size(const char *s, int *w, int *h) {
+    *w = 1280; *h = 800;
+    if (!s) return 0;
+    char x;
+    if (sscanf(s, "%d%c%d", w, &x, h) != 3 || (x != 'x' && x != 'X') || *w < 640 || *h < 480 || *w > 8192 || *h > 8192) {
+        fprintf(stderr, "glimpse: --size %s: expected WxH between 640x480 and 8192x8192\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+int gui_main(int argc, char **argv) {
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, gui_opts, gui_usage, &a);
+    if (rc != 0) return rc > 0 ? 0 : 2;
+    if (a.npos > 0) { fprintf(stderr, "glimpse: unexpected argument '%s' (see glimpse --help)\n", a.pos[0]); return 2; }
+    const char *shot = gl_arg(&a, gui_opts, "screenshot");
+    const char *script_path = gl_arg(&a, gui_opts, "script");
+    const char *view = gl_arg(&a, gui_opts, "view");
+    int w, h;
+    if (gui_parse_size(gl_arg(&a, gui_opts, "size"), &w, &h) != 0) return 2;
+    if (script_path && !shot) { fprintf(stderr, "glimpse: --script needs --screenshot OUT.png (headless mode)\n"); return 2; }
+    if (view && gui_view_find(view) < 0) { fprintf(stderr, "glimpse: unknown view '%s'\n", view); return 2; }
+    gui_script script = {0};
+    if (script_path && gui_script_load(script_path, &script) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 2; }
+
+    gui_run run;
+    if (gui_run_open(&run, w, h, shot != NULL, view, gl_asset_path) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        gui_script_free(&script);
+        return 1;
+    }
+    int status = 0;
+    if (shot) {
+        gui_run_frame(&run);   // the first frame lays the view out, so script coordinates mean what they show
+        if (gui_run_script(&run, &script) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+        // Let the last request finish so the picture shows its result.
+        else if (gui_run_settle(&run) != 0 || gui_run_screenshot(&run, shot) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+        else if (!getenv("GLIMPSE_QUIET")) fprintf(stderr, "glimpse: wrote %s\n", shot);
+    } else {
+        while (!run.sh->quit) gui_run_frame(&run);
+    }
+    gui_run_close(&run);
+    gui_script_free(&script);
+    return status;
+}

@@ -1,0 +1,174 @@
+// `glimpse bench gui`: the app headless (SDL offscreen driver, software
+// renderer), a pen drawing digit after digit on the attention canvas with
+// live inference, paced at 60 frames per second. Reports frame times,
+// pen-to-mask latency in frames, launch to first frame, and memory. The
+// targets of issue 3 are printed beside the figures; they live here, never
+// in the tests.
+#include "args.h"
+#include "cli.h"
+#include "gl_util.h"
+#include "gui_run.h"
+#include <SDL.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const gl_opt bench_opts[] = {
+    { "seconds", 1, "how long the pen draws (default 5)" },
+    { "size", 1, "window size WxH (default 1280x800)" },
+    { "json", 0, "print the figures as JSON" },
+    { NULL, 0, NULL },
+};
+
+// Seconds since this process started (kernel start time has 10 ms ticks).
+static double process_age(void) {
+    FILE *f = fopen("/proc/self/stat", "r");
+    if (!f) return 0;
+    char buf[2048];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');   // the command name may hold spaces
+    if (!p) return 0;
+    unsigned long long start = 0;
+    // fields after ')': state(3) ... starttime is field 22
+    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &start) != 1) return 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    double age = ts.tv_sec + ts.tv_nsec * 1e-9 - (double)start / (double)sysconf(_SC_CLK_TCK);
+    return age > 0 && age < 60 ? age : 0;
+}
+
+static long status_kb(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long v = -1;
+    size_t n = strlen(field);
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, field, n) && line[n] == ':') { v = atol(line + n + 1); break; }
+    fclose(f);
+    return v;
+}
+
+static int cmp_d(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
+static double pct(double *v, int n, double p) {
+    if (n == 0) return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    int i = (int)ceil(p / 100.0 * n) - 1;
+    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
+}
+
+// The pen's path for digit d at phase t in [0,1], in canvas units [0,1]:
+// a few hand-like shapes (a loop, a hook, a zig-zag) so the drawing keeps
+// changing where the model looks.
+static void pen_path(int d, double t, double *x, double *y) {
+    double a = 2 * M_PI * t;
+    switch (d % 3) {
+    case 0: *x = 0.5 + 0.22 * sin(a); *y = 0.5 - 0.32 * cos(a); break;                       // 0
+    case 1: *x = 0.35 + 0.35 * t + 0.08 * sin(3 * a); *y = 0.2 + 0.6 * t; break;              // a slanted stroke
+    default: *x = 0.3 + 0.4 * fabs(sin(1.5 * a)); *y = 0.2 + 0.6 * t; break;                  // zig-zag
+    }
+}
+
+static int probe(gui_run *r, const char *what) {
+    double v = -1;
+    gui_shell_probe(r->sh, what, &v);
+    return (int)v;
+}
+
+int cmd_bench_gui(int argc, char **argv) {
+    double t_entry = gl_now(), age = process_age();
+    gl_args a;
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--json]", &a);
+    if (rc != 0) return rc > 0 ? 0 : 2;
+    double seconds;
+    int w, h;
+    if (!gl_arg_num(&a, bench_opts, "seconds", 0.5, 600, 5, &seconds)) return 2;
+    if (gui_parse_size(gl_arg(&a, bench_opts, "size"), &w, &h) != 0) return 2;
+
+    gui_run r;
+    if (gui_run_open(&r, w, h, 1, "attention", gl_asset_path) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    gui_run_frame(&r);
+    double first_frame_ms = (gl_now() - t_entry + age) * 1000;
+    if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
+    int cx = probe(&r, "canvas_x"), cy = probe(&r, "canvas_y"), cw = probe(&r, "canvas_w");
+    if (cw <= 0) { fprintf(stderr, "glimpse: the attention view has no canvas\n"); gui_run_close(&r); return 1; }
+
+    const double period = 1.0 / 60;
+    int nframes = (int)(seconds * 60), stroke_frames = 45;
+    double *work = gl_malloc(sizeof(double) * (size_t)nframes);
+    double *lat = gl_malloc(sizeof(double) * (size_t)nframes);
+    int nlat = 0, waiting_v = -1, waiting_f = 0, strokes = 0, late = 0;
+    double next = gl_now();
+    for (int f = 0; f < nframes; f++) {
+        double t0 = gl_now();
+        // Two pen events a frame, as a mouse reports them at ~120 Hz.
+        int s = f / stroke_frames, k = f % stroke_frames;
+        gui_event ev = {0};
+        for (int e = 0; e < 2; e++) {
+            double px, py;
+            pen_path(s, (k * 2 + e) / (2.0 * (stroke_frames - 1)), &px, &py);
+            ev.x = cx + (int)(px * cw); ev.y = cy + (int)(py * cw); ev.button = 1;
+            if (k == 0 && e == 0) {
+                if (s % 3 == 0) {   // a fresh canvas every third stroke
+                    gui_event c = { .type = GUI_EV_KEY, .key = 'c' };
+                    gui_run_event(&r, &c);
+                }
+                ev.type = GUI_EV_DOWN; strokes++;
+            } else ev.type = GUI_EV_MOVE;
+            gui_run_event(&r, &ev);
+        }
+        if (k == stroke_frames - 1) { ev.type = GUI_EV_UP; gui_run_event(&r, &ev); }
+        int v_in = probe(&r, "input_version");
+        gui_run_frame(&r);
+        int shown = probe(&r, "shown_version");
+        work[f] = (gl_now() - t0) * 1000;
+        // Latency: the frame whose input first shows up (or is overtaken by a
+        // newer input) in the mask on screen, counted from the frame the pen
+        // moved in. Inputs that arrive while one is outstanding are measured
+        // from the oldest outstanding one, which is the pessimistic reading.
+        if (waiting_v < 0 && v_in > shown) { waiting_v = v_in; waiting_f = f; }
+        if (waiting_v >= 0 && shown >= waiting_v) {
+            lat[nlat++] = f - waiting_f;   // shown in the next frame = 1
+            waiting_v = -1;
+            if (v_in > shown) { waiting_v = v_in; waiting_f = f; }
+        } else if (waiting_v >= 0 && f - waiting_f > 120) { late++; waiting_v = -1; }
+        next += period;
+        double left = next - gl_now();
+        if (left > 0) SDL_Delay((Uint32)(left * 1000));
+        else next = gl_now();   // fell behind: do not try to catch up in a burst
+    }
+    gl_engine_stats st;
+    gl_engine_get_stats(r.sh->app.engine, &st);
+    int untrained = probe(&r, "untrained");
+    double p50 = pct(work, nframes, 50), p99 = pct(work, nframes, 99), mx = pct(work, nframes, 100);
+    double l50 = pct(lat, nlat, 50), l99 = pct(lat, nlat, 99);
+    long hwm = status_kb("VmHWM"), rss = status_kb("VmRSS");
+    gui_run_close(&r);
+
+    if (gl_arg(&a, bench_opts, "json")) {
+        printf("{\"frames\": %d, \"strokes\": %d, \"frame_ms_median\": %.2f, \"frame_ms_p99\": %.2f, \"frame_ms_max\": %.2f, "
+               "\"latency_frames_median\": %.0f, \"latency_frames_p99\": %.0f, \"latency_samples\": %d, \"latency_lost\": %d, "
+               "\"first_frame_ms\": %.0f, \"vm_hwm_mb\": %.1f, \"vm_rss_mb\": %.1f, \"jobs_finished\": %llu, \"jobs_cancelled\": %llu, "
+               "\"jobs_dropped\": %llu, \"untrained\": %d}\n",
+               nframes, strokes, p50, p99, mx, l50, l99, nlat, late, first_frame_ms, hwm / 1024.0, rss / 1024.0,
+               (unsigned long long)st.finished, (unsigned long long)st.cancelled, (unsigned long long)st.dropped, untrained);
+    } else {
+        printf("glimpse bench gui: %d frames at 60 Hz (%.1f s), %d strokes with live inference, %dx%d, headless software renderer%s\n",
+               nframes, seconds, strokes, w, h, untrained == 1 ? ", untrained weights" : "");
+        printf("  frame time          median %6.2f ms   p99 %6.2f ms   max %6.2f ms   (target p99 <= 16.7 ms)\n", p50, p99, mx);
+        printf("  pen -> mask         median %4.0f frame%s p99 %4.0f frame%s  (%d samples%s; target p99 <= 1)\n",
+               l50, l50 == 1 ? " " : "s", l99, l99 == 1 ? "" : "s", nlat, late ? ", some never shown" : "");
+        printf("  launch -> 1st frame %6.0f ms                                    (target <= 500 ms)\n", first_frame_ms);
+        printf("  memory              VmHWM %.1f MB   VmRSS %.1f MB                (target <= 150 MB)\n", hwm / 1024.0, rss / 1024.0);
+        printf("  engine jobs         %llu finished, %llu cancelled, %llu superseded before starting\n",
+               (unsigned long long)st.finished, (unsigned long long)st.cancelled, (unsigned long long)st.dropped);
+    }
+    free(work);
+    free(lat);
+    return 0;
+}

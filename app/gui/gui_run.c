@@ -1,0 +1,87 @@
+// gui_run: the frame loop (see gui_run.h).
+#include "gui_run.h"
+#include "gl_util.h"
+#include <SDL.h>
+#include <stdio.h>
+#include <string.h>
+
+int gui_run_open(gui_run *r, int w, int h, int headless, const char *view, const char *(*asset_path)(const char *)) {
+    memset(r, 0, sizeof *r);
+    r->headless = headless;
+    r->sdl = gui_sdl_open(w, h, headless);
+    if (!r->sdl) return -1;
+    int lh[GUI_NFONT], sw, shh;
+    gui_sdl_line_heights(r->sdl, lh);
+    gui_sdl_size(r->sdl, &sw, &shh);
+    r->sh = gui_shell_new(sw, shh, gui_sdl_text_width, r->sdl, lh, view, asset_path);
+    if (!r->sh) { gui_sdl_close(r->sdl); r->sdl = NULL; return -1; }
+    r->last = gl_now();
+    return 0;
+}
+
+void gui_run_event(gui_run *r, const gui_event *ev) { gui_shell_event(r->sh, ev); }
+
+void gui_run_frame(gui_run *r) {
+    double t0 = gl_now();
+    gui_event ev;
+    if (!r->headless)
+        while (gui_sdl_poll(r->sdl, &ev)) gui_shell_event(r->sh, &ev);
+    double dt = t0 - r->last;
+    r->last = t0;
+    gui_shell_frame(r->sh, r->frames ? dt : 0);
+    gui_sdl_render(r->sdl, &r->sh->ui);
+    gui_shell_end(r->sh);
+    r->frames++;
+    r->work_s = gl_now() - t0;
+    // Without vsync (some drivers), hold the window to about 60 frames per second.
+    if (!r->headless && !gui_sdl_vsync(r->sdl) && r->work_s < 1.0 / 60) SDL_Delay((Uint32)((1.0 / 60 - r->work_s) * 1000));
+}
+
+int gui_run_settle(gui_run *r) {
+    gui_run_frame(r);   // submits what the last input asked for
+    if (gl_engine_wait_idle(r->sh->app.engine, 10.0) != 0) { gl_seterr("the engine did not finish within 10 s"); return -1; }
+    gui_run_frame(r);
+    gui_run_frame(r);
+    return 0;
+}
+
+int gui_run_script(gui_run *r, const gui_script *s) {
+    for (int i = 0; i < s->n; i++) {
+        const gui_sc_step *st = &s->steps[i];
+        switch (st->kind) {
+        case GUI_SC_EVENT: gui_run_event(r, &st->ev); gui_run_frame(r); break;
+        case GUI_SC_FRAME: for (int k = 0; k < st->n; k++) gui_run_frame(r); break;
+        case GUI_SC_WAIT: {
+            double end = gl_now() + st->n / 1000.0;
+            do {
+                gui_run_frame(r);
+                double left = end - gl_now();
+                if (left > 0) SDL_Delay((Uint32)(left > 1.0 / 60 ? 1000.0 / 60 : left * 1000));
+            } while (gl_now() < end);
+            break;
+        }
+        case GUI_SC_IDLE:
+            if (gui_run_settle(r) != 0) { gl_seterr("script line %d: %s", st->line, gl_err()); return -1; }
+            break;
+        case GUI_SC_SHOT:
+            if (gui_run_screenshot(r, st->path) != 0) { gl_seterr("script line %d: %s", st->line, gl_err()); return -1; }
+            break;
+        }
+        if (r->sh->quit) break;
+    }
+    return 0;
+}
+
+int gui_run_screenshot(gui_run *r, const char *path) {
+    gl_image im;
+    if (gui_sdl_read(r->sdl, &im) != 0) return -1;
+    int rc = gl_image_save_png(&im, path);
+    gl_image_free(&im);
+    return rc;
+}
+
+void gui_run_close(gui_run *r) {
+    gui_shell_free(r->sh);   // engine first, then views
+    gui_sdl_close(r->sdl);
+    memset(r, 0, sizeof *r);
+}

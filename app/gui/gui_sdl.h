@@ -1,0 +1,28 @@
+// gui_sdl: the SDL2 backend, the one file that calls SDL. It opens a window
+// (resizable, HiDPI-aware, vsync) or, headless, a software renderer drawing
+// into a memory surface with SDL's offscreen video driver; turns SDL events
+// into gui_event; renders a gui_ctx command list; reads the frame back.
+#ifndef GUI_SDL_H
+#define GUI_SDL_H
+#include "gl_image.h"
+#include "gui.h"
+
+typedef struct gui_sdl gui_sdl;
+
+// w, h in points. NULL with gl_err() (no font, no video, ...).
+gui_sdl *gui_sdl_open(int w, int h, int headless);
+void gui_sdl_close(gui_sdl *b);
+// Next pending event, translated; 0 when none is left.
+int gui_sdl_poll(gui_sdl *b, gui_event *ev);
+// Renders the frame's commands and presents (waits for vsync in a window).
+void gui_sdl_render(gui_sdl *b, const gui_ctx *ui);
+// The last rendered frame as an RGB image (caller frees).
+int gui_sdl_read(gui_sdl *b, gl_image *out);
+// For gui_init: text width in points, and line heights.
+int gui_sdl_text_width(void *b, int font, const char *s);
+void gui_sdl_line_heights(gui_sdl *b, int out[GUI_NFONT]);
+void gui_sdl_size(gui_sdl *b, int *w, int *h);
+int gui_sdl_vsync(gui_sdl *b);
+// Path of the font in use (found with fontconfig, or $GLIMPSE_FONT).
+const char *gui_sdl_font_path(gui_sdl *b);
+#endif

@@ -1,0 +1,183 @@
+// gui_shell: view bar, status line, shortcuts overlay, global keys (see gui_shell.h).
+#include "gui_shell.h"
+#include "gl_util.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const shell_shortcuts[] = {
+    "F1 or ?\tshow / hide these shortcuts",
+    "Esc\tclose this overlay",
+    "Ctrl+Tab\tnext view",
+    "Ctrl+Q\tquit",
+    NULL,
+};
+
+void gui_app_note(gui_app *app, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(app->note, sizeof app->note, fmt, ap);
+    va_end(ap);
+    app->note_until = app->now + 4.0;
+}
+
+int gui_view_find(const char *name) {
+    for (int i = 0; gui_views[i]; i++)
+        if (!strcasecmp(gui_views[i]->name, name)) return i;
+    return -1;
+}
+
+gui_shell *gui_shell_new(int w, int h, gui_text_width_fn tw, void *tw_user, const int line_h[GUI_NFONT],
+                         const char *view_name, const char *(*asset_path)(const char *)) {
+    gui_shell *sh = gl_calloc(1, sizeof *sh);
+    gui_init(&sh->ui, w, h, tw, tw_user, line_h);
+    sh->app.ui = &sh->ui;
+    sh->app.asset_path = asset_path;
+    sh->app.export_dir = getenv("GLIMPSE_EXPORT_DIR") ? getenv("GLIMPSE_EXPORT_DIR") : ".";
+    sh->t0 = gl_now();
+    if (view_name) {
+        sh->cur = gui_view_find(view_name);
+        if (sh->cur < 0) {
+            gl_seterr("unknown view '%s' (views:%s%s)", view_name, gui_views[0] ? " " : "", gui_views[0] ? gui_views[0]->name : "");
+            gui_free(&sh->ui); free(sh);
+            return NULL;
+        }
+    }
+    sh->app.engine = gl_engine_new();
+    if (!sh->app.engine) { gui_free(&sh->ui); free(sh); return NULL; }
+    for (int i = 0; gui_views[i] && i < GUI_MAX_VIEWS; i++) {
+        sh->cls[i] = gui_views[i];
+        sh->state[i] = gui_views[i]->init(&sh->app);
+        sh->nviews = i + 1;
+        if (!sh->state[i]) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s view: %s", gui_views[i]->name, gl_err());
+            gui_shell_free(sh);
+            gl_seterr("%s", msg);
+            return NULL;
+        }
+    }
+    return sh;
+}
+
+void gui_shell_free(gui_shell *sh) {
+    if (!sh) return;
+    gl_engine_free(sh->app.engine);   // first: no job may outlive the views' models
+    for (int i = 0; i < sh->nviews; i++)
+        if (sh->state[i]) sh->cls[i]->free(sh->state[i]);
+    gui_free(&sh->ui);
+    free(sh);
+}
+
+void gui_shell_event(gui_shell *sh, const gui_event *ev) {
+    gui_input(&sh->ui, ev);
+    const gui_view_class *v = sh->cls[sh->cur];
+    void *st = sh->state[sh->cur];
+    switch (ev->type) {
+    case GUI_EV_QUIT: sh->quit = 1; return;
+    case GUI_EV_RESIZE: return;
+    case GUI_EV_KEY:
+        if (ev->key == GUI_KEY_F1) { sh->help = !sh->help; return; }
+        if (ev->key == 'q' && (ev->mods & GUI_MOD_CTRL)) { sh->quit = 1; return; }
+        if (ev->key == GUI_KEY_TAB && (ev->mods & GUI_MOD_CTRL)) { sh->cur = (sh->cur + 1) % sh->nviews; return; }
+        if (sh->help) { if (ev->key == GUI_KEY_ESCAPE || ev->key == '?') sh->help = 0; return; }
+        if (ev->key == '?' && !sh->ui.focus) { sh->help = 1; return; }   // scripts send '?' as a key
+        if (sh->ui.focus) return;   // the text field has the keys
+        break;
+    case GUI_EV_TEXT:
+        if (!sh->ui.focus && !strcmp(ev->text, "?")) { sh->help = !sh->help; return; }
+        if (sh->help || sh->ui.focus) return;
+        break;
+    case GUI_EV_DOWN:
+        if (sh->help) { sh->help = 0; sh->ui.mouse_pressed = 0; sh->ui.mouse_down = 0; return; }
+        break;
+    default: break;
+    }
+    if (v->event) v->event(st, &sh->app, ev);
+}
+
+static void draw_help(gui_shell *sh) {
+    gui_ctx *ui = &sh->ui;
+    gui_rect_fill(ui, gui_r(0, 0, ui->w, ui->h), gui_rgba(0, 0, 0, 170));
+    const char *const *lists[2] = { shell_shortcuts, sh->cls[sh->cur]->shortcuts };
+    int lh = ui->line_h[GUI_FONT_NORMAL] + 4, n = 0, kw = 0;
+    for (int l = 0; l < 2; l++)
+        for (int i = 0; lists[l] && lists[l][i]; i++, n++) {
+            char k[64];
+            const char *tab = strchr(lists[l][i], '\t');
+            snprintf(k, sizeof k, "%.*s", tab ? (int)(tab - lists[l][i]) : 0, lists[l][i]);
+            int w = gui_text_w(ui, GUI_FONT_NORMAL, k);
+            if (w > kw) kw = w;
+        }
+    int pw = kw + 420, ph = (n + 3) * lh + 30;
+    gui_rect p = gui_r((ui->w - pw) / 2, (ui->h - ph) / 2, pw, ph);
+    gui_rect_fill(ui, p, gui_col_panel);
+    gui_rect_frame(ui, p, gui_col_accent);
+    int y = p.y + 14;
+    gui_text(ui, p.x + 16, y, GUI_FONT_LARGE, gui_col_text, "Keyboard and mouse");
+    y += lh + 10;
+    for (int l = 0; l < 2; l++) {
+        for (int i = 0; lists[l] && lists[l][i]; i++) {
+            const char *s = lists[l][i], *tab = strchr(s, '\t');
+            char k[64];
+            snprintf(k, sizeof k, "%.*s", tab ? (int)(tab - s) : (int)strlen(s), s);
+            gui_text(ui, p.x + 16, y, GUI_FONT_NORMAL, gui_col_accent, k);
+            if (tab) gui_text(ui, p.x + 32 + kw, y, GUI_FONT_NORMAL, gui_col_text, tab + 1);
+            y += lh;
+        }
+        y += lh / 2;
+    }
+}
+
+void gui_shell_frame(gui_shell *sh, double dt) {
+    gui_ctx *ui = &sh->ui;
+    gui_app *app = &sh->app;
+    app->now = gl_now() - sh->t0;
+    if (dt > 0) sh->fps = sh->fps ? 0.95 * sh->fps + 0.05 / dt : 1 / dt;
+    gui_begin(ui);
+    const gui_view_class *v = sh->cls[sh->cur];
+    void *st = sh->state[sh->cur];
+    if (v->update) v->update(st, app, dt);
+
+    gui_rect_fill(ui, gui_r(0, 0, ui->w, ui->h), gui_col_bg);
+    gui_rect area = gui_r(0, GUI_BAR_H, ui->w, ui->h - GUI_BAR_H - GUI_STATUS_H);
+    app->status[0] = 0;
+    v->draw(st, app, area);
+
+    // View bar: one tab per registered view, the shortcuts button on the right.
+    gui_rect_fill(ui, gui_r(0, 0, ui->w, GUI_BAR_H), gui_col_panel);
+    gui_text(ui, 12, (GUI_BAR_H - ui->line_h[GUI_FONT_LARGE]) / 2, GUI_FONT_LARGE, gui_col_accent, "glimpse");
+    int x = 110;
+    for (int i = 0; i < sh->nviews; i++) {
+        int w = gui_text_w(ui, GUI_FONT_NORMAL, sh->cls[i]->name) + 28;
+        int on = i == sh->cur;
+        if (gui_toggle(ui, gui_idx("viewtab", i), gui_r(x, 4, w, GUI_BAR_H - 8), sh->cls[i]->name, &on)) sh->cur = i;
+        x += w + 4;
+    }
+    if (gui_button(ui, GUI_ID("help"), gui_r(ui->w - 120, 4, 112, GUI_BAR_H - 8), "? Shortcuts")) sh->help = !sh->help;
+
+    // Status line: the view's status (or a transient note) and the frame rate.
+    gui_rect sb = gui_r(0, ui->h - GUI_STATUS_H, ui->w, GUI_STATUS_H);
+    gui_rect_fill(ui, sb, gui_col_panel);
+    int ty = sb.y + (GUI_STATUS_H - ui->line_h[GUI_FONT_SMALL]) / 2;
+    int note = app->note[0] && app->now < app->note_until;
+    gui_text(ui, 10, ty, GUI_FONT_SMALL, note ? gui_rgb(250, 210, 90) : gui_col_dim, note ? app->note : app->status);
+    char right[64];
+    snprintf(right, sizeof right, "%s%.0f fps", gl_engine_busy(app->engine) ? "engine busy  " : "", sh->fps);
+    gui_text(ui, ui->w - 12 - gui_text_w(ui, GUI_FONT_SMALL, right), ty, GUI_FONT_SMALL, gui_col_dim, right);
+
+    if (sh->help) draw_help(sh);
+    if (v->request) v->request(st, app);
+}
+
+void gui_shell_end(gui_shell *sh) { gui_end(&sh->ui); }
+
+int gui_shell_probe(gui_shell *sh, const char *what, double *out) {
+    if (!strcmp(what, "help")) { *out = sh->help; return 0; }
+    if (!strcmp(what, "view")) { *out = sh->cur; return 0; }
+    if (!strcmp(what, "engine_busy")) { *out = gl_engine_busy(sh->app.engine); return 0; }
+    const gui_view_class *v = sh->cls[sh->cur];
+    return v->probe ? v->probe(sh->state[sh->cur], what, out) : -1;
+}

@@ -1,0 +1,9 @@
+// The registry of views, in view-bar order. Add a view here (see view.h).
+#include "view.h"
+
+extern const gui_view_class view_attention;
+
+const gui_view_class *const gui_views[] = {
+    &view_attention,
+    NULL,
+};

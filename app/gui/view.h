@@ -1,0 +1,69 @@
+// view: the pluggable interface of the application's views (Attention now;
+// Handwriting and DRAW later). The shell (gui_shell.c) owns the window frame,
+// the view bar, the status line, the shortcuts overlay and the engine
+// thread; a view owns one area of the window and its own state.
+//
+// Adding a view: write view_NAME.c defining
+//     const gui_view_class view_NAME = { .name = "Name", .init = ..., ... };
+// add one line to gui_views.c and the file to app/gui/meson.build. The shell
+// does not change.
+//
+// Rules a view keeps:
+//   - It never calls a model. It submits jobs to app->engine (gl_engine.h)
+//     and draws the frames of the traces those jobs fill. Jobs run on the
+//     engine thread, one at a time, so state a view hands to its jobs (its
+//     loaded models) is touched by that thread only.
+//   - It draws only through gui.h (command list; no SDL), so it runs headless
+//     and in tests.
+//   - Its free() is called after the engine has been shut down, so no job of
+//     the view is still running then.
+//
+// Order of calls in one frame:
+//   event() for each input event (keyboard events are held back while a text
+//   field has the focus), update(dt), draw(area), request(). A view usually
+//   marks itself dirty in event()/draw() and submits at most one job in
+//   request(), so a burst of mouse motion costs one job per frame, not one
+//   per event.
+#ifndef GUI_VIEW_H
+#define GUI_VIEW_H
+#include "gl_engine.h"
+#include "gui.h"
+
+// What the shell lends to views.
+typedef struct gui_app {
+    gui_ctx *ui;
+    gl_engine *engine;
+    const char *(*asset_path)(const char *name);   // shipped weights etc.
+    const char *export_dir;                        // where exported figures go
+    double now;                                    // seconds since start
+    char status[256];                              // the view's status line, rewritten each frame
+    char note[256];                                // a transient message (export done, errors)
+    double note_until;
+} gui_app;
+
+// Shows a transient message in the status line for a few seconds.
+void gui_app_note(gui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef struct gui_view_class {
+    const char *name;                 // label in the view bar, and --view NAME (lower-cased)
+    // Lines of the shortcuts overlay: "KEYS\tWHAT", NULL-terminated.
+    const char *const *shortcuts;
+    // Creates the view's state. NULL with gl_err() on failure.
+    void *(*init)(gui_app *app);
+    // One input event. Returns 1 if the view used it.
+    int (*event)(void *self, gui_app *app, const gui_event *ev);
+    // Once a frame before draw: poll traces, animate (dt in seconds).
+    void (*update)(void *self, gui_app *app, double dt);
+    // Draws the view into area with gui.h calls and widgets.
+    void (*draw)(void *self, gui_app *app, gui_rect area);
+    // Once a frame after draw: submit engine work if the input changed.
+    void (*request)(void *self, gui_app *app);
+    void (*free)(void *self);
+    // Optional: named numbers for tests and `glimpse bench gui`
+    // ("input_version", "shown_version", "step", ...). 0 if known, -1 if not.
+    int (*probe)(void *self, const char *what, double *out);
+} gui_view_class;
+
+// The registry (gui_views.c): NULL-terminated.
+extern const gui_view_class *const gui_views[];
+#endif

@@ -1,0 +1,730 @@
+// view_attention: the MNIST soft-attention classifier, step by step.
+//
+// Left: a gallery of MNIST test digits. Centre: the digit on a 28x28 canvas
+// shown large (draw on it with the mouse), with the current step's mask over
+// it as a jet heat map (red high, blue low), a colour bar, the timeline and
+// the playback controls; or, side by side, the same digit under all three
+// key types. Right: the class probabilities of the step as bars, the belief
+// over all steps, the sum over the activation volume and the model's input.
+//
+// Every change of the input (a stroke, a gallery pick, clear, undo) bumps
+// `version`; request() then hands one job to the engine thread that runs the
+// current key first and the other two after it, each into its own trace. A
+// trace replaces the shown one for its key when all 10 frames are in, so the
+// picture never flickers through a half-filled run.
+#include "view.h"
+#include "gl_attn.h"
+#include "gl_image.h"
+#include "gl_mnist.h"
+#include "gl_util.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NKEY 3
+#define UNDO_MAX 32
+#define SUB 8                 // display pixels per canvas pixel in the rendered panels
+#define DISP (28 * SUB)       // 224: side of a rendered panel image
+#define GALLERY_N 10000
+
+// ---- engine side ---------------------------------------------------------------
+// The three models. After init only the engine thread touches them (jobs run
+// one at a time), so they need no lock.
+typedef struct {
+    gl_attn *m[NKEY];
+    int untrained[NKEY];
+    char path[NKEY][1024];
+} attn_models;
+
+// Header of an attention trace. version/key are set by the view before the
+// job is submitted; the rest is written by the job before its first frame is
+// published, so a reader may use it once gl_trace_count() > 0.
+typedef struct {
+    uint64_t version;
+    int key;
+    float s, tx, ty;          // canvas point u (pixel-centre units) -> model input X = s*u + t
+    float input[784];         // what the model saw
+    float volume[GL_ATTN_LOC];
+    int pred, untrained;
+} attn_header;
+
+typedef struct {
+    attn_models *models;
+    float img[784];
+    int normalise;            // 0 for an untouched MNIST digit: it is already in MNIST form
+    int keys[NKEY], nkeys;
+} attn_job;
+
+static gl_attn *models_get(attn_models *ms, int k) {
+    if (ms->m[k]) return ms->m[k];
+    if (gl_file_exists(ms->path[k])) ms->m[k] = gl_attn_load(ms->path[k]);
+    if (!ms->m[k]) {   // missing or unreadable: random weights, and the view says so
+        ms->m[k] = gl_attn_new((gl_key_type)k, 64, 1);
+        ms->untrained[k] = 1;
+    }
+    return ms->m[k];
+}
+
+// gl_mnist_normalise crops to the ink (pixels above 10% of the maximum),
+// scales the box's longer side to 20 px and shifts the centre of mass to the
+// middle by a whole number of pixels. Redo the cheap part of that here to
+// get the map canvas -> model input, so the mask can be drawn back over the
+// strokes the person drew: X = (u - x0 + 0.5) * scale - 0.5 + shift.
+// The integer shift is recovered from the centres of mass of the canvas and
+// of the normalised image (area resampling keeps the centre of mass).
+static void fit_transform(const float *img, const float *out, float *s, float *tx, float *ty) {
+    float mx = 0;
+    for (int i = 0; i < 784; i++) if (img[i] > mx) mx = img[i];
+    int x0 = 28, y0 = 28, x1 = -1, y1 = -1;
+    double m = 0, cx = 0, cy = 0, mo = 0, ox = 0, oy = 0;
+    for (int y = 0; y < 28; y++)
+        for (int x = 0; x < 28; x++) {
+            float v = img[y * 28 + x];
+            if (v > 0.1f * mx) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+            m += v; cx += v * x; cy += v * y;
+            float w = out[y * 28 + x];
+            mo += w; ox += w * x; oy += w * y;
+        }
+    if (x1 < 0 || m <= 0 || mo <= 0) { *s = 1; *tx = *ty = 0; return; }
+    int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+    float sc = 20.0f / (float)(bw > bh ? bw : bh);
+    double bx = (cx / m - x0 + 0.5) * sc - 0.5, by = (cy / m - y0 + 0.5) * sc - 0.5;
+    double shx = floor(ox / mo - bx + 0.5), shy = floor(oy / mo - by + 0.5);
+    *s = sc;
+    *tx = (float)((-x0 + 0.5) * sc - 0.5 + shx);
+    *ty = (float)((-y0 + 0.5) * sc - 0.5 + shy);
+}
+
+static int attn_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
+    attn_job *j = p;
+    float in[784], s = 1, tx = 0, ty = 0;
+    if (j->normalise) {
+        if (gl_mnist_normalise(j->img, 28, 28, in) != 0) return -1;
+        fit_transform(j->img, in, &s, &tx, &ty);
+    } else memcpy(in, j->img, sizeof in);
+    for (int i = 0; i < j->nkeys; i++) {
+        if (gl_job_cancelled(cancel)) return 1;   // a newer input is waiting
+        int k = j->keys[i];
+        gl_attn *m = models_get(j->models, k);
+        gl_trace *t = traces[i];
+        attn_header *h = t->header;
+        gl_attn_frame fr[GL_ATTN_STEPS];
+        h->pred = gl_attn_run(m, in, fr, h->volume);
+        memcpy(h->input, in, sizeof in);
+        h->s = s; h->tx = tx; h->ty = ty;
+        h->untrained = j->models->untrained[k];
+        for (int st = 0; st < GL_ATTN_STEPS; st++) gl_trace_push(t, &fr[st]);
+    }
+    return 0;
+}
+
+// ---- view state --------------------------------------------------------------------
+typedef struct {
+    attn_models models;
+    gl_mnist mnist;
+    int have_mnist;
+    char mnist_err[300];
+    int sel, scroll;                 // gallery selection and first visible row
+    float img[784];                  // the digit: an MNIST digit or the drawing
+    int from_gallery, label;         // untouched gallery digit (label known) or drawn
+    float undo[UNDO_MAX][784];
+    int undo_from_gallery[UNDO_MAX], undo_label[UNDO_MAX], undo_sel[UNDO_MAX];
+    int nundo;
+    int pen_down, pen_canvas;         // pen held; which canvas rect it started on
+    float pen_u, pen_v;              // last pen position, canvas pixel-centre units
+    gl_trace *shown[NKEY], *pending[NKEY];
+    uint64_t version, submitted;
+    int key, side, step, playing, overlay;
+    float speed;                     // steps per second while playing
+    double play_acc;
+    gui_rect canvas[NKEY];           // where the pen draws (as laid out last frame)
+    int ncanvas;
+    char index_buf[16];
+    uint8_t disp[DISP * DISP * 3];
+    int error_noted;
+    int gallery_seen;                // selection the gallery last scrolled to
+} attn_view;
+
+static const char *const key_labels[NKEY] = { "softmax", "gaussian", "feature" };
+
+static const char *const attn_shortcuts[] = {
+    "Left / Right\tprevious / next step",
+    "Home / End\tfirst / last step",
+    "Space\tplay / pause",
+    "+ / -\tplay faster / slower",
+    "1 2 3  or  K\tsoftmax / gaussian / feature key",
+    "S\tside by side: all three keys",
+    "O\tmask overlay on / off",
+    "drag on the digit\tdraw (live inference)",
+    "C\tclear the canvas",
+    "U or Ctrl+Z\tundo",
+    "N / P\tnext / previous test digit",
+    "E\texport the figure as PNG",
+    NULL,
+};
+
+static int frames_ready(const gl_trace *t) { return t && gl_trace_count(t) == GL_ATTN_STEPS; }
+static const attn_header *hdr(const gl_trace *t) { return t->header; }
+static const gl_attn_frame *frame_at(const gl_trace *t, int i) { return gl_trace_frame(t, i); }
+
+static int canvas_empty(const float *img) {
+    for (int i = 0; i < 784; i++) if (img[i] > 0.05f) return 0;
+    return 1;
+}
+
+static void push_undo(attn_view *v) {
+    if (v->nundo == UNDO_MAX) {   // drop the oldest
+        memmove(v->undo[0], v->undo[1], sizeof v->undo[0] * (UNDO_MAX - 1));
+        memmove(v->undo_from_gallery, v->undo_from_gallery + 1, sizeof(int) * (UNDO_MAX - 1));
+        memmove(v->undo_label, v->undo_label + 1, sizeof(int) * (UNDO_MAX - 1));
+        memmove(v->undo_sel, v->undo_sel + 1, sizeof(int) * (UNDO_MAX - 1));
+        v->nundo--;
+    }
+    memcpy(v->undo[v->nundo], v->img, sizeof v->img);
+    v->undo_from_gallery[v->nundo] = v->from_gallery;
+    v->undo_label[v->nundo] = v->label;
+    v->undo_sel[v->nundo] = v->sel;
+    v->nundo++;
+}
+
+static void pop_undo(attn_view *v) {
+    if (!v->nundo) return;
+    v->nundo--;
+    memcpy(v->img, v->undo[v->nundo], sizeof v->img);
+    v->from_gallery = v->undo_from_gallery[v->nundo];
+    v->label = v->undo_label[v->nundo];
+    v->sel = v->undo_sel[v->nundo];
+    v->version++;
+}
+
+static void pick_digit(attn_view *v, int i) {
+    if (!v->have_mnist) return;
+    if (i < 0) i = 0;
+    if (i >= v->mnist.n) i = v->mnist.n - 1;
+    push_undo(v);
+    v->sel = i;
+    memcpy(v->img, v->mnist.x + (size_t)i * 784, sizeof v->img);
+    v->from_gallery = 1;
+    v->label = v->mnist.y[i];
+    v->version++;
+    snprintf(v->index_buf, sizeof v->index_buf, "%d", i);
+}
+
+// Soft round brush: full ink within 0.9 px of the pen, fading to none at
+// 2 px, combined by max so a stroke over itself does not saturate into a blob.
+static void brush(float *img, float u, float v) {
+    for (int y = (int)floorf(v - 2); y <= (int)ceilf(v + 2); y++)
+        for (int x = (int)floorf(u - 2); x <= (int)ceilf(u + 2); x++) {
+            if (x < 0 || y < 0 || x >= 28 || y >= 28) continue;
+            float d = hypotf((float)x - u, (float)y - v);
+            float a = (2.0f - d) / 1.1f;
+            a = a < 0 ? 0 : a > 1 ? 1 : a;
+            if (a > img[y * 28 + x]) img[y * 28 + x] = a;
+        }
+}
+static void stroke(float *img, float u0, float v0, float u1, float v1) {
+    float len = hypotf(u1 - u0, v1 - v0);
+    int n = (int)ceilf(len / 0.25f);
+    if (n > 400) n = 400;
+    for (int i = 0; i <= n; i++) {
+        float t = n ? (float)i / n : 0;
+        brush(img, u0 + t * (u1 - u0), v0 + t * (v1 - v0));
+    }
+}
+
+// Window point -> canvas pixel-centre units of canvas rect i.
+static void to_canvas(const attn_view *v, int i, int x, int y, float *u, float *w) {
+    gui_rect r = v->canvas[i];
+    *u = (float)(x - r.x) * 28.0f / (float)r.w - 0.5f;
+    *w = (float)(y - r.y) * 28.0f / (float)r.h - 0.5f;
+}
+static int canvas_at(const attn_view *v, int x, int y) {
+    for (int i = 0; i < v->ncanvas; i++) if (v->canvas[i].w > 0 && gui_inside(v->canvas[i], x, y)) return i;
+    return -1;
+}
+
+// ---- lifecycle -------------------------------------------------------------------------
+static void *attn_init(gui_app *app) {
+    attn_view *v = gl_calloc(1, sizeof *v);
+    for (int k = 0; k < NKEY; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "attention-%s.safetensors", key_labels[k]);
+        snprintf(v->models.path[k], sizeof v->models.path[k], "%s", app->asset_path ? app->asset_path(name) : name);
+    }
+    v->overlay = 1;
+    v->speed = 2.0f;
+    v->label = -1;
+    v->gallery_seen = -1;
+    if (gl_mnist_load(gl_mnist_dir(), "t10k", &v->mnist) == 0) {
+        v->have_mnist = 1;
+        if (v->mnist.n > GALLERY_N) v->mnist.n = GALLERY_N;
+        pick_digit(v, 0);
+        v->nundo = 0;   // the first digit is not an edit to undo
+    } else {
+        snprintf(v->mnist_err, sizeof v->mnist_err, "%s", gl_err());
+    }
+    return v;
+}
+
+static void attn_free(void *self) {
+    attn_view *v = self;
+    for (int k = 0; k < NKEY; k++) {
+        gl_trace_release(v->shown[k]);
+        gl_trace_release(v->pending[k]);
+        gl_attn_free(v->models.m[k]);
+    }
+    if (v->have_mnist) gl_mnist_free(&v->mnist);
+    free(v);
+}
+
+// ---- actions -------------------------------------------------------------------------
+static void set_step(attn_view *v, int s) { v->step = s < 0 ? 0 : s >= GL_ATTN_STEPS ? GL_ATTN_STEPS - 1 : s; }
+
+static void clear_canvas(attn_view *v) {
+    push_undo(v);
+    memset(v->img, 0, sizeof v->img);
+    v->from_gallery = 0;
+    v->label = -1;
+    v->version++;
+}
+
+static void export_figure(attn_view *v, gui_app *app) {
+    gl_trace *t = v->shown[v->key];
+    if (!frames_ready(t)) { gui_app_note(app, "nothing to export yet"); return; }
+    gl_attn_frame fr[GL_ATTN_STEPS];
+    for (int i = 0; i < GL_ATTN_STEPS; i++) fr[i] = *frame_at(t, i);
+    const attn_header *h = hdr(t);
+    // Same figure as `glimpse attend --png`.
+    gl_image im = gl_attn_figure(h->input, fr, h->volume, v->from_gallery ? v->label : -1, (gl_key_type)v->key);
+    char path[1200];
+    for (int n = 1; n < 10000; n++) {
+        snprintf(path, sizeof path, "%s/glimpse-attention-%s-%03d.png", app->export_dir, key_labels[v->key], n);
+        if (!gl_file_exists(path)) break;
+    }
+    if (gl_image_save_png(&im, path) == 0) gui_app_note(app, "saved the figure to %s", path);
+    else gui_app_note(app, "export failed: %s", gl_err());
+    gl_image_free(&im);
+}
+
+static int attn_event(void *self, gui_app *app, const gui_event *ev) {
+    attn_view *v = self;
+    switch (ev->type) {
+    case GUI_EV_DOWN: {
+        int c = ev->button == 1 ? canvas_at(v, ev->x, ev->y) : -1;
+        if (c < 0) return 0;
+        push_undo(v);
+        v->from_gallery = 0;   // an edited digit goes through MNIST normalisation
+        v->label = -1;
+        v->pen_down = 1;
+        v->pen_canvas = c;
+        to_canvas(v, c, ev->x, ev->y, &v->pen_u, &v->pen_v);
+        stroke(v->img, v->pen_u, v->pen_v, v->pen_u, v->pen_v);
+        v->version++;
+        return 1;
+    }
+    case GUI_EV_MOVE:
+        if (!v->pen_down) return 0;
+        float u, w;
+        // Follows the pen outside the canvas too; the brush clips at the edge.
+        to_canvas(v, v->pen_canvas, ev->x, ev->y, &u, &w);
+        stroke(v->img, v->pen_u, v->pen_v, u, w);
+        v->pen_u = u; v->pen_v = w;
+        v->version++;
+        return 1;
+    case GUI_EV_UP:
+        if (!v->pen_down || ev->button != 1) return 0;
+        v->pen_down = 0;
+        return 1;
+    case GUI_EV_KEY: {
+        int k = ev->key, ctrl = ev->mods & GUI_MOD_CTRL;
+        if (ctrl && k == 'z') { pop_undo(v); return 1; }
+        if (ctrl) return 0;
+        switch (k) {
+        case GUI_KEY_LEFT: v->playing = 0; set_step(v, v->step - 1); return 1;
+        case GUI_KEY_RIGHT: v->playing = 0; set_step(v, v->step + 1); return 1;
+        case GUI_KEY_HOME: v->playing = 0; set_step(v, 0); return 1;
+        case GUI_KEY_END: v->playing = 0; set_step(v, GL_ATTN_STEPS - 1); return 1;
+        case GUI_KEY_SPACE:
+            v->playing = !v->playing;
+            if (v->playing && v->step == GL_ATTN_STEPS - 1) v->step = 0;
+            v->play_acc = 0;
+            return 1;
+        case '+': case '=': v->speed = fminf(v->speed * 1.5f, 20.0f); return 1;
+        case '-': v->speed = fmaxf(v->speed / 1.5f, 0.25f); return 1;
+        case '1': case '2': case '3': v->key = k - '1'; return 1;
+        case 'k': v->key = (v->key + 1) % NKEY; return 1;
+        case 's': v->side = !v->side; return 1;
+        case 'o': v->overlay = !v->overlay; return 1;
+        case 'c': clear_canvas(v); return 1;
+        case 'u': pop_undo(v); return 1;
+        case 'n': case GUI_KEY_DOWN: pick_digit(v, v->sel + 1); return 1;
+        case 'p': case GUI_KEY_UP: pick_digit(v, v->sel - 1); return 1;
+        case 'e': export_figure(v, app); return 1;
+        default: return 0;
+        }
+    }
+    default: return 0;
+    }
+}
+
+static void attn_update(void *self, gui_app *app, double dt) {
+    attn_view *v = self;
+    for (int k = 0; k < NKEY; k++) {
+        gl_trace *p = v->pending[k];
+        if (!p) continue;
+        if (frames_ready(p)) {   // complete: it becomes the shown run for its key
+            gl_trace_release(v->shown[k]);
+            v->shown[k] = p;
+            v->pending[k] = NULL;
+        } else if (atomic_load(&p->done)) {   // cancelled or failed
+            gl_trace_release(p);
+            v->pending[k] = NULL;
+        }
+    }
+    char err[256];
+    gl_engine_last_error(app->engine, err, sizeof err);
+    if (err[0] && !v->error_noted) { gui_app_note(app, "engine: %s", err); v->error_noted = 1; }
+    if (v->playing) {
+        v->play_acc += dt * v->speed;
+        while (v->play_acc >= 1) { v->play_acc -= 1; v->step = (v->step + 1) % GL_ATTN_STEPS; }
+    }
+}
+
+// Submits a job when a key type that is on screen has no run for the current
+// input, shown or under way.
+static void attn_request(void *self, gui_app *app) {
+    attn_view *v = self;
+    if (canvas_empty(v->img)) {   // nothing to look at: drop the old runs
+        for (int k = 0; k < NKEY; k++) {
+            gl_trace_release(v->shown[k]); v->shown[k] = NULL;
+            gl_trace_release(v->pending[k]); v->pending[k] = NULL;
+        }
+        v->submitted = v->version;
+        return;
+    }
+    int need = 0;
+    for (int k = 0; k < NKEY; k++) {
+        if (!v->side && k != v->key) continue;
+        int fresh = (v->pending[k] && hdr(v->pending[k])->version == v->version) ||
+                    (v->shown[k] && hdr(v->shown[k])->version == v->version);
+        if (!fresh) need = 1;
+    }
+    if (!need) return;
+    attn_job *j = gl_calloc(1, sizeof *j);
+    j->models = &v->models;
+    memcpy(j->img, v->img, sizeof v->img);
+    j->normalise = !v->from_gallery;
+    // The key on screen first: if the next stroke cancels this job, the run
+    // a person is looking at is already published.
+    j->keys[j->nkeys++] = v->key;
+    for (int k = 0; k < NKEY; k++) if (k != v->key) j->keys[j->nkeys++] = k;
+    gl_job job = { attn_job_run, free, j, { NULL } };
+    for (int i = 0; i < j->nkeys; i++) {
+        int k = j->keys[i];
+        attn_header *h = gl_calloc(1, sizeof *h);
+        h->version = v->version;
+        h->key = k;
+        gl_trace_release(v->pending[k]);
+        v->pending[k] = gl_trace_new(GL_TRACE_ATTENTION, sizeof(gl_attn_frame), GL_ATTN_STEPS, h);
+        job.traces[i] = v->pending[k];
+    }
+    v->error_noted = 0;
+    gl_engine_submit(app->engine, &job);
+    v->submitted = v->version;
+}
+
+// ---- drawing -----------------------------------------------------------------------
+static float trace_max(const gl_trace *t) {
+    float mx = 1e-12f;
+    for (int s = 0; s < GL_ATTN_STEPS; s++)
+        for (int l = 0; l < GL_ATTN_LOC; l++) if (frame_at(t, s)->mask[l] > mx) mx = frame_at(t, s)->mask[l];
+    return mx;
+}
+
+// Renders the canvas (nearest pixels: the model's resolution) with the mask
+// of step `step` of trace t over it, mapped back through the normalisation,
+// scaled by mx. The ink lightens the heat map as in the seed's figure.
+static void render_panel(attn_view *v, const gl_trace *t, int step, float mx, uint8_t *out) {
+    const attn_header *h = t ? hdr(t) : NULL;
+    const float *mask = t ? frame_at(t, step)->mask : NULL;
+    int cell[DISP];   // per display column/row: mask cell index or -1 (outside the 28x28 input)
+    for (int py = 0; py < DISP; py++) {
+        float vv = (py + 0.5f) / SUB - 0.5f;
+        int cy = -1;
+        if (h) { float Y = h->s * vv + h->ty; cy = (int)floorf((Y + 0.5f) / 2); if (cy < 0 || cy >= 14) cy = -1; }
+        for (int px = 0; px < DISP; px++) {
+            if (py == 0) {
+                float uu = (px + 0.5f) / SUB - 0.5f;
+                cell[px] = -1;
+                if (h) { float X = h->s * uu + h->tx; int cx = (int)floorf((X + 0.5f) / 2); cell[px] = (cx < 0 || cx >= 14) ? -1 : cx; }
+            }
+            float ink = v->img[(py / SUB) * 28 + px / SUB];
+            uint8_t *p = out + ((size_t)py * DISP + px) * 3;
+            if (!mask || !v->overlay) { p[0] = p[1] = p[2] = (uint8_t)(ink * 255); continue; }
+            float m = (cy >= 0 && cell[px] >= 0) ? mask[cy * 14 + cell[px]] : 0;
+            uint8_t r, g, b;
+            gl_jet(m / mx, &r, &g, &b);
+            float a = 0.5f * ink;
+            p[0] = (uint8_t)(r + (255 - r) * a); p[1] = (uint8_t)(g + (255 - g) * a); p[2] = (uint8_t)(b + (255 - b) * a);
+        }
+    }
+}
+
+static void colour_bar(gui_ctx *ui, gui_rect r, float mx) {
+    float col[64];
+    for (int i = 0; i < 64; i++) col[i] = 1.0f - i / 63.0f;
+    gui_heat(ui, r, col, 64, 1, 0, 1, 0);
+    gui_rect_frame(ui, r, gui_col_dim);
+    gui_textf(ui, r.x + r.w + 4, r.y - 2, GUI_FONT_SMALL, gui_col_dim, "%.3f", mx);
+    gui_text(ui, r.x + r.w + 4, r.y + r.h - ui->line_h[GUI_FONT_SMALL] + 2, GUI_FONT_SMALL, gui_col_dim, "0");
+}
+
+static void gallery_item(gui_ctx *ui, void *user, int i, gui_rect r, int selected) {
+    attn_view *v = user;
+    uint8_t px[784 * 3];
+    const float *d = v->mnist.x + (size_t)i * 784;
+    for (int j = 0; j < 784; j++) px[3 * j] = px[3 * j + 1] = px[3 * j + 2] = (uint8_t)(d[j] * 255);
+    gui_rect ir = gui_r(r.x + 3, r.y + 3, r.w - 6, r.h - 6);
+    gui_image(ui, ir, px, 28, 28);
+    if (selected) { gui_rect_frame(ui, gui_r(r.x + 1, r.y + 1, r.w - 2, r.h - 2), gui_col_accent); gui_rect_frame(ui, r, gui_col_accent); }
+    else if (ui->hot && gui_inside(r, ui->mx, ui->my)) gui_rect_frame(ui, r, gui_col_hot);
+}
+
+static void draw_gallery(attn_view *v, gui_ctx *ui, gui_rect r) {
+    gui_text(ui, r.x, r.y, GUI_FONT_NORMAL, gui_col_text, "MNIST test digits");
+    if (!v->have_mnist) {
+        gui_rect p = gui_r(r.x, r.y + 26, r.w, 120);
+        gui_rect_fill(ui, p, gui_col_panel);
+        gui_text(ui, p.x + 8, p.y + 8, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "MNIST not found:");
+        // Wrap the loader's message by hand (it names the missing file).
+        const char *s = v->mnist_err;
+        int y = p.y + 26;
+        while (*s && y < p.y + p.h - 40) {
+            int n = (int)strlen(s);
+            if (n > 30) n = 30;
+            char line[40];
+            snprintf(line, sizeof line, "%.*s", n, s);
+            gui_text(ui, p.x + 8, y, GUI_FONT_SMALL, gui_col_dim, line);
+            s += n; y += 16;
+        }
+        gui_text(ui, p.x + 8, p.y + p.h - 36, GUI_FONT_SMALL, gui_col_dim, "run data/get_mnist.sh;");
+        gui_text(ui, p.x + 8, p.y + p.h - 20, GUI_FONT_SMALL, gui_col_dim, "meanwhile, draw a digit");
+        return;
+    }
+    int y = r.y + 24;
+    gui_text(ui, r.x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "#");
+    if (gui_textfield(ui, GUI_ID("attn.index"), gui_r(r.x + 16, y, r.w - 16 - 50, 26), v->index_buf, sizeof v->index_buf) ||
+        gui_button(ui, GUI_ID("attn.go"), gui_r(r.x + r.w - 46, y, 46, 26), "Go")) {
+        char *end;
+        long i = strtol(v->index_buf, &end, 10);
+        if (end != v->index_buf && i >= 0 && i < v->mnist.n) {
+            pick_digit(v, (int)i);
+            v->scroll = v->sel / 4;
+        } else snprintf(v->index_buf, sizeof v->index_buf, "%d", v->sel);
+    }
+    y += 34;
+    int sel = v->sel, old = v->sel;
+    // Scroll so that a selection made by keyboard stays in sight.
+    int item = r.w / 4, vis = (r.y + r.h - y) / item;
+    if (v->sel != v->gallery_seen) {
+        if (v->sel / 4 < v->scroll) v->scroll = v->sel / 4;
+        if (vis > 0 && v->sel / 4 >= v->scroll + vis) v->scroll = v->sel / 4 - vis + 1;
+        v->gallery_seen = v->sel;
+    }
+    if (gui_list(ui, GUI_ID("attn.gallery"), gui_r(r.x, y, r.w, r.y + r.h - y), v->mnist.n, item, 4, &sel, &v->scroll,
+                 gallery_item, v) && sel != old) {
+        pick_digit(v, sel);
+        v->gallery_seen = v->sel;
+    }
+}
+
+// Timeline: ten cells, click or drag to scrub.
+static void draw_timeline(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
+    uint32_t id = GUI_ID("attn.timeline");
+    if (ui->mouse_pressed && gui_inside(r, ui->press_x, ui->press_y)) { ui->active = id; v->playing = 0; }
+    if (ui->active == id && ui->mouse_down) set_step(v, (ui->mx - r.x) * GL_ATTN_STEPS / (r.w > 0 ? r.w : 1));
+    for (int s = 0; s < GL_ATTN_STEPS; s++) {
+        gui_rect c = gui_r(r.x + r.w * s / GL_ATTN_STEPS, r.y, r.w / GL_ATTN_STEPS - 2, r.h);
+        gui_rect_fill(ui, c, s == v->step ? gui_col_accent : s < v->step ? gui_col_hot : gui_col_button);
+        if (t) {   // the belief in the predicted class at that step, as a thin bar
+            const float *p = frame_at(t, s)->probs;
+            float best = p[hdr(t)->pred];
+            gui_rect_fill(ui, gui_r(c.x, c.y + c.h - 4, (int)(c.w * best), 4), gui_rgb(250, 210, 90));
+        }
+        char n[8];
+        snprintf(n, sizeof n, "%d", s + 1);
+        gui_text(ui, c.x + (c.w - gui_text_w(ui, GUI_FONT_SMALL, n)) / 2, c.y + (c.h - ui->line_h[GUI_FONT_SMALL]) / 2 - 1,
+                 GUI_FONT_SMALL, gui_col_text, n);
+    }
+}
+
+static void draw_probs(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
+    gui_textf(ui, r.x, r.y, GUI_FONT_NORMAL, gui_col_text, "Class probabilities, step %d", v->step + 1);
+    int y = r.y + 24, bh = 18;
+    const float *p = t ? frame_at(t, v->step)->probs : NULL;
+    int best = 0;
+    if (p) for (int c = 1; c < 10; c++) if (p[c] > p[best]) best = c;
+    for (int c = 0; c < 10; c++, y += bh + 3) {
+        gui_textf(ui, r.x, y + 1, GUI_FONT_NORMAL, c == v->label && v->from_gallery ? gui_rgb(250, 210, 90) : gui_col_text, "%d", c);
+        gui_rect bar = gui_r(r.x + 18, y, r.w - 70, bh);
+        gui_rect_fill(ui, bar, gui_col_panel);
+        if (!p) continue;
+        gui_rect_fill(ui, gui_r(bar.x, bar.y, (int)(bar.w * p[c] + 0.5f), bh), c == best ? gui_col_accent : gui_rgb(95, 105, 125));
+        gui_textf(ui, bar.x + bar.w + 6, y + 1, GUI_FONT_SMALL, gui_col_dim, "%5.1f%%", 100 * p[c]);
+    }
+    // Belief over the steps: rows are classes, columns steps (white = 1).
+    y += 8;
+    gui_text(ui, r.x, y, GUI_FONT_SMALL, gui_col_dim, "belief over the 10 steps");
+    y += 18;
+    if (t) {
+        float grid[100];
+        for (int c = 0; c < 10; c++) for (int s = 0; s < GL_ATTN_STEPS; s++) grid[c * 10 + s] = frame_at(t, s)->probs[c];
+        int side = 120;
+        gui_heat(ui, gui_r(r.x + 18, y, side, side), grid, 10, 10, 0, 1, 1);
+        gui_rect_frame(ui, gui_r(r.x + 18 + v->step * side / 10, y, side / 10, side), gui_col_accent);
+        for (int c = 0; c < 10; c += 3) gui_textf(ui, r.x + 4, y + c * side / 10, GUI_FONT_SMALL, gui_col_dim, "%d", c);
+    }
+    y += 132;
+    // The seed's figure ends with the sum over the volume and the original.
+    int side = (r.w - 10) / 2;
+    if (side > 120) side = 120;
+    gui_text(ui, r.x, y, GUI_FONT_SMALL, gui_col_dim, "volume sum");
+    gui_text(ui, r.x + side + 10, y, GUI_FONT_SMALL, gui_col_dim, "model input");
+    y += 18;
+    if (t) {
+        const attn_header *h = hdr(t);
+        float vmax = 1e-12f;
+        for (int l = 0; l < GL_ATTN_LOC; l++) if (h->volume[l] > vmax) vmax = h->volume[l];
+        gui_heat(ui, gui_r(r.x, y, side, side), h->volume, 14, 14, 0, vmax, 0);
+        gui_heat(ui, gui_r(r.x + side + 10, y, side, side), h->input, 28, 28, 0, 1, 1);
+    } else {
+        gui_rect_fill(ui, gui_r(r.x, y, side, side), gui_col_panel);
+        gui_rect_fill(ui, gui_r(r.x + side + 10, y, side, side), gui_col_panel);
+    }
+}
+
+static void attn_draw(void *self, gui_app *app, gui_rect area) {
+    attn_view *v = self;
+    gui_ctx *ui = app->ui;
+    int m = 12;
+    gui_rect left = gui_r(area.x + m, area.y + m, 232, area.h - 2 * m);
+    gui_rect right = gui_r(area.x + area.w - 270 - m, area.y + m, 270, area.h - 2 * m);
+    gui_rect mid = gui_r(left.x + left.w + 20, area.y + m, right.x - 20 - (left.x + left.w + 20), area.h - 2 * m);
+    draw_gallery(v, ui, left);
+
+    // Toolbar: key type, side by side, overlay.
+    int y = mid.y;
+    gui_choice(ui, GUI_ID("attn.key"), gui_r(mid.x, y, 300, 28), key_labels, NKEY, &v->key);
+    gui_toggle(ui, GUI_ID("attn.side"), gui_r(mid.x + 310, y, 110, 28), "Side by side", &v->side);
+    gui_toggle(ui, GUI_ID("attn.overlay"), gui_r(mid.x + 426, y, 80, 28), "Overlay", &v->overlay);
+    y += 40;
+
+    // Canvas(es): as large as the room left for them allows.
+    int bottom_h = 96;
+    int avail_h = mid.y + mid.h - y - bottom_h, bar_w = 60;
+    gl_trace *cur = frames_ready(v->shown[v->key]) ? v->shown[v->key] : NULL;
+    if (!v->side) {
+        int side = mid.w - bar_w < avail_h ? mid.w - bar_w : avail_h;
+        side = side < 112 ? 112 : side / 28 * 28;
+        gui_rect c = gui_r(mid.x, y, side, side);
+        float mx = cur ? trace_max(cur) : 1;
+        render_panel(v, cur, v->step, mx, v->disp);
+        gui_image(ui, c, v->disp, DISP, DISP);
+        gui_rect_frame(ui, c, gui_col_button);
+        v->canvas[0] = c; v->ncanvas = 1;
+        if (cur && v->overlay) colour_bar(ui, gui_r(c.x + c.w + 10, c.y, 16, c.h), mx);
+        if (canvas_empty(v->img))
+            gui_text(ui, c.x + 12, c.y + 10, GUI_FONT_NORMAL, gui_col_dim, "draw a digit here");
+        y += side + 10;
+    } else {
+        int gap = 16, side = (mid.w - bar_w - 2 * gap) / 3;
+        if (side > avail_h - 24) side = avail_h - 24;
+        side = side < 84 ? 84 : side;
+        v->ncanvas = NKEY;
+        for (int k = 0; k < NKEY; k++) {
+            gl_trace *t = frames_ready(v->shown[k]) ? v->shown[k] : NULL;
+            gui_rect c = gui_r(mid.x + k * (side + gap), y + 22, side, side);
+            char title[64];
+            if (t) {
+                const float *p = frame_at(t, v->step)->probs;
+                int b = 0;
+                for (int d = 1; d < 10; d++) if (p[d] > p[b]) b = d;
+                snprintf(title, sizeof title, "%s: %d (%.0f%%)", key_labels[k], b, 100 * p[b]);
+            } else snprintf(title, sizeof title, "%s", key_labels[k]);
+            gui_text(ui, c.x, y, GUI_FONT_NORMAL, k == v->key ? gui_col_accent : gui_col_text, title);
+            // Each key scaled by its own maximum: their mask scales differ a lot.
+            render_panel(v, t, v->step, t ? trace_max(t) : 1, v->disp);
+            gui_image(ui, c, v->disp, DISP, DISP);
+            gui_rect_frame(ui, c, k == v->key ? gui_col_accent : gui_col_button);
+            v->canvas[k] = c;
+        }
+        if (v->overlay) {
+            gui_rect cb = gui_r(mid.x + 3 * (side + gap) - gap + 10, y + 22, 16, side);
+            colour_bar(ui, cb, 1.0f);
+            gui_text(ui, cb.x, cb.y + cb.h + 4, GUI_FONT_SMALL, gui_col_dim, "x max");
+        }
+        y += side + 32;
+    }
+
+    // Timeline, playback and canvas controls.
+    int tw = mid.w - bar_w < 560 ? mid.w - bar_w : 560;
+    if (tw < 200) tw = 200;
+    draw_timeline(v, ui, gui_r(mid.x, y, tw, 26), cur);
+    y += 34;
+    if (gui_button(ui, GUI_ID("attn.play"), gui_r(mid.x, y, 70, 28), v->playing ? "Pause" : "Play")) {
+        v->playing = !v->playing;
+        if (v->playing && v->step == GL_ATTN_STEPS - 1) v->step = 0;
+    }
+    gui_slider(ui, GUI_ID("attn.speed"), gui_r(mid.x + 76, y, 130, 28), &v->speed, 0.25f, 20.0f, "%.1f steps/s");
+    if (gui_button(ui, GUI_ID("attn.clear"), gui_r(mid.x + 216, y, 64, 28), "Clear")) clear_canvas(v);
+    if (gui_button(ui, GUI_ID("attn.undo"), gui_r(mid.x + 284, y, 64, 28), "Undo")) pop_undo(v);
+    if (gui_button(ui, GUI_ID("attn.export"), gui_r(mid.x + 352, y, 96, 28), "Export PNG")) export_figure(v, app);
+
+    draw_probs(v, ui, right, cur);
+
+    // Status line.
+    char src[64];
+    if (canvas_empty(v->img)) snprintf(src, sizeof src, "empty canvas");
+    else if (v->from_gallery) snprintf(src, sizeof src, "test digit #%d (label %d)", v->sel, v->label);
+    else snprintf(src, sizeof src, "drawn digit");
+    if (cur) {
+        const attn_header *h = hdr(cur);
+        const float *p = frame_at(cur, GL_ATTN_STEPS - 1)->probs;
+        snprintf(app->status, sizeof app->status, "%s key | %s | predicted %d (%.0f%%) | step %d/10 | %s",
+                 key_labels[v->key], src, h->pred, 100 * p[h->pred], v->step + 1,
+                 h->untrained ? "untrained weights (no trained file in assets/)" : "trained weights");
+    } else snprintf(app->status, sizeof app->status, "%s key | %s | step %d/10", key_labels[v->key], src, v->step + 1);
+}
+
+static int attn_probe(void *self, const char *what, double *out) {
+    attn_view *v = self;
+    const gl_trace *t = frames_ready(v->shown[v->key]) ? v->shown[v->key] : NULL;
+    if (!strcmp(what, "input_version")) *out = (double)v->version;
+    else if (!strcmp(what, "shown_version")) *out = t ? (double)hdr(t)->version : -1;
+    else if (!strcmp(what, "step")) *out = v->step;
+    else if (!strcmp(what, "key")) *out = v->key;
+    else if (!strcmp(what, "side")) *out = v->side;
+    else if (!strcmp(what, "playing")) *out = v->playing;
+    else if (!strcmp(what, "pred")) *out = t ? hdr(t)->pred : -1;
+    else if (!strcmp(what, "untrained")) *out = t ? hdr(t)->untrained : -1;
+    else if (!strcmp(what, "drawn")) *out = !v->from_gallery && !canvas_empty(v->img);
+    else if (!strcmp(what, "canvas_x")) *out = v->canvas[0].x;
+    else if (!strcmp(what, "canvas_y")) *out = v->canvas[0].y;
+    else if (!strcmp(what, "canvas_w")) *out = v->canvas[0].w;
+    else if (!strcmp(what, "ink")) { double s = 0; for (int i = 0; i < 784; i++) s += v->img[i]; *out = s; }
+    else return -1;
+    return 0;
+}
+
+const gui_view_class view_attention = {
+    .name = "Attention",
+    .shortcuts = attn_shortcuts,
+    .init = attn_init,
+    .event = attn_event,
+    .update = attn_update,
+    .draw = attn_draw,
+    .request = attn_request,
+    .free = attn_free,
+    .probe = attn_probe,
+};
