@@ -1,6 +1,7 @@
 // DRAW subcommands: train draw, eval draw, draw, bench draw.
 #include "args.h"
 #include "attention/gl_attn.h"
+#include <cblas.h>
 #include "cli.h"
 #include "draw/gl_draw.h"
 #include "gl_image.h"
@@ -358,7 +359,9 @@ int cmd_bench_draw(int argc, char **argv) {
             gl_draw_free(nb);
         }
     } else printf("no-attention:      (no baseline weights at %s)\n", bp);
-    // speed: one generation, all T steps, this thread
+    // speed: one generation, all T steps, on one thread (OpenBLAS's own
+    // threads would only spin on these small products)
+    openblas_set_num_threads(1);
     float img[GL_DRAW_D];
     gl_draw_generate(m, 0, NULL, NULL, img);
     int reps = 0;

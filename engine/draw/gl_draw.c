@@ -9,7 +9,7 @@
 #include <string.h>
 
 enum { P_ENC_WX, P_ENC_WH, P_ENC_B, P_Q_W, P_Q_B, P_DEC_WX, P_DEC_WH, P_DEC_B,
-       P_WR_W, P_WR_B, P_RA_W, P_RA_B, P_WA_W, P_WA_B, P_COUNT };
+       P_WR_W, P_WR_B, P_C0, P_RA_W, P_RA_B, P_WA_W, P_WA_B, P_COUNT };
 
 struct gl_draw {
     gl_draw_config c;
@@ -70,6 +70,7 @@ static gl_draw *alloc_model(const gl_draw_config *cfg) {
     ADD(P_DEC_B, "dec.b", 4 * H, 0);
     ADD(P_WR_W, "write.W", m->WP, H);
     ADD(P_WR_B, "write.b", m->WP, 0);
+    ADD(P_C0, "canvas0", GL_DRAW_D, 0);   // c_0, a learned bias
     if (cfg->attention) {
         ADD(P_RA_W, "read_attn.W", GL_DA_NPAR, H);
         ADD(P_RA_B, "read_attn.b", GL_DA_NPAR, 0);
@@ -99,6 +100,17 @@ gl_draw *gl_draw_new(const gl_draw_config *cfg, uint64_t seed) {
         // small weights: every window starts centred, covering the image
         gl_fill_uniform(P(m, P_RA_W), (size_t)GL_DA_NPAR * H, 0.1f / sqrtf((float)H), &r);
         gl_fill_uniform(P(m, P_WA_W), (size_t)GL_DA_NPAR * H, 0.1f / sqrtf((float)H), &r);
+        // Start both grids centred on the digit rather than spanning the whole
+        // frame (δ̃ = 1 would put a 2x2 read grid on the empty corners, where
+        // the encoder sees nothing and learning stalls), with filters wide
+        // enough to overlap their neighbours.
+        float span = 12.0f;   // pixels between the outer filters
+        float *rb = P(m, P_RA_B), *wb = P(m, P_WA_B);
+        rb[GL_DA_LOGDELTA] = logf(span / (float)(GL_DRAW_A - 1));
+        rb[GL_DA_LOGS2] = logf(9.0f);
+        wb[GL_DA_LOGDELTA] = logf(span / (float)(GL_DRAW_A - 1) * 1.5f);
+        wb[GL_DA_LOGS2] = logf(4.0f);
+        wb[GL_DA_LOGGAMMA] = -2.0f;   // 1/γ̂ ≈ 7.4: a 5x5 patch can mark the canvas from the start
     }
     return m;
 }
@@ -264,7 +276,8 @@ double gl_draw_forward(gl_draw *m, const float *x, const float *eps, int B, doub
     ensure_ws(m, B);
     m->B = B; m->x = x; m->eps = eps;
     size_t D = GL_DRAW_D, b = (size_t)B, Z = m->c.z;
-    memset(m->canvas, 0, b * D * sizeof(float));                  // c_0 = 0
+    for (int n = 0; n < B; n++) memcpy(m->canvas + (size_t)n * D, P(m, P_C0), D * sizeof(float));   // c_0
+
     memset(m->hdec, 0, b * m->c.dec * sizeof(float));             // h_dec_0 = 0
     double klsum = 0;
     for (int t = 0; t < m->c.T; t++) {
@@ -349,23 +362,6 @@ void gl_draw_backward(gl_draw *m) {
         if (t) for (int n = 0; n < B; n++) for (size_t k = 0; k < H; k++) m->dh2[n * H + k] += m->dxenc[(size_t)n * XE + m->R + k];
         // ---- read: r_t = read(x, x̂_t, h_dec_{t−1})
         const float *xh = m->xhat + (size_t)t * b * D;
-        if (t == 0) {
-            // x̂_1 = x − σ(0) is constant; only the read layer's bias can learn here
-            if (m->c.attention) {
-                memset(m->dp5, 0, b * 5 * sizeof(float));
-                for (int n = 0; n < B; n++) {
-                    size_t o = (size_t)n;
-                    float *dFx = m->dFx, *dFy = m->dFy;
-                    memset(dFx, 0, rn * A * sizeof(float)); memset(dFy, 0, rn * A * sizeof(float));
-                    const float *Fx = m->rFx + o * rn * A, *Fy = m->rFy + o * rn * A, *row = xe + (size_t)n * XE, *drow = m->dxenc + (size_t)n * XE;
-                    float dg = gl_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
-                    dg += gl_read_backward(NULL, dFx, dFy, drow + rn * rn, row + rn * rn, m->rtxh + o * A * rn, xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
-                    gl_filterbank_backward(m->dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
-                }
-                gl_linear_backward(NULL, G(m, P_RA_W), G(m, P_RA_B), m->dp5, m->hdec, P(m, P_RA_W), B, (int)H, 5);
-            }
-            break;
-        }
         memset(m->dxhat, 0, b * D * sizeof(float));
         if (m->c.attention) {
             memset(m->dp5, 0, b * 5 * sizeof(float));
@@ -379,13 +375,15 @@ void gl_draw_backward(gl_draw *m) {
                                        xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
                 gl_filterbank_backward(m->dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
             }
-            gl_linear_backward(m->dh2, G(m, P_RA_W), G(m, P_RA_B), m->dp5, m->hdec + (size_t)t * b * H, P(m, P_RA_W), B, (int)H, 5);
+            // h_dec_0 = 0 is a constant: only the bias learns from the first read
+            gl_linear_backward(t ? m->dh2 : NULL, G(m, P_RA_W), G(m, P_RA_B), m->dp5, m->hdec + (size_t)t * b * H, P(m, P_RA_W), B, (int)H, 5);
         } else {
             for (int n = 0; n < B; n++) memcpy(m->dxhat + (size_t)n * D, m->dxenc + (size_t)n * XE + D, D * sizeof(float));
         }
         // x̂_t = x − σ(c_{t−1})
         const float *cprev2 = m->canvas + (size_t)t * b * D;
         for (size_t k = 0; k < b * D; k++) { float s = gl_sigmoid(cprev2[k]); m->dc[k] -= m->dxhat[k] * s * (1 - s); }
+        if (t == 0) break;
         // step back: gradients of step t−1's states
         float *sw;
         sw = m->dh; m->dh = m->dh2; m->dh2 = sw;
@@ -393,6 +391,9 @@ void gl_draw_backward(gl_draw *m) {
         sw = m->dhe; m->dhe = m->dhe2; m->dhe2 = sw;
         sw = m->dce; m->dce = m->dce2; m->dce2 = sw;
     }
+    // dc now holds ∂L/∂c_0 of every sample
+    float *g0 = G(m, P_C0);
+    for (int n = 0; n < B; n++) for (size_t k = 0; k < D; k++) g0[k] += m->dc[(size_t)n * D + k];
 }
 
 // ---- runs ---------------------------------------------------------------------
@@ -417,7 +418,7 @@ static int run(gl_draw *m, const float *img, uint64_t seed, int use_noise, gl_tr
     ensure_ws(m, 1);
     m->B = 1;
     size_t Z = m->c.z;
-    memset(m->canvas, 0, GL_DRAW_D * sizeof(float));
+    memcpy(m->canvas, P(m, P_C0), GL_DRAW_D * sizeof(float));
     memset(m->hdec, 0, m->c.dec * sizeof(float));
     gl_rng r;
     gl_rng_seed(&r, seed);
