@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# glimpse's handwriting commands from the outside: bad input ends with a
+# one-line error and a non-zero status; a tiny model trains, resumes, writes
+# SVG/PNG/JSON, scribbles, evaluates and benchmarks.
+set -u
+G="$1"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+fail=0; n=0
+ok()   { n=$((n+1)); }
+bad()  { n=$((n+1)); fail=$((fail+1)); echo "FAIL: $*" >&2; }
+expect_err() {
+  local what="$1" pat="$2"; shift 2
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
+  if [ "$(wc -l <"$T/err")" -ne 1 ]; then bad "$what: stderr has $(wc -l <"$T/err") lines: $(cat "$T/err")"; return; fi
+  grep -q -- "$pat" "$T/err" && ok || bad "$what: '$(cat "$T/err")' lacks '$pat'"
+}
+TINY="--lines 24 --words 1 --cells 8 --mixtures 2 --window 2 --batch 8 --every 100000"
+
+"$G" train handwriting --help | grep -q -- "--task" && ok || bad "train --help"
+"$G" write --help | grep -q -- "--bias" && ok || bad "write --help"
+expect_err "bad task" "--task must be" "$G" train handwriting --task dance
+expect_err "bad data" "--data must be" "$G" train handwriting --data floppy --iters 1 -o "$T/x.safetensors"
+expect_err "missing iam dir" "lineStrokes" "$G" train handwriting --data "iam:$T/none" -o "$T/x.safetensors"
+expect_err "missing fonts" "hershey-fonts-data" env GLIMPSE_HERSHEY_DIR="$T/none" "$G" train handwriting --iters 1 -o "$T/x.safetensors"
+expect_err "write without text" "needs the text" "$G" write -o "$T/a.svg"
+expect_err "write bad extension" "must end in .svg or .png" "$G" write "abc" -o "$T/a.gif"
+expect_err "write missing model" "cannot" "$G" write "abc" --model "$T/none.safetensors" -o "$T/a.svg"
+expect_err "bad bias" "--bias" "$G" write "abc" --bias -1 -o "$T/a.svg"
+
+# a tiny synthesis model: train, checkpoint, resume
+"$G" train handwriting --task synth $TINY --iters 3 -o "$T/s.safetensors" 2>"$T/log" && ok || bad "train synth: $(tail -3 "$T/log")"
+grep -q "parameters" "$T/log" && ok || bad "train prints the parameter count"
+[ -f "$T/s.safetensors" ] && [ -f "$T/s.safetensors.ckpt" ] && ok || bad "weights and checkpoint written"
+"$G" train handwriting --task synth $TINY --iters 5 --resume -o "$T/s.safetensors" 2>"$T/log" && ok || bad "resume: $(tail -3 "$T/log")"
+grep -q "resuming .* at update 3" "$T/log" && grep -q "5 updates" "$T/log" && ok || bad "resume continues at update 3: $(cat "$T/log")"
+expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --task predict --resume --checkpoint "$T/s.safetensors.ckpt" -o "$T/p.safetensors"
+"$G" train handwriting --task predict $TINY --iters 3 -o "$T/p.safetensors" 2>"$T/log" && ok || bad "train predict: $(tail -3 "$T/log")"
+
+M="--model $T/s.safetensors"
+"$G" write "a cab" $M --seed 3 -o "$T/a.svg" 2>/dev/null && grep -q "<path" "$T/a.svg" && ok || bad "write svg"
+"$G" write "a cab" "bed" $M --seed 3 -o "$T/a.png" 2>/dev/null && head -c 4 "$T/a.png" | grep -q PNG && ok || bad "write png (two lines)"
+"$G" write "a cab" $M --seed 3 --json >"$T/a.json" 2>/dev/null && ok || bad "write --json"
+python3 -c "
+import json,sys
+d=json.load(open('$T/a.json'))
+l=d['lines'][0]
+assert l['text']=='a cab'
+assert len(l['points'])==len(l['phi'])==len(l['kappa'])==l['steps']
+assert all(len(r)==6 for r in l['phi'])
+" && ok || bad "json has points, phi (U+1 per step) and kappa"
+"$G" write "a cab" $M --seed 3 --json >"$T/b.json" 2>/dev/null; cmp -s "$T/a.json" "$T/b.json" && ok || bad "same seed, same output"
+"$G" write "a cab" $M --seed 4 --json >"$T/c.json" 2>/dev/null; cmp -s "$T/a.json" "$T/c.json" && bad "another seed, same output" || ok
+"$G" write "cab" $M --style "$T/a.json" -o "$T/p.svg" 2>/dev/null && ok || bad "primed with a json style"
+"$G" write "cab" $M --style 3 -o "$T/p.svg" 2>/dev/null && ok || bad "primed with style 3"
+expect_err "style file missing" "cannot read" "$G" write "cab" $M --style "$T/none.json" -o "$T/p.svg"
+expect_err "unknown characters" "cannot write 'Q', '#'" "$G" write "aQb#" $M -o "$T/a.svg"
+expect_err "write with prediction model" "prediction network" "$G" write "abc" --model "$T/p.safetensors" -o "$T/a.svg"
+"$G" scribble --model "$T/p.safetensors" --steps 50 -o "$T/s.svg" 2>/dev/null && grep -q "<path" "$T/s.svg" && ok || bad "scribble"
+expect_err "scribble with synthesis model" "synthesis network" "$G" scribble --model "$T/s.safetensors" -o "$T/s.svg"
+"$G" eval handwriting $M --lines 10 >"$T/out" 2>&1 && grep -q "nats per point" "$T/out" && ok || bad "eval: $(cat "$T/out")"
+"$G" bench handwriting $M --sentences 3 >"$T/out" 2>&1 && grep -q "ends on its own" "$T/out" && grep -q "ms" "$T/out" && ok || bad "bench: $(cat "$T/out")"
+
+echo "$n checks, $fail failed"
+[ $fail -eq 0 ]
