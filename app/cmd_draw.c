@@ -242,30 +242,65 @@ static const gl_opt draw_opts[] = {
     { "frames", 0, "one row per sample: the canvas at every step, write window drawn" },
     { "json", 0, "print each step's attention parameters and canvas as JSON" },
     { "scale", 1, "pixels per canvas pixel (default 4, 2 for grids)" },
+    { "digit", 1, "reconstruct binarized test digit I instead: read windows (green) on the input row, canvas and write windows (red) below" },
     { "weights", 1, "DRAW weights (default assets/draw-attention.safetensors)" },
+    { "data", 1, "MNIST directory (for --digit)" },
     { NULL, 0, NULL },
 };
 
-// The write window of a frame: the bounding box of its filter centres and
-// its centre, in image pixels (filter position p sits at pixel p − 0.5).
+// A window of a frame: the bounding box of its filter centres and its
+// centre, in image pixels (filter position p sits at pixel p − 0.5); edges
+// outside the cell are left out, the rest clipped to it.
 static void draw_window(gl_image *im, int x0, int y0, int scale, const gl_draw_window *w, int N, uint8_t r, uint8_t g, uint8_t b) {
-    float half = 0.5f * (float)(N - 1) * w->delta;
-    float cx = x0 + (w->gx - 0.5f) * scale, cy = y0 + (w->gy - 0.5f) * scale, hs = half * scale;
-    float lw = 1.0f;
-    gl_image_line(im, cx - hs, cy - hs, cx + hs, cy - hs, lw, r, g, b);
-    gl_image_line(im, cx + hs, cy - hs, cx + hs, cy + hs, lw, r, g, b);
-    gl_image_line(im, cx + hs, cy + hs, cx - hs, cy + hs, lw, r, g, b);
-    gl_image_line(im, cx - hs, cy + hs, cx - hs, cy - hs, lw, r, g, b);
-    gl_image_rect(im, (int)cx - 1, (int)cy - 1, 3, 3, r, g, b);
+    float half = 0.5f * (float)(N - 1) * w->delta * scale;
+    float cx = x0 + (w->gx - 0.5f) * scale, cy = y0 + (w->gy - 0.5f) * scale;
+    float lo_x = (float)x0, hi_x = (float)(x0 + GL_DRAW_A * scale - 1), lo_y = (float)y0, hi_y = (float)(y0 + GL_DRAW_A * scale - 1);
+    float l = cx - half, rr = cx + half, t = cy - half, bt = cy + half;
+    float cl = fmaxf(l, lo_x), cr = fminf(rr, hi_x), ct = fmaxf(t, lo_y), cb = fminf(bt, hi_y);
+    if (cl > cr || ct > cb) return;   // entirely outside
+    if (t >= lo_y) gl_image_line(im, cl, t, cr, t, 1, r, g, b);
+    if (bt <= hi_y) gl_image_line(im, cl, bt, cr, bt, 1, r, g, b);
+    if (l >= lo_x) gl_image_line(im, l, ct, l, cb, 1, r, g, b);
+    if (rr <= hi_x) gl_image_line(im, rr, ct, rr, cb, 1, r, g, b);
+    if (cx >= lo_x + 1 && cx <= hi_x - 1 && cy >= lo_y + 1 && cy <= hi_y - 1) gl_image_rect(im, (int)cx - 1, (int)cy - 1, 3, 3, r, g, b);
 }
 
 static void json_window(gl_buf *j, const char *name, const gl_draw_window *w, int N) {
     gl_buf_printf(j, "\"%s\": {\"gx\": %.4f, \"gy\": %.4f, \"delta\": %.4f, \"sigma2\": %.4f, \"gamma\": %.4f, \"n\": %d}", name, w->gx, w->gy, w->delta, w->sigma2, w->gamma, N);
 }
 
+// Two rows of T cells: the input with each step's read window, and the
+// canvas with each step's write window.
+static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const char *out) {
+    gl_mnist te;
+    if (load_binarized(dir, "t10k", index + 1, &te)) return 1;
+    const float *img = te.x + (size_t)index * GL_DRAW_D;
+    const gl_draw_config *c = gl_draw_cfg(m);
+    gl_trace *tr = gl_draw_trace_new(m);
+    gl_draw_reconstruct(m, img, 0, tr, NULL, NULL);
+    int cell = GL_DRAW_A * S, pad = 2, T = gl_trace_count(tr);
+    gl_image im = gl_image_new(T * (cell + pad) + pad, 2 * (cell + pad) + pad, 40, 40, 40);
+    for (int t = 0; t < T; t++) {
+        const gl_draw_frame *f = gl_trace_frame(tr, t);
+        int x0 = pad + t * (cell + pad);
+        gl_image_heat(&im, x0, pad, img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
+        gl_image_heat(&im, x0, 2 * pad + cell, f->canvas, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
+        if (c->attention) {
+            draw_window(&im, x0, pad, S, &f->read, c->read_n, 60, 220, 60);
+            draw_window(&im, x0, 2 * pad + cell, S, &f->write, c->write_n, 255, 60, 60);
+        }
+    }
+    int st = gl_image_save_png(&im, out) ? 1 : 0;
+    if (st) fprintf(stderr, "glimpse: %s\n", gl_err());
+    gl_image_free(&im);
+    gl_trace_release(tr);
+    gl_mnist_free(&te);
+    return st;
+}
+
 int cmd_draw(int argc, char **argv) {
     gl_args a;
-    int rc = gl_args_parse(argc, argv, draw_opts, "usage: glimpse draw -o OUT.png [--seed S] [--grid G] [--frames] [--json]", &a);
+    int rc = gl_args_parse(argc, argv, draw_opts, "usage: glimpse draw -o OUT.png [--seed S] [--grid G] [--frames] [--json] [--digit I]", &a);
     if (rc) return rc < 0 ? 2 : 0;
     long seed, grid, scale;
     const char *out = gl_arg(&a, draw_opts, "o");
@@ -277,6 +312,14 @@ int cmd_draw(int argc, char **argv) {
     gl_draw *m = load_model(w ? w : default_weights(1));
     if (!m) return 1;
     const gl_draw_config *c = gl_draw_cfg(m);
+    if (gl_arg(&a, draw_opts, "digit")) {
+        long di;
+        if (!gl_arg_int(&a, draw_opts, "digit", 0, 9999, 0, &di)) { gl_draw_free(m); return 2; }
+        if (!out) { fprintf(stderr, "glimpse: --digit needs -o OUT.png\n"); gl_draw_free(m); return 2; }
+        int st = reconstruct_png(m, (int)di, gl_arg(&a, draw_opts, "data"), (int)scale, out);
+        gl_draw_free(m);
+        return st;
+    }
     int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
     gl_image im = frames ? gl_image_new(T * (cell + pad) + pad, ns * (cell + pad) + pad, 40, 40, 40)
                          : gl_image_new((int)grid * (cell + pad) + pad, (int)grid * (cell + pad) + pad, 40, 40, 40);
