@@ -1,6 +1,7 @@
 // Handwriting subcommands (Graves 2013 §4-5): train handwriting, eval
 // handwriting, write, scribble, bench handwriting.
 #include "args.h"
+#include <cblas.h>
 #include "cli.h"
 #include "gl_hw.h"
 #include "gl_image.h"
@@ -388,6 +389,7 @@ static const gl_opt write_opts[] = {
 };
 
 int cmd_write(int argc, char **argv) {
+    openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
     int r = gl_args_parse(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a);
     if (r) return r > 0 ? 0 : 2;
@@ -444,6 +446,7 @@ static const gl_opt scribble_opts[] = {
 };
 
 int cmd_scribble(int argc, char **argv) {
+    openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
     int r = gl_args_parse(argc, argv, scribble_opts, "usage: glimpse scribble [--seed S] [--bias B] [--steps N] -o OUT.svg|OUT.png", &a);
     if (r) return r > 0 ? 0 : 2;
@@ -492,6 +495,7 @@ static const char *README_SENTENCES[5] = {
 };
 
 int cmd_bench_handwriting(int argc, char **argv) {
+    openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
     int r = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench handwriting [--model FILE] [--sentences N] [--picture OUT.png]", &a);
     if (r) return r > 0 ? 0 : 2;

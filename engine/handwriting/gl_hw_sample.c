@@ -184,6 +184,21 @@ void gl_hw_bbox(const float *pts, int n, float *x0, float *y0, float *x1, float 
     if (n == 0) { *x0 = *y0 = 0; *x1 = *y1 = 1; }
 }
 
+// Strokes are drawn smooth: a quadratic Bézier through the midpoints of
+// consecutive segments with the sampled points as control points (the curve
+// passes through the stroke's first and last point). Every stroke is one SVG path.
+typedef struct { float *x, *y; int n; } hw_stroke_pts;
+
+// Absolute positions of the points and the index ranges of the strokes.
+static int hw_strokes(const float *pts, int n, float *ax, float *ay, int *start, int *len) {
+    float x = 0, y = 0; int ns = 0, s0 = 0;
+    for (int i = 0; i < n; i++) {
+        x += pts[3 * i]; y += pts[3 * i + 1]; ax[i] = x; ay[i] = y;
+        if (pts[3 * i + 2] > 0.5f || i == n - 1) { start[ns] = s0; len[ns] = i - s0 + 1; ns++; s0 = i + 1; }
+    }
+    return ns;
+}
+
 int gl_hw_save_svg(const char *path, const float *pts, int n, float scale) {
     float x0, y0, x1, y1;
     gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
@@ -192,17 +207,25 @@ int gl_hw_save_svg(const char *path, const float *pts, int n, float scale) {
     gl_buf b = {0};
     gl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.1f %.1f\">\n", W, Hh, W, Hh);
     gl_buf_printf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<g fill=\"none\" stroke=\"black\" stroke-width=\"%.2f\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n", 1.6);
-    float x = 0, y = 0; int pen_down = 0;
-    for (int i = 0; i < n; i++) {
-        x += pts[3 * i]; y += pts[3 * i + 1];
-        float sx = (x - x0) * scale + pad, sy = (y - y0) * scale + pad;
-        if (!pen_down) { gl_buf_printf(&b, "<path d=\"M%.1f %.1f", sx, sy); pen_down = 1; }
-        else gl_buf_printf(&b, " L%.1f %.1f", sx, sy);
-        if (pts[3 * i + 2] > 0.5f || i == n - 1) { gl_buf_printf(&b, "\"/>\n"); pen_down = 0; }
+    float *ax = gl_malloc(sizeof(float) * (n + 1)), *ay = gl_malloc(sizeof(float) * (n + 1));
+    int *st = gl_malloc(sizeof(int) * (n + 1)), *ln = gl_malloc(sizeof(int) * (n + 1));
+    int ns = hw_strokes(pts, n, ax, ay, st, ln);
+#define SX(i) ((ax[i] - x0) * scale + pad)
+#define SY(i) ((ay[i] - y0) * scale + pad)
+    for (int s = 0; s < ns; s++) {
+        int a = st[s], m = ln[s];
+        gl_buf_printf(&b, "<path d=\"M%.1f %.1f", SX(a), SY(a));
+        if (m == 1) gl_buf_printf(&b, " l0.01 0");
+        for (int i = a + 1; i < a + m - 1; i++)
+            gl_buf_printf(&b, " Q%.1f %.1f %.1f %.1f", SX(i), SY(i), 0.5 * (SX(i) + SX(i + 1)), 0.5 * (SY(i) + SY(i + 1)));
+        if (m > 1) gl_buf_printf(&b, " L%.1f %.1f", SX(a + m - 1), SY(a + m - 1));
+        gl_buf_printf(&b, "\"/>\n");
     }
+#undef SX
+#undef SY
     gl_buf_printf(&b, "</g>\n</svg>\n");
     int rc = gl_write_atomic(path, b.s, b.len);
-    gl_buf_free(&b);
+    gl_buf_free(&b); free(ax); free(ay); free(st); free(ln);
     return rc;
 }
 
@@ -215,14 +238,30 @@ int gl_hw_save_png(const char *path, const float *pts, int n, int height) {
     if (W > 8000) { scale *= 8000.0f / W; W = 8000; }
     if (W < 16) W = 16;
     gl_image im = gl_image_new(W, height, 255, 255, 255);
-    float x = 0, y = 0; int down = 0;
-    for (int i = 0; i < n; i++) {
-        float nx = x + pts[3 * i], ny = y + pts[3 * i + 1];
-        if (down) gl_image_line(&im, (x - x0) * scale + pad, (y - y0) * scale + pad, (nx - x0) * scale + pad, (ny - y0) * scale + pad, 2.2f, 0, 0, 0);
-        x = nx; y = ny;
-        down = !(pts[3 * i + 2] > 0.5f);
+    float *ax = gl_malloc(sizeof(float) * (n + 1)), *ay = gl_malloc(sizeof(float) * (n + 1));
+    int *st = gl_malloc(sizeof(int) * (n + 1)), *ln = gl_malloc(sizeof(int) * (n + 1));
+    int ns = hw_strokes(pts, n, ax, ay, st, ln);
+    for (int i = 0; i < n; i++) { ax[i] = (ax[i] - x0) * scale + pad; ay[i] = (ay[i] - y0) * scale + pad; }
+    float lw = height > 200 ? 2.4f : 2.0f;
+    for (int s = 0; s < ns; s++) {
+        int a = st[s], m = ln[s];
+        float cx = ax[a], cy = ay[a];
+        if (m == 1) { gl_image_line(&im, cx, cy, cx + 0.5f, cy, lw, 0, 0, 0); continue; }
+        for (int i = a + 1; i < a + m; i++) {
+            // end of this piece: midpoint to the next point, or the last point
+            float ex = i < a + m - 1 ? 0.5f * (ax[i] + ax[i + 1]) : ax[i], ey = i < a + m - 1 ? 0.5f * (ay[i] + ay[i + 1]) : ay[i];
+            float qx = i < a + m - 1 ? ax[i] : 0.5f * (cx + ex), qy = i < a + m - 1 ? ay[i] : 0.5f * (cy + ey);
+            for (int k = 1; k <= 6; k++) {
+                float t = k / 6.0f, u = 1 - t;
+                float nx = u * u * cx + 2 * u * t * qx + t * t * ex, ny = u * u * cy + 2 * u * t * qy + t * t * ey;
+                float tp = (k - 1) / 6.0f, up = 1 - tp;
+                float ox = up * up * cx + 2 * up * tp * qx + tp * tp * ex, oy = up * up * cy + 2 * up * tp * qy + tp * tp * ey;
+                gl_image_line(&im, ox, oy, nx, ny, lw, 0, 0, 0);
+            }
+            cx = ex; cy = ey;
+        }
     }
     int rc = gl_image_save_png(&im, path);
-    gl_image_free(&im);
+    gl_image_free(&im); free(ax); free(ay); free(st); free(ln);
     return rc;
 }
