@@ -713,7 +713,34 @@ static int attn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "canvas_y")) *out = v->canvas[0].y;
     else if (!strcmp(what, "canvas_w")) *out = v->canvas[0].w;
     else if (!strcmp(what, "ink")) { double s = 0; for (int i = 0; i < 784; i++) s += v->img[i]; *out = s; }
-    else return -1;
+    else if (!strncmp(what, "hot_", 4) || !strncmp(what, "cold_", 5) || !strcmp(what, "mask_ratio")) {
+        // Window point over the strongest (hot) or weakest (cold) mask cell of
+        // the step on screen, among cells whose centre lies on the canvas; for
+        // tests that check the colours drawn there.
+        if (!t || v->ncanvas < 1 || v->side) return -1;
+        const attn_header *h = hdr(t);
+        const float *m = frame_at(t, v->step)->mask;
+        gui_rect c = v->canvas[0];
+        int hot = -1, cold = -1;
+        double px[GL_ATTN_LOC], py[GL_ATTN_LOC];
+        for (int l = 0; l < GL_ATTN_LOC; l++) {
+            double X = 2 * (l % 14) + 0.5, Y = 2 * (l / 14) + 0.5;   // cell centre in model-input pixels
+            double u = (X - h->tx) / h->s, w = (Y - h->ty) / h->s;   // back to canvas pixels
+            px[l] = c.x + (u + 0.5) * c.w / 28.0; py[l] = c.y + (w + 0.5) * c.h / 28.0;
+            if (px[l] < c.x + 2 || py[l] < c.y + 2 || px[l] > c.x + c.w - 3 || py[l] > c.y + c.h - 3) continue;
+            if (hot < 0 || m[l] > m[hot]) hot = l;
+            if (cold < 0 || m[l] < m[cold]) cold = l;
+        }
+        if (hot < 0) return -1;
+        if (!strcmp(what, "mask_ratio")) *out = m[hot] > 0 ? m[cold] / m[hot] : 1;
+        else if (!strcmp(what, "hot_t")) *out = m[hot] / trace_max(t);   // where it sits on the colour bar
+        else if (!strcmp(what, "cold_t")) *out = m[cold] / trace_max(t);
+        else if (!strcmp(what, "hot_x")) *out = px[hot];
+        else if (!strcmp(what, "hot_y")) *out = py[hot];
+        else if (!strcmp(what, "cold_x")) *out = px[cold];
+        else if (!strcmp(what, "cold_y")) *out = py[cold];
+        else return -1;
+    } else return -1;
     return 0;
 }
 
