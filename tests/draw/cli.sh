@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# glimpse's DRAW commands from the outside: every bad input ends with a
+# one-line error and a non-zero status; a tiny train / resume / eval / draw /
+# bench round trip works (needs MNIST: data/get_mnist.sh).
+set -u
+G="$1"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+fail=0; n=0
+ok()   { n=$((n+1)); }
+bad()  { n=$((n+1)); fail=$((fail+1)); echo "FAIL: $*" >&2; }
+expect_err() {
+  local what="$1" pat="$2"; shift 2
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
+  if [ "$(wc -l <"$T/err")" -ne 1 ]; then bad "$what: stderr has $(wc -l <"$T/err") lines: $(cat "$T/err")"; return; fi
+  grep -q -- "$pat" "$T/err" && ok || bad "$what: '$(cat "$T/err")' lacks '$pat'"
+}
+
+"$G" train draw --help | grep -q -- "--no-attention" && ok || bad "train draw --help"
+expect_err "bad steps" "--steps must be" "$G" train draw --steps 0
+expect_err "bad read" "--read must be" "$G" train draw --read 99
+expect_err "both variants" "exclude each other" "$G" train draw --attention --no-attention
+expect_err "unknown option" "unknown option" "$G" draw -o "$T/x.png" --bogus
+expect_err "no output" "needs -o" "$G" draw
+expect_err "bad seed" "--seed must be" "$G" draw -o "$T/x.png" --seed abc
+expect_err "missing weights" "cannot open" "$G" draw -o "$T/x.png" --weights "$T/none.safetensors"
+expect_err "resume without checkpoint" "cannot resume" "$G" train draw --out "$T/none.safetensors" --resume --limit 100
+echo "not weights" > "$T/junk.safetensors"
+expect_err "junk weights" "truncated\|header" "$G" eval draw --weights "$T/junk.safetensors"
+
+# a tiny model: train (stopped by a checkpoint), resume, eval, draw, bench
+W="$T/d.safetensors"
+"$G" train draw --limit 200 --batch 50 --epochs 2 --steps 4 --enc 16 --dec 16 --z 4 --out "$W" --no-eval >"$T/train.out" 2>&1 \
+  && [ -s "$W" ] && [ -s "$W.ckpt" ] && ok || bad "train draw: $(cat "$T/train.out")"
+"$G" train draw --limit 200 --batch 50 --epochs 3 --out "$W" --resume --no-eval 2>"$T/resume.err" >/dev/null \
+  && grep -q "resuming .* at iteration 8" "$T/resume.err" && ok || bad "resume: $(cat "$T/resume.err")"
+"$G" eval draw --weights "$W" --limit 100 >"$T/eval.out" && grep -q "test bound [0-9.]* nats" "$T/eval.out" && ok || bad "eval draw: $(cat "$T/eval.out")"
+"$G" draw --weights "$W" -o "$T/g.png" --grid 3 && "$G" draw --weights "$W" -o "$T/f.png" --frames --grid 2 \
+  && "$G" draw --weights "$W" -o "$T/r.png" --digit 5 && ok || bad "draw png"
+python3 - "$T/g.png" "$T/f.png" "$T/r.png" <<'PY' && ok || bad "png files"
+import sys
+for p in sys.argv[1:]:
+    b = open(p, 'rb').read(); assert b[:8] == b'\x89PNG\r\n\x1a\n' and len(b) > 500, p
+PY
+"$G" draw --weights "$W" --json --seed 4 > "$T/d.json" && python3 - "$T/d.json" <<'PY' && ok || bad "draw --json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["model"] == "draw" and d["steps"] == 4 and len(d["samples"]) == 1
+steps = d["samples"][0]["steps"]
+assert len(steps) == 4
+for s in steps:
+    assert len(s["canvas"]) == 784 and all(0 <= v <= 1 for v in s["canvas"])
+    w = s["write"]; assert w["delta"] > 0 and w["sigma2"] > 0 and w["gamma"] > 0 and w["n"] == 5
+PY
+"$G" bench draw --weights "$W" --baseline "$T/none" --limit 100 --samples 20 > "$T/bench.out" 2>&1 \
+  && grep -q "ms per digit" "$T/bench.out" && grep -q "test bound" "$T/bench.out" && ok || bad "bench draw: $(cat "$T/bench.out")"
+echo "$n checks, $fail failed"
+[ $fail -eq 0 ]
