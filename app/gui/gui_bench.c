@@ -102,6 +102,7 @@ int cmd_bench_gui(int argc, char **argv) {
     int nframes = (int)(seconds * 60), stroke_frames = 45;
     double *work = gl_malloc(sizeof(double) * (size_t)nframes);
     double *lat = gl_malloc(sizeof(double) * (size_t)nframes);
+    double *build = gl_malloc(sizeof(double) * (size_t)nframes), *render = gl_malloc(sizeof(double) * (size_t)nframes);
     int nlat = 0, waiting_v = -1, waiting_f = 0, strokes = 0, late = 0;
     double next = gl_now();
     for (int f = 0; f < nframes; f++) {
@@ -127,6 +128,9 @@ int cmd_bench_gui(int argc, char **argv) {
         gui_run_frame(&r);
         int shown = probe(&r, "shown_version");
         work[f] = (gl_now() - t0) * 1000;
+        build[f] = r.build_s * 1000;
+        render[f] = r.render_s * 1000;
+        if (getenv("GLIMPSE_BENCH_TRACE") && work[f] > 10) fprintf(stderr, "frame %d: %.2f ms (build %.2f, render %.2f)\n", f, work[f], build[f], render[f]);
         // Latency: the frame whose input first shows up (or is overtaken by a
         // newer input) in the mask on screen, counted from the frame the pen
         // moved in. Inputs that arrive while one is outstanding are measured
@@ -147,6 +151,7 @@ int cmd_bench_gui(int argc, char **argv) {
     int untrained = probe(&r, "untrained");
     double p50 = pct(work, nframes, 50), p99 = pct(work, nframes, 99), mx = pct(work, nframes, 100);
     double l50 = pct(lat, nlat, 50), l99 = pct(lat, nlat, 99);
+    double b50 = pct(build, nframes, 50), r50 = pct(render, nframes, 50);
     long hwm = status_kb("VmHWM"), rss = status_kb("VmRSS");
     gui_run_close(&r);
 
@@ -161,6 +166,7 @@ int cmd_bench_gui(int argc, char **argv) {
         printf("glimpse bench gui: %d frames at 60 Hz (%.1f s), %d strokes with live inference, %dx%d, headless software renderer%s\n",
                nframes, seconds, strokes, w, h, untrained == 1 ? ", untrained weights" : "");
         printf("  frame time          median %6.2f ms   p99 %6.2f ms   max %6.2f ms   (target p99 <= 16.7 ms)\n", p50, p99, mx);
+        printf("  of which           building %.2f ms, rendering %.2f ms (medians)\n", b50, r50);
         printf("  pen -> mask         median %4.0f frame%s p99 %4.0f frame%s  (%d samples%s; target p99 <= 1)\n",
                l50, l50 == 1 ? " " : "s", l99, l99 == 1 ? "" : "s", nlat, late ? ", some never shown" : "");
         printf("  launch -> 1st frame %6.0f ms                                    (target <= 500 ms)\n", first_frame_ms);
@@ -169,6 +175,8 @@ int cmd_bench_gui(int argc, char **argv) {
                (unsigned long long)st.finished, (unsigned long long)st.cancelled, (unsigned long long)st.dropped);
     }
     free(work);
+    free(build);
+    free(render);
     free(lat);
     return 0;
 }

@@ -2,12 +2,16 @@
 #include "gui_run.h"
 #include "gl_util.h"
 #include <SDL.h>
+#include <cblas.h>
 #include <stdio.h>
 #include <string.h>
 
 int gui_run_open(gui_run *r, int w, int h, int headless, const char *view, const char *(*asset_path)(const char *)) {
     memset(r, 0, sizeof *r);
     r->headless = headless;
+    // The models run one digit at a time: BLAS threads only add hand-offs
+    // (and spin against the GUI thread), so the engine uses one.
+    openblas_set_num_threads(1);
     r->sdl = gui_sdl_open(w, h, headless);
     if (!r->sdl) return -1;
     int lh[GUI_NFONT], sw, shh;
@@ -28,8 +32,12 @@ void gui_run_frame(gui_run *r) {
         while (gui_sdl_poll(r->sdl, &ev)) gui_shell_event(r->sh, &ev);
     double dt = t0 - r->last;
     r->last = t0;
+    double tb = gl_now();
     gui_shell_frame(r->sh, r->frames ? dt : 0);
+    double tr = gl_now();
     gui_sdl_render(r->sdl, &r->sh->ui);
+    r->build_s = tr - tb;
+    r->render_s = gl_now() - tr;
     gui_shell_end(r->sh);
     r->frames++;
     r->work_s = gl_now() - t0;

@@ -12,6 +12,7 @@ typedef struct {
     int headless;
     double last;        // time of the previous frame
     double work_s;      // time the last frame took: events, views, rendering
+    double build_s, render_s;   // of which: building the command list, rendering it
     uint64_t frames;
 } gui_run;
 

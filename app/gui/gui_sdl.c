@@ -292,14 +292,19 @@ void gui_sdl_render(gui_sdl *b, const gui_ctx *ui) {
         SDL_Rect rr = { c->r.x, c->r.y, c->r.w, c->r.h };
         switch (c->type) {
         case GUI_CMD_RECT:
+            // Opaque fills skip blending: the software renderer would blend
+            // every pixel of a window-sized background otherwise.
+            SDL_SetRenderDrawBlendMode(r, c->c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
             SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
             SDL_RenderFillRect(r, &rr);
             break;
         case GUI_CMD_FRAME:
+            SDL_SetRenderDrawBlendMode(r, c->c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
             SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
             SDL_RenderDrawRect(r, &rr);
             break;
         case GUI_CMD_LINE:
+            SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
             if (c->width <= 1.5f) {
                 SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
                 SDL_RenderDrawLineF(r, c->x0, c->y0, c->x1, c->y1);

@@ -444,29 +444,41 @@ static float trace_max(const gl_trace *t) {
 
 // Renders the canvas (nearest pixels: the model's resolution) with the mask
 // of step `step` of trace t over it, mapped back through the normalisation,
-// scaled by mx. The ink lightens the heat map as in the seed's figure.
+// scaled by mx. The ink lightens the heat map as in the seed's figure:
+// colour = jet + (white - jet) * ink / 2.
 static void render_panel(attn_view *v, const gl_trace *t, int step, float mx, uint8_t *out) {
     const attn_header *h = t ? hdr(t) : NULL;
-    const float *mask = t ? frame_at(t, step)->mask : NULL;
-    int cell[DISP];   // per display column/row: mask cell index or -1 (outside the 28x28 input)
-    for (int py = 0; py < DISP; py++) {
-        float vv = (py + 0.5f) / SUB - 0.5f;
-        int cy = -1;
-        if (h) { float Y = h->s * vv + h->ty; cy = (int)floorf((Y + 0.5f) / 2); if (cy < 0 || cy >= 14) cy = -1; }
-        for (int px = 0; px < DISP; px++) {
-            if (py == 0) {
-                float uu = (px + 0.5f) / SUB - 0.5f;
-                cell[px] = -1;
-                if (h) { float X = h->s * uu + h->tx; int cx = (int)floorf((X + 0.5f) / 2); cell[px] = (cx < 0 || cx >= 14) ? -1 : cx; }
+    const float *mask = (t && v->overlay) ? frame_at(t, step)->mask : NULL;
+    // Per display column / row: the mask cell it falls in, 14 = outside the
+    // model's 28x28 input (weight 0 there).
+    int colcell[DISP], rowcell[DISP];
+    for (int p = 0; p < DISP; p++) {
+        float q = (p + 0.5f) / SUB - 0.5f;
+        int cx = 14, cy = 14;
+        if (h) {
+            cx = (int)floorf((h->s * q + h->tx + 0.5f) / 2);
+            cy = (int)floorf((h->s * q + h->ty + 0.5f) / 2);
+            if (cx < 0 || cx >= 14) cx = 14;
+            if (cy < 0 || cy >= 14) cy = 14;
+        }
+        colcell[p] = cx; rowcell[p] = cy;
+    }
+    uint8_t jet[15 * 15][3];   // colour of each cell (+ the outside row/column)
+    if (mask)
+        for (int cy = 0; cy < 15; cy++)
+            for (int cx = 0; cx < 15; cx++) {
+                float m = (cx < 14 && cy < 14) ? mask[cy * 14 + cx] : 0;
+                gl_jet(m / mx, &jet[cy * 15 + cx][0], &jet[cy * 15 + cx][1], &jet[cy * 15 + cx][2]);
             }
-            float ink = v->img[(py / SUB) * 28 + px / SUB];
-            uint8_t *p = out + ((size_t)py * DISP + px) * 3;
-            if (!mask || !v->overlay) { p[0] = p[1] = p[2] = (uint8_t)(ink * 255); continue; }
-            float m = (cy >= 0 && cell[px] >= 0) ? mask[cy * 14 + cell[px]] : 0;
-            uint8_t r, g, b;
-            gl_jet(m / mx, &r, &g, &b);
-            float a = 0.5f * ink;
-            p[0] = (uint8_t)(r + (255 - r) * a); p[1] = (uint8_t)(g + (255 - g) * a); p[2] = (uint8_t)(b + (255 - b) * a);
+    for (int py = 0; py < DISP; py++) {
+        const float *row = v->img + (py / SUB) * 28;
+        const int cy15 = rowcell[py] * 15;
+        uint8_t *p = out + (size_t)py * DISP * 3;
+        for (int px = 0; px < DISP; px++, p += 3) {
+            int ink = (int)(row[px / SUB] * 255.0f + 0.5f);
+            if (!mask) { p[0] = p[1] = p[2] = (uint8_t)ink; continue; }
+            const uint8_t *c = jet[cy15 + colcell[px]];
+            for (int k = 0; k < 3; k++) p[k] = (uint8_t)(c[k] + ((255 - c[k]) * ink) / 510);
         }
     }
 }
