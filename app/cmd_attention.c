@@ -64,6 +64,7 @@ static const gl_opt train_opts[] = {
     { "clip", 1, "gradient-norm clipping (default 5)" },
     { "aux", 1, "weight of the per-step losses before the last step (default 0.2)" },
     { "augment", 1, "shift each training digit by up to N pixels at random (default 2)" },
+    { "no-coords", 0, "no coordinate channels in the conv input (the seed's original layer)" },
     { "fixed-conv", 0, "keep the pre-trained conv layer fixed (default: fine-tune end to end)" },
     { "limit", 1, "train on the first N training digits only" },
     { "seed", 1, "random seed (default 1)" },
@@ -127,20 +128,24 @@ int cmd_train_attention(int argc, char **argv) {
         gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
     int N = (int)(limit < tr.n ? limit : tr.n);
 
-    gl_attn *m = gl_attn_new(key, (int)hidden, (unsigned long)seed);
+    gl_attn *m = gl_attn_new_ex(key, (int)hidden, !gl_arg(&a, train_opts, "no-coords"), (unsigned long)seed);
     gl_params head = {0}, all;
     gl_attn_cnn_head_init(&head, (unsigned long)seed + 1);
     params_view(&all, gl_attn_params(m), &head);
     long start_step = 0;
     double prev_seconds = 0;
     if (gl_arg(&a, train_opts, "resume")) {
-        gl_meta cm = {0};
-        if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
-        const char *ck = gl_meta_get(&cm, "key");
-        if (!ck || strcmp(ck, gl_key_name(key)) || gl_meta_int(&cm, "hidden", 0) != hidden || gl_meta_int(&cm, "batch", 0) != batch) {
+        gl_st_file f;
+        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+        const char *ck = gl_meta_get(&f.meta, "key");
+        int same = ck && !strcmp(ck, gl_key_name(key)) && gl_meta_int(&f.meta, "hidden", 0) == hidden && gl_meta_int(&f.meta, "batch", 0) == batch;
+        gl_st_free(&f);
+        if (!same) {
             fprintf(stderr, "glimpse: %s was written with other options (key/hidden/batch); start without --resume\n", ckpt);
             return 1;
         }
+        gl_meta cm = {0};
+        if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
         start_step = gl_meta_int(&cm, "global_step", 0);
         prev_seconds = gl_meta_num(&cm, "train_seconds", 0);
         fprintf(stderr, "resuming %s at step %ld\n", ckpt, start_step);

@@ -27,7 +27,7 @@ int gl_key_outputs(gl_key_type k) { return k == GL_KEY_SOFTMAX ? L : k == GL_KEY
 
 static void add_params(gl_attn *m) {
     int H = m->H, K = gl_key_outputs(m->key);
-    m->conv_w = gl_params_add(&m->ps, "conv.w", CH, 25, 0, 0);
+    m->conv_w = gl_params_add(&m->ps, "conv.w", CH, 25 * m->cin, 0, 0);
     m->conv_b = gl_params_add(&m->ps, "conv.b", CH, 0, 0, 0);
     m->Wx = gl_params_add(&m->ps, "lstm.wx", 4 * H, NIN, 0, 0);
     m->Wh = gl_params_add(&m->ps, "lstm.wh", 4 * H, H, 0, 0);
@@ -38,15 +38,18 @@ static void add_params(gl_attn *m) {
     m->cls_b = gl_params_add(&m->ps, "cls.b", 10, 0, 0, 0);
 }
 
-gl_attn *gl_attn_new(gl_key_type key, int hidden, unsigned long seed) {
+gl_attn *gl_attn_new(gl_key_type key, int hidden, unsigned long seed) { return gl_attn_new_ex(key, hidden, 1, seed); }
+
+gl_attn *gl_attn_new_ex(gl_key_type key, int hidden, int coords, unsigned long seed) {
     gl_attn *m = gl_calloc(1, sizeof *m);
     m->key = key;
     m->H = hidden;
+    m->cin = coords ? 3 : 1;
     add_params(m);
     gl_rng r;
     gl_rng_seed(&r, seed);
     int H = hidden, K = gl_key_outputs(key);
-    for (int i = 0; i < CH * 25; i++) m->conv_w[i] = gl_rng_normal(&r) * sqrtf(2.0f / 25);
+    for (int i = 0; i < CH * 25 * m->cin; i++) m->conv_w[i] = gl_rng_normal(&r) * sqrtf(2.0f / (25 * m->cin));
     gl_fill_uniform(m->Wx, (size_t)4 * H * NIN, 1.0f / sqrtf((float)NIN), &r);
     gl_fill_uniform(m->Wh, (size_t)4 * H * H, 1.0f / sqrtf((float)H), &r);
     for (int j = H; j < 2 * H; j++) m->lb[j] = 1.0f;   // forget gate starts open
@@ -75,6 +78,7 @@ int gl_attn_save(const gl_attn *m, const char *path, const gl_meta *extra) {
     gl_meta_set(&meta, "hidden", "%d", m->H);
     gl_meta_set(&meta, "steps", "%d", S);
     gl_meta_set(&meta, "conv_filters", "%d", CH);
+    gl_meta_set(&meta, "coord_channels", "%d", m->cin == 3);
     if (extra) for (int i = 0; i < extra->n; i++) gl_meta_set(&meta, extra->key[i], "%s", extra->val[i]);
     int rc = gl_params_save(&m->ps, path, &meta, 0);
     gl_meta_free(&meta);
@@ -90,28 +94,38 @@ gl_attn *gl_attn_load(const char *path) {
     if (!model || strcmp(model, "glimpse-attention")) { gl_seterr("%s: not a glimpse attention model (metadata 'model' is %s)", path, model ? model : "missing"); gl_st_free(&f); return NULL; }
     if (!ks || gl_key_parse(ks, &key) != 0) { gl_seterr("%s: bad or missing 'key' in metadata", path); gl_st_free(&f); return NULL; }
     if (H < 1 || H > 4096) { gl_seterr("%s: bad 'hidden' size in metadata", path); gl_st_free(&f); return NULL; }
+    int coords = gl_meta_int(&f.meta, "coord_channels", 0);
     gl_st_free(&f);
-    gl_attn *m = gl_attn_new(key, H, 0);
+    gl_attn *m = gl_attn_new_ex(key, H, coords, 0);
     if (gl_params_load(&m->ps, path, &m->meta, 0) != 0) { gl_attn_free(m); return NULL; }
     return m;
 }
 
 // ---------------------------------------------------------------------------
 // conv 5x5 (same padding) + ReLU + 2x2 max-pool.
-// img (B,784) -> patches (B*784,25) -> conv (B*784,CH) -> V (B,L,CH), argmax (B,L,CH)
+// img (B,784) -> patches (B*784,25*cin) -> conv (B*784,CH) -> V (B,L,CH), argmax (B,L,CH)
+// With coordinate channels (cin = 3) the conv also sees each pixel's x and y
+// in [-1,1] (zero in the padding, like the ink), so the features - and the
+// glimpses of the feature key, which selects by content alone - carry where
+// on the digit they come from.
 
 static void conv_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
     for (int b = 0; b < B; b++)
         for (int y = 0; y < 28; y++)
             for (int x = 0; x < 28; x++) {
-                float *p = w->patches + ((size_t)b * 784 + y * 28 + x) * 25;
+                float *p = w->patches + ((size_t)b * 784 + y * 28 + x) * 25 * m->cin;
                 for (int dy = 0; dy < 5; dy++)
                     for (int dx = 0; dx < 5; dx++) {
-                        int yy = y + dy - 2, xx = x + dx - 2;
-                        p[dy * 5 + dx] = (yy < 0 || xx < 0 || yy >= 28 || xx >= 28) ? 0.0f : img[(size_t)b * 784 + yy * 28 + xx];
+                        int yy = y + dy - 2, xx = x + dx - 2, k = dy * 5 + dx;
+                        int out = yy < 0 || xx < 0 || yy >= 28 || xx >= 28;
+                        p[k] = out ? 0.0f : img[(size_t)b * 784 + yy * 28 + xx];
+                        if (m->cin == 3) {
+                            p[25 + k] = out ? 0.0f : xx / 13.5f - 1.0f;
+                            p[50 + k] = out ? 0.0f : yy / 13.5f - 1.0f;
+                        }
                     }
             }
-    gl_linear_forward(w->conv, w->patches, m->conv_w, m->conv_b, B * 784, 25, CH, 0);
+    gl_linear_forward(w->conv, w->patches, m->conv_w, m->conv_b, B * 784, 25 * m->cin, CH, 0);
     for (size_t i = 0; i < (size_t)B * 784 * CH; i++) if (w->conv[i] < 0) w->conv[i] = 0;
     for (int b = 0; b < B; b++)
         for (int py = 0; py < 14; py++)
@@ -138,7 +152,7 @@ static void conv_backward(gl_attn *m, gl_attn_ws *w, int B) {
         int row = w->argmax[k], c = (int)(k % CH);
         if (w->conv[(size_t)row * CH + c] > 0) w->dconv[(size_t)row * CH + c] += w->dV[k];   // ReLU
     }
-    gl_linear_backward(NULL, pw->g, pb->g, w->dconv, w->patches, m->conv_w, B * 784, 25, CH);
+    gl_linear_backward(NULL, pw->g, pb->g, w->dconv, w->patches, m->conv_w, B * 784, 25 * m->cin, CH);
 }
 
 // ---------------------------------------------------------------------------
@@ -339,7 +353,7 @@ gl_attn_ws *gl_attn_ws_new(const gl_attn *m, int B) {
     int H = m->H, K = gl_key_outputs(m->key);
     gl_attn_ws *w = gl_calloc(1, sizeof *w);
     w->B = B;
-    w->patches = gl_malloc((size_t)B * 784 * 25 * sizeof(float));
+    w->patches = gl_malloc((size_t)B * 784 * 25 * m->cin * sizeof(float));
     w->conv = gl_malloc((size_t)B * 784 * CH * sizeof(float));
     w->dconv = gl_malloc((size_t)B * 784 * CH * sizeof(float));
     w->V = gl_malloc((size_t)B * L * CH * sizeof(float));

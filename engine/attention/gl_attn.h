@@ -1,6 +1,7 @@
 // gl_attn: the MNIST soft-attention classifier (seed 000).
 //
 //   conv 5x5x12 (same) + ReLU + 2x2 max-pool:  image (28,28) -> V (196,12)
+//   (the conv's input may also carry two coordinate channels, see gl_attn.c)
 //   x_1 = [mean_l V_l, steps_left=10]           (13)
 //   for t = 1..10:
 //     h_t = LSTM(x_t, h_{t-1})
@@ -31,8 +32,10 @@ int gl_key_outputs(gl_key_type k);                    // 196, 5 or 12
 typedef struct { float mask[GL_ATTN_LOC]; float probs[10]; } gl_attn_frame;
 
 typedef struct gl_attn gl_attn;
-// A fresh model with random weights (for training and tests).
-gl_attn *gl_attn_new(gl_key_type key, int hidden, unsigned long seed);
+// A fresh model with random weights (for training and tests). coords adds
+// two coordinate channels (x, y) to the conv layer's input.
+gl_attn *gl_attn_new_ex(gl_key_type key, int hidden, int coords, unsigned long seed);
+gl_attn *gl_attn_new(gl_key_type key, int hidden, unsigned long seed);   // coords on
 // Loads weights and hyper-parameters from a safetensors file written by
 // gl_attn_save. NULL with gl_err() on any problem.
 gl_attn *gl_attn_load(const char *path);

@@ -9,6 +9,7 @@ typedef struct gl_attn_ws gl_attn_ws;
 struct gl_attn {
     gl_key_type key;
     int H;
+    int cin;           // conv input channels: 1 (ink) or 3 (ink, x, y)
     gl_params ps;
     gl_meta meta;
     float *conv_w, *conv_b, *Wx, *Wh, *lb, *key_w, *key_b, *cls_w, *cls_b;

@@ -74,5 +74,15 @@ for s in d["steps"]:
 PY
 "$G" attend --key gaussian --index 1 --png "$T/fig.png" >/dev/null && python3 -c "
 import sys; b=open('$T/fig.png','rb').read(); assert b[:8]==b'\x89PNG\r\n\x1a\n' and len(b)>2000" && ok || bad "attend --png"
+# a tiny training run writes weights and a checkpoint; --resume picks it up
+"$G" train attention --key gaussian --hidden 16 --limit 300 --epochs 1 --cnn-epochs 1 --batch 50 \
+    --threads 1 --out "$T/tiny.safetensors" >"$T/train.out" 2>"$T/train.err" && ok || bad "tiny training: $(tail -1 "$T/train.err")"
+[ -f "$T/tiny.safetensors" ] && [ -f "$T/tiny.safetensors.ckpt" ] && ok || bad "weights and checkpoint written"
+ls "$T" | grep -q '\.tmp\.' && bad "temporary file left behind" || ok
+"$G" train attention --key gaussian --hidden 16 --limit 300 --epochs 1 --cnn-epochs 1 --batch 50 \
+    --threads 1 --out "$T/tiny.safetensors" --resume >"$T/resume.out" 2>"$T/resume.err" && grep -q "resuming" "$T/resume.err" && ok || bad "resume"
+expect_err "resume with other options" "other options" "$G" train attention --key softmax --hidden 16 --limit 300 --epochs 1 \
+    --batch 50 --out "$T/tiny.safetensors" --resume
+"$G" eval attention --model "$T/tiny.safetensors" --limit 100 | grep -q "attention/gaussian: test accuracy" && ok || bad "eval --model"
 echo "$n checks, $fail failed"
 [ $fail -eq 0 ]

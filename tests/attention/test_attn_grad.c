@@ -60,7 +60,7 @@ static double cnn_loss(void *vp) {
     return -log(c->w->dlog[c->lab[0]]) / 2 - log(c->w->dlog[10 + c->lab[1]]) / 2;
 }
 static void check_cnn(void) {
-    gl_attn *m = gl_attn_new(GL_KEY_SOFTMAX, 4, 1);
+    gl_attn *m = gl_attn_new_ex(GL_KEY_SOFTMAX, 4, 0, 1);
     gl_params head = {0};
     gl_attn_cnn_head_init(&head, 2);
     gl_attn_ws *w = gl_attn_ws_new(m, 2);
