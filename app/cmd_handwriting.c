@@ -117,7 +117,10 @@ int cmd_train_handwriting(int argc, char **argv) {
     double train_seconds = 0;
     if (resume) {
         if (gl_hw_model_load(&m, ckpt, &meta, 1)) return fail();
-        if ((m.cfg.K > 0) != synth) { fprintf(stderr, "glimpse: %s is a %s checkpoint\n", ckpt, m.cfg.K > 0 ? "synthesis" : "prediction"); return 2; }
+        if ((m.cfg.K > 0) != synth) {
+            fprintf(stderr, "glimpse: %s is a %s checkpoint\n", ckpt, m.cfg.K > 0 ? "synthesis" : "prediction");
+            gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
+        }
         // the corpus is rebuilt from the checkpoint's settings
         const char *d = gl_meta_get(&meta, "corpus"); if (d) data = d;
         lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
@@ -128,9 +131,9 @@ int cmd_train_handwriting(int argc, char **argv) {
     }
     double t_load = gl_now();
     gl_hw_corpus tr, va;
-    if (load_corpus(data, (int)lines, (uint64_t)cseed, (int)words, &tr)) return fail();
+    if (load_corpus(data, (int)lines, (uint64_t)cseed, (int)words, &tr)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
     if (!strcmp(data, "hershey")) {
-        if (load_corpus(data, 200, (uint64_t)cseed + 1000, (int)words, &va)) return fail();
+        if (load_corpus(data, 200, (uint64_t)cseed + 1000, (int)words, &va)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
     } else {
         // IAM: the last 5% of the lines are held out
         memset(&va, 0, sizeof va);
@@ -505,7 +508,7 @@ int cmd_bench_handwriting(int argc, char **argv) {
     const char *path = gl_arg(&a, bench_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
     gl_hw_model m; gl_meta meta = {0};
     if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
-    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: bench handwriting needs a synthesis network\n"); return 2; }
+    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: bench handwriting needs a synthesis network\n"); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
     printf("model %s: %d layer(s) x %d cells, M=%d, K=%d, %zu parameters; held-out loss %s nats/point; trained %s s\n",
            path, m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, gl_params_count(&m.ps),
            gl_meta_get(&meta, "heldout_loss_per_point") ? gl_meta_get(&meta, "heldout_loss_per_point") : "?",

@@ -141,6 +141,7 @@ static void test_io(void) {
     free(buf);
     CHECK(gl_read_file(png, &buf, &len) == 0 && len > 8 && !memcmp(buf + 1, "PNG", 3), "png written");
     free(buf);
+    gl_hw_model_free(&m2);
     // a file that is not a handwriting model
     snprintf(p, sizeof p, "%s/bad.safetensors", dir);
     gl_params ps = {0}; gl_params_add(&ps, "x", 2, 0, 0, 0);
