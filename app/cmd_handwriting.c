@@ -388,6 +388,7 @@ static const gl_opt write_opts[] = {
     { "max-steps", 1, "stop after this many points per line (default 40 per character + 40)" },
     { "o", 1, "output OUT.svg or OUT.png" },
     { "json", 0, "also print the points, φ(t,u) and κ per step as JSON on stdout" },
+    { "window", 1, "also draw the first line's window weights φ(t,u) under it to this PNG" },
     { NULL, 0, NULL },
 };
 
@@ -398,7 +399,8 @@ int cmd_write(int argc, char **argv) {
     if (r) return r > 0 ? 0 : 2;
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
     const char *out = gl_arg(&a, write_opts, "o");
-    if (!out && !gl_arg(&a, write_opts, "json")) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json)\n"); return 2; }
+    if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window")) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window)\n"); return 2; }
+    if (gl_arg(&a, write_opts, "window") && !ends_with(gl_arg(&a, write_opts, "window"), ".png")) { fprintf(stderr, "glimpse: --window must end in .png\n"); return 2; }
     if (out && !ends_with(out, ".svg") && !ends_with(out, ".png")) { fprintf(stderr, "glimpse: -o must end in .svg or .png\n"); return 2; }
     double bias; long seed, maxs;
     if (!gl_arg_num(&a, write_opts, "bias", 0, 100, 1, &bias) || !gl_arg_int(&a, write_opts, "seed", 0, 1L << 40, 1, &seed) ||
@@ -422,6 +424,14 @@ int cmd_write(int argc, char **argv) {
         else if (!res[i].ended) fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
     }
     if (!rc && out && save_output(out, res, a.npos)) rc = fail();
+    const char *wpng = gl_arg(&a, write_opts, "window");
+    if (!rc && wpng) {
+        char *full = NULL;
+        if (ptext) { full = gl_malloc(strlen(ptext) + strlen(a.pos[0]) + 2); sprintf(full, "%s %s", ptext, a.pos[0]); }
+        if (gl_hw_save_window_png(wpng, &res[0], full ? full : a.pos[0])) rc = fail();
+        else fprintf(stderr, "glimpse: wrote %s\n", wpng);
+        free(full);
+    }
     if (!rc && gl_arg(&a, write_opts, "json")) {
         gl_buf b = {0};
         gl_buf_printf(&b, "{\"model\":"); gl_buf_str(&b, path);

@@ -195,6 +195,9 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
 // Renders points as SVG (one path per stroke) or PNG.
 int gl_hw_save_svg(const char *path, const float *pts, int n, float scale);
 int gl_hw_save_png(const char *path, const float *pts, int n, int height);
+// The alignment figure: the line on top, φ(t,u) below (rows: characters,
+// last row φ(t,U+1); columns: pen points). text labels the rows.
+int gl_hw_save_window_png(const char *path, const gl_hw_result *r, const char *text);
 // Bounding box of a point sequence (raw) and helper to get absolute points.
 void gl_hw_bbox(const float *pts, int n, float *x0, float *y0, float *x1, float *y1);
 #endif

@@ -265,3 +265,39 @@ int gl_hw_save_png(const char *path, const float *pts, int n, int height) {
     gl_image_free(&im); free(ax); free(ay); free(st); free(ln);
     return rc;
 }
+
+// The alignment figure (as Graves 2013, Fig. 13): the written line on top and
+// below it the window weights φ(t,u) as a heat map, one column per pen point
+// and one row per character (the last row is φ(t,U+1), the end test).
+int gl_hw_save_window_png(const char *path, const gl_hw_result *r, const char *text) {
+    if (!r->phi || r->n == 0) { gl_seterr("window figure: no window weights (a synthesis run is needed)"); return -1; }
+    int U = r->U, cw = r->n > 500 ? 1 : (r->n > 250 ? 2 : 3), rh = 9, lm = 16, top = 130;
+    int W = lm + r->n * cw + 8, Hh = top + (U + 1) * rh + 8;
+    gl_image im = gl_image_new(W, Hh, 255, 255, 255);
+    // handwriting: draw the points scaled into the top band
+    float x0, y0, x1, y1;
+    gl_hw_bbox(r->pts, r->n, &x0, &y0, &x1, &y1);
+    float sx = (W - lm - 8) / fmaxf(x1 - x0, 1e-3f), sy = (top - 20) / fmaxf(y1 - y0, 1e-3f), s = fminf(sx, sy);
+    float x = 0, y = 0; int down = 0;
+    for (int i = 0; i < r->n; i++) {
+        float nx = x + r->pts[3 * i], ny = y + r->pts[3 * i + 1];
+        if (down) gl_image_line(&im, lm + (x - x0) * s, 10 + (y - y0) * s, lm + (nx - x0) * s, 10 + (ny - y0) * s, 1.8f, 0, 0, 0);
+        x = nx; y = ny; down = !(r->pts[3 * i + 2] > 0.5f);
+    }
+    float hi = 1e-6f;
+    for (size_t i = 0; i < (size_t)r->n * (U + 1); i++) if (r->phi[i] > hi) hi = r->phi[i];
+    for (int t = 0; t < r->n; t++) for (int u = 0; u <= U; u++) {
+        uint8_t cr, cg, cb;
+        gl_jet(r->phi[(size_t)t * (U + 1) + u] / hi, &cr, &cg, &cb);
+        gl_image_rect(&im, lm + t * cw, top + u * rh, cw, rh, cr, cg, cb);
+    }
+    int tl = text ? (int)strlen(text) : 0;
+    for (int u = 0; u <= U; u++) {
+        char ch[2] = { u < tl ? text[u] : (u == U ? '#' : '?'), 0 };
+        if (ch[0] == ' ') ch[0] = '_';
+        gl_image_text(&im, 4, top + u * rh + 1, 1, ch, 0, 0, 0);
+    }
+    int rc = gl_image_save_png(&im, path);
+    gl_image_free(&im);
+    return rc;
+}

@@ -37,6 +37,7 @@ expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --t
 "$G" train handwriting --task predict $TINY --iters 3 -o "$T/p.safetensors" 2>"$T/log" && ok || bad "train predict: $(tail -3 "$T/log")"
 
 M="--model $T/s.safetensors"
+"$G" write "a cab" --model "$T/s.safetensors" --window "$T/w.png" 2>/dev/null && head -c 4 "$T/w.png" | grep -q PNG && ok || bad "write --window"
 "$G" write "a cab" $M --seed 3 -o "$T/a.svg" 2>/dev/null && grep -q "<path" "$T/a.svg" && ok || bad "write svg"
 "$G" write "a cab" "bed" $M --seed 3 -o "$T/a.png" 2>/dev/null && head -c 4 "$T/a.png" | grep -q PNG && ok || bad "write png (two lines)"
 "$G" write "a cab" $M --seed 3 --json >"$T/a.json" 2>/dev/null && ok || bad "write --json"
