@@ -192,6 +192,18 @@ void gl_hw_result_free(gl_hw_result *r);
 // written so far). res may be NULL when only the trace is wanted.
 int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace);
 
+// For the GUI: a trace sized for one run of gl_hw_sample (kind GL_TRACE_WRITE
+// for a synthesis model with text, GL_TRACE_PREDICT otherwise; frames are
+// gl_hw_frame; cap = the run's step limit). Its header is a gl_hw_trace_header
+// (copied text; freed with the trace). Typical engine-thread use:
+//   gl_trace *t = gl_hw_trace_new(m, text, &opts);
+//   gl_hw_sample(m, text, &opts, NULL, t);   // pushes one frame per step,
+//                                            // checks *opts.cancel between steps
+// while the GUI reads frames [0, gl_trace_count(t)) and sets *opts.cancel to stop.
+typedef struct { char text[GL_HW_MAXU + 1]; int U, K, M; float bias; uint64_t seed; } gl_hw_trace_header;
+int gl_hw_max_steps(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts);
+gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts);
+
 // Renders points as SVG (one path per stroke) or PNG.
 int gl_hw_save_svg(const char *path, const float *pts, int n, float scale);
 int gl_hw_save_png(const char *path, const float *pts, int n, int height);

@@ -71,6 +71,20 @@ static void mixture(const float *y, int M, float b, float *e, float *pi, float *
     }
 }
 
+int gl_hw_max_steps(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts) {
+    if (opts->max_steps > 0) return opts->max_steps;
+    return m->cfg.K > 0 && text ? 40 * (int)strlen(text) + 40 : 700;
+}
+
+gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts) {
+    gl_hw_trace_header *h = gl_calloc(1, sizeof *h);
+    int synth = m->cfg.K > 0 && text;
+    if (text) snprintf(h->text, sizeof h->text, "%s", text);
+    h->U = synth ? (int)strlen(h->text) + (opts->prime_text ? (int)strlen(opts->prime_text) + 1 : 0) : 0;
+    h->K = m->cfg.K; h->M = m->cfg.M; h->bias = opts->bias; h->seed = opts->seed;
+    return gl_trace_new(synth ? GL_TRACE_WRITE : GL_TRACE_PREDICT, sizeof(gl_hw_frame), gl_hw_max_steps(m, text, opts), h);
+}
+
 void gl_hw_result_free(gl_hw_result *r) { free(r->pts); free(r->phi); free(r->kappa); memset(r, 0, sizeof *r); }
 
 int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace) {
@@ -95,6 +109,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     if (synth && gl_hw_encode(c, full, s.chars)) { free(full); st_free(&s); if (trace) gl_trace_finish(trace); return -1; }
     int ntext = synth ? (int)strlen(text) : 0;
     int max_steps = opts->max_steps > 0 ? opts->max_steps : (synth ? 40 * ntext + 40 : 700);
+    (void)ntext;
     gl_rng rng; gl_rng_seed(&rng, opts->seed);
     float x[3] = {0, 0, 1};
     // §5.5 priming: run the network over the primer's points (inputs only)

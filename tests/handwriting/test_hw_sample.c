@@ -33,6 +33,20 @@ static void test_seed(void) {
     int mono = 1;
     for (int t = 1; t < a.n; t++) for (int k = 0; k < a.K; k++) if (a.kappa[t * a.K + k] < a.kappa[(t - 1) * a.K + k]) mono = 0;
     CHECK(mono, "kappa monotone over steps");
+    // the GUI path: a trace from gl_hw_trace_new gets one frame per point,
+    // with the same points and window weights as the result
+    gl_trace *tr = gl_hw_trace_new(&m, "abc", &o);
+    gl_hw_result d;
+    CHECK(tr->kind == GL_TRACE_WRITE && tr->cap == 60, "trace kind %d cap %d", tr->kind, tr->cap);
+    CHECK(gl_hw_sample(&m, "abc", &o, &d, tr) == 0 && gl_trace_count(tr) == d.n && atomic_load(&tr->done), "trace frames %d", gl_trace_count(tr));
+    int same = d.n > 0;
+    for (int t = 0; t < d.n && same; t++) {
+        const gl_hw_frame *f = gl_trace_frame(tr, t);
+        if (f->dx != d.pts[3 * t] || f->U != 3 || memcmp(f->phi, d.phi + t * 4, 4 * sizeof(float))) same = 0;
+    }
+    CHECK(same, "frames match the result");
+    CHECK(!strcmp(((gl_hw_trace_header *)tr->header)->text, "abc"), "trace header text");
+    gl_trace_release(tr); gl_hw_result_free(&d);
     gl_hw_result_free(&a); gl_hw_result_free(&b); gl_hw_result_free(&c);
     // characters the model cannot write: one error naming each of them
     CHECK(gl_hw_sample(&m, "abz!z", &o, &a, NULL) < 0, "unknown characters");
