@@ -86,7 +86,7 @@ static const gl_opt train_opts[] = {
     { "o", 1, "weights to write (default assets/handwriting-synth.safetensors or -predict)" },
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
     { "every", 1, "seconds between checkpoints (default 120)" },
-    { "resume", 0, "continue from the checkpoint" },
+    { "resume", 0, "continue from the checkpoint (its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
     { NULL, 0, NULL },
 };
 
@@ -122,10 +122,11 @@ int cmd_train_handwriting(int argc, char **argv) {
             gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
         }
         // the corpus is rebuilt from the checkpoint's settings
-        const char *d = gl_meta_get(&meta, "corpus"); if (d) data = d;
-        lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
-        cseed = gl_meta_int(&meta, "corpus_seed", (int)cseed);
-        words = gl_meta_int(&meta, "corpus_words", (int)words);
+        // (unless given again: e.g. a curriculum from short to longer lines)
+        const char *d = gl_meta_get(&meta, "corpus"); if (d && !gl_arg(&a, train_opts, "data")) data = d;
+        if (!gl_arg(&a, train_opts, "lines")) lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
+        if (!gl_arg(&a, train_opts, "corpus-seed")) cseed = gl_meta_int(&meta, "corpus_seed", (int)cseed);
+        if (!gl_arg(&a, train_opts, "words")) words = gl_meta_int(&meta, "corpus_words", (int)words);
         train_seconds = gl_meta_num(&meta, "train_seconds", 0);
         fprintf(stderr, "glimpse: resuming %s at update %ld\n", ckpt, m.ps.step);
     }
