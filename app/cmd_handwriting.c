@@ -37,9 +37,10 @@ static int load_corpus(const char *data, int lines, uint64_t seed, int max_words
 
 // Alphabet of a corpus (sorted, space first); IAM characters outside
 // printable ASCII are dropped from the lines' texts.
-static void corpus_alphabet(const gl_hw_corpus *c, char *out) {
+static void corpus_alphabet(const gl_hw_corpus *c, const gl_hw_corpus *c2, char *out) {
     int seen[128] = {0};
     for (int i = 0; i < c->n; i++) for (const char *p = c->lines[i].text; *p; p++) if ((unsigned char)*p >= 32 && (unsigned char)*p < 127) seen[(int)*p] = 1;
+    for (int i = 0; i < c2->n; i++) for (const char *p = c2->lines[i].text; *p; p++) if ((unsigned char)*p >= 32 && (unsigned char)*p < 127) seen[(int)*p] = 1;
     int n = 0;
     for (int ch = 32; ch < 127; ch++) if (seen[ch]) out[n++] = (char)ch;
     out[n] = 0;
@@ -153,7 +154,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         cfg.L = (int)L; cfg.H = (int)H; cfg.M = (int)M; cfg.K = synth ? (int)K : 0;
         if (synth) {
             if (!strcmp(data, "hershey")) snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", HERSHEY_ALPHABET);
-            else corpus_alphabet(&tr, cfg.alphabet);
+            else corpus_alphabet(&tr, &va, cfg.alphabet);
             cfg.C = (int)strlen(cfg.alphabet);
         }
         gl_hw_norm_stats(&tr, cfg.mean, cfg.std);
@@ -220,9 +221,10 @@ int cmd_train_handwriting(int argc, char **argv) {
         }
     }
     gl_progress_end(&pg);
+    if (rc == 0 && va.n == 0) { fprintf(stderr, "glimpse: no held-out line can be evaluated\n"); }
     if (rc == 0) {
-        double per_line;
-        va_loss = corpus_loss(&m, &va, 100000, &per_line, NULL);
+        double per_line = NAN;
+        if (va.n > 0) va_loss = corpus_loss(&m, &va, 100000, &per_line, NULL);
         double secs = train_seconds + gl_now() - t0;
         fprintf(stderr, "glimpse: %ld updates, %.0f s of training; held-out loss %.4f nats/point, %.2f nats/line (%d lines)\n",
                 m.ps.step, secs, va_loss, per_line, va.n);
@@ -284,7 +286,8 @@ int cmd_eval_handwriting(int argc, char **argv) {
     double t0 = gl_now();
     double lp = corpus_loss(&m, &c, 1000000, &per_line, &np);
     printf("%s: %s, %zu parameters\n", path, m.cfg.K > 0 ? "synthesis" : "prediction", gl_params_count(&m.ps));
-    printf("held-out %s lines (seed %ld): %d lines, %ld points\n", data, cs, c.n, np);
+    if (!strcmp(data, "hershey")) printf("held-out %s lines (seed %ld): %d lines, %ld points\n", data, cs, c.n, np);
+    else printf("%s: %d lines, %ld points\n", data, c.n, np);
     printf("loss: %.4f nats per point, %.2f nats per line (%.1f s)\n", lp, per_line, gl_now() - t0);
     gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m);
     return 0;

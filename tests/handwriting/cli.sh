@@ -36,6 +36,11 @@ grep -q "resuming .* at update 3" "$T/log" && grep -q "5 updates" "$T/log" && ok
 expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --task predict --resume --checkpoint "$T/s.safetensors.ckpt" -o "$T/p.safetensors"
 "$G" train handwriting --task predict $TINY --iters 3 -o "$T/p.safetensors" 2>"$T/log" && ok || bad "train predict: $(tail -3 "$T/log")"
 
+# IAM-OnDB fixtures: malformed files are reported with file:line, the rest trains
+"$G" train handwriting --data iam:tests/handwriting/fixtures/iam $TINY --iters 2 -o "$T/i.safetensors" 2>"$T/log" && ok || bad "train on IAM fixtures: $(tail -3 "$T/log")"
+grep -q "skipped .*a01-000u-03.xml:6:" "$T/log" && [ "$(grep -c skipped "$T/log")" -eq 3 ] && ok || bad "IAM skips: $(cat "$T/log")"
+"$G" eval handwriting --model "$T/i.safetensors" --data iam:tests/handwriting/fixtures/iam 2>/dev/null | grep -q "2 lines" && ok || bad "eval on IAM"
+
 M="--model $T/s.safetensors"
 "$G" write "a cab" --model "$T/s.safetensors" --window "$T/w.png" 2>/dev/null && head -c 4 "$T/w.png" | grep -q PNG && ok || bad "write --window"
 "$G" write "a cab" $M --seed 3 -o "$T/a.svg" 2>/dev/null && grep -q "<path" "$T/a.svg" && ok || bad "write svg"
