@@ -651,7 +651,7 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
         y += side + 10;
     } else {
         int gap = 16, side = (mid.w - bar_w - 2 * gap) / 3;
-        if (side > avail_h - 24) side = avail_h - 24;
+        if (side > avail_h - 24 - 70) side = avail_h - 24 - 70;
         side = side < 84 ? 84 : side;
         v->ncanvas = NKEY;
         for (int k = 0; k < NKEY; k++) {
@@ -662,7 +662,7 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
                 const float *p = frame_at(t, v->step)->probs;
                 int b = 0;
                 for (int d = 1; d < 10; d++) if (p[d] > p[b]) b = d;
-                snprintf(title, sizeof title, "%s: %d (%.0f%%)", key_labels[k], b, 100 * p[b]);
+                snprintf(title, sizeof title, "%s: %d (%.0f%%)%s", key_labels[k], b, 100 * p[b], hdr(t)->untrained ? ", untrained" : "");
             } else snprintf(title, sizeof title, "%s", key_labels[k]);
             gui_text(ui, c.x, y, GUI_FONT_NORMAL, k == v->key ? gui_col_accent : gui_col_text, title);
             // Each key scaled by its own maximum: their mask scales differ a lot.
@@ -670,13 +670,22 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
             gui_image(ui, c, v->disp, DISP, DISP);
             gui_rect_frame(ui, c, k == v->key ? gui_col_accent : gui_col_button);
             v->canvas[k] = c;
+            // This key's class probabilities at the step, as ten columns.
+            int by = c.y + c.h + 8, bh = 40, cw = side / 10;
+            for (int d = 0; d < 10 && t; d++) {
+                float pd = frame_at(t, v->step)->probs[d];
+                gui_rect_fill(ui, gui_r(c.x + d * cw + 1, by, cw - 2, bh), gui_col_panel);
+                int hgt = (int)(bh * pd + 0.5f);
+                gui_rect_fill(ui, gui_r(c.x + d * cw + 1, by + bh - hgt, cw - 2, hgt), gui_col_accent);
+                gui_textf(ui, c.x + d * cw + cw / 2 - 3, by + bh + 2, GUI_FONT_SMALL, gui_col_dim, "%d", d);
+            }
         }
         if (v->overlay) {
             gui_rect cb = gui_r(mid.x + 3 * (side + gap) - gap + 10, y + 22, 16, side);
             colour_bar(ui, cb, 1.0f);
             gui_text(ui, cb.x, cb.y + cb.h + 4, GUI_FONT_SMALL, gui_col_dim, "x max");
         }
-        y += side + 32;
+        y += side + 32 + 70;
     }
 
     // Timeline, playback and canvas controls.
