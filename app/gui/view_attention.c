@@ -512,7 +512,7 @@ static void draw_gallery(attn_view *v, gui_ctx *ui, gui_rect r) {
         // Wrap the loader's message by hand (it names the missing file).
         const char *s = v->mnist_err;
         int y = p.y + 26;
-        while (*s && y < p.y + p.h - 40) {
+        while (*s && y < p.y + p.h - 30) {
             int n = (int)strlen(s);
             if (n > 30) n = 30;
             char line[40];
@@ -520,8 +520,7 @@ static void draw_gallery(attn_view *v, gui_ctx *ui, gui_rect r) {
             gui_text(ui, p.x + 8, y, GUI_FONT_SMALL, gui_col_dim, line);
             s += n; y += 16;
         }
-        gui_text(ui, p.x + 8, p.y + p.h - 36, GUI_FONT_SMALL, gui_col_dim, "run data/get_mnist.sh;");
-        gui_text(ui, p.x + 8, p.y + p.h - 20, GUI_FONT_SMALL, gui_col_dim, "meanwhile, draw a digit");
+        gui_text(ui, p.x + 8, p.y + p.h - 20, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "Meanwhile, draw a digit.");
         return;
     }
     int y = r.y + 24;
@@ -734,7 +733,7 @@ static int attn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "canvas_y")) *out = v->canvas[0].y;
     else if (!strcmp(what, "canvas_w")) *out = v->canvas[0].w;
     else if (!strcmp(what, "ink")) { double s = 0; for (int i = 0; i < 784; i++) s += v->img[i]; *out = s; }
-    else if (!strncmp(what, "hot_", 4) || !strncmp(what, "cold_", 5) || !strcmp(what, "mask_ratio")) {
+    else if (!strncmp(what, "hot_", 4) || !strncmp(what, "cold_", 5) || !strcmp(what, "mask_ratio") || !strncmp(what, "cell_", 5)) {
         // Window point over the strongest (hot) or weakest (cold) mask cell of
         // the step on screen, among cells whose centre lies on the canvas; for
         // tests that check the colours drawn there.
@@ -753,6 +752,13 @@ static int attn_probe(void *self, const char *what, double *out) {
             if (cold < 0 || m[l] < m[cold]) cold = l;
         }
         if (hot < 0) return -1;
+        int l = -1;   // "cell_x L", "cell_y L", "cell_t L": one cell (-1 if its centre is off the canvas)
+        if (sscanf(what, "cell_%*c %d", &l) == 1) {
+            if (l < 0 || l >= GL_ATTN_LOC) return -1;
+            if (px[l] < c.x + 2 || py[l] < c.y + 2 || px[l] > c.x + c.w - 3 || py[l] > c.y + c.h - 3) return -1;
+            *out = what[5] == 'x' ? px[l] : what[5] == 'y' ? py[l] : m[l] / trace_max(t);
+            return 0;
+        }
         if (!strcmp(what, "mask_ratio")) *out = m[hot] > 0 ? m[cold] / m[hot] : 1;
         else if (!strcmp(what, "hot_t")) *out = m[hot] / trace_max(t);   // where it sits on the colour bar
         else if (!strcmp(what, "cold_t")) *out = m[cold] / trace_max(t);

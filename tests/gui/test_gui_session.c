@@ -71,6 +71,18 @@ static void check_overlay(gui_run *r, const char *what) {
     char why[200] = "";
     CHECK(is_jet_of(px_at(&im, hx, hy), ht, why, sizeof why), "%s: strongest cell: %s", what, why);
     CHECK(is_jet_of(px_at(&im, cx, cy), ct, why, sizeof why), "%s: weakest cell: %s", what, why);
+    // Every cell whose centre lies on the canvas shows its own weight.
+    int checked = 0, wrong = 0;
+    for (int l = 0; l < 196; l++) {
+        char nx[32], ny[32], nt[32];
+        snprintf(nx, sizeof nx, "cell_x %d", l); snprintf(ny, sizeof ny, "cell_y %d", l); snprintf(nt, sizeof nt, "cell_t %d", l);
+        double px = probe(r, nx), py = probe(r, ny), t = probe(r, nt);
+        if (px <= -1e9 || py <= -1e9 || t <= -1e9) continue;
+        checked++;
+        if (!is_jet_of(px_at(&im, px, py), t, why, sizeof why)) { if (!wrong) fprintf(stderr, "%s: cell %d: %s\n", what, l, why); wrong++; }
+    }
+    CHECK(checked >= 40, "%s: %d cells on the canvas", what, checked);
+    CHECK(wrong == 0, "%s: %d of %d cells show another weight than their own", what, wrong, checked);
     double ratio = probe(r, "mask_ratio");
     if (ratio < 0.3) {   // a mask that looks somewhere: red-ish over the focus, blue over the rest
         const uint8_t *h = px_at(&im, hx, hy), *c = px_at(&im, cx, cy);
@@ -163,6 +175,26 @@ static void in_process(void) {
     CHECK(gl_now() - t0 < 0.2, "closing takes %.3f s", gl_now() - t0);
 }
 
+// Without MNIST the view still works: an empty canvas, then a drawing.
+static void without_mnist(void) {
+    setenv("GLIMPSE_DATA", "/nonexistent-glimpse-data", 1);
+    gui_run r;
+    int rc = gui_run_open(&r, 1280, 800, 1, "attention", test_asset_path);
+    CHECK(rc == 0, "starts without MNIST: %s", rc ? gl_err() : "");
+    if (rc != 0) return;
+    gui_run_frame(&r);
+    CHECK(probe(&r, "ink") == 0 && probe(&r, "shown_version") == -1, "an empty canvas and no mask");
+    double x = probe(&r, "canvas_x"), y = probe(&r, "canvas_y"), w = probe(&r, "canvas_w");
+    char script[256];
+    snprintf(script, sizeof script, "drag %d %d %d %d 20\nidle\nkey Right\n",
+             (int)(x + 0.5 * w), (int)(y + 0.2 * w), (int)(x + 0.5 * w), (int)(y + 0.8 * w));
+    CHECK(run_text(&r, script) == 0, "draw a 1");
+    CHECK(probe(&r, "drawn") == 1 && probe(&r, "shown_version") == probe(&r, "input_version"), "the drawing is classified");
+    check_overlay(&r, "no MNIST, drawn 1");
+    gui_run_close(&r);
+    unsetenv("GLIMPSE_DATA");
+}
+
 // Reads an RGB(A) PNG with libpng's simplified API.
 static int read_png(const char *path, gl_image *out) {
     png_image pi;
@@ -241,6 +273,7 @@ int main(int argc, char **argv) {
     char dir[] = "/tmp/glimpse-export-XXXXXX";
     if (mkdtemp(dir)) setenv("GLIMPSE_EXPORT_DIR", dir, 1);
     in_process();
+    without_mnist();
     rmdir(dir);
     TEST_MAIN_END();
 }
