@@ -131,7 +131,7 @@ typedef struct {
     float undo[UNDO_MAX][784];
     int undo_from_gallery[UNDO_MAX], undo_label[UNDO_MAX], undo_sel[UNDO_MAX];
     int nundo;
-    int pen_down, pen_canvas;         // pen held; which canvas rect it started on
+    int pen_down, pen_canvas, pen_erase;   // pen held; which canvas rect it started on; right button
     float pen_u, pen_v;              // last pen position, canvas pixel-centre units
     gl_trace *shown[NKEY], *pending[NKEY];
     uint64_t version, submitted;
@@ -156,7 +156,7 @@ static const char *const attn_shortcuts[] = {
     "1 2 3  or  K\tsoftmax / gaussian / feature key",
     "S\tside by side: all three keys",
     "O\tmask overlay on / off",
-    "drag on the digit\tdraw (live inference)",
+    "drag on the digit\tdraw (live inference); right button erases",
     "C\tclear the canvas",
     "U or Ctrl+Z\tundo",
     "N / P\tnext / previous test digit",
@@ -213,23 +213,25 @@ static void pick_digit(attn_view *v, int i) {
 
 // Soft round brush: full ink within 0.9 px of the pen, fading to none at
 // 2 px, combined by max so a stroke over itself does not saturate into a blob.
-static void brush(float *img, float u, float v) {
+static void brush(float *img, float u, float v, int erase) {
     for (int y = (int)floorf(v - 2); y <= (int)ceilf(v + 2); y++)
         for (int x = (int)floorf(u - 2); x <= (int)ceilf(u + 2); x++) {
             if (x < 0 || y < 0 || x >= 28 || y >= 28) continue;
             float d = hypotf((float)x - u, (float)y - v);
             float a = (2.0f - d) / 1.1f;
             a = a < 0 ? 0 : a > 1 ? 1 : a;
-            if (a > img[y * 28 + x]) img[y * 28 + x] = a;
+            float *p = &img[y * 28 + x];
+            if (erase) { if (1 - a < *p) *p = 1 - a; }   // the right button rubs out with the same soft edge
+            else if (a > *p) *p = a;
         }
 }
-static void stroke(float *img, float u0, float v0, float u1, float v1) {
+static void stroke(float *img, float u0, float v0, float u1, float v1, int erase) {
     float len = hypotf(u1 - u0, v1 - v0);
     int n = (int)ceilf(len / 0.25f);
     if (n > 400) n = 400;
     for (int i = 0; i <= n; i++) {
         float t = n ? (float)i / n : 0;
-        brush(img, u0 + t * (u1 - u0), v0 + t * (v1 - v0));
+        brush(img, u0 + t * (u1 - u0), v0 + t * (v1 - v0), erase);
     }
 }
 
@@ -311,15 +313,16 @@ static int attn_event(void *self, gui_app *app, const gui_event *ev) {
     attn_view *v = self;
     switch (ev->type) {
     case GUI_EV_DOWN: {
-        int c = ev->button == 1 ? canvas_at(v, ev->x, ev->y) : -1;
+        int c = (ev->button == 1 || ev->button == 3) ? canvas_at(v, ev->x, ev->y) : -1;
         if (c < 0) return 0;
         push_undo(v);
         v->from_gallery = 0;   // an edited digit goes through MNIST normalisation
         v->label = -1;
         v->pen_down = 1;
         v->pen_canvas = c;
+        v->pen_erase = ev->button == 3;
         to_canvas(v, c, ev->x, ev->y, &v->pen_u, &v->pen_v);
-        stroke(v->img, v->pen_u, v->pen_v, v->pen_u, v->pen_v);
+        stroke(v->img, v->pen_u, v->pen_v, v->pen_u, v->pen_v, v->pen_erase);
         v->version++;
         return 1;
     }
@@ -328,12 +331,12 @@ static int attn_event(void *self, gui_app *app, const gui_event *ev) {
         float u, w;
         // Follows the pen outside the canvas too; the brush clips at the edge.
         to_canvas(v, v->pen_canvas, ev->x, ev->y, &u, &w);
-        stroke(v->img, v->pen_u, v->pen_v, u, w);
+        stroke(v->img, v->pen_u, v->pen_v, u, w, v->pen_erase);
         v->pen_u = u; v->pen_v = w;
         v->version++;
         return 1;
     case GUI_EV_UP:
-        if (!v->pen_down || ev->button != 1) return 0;
+        if (!v->pen_down || ev->button != (v->pen_erase ? 3 : 1)) return 0;
         v->pen_down = 0;
         return 1;
     case GUI_EV_KEY: {

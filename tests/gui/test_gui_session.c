@@ -146,8 +146,14 @@ static void in_process(void) {
         CHECK(bright > 50, "and the stroke is there (%d bright samples)", bright);
         gl_image_free(&im);
     }
-    // Undo the two strokes and the clear: back to the first test digit.
-    CHECK(run_text(&r, "key o\nkey u\nkey u\nkey u\nidle\n") == 0, "undo");
+    // The right button erases along its path.
+    double ink0 = probe(&r, "ink");
+    snprintf(script, sizeof script, "down %d %d 3\nmove %d %d\nup %d %d 3\nidle\n",
+             (int)(x + 0.2 * w), (int)(y + 0.25 * w), (int)(x + 0.8 * w), (int)(y + 0.25 * w), (int)(x + 0.8 * w), (int)(y + 0.25 * w));
+    CHECK(run_text(&r, script) == 0, "erase");
+    CHECK(probe(&r, "ink") < ink0 - 5, "erasing removes ink (%g -> %g)", ink0, probe(&r, "ink"));
+    // Undo the erasure, the two strokes and the clear: back to the first test digit.
+    CHECK(run_text(&r, "key o\nkey u\nkey u\nkey u\nkey u\nidle\n") == 0, "undo");
     CHECK(probe(&r, "drawn") == 0, "undo restores the gallery digit");
     // Play: the step advances by itself.
     double s0 = probe(&r, "step");
