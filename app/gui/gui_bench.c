@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "gl_util.h"
 #include "gui_run.h"
-#include <SDL.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +142,7 @@ int cmd_bench_gui(int argc, char **argv) {
         } else if (waiting_v >= 0 && f - waiting_f > 120) { late++; waiting_v = -1; }
         next += period;
         double left = next - gl_now();
-        if (left > 0) SDL_Delay((Uint32)(left * 1000));
+        if (left > 0) gui_sleep(left);
         else next = gl_now();   // fell behind: do not try to catch up in a burst
     }
     gl_engine_stats st;

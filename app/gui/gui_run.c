@@ -1,10 +1,16 @@
 // gui_run: the frame loop (see gui_run.h).
 #include "gui_run.h"
 #include "gl_util.h"
-#include <SDL.h>
 #include <cblas.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+void gui_sleep(double s) {
+    if (s <= 0) return;
+    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+    nanosleep(&ts, NULL);
+}
 
 int gui_run_open(gui_run *r, int w, int h, int headless, const char *view, const char *(*asset_path)(const char *)) {
     memset(r, 0, sizeof *r);
@@ -42,7 +48,7 @@ void gui_run_frame(gui_run *r) {
     r->frames++;
     r->work_s = gl_now() - t0;
     // Without vsync (some drivers), hold the window to about 60 frames per second.
-    if (!r->headless && !gui_sdl_vsync(r->sdl) && r->work_s < 1.0 / 60) SDL_Delay((Uint32)((1.0 / 60 - r->work_s) * 1000));
+    if (!r->headless && !gui_sdl_vsync(r->sdl) && r->work_s < 1.0 / 60) gui_sleep(1.0 / 60 - r->work_s);
 }
 
 int gui_run_settle(gui_run *r) {
@@ -64,7 +70,7 @@ int gui_run_script(gui_run *r, const gui_script *s) {
             do {
                 gui_run_frame(r);
                 double left = end - gl_now();
-                if (left > 0) SDL_Delay((Uint32)(left > 1.0 / 60 ? 1000.0 / 60 : left * 1000));
+                gui_sleep(left > 1.0 / 60 ? 1.0 / 60 : left);
             } while (gl_now() < end);
             break;
         }

@@ -28,6 +28,7 @@ int gui_run_script(gui_run *r, const gui_script *s);
 int gui_run_settle(gui_run *r);
 int gui_run_screenshot(gui_run *r, const char *path);
 void gui_run_close(gui_run *r);
+void gui_sleep(double seconds);
 // --size WxH (NULL: 1280x800); prints the error and returns -1 if bad.
 int gui_parse_size(const char *s, int *w, int *h);
 #endif
