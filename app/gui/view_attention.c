@@ -142,7 +142,7 @@ typedef struct {
     int ncanvas;
     char index_buf[16];
     uint8_t disp[DISP * DISP * 3];
-    int error_noted;
+    uint64_t failures_seen;          // engine failures already reported
     int gallery_seen;                // selection the gallery last scrolled to
 } attn_view;
 
@@ -385,9 +385,14 @@ static void attn_update(void *self, gui_app *app, double dt) {
             v->pending[k] = NULL;
         }
     }
-    char err[256];
-    gl_engine_last_error(app->engine, err, sizeof err);
-    if (err[0] && !v->error_noted) { gui_app_note(app, "engine: %s", err); v->error_noted = 1; }
+    gl_engine_stats st;
+    gl_engine_get_stats(app->engine, &st);
+    if (st.failed > v->failures_seen) {   // a job failed since the last look: say why
+        char err[256];
+        gl_engine_last_error(app->engine, err, sizeof err);
+        gui_app_note(app, "engine: %s", err);
+        v->failures_seen = st.failed;
+    }
     if (v->playing) {
         v->play_acc += dt * v->speed;
         while (v->play_acc >= 1) { v->play_acc -= 1; v->step = (v->step + 1) % GL_ATTN_STEPS; }
@@ -432,7 +437,6 @@ static void attn_request(void *self, gui_app *app) {
         v->pending[k] = gl_trace_new(GL_TRACE_ATTENTION, sizeof(gl_attn_frame), GL_ATTN_STEPS, h);
         job.traces[i] = v->pending[k];
     }
-    v->error_noted = 0;
     gl_engine_submit(app->engine, &job);
     v->submitted = v->version;
 }
