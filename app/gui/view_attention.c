@@ -57,6 +57,12 @@ typedef struct {
 } attn_job;
 
 static gl_attn *models_get(attn_models *ms, int k) {
+    // Training may write the file while the app runs: random weights give
+    // way to it as soon as it loads.
+    if (ms->m[k] && ms->untrained[k] && gl_file_exists(ms->path[k])) {
+        gl_attn *m = gl_attn_load(ms->path[k]);
+        if (m) { gl_attn_free(ms->m[k]); ms->m[k] = m; ms->untrained[k] = 0; }
+    }
     if (ms->m[k]) return ms->m[k];
     if (gl_file_exists(ms->path[k])) ms->m[k] = gl_attn_load(ms->path[k]);
     if (!ms->m[k]) {   // missing or unreadable: random weights, and the view says so
