@@ -34,6 +34,7 @@
 typedef struct {
     gl_attn *m[NKEY];
     int untrained[NKEY];
+    double tried_at[NKEY];    // when the file was last looked for
     char path[NKEY][1024];
 } attn_models;
 
@@ -56,15 +57,24 @@ typedef struct {
     int keys[NKEY], nkeys;
 } attn_job;
 
+// Loads the trained file for key k if it is there and holds that key type.
+static gl_attn *load_trained(attn_models *ms, int k) {
+    ms->tried_at[k] = gl_now();
+    if (!gl_file_exists(ms->path[k])) return NULL;
+    gl_attn *m = gl_attn_load(ms->path[k]);
+    if (m && (int)gl_attn_key(m) != k) { gl_attn_free(m); m = NULL; }
+    return m;
+}
+
 static gl_attn *models_get(attn_models *ms, int k) {
     // Training may write the file while the app runs: random weights give
-    // way to it as soon as it loads.
-    if (ms->m[k] && ms->untrained[k] && gl_file_exists(ms->path[k])) {
-        gl_attn *m = gl_attn_load(ms->path[k]);
+    // way to it once it loads (looked for at most once a second).
+    if (ms->m[k] && ms->untrained[k] && gl_now() - ms->tried_at[k] > 1.0) {
+        gl_attn *m = load_trained(ms, k);
         if (m) { gl_attn_free(ms->m[k]); ms->m[k] = m; ms->untrained[k] = 0; }
     }
     if (ms->m[k]) return ms->m[k];
-    if (gl_file_exists(ms->path[k])) ms->m[k] = gl_attn_load(ms->path[k]);
+    ms->m[k] = load_trained(ms, k);
     if (!ms->m[k]) {   // missing or unreadable: random weights, and the view says so
         ms->m[k] = gl_attn_new((gl_key_type)k, 64, 1);
         ms->untrained[k] = 1;
