@@ -37,7 +37,8 @@ static void usage(FILE *f) {
         fprintf(f, "  %-20s %s\n", left, commands[i].help);
     }
     fprintf(f, "\nApplication options: --screenshot OUT.png [--view V] [--script FILE]\n"
-               "Run 'glimpse COMMAND [MODEL] --help' for a command's options.\n");
+               "Run 'glimpse COMMAND [MODEL] --help' for a command's options, and\n"
+               "'glimpse --view attention --help' for the app's script format.\n");
 }
 
 const char *gl_asset_path(const char *name) {

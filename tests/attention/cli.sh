@@ -1,19 +1,8 @@
 #!/usr/bin/env bash
 # glimpse's attention commands from the outside: help, every bad-input case
 # ends with a one-line error and a non-zero status, and the good paths work.
-set -u
-G="$1"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
-fail=0; n=0
-ok()   { n=$((n+1)); }
-bad()  { n=$((n+1)); fail=$((fail+1)); echo "FAIL: $*" >&2; }
-# expect_err "what" "pattern" cmd...: non-zero exit, exactly one line on stderr matching pattern
-expect_err() {
-  local what="$1" pat="$2"; shift 2
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
-  if [ "$(wc -l <"$T/err")" -ne 1 ]; then bad "$what: stderr has $(wc -l <"$T/err") lines: $(cat "$T/err")"; return; fi
-  grep -q -- "$pat" "$T/err" && ok || bad "$what: '$(cat "$T/err")' lacks '$pat'"
-}
+G="$1"
+source "$(dirname "$0")/../cli_lib.sh"
 A="${GLIMPSE_ASSETS:-assets}"
 
 "$G" --help | grep -q "train attention" && ok || bad "--help lists commands"
@@ -84,5 +73,4 @@ ls "$T" | grep -q '\.tmp\.' && bad "temporary file left behind" || ok
 expect_err "resume with other options" "other options" "$G" train attention --key softmax --hidden 16 --limit 300 --epochs 1 \
     --batch 50 --out "$T/tiny.safetensors" --resume
 "$G" eval attention --model "$T/tiny.safetensors" --limit 100 | grep -q "attention/gaussian: test accuracy" && ok || bad "eval --model"
-echo "$n checks, $fail failed"
-[ $fail -eq 0 ]
+summary

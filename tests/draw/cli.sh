@@ -2,18 +2,8 @@
 # glimpse's DRAW commands from the outside: every bad input ends with a
 # one-line error and a non-zero status; a tiny train / resume / eval / draw /
 # bench round trip works (needs MNIST: data/get_mnist.sh).
-set -u
-G="$1"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
-fail=0; n=0
-ok()   { n=$((n+1)); }
-bad()  { n=$((n+1)); fail=$((fail+1)); echo "FAIL: $*" >&2; }
-expect_err() {
-  local what="$1" pat="$2"; shift 2
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
-  if [ "$(wc -l <"$T/err")" -ne 1 ]; then bad "$what: stderr has $(wc -l <"$T/err") lines: $(cat "$T/err")"; return; fi
-  grep -q -- "$pat" "$T/err" && ok || bad "$what: '$(cat "$T/err")' lacks '$pat'"
-}
+G="$1"
+source "$(dirname "$0")/../cli_lib.sh"
 
 "$G" train draw --help | grep -q -- "--no-attention" && ok || bad "train draw --help"
 expect_err "bad steps" "--steps must be" "$G" train draw --steps 0
@@ -53,5 +43,4 @@ for s in steps:
 PY
 "$G" bench draw --weights "$W" --baseline "$T/none" --limit 100 --samples 20 > "$T/bench.out" 2>&1 \
   && grep -q "ms per digit" "$T/bench.out" && grep -q "test bound" "$T/bench.out" && ok || bad "bench draw: $(cat "$T/bench.out")"
-echo "$n checks, $fail failed"
-[ $fail -eq 0 ]
+summary

@@ -2,18 +2,8 @@
 # glimpse's handwriting commands from the outside: bad input ends with a
 # one-line error and a non-zero status; a tiny model trains, resumes, writes
 # SVG/PNG/JSON, scribbles, evaluates and benchmarks.
-set -u
-G="$1"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
-fail=0; n=0
-ok()   { n=$((n+1)); }
-bad()  { n=$((n+1)); fail=$((fail+1)); echo "FAIL: $*" >&2; }
-expect_err() {
-  local what="$1" pat="$2"; shift 2
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
-  if [ "$(wc -l <"$T/err")" -ne 1 ]; then bad "$what: stderr has $(wc -l <"$T/err") lines: $(cat "$T/err")"; return; fi
-  grep -q -- "$pat" "$T/err" && ok || bad "$what: '$(cat "$T/err")' lacks '$pat'"
-}
+G="$1"
+source "$(dirname "$0")/../cli_lib.sh"
 TINY="--lines 24 --words 1 --cells 8 --mixtures 2 --window 2 --batch 8 --every 100000"
 
 "$G" train handwriting --help | grep -q -- "--task" && ok || bad "train --help"
@@ -66,5 +56,4 @@ expect_err "scribble with synthesis model" "synthesis network" "$G" scribble --m
 "$G" eval handwriting $M --lines 10 >"$T/out" 2>&1 && grep -q "nats per point" "$T/out" && ok || bad "eval: $(cat "$T/out")"
 "$G" bench handwriting $M --sentences 3 >"$T/out" 2>&1 && grep -q "ends on its own" "$T/out" && grep -q "ms" "$T/out" && ok || bad "bench: $(cat "$T/out")"
 
-echo "$n checks, $fail failed"
-[ $fail -eq 0 ]
+summary
