@@ -62,6 +62,7 @@ static const gl_opt train_opts[] = {
     { "z", 1, "latent size per step (default 100)" },
     { "batch", 1, "minibatch (default 100)" },
     { "lr", 1, "Adam learning rate (default 1e-3)" },
+    { "lr-final", 1, "learning rate at the last iteration, decayed exponentially from --lr (default: constant)" },
     { "clip", 1, "gradient norm clip (default 10)" },
     { "epochs", 1, "passes over the training set (default 20)" },
     { "minutes", 1, "stop (and save) after this many minutes of this run" },
@@ -85,7 +86,7 @@ int cmd_train_draw(int argc, char **argv) {
         fprintf(stderr, "glimpse: --attention and --no-attention exclude each other\n"); return 2;
     }
     long T, rn, wn, enc, dec, z, batch, epochs, limit, seed, every;
-    double lr, clip, minutes;
+    double lr, lr_final, clip, minutes;
     if (!gl_arg_int(&a, train_opts, "steps", 1, GL_DRAW_MAXT, 10, &T) || !gl_arg_int(&a, train_opts, "read", 1, GL_DRAW_MAXN, 2, &rn) ||
         !gl_arg_int(&a, train_opts, "write", 1, GL_DRAW_MAXN, 5, &wn) || !gl_arg_int(&a, train_opts, "enc", 1, 4096, 256, &enc) ||
         !gl_arg_int(&a, train_opts, "dec", 1, 4096, 256, &dec) || !gl_arg_int(&a, train_opts, "z", 1, 1024, 100, &z) ||
@@ -93,7 +94,8 @@ int cmd_train_draw(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "limit", 0, 60000, 0, &limit) || !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
         !gl_arg_int(&a, train_opts, "every", 1, 1000000, 120, &every) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 1e-3, &lr) || !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 10, &clip) ||
-        !gl_arg_num(&a, train_opts, "minutes", 0, 1e7, 0, &minutes))
+        !gl_arg_num(&a, train_opts, "minutes", 0, 1e7, 0, &minutes) ||
+        !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, lr, &lr_final))
         return 2;
     int attention = gl_arg(&a, train_opts, "no-attention") ? 0 : 1;
     char out[4096], ckpt[4200];
@@ -152,7 +154,9 @@ int cmd_train_draw(int argc, char **argv) {
         if (!isfinite(bound)) { gl_progress_end(&p); fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", it, bound); status = 1; break; }
         gl_draw_backward(m);
         if (clip > 0) gl_params_clip(ps, (float)clip);
-        gl_adam_step(ps, (float)lr, 0.9f, 0.999f, 1e-8f);
+        // exponential decay from lr to lr_final over the whole run (resume-safe: depends on it only)
+        double lr_it = lr * pow(lr_final / lr, (double)it / (double)total);
+        gl_adam_step(ps, (float)lr_it, 0.9f, 0.999f, 1e-8f);
         it++;
         avg += bound; navg++;
         double now = gl_now();
@@ -167,6 +171,7 @@ int cmd_train_draw(int argc, char **argv) {
             gl_meta_set(&meta, "train_seconds", "%.0f", prev_secs + (now - t0));
             gl_meta_set(&meta, "batch", "%d", B);
             gl_meta_set(&meta, "lr", "%g", lr);
+            gl_meta_set(&meta, "lr_final", "%g", lr_final);
             if (gl_draw_save(m, ckpt, &meta, 1)) { gl_progress_end(&p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; gl_meta_free(&meta); break; }
             gl_meta_free(&meta);
             last_ckpt = now;
@@ -181,6 +186,8 @@ int cmd_train_draw(int argc, char **argv) {
         gl_meta_set(&meta, "epochs", "%.2f", (double)it / per_epoch);
         gl_meta_set(&meta, "train_seconds", "%.0f", secs);
         gl_meta_set(&meta, "batch", "%d", B);
+        gl_meta_set(&meta, "lr", "%g", lr);
+        gl_meta_set(&meta, "lr_final", "%g", lr_final);
         gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
         if (!gl_arg(&a, train_opts, "no-eval")) {
             if (load_binarized(gl_arg(&a, train_opts, "data"), "t10k", 0, &te)) status = 1;
