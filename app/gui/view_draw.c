@@ -133,7 +133,8 @@ typedef struct {
     int ntests, tests_tried;
     char tests_err[300], index_buf[16];
     // layout of the last frame (for the pen and the probes)
-    gui_rect canvas, input, cells[MAXS], timeline;
+    gui_rect canvas, input, cells[MAXS], timeline, diff;
+    int thumb_x, thumb_y, thumb_first, thumb_n;   // the row of test digits
     int ncells;
     int exports;                     // files written (for tests)
     char last_export[1200];
@@ -571,6 +572,73 @@ static void draw_timeline(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace 
     }
 }
 
+// What step t wrote: σ(c_t) − σ(c_{t−1}), ink added in orange and taken
+// away in blue (scaled by the largest change), with the path of the write
+// window's centre over steps 1..t and this step's window.
+static void draw_diff(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t, const gl_draw_config *c) {
+    v->diff = r;
+    const gl_draw_frame *f = frame_at(t, v->step), *p = v->step ? frame_at(t, v->step - 1) : NULL;
+    if (p) gui_text(ui, r.x, r.y - 24, GUI_FONT_NORMAL, gui_col_text, "What this step wrote");
+    else gui_text(ui, r.x, r.y - 24, GUI_FONT_NORMAL, gui_col_text, "Step 1 writes over the learned c\xe2\x82\x80");
+    uint8_t px[GL_DRAW_D * 3];
+    float mx = 1e-6f;
+    for (int i = 0; p && i < GL_DRAW_D; i++) { float d = fabsf(f->canvas[i] - p->canvas[i]); if (d > mx) mx = d; }
+    for (int i = 0; i < GL_DRAW_D; i++) {
+        float d = p ? (f->canvas[i] - p->canvas[i]) / mx : 0;
+        float a = fabsf(d);
+        px[3 * i] = (uint8_t)(a * (d > 0 ? 255 : 60));
+        px[3 * i + 1] = (uint8_t)(a * (d > 0 ? 170 : 140));
+        px[3 * i + 2] = (uint8_t)(a * (d > 0 ? 40 : 255));
+    }
+    gui_image(ui, r, px, GL_DRAW_A, GL_DRAW_A);
+    gui_rect_frame(ui, r, gui_col_button);
+    if (c->attention) {
+        gui_clip(ui, r);
+        float s = (float)r.w / GL_DRAW_A, lx = 0, ly = 0;
+        for (int k = 0; k <= v->step; k++) {
+            const gl_draw_window *w = &frame_at(t, k)->write;
+            float x = (float)r.x + (w->gx - 0.5f) * s, y = (float)r.y + (w->gy - 0.5f) * s;
+            if (k) gui_line(ui, lx, ly, x, y, 1.5f, gui_rgb(200, 200, 200));
+            gui_rect_fill(ui, gui_r((int)lroundf(x) - 2, (int)lroundf(y) - 2, 5, 5), gui_rgb(200, 200, 200));
+            lx = x; ly = y;
+        }
+        gui_clip_reset(ui);
+        draw_window(ui, r, &f->write, c->write_n, gl_draw_write_rgb);
+    }
+    if (p) {
+        gui_textf(ui, r.x, r.y + r.h + 6, GUI_FONT_SMALL, gui_col_dim, "\xcf\x83(c_t) \xe2\x88\x92 \xcf\x83(c_t-1): orange added, blue removed (max %.2f)", mx);
+        gui_text(ui, r.x, r.y + r.h + 22, GUI_FONT_SMALL, gui_col_dim, "grey: the write centre's path so far");
+    }
+}
+
+// A row of test digits around the selected one; a click picks one.
+static void draw_tests(draw_view *v, gui_ctx *ui, gui_rect r) {
+    if (!v->ntests) {
+        if (v->tests_err[0]) {
+            gui_text(ui, r.x, r.y, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "No MNIST test digits (draw one instead):");
+            gui_textf(ui, r.x, r.y + 18, GUI_FONT_SMALL, gui_col_dim, "%.110s", v->tests_err);
+        }
+        return;
+    }
+    int cell = 48;
+    v->thumb_n = 0;
+    if (r.h < cell + 20) return;
+    gui_text(ui, r.x, r.y, GUI_FONT_SMALL, gui_col_dim, "binarized MNIST test digits (click one; N / P)");
+    int n = r.w / cell, first = v->test_sel - n / 2;
+    if (first > v->ntests - n) first = v->ntests - n;
+    if (first < 0) first = 0;
+    v->thumb_x = r.x; v->thumb_y = r.y + 18; v->thumb_first = first; v->thumb_n = n;
+    for (int k = 0; k < n && first + k < v->ntests; k++) {
+        int i = first + k;
+        gui_rect c = gui_r(r.x + k * cell, r.y + 18, cell - 4, cell - 4);
+        grey_image(ui, gui_r(c.x + 2, c.y + 2, c.w - 4, c.h - 4), v->tests + (size_t)i * GL_DRAW_D);
+        int sel = v->from_test && i == v->test_sel;
+        if (sel) gui_rect_frame(ui, c, gui_col_accent);
+        else if (gui_inside(c, ui->mx, ui->my)) gui_rect_frame(ui, c, gui_col_hot);
+        if (ui->mouse_pressed && gui_inside(c, ui->press_x, ui->press_y)) pick_test(v, i);
+    }
+}
+
 // A message in the middle of a panel, split into lines of at most 48 characters.
 static void panel_message(gui_ctx *ui, gui_rect r, gui_color c, const char *msg) {
     int y = r.y + r.h / 2 - 30;
@@ -637,6 +705,10 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         gui_rect_frame(ui, cr, gui_col_button);
         if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
         else if (!t) gui_text(ui, cr.x + 16, cr.y + 16, GUI_FONT_NORMAL, gui_col_dim, "generating...");
+        int dside = (main.w - side - 24) / 28 * 28;
+        if (dside > 336) dside = 336;
+        v->diff = gui_r(0, 0, 0, 0);
+        if (t && v->nshown == 1 && dside >= 112) draw_diff(v, ui, gui_r(cr.x + side + 24, y + 24, dside, dside), t, c);
         y += side + 10;
     } else {
         int gap = 40, side = (main.w - gap) / 2;
@@ -705,6 +777,8 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
     }
     if (gui_button(ui, GUI_ID("draw.expf"), gui_r(x, y, 110, 28), "Export frame")) export_frame(v, app);
     if (gui_button(ui, GUI_ID("draw.exps"), gui_r(x + 114, y, 110, 28), "Export strip")) export_strip(v, app);
+    y += 40;
+    if (v->mode == MODE_REC) draw_tests(v, ui, gui_r(main.x, y, tw, main.y + main.h - y));
 
     // Information panel: the model, the step, the windows.
     y = info.y;
@@ -790,6 +864,9 @@ static int draw_probe(void *self, const char *what, double *out) {
         if (i < 0 || i >= v->ncells) return -1;
         gui_rect r = v->cells[i];
         *out = what[5] == 'x' ? r.x : what[5] == 'y' ? r.y : r.w;
+    } else if (sscanf(what, "thumb_%*c %d", &i) == 1) {   // "thumb_x I", "thumb_y I": centre of test digit I's thumbnail
+        if (v->mode != MODE_REC || i < v->thumb_first || i >= v->thumb_first + v->thumb_n || i >= v->ntests) return -1;
+        *out = what[6] == 'x' ? v->thumb_x + (i - v->thumb_first) * 48 + 22 : v->thumb_y + 22;
     } else if (!strcmp(what, "input_ink")) { double s = 0; for (int k = 0; k < GL_DRAW_D; k++) s += v->img[k]; *out = s; }
     else if (!c) return -1;
     else if (!strcmp(what, "T")) *out = c->T;

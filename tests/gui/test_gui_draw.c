@@ -150,6 +150,7 @@ static void generate_and_reconstruct(void) {
     CHECK(ref != NULL, "the shipped weights load: %s", ref ? "" : gl_err());
     if (!ref) return;
     gl_draw_config cfg = *gl_draw_cfg(ref);
+    char script[1024];
 
     gui_run r;
     int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
@@ -233,7 +234,6 @@ static void generate_and_reconstruct(void) {
     CHECK(run_text(&r, "key Space\n") == 0 && probe(&r, "playing") == 0, "pause");
     // Scrub on the timeline: a click on its last cell shows the last step.
     double tx = probe(&r, "timeline_x"), ty = probe(&r, "timeline_y"), tw = probe(&r, "timeline_w");
-    char script[1024];
     snprintf(script, sizeof script, "click %d %d\n", (int)(tx + tw - 3), (int)(ty + 10));
     CHECK(run_text(&r, script) == 0 && probe(&r, "step") == T - 1, "timeline click on the last cell (step %g)", probe(&r, "step"));
 
@@ -287,7 +287,11 @@ static void generate_and_reconstruct(void) {
     CHECK(probe(&r, "mode") == 1 && probe(&r, "test_digit") == 0, "test digit #0 (%g)", probe(&r, "test_digit"));
     double corr = probe(&r, "recon_corr");
     CHECK(corr > 0.8, "the reconstruction resembles the test digit (correlation %.3f)", corr);
-    CHECK(run_text(&r, "key n\nidle\nkey End\n") == 0 && probe(&r, "test_digit") == 1, "next test digit");
+    double thx = probe_i(&r, "thumb_x", 3), thy = probe_i(&r, "thumb_y", 3);
+    CHECK(thx > -1e9, "test digit #3 is in the row of thumbnails");
+    snprintf(script, sizeof script, "click %d %d\nidle\n", (int)thx, (int)thy);
+    CHECK(run_text(&r, script) == 0 && probe(&r, "test_digit") == 3, "a click picks test digit #3 (%g)", probe(&r, "test_digit"));
+    CHECK(run_text(&r, "key p\nkey p\nidle\nkey End\n") == 0 && probe(&r, "test_digit") == 1, "previous test digit, twice");
     CHECK(probe(&r, "recon_corr") > 0.8, "test digit #1 too (%.3f)", probe(&r, "recon_corr"));
     // The read window on the input: some step has its box inside the input, drawn in green.
     int greens = 0;
