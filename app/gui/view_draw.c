@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define NVAR 2                 // 0: attention weights, 1: no attention
 #define NGRID 5
@@ -51,6 +52,7 @@ static const char *const grid_labels[NGRID] = { "1", "2x2", "3x3", "4x4", "6x6" 
 // The two models. After init only the engine thread touches them.
 typedef struct {
     gl_draw *m[NVAR];
+    double mtime[NVAR];        // of the file when it was loaded
     char path[NVAR][1024];
 } draw_models;
 
@@ -72,8 +74,19 @@ typedef struct {
     gl_trace *tr[MAXS];        // one reference each, owned by the job
 } draw_job;
 
+static double file_mtime(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + 1e-9 * (double)st.st_mtim.tv_nsec : -1;
+}
+
+// The model of variant var, loaded on first use. A missing or broken file
+// is tried again on the next request, and weights rewritten on disk (a
+// training run finishing, new weights shipped, with another T or grid) are
+// loaded in place of the old ones.
 static gl_draw *models_get(draw_models *ms, int var) {
-    if (!ms->m[var]) ms->m[var] = gl_draw_load(ms->path[var], 0);   // a missing file is tried again on the next request
+    double mt = file_mtime(ms->path[var]);
+    if (ms->m[var] && mt != ms->mtime[var]) { gl_draw_free(ms->m[var]); ms->m[var] = NULL; }
+    if (!ms->m[var]) { ms->m[var] = gl_draw_load(ms->path[var], 0); ms->mtime[var] = mt; }
     return ms->m[var];
 }
 

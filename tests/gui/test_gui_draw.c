@@ -380,6 +380,17 @@ static void own_model(void) {
     // Back to the good file: it works again.
     CHECK(run_text(&r, "key a\nidle\n") == 0 && probe(&r, "error") == 0 && probe(&r, "T") == 64, "good weights again (%s)", r.sh->app.status);
 
+    // New weights on disk (another T and grid sizes): the next request loads them.
+    gl_draw_config c2 = { .attention = 1, .T = 12, .read_n = 2, .write_n = 4, .enc = 16, .dec = 768, .z = 8 };
+    m = gl_draw_new(&c2, 9);
+    CHECK(m && gl_draw_save(m, dir_asset_path("draw-attention.safetensors"), NULL, 0) == 0, "rewrite the model: %s", gl_err());
+    gl_draw_free(m);
+    CHECK(run_text(&r, "key n\nidle\nkey End\n") == 0, "next seed");
+    CHECK(probe(&r, "T") == 12 && probe(&r, "write_n") == 4 && probe(&r, "step") == 11, "the rewritten file is used: T %g, write %g, step %g",
+          probe(&r, "T"), probe(&r, "write_n"), probe(&r, "step"));
+    CHECK(run_text(&r, "key s\n") == 0, "strip of 12 steps");
+    check_export(&r, "strip", 1, 12 * (28 * 4 + 2) + 2, 4 * (28 * 4 + 2) + 2);
+
     // Close while a run is under way: quick, nothing leaks (sanitizer builds).
     CHECK(run_text(&r, "key n\n") == 0, "one more seed");
     double t0 = gl_now();
