@@ -559,6 +559,10 @@ static void draw_window_text(gui_ctx *ui, int x, int y, const char *what, const 
     gui_textf(ui, x, y + 22, GUI_FONT_SMALL, gui_col_text, "centre g = (%.1f, %.1f) px", w->gx, w->gy);
     gui_textf(ui, x, y + 40, GUI_FONT_SMALL, gui_col_text, "stride \xce\xb4 = %.2f px  (box side %.1f px)", w->delta, (N - 1) * w->delta);
     gui_textf(ui, x, y + 58, GUI_FONT_SMALL, gui_col_text, "variance \xcf\x83\xc2\xb2 = %.2f   intensity \xce\xb3 = %.3g", w->sigma2, w->gamma);
+    float cx, cy, h;
+    gl_draw_window_box(w, N, &cx, &cy, &h);
+    if (cx - h < 0 || cy - h < 0 || cx + h > GL_DRAW_A || cy + h > GL_DRAW_A)
+        gui_text(ui, x, y + 76, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "the box reaches past the image's edge");
 }
 
 // Timeline: one cell per step, the canvas of that step as its picture
@@ -811,9 +815,9 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
             gui_text(ui, ix, y + 20, GUI_FONT_NORMAL, gui_col_text, "and writes the whole image.");
             y += 50;
         } else {
-            if (v->mode == MODE_REC) { draw_window_text(ui, ix, y, "read", &f0->read, c->read_n, gl_draw_read_rgb); y += 90; }
+            if (v->mode == MODE_REC) { draw_window_text(ui, ix, y, "read", &f0->read, c->read_n, gl_draw_read_rgb); y += 100; }
             draw_window_text(ui, ix, y, "write", &f0->write, c->write_n, gl_draw_write_rgb);
-            y += 90;
+            y += 100;
             if (v->nshown > 1) { gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "(the top-left sample's window)"); y += 20; }
         }
         double ink = 0;

@@ -402,6 +402,29 @@ static void own_model(void) {
     asset_dir[0] = 0;
 }
 
+// Without MNIST: reconstruct starts from an empty drawing, says so, and
+// reconstructs what is drawn.
+static void without_mnist(void) {
+    setenv("GLIMPSE_DATA", "/nonexistent-glimpse-data", 1);
+    gui_run r;
+    int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
+    CHECK(rc == 0, "starts without MNIST: %s", rc ? gl_err() : "");
+    if (rc) { unsetenv("GLIMPSE_DATA"); return; }
+    CHECK(run_text(&r, "key m\nidle\n") == 0, "reconstruct mode");
+    CHECK(probe(&r, "mode") == 1 && probe(&r, "test_digit") == -1 && probe(&r, "input_ink") == 0 && probe(&r, "shown_version") == -1,
+          "an empty drawing, no run");
+    CHECK(strstr(r.sh->app.status, "empty drawing") && strstr(r.sh->app.status, "MNIST"), "the status says why: %s", r.sh->app.status);
+    CHECK(run_text(&r, "key n\nidle\n") == 0 && probe(&r, "test_digit") == -1, "N has no test digit to pick");
+    double x = probe(&r, "input_x"), y = probe(&r, "input_y"), w = probe(&r, "input_w");
+    char script[256];
+    snprintf(script, sizeof script, "drag %d %d %d %d 20\nidle\n", (int)(x + 0.5 * w), (int)(y + 0.2 * w), (int)(x + 0.5 * w), (int)(y + 0.8 * w));
+    CHECK(run_text(&r, script) == 0 && probe(&r, "drawn") == 1, "draw a 1");
+    CHECK(probe(&r, "shown_version") == probe(&r, "input_version") && probe(&r, "recon_corr") > 0.5, "it is reconstructed (correlation %.3f)",
+          probe(&r, "recon_corr"));
+    gui_run_close(&r);
+    unsetenv("GLIMPSE_DATA");
+}
+
 static void with_executable(const char *exe) {
     char dir[] = "/tmp/glimpse-drawshot-XXXXXX";
     if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
@@ -430,6 +453,7 @@ int main(int argc, char **argv) {
     if (mkdtemp(dir)) setenv("GLIMPSE_EXPORT_DIR", dir, 1);
     generate_and_reconstruct();
     own_model();
+    without_mnist();
     rmdir(dir);
     TEST_MAIN_END();
 }
