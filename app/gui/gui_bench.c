@@ -85,16 +85,16 @@ static int probe(gui_run *r, const char *what) {
 // default) with
 // a new seed (a new engine run, replayed from step 1) every 2 seconds, paced
 // at 60 frames per second. Seed -> run on screen is counted in frames.
+static const int draw_grids[] = { 1, 2, 3, 4, 6 };
+
 static int bench_draw(int nframes, int w, int h, long grid, int json) {
     gui_run r;
     if (gui_run_open(&r, w, h, 1, "draw", gl_asset_path) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
     if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
     double v = 0;
     if (gui_shell_probe(r.sh, "error", &v) == 0 && v) { fprintf(stderr, "glimpse: %s\n", r.sh->app.status); gui_run_close(&r); return 1; }
-    static const int sizes[] = { 1, 2, 3, 4, 6 };
-    int gi = 0;
-    while (gi < 5 && sizes[gi] != grid) gi++;
-    if (gi == 5) { fprintf(stderr, "glimpse: --grid must be 1, 2, 3, 4 or 6\n"); gui_run_close(&r); return 2; }
+    int gi = 0;   // the G key steps through 1, 2, 3, 4, 6 samples per side
+    while (gi < 5 && draw_grids[gi] != grid) gi++;
     gui_event k = { .type = GUI_EV_KEY, .key = 'g' };
     for (int i = 0; i < gi; i++) gui_run_event(&r, &k);
     gui_run_settle(&r);
@@ -161,6 +161,7 @@ int cmd_bench_gui(int argc, char **argv) {
     if (view && !strcmp(view, "draw")) {
         long grid;
         if (!gl_arg_int(&a, bench_opts, "grid", 1, 6, 1, &grid)) return 2;
+        if (grid == 5) { fprintf(stderr, "glimpse: --grid must be 1, 2, 3, 4 or 6\n"); return 2; }
         return bench_draw((int)(seconds * 60), w, h, grid, gl_arg(&a, bench_opts, "json") != NULL);
     }
 
