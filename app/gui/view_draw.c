@@ -624,7 +624,7 @@ static void draw_diff(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t, 
     }
     if (p) {
         gui_textf(ui, r.x, r.y + r.h + 6, GUI_FONT_SMALL, gui_col_dim, "\xcf\x83(c_t) \xe2\x88\x92 \xcf\x83(c_t-1): orange added, blue removed (max %.2f)", mx);
-        gui_text(ui, r.x, r.y + r.h + 22, GUI_FONT_SMALL, gui_col_dim, "grey: the write centre's path so far");
+        if (c->attention) gui_text(ui, r.x, r.y + r.h + 22, GUI_FONT_SMALL, gui_col_dim, "grey: the write centre's path so far");
     }
 }
 
@@ -805,8 +805,10 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
     if (c) {
         gui_textf(ui, ix, y, GUI_FONT_LARGE, gui_col_text, "Step %d of %d", v->step + 1, c->T);
         y += 32;
-        gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "%s weights: T = %d, read %dx%d, write %dx%d",
-                  c->attention ? "attention" : "no-attention", c->T, c->read_n, c->read_n, c->write_n, c->write_n);
+        if (c->attention)
+            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "attention weights: T = %d, read %dx%d, write %dx%d",
+                      c->T, c->read_n, c->read_n, c->write_n, c->write_n);
+        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "no-attention weights: T = %d", c->T);
         y += 18;
         gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "LSTM %d/%d, z %d per step", c->enc, c->dec, c->z);
         y += 30;
@@ -825,10 +827,13 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_text, "ink on the canvas: %.1f (sum of \xcf\x83(c_t))", ink);
         y += 30;
     } else y += 40;
-    gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "The box spans the N x N filter centres,");
-    gui_text(ui, ix, y + 16, GUI_FONT_SMALL, gui_col_dim, "side (N-1)\xce\xb4; the square dot is the centre g.");
-    gui_text(ui, ix, y + 32, GUI_FONT_SMALL, gui_col_dim, "Red: write (decoder). Green: read (encoder).");
-    gui_text(ui, ix, y + 56, GUI_FONT_SMALL, gui_col_dim, "F1 or ? lists the keys.");
+    if (!c || c->attention) {
+        gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "The box spans the N x N filter centres,");
+        gui_text(ui, ix, y + 16, GUI_FONT_SMALL, gui_col_dim, "side (N-1)\xce\xb4; the square dot is the centre g.");
+        gui_text(ui, ix, y + 32, GUI_FONT_SMALL, gui_col_dim, "Red: write (decoder). Green: read (encoder).");
+        y += 56;
+    }
+    gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "F1 or ? lists the keys.");
 
     // Status line.
     char win[160] = "";
