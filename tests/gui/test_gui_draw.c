@@ -286,6 +286,7 @@ static void generate_and_reconstruct(void) {
     CHECK(run_text(&r, "key m\nidle\nkey End\n") == 0, "reconstruct mode");
     CHECK(probe(&r, "mode") == 1 && probe(&r, "test_digit") == 0, "test digit #0 (%g)", probe(&r, "test_digit"));
     double corr = probe(&r, "recon_corr");
+    printf("reconstruction of test digit #0: correlation %.3f\n", corr);
     CHECK(corr > 0.8, "the reconstruction resembles the test digit (correlation %.3f)", corr);
     double thx = probe_i(&r, "thumb_x", 3), thy = probe_i(&r, "thumb_y", 3);
     CHECK(thx > -1e9, "test digit #3 is in the row of thumbnails");
@@ -323,6 +324,7 @@ static void generate_and_reconstruct(void) {
     CHECK(probe(&r, "drawn") == 1 && probe(&r, "input_ink") > 20, "a drawing (ink %g)", probe(&r, "input_ink"));
     CHECK(probe(&r, "shown_version") == probe(&r, "input_version"), "the reconstruction is of the latest drawing");
     CHECK(probe(&r, "step") == T - 1, "drawing shows the finished reconstruction (step %g)", probe(&r, "step"));
+    printf("reconstruction of a drawn stroke: correlation %.3f\n", probe(&r, "recon_corr"));
     CHECK(probe(&r, "recon_corr") > 0.5, "and resembles it (correlation %.3f)", probe(&r, "recon_corr"));
     // The right button erases; undo brings the stroke back, then the empty canvas, then test digit #1.
     double ink0 = probe(&r, "input_ink");
