@@ -4,6 +4,7 @@
 #include <cblas.h>
 #include "cli.h"
 #include "draw/gl_draw.h"
+#include "draw/gl_draw_figure.h"
 #include "gl_image.h"
 #include "gl_json.h"
 #include "gl_mnist.h"
@@ -255,23 +256,6 @@ static const gl_opt draw_opts[] = {
     { NULL, 0, NULL },
 };
 
-// A window of a frame: the bounding box of its filter centres and its
-// centre, in image pixels (filter position p sits at pixel p − 0.5); edges
-// outside the cell are left out, the rest clipped to it.
-static void draw_window(gl_image *im, int x0, int y0, int scale, const gl_draw_window *w, int N, uint8_t r, uint8_t g, uint8_t b) {
-    float half = 0.5f * (float)(N - 1) * w->delta * scale;
-    float cx = x0 + (w->gx - 0.5f) * scale, cy = y0 + (w->gy - 0.5f) * scale;
-    float lo_x = (float)x0, hi_x = (float)(x0 + GL_DRAW_A * scale - 1), lo_y = (float)y0, hi_y = (float)(y0 + GL_DRAW_A * scale - 1);
-    float l = cx - half, rr = cx + half, t = cy - half, bt = cy + half;
-    float cl = fmaxf(l, lo_x), cr = fminf(rr, hi_x), ct = fmaxf(t, lo_y), cb = fminf(bt, hi_y);
-    if (cl > cr || ct > cb) return;   // entirely outside
-    if (t >= lo_y) gl_image_line(im, cl, t, cr, t, 1, r, g, b);
-    if (bt <= hi_y) gl_image_line(im, cl, bt, cr, bt, 1, r, g, b);
-    if (l >= lo_x) gl_image_line(im, l, ct, l, cb, 1, r, g, b);
-    if (rr <= hi_x) gl_image_line(im, rr, ct, rr, cb, 1, r, g, b);
-    if (cx >= lo_x + 1 && cx <= hi_x - 1 && cy >= lo_y + 1 && cy <= hi_y - 1) gl_image_rect(im, (int)cx - 1, (int)cy - 1, 3, 3, r, g, b);
-}
-
 static void json_window(gl_buf *j, const char *name, const gl_draw_window *w, int N) {
     gl_buf_printf(j, "\"%s\": {\"gx\": %.4f, \"gy\": %.4f, \"delta\": %.4f, \"sigma2\": %.4f, \"gamma\": %.4f, \"n\": %d}", name, w->gx, w->gy, w->delta, w->sigma2, w->gamma, N);
 }
@@ -287,16 +271,9 @@ static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const 
     gl_draw_reconstruct(m, img, 0, tr, NULL, NULL);
     int cell = GL_DRAW_A * S, pad = 2, T = gl_trace_count(tr);
     gl_image im = gl_image_new(T * (cell + pad) + pad, 2 * (cell + pad) + pad, 40, 40, 40);
-    for (int t = 0; t < T; t++) {
-        const gl_draw_frame *f = gl_trace_frame(tr, t);
-        int x0 = pad + t * (cell + pad);
-        gl_image_heat(&im, x0, pad, img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
-        gl_image_heat(&im, x0, 2 * pad + cell, f->canvas, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
-        if (c->attention) {
-            draw_window(&im, x0, pad, S, &f->read, c->read_n, 60, 220, 60);
-            draw_window(&im, x0, 2 * pad + cell, S, &f->write, c->write_n, 255, 60, 60);
-        }
-    }
+    const gl_draw_frame *fr = T ? gl_trace_frame(tr, 0) : NULL;
+    gl_draw_image_row(&im, pad, pad, S, pad, c, fr, T, img);
+    gl_draw_image_row(&im, pad, 2 * pad + cell, S, pad, c, fr, T, NULL);
     int st = gl_image_save_png(&im, out) ? 1 : 0;
     if (st) fprintf(stderr, "glimpse: %s\n", gl_err());
     gl_image_free(&im);
@@ -337,12 +314,7 @@ int cmd_draw(int argc, char **argv) {
         float img[GL_DRAW_D];
         gl_draw_generate(m, (uint64_t)(seed + s), tr, NULL, img);
         if (frames) {
-            for (int t = 0; t < gl_trace_count(tr); t++) {
-                const gl_draw_frame *f = gl_trace_frame(tr, t);
-                int x0 = pad + t * (cell + pad), y0 = pad + s * (cell + pad);
-                gl_image_heat(&im, x0, y0, f->canvas, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
-                if (c->attention) draw_window(&im, x0, y0, S, &f->write, c->write_n, 255, 60, 60);
-            }
+            if (gl_trace_count(tr)) gl_draw_image_row(&im, pad, pad + s * (cell + pad), S, pad, c, gl_trace_frame(tr, 0), gl_trace_count(tr), NULL);
         } else {
             int gx = s % (int)grid, gy = s / (int)grid;
             gl_image_heat(&im, pad + gx * (cell + pad), pad + gy * (cell + pad), img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);

@@ -19,6 +19,8 @@ static const gl_opt bench_opts[] = {
     { "seconds", 1, "how long the pen draws (default 5)" },
     { "size", 1, "window size WxH (default 1280x800)" },
     { "json", 0, "print the figures as JSON" },
+    { "view", 1, "attention (default: a pen drawing) or draw (generate view playing, a new seed every 2 s)" },
+    { "grid", 1, "draw: samples per side of the grid (1, 2, 3, 4 or 6; default 1)" },
     { NULL, 0, NULL },
 };
 
@@ -79,15 +81,89 @@ static int probe(gui_run *r, const char *what) {
     return (int)v;
 }
 
+// The DRAW view generating: playing its runs (5 steps per second, the
+// default) with
+// a new seed (a new engine run, replayed from step 1) every 2 seconds, paced
+// at 60 frames per second. Seed -> run on screen is counted in frames.
+static const int draw_grids[] = { 1, 2, 3, 4, 6 };
+
+static int bench_draw(int nframes, int w, int h, long grid, int json) {
+    gui_run r;
+    if (gui_run_open(&r, w, h, 1, "draw", gl_asset_path) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
+    double v = 0;
+    if (gui_shell_probe(r.sh, "error", &v) == 0 && v) { fprintf(stderr, "glimpse: %s\n", r.sh->app.status); gui_run_close(&r); return 1; }
+    int gi = 0;   // the G key steps through 1, 2, 3, 4, 6 samples per side
+    while (gi < 5 && draw_grids[gi] != grid) gi++;
+    gui_event k = { .type = GUI_EV_KEY, .key = 'g' };
+    for (int i = 0; i < gi; i++) gui_run_event(&r, &k);
+    gui_run_settle(&r);
+    double T = 0;
+    gui_shell_probe(r.sh, "T", &T);
+    double *work = gl_malloc(sizeof(double) * (size_t)nframes), *lat = gl_malloc(sizeof(double) * (size_t)nframes);
+    int nlat = 0, seeds = 0, wait_f = -1;
+    double want = 0, next = gl_now();
+    for (int f = 0; f < nframes; f++) {
+        double t0 = gl_now();
+        if (f % 120 == 0) {
+            k.key = 'n';
+            gui_run_event(&r, &k);
+            gui_shell_probe(r.sh, "seed", &want);
+            seeds++;
+            wait_f = f;
+        }
+        gui_run_frame(&r);
+        double shown = -1;
+        gui_shell_probe(r.sh, "shown_seed", &shown);
+        if (wait_f >= 0 && shown == want) { lat[nlat++] = f - wait_f + 1; wait_f = -1; }
+        work[f] = (gl_now() - t0) * 1000;
+        next += 1.0 / 60;
+        double left = next - gl_now();
+        if (left > 0) gui_sleep(left);
+        else next = gl_now();
+    }
+    double samples = 0;
+    gui_shell_probe(r.sh, "samples", &samples);
+    gl_engine_stats st;
+    gl_engine_get_stats(r.sh->app.engine, &st);
+    long hwm = status_kb("VmHWM");
+    gui_run_close(&r);
+    double p50 = pct(work, nframes, 50), p99 = pct(work, nframes, 99), mx = pct(work, nframes, 100);
+    double l50 = pct(lat, nlat, 50), l99 = pct(lat, nlat, 99);
+    if (json)
+        printf("{\"view\": \"draw\", \"frames\": %d, \"samples\": %.0f, \"T\": %.0f, \"seeds\": %d, \"frame_ms_median\": %.2f, \"frame_ms_p99\": %.2f, "
+               "\"frame_ms_max\": %.2f, \"seed_to_screen_frames_median\": %.0f, \"seed_to_screen_frames_p99\": %.0f, \"vm_hwm_mb\": %.1f}\n",
+               nframes, samples, T, seeds, p50, p99, mx, l50, l99, hwm / 1024.0);
+    else {
+        printf("glimpse bench gui --view draw: %d frames at 60 Hz, generate view playing %.0f sample%s (T = %.0f) at 5 steps/s, a new seed every 2 s, %dx%d, headless software renderer\n",
+               nframes, samples, samples == 1 ? "" : "s", T, w, h);
+        printf("  frame time          median %6.2f ms   p99 %6.2f ms   max %6.2f ms   (target p99 <= 16.7 ms)\n", p50, p99, mx);
+        printf("  new seed -> on screen  median %.0f frame%s, p99 %.0f (%d seeds)\n", l50, l50 == 1 ? "" : "s", l99, nlat);
+        printf("  memory              VmHWM %.1f MB\n", hwm / 1024.0);
+        printf("  engine jobs         %llu finished, %llu cancelled\n", (unsigned long long)st.finished, (unsigned long long)st.cancelled);
+    }
+    free(work);
+    free(lat);
+    return 0;
+}
+
 int cmd_bench_gui(int argc, char **argv) {
     double t_entry = gl_now(), age = process_age();
     gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--json]", &a);
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--view attention|draw] [--grid G] [--json]", &a);
     if (rc != 0) return rc > 0 ? 0 : 2;
     double seconds;
     int w, h;
     if (!gl_arg_num(&a, bench_opts, "seconds", 0.5, 600, 5, &seconds)) return 2;
     if (gui_parse_size(gl_arg(&a, bench_opts, "size"), &w, &h) != 0) return 2;
+    const char *view = gl_arg(&a, bench_opts, "view");
+    if (view && strcmp(view, "attention") && strcmp(view, "draw")) { fprintf(stderr, "glimpse: --view must be attention or draw\n"); return 2; }
+    if (view && !strcmp(view, "draw")) {
+        long grid;
+        if (!gl_arg_int(&a, bench_opts, "grid", 1, 6, 1, &grid)) return 2;
+        if (grid == 5) { fprintf(stderr, "glimpse: --grid must be 1, 2, 3, 4 or 6\n"); return 2; }
+        return bench_draw((int)(seconds * 60), w, h, grid, gl_arg(&a, bench_opts, "json") != NULL);
+    }
 
     gui_run r;
     if (gui_run_open(&r, w, h, 1, "attention", gl_asset_path) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }

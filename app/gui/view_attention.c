@@ -17,6 +17,7 @@
 #include "gl_image.h"
 #include "gl_mnist.h"
 #include "gl_util.h"
+#include "gui_pen.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,30 +228,6 @@ static void pick_digit(attn_view *v, int i) {
     snprintf(v->index_buf, sizeof v->index_buf, "%d", i);
 }
 
-// Soft round brush: full ink within 0.9 px of the pen, fading to none at
-// 2 px, combined by max so a stroke over itself does not saturate into a blob.
-static void brush(float *img, float u, float v, int erase) {
-    for (int y = (int)floorf(v - 2); y <= (int)ceilf(v + 2); y++)
-        for (int x = (int)floorf(u - 2); x <= (int)ceilf(u + 2); x++) {
-            if (x < 0 || y < 0 || x >= 28 || y >= 28) continue;
-            float d = hypotf((float)x - u, (float)y - v);
-            float a = (2.0f - d) / 1.1f;
-            a = a < 0 ? 0 : a > 1 ? 1 : a;
-            float *p = &img[y * 28 + x];
-            if (erase) { if (1 - a < *p) *p = 1 - a; }   // the right button rubs out with the same soft edge
-            else if (a > *p) *p = a;
-        }
-}
-static void stroke(float *img, float u0, float v0, float u1, float v1, int erase) {
-    float len = hypotf(u1 - u0, v1 - v0);
-    int n = (int)ceilf(len / 0.25f);
-    if (n > 400) n = 400;
-    for (int i = 0; i <= n; i++) {
-        float t = n ? (float)i / n : 0;
-        brush(img, u0 + t * (u1 - u0), v0 + t * (v1 - v0), erase);
-    }
-}
-
 // Window point -> canvas pixel-centre units of canvas rect i.
 static void to_canvas(const attn_view *v, int i, int x, int y, float *u, float *w) {
     gui_rect r = v->canvas[i];
@@ -338,7 +315,7 @@ static int attn_event(void *self, gui_app *app, const gui_event *ev) {
         v->pen_canvas = c;
         v->pen_erase = ev->button == 3;
         to_canvas(v, c, ev->x, ev->y, &v->pen_u, &v->pen_v);
-        stroke(v->img, v->pen_u, v->pen_v, v->pen_u, v->pen_v, v->pen_erase);
+        gui_pen_stroke(v->img, v->pen_u, v->pen_v, v->pen_u, v->pen_v, v->pen_erase);
         v->version++;
         return 1;
     }
@@ -347,7 +324,7 @@ static int attn_event(void *self, gui_app *app, const gui_event *ev) {
         float u, w;
         // Follows the pen outside the canvas too; the brush clips at the edge.
         to_canvas(v, v->pen_canvas, ev->x, ev->y, &u, &w);
-        stroke(v->img, v->pen_u, v->pen_v, u, w, v->pen_erase);
+        gui_pen_stroke(v->img, v->pen_u, v->pen_v, u, w, v->pen_erase);
         v->pen_u = u; v->pen_v = w;
         v->version++;
         return 1;

@@ -43,4 +43,14 @@ for s in steps:
 PY
 "$G" bench draw --weights "$W" --baseline "$T/none" --limit 100 --samples 20 > "$T/bench.out" 2>&1 \
   && grep -q "ms per digit" "$T/bench.out" && grep -q "test bound" "$T/bench.out" && ok || bad "bench draw: $(cat "$T/bench.out")"
+# the app's DRAW view under `bench gui` (headless: SDL_VIDEODRIVER=offscreen)
+expect_err "bench gui bad view" "--view must be" "$G" bench gui --view nope --seconds 1
+expect_err "bench gui bad grid" "--grid must be" "$G" bench gui --view draw --grid 5 --seconds 1
+"$G" bench gui --view draw --seconds 1 --grid 2 --json > "$T/bg.json" 2>"$T/bg.err" && python3 - "$T/bg.json" <<'PY' && ok || bad "bench gui --view draw: $(cat "$T/bg.err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["view"] == "draw" and d["frames"] == 60 and d["samples"] == 4 and d["T"] >= 1, d
+assert 0 < d["frame_ms_median"] <= d["frame_ms_p99"] <= d["frame_ms_max"], d
+assert d["seeds"] == 1 and d["seed_to_screen_frames_median"] >= 1, d
+PY
 summary

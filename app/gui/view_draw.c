@@ -1,0 +1,948 @@
+// view_draw: DRAW (Gregor et al. 2015) building its canvas step by step.
+//
+// Generate: the canvas σ(c_t) of step t, large, with the write window of
+// that step over it (the square spanned by its N×N filter centres, the
+// centre g, the filter grid as dots); or a grid of samples (seeds s, s+1,
+// ...) all at step t, so they build up together. Reconstruct: the person
+// draws a digit (or picks a binarized MNIST test digit); left, the input
+// with the encoder's read window of step t; right, the decoder's canvas
+// with its write window. Below both: a timeline of the canvases of every
+// step (click or drag to scrub), play/pause and speed.
+//
+// T, the read and write grid sizes and attention on/off come from the loaded
+// weights (gl_draw_cfg), written into each trace's header by the job. The
+// models are loaded and run on the engine thread only. Every input change
+// (seed, grid size, model, mode, drawing) bumps `version`; request() then
+// submits one job that fills one trace per sample. A new set of traces
+// replaces the shown one only when every sample is complete, so a grid
+// never flickers through half-filled runs; a newer request cancels the job
+// under way (the engine raises its cancel flag, the generator stops between
+// steps, and the job's free function finishes and releases its traces).
+#include "view.h"
+#include "draw/gl_draw.h"
+#include "draw/gl_draw_figure.h"
+#include "gl_image.h"
+#include "gl_mnist.h"
+#include "gl_util.h"
+#include "gui_pen.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define NVAR 2                 // 0: attention weights, 1: no attention
+#define NGRID 5
+#define MAXS 36                // samples in the largest grid (6x6)
+#define TESTS_N 1000           // binarized test digits kept for reconstruct
+#define UNDO_MAX 32
+#define EXPORT_S 8             // image pixels per canvas pixel in frame exports
+#define STRIP_S 4              // ... in strip exports
+#define PAD 2
+
+enum { MODE_GEN, MODE_REC, NMODE };
+
+static const char *const mode_labels[NMODE] = { "Generate", "Reconstruct" };
+static const char *const var_labels[NVAR] = { "attention", "no attention" };
+static const char *const var_files[NVAR] = { "draw-attention.safetensors", "draw-noattention.safetensors" };
+static const int grid_sizes[NGRID] = { 1, 2, 3, 4, 6 };
+static const char *const grid_labels[NGRID] = { "1", "2x2", "3x3", "4x4", "6x6" };
+
+// ---- engine side -----------------------------------------------------------------
+// The two models. After init only the engine thread touches them.
+typedef struct {
+    gl_draw *m[NVAR];
+    double mtime[NVAR];        // of the file when it was loaded
+    char path[NVAR][1024];
+} draw_models;
+
+// Header of one sample's trace. The view sets the request fields before
+// submitting; the job writes cfg (and err on failure) before it publishes a
+// frame or finishes the trace, so a reader may use cfg once a frame is in
+// and err once the trace is done.
+typedef struct {
+    uint64_t version, seed;
+    int mode, variant, index;
+    gl_draw_config cfg;
+    char err[400];
+} draw_header;
+
+typedef struct {
+    draw_models *models;
+    int variant, mode, n;
+    float img[GL_DRAW_D];
+    gl_trace *tr[MAXS];        // one reference each, owned by the job
+} draw_job;
+
+static double file_mtime(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + 1e-9 * (double)st.st_mtim.tv_nsec : -1;
+}
+
+// The model of variant var, loaded on first use. A missing or broken file
+// is tried again on the next request, and weights rewritten on disk (a
+// training run finishing, new weights shipped, with another T or grid) are
+// loaded in place of the old ones.
+static gl_draw *models_get(draw_models *ms, int var) {
+    double mt = file_mtime(ms->path[var]);
+    if (ms->m[var] && mt != ms->mtime[var]) { gl_draw_free(ms->m[var]); ms->m[var] = NULL; }
+    if (!ms->m[var]) { ms->m[var] = gl_draw_load(ms->path[var], 0); ms->mtime[var] = mt; }
+    return ms->m[var];
+}
+
+static int draw_job_run(void *p, gl_trace **unused, const atomic_int *cancel) {
+    (void)unused;
+    draw_job *j = p;
+    gl_draw *m = models_get(j->models, j->variant);
+    if (!m) {
+        draw_header *h = j->tr[0]->header;
+        snprintf(h->err, sizeof h->err, "cannot load the DRAW weights: %s", gl_err());
+        gl_seterr("%s", h->err);
+        return -1;
+    }
+    const gl_draw_config *c = gl_draw_cfg(m);
+    for (int i = 0; i < j->n; i++) {
+        if (gl_job_cancelled(cancel)) return 1;
+        draw_header *h = j->tr[i]->header;
+        h->cfg = *c;
+        int steps = j->mode == MODE_GEN ? gl_draw_generate(m, h->seed, j->tr[i], cancel, NULL)
+                                        : gl_draw_reconstruct(m, j->img, 0, j->tr[i], cancel, NULL);
+        if (steps < c->T) return 1;   // cancelled between steps
+        gl_trace_finish(j->tr[i]);
+    }
+    return 0;
+}
+
+// Runs exactly once whatever became of the job: no reader waits on a trace
+// that nobody will finish.
+static void draw_job_free(void *p) {
+    draw_job *j = p;
+    for (int i = 0; i < j->n; i++) { gl_trace_finish(j->tr[i]); gl_trace_release(j->tr[i]); }
+    free(j);
+}
+
+// ---- view state --------------------------------------------------------------------
+typedef struct {
+    draw_models models;
+    int mode, variant, grid;         // grid: index into grid_sizes
+    uint64_t seed;
+    char seed_buf[24];
+    gl_trace *shown[MAXS], *pending[MAXS];
+    int nshown, npending;
+    uint64_t version, failed_version;
+    char err[400];                   // why the last request failed ("" if it did not)
+    int step, playing, replay;       // replay: the next run to arrive plays from its first step
+    float speed;                     // steps per second while playing
+    double play_acc;
+    // reconstruct input
+    float img[GL_DRAW_D];
+    int from_test, test_sel;
+    float undo[UNDO_MAX][GL_DRAW_D];
+    int undo_from[UNDO_MAX], undo_sel[UNDO_MAX], nundo;
+    int pen_down, pen_erase;
+    float pen_u, pen_v;
+    float *tests;                    // TESTS_N binarized test digits (loaded when first needed)
+    uint8_t labels[TESTS_N];
+    int ntests, tests_tried;
+    char tests_err[300], index_buf[16];
+    // layout of the last frame (for the pen and the probes)
+    gui_rect canvas, input, cells[MAXS], timeline, diff;
+    int thumb_x, thumb_y, thumb_first, thumb_n;   // the row of test digits
+    int ncells;
+    int exports;                     // files written (for tests)
+    char last_export[1200];
+} draw_view;
+
+static const char *const draw_shortcuts[] = {
+    "Left / Right\tprevious / next step",
+    "Home / End\tfirst / last step",
+    "Space\tplay / pause",
+    "+ / -\tplay faster / slower",
+    "M\tGenerate / Reconstruct",
+    "A\tattention / no-attention weights",
+    "G\tgrid of samples: 1, 2x2, 3x3, 4x4, 6x6",
+    "N / P\tnext / previous seed (test digit when reconstructing)",
+    "R\ta random seed",
+    "drag on the input\tdraw a digit; right button erases",
+    "C\tclear the drawing",
+    "U or Ctrl+Z\tundo",
+    "E\texport the frame as PNG",
+    "S\texport the whole sequence as a strip PNG",
+    NULL,
+};
+
+static const draw_header *hdr(const gl_trace *t) { return t->header; }
+static const gl_draw_frame *frame_at(const gl_trace *t, int i) { return gl_trace_frame(t, i); }
+static int complete(const gl_trace *t) { return gl_trace_count(t) > 0 && gl_trace_count(t) == hdr(t)->cfg.T; }
+static int nsamples(const draw_view *v) { return v->mode == MODE_GEN ? grid_sizes[v->grid] * grid_sizes[v->grid] : 1; }
+
+// The shown run if it belongs to what is on screen now (mode), else NULL.
+static const gl_trace *cur(const draw_view *v) {
+    return v->nshown && hdr(v->shown[0])->mode == v->mode ? v->shown[0] : NULL;
+}
+static int cur_T(const draw_view *v) { const gl_trace *t = cur(v); return t ? hdr(t)->cfg.T : 0; }
+
+static int img_empty(const float *img) {
+    for (int i = 0; i < GL_DRAW_D; i++) if (img[i] > 0.05f) return 0;
+    return 1;
+}
+
+static void set_step(draw_view *v, int s) {
+    int T = cur_T(v);
+    v->step = T == 0 || s < 0 ? 0 : s >= T ? T - 1 : s;
+}
+
+static void changed(draw_view *v, int replay) { v->version++; v->replay = replay; }
+
+static void set_seed(draw_view *v, long long s) {
+    if (s < 0) s = 0;
+    v->seed = (uint64_t)s;
+    snprintf(v->seed_buf, sizeof v->seed_buf, "%llu", (unsigned long long)v->seed);
+    changed(v, 1);
+}
+
+// Binarized like the CLI's test images (the same seed and stream), so test
+// digit #I here is `glimpse draw --digit I`.
+static void load_tests(draw_view *v) {
+    if (v->tests_tried) return;
+    v->tests_tried = 1;
+    gl_mnist te;
+    if (gl_mnist_load(gl_mnist_dir(), "t10k", &te) != 0) { snprintf(v->tests_err, sizeof v->tests_err, "%s", gl_err()); return; }
+    v->ntests = te.n < TESTS_N ? te.n : TESTS_N;
+    v->tests = gl_malloc(sizeof(float) * (size_t)v->ntests * GL_DRAW_D);
+    memcpy(v->tests, te.x, sizeof(float) * (size_t)v->ntests * GL_DRAW_D);
+    memcpy(v->labels, te.y, (size_t)v->ntests);
+    gl_draw_binarize(v->tests, (size_t)v->ntests * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + 1);
+    gl_mnist_free(&te);
+}
+
+static void push_undo(draw_view *v) {
+    if (v->nundo == UNDO_MAX) {
+        memmove(v->undo[0], v->undo[1], sizeof v->undo[0] * (UNDO_MAX - 1));
+        memmove(v->undo_from, v->undo_from + 1, sizeof(int) * (UNDO_MAX - 1));
+        memmove(v->undo_sel, v->undo_sel + 1, sizeof(int) * (UNDO_MAX - 1));
+        v->nundo--;
+    }
+    memcpy(v->undo[v->nundo], v->img, sizeof v->img);
+    v->undo_from[v->nundo] = v->from_test;
+    v->undo_sel[v->nundo] = v->test_sel;
+    v->nundo++;
+}
+
+static void pop_undo(draw_view *v) {
+    if (!v->nundo) return;
+    v->nundo--;
+    memcpy(v->img, v->undo[v->nundo], sizeof v->img);
+    v->from_test = v->undo_from[v->nundo];
+    v->test_sel = v->undo_sel[v->nundo];
+    changed(v, 0);
+}
+
+static void pick_test(draw_view *v, int i) {
+    load_tests(v);
+    if (!v->ntests) return;
+    i = i < 0 ? 0 : i >= v->ntests ? v->ntests - 1 : i;
+    push_undo(v);
+    v->test_sel = i;
+    memcpy(v->img, v->tests + (size_t)i * GL_DRAW_D, sizeof v->img);
+    v->from_test = 1;
+    snprintf(v->index_buf, sizeof v->index_buf, "%d", i);
+    changed(v, 1);
+}
+
+static void clear_drawing(draw_view *v) {
+    push_undo(v);
+    memset(v->img, 0, sizeof v->img);
+    v->from_test = 0;
+    changed(v, 0);
+}
+
+static void set_mode(draw_view *v, int mode) {
+    if (mode == v->mode) return;
+    v->mode = mode;
+    if (mode == MODE_REC && !v->tests_tried) {   // first visit: start from test digit #0
+        load_tests(v);
+        if (v->ntests) { pick_test(v, 0); v->nundo = 0; }
+    }
+    changed(v, 1);
+}
+
+// ---- lifecycle -------------------------------------------------------------------------
+static void *draw_init(gui_app *app) {
+    draw_view *v = gl_calloc(1, sizeof *v);
+    for (int k = 0; k < NVAR; k++)
+        snprintf(v->models.path[k], sizeof v->models.path[k], "%s", app->asset_path ? app->asset_path(var_files[k]) : var_files[k]);
+    v->seed = 1;
+    snprintf(v->seed_buf, sizeof v->seed_buf, "1");
+    v->speed = 5.0f;
+    v->step = GL_DRAW_MAXT;   // the first run shows its finished digit
+    v->version = 1;
+    return v;
+}
+
+static void release_all(gl_trace **t, int *n) {
+    for (int i = 0; i < *n; i++) gl_trace_release(t[i]);
+    *n = 0;
+}
+
+static void draw_free(void *self) {
+    draw_view *v = self;
+    release_all(v->shown, &v->nshown);
+    release_all(v->pending, &v->npending);
+    for (int k = 0; k < NVAR; k++) gl_draw_free(v->models.m[k]);
+    free(v->tests);
+    free(v);
+}
+
+// ---- exports -----------------------------------------------------------------------------
+static int export_path(gui_app *app, const char *kind, char *path, size_t n) {
+    for (int i = 1; i < 10000; i++) {
+        snprintf(path, n, "%s/glimpse-draw-%s-%03d.png", app->export_dir, kind, i);
+        if (!gl_file_exists(path)) return 0;
+    }
+    return -1;
+}
+
+static void save_export(draw_view *v, gui_app *app, gl_image *im, const char *kind) {
+    char path[1200];
+    if (export_path(app, kind, path, sizeof path) != 0) gui_app_note(app, "export failed: too many files in %s", app->export_dir);
+    else if (gl_image_save_png(im, path) == 0) {   // atomic: a temporary file, then rename
+        gui_app_note(app, "saved the %s to %s (%dx%d)", kind, path, im->w, im->h);
+        v->exports++;
+        snprintf(v->last_export, sizeof v->last_export, "%s", path);
+    } else gui_app_note(app, "export failed: %s", gl_err());
+    gl_image_free(im);
+}
+
+// The frame on screen: one cell (generate), the G×G grid at the step
+// (generate), or input with read window beside canvas with write window.
+static void export_frame(draw_view *v, gui_app *app) {
+    const gl_trace *t = cur(v);
+    if (!t) { gui_app_note(app, "nothing to export yet"); return; }
+    const gl_draw_config *c = &hdr(t)->cfg;
+    int S = EXPORT_S, cell = GL_DRAW_A * S, s = v->step;
+    gl_image im;
+    if (v->mode == MODE_REC) {
+        im = gl_image_new(2 * (cell + PAD) + PAD, cell + 2 * PAD, 40, 40, 40);
+        const gl_draw_frame *f = frame_at(t, s);
+        gl_draw_image_cell(&im, PAD, PAD, S, v->img, c->attention ? &f->read : NULL, c->read_n, gl_draw_read_rgb);
+        gl_draw_image_cell(&im, 2 * PAD + cell, PAD, S, f->canvas, c->attention ? &f->write : NULL, c->write_n, gl_draw_write_rgb);
+    } else {
+        int g = 1;
+        while (g * g < v->nshown) g++;
+        if (g > 1) { S = EXPORT_S / 2; cell = GL_DRAW_A * S; }
+        im = gl_image_new(g * (cell + PAD) + PAD, g * (cell + PAD) + PAD, 40, 40, 40);
+        for (int i = 0; i < v->nshown; i++) {
+            const gl_draw_frame *f = frame_at(v->shown[i], s);
+            gl_draw_image_cell(&im, PAD + (i % g) * (cell + PAD), PAD + (i / g) * (cell + PAD), S, f->canvas,
+                               c->attention ? &f->write : NULL, c->write_n, gl_draw_write_rgb);
+        }
+    }
+    save_export(v, app, &im, "frame");
+}
+
+// Every step in a row: one row per sample (generate), or the input with
+// the read windows above the canvases with the write windows (reconstruct),
+// as `glimpse draw --frames` and `--digit` draw them.
+static void export_strip(draw_view *v, gui_app *app) {
+    const gl_trace *t = cur(v);
+    if (!t) { gui_app_note(app, "nothing to export yet"); return; }
+    const gl_draw_config *c = &hdr(t)->cfg;
+    int S = STRIP_S, cell = GL_DRAW_A * S, T = c->T;
+    int rows = v->mode == MODE_REC ? 2 : v->nshown;
+    gl_image im = gl_image_new(T * (cell + PAD) + PAD, rows * (cell + PAD) + PAD, 40, 40, 40);
+    if (v->mode == MODE_REC) {
+        gl_draw_image_row(&im, PAD, PAD, S, PAD, c, frame_at(t, 0), T, v->img);
+        gl_draw_image_row(&im, PAD, 2 * PAD + cell, S, PAD, c, frame_at(t, 0), T, NULL);
+    } else
+        for (int i = 0; i < v->nshown; i++) gl_draw_image_row(&im, PAD, PAD + i * (cell + PAD), S, PAD, c, frame_at(v->shown[i], 0), T, NULL);
+    save_export(v, app, &im, "strip");
+}
+
+// ---- input -------------------------------------------------------------------------------
+static void to_input(const draw_view *v, int x, int y, float *u, float *w) {
+    gui_rect r = v->input;
+    *u = (float)(x - r.x) * 28.0f / (float)r.w - 0.5f;
+    *w = (float)(y - r.y) * 28.0f / (float)r.h - 0.5f;
+}
+
+static void toggle_play(draw_view *v) {
+    v->playing = !v->playing;
+    if (v->playing && v->step >= cur_T(v) - 1) v->step = 0;
+    v->play_acc = 0;
+}
+
+static int draw_event(void *self, gui_app *app, const gui_event *ev) {
+    draw_view *v = self;
+    switch (ev->type) {
+    case GUI_EV_DOWN:
+        if (v->mode != MODE_REC || (ev->button != 1 && ev->button != 3) || v->input.w <= 0 || !gui_inside(v->input, ev->x, ev->y)) return 0;
+        push_undo(v);
+        v->from_test = 0;
+        v->pen_down = 1;
+        v->pen_erase = ev->button == 3;
+        to_input(v, ev->x, ev->y, &v->pen_u, &v->pen_v);
+        gui_pen_stroke(v->img, v->pen_u, v->pen_v, v->pen_u, v->pen_v, v->pen_erase);
+        v->playing = 0;
+        v->step = GL_DRAW_MAXT;   // follow the finished reconstruction while drawing
+        changed(v, 0);
+        return 1;
+    case GUI_EV_MOVE: {
+        if (!v->pen_down) return 0;
+        float u, w;
+        to_input(v, ev->x, ev->y, &u, &w);
+        gui_pen_stroke(v->img, v->pen_u, v->pen_v, u, w, v->pen_erase);
+        v->pen_u = u; v->pen_v = w;
+        changed(v, 0);
+        return 1;
+    }
+    case GUI_EV_UP:
+        if (!v->pen_down || ev->button != (v->pen_erase ? 3 : 1)) return 0;
+        v->pen_down = 0;
+        return 1;
+    case GUI_EV_KEY: {
+        int k = ev->key, ctrl = ev->mods & GUI_MOD_CTRL;
+        if (ctrl && k == 'z') { pop_undo(v); return 1; }
+        if (ctrl) return 0;
+        int gen = v->mode == MODE_GEN;
+        switch (k) {
+        case GUI_KEY_LEFT: v->playing = 0; set_step(v, v->step - 1); return 1;
+        case GUI_KEY_RIGHT: v->playing = 0; set_step(v, v->step + 1); return 1;
+        case GUI_KEY_HOME: v->playing = 0; set_step(v, 0); return 1;
+        case GUI_KEY_END: v->playing = 0; set_step(v, GL_DRAW_MAXT); return 1;
+        case GUI_KEY_SPACE: toggle_play(v); return 1;
+        case '+': case '=': v->speed = fminf(v->speed * 1.5f, 60.0f); return 1;
+        case '-': v->speed = fmaxf(v->speed / 1.5f, 0.5f); return 1;
+        case 'm': set_mode(v, !v->mode); return 1;
+        case 'a': v->variant = !v->variant; changed(v, 1); return 1;
+        case 'g': v->grid = (v->grid + 1) % NGRID; if (gen) changed(v, 1); return 1;
+        case 'n': case GUI_KEY_DOWN:
+            if (gen) set_seed(v, (long long)v->seed + 1); else pick_test(v, v->test_sel + 1);
+            return 1;
+        case 'p': case GUI_KEY_UP:
+            if (gen) set_seed(v, (long long)v->seed - 1); else pick_test(v, v->test_sel - 1);
+            return 1;
+        case 'r': {
+            gl_rng r;
+            gl_rng_seed(&r, (uint64_t)(gl_now() * 1e6) ^ v->seed);
+            set_seed(v, (long long)(gl_rng_u64(&r) % 1000000));
+            if (!gen) set_mode(v, MODE_GEN);
+            return 1;
+        }
+        case 'c': if (!gen) clear_drawing(v); return !gen;
+        case 'u': if (!gen) pop_undo(v); return !gen;
+        case 'e': export_frame(v, app); return 1;
+        case 's': export_strip(v, app); return 1;
+        default: return 0;
+        }
+    }
+    default: return 0;
+    }
+}
+
+// ---- update / request ----------------------------------------------------------------
+static void draw_update(void *self, gui_app *app, double dt) {
+    draw_view *v = self;
+    if (v->npending) {
+        int all = 1, dead = 0;
+        for (int i = 0; i < v->npending; i++) {
+            if (!complete(v->pending[i])) all = 0;
+            if (atomic_load(&v->pending[i]->done) && !complete(v->pending[i])) dead = 1;
+        }
+        if (all) {   // every sample is in: the run replaces the shown one
+            release_all(v->shown, &v->nshown);
+            memcpy(v->shown, v->pending, sizeof(gl_trace *) * (size_t)v->npending);
+            v->nshown = v->npending;
+            v->npending = 0;
+            v->err[0] = 0;
+            if (v->replay) { v->step = 0; v->playing = 1; v->play_acc = 0; v->replay = 0; }
+            else set_step(v, v->step);   // the same step, within the new run's T
+        } else if (dead) {   // cancelled (a newer request is on its way) or failed
+            const draw_header *h = hdr(v->pending[0]);
+            if (h->err[0]) {
+                snprintf(v->err, sizeof v->err, "%s", h->err);
+                v->failed_version = h->version;
+                release_all(v->shown, &v->nshown);   // what is on screen no longer matches the request
+            }
+            release_all(v->pending, &v->npending);
+        }
+    }
+    (void)app;
+    int T = cur_T(v);
+    if (v->playing && T > 0) {
+        v->play_acc += dt * v->speed;
+        while (v->play_acc >= 1) {
+            v->play_acc -= 1;
+            if (v->step >= T - 1) { v->playing = 0; break; }   // stops on the finished canvas
+            v->step++;
+        }
+    }
+    if (T > 0 && v->step >= T) v->step = T - 1;
+}
+
+static void draw_request(void *self, gui_app *app) {
+    draw_view *v = self;
+    if (v->npending && hdr(v->pending[0])->version == v->version) return;   // under way
+    if (v->nshown && hdr(v->shown[0])->version == v->version) return;       // on screen
+    if (v->failed_version == v->version) return;   // failed: wait for another request
+    if (v->mode == MODE_REC && img_empty(v->img)) {   // nothing to read: say so (draw()) rather than run
+        release_all(v->shown, &v->nshown);
+        release_all(v->pending, &v->npending);
+        return;
+    }
+    release_all(v->pending, &v->npending);
+    draw_job *j = gl_calloc(1, sizeof *j);
+    j->models = &v->models;
+    j->variant = v->variant;
+    j->mode = v->mode;
+    j->n = nsamples(v);
+    memcpy(j->img, v->img, sizeof v->img);
+    for (int i = 0; i < j->n; i++) {
+        draw_header *h = gl_calloc(1, sizeof *h);
+        h->version = v->version;
+        h->seed = v->seed + (uint64_t)i;   // sample i of a grid uses seed + i, as `glimpse draw --grid`
+        h->mode = v->mode;
+        h->variant = v->variant;
+        h->index = i;
+        v->pending[i] = gl_trace_new(GL_TRACE_DRAW, sizeof(gl_draw_frame), GL_DRAW_MAXT, h);
+        gl_trace_retain(v->pending[i]);   // one reference for the view, one for the job
+        j->tr[i] = v->pending[i];
+    }
+    v->npending = j->n;
+    gl_job job = { draw_job_run, draw_job_free, j, { NULL } };
+    gl_engine_submit(app->engine, &job);
+}
+
+// ---- drawing -----------------------------------------------------------------------
+static void grey_image(gui_ctx *ui, gui_rect r, const float *img) {
+    uint8_t px[GL_DRAW_D * 3];
+    for (int i = 0; i < GL_DRAW_D; i++) {
+        float x = img[i] < 0 ? 0 : img[i] > 1 ? 1 : img[i];
+        px[3 * i] = px[3 * i + 1] = px[3 * i + 2] = (uint8_t)(x * 255.0f + 0.5f);
+    }
+    gui_image(ui, r, px, GL_DRAW_A, GL_DRAW_A);
+}
+
+// Screen rectangle of a window's box of filter centres over cell r.
+static void window_box(gui_rect r, const gl_draw_window *w, int N, float *x0, float *y0, float *x1, float *y1, float *cx, float *cy) {
+    float c_x, c_y, h, s = (float)r.w / GL_DRAW_A;
+    gl_draw_window_box(w, N, &c_x, &c_y, &h);
+    *cx = (float)r.x + c_x * s; *cy = (float)r.y + c_y * s;
+    *x0 = *cx - h * s; *x1 = *cx + h * s; *y0 = *cy - h * s; *y1 = *cy + h * s;
+}
+
+// The window over cell r: its box, its centre and (on large cells) the
+// N×N filter centres, clipped to the cell.
+static void draw_window(gui_ctx *ui, gui_rect r, const gl_draw_window *w, int N, const uint8_t rgb[3]) {
+    float x0, y0, x1, y1, cx, cy, s = (float)r.w / GL_DRAW_A;
+    window_box(r, w, N, &x0, &y0, &x1, &y1, &cx, &cy);
+    gui_color c = gui_rgb(rgb[0], rgb[1], rgb[2]);
+    float lw = r.w >= 200 ? 2.0f : 1.0f;
+    gui_clip(ui, r);
+    gui_line(ui, x0, y0, x1, y0, lw, c);
+    gui_line(ui, x1, y0, x1, y1, lw, c);
+    gui_line(ui, x1, y1, x0, y1, lw, c);
+    gui_line(ui, x0, y1, x0, y0, lw, c);
+    int d = r.w >= 200 ? 7 : 3;
+    gui_rect_fill(ui, gui_r((int)lroundf(cx) - d / 2, (int)lroundf(cy) - d / 2, d, d), c);
+    if (r.w >= 200 && N > 1) {
+        float step = w->delta * s;
+        for (int i = 0; i < N; i++)
+            for (int k = 0; k < N; k++)
+                gui_rect_fill(ui, gui_r((int)lroundf(x0 + k * step) - 2, (int)lroundf(y0 + i * step) - 2, 4, 4), gui_rgba(rgb[0], rgb[1], rgb[2], 200));
+    }
+    gui_clip_reset(ui);
+}
+
+static void draw_window_text(gui_ctx *ui, int x, int y, const char *what, const gl_draw_window *w, int N, const uint8_t rgb[3]) {
+    gui_textf(ui, x, y, GUI_FONT_NORMAL, gui_rgb(rgb[0], rgb[1], rgb[2]), "%s window, %dx%d filters", what, N, N);
+    gui_textf(ui, x, y + 22, GUI_FONT_SMALL, gui_col_text, "centre g = (%.1f, %.1f) px", w->gx, w->gy);
+    gui_textf(ui, x, y + 40, GUI_FONT_SMALL, gui_col_text, "stride \xce\xb4 = %.2f px  (box side %.1f px)", w->delta, (N - 1) * w->delta);
+    gui_textf(ui, x, y + 58, GUI_FONT_SMALL, gui_col_text, "variance \xcf\x83\xc2\xb2 = %.2f   intensity \xce\xb3 = %.3g", w->sigma2, w->gamma);
+    float cx, cy, h;
+    gl_draw_window_box(w, N, &cx, &cy, &h);
+    if (cx - h < 0 || cy - h < 0 || cx + h > GL_DRAW_A || cy + h > GL_DRAW_A)
+        gui_text(ui, x, y + 76, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "the box reaches past the image's edge");
+}
+
+// Timeline: one cell per step, the canvas of that step as its picture
+// where there is room; click or drag to scrub.
+static void draw_timeline(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
+    v->timeline = r;
+    int T = t ? hdr(t)->cfg.T : 0;
+    if (!T) { gui_rect_fill(ui, r, gui_col_panel); return; }
+    uint32_t id = GUI_ID("draw.timeline");
+    if (ui->mouse_pressed && gui_inside(r, ui->press_x, ui->press_y)) { ui->active = id; v->playing = 0; }
+    if (ui->active == id && ui->mouse_down) set_step(v, (ui->mx - r.x) * T / (r.w > 0 ? r.w : 1));
+    int gap = r.w / T >= 8 ? 2 : 0;
+    for (int s = 0; s < T; s++) {
+        int x0 = r.x + r.w * s / T, x1 = r.x + r.w * (s + 1) / T;
+        gui_rect c = gui_r(x0, r.y, x1 - x0 - gap, r.h);
+        gui_rect_fill(ui, c, s == v->step ? gui_col_accent : s < v->step ? gui_col_hot : gui_col_button);
+        int side = c.w - 4 < c.h - 4 ? c.w - 4 : c.h - 4;
+        if (side >= 14) grey_image(ui, gui_r(c.x + (c.w - side) / 2, c.y + 2, side, side), frame_at(t, s)->canvas);
+        if (side < 14 && (T <= 16 || (s + 1) % 8 == 0 || s == 0)) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", s + 1);
+            gui_text(ui, c.x + 1, c.y + (c.h - ui->line_h[GUI_FONT_SMALL]) / 2, GUI_FONT_SMALL, gui_col_text, n);
+        }
+    }
+}
+
+// What step t wrote: σ(c_t) − σ(c_{t−1}), ink added in orange and taken
+// away in blue (scaled by the largest change), with the path of the write
+// window's centre over steps 1..t and this step's window.
+static void draw_diff(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t, const gl_draw_config *c) {
+    v->diff = r;
+    const gl_draw_frame *f = frame_at(t, v->step), *p = v->step ? frame_at(t, v->step - 1) : NULL;
+    if (p) gui_text(ui, r.x, r.y - 24, GUI_FONT_NORMAL, gui_col_text, "What this step wrote");
+    else gui_text(ui, r.x, r.y - 24, GUI_FONT_NORMAL, gui_col_text, "Step 1 writes over the learned c\xe2\x82\x80");
+    uint8_t px[GL_DRAW_D * 3];
+    float mx = 1e-6f;
+    for (int i = 0; p && i < GL_DRAW_D; i++) { float d = fabsf(f->canvas[i] - p->canvas[i]); if (d > mx) mx = d; }
+    for (int i = 0; i < GL_DRAW_D; i++) {
+        float d = p ? (f->canvas[i] - p->canvas[i]) / mx : 0;
+        float a = fabsf(d);
+        px[3 * i] = (uint8_t)(a * (d > 0 ? 255 : 60));
+        px[3 * i + 1] = (uint8_t)(a * (d > 0 ? 170 : 140));
+        px[3 * i + 2] = (uint8_t)(a * (d > 0 ? 40 : 255));
+    }
+    gui_image(ui, r, px, GL_DRAW_A, GL_DRAW_A);
+    gui_rect_frame(ui, r, gui_col_button);
+    if (c->attention) {
+        gui_clip(ui, r);
+        float s = (float)r.w / GL_DRAW_A, lx = 0, ly = 0;
+        for (int k = 0; k <= v->step; k++) {
+            const gl_draw_window *w = &frame_at(t, k)->write;
+            float x = (float)r.x + (w->gx - 0.5f) * s, y = (float)r.y + (w->gy - 0.5f) * s;
+            if (k) gui_line(ui, lx, ly, x, y, 1.5f, gui_rgb(200, 200, 200));
+            gui_rect_fill(ui, gui_r((int)lroundf(x) - 2, (int)lroundf(y) - 2, 5, 5), gui_rgb(200, 200, 200));
+            lx = x; ly = y;
+        }
+        gui_clip_reset(ui);
+        draw_window(ui, r, &f->write, c->write_n, gl_draw_write_rgb);
+    }
+    if (p) {
+        gui_textf(ui, r.x, r.y + r.h + 6, GUI_FONT_SMALL, gui_col_dim, "\xcf\x83(c_t) \xe2\x88\x92 \xcf\x83(c_t-1): orange added, blue removed (max %.2f)", mx);
+        if (c->attention) gui_text(ui, r.x, r.y + r.h + 22, GUI_FONT_SMALL, gui_col_dim, "grey: the write centre's path so far");
+    }
+}
+
+// A row of test digits around the selected one; a click picks one.
+static void draw_tests(draw_view *v, gui_ctx *ui, gui_rect r) {
+    if (!v->ntests) {
+        if (v->tests_err[0]) {
+            gui_text(ui, r.x, r.y, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "No MNIST test digits (draw one instead):");
+            gui_textf(ui, r.x, r.y + 18, GUI_FONT_SMALL, gui_col_dim, "%.110s", v->tests_err);
+        }
+        return;
+    }
+    int cell = 48;
+    v->thumb_n = 0;
+    if (r.h < cell + 20) return;
+    gui_text(ui, r.x, r.y, GUI_FONT_SMALL, gui_col_dim, "binarized MNIST test digits (click one; N / P)");
+    int n = r.w / cell, first = v->test_sel - n / 2;
+    if (first > v->ntests - n) first = v->ntests - n;
+    if (first < 0) first = 0;
+    v->thumb_x = r.x; v->thumb_y = r.y + 18; v->thumb_first = first; v->thumb_n = n;
+    for (int k = 0; k < n && first + k < v->ntests; k++) {
+        int i = first + k;
+        gui_rect c = gui_r(r.x + k * cell, r.y + 18, cell - 4, cell - 4);
+        grey_image(ui, gui_r(c.x + 2, c.y + 2, c.w - 4, c.h - 4), v->tests + (size_t)i * GL_DRAW_D);
+        int sel = v->from_test && i == v->test_sel;
+        if (sel) gui_rect_frame(ui, c, gui_col_accent);
+        else if (gui_inside(c, ui->mx, ui->my)) gui_rect_frame(ui, c, gui_col_hot);
+        if (ui->mouse_pressed && gui_inside(c, ui->press_x, ui->press_y)) pick_test(v, i);
+    }
+}
+
+// A message in the middle of a panel, split into lines of at most 48 characters.
+static void panel_message(gui_ctx *ui, gui_rect r, gui_color c, const char *msg) {
+    int y = r.y + r.h / 2 - 30;
+    const char *s = msg;
+    while (*s && y < r.y + r.h - 20) {
+        int n = (int)strlen(s);
+        if (n > 48) {   // break at the last space within the line
+            n = 48;
+            for (int k = 47; k > 20; k--) if (s[k] == ' ') { n = k; break; }
+        }
+        char line[64];
+        snprintf(line, sizeof line, "%.*s", n, s);
+        gui_text(ui, r.x + 16, y, GUI_FONT_NORMAL, c, line);
+        s += n;
+        while (*s == ' ') s++;
+        y += 22;
+    }
+}
+
+static void draw_draw(void *self, gui_app *app, gui_rect area) {
+    draw_view *v = self;
+    gui_ctx *ui = app->ui;
+    int m = 12, info_w = 300;
+    gui_rect main = gui_r(area.x + m, area.y + m, area.w - 3 * m - info_w, area.h - 2 * m);
+    gui_rect info = gui_r(main.x + main.w + m, main.y, info_w, main.h);
+    const gl_trace *t = cur(v);
+    const gl_draw_config *c = t ? &hdr(t)->cfg : NULL;
+    const gl_draw_frame *f0 = t ? frame_at(t, v->step) : NULL;
+
+    // Toolbar.
+    int y = main.y, x = main.x;
+    int mode = v->mode, var = v->variant, grid = v->grid;
+    if (gui_choice(ui, GUI_ID("draw.mode"), gui_r(x, y, 230, 28), mode_labels, NMODE, &mode)) set_mode(v, mode);
+    x += 242;
+    if (gui_choice(ui, GUI_ID("draw.var"), gui_r(x, y, 230, 28), var_labels, NVAR, &var)) { v->variant = var; changed(v, 1); }
+    x += 242;
+    if (v->mode == MODE_GEN) {
+        gui_text(ui, x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "samples");
+        x += 66;
+        if (gui_choice(ui, GUI_ID("draw.grid"), gui_r(x, y, 230, 28), grid_labels, NGRID, &grid)) { v->grid = grid; changed(v, 1); }
+    }
+    y += 40;
+
+    // Panels.
+    int bottom_h = 96, avail = main.y + main.h - y - bottom_h;
+    if (v->mode == MODE_GEN) {
+        int side = avail < main.w ? avail : main.w;
+        side = side < 112 ? 112 : side / 28 * 28;
+        gui_rect cr = gui_r(main.x, y, side, side);
+        v->canvas = cr;
+        v->input = gui_r(0, 0, 0, 0);
+        gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
+        int g = 1;
+        while (g * g < v->nshown) g++;
+        v->ncells = t ? v->nshown : 0;
+        for (int i = 0; t && i < v->nshown; i++) {
+            int cs = (side - (g - 1) * 4) / g;
+            gui_rect cell = g == 1 ? cr : gui_r(cr.x + (i % g) * (cs + 4), cr.y + (i / g) * (cs + 4), cs, cs);
+            v->cells[i] = cell;
+            const gl_draw_frame *f = frame_at(v->shown[i], v->step);
+            grey_image(ui, cell, f->canvas);
+            if (c->attention) draw_window(ui, cell, &f->write, c->write_n, gl_draw_write_rgb);
+        }
+        gui_rect_frame(ui, cr, gui_col_button);
+        if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
+        else if (!t) gui_text(ui, cr.x + 16, cr.y + 16, GUI_FONT_NORMAL, gui_col_dim, "generating...");
+        int dside = (main.w - side - 24) / 28 * 28;
+        if (dside > 336) dside = 336;
+        v->diff = gui_r(0, 0, 0, 0);
+        if (t && v->nshown == 1 && dside >= 112) draw_diff(v, ui, gui_r(cr.x + side + 24, y + 24, dside, dside), t, c);
+        y += side + 10;
+    } else {
+        int gap = 40, side = (main.w - gap) / 2;
+        if (side > avail - 24) side = avail - 24;
+        side = side < 112 ? 112 : side / 28 * 28;
+        gui_rect ir = gui_r(main.x, y + 24, side, side), cr = gui_r(main.x + side + gap, y + 24, side, side);
+        v->input = ir; v->canvas = cr;
+        v->ncells = t ? 1 : 0;
+        v->cells[0] = cr;
+        char title[96];
+        if (v->from_test) snprintf(title, sizeof title, "Input: test digit #%d (a %d), binarized", v->test_sel, v->labels[v->test_sel]);
+        else snprintf(title, sizeof title, "Input: your drawing");
+        gui_text(ui, ir.x, y, GUI_FONT_NORMAL, gui_col_text, title);
+        gui_text(ui, cr.x, y, GUI_FONT_NORMAL, gui_col_text, "Canvas: the decoder's reconstruction");
+        grey_image(ui, ir, v->img);
+        gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
+        if (t) {
+            grey_image(ui, cr, f0->canvas);
+            if (c->attention) {
+                draw_window(ui, ir, &f0->read, c->read_n, gl_draw_read_rgb);
+                draw_window(ui, cr, &f0->write, c->write_n, gl_draw_write_rgb);
+            }
+        }
+        gui_rect_frame(ui, ir, gui_col_accent);
+        gui_rect_frame(ui, cr, gui_col_button);
+        if (img_empty(v->img))
+            panel_message(ui, cr, gui_col_dim, "Nothing to reconstruct: draw a digit on the left (large and centred, like MNIST) or pick a test digit with N / P.");
+        else if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
+        y += 24 + side + 10;
+    }
+
+    // Timeline and controls.
+    int tw = v->mode == MODE_GEN ? v->canvas.w : v->canvas.x + v->canvas.w - main.x;
+    if (tw < 300) tw = 300;
+    draw_timeline(v, ui, gui_r(main.x, y, tw, 40), t);
+    y += 48;
+    x = main.x;
+    if (gui_button(ui, GUI_ID("draw.play"), gui_r(x, y, 70, 28), v->playing ? "Pause" : "Play")) toggle_play(v);
+    gui_slider(ui, GUI_ID("draw.speed"), gui_r(x + 76, y, 140, 28), &v->speed, 0.5f, 60.0f, "%.1f steps/s");
+    x += 226;
+    if (v->mode == MODE_GEN) {
+        gui_text(ui, x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "seed");
+        if (gui_textfield(ui, GUI_ID("draw.seed"), gui_r(x + 40, y, 90, 28), v->seed_buf, sizeof v->seed_buf) ||
+            gui_button(ui, GUI_ID("draw.seedgo"), gui_r(x + 134, y, 36, 28), "Go")) {
+            char *end;
+            long long s = strtoll(v->seed_buf, &end, 10);
+            if (end != v->seed_buf && s >= 0) set_seed(v, s);
+            else snprintf(v->seed_buf, sizeof v->seed_buf, "%llu", (unsigned long long)v->seed);
+        }
+        if (gui_button(ui, GUI_ID("draw.prev"), gui_r(x + 176, y, 28, 28), "<")) set_seed(v, (long long)v->seed - 1);
+        if (gui_button(ui, GUI_ID("draw.next"), gui_r(x + 208, y, 28, 28), ">")) set_seed(v, (long long)v->seed + 1);
+        x += 246;
+    } else {
+        gui_text(ui, x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "test #");
+        if (gui_textfield(ui, GUI_ID("draw.index"), gui_r(x + 52, y, 60, 28), v->index_buf, sizeof v->index_buf) ||
+            gui_button(ui, GUI_ID("draw.indexgo"), gui_r(x + 116, y, 36, 28), "Go")) {
+            char *end;
+            long i = strtol(v->index_buf, &end, 10);
+            load_tests(v);
+            if (end != v->index_buf && i >= 0 && i < v->ntests) pick_test(v, (int)i);
+            else snprintf(v->index_buf, sizeof v->index_buf, "%d", v->test_sel);
+        }
+        if (gui_button(ui, GUI_ID("draw.clear"), gui_r(x + 160, y, 60, 28), "Clear")) clear_drawing(v);
+        if (gui_button(ui, GUI_ID("draw.undo"), gui_r(x + 224, y, 60, 28), "Undo")) pop_undo(v);
+        x += 294;
+    }
+    if (gui_button(ui, GUI_ID("draw.expf"), gui_r(x, y, 110, 28), "Export frame")) export_frame(v, app);
+    if (gui_button(ui, GUI_ID("draw.exps"), gui_r(x + 114, y, 110, 28), "Export strip")) export_strip(v, app);
+    y += 40;
+    if (v->mode == MODE_REC) draw_tests(v, ui, gui_r(main.x, y, tw, main.y + main.h - y));
+
+    // Information panel: the model, the step, the windows.
+    y = info.y;
+    gui_rect_fill(ui, info, gui_col_panel);
+    int ix = info.x + 12;
+    y += 10;
+    if (c) {
+        gui_textf(ui, ix, y, GUI_FONT_LARGE, gui_col_text, "Step %d of %d", v->step + 1, c->T);
+        y += 32;
+        if (c->attention)
+            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "attention weights: T = %d, read %dx%d, write %dx%d",
+                      c->T, c->read_n, c->read_n, c->write_n, c->write_n);
+        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "no-attention weights: T = %d", c->T);
+        y += 18;
+        gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "LSTM %d/%d, z %d per step", c->enc, c->dec, c->z);
+        y += 30;
+        if (!c->attention) {
+            gui_text(ui, ix, y, GUI_FONT_NORMAL, gui_col_text, "No attention: every step reads");
+            gui_text(ui, ix, y + 20, GUI_FONT_NORMAL, gui_col_text, "and writes the whole image.");
+            y += 50;
+        } else {
+            if (v->mode == MODE_REC) { draw_window_text(ui, ix, y, "read", &f0->read, c->read_n, gl_draw_read_rgb); y += 100; }
+            draw_window_text(ui, ix, y, "write", &f0->write, c->write_n, gl_draw_write_rgb);
+            y += 100;
+            if (v->nshown > 1) { gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "(the top-left sample's window)"); y += 20; }
+        }
+        double ink = 0;
+        for (int k = 0; k < GL_DRAW_D; k++) ink += f0->canvas[k];
+        gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_text, "ink on the canvas: %.1f (sum of \xcf\x83(c_t))", ink);
+        y += 30;
+    } else y += 40;
+    if (!c || c->attention) {
+        gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "The box spans the N x N filter centres,");
+        gui_text(ui, ix, y + 16, GUI_FONT_SMALL, gui_col_dim, "side (N-1)\xce\xb4; the square dot is the centre g.");
+        gui_text(ui, ix, y + 32, GUI_FONT_SMALL, gui_col_dim, "Red: write (decoder). Green: read (encoder).");
+        y += 56;
+    }
+    gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "F1 or ? lists the keys.");
+
+    // Status line.
+    char win[160] = "";
+    if (c && c->attention)
+        snprintf(win, sizeof win, " | write g=(%.1f, %.1f) \xce\xb4=%.2f \xcf\x83\xc2\xb2=%.2f \xce\xb3=%.3g",
+                 f0->write.gx, f0->write.gy, f0->write.delta, f0->write.sigma2, f0->write.gamma);
+    if (v->err[0]) snprintf(app->status, sizeof app->status, "DRAW: %.240s", v->err);
+    else if (v->mode == MODE_REC && img_empty(v->img))
+        snprintf(app->status, sizeof app->status, "Reconstruct | empty drawing: draw a digit or press N for a test digit%s%.150s",
+                 v->tests_err[0] ? " | MNIST: " : "", v->tests_err);
+    else if (!c) snprintf(app->status, sizeof app->status, "%s | %s weights | working...", mode_labels[v->mode], var_labels[v->variant]);
+    else if (v->mode == MODE_GEN)
+        snprintf(app->status, sizeof app->status, "Generate | %s | seed %llu%s | step %d/%d%s", var_labels[v->variant],
+                 (unsigned long long)v->seed, v->nshown > 1 ? " (top left)" : "", v->step + 1, c->T, win);
+    else
+        snprintf(app->status, sizeof app->status, "Reconstruct | %s | %s | step %d/%d%s", var_labels[v->variant],
+                 v->from_test ? "test digit" : "drawn digit", v->step + 1, c->T, win);
+}
+
+// ---- probes (tests and bench) ---------------------------------------------------------
+static int draw_probe(void *self, const char *what, double *out) {
+    draw_view *v = self;
+    const gl_trace *t = cur(v);
+    const gl_draw_config *c = t ? &hdr(t)->cfg : NULL;
+    const gl_draw_frame *f = t ? frame_at(t, v->step) : NULL;
+    int i = 0;
+    if (!strcmp(what, "input_version")) *out = (double)v->version;
+    else if (!strcmp(what, "shown_version")) *out = t ? (double)hdr(t)->version : -1;
+    else if (!strcmp(what, "mode")) *out = v->mode;
+    else if (!strcmp(what, "variant")) *out = v->variant;
+    else if (!strcmp(what, "step")) *out = v->step;
+    else if (!strcmp(what, "playing")) *out = v->playing;
+    else if (!strcmp(what, "seed")) *out = (double)v->seed;
+    else if (!strcmp(what, "shown_seed")) *out = t ? (double)hdr(t)->seed : -1;
+    else if (!strcmp(what, "samples")) *out = t ? v->nshown : 0;
+    else if (!strcmp(what, "error")) *out = v->err[0] != 0;
+    else if (!strcmp(what, "exports")) *out = v->exports;
+    else if (!strcmp(what, "drawn")) *out = !v->from_test && !img_empty(v->img);
+    else if (!strcmp(what, "test_digit")) *out = v->from_test ? v->test_sel : -1;
+    else if (!strcmp(what, "canvas_x")) *out = v->canvas.x;
+    else if (!strcmp(what, "canvas_y")) *out = v->canvas.y;
+    else if (!strcmp(what, "canvas_w")) *out = v->canvas.w;
+    else if (!strcmp(what, "input_x")) *out = v->input.x;
+    else if (!strcmp(what, "input_y")) *out = v->input.y;
+    else if (!strcmp(what, "input_w")) *out = v->input.w;
+    else if (!strcmp(what, "timeline_x")) *out = v->timeline.x;
+    else if (!strcmp(what, "timeline_y")) *out = v->timeline.y;
+    else if (!strcmp(what, "timeline_w")) *out = v->timeline.w;
+    else if (sscanf(what, "cell_%*c %d", &i) == 1) {   // "cell_x I", "cell_y I", "cell_w I": grid cell I on screen
+        if (i < 0 || i >= v->ncells) return -1;
+        gui_rect r = v->cells[i];
+        *out = what[5] == 'x' ? r.x : what[5] == 'y' ? r.y : r.w;
+    } else if (sscanf(what, "thumb_%*c %d", &i) == 1) {   // "thumb_x I", "thumb_y I": centre of test digit I's thumbnail
+        if (v->mode != MODE_REC || i < v->thumb_first || i >= v->thumb_first + v->thumb_n || i >= v->ntests) return -1;
+        *out = what[6] == 'x' ? v->thumb_x + (i - v->thumb_first) * 48 + 22 : v->thumb_y + 22;
+    } else if (!strcmp(what, "input_ink")) { double s = 0; for (int k = 0; k < GL_DRAW_D; k++) s += v->img[k]; *out = s; }
+    else if (!c) return -1;
+    else if (!strcmp(what, "T")) *out = c->T;
+    else if (!strcmp(what, "read_n")) *out = c->read_n;
+    else if (!strcmp(what, "write_n")) *out = c->write_n;
+    else if (!strcmp(what, "attention")) *out = c->attention;
+    else if (!strcmp(what, "ink")) { double s = 0; for (int k = 0; k < GL_DRAW_D; k++) s += f->canvas[k]; *out = s; }
+    else if (!strcmp(what, "recon_corr")) {
+        // Pearson correlation of the final canvas with the input (reconstruct).
+        if (v->mode != MODE_REC) return -1;
+        const float *a = frame_at(t, c->T - 1)->canvas, *b = v->img;
+        double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+        for (int k = 0; k < GL_DRAW_D; k++) { ma += a[k]; mb += b[k]; }
+        ma /= GL_DRAW_D; mb /= GL_DRAW_D;
+        for (int k = 0; k < GL_DRAW_D; k++) { sab += (a[k] - ma) * (b[k] - mb); saa += (a[k] - ma) * (a[k] - ma); sbb += (b[k] - mb) * (b[k] - mb); }
+        *out = saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0;
+    } else if (!strncmp(what, "write_", 6) || !strncmp(what, "read_", 5)) {
+        // "write_gx", "write_delta", ... the window's parameters at the step;
+        // "write_x0", "write_y0", "write_x1", "write_y1", "write_cx", "write_cy":
+        // its box on screen (over the canvas, or over grid cell I with "write_x0 I").
+        if (!c->attention) return -1;
+        int rd = what[0] == 'r';
+        if (rd && !f->has_read) return -1;
+        const char *p = what + (rd ? 5 : 6);
+        sscanf(p, "%*s %d", &i);
+        if (i < 0 || i >= v->ncells) return -1;
+        const gl_draw_frame *fi = rd ? f : frame_at(v->shown[i], v->step);
+        const gl_draw_window *w = rd ? &fi->read : &fi->write;
+        float x0, y0, x1, y1, cx, cy;
+        window_box(rd ? v->input : v->cells[i], w, rd ? c->read_n : c->write_n, &x0, &y0, &x1, &y1, &cx, &cy);
+        if (!strncmp(p, "gx", 2)) *out = w->gx;
+        else if (!strncmp(p, "gy", 2)) *out = w->gy;
+        else if (!strncmp(p, "delta", 5)) *out = w->delta;
+        else if (!strncmp(p, "sigma2", 6)) *out = w->sigma2;
+        else if (!strncmp(p, "gamma", 5)) *out = w->gamma;
+        else if (!strncmp(p, "x0", 2)) *out = x0;
+        else if (!strncmp(p, "y0", 2)) *out = y0;
+        else if (!strncmp(p, "x1", 2)) *out = x1;
+        else if (!strncmp(p, "y1", 2)) *out = y1;
+        else if (!strncmp(p, "cx", 2)) *out = cx;
+        else if (!strncmp(p, "cy", 2)) *out = cy;
+        else return -1;
+    } else return -1;
+    return 0;
+}
+
+const gui_view_class view_draw = {
+    .name = "DRAW",
+    .shortcuts = draw_shortcuts,
+    .init = draw_init,
+    .event = draw_event,
+    .update = draw_update,
+    .draw = draw_draw,
+    .request = draw_request,
+    .free = draw_free,
+    .probe = draw_probe,
+};

@@ -1,0 +1,461 @@
+// Headless sessions of the DRAW view (SDL offscreen driver, software
+// renderer), with the shipped weights and with a model made here.
+//
+// Generate: the canvas on screen has ink at the last step and less after
+// scrubbing back; the write window moves between steps and its box is drawn
+// in the write colour; a new seed replays and paints another digit; a grid
+// builds several samples; exports are PNGs of the expected size; the
+// no-attention weights draw no window. Reconstruct: a test digit is rebuilt
+// (the final canvas correlates with it), the read window is drawn on the
+// input, a digit drawn with the mouse is reconstructed, an empty drawing
+// runs nothing and says so. With a slow model of T = 64 (read 3, write 7)
+// the view takes its sizes from the file, a burst of seed changes cancels
+// the runs under way and the last seed is what is shown; missing and
+// corrupt weights give a one-line error while the app keeps running.
+//
+// With an argument (the glimpse executable): `glimpse --view draw
+// --screenshot` shows ink on the generate canvas.
+#include "draw/gl_draw.h"
+#include "gl_image.h"
+#include "gl_test.h"
+#include "gl_util.h"
+#include "gui_run.h"
+#include <png.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+// The default 1280x800 layout (checked in process, assumed by the executable test).
+#define CANVAS_X 12
+#define CANVAS_Y 86
+#define CANVAS_W 560
+
+static char asset_dir[512];
+static const char *dir_asset_path(const char *name) {
+    static char buf[1024];
+    const char *dir = asset_dir[0] ? asset_dir : getenv("GLIMPSE_ASSETS") ? getenv("GLIMPSE_ASSETS") : "assets";
+    snprintf(buf, sizeof buf, "%s/%s", dir, name);
+    return buf;
+}
+
+static double probe(gui_run *r, const char *what) {
+    double v = -1e9;
+    if (gui_shell_probe(r->sh, what, &v) != 0) return -1e9;
+    return v;
+}
+static double probe_i(gui_run *r, const char *what, int i) {
+    char s[64];
+    snprintf(s, sizeof s, "%s %d", what, i);
+    return probe(r, s);
+}
+
+static int run_text(gui_run *r, const char *text) {
+    gui_script s;
+    if (gui_script_parse(text, "session", &s) != 0) { fprintf(stderr, "%s\n", gl_err()); return -1; }
+    int rc = gui_run_script(r, &s);
+    gui_script_free(&s);
+    return rc;
+}
+
+static int read_png(const char *path, gl_image *out) {
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&pi, path)) return -1;
+    pi.format = PNG_FORMAT_RGB;
+    *out = gl_image_new((int)pi.width, (int)pi.height, 0, 0, 0);
+    if (!png_image_finish_read(&pi, NULL, out->px, 0, NULL)) { gl_image_free(out); return -1; }
+    return 0;
+}
+
+static const uint8_t *px(const gl_image *im, int x, int y) {
+    x = x < 0 ? 0 : x >= im->w ? im->w - 1 : x;
+    y = y < 0 ? 0 : y >= im->h ? im->h - 1 : y;
+    return im->px + ((size_t)y * im->w + x) * 3;
+}
+
+// Grey pixels brighter than half in a rectangle (the ink; window colours are not grey).
+static int ink_pixels(const gl_image *im, int x0, int y0, int w, int h) {
+    int n = 0;
+    for (int y = y0; y < y0 + h; y++)
+        for (int x = x0; x < x0 + w; x++) {
+            const uint8_t *p = px(im, x, y);
+            n += p[0] == p[1] && p[1] == p[2] && p[0] > 128;
+        }
+    return n;
+}
+static int red_pixels(const gl_image *im, int x0, int y0, int w, int h) {
+    int n = 0;
+    for (int y = y0; y < y0 + h; y++)
+        for (int x = x0; x < x0 + w; x++) { const uint8_t *p = px(im, x, y); n += p[0] > 180 && p[1] < 110 && p[2] < 110; }
+    return n;
+}
+static int green_pixels(const gl_image *im, int x0, int y0, int w, int h) {
+    int n = 0;
+    for (int y = y0; y < y0 + h; y++)
+        for (int x = x0; x < x0 + w; x++) { const uint8_t *p = px(im, x, y); n += p[1] > 160 && p[0] < 120 && p[2] < 120; }
+    return n;
+}
+
+// The screen over cell (x, y, w) shows canvas (784 values) pixel for pixel:
+// the centre of every canvas pixel is its grey level (pixels under a window's
+// lines, which are not grey, are skipped).
+static int shows_canvas(const gl_image *im, int x, int y, int w, const float *canvas, const char *what) {
+    int compared = 0, wrong = 0;
+    for (int i = 0; i < GL_DRAW_D; i++) {
+        const uint8_t *p = px(im, x + (int)(((i % 28) + 0.5) * w / 28.0), y + (int)(((i / 28) + 0.5) * w / 28.0));
+        if (p[0] != p[1] || p[1] != p[2]) continue;
+        compared++;
+        int want = (int)(canvas[i] * 255.0f + 0.5f);
+        if (abs(p[0] - want) > 2) { if (!wrong) fprintf(stderr, "%s: pixel %d is %d, the canvas says %d\n", what, i, p[0], want); wrong++; }
+    }
+    CHECK(compared > 700 && wrong == 0, "%s: %d of %d canvas pixels differ from the frame", what, wrong, compared);
+    return compared > 700 && wrong == 0;
+}
+
+static int screen(gui_run *r, gl_image *im) {
+    if (gui_sdl_read(r->sdl, im) != 0) { CHECK(0, "read back: %s", gl_err()); return -1; }
+    return 0;
+}
+
+static int canvas_ink(gui_run *r) {
+    gl_image im;
+    if (screen(r, &im)) return -1;
+    int n = ink_pixels(&im, (int)probe(r, "canvas_x"), (int)probe(r, "canvas_y"), (int)probe(r, "canvas_w"), (int)probe(r, "canvas_w"));
+    gl_image_free(&im);
+    return n;
+}
+
+// The last export's file: a PNG of w x h.
+static void check_export(gui_run *r, const char *kind, int n, int w, int h) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/glimpse-draw-%s-%03d.png", getenv("GLIMPSE_EXPORT_DIR"), kind, n);
+    gl_image im;
+    int rc = read_png(path, &im);
+    CHECK(rc == 0, "export %s is a PNG (%s)", path, r->sh->app.note);
+    if (rc) return;
+    CHECK(im.w == w && im.h == h, "export %s is %dx%d (expected %dx%d)", path, im.w, im.h, w, h);
+    int bright = 0;
+    for (size_t k = 0; k < (size_t)im.w * im.h * 3; k++) bright += im.px[k] > 200;
+    CHECK(bright > 100, "export %s has ink (%d bright values)", path, bright);
+    gl_image_free(&im);
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    CHECK(!gl_file_exists(tmp), "no temporary file left beside %s", path);
+    unlink(path);
+}
+
+static void generate_and_reconstruct(void) {
+    asset_dir[0] = 0;
+    gl_draw *ref = gl_draw_load(dir_asset_path("draw-attention.safetensors"), 0);
+    CHECK(ref != NULL, "the shipped weights load: %s", ref ? "" : gl_err());
+    if (!ref) return;
+    gl_draw_config cfg = *gl_draw_cfg(ref);
+    char script[1024];
+
+    gui_run r;
+    int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
+    CHECK(rc == 0, "the app starts on the DRAW view: %s", rc ? gl_err() : "");
+    if (rc) { gl_draw_free(ref); return; }
+    CHECK(gui_run_settle(&r) == 0, "first run: %s", gl_err());
+    CHECK(probe(&r, "view") == 1 && probe(&r, "mode") == 0, "DRAW view, generate mode");
+    CHECK(probe(&r, "canvas_x") == CANVAS_X && probe(&r, "canvas_y") == CANVAS_Y && probe(&r, "canvas_w") == CANVAS_W,
+          "the layout the executable test assumes (%g,%g,%g)", probe(&r, "canvas_x"), probe(&r, "canvas_y"), probe(&r, "canvas_w"));
+    int T = (int)probe(&r, "T");
+    CHECK(T == cfg.T && probe(&r, "read_n") == cfg.read_n && probe(&r, "write_n") == cfg.write_n && probe(&r, "attention") == 1,
+          "T %d, read %g, write %g from the file's config (%d, %d, %d)", T, probe(&r, "read_n"), probe(&r, "write_n"), cfg.T, cfg.read_n, cfg.write_n);
+    CHECK(probe(&r, "step") == T - 1 && probe(&r, "shown_seed") == 1, "the first run shows seed 1's finished digit (step %g)", probe(&r, "step"));
+    CHECK(T >= 4, "enough steps to scrub (%d)", T);
+    if (T < 4) { gui_run_close(&r); gl_draw_free(ref); return; }
+
+    // The canvas on screen is the run's frame at the step shown: seed 1
+    // generated here with the same weights, at the last step, then the
+    // first and a middle one after scrubbing back. The last has ink.
+    gl_trace *mine = gl_draw_trace_new(ref);
+    CHECK(gl_draw_generate(ref, 1, mine, NULL, NULL) == T, "generate seed 1 here");
+    gl_image im;
+    int ink_last = canvas_ink(&r);
+    CHECK(ink_last > CANVAS_W * CANVAS_W / 50, "ink on the canvas at step %d (%d bright pixels)", T, ink_last);
+    if (screen(&r, &im) == 0) { shows_canvas(&im, CANVAS_X, CANVAS_Y, CANVAS_W, ((const gl_draw_frame *)gl_trace_frame(mine, T - 1))->canvas, "last step"); gl_image_free(&im); }
+    CHECK(run_text(&r, "key Home\n") == 0 && probe(&r, "step") == 0, "Home");
+    if (screen(&r, &im) == 0) { shows_canvas(&im, CANVAS_X, CANVAS_Y, CANVAS_W, ((const gl_draw_frame *)gl_trace_frame(mine, 0))->canvas, "first step"); gl_image_free(&im); }
+    CHECK(run_text(&r, "key Right\nkey Right\n") == 0 && probe(&r, "step") == 2, "two steps forward");
+    if (screen(&r, &im) == 0) { shows_canvas(&im, CANVAS_X, CANVAS_Y, CANVAS_W, ((const gl_draw_frame *)gl_trace_frame(mine, 2))->canvas, "third step"); gl_image_free(&im); }
+    double d = 0;
+    for (int i = 0; i < GL_DRAW_D; i++)
+        d += fabs(((const gl_draw_frame *)gl_trace_frame(mine, 0))->canvas[i] - ((const gl_draw_frame *)gl_trace_frame(mine, T - 1))->canvas[i]);
+    CHECK(d > 20, "the first and the last canvas differ (L1 %.1f): scrubbing changes the picture", d);
+    gl_trace_release(mine);
+
+    // The write window moves between steps, and its box is drawn where it says.
+    double moved = 0;
+    int boxes_seen = 0;
+    double cx0 = 0, cy0 = 0;
+    for (int s = 0; s < T; s++) {
+        char k[32];
+        snprintf(k, sizeof k, "key Home\n");
+        if (run_text(&r, k) != 0) break;
+        for (int i = 0; i < s; i++) run_text(&r, "key Right\n");
+        double cx = probe(&r, "write_cx"), cy = probe(&r, "write_cy");
+        double x0 = probe(&r, "write_x0"), y0 = probe(&r, "write_y0"), x1 = probe(&r, "write_x1"), y1 = probe(&r, "write_y1");
+        CHECK(cx > -1e9 && x1 > x0 && y1 > y0, "step %d: a write window (%g..%g)", s + 1, x0, x1);
+        if (s == 0) { cx0 = cx; cy0 = cy; }
+        else if (hypot(cx - cx0, cy - cy0) > moved) moved = hypot(cx - cx0, cy - cy0);
+        // A box inside the canvas: its top edge is red around the middle.
+        if (x0 > CANVAS_X + 4 && y0 > CANVAS_Y + 4 && x1 < CANVAS_X + CANVAS_W - 4 && y1 < CANVAS_Y + CANVAS_W - 4 && x1 - x0 > 20) {
+            gl_image im;
+            if (screen(&r, &im) == 0) {
+                int top = red_pixels(&im, (int)((x0 + x1) / 2) - 6, (int)y0 - 2, 12, 5);
+                int left = red_pixels(&im, (int)x0 - 2, (int)((y0 + y1) / 2) - 6, 5, 12);
+                int centre = red_pixels(&im, (int)cx - 2, (int)cy - 2, 5, 5);
+                CHECK(top > 3 && left > 3 && centre > 3, "step %d: box edges and centre drawn in red (%d, %d, %d)", s + 1, top, left, centre);
+                gl_image_free(&im);
+                boxes_seen++;
+            }
+        }
+    }
+    CHECK(moved > 10, "the write window's centre moves between steps (%.1f points)", moved);
+    CHECK(boxes_seen >= 1, "at least one step has its whole box on the canvas (%d)", boxes_seen);
+
+    // Another seed: it replays from the first step, and paints another digit.
+    CHECK(run_text(&r, "key n\nidle\n") == 0, "next seed");
+    CHECK(probe(&r, "seed") == 2 && probe(&r, "shown_seed") == 2, "seed 2 shown (%g)", probe(&r, "shown_seed"));
+    CHECK(probe(&r, "playing") == 1 || probe(&r, "step") == T - 1, "a new seed plays (playing %g, step %g)", probe(&r, "playing"), probe(&r, "step"));
+    CHECK(run_text(&r, "key End\n") == 0 && probe(&r, "playing") == 0, "End stops playing");
+    {
+        gl_trace *t2 = gl_draw_trace_new(ref);
+        gl_draw_generate(ref, 2, t2, NULL, NULL);
+        if (screen(&r, &im) == 0) { shows_canvas(&im, CANVAS_X, CANVAS_Y, CANVAS_W, ((const gl_draw_frame *)gl_trace_frame(t2, T - 1))->canvas, "seed 2, last step"); gl_image_free(&im); }
+        gl_trace_release(t2);
+    }
+    // Play: the step advances by itself and stops at the end.
+    CHECK(run_text(&r, "key Home\nkey Space\nwait 500\n") == 0, "play");
+    double sp = probe(&r, "step");
+    CHECK(sp > 0, "playback moved the step (%g)", sp);
+    CHECK(run_text(&r, "key Space\n") == 0 && probe(&r, "playing") == 0, "pause");
+    // Scrub on the timeline: a click on its last cell shows the last step.
+    double tx = probe(&r, "timeline_x"), ty = probe(&r, "timeline_y"), tw = probe(&r, "timeline_w");
+    snprintf(script, sizeof script, "click %d %d\n", (int)(tx + tw - 3), (int)(ty + 10));
+    CHECK(run_text(&r, script) == 0 && probe(&r, "step") == T - 1, "timeline click on the last cell (step %g)", probe(&r, "step"));
+
+    // Exports of the single sample.
+    CHECK(run_text(&r, "key e\nkey s\n") == 0 && probe(&r, "exports") == 2, "two exports (%s)", r.sh->app.note);
+    check_export(&r, "frame", 1, 28 * 8 + 4, 28 * 8 + 4);
+    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, 28 * 4 + 4);
+
+    // A 2x2 then 3x3 grid: several samples, each with ink, building up together.
+    CHECK(run_text(&r, "key g\nkey g\nidle\nkey End\n") == 0, "grid 3x3");
+    CHECK(probe(&r, "samples") == 9 && probe(&r, "shown_seed") == 2, "nine samples from seed 2 (%g)", probe(&r, "samples"));
+    // Every cell i shows seed 2 + i at the same step (building up together).
+    for (int pass = 0; pass < 2; pass++) {
+        int s = pass ? 1 : T - 1;
+        if (pass) CHECK(run_text(&r, "key Home\nkey Right\n") == 0, "grid at step 2");
+        if (screen(&r, &im) != 0) break;
+        int inked = 0;
+        for (int i = 0; i < 9; i++) {
+            int x = (int)probe_i(&r, "cell_x", i), y = (int)probe_i(&r, "cell_y", i), w = (int)probe_i(&r, "cell_w", i);
+            gl_trace *t = gl_draw_trace_new(ref);
+            gl_draw_generate(ref, 2 + (uint64_t)i, t, NULL, NULL);
+            char what[64];
+            snprintf(what, sizeof what, "grid cell %d, step %d", i, s + 1);
+            shows_canvas(&im, x, y, w, ((const gl_draw_frame *)gl_trace_frame(t, s))->canvas, what);
+            gl_trace_release(t);
+            inked += ink_pixels(&im, x, y, w, w) > w * w / 60;
+        }
+        if (!pass) CHECK(inked == 9, "every sample has ink at the last step (%d of 9)", inked);
+        gl_image_free(&im);
+    }
+    CHECK(probe_i(&r, "write_cx", 4) != probe_i(&r, "write_cx", 0), "each sample has its own window");
+    CHECK(run_text(&r, "key e\n") == 0, "export the grid frame");
+    check_export(&r, "frame", 1, 3 * (28 * 4 + 2) + 2, 3 * (28 * 4 + 2) + 2);
+    CHECK(run_text(&r, "key s\n") == 0, "export the grid strip");
+    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, 9 * (28 * 4 + 2) + 2);
+    CHECK(run_text(&r, "key g\nkey g\nkey g\nidle\n") == 0 && probe(&r, "samples") == 1, "back to one sample (%g)", probe(&r, "samples"));
+
+    gl_draw_free(ref);
+    // No attention: the other weights, and no window on the canvas.
+    CHECK(run_text(&r, "key a\nidle\nkey End\n") == 0, "no-attention weights");
+    CHECK(probe(&r, "attention") == 0 && probe(&r, "write_cx") <= -1e9, "no attention, no window");
+    if (screen(&r, &im) == 0) {
+        CHECK(red_pixels(&im, CANVAS_X, CANVAS_Y, CANVAS_W, CANVAS_W) == 0, "no red on the canvas");
+        CHECK(ink_pixels(&im, CANVAS_X, CANVAS_Y, CANVAS_W, CANVAS_W) > CANVAS_W * CANVAS_W / 50, "but ink");
+        gl_image_free(&im);
+    }
+    CHECK(run_text(&r, "key a\nidle\n") == 0 && probe(&r, "attention") == 1, "attention again");
+
+    // Reconstruct test digit #0: the decoder's canvas resembles it.
+    CHECK(run_text(&r, "key m\nidle\nkey End\n") == 0, "reconstruct mode");
+    CHECK(probe(&r, "mode") == 1 && probe(&r, "test_digit") == 0, "test digit #0 (%g)", probe(&r, "test_digit"));
+    double corr = probe(&r, "recon_corr");
+    printf("reconstruction of test digit #0: correlation %.3f\n", corr);
+    CHECK(corr > 0.8, "the reconstruction resembles the test digit (correlation %.3f)", corr);
+    double thx = probe_i(&r, "thumb_x", 3), thy = probe_i(&r, "thumb_y", 3);
+    CHECK(thx > -1e9, "test digit #3 is in the row of thumbnails");
+    snprintf(script, sizeof script, "click %d %d\nidle\n", (int)thx, (int)thy);
+    CHECK(run_text(&r, script) == 0 && probe(&r, "test_digit") == 3, "a click picks test digit #3 (%g)", probe(&r, "test_digit"));
+    CHECK(run_text(&r, "key p\nkey p\nidle\nkey End\n") == 0 && probe(&r, "test_digit") == 1, "previous test digit, twice");
+    CHECK(probe(&r, "recon_corr") > 0.8, "test digit #1 too (%.3f)", probe(&r, "recon_corr"));
+    // The read window on the input: some step has its box inside the input, drawn in green.
+    int greens = 0;
+    for (int s = 0; s < T && !greens; s++) {
+        run_text(&r, "key Home\n");
+        for (int i = 0; i < s; i++) run_text(&r, "key Right\n");
+        double ix = probe(&r, "input_x"), iy = probe(&r, "input_y"), iw = probe(&r, "input_w");
+        double x0 = probe(&r, "read_x0"), y0 = probe(&r, "read_y0"), x1 = probe(&r, "read_x1"), y1 = probe(&r, "read_y1");
+        CHECK(x0 > -1e9, "step %d: a read window", s + 1);
+        if (x0 > ix + 4 && y0 > iy + 4 && x1 < ix + iw - 4 && y1 < iy + iw - 4 && x1 - x0 > 20 && screen(&r, &im) == 0) {
+            greens = green_pixels(&im, (int)((x0 + x1) / 2) - 6, (int)y0 - 2, 12, 5);
+            CHECK(greens > 3, "step %d: the read box's top edge is green (%d)", s + 1, greens);
+            gl_image_free(&im);
+        }
+    }
+    CHECK(greens > 0, "a read window drawn on the input");
+    CHECK(run_text(&r, "key e\nkey s\n") == 0, "reconstruct exports");
+    check_export(&r, "frame", 1, 2 * (28 * 8 + 2) + 2, 28 * 8 + 4);
+    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, 2 * (28 * 4 + 2) + 2);
+
+    // An empty drawing: nothing runs, and the view says why.
+    CHECK(run_text(&r, "key c\nidle\n") == 0, "clear");
+    CHECK(probe(&r, "input_ink") == 0 && probe(&r, "shown_version") == -1, "empty input, no run shown");
+    CHECK(strstr(r.sh->app.status, "empty drawing") != NULL, "the status says so: %s", r.sh->app.status);
+    // Draw a 1 with the mouse: it is read and rebuilt.
+    double x = probe(&r, "input_x"), y = probe(&r, "input_y"), w = probe(&r, "input_w");
+    snprintf(script, sizeof script, "drag %d %d %d %d 20\nidle\n", (int)(x + 0.52 * w), (int)(y + 0.18 * w), (int)(x + 0.46 * w), (int)(y + 0.82 * w));
+    CHECK(run_text(&r, script) == 0, "draw a stroke");
+    CHECK(probe(&r, "drawn") == 1 && probe(&r, "input_ink") > 20, "a drawing (ink %g)", probe(&r, "input_ink"));
+    CHECK(probe(&r, "shown_version") == probe(&r, "input_version"), "the reconstruction is of the latest drawing");
+    CHECK(probe(&r, "step") == T - 1, "drawing shows the finished reconstruction (step %g)", probe(&r, "step"));
+    printf("reconstruction of a drawn stroke: correlation %.3f\n", probe(&r, "recon_corr"));
+    CHECK(probe(&r, "recon_corr") > 0.5, "and resembles it (correlation %.3f)", probe(&r, "recon_corr"));
+    // The right button erases; undo brings the stroke back, then the empty canvas, then test digit #1.
+    double ink0 = probe(&r, "input_ink");
+    snprintf(script, sizeof script, "down %d %d 3\nmove %d %d\nup %d %d 3\nidle\n", (int)(x + 0.2 * w), (int)(y + 0.5 * w),
+             (int)(x + 0.8 * w), (int)(y + 0.5 * w), (int)(x + 0.8 * w), (int)(y + 0.5 * w));
+    CHECK(run_text(&r, script) == 0 && probe(&r, "input_ink") < ink0 - 1, "erasing removes ink (%g -> %g)", ink0, probe(&r, "input_ink"));
+    CHECK(run_text(&r, "key u\nkey u\nkey ctrl+z\nidle\n") == 0 && probe(&r, "test_digit") == 1, "undo back to test digit #1 (%g)", probe(&r, "test_digit"));
+    CHECK(run_text(&r, "key F1\n") == 0 && probe(&r, "help") == 1, "F1 shows the shortcuts");
+    CHECK(run_text(&r, "key Escape\nkey ctrl+Tab\n") == 0 && probe(&r, "view") == 0, "Ctrl+Tab to the next view");
+    gui_run_close(&r);
+}
+
+// A slow model made here: T = 64, read 3x3, write 7x7, a wide decoder.
+static void own_model(void) {
+    char dir[] = "/tmp/glimpse-drawview-XXXXXX";
+    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+    snprintf(asset_dir, sizeof asset_dir, "%s", dir);
+    gl_draw_config c = { .attention = 1, .T = 64, .read_n = 3, .write_n = 7, .enc = 16, .dec = 768, .z = 8 };
+    gl_draw *m = gl_draw_new(&c, 7);
+    CHECK(m && gl_draw_save(m, dir_asset_path("draw-attention.safetensors"), NULL, 0) == 0, "write the model: %s", gl_err());
+    gl_draw_free(m);
+
+    gui_run r;
+    int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
+    CHECK(rc == 0, "starts: %s", rc ? gl_err() : "");
+    if (rc) return;
+    CHECK(gui_run_settle(&r) == 0, "first run: %s", gl_err());
+    CHECK(probe(&r, "T") == 64 && probe(&r, "read_n") == 3 && probe(&r, "write_n") == 7, "T %g, read %g, write %g from the file",
+          probe(&r, "T"), probe(&r, "read_n"), probe(&r, "write_n"));
+    CHECK(probe(&r, "step") == 63, "the last of 64 steps (%g)", probe(&r, "step"));
+    CHECK(run_text(&r, "key s\n") == 0, "strip of 64 steps");
+    check_export(&r, "strip", 1, 64 * (28 * 4 + 2) + 2, 28 * 4 + 4);
+
+    // A burst of seed changes on a 2x2 grid: each new request cancels the
+    // run under way; the last seed is what ends up on screen.
+    gl_engine_stats st0, st1;
+    gl_engine_get_stats(r.sh->app.engine, &st0);
+    CHECK(run_text(&r, "key g\nkey n\nkey n\nkey n\nkey n\nkey n\nidle\n") == 0, "seed burst");
+    gl_engine_get_stats(r.sh->app.engine, &st1);
+    CHECK(st1.cancelled + st1.dropped > st0.cancelled + st0.dropped, "runs under way were cancelled or dropped (%llu cancelled, %llu dropped)",
+          (unsigned long long)(st1.cancelled - st0.cancelled), (unsigned long long)(st1.dropped - st0.dropped));
+    CHECK(probe(&r, "seed") == 6 && probe(&r, "shown_seed") == 6 && probe(&r, "samples") == 4, "seed 6's four samples shown (%g, %g)",
+          probe(&r, "shown_seed"), probe(&r, "samples"));
+    CHECK(probe(&r, "shown_version") == probe(&r, "input_version"), "the run shown is the latest request");
+
+    // Missing weights (no no-attention file here): a one-line error, the app runs on.
+    CHECK(run_text(&r, "key a\nidle\nframe 3\n") == 0, "switch to missing weights");
+    CHECK(probe(&r, "error") == 1, "the view reports the error");
+    CHECK(strstr(r.sh->app.status, "cannot load the DRAW weights") && strstr(r.sh->app.status, "draw-noattention.safetensors") &&
+          !strchr(r.sh->app.status, '\n'), "one line naming the file: %s", r.sh->app.status);
+    CHECK(probe(&r, "samples") == 0, "no stale run shown under the error");
+    // Corrupt weights: the same.
+    CHECK(gl_write_atomic(dir_asset_path("draw-noattention.safetensors"), "not weights", 11) == 0, "write junk");
+    CHECK(run_text(&r, "key n\nidle\nframe\n") == 0 && probe(&r, "error") == 1, "corrupt weights: error (%s)", r.sh->app.status);
+    // Back to the good file: it works again.
+    CHECK(run_text(&r, "key a\nidle\n") == 0 && probe(&r, "error") == 0 && probe(&r, "T") == 64, "good weights again (%s)", r.sh->app.status);
+
+    // New weights on disk (another T and grid sizes): the next request loads them.
+    gl_draw_config c2 = { .attention = 1, .T = 12, .read_n = 2, .write_n = 4, .enc = 16, .dec = 768, .z = 8 };
+    m = gl_draw_new(&c2, 9);
+    CHECK(m && gl_draw_save(m, dir_asset_path("draw-attention.safetensors"), NULL, 0) == 0, "rewrite the model: %s", gl_err());
+    gl_draw_free(m);
+    CHECK(run_text(&r, "key n\nidle\nkey End\n") == 0, "next seed");
+    CHECK(probe(&r, "T") == 12 && probe(&r, "write_n") == 4 && probe(&r, "step") == 11, "the rewritten file is used: T %g, write %g, step %g",
+          probe(&r, "T"), probe(&r, "write_n"), probe(&r, "step"));
+    CHECK(run_text(&r, "key s\n") == 0, "strip of 12 steps");
+    check_export(&r, "strip", 1, 12 * (28 * 4 + 2) + 2, 4 * (28 * 4 + 2) + 2);
+
+    // Close while a run is under way: quick, nothing leaks (sanitizer builds).
+    CHECK(run_text(&r, "key n\n") == 0, "one more seed");
+    double t0 = gl_now();
+    gui_run_close(&r);
+    CHECK(gl_now() - t0 < 1.0, "closing takes %.3f s", gl_now() - t0);
+    unlink(dir_asset_path("draw-attention.safetensors"));
+    unlink(dir_asset_path("draw-noattention.safetensors"));
+    rmdir(dir);
+    asset_dir[0] = 0;
+}
+
+// Without MNIST: reconstruct starts from an empty drawing, says so, and
+// reconstructs what is drawn.
+static void without_mnist(void) {
+    setenv("GLIMPSE_DATA", "/nonexistent-glimpse-data", 1);
+    gui_run r;
+    int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
+    CHECK(rc == 0, "starts without MNIST: %s", rc ? gl_err() : "");
+    if (rc) { unsetenv("GLIMPSE_DATA"); return; }
+    CHECK(run_text(&r, "key m\nidle\n") == 0, "reconstruct mode");
+    CHECK(probe(&r, "mode") == 1 && probe(&r, "test_digit") == -1 && probe(&r, "input_ink") == 0 && probe(&r, "shown_version") == -1,
+          "an empty drawing, no run");
+    CHECK(strstr(r.sh->app.status, "empty drawing") && strstr(r.sh->app.status, "MNIST"), "the status says why: %s", r.sh->app.status);
+    CHECK(run_text(&r, "key n\nidle\n") == 0 && probe(&r, "test_digit") == -1, "N has no test digit to pick");
+    double x = probe(&r, "input_x"), y = probe(&r, "input_y"), w = probe(&r, "input_w");
+    char script[256];
+    snprintf(script, sizeof script, "drag %d %d %d %d 20\nidle\n", (int)(x + 0.5 * w), (int)(y + 0.2 * w), (int)(x + 0.5 * w), (int)(y + 0.8 * w));
+    CHECK(run_text(&r, script) == 0 && probe(&r, "drawn") == 1, "draw a 1");
+    CHECK(probe(&r, "shown_version") == probe(&r, "input_version") && probe(&r, "recon_corr") > 0.5, "it is reconstructed (correlation %.3f)",
+          probe(&r, "recon_corr"));
+    gui_run_close(&r);
+    unsetenv("GLIMPSE_DATA");
+}
+
+static void with_executable(const char *exe) {
+    char dir[] = "/tmp/glimpse-drawshot-XXXXXX";
+    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+    char shot[600], cmd[1400];
+    snprintf(shot, sizeof shot, "%s/shot.png", dir);
+    snprintf(cmd, sizeof cmd, "'%s' --view draw --screenshot '%s'", exe, shot);
+    CHECK(system(cmd) == 0, "glimpse --view draw --screenshot exits 0");
+    gl_image im;
+    CHECK(read_png(shot, &im) == 0 && im.w == 1280 && im.h == 800, "a 1280x800 PNG");
+    if (im.px) {
+        int ink = ink_pixels(&im, CANVAS_X, CANVAS_Y, CANVAS_W, CANVAS_W);
+        int dark = 0;
+        for (int y = CANVAS_Y + 2; y < CANVAS_Y + CANVAS_W - 2; y += 2)
+            for (int x = CANVAS_X + 2; x < CANVAS_X + CANVAS_W - 2; x += 2) dark += px(&im, x, y)[0] < 40;
+        CHECK(ink > CANVAS_W * CANVAS_W / 50, "ink on the generate canvas (%d bright pixels)", ink);
+        CHECK(dark > (CANVAS_W / 2) * (CANVAS_W / 2) / 3, "on a dark background (%d dark samples)", dark);
+        gl_image_free(&im);
+    }
+    unlink(shot);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1) { with_executable(argv[1]); TEST_MAIN_END(); }
+    char dir[] = "/tmp/glimpse-drawexport-XXXXXX";
+    if (mkdtemp(dir)) setenv("GLIMPSE_EXPORT_DIR", dir, 1);
+    generate_and_reconstruct();
+    own_model();
+    without_mnist();
+    rmdir(dir);
+    TEST_MAIN_END();
+}
