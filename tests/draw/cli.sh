@@ -8,6 +8,7 @@ source "$(dirname "$0")/../cli_lib.sh"
 "$G" train draw --help | grep -q -- "--no-attention" && ok || bad "train draw --help"
 expect_err "bad steps" "--steps must be" "$G" train draw --steps 0
 expect_err "bad read" "--read must be" "$G" train draw --read 99
+expect_err "bad lr-final" "--lr-final must be" "$G" train draw --lr-final 0
 expect_err "both variants" "exclude each other" "$G" train draw --attention --no-attention
 expect_err "unknown option" "unknown option" "$G" draw -o "$T/x.png" --bogus
 expect_err "no output" "needs -o" "$G" draw
@@ -23,6 +24,14 @@ W="$T/d.safetensors"
   && [ -s "$W" ] && [ -s "$W.ckpt" ] && ok || bad "train draw: $(cat "$T/train.out")"
 "$G" train draw --limit 200 --batch 50 --epochs 3 --out "$W" --resume --no-eval 2>"$T/resume.err" >/dev/null \
   && grep -q "resuming .* at iteration 8" "$T/resume.err" && ok || bad "resume: $(cat "$T/resume.err")"
+# a decaying learning rate is recorded in the weights' metadata
+"$G" train draw --limit 100 --batch 50 --epochs 1 --steps 2 --enc 8 --dec 8 --z 2 --lr 2e-3 --lr-final 1e-4 --out "$T/lr.safetensors" --no-eval >/dev/null 2>&1 \
+  && python3 - "$T/lr.safetensors" <<'PY' && ok || bad "lr-final metadata"
+import json, struct, sys
+f = open(sys.argv[1], 'rb'); n = struct.unpack('<Q', f.read(8))[0]
+m = json.loads(f.read(n))["__metadata__"]
+assert float(m["lr"]) == 2e-3 and float(m["lr_final"]) == 1e-4, m
+PY
 "$G" eval draw --weights "$W" --limit 100 >"$T/eval.out" && grep -q "test bound [0-9.]* nats" "$T/eval.out" && ok || bad "eval draw: $(cat "$T/eval.out")"
 "$G" draw --weights "$W" -o "$T/g.png" --grid 3 && "$G" draw --weights "$W" -o "$T/f.png" --frames --grid 2 \
   && "$G" draw --weights "$W" -o "$T/r.png" --digit 5 && ok || bad "draw png"
