@@ -2,8 +2,10 @@
 #include "view.h"
 
 extern const gui_view_class view_attention;
+extern const gui_view_class view_synthesis;
 
 const gui_view_class *const gui_views[] = {
     &view_attention,
+    &view_synthesis,
     NULL,
 };
