@@ -127,7 +127,7 @@ static const char *const syn_shortcuts[] = {
     "A\twrite again (new seed)",
     "[ / ]\tbias down / up (legibility)",
     "0 .. 4\tplain or Hershey writer style 1-4 (priming)",
-    "M\twrite your own line on the paper to prime with",
+    "M\twrite your own line on the paper (M again: prime with it)",
     "E\texport SVG + PNG of the writing, PNG of the alignment",
     NULL,
 };
@@ -323,7 +323,7 @@ static int syn_event(void *self, gui_app *app, const gui_event *ev) {
     case '0': case '1': case '2': case '3': case '4':
         if (v->style != k - '0') { v->style = k - '0'; new_version(v); }
         return 1;
-    case 'm': start_recording(v, app); return 1;
+    case 'm': if (v->recording) finish_recording(v, app); else start_recording(v, app); return 1;
     case 'e': export_all(v, app); return 1;
     default: return 0;
     }
@@ -484,7 +484,7 @@ static void draw_figure(syn_view *v, gui_ctx *ui, gui_rect r, int step) {
         for (int t = 0; t < n; t++) {
             uint8_t *p = row + 3 * t;
             if (t > step) { p[0] = gui_col_panel.r; p[1] = gui_col_panel.g; p[2] = gui_col_panel.b; continue; }
-            gl_jet(v->phi[(size_t)t * rows + u] / v->phi_max, &p[0], &p[1], &p[2]);
+            gl_jet(sqrtf(v->phi[(size_t)t * rows + u] / v->phi_max), &p[0], &p[1], &p[2]);   // √: faint steps stay visible
         }
     }
     gui_image(ui, f, v->figpx, n, rows);
@@ -522,7 +522,7 @@ static void draw_figure(syn_view *v, gui_ctx *ui, gui_rect r, int step) {
                  u == cur ? gui_rgb(250, 210, 90) : gui_col_dim, ch);
     }
     gui_textf(ui, f.x, f.y + f.h + 2, GUI_FONT_SMALL, gui_col_dim,
-              "window weights phi(t,u): characters down (# = end), points across; white: kappa of the %d components", v->K);
+              "window weights phi(t,u) (square-root colour scale): characters down (# = end), points across; white: kappa of the %d components", v->K);
 }
 
 // The window's mixture at the step: α, β, κ per component and φ(t,·).
