@@ -3,9 +3,11 @@
 
 extern const gui_view_class view_attention;
 extern const gui_view_class view_synthesis;
+extern const gui_view_class view_prediction;
 
 const gui_view_class *const gui_views[] = {
     &view_attention,
     &view_synthesis,
+    &view_prediction,
     NULL,
 };

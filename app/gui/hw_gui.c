@@ -45,7 +45,7 @@ void hw_heat_rgb(float t, gui_color bg, uint8_t *out) {
     if (t > 1) t = 1;
     // hot map: dark red -> red -> orange -> yellow -> white
     float r = fminf(1, 3 * t + 0.25f), g = fminf(1, fmaxf(0, 3 * t - 1)), b = fmaxf(0, 3 * t - 2);
-    float a = fminf(1, 4 * t);   // faint densities fade into the background
+    float a = fminf(1, 3 * t);   // faint densities fade into the background
     out[0] = (uint8_t)(bg.r + (r * 255 - bg.r) * a);
     out[1] = (uint8_t)(bg.g + (g * 255 - bg.g) * a);
     out[2] = (uint8_t)(bg.b + (b * 255 - bg.b) * a);
