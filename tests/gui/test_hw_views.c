@@ -16,6 +16,7 @@
 #include "gl_test.h"
 #include "gl_util.h"
 #include "gui_run.h"
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -216,10 +217,167 @@ static void synthesis(void) {
     CHECK(gl_now() - t0 < 0.5, "closing takes %.3f s", gl_now() - t0);
 }
 
-int main(void) {
+// Hot (density) pixels in a box: red to yellow, not the ink's white nor the canvas.
+static int hot_pixels(const gl_image *im, int x0, int y0, int x1, int y1) {
+    int n = 0;
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
+            const uint8_t *p = px_at(im, x, y);
+            if (p[0] > 150 && p[2] < 120 && p[0] >= p[1]) n++;
+        }
+    return n;
+}
+
+// A stroke of N moves along an arc, pen kept down (no release): the script text.
+static void arc_script(char *out, size_t cap, int cx, int cy, int rad, double a0, double a1, int n, int press) {
+    size_t k = 0;
+    if (press) k += (size_t)snprintf(out + k, cap - k, "down %d %d\n", cx + (int)(rad * cos(a0)), cy + (int)(rad * sin(a0)));
+    for (int i = 1; i <= n && k < cap; i++) {
+        double a = a0 + (a1 - a0) * i / n;
+        k += (size_t)snprintf(out + k, cap - k, "move %d %d\n", cx + (int)(rad * cos(a)), cy + (int)(rad * sin(a)));
+    }
+}
+
+static void prediction(void) {
+    gui_run r;
+    int rc = gui_run_open(&r, 1280, 800, 1, "prediction", test_asset_path);
+    CHECK(rc == 0, "the app starts on the prediction view: %s", rc ? gl_err() : "");
+    if (rc != 0) return;
+    gui_run_frame(&r);
+    CHECK(probe(&r, "have_model") == 1, "the shipped prediction weights load");
+    CHECK(probe(&r, "points") == 0 && probe(&r, "frames") == 0, "an empty canvas");
+    CHECK(run_text(&r, "key g\n") == 0 && strstr(r.sh->app.note, "draw something first"), "continue on an empty canvas is refused: %s", r.sh->app.note);
+    int cx = (int)probe(&r, "canvas_x"), cy = (int)probe(&r, "canvas_y");
+
+    // Half a circle with the pen held down.
+    char script[16384];
+    arc_script(script, sizeof script, cx + 250, cy + 250, 90, M_PI, 2 * M_PI, 40, 1);
+    strcat(script, "idle\n");
+    CHECK(run_text(&r, script) == 0, "a stroke: %s", gl_err());
+    int pts = (int)probe(&r, "points");
+    // half a circle of radius 90 px is 283 px: points 4.5 units (13.5 px) apart
+    CHECK(pts >= 19 && pts <= 23, "the pen path became %d points (about 4.5 units apart)", pts);
+    CHECK(probe(&r, "shown_version") == probe(&r, "input_version"), "the density shown is of the newest point (%g vs %g)",
+          probe(&r, "shown_version"), probe(&r, "input_version"));
+    CHECK(probe(&r, "frames") == pts && probe(&r, "user_frames") == pts, "one frame per point (%g)", probe(&r, "frames"));
+    double tx = probe(&r, "tip_x"), ty = probe(&r, "tip_y"), half = probe(&r, "grid_half");
+    double mx = cx + 250 + 90, my = cy + 250;   // where the mouse is
+    CHECK(hypot(tx - mx, ty - my) < 15, "the pen tip (%.0f,%.0f) is at the mouse (%.0f,%.0f)", tx, ty, mx, my);
+    CHECK(half >= 20 && half <= 80, "the grid spans +-%.0f pixels", half);
+    double e = probe(&r, "eos");
+    CHECK(e >= 0 && e <= 1, "end-of-stroke probability %g", e);
+    gl_image im;
+    if (gui_sdl_read(r.sdl, &im) == 0) {
+        int near = hot_pixels(&im, (int)(tx - half), (int)(ty - half), (int)(tx + half), (int)(ty + half));
+        int far = hot_pixels(&im, (int)(tx - 250), (int)(ty - 200), (int)(tx - 150), (int)(ty - 100));
+        CHECK(near >= 12, "density drawn around the pen tip (%d hot pixels)", near);
+        CHECK(far == 0, "none far from it (%d)", far);
+        double qx = probe(&r, "peak_x"), qy = probe(&r, "peak_y");
+        CHECK(hypot(qx - tx, qy - ty) < 45, "the densest cell (%.0f,%.0f) is next to the tip", qx, qy);
+        int hot_peak = hot_pixels(&im, (int)qx - 3, (int)qy - 3, (int)qx + 3, (int)qy + 3);
+        const uint8_t *pk = px_at(&im, (int)qx, (int)qy);
+        CHECK(hot_peak > 0 || (pk[0] > 240 && pk[1] > 240), "and shows hot (%d,%d,%d)", pk[0], pk[1], pk[2]);
+        gl_image_free(&im);
+    } else CHECK(0, "read back: %s", gl_err());
+
+    // The density follows the pen: on along the circle, then released.
+    double otx = tx, oty = ty;
+    arc_script(script, sizeof script, cx + 250, cy + 250, 90, 0, M_PI / 2, 20, 0);
+    strcat(script, "idle\n");
+    CHECK(run_text(&r, script) == 0, "more stroke");
+    tx = probe(&r, "tip_x"); ty = probe(&r, "tip_y");
+    CHECK(hypot(tx - (cx + 250), ty - (cy + 340)) < 15 && hypot(tx - otx, ty - oty) > 100, "the tip moved to (%.0f,%.0f)", tx, ty);
+    if (gui_sdl_read(r.sdl, &im) == 0) {
+        half = probe(&r, "grid_half");
+        int near = hot_pixels(&im, (int)(tx - half), (int)(ty - half), (int)(tx + half), (int)(ty + half));
+        int old = hot_pixels(&im, (int)otx - 10, (int)oty - 40, (int)otx + 10, (int)oty - 20);
+        CHECK(near >= 12 && old == 0, "the density moved with it (%d hot pixels at the tip, %d where it was)", near, old);
+        gl_image_free(&im);
+    }
+    snprintf(script, sizeof script, "up %d %d\nidle\n", cx + 250, cy + 340);
+    CHECK(run_text(&r, script) == 0 && probe(&r, "frames") == probe(&r, "points"), "pen up: the lift is one more point");
+
+    // Continue: the network writes on, revealed at the pen speed.
+    int drawn = (int)probe(&r, "points");
+    CHECK(run_text(&r, "key g\nwait 500\n") == 0, "continue");
+    double st = probe(&r, "step");
+    CHECK(probe(&r, "mode") == 1 && st > drawn && st < drawn + 80 && probe(&r, "generated") == 1,
+          "the network's points are revealed at 60 a second (step %g after %d drawn)", st, drawn);
+    CHECK(run_text(&r, "idle\n") == 0 && probe(&r, "frames") > drawn + 100, "and computed on the engine (%g frames)", probe(&r, "frames"));
+    CHECK(probe(&r, "user_frames") == drawn, "the drawn points stay the drawn ones");
+
+    // Replay with the trail.
+    CHECK(run_text(&r, "key r\nframe\n") == 0 && probe(&r, "mode") == 2 && probe(&r, "playing") == 1, "replay");
+    CHECK(run_text(&r, "key End\n") == 0 && probe(&r, "step") == probe(&r, "frames") - 1, "End");
+    double cells = probe(&r, "trail_cells");
+    CHECK(cells > 200, "a density trail along the whole line (%g cells)", cells);
+    CHECK(run_text(&r, "key Home\nkey Right\nkey Right\n") == 0 && probe(&r, "step") == 2 && probe(&r, "trail_cells") < cells / 5,
+          "stepping back to step 3 shortens the trail (%g cells)", probe(&r, "trail_cells"));
+
+    // Export.
+    CHECK(run_text(&r, "key End\nkey e\n") == 0, "export");
+    const char *dir = getenv("GLIMPSE_EXPORT_DIR");
+    const char *names[3] = { "glimpse-prediction-001.svg", "glimpse-prediction-001.png", "glimpse-prediction-001-density.png" };
+    for (int i = 0; i < 3; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        if (ends_with(p, ".svg")) {
+            uint8_t *b; size_t len;
+            int ok = gl_read_file(p, &b, &len) == 0;
+            CHECK(ok && len > 100 && !memcmp(b, "<svg", 4) && strstr((char *)b, "<path") && strstr((char *)b, "</svg>"), "%s is an SVG with paths", p);
+            if (ok) free(b);
+        } else {
+            float *g; int w, h;
+            int ok = gl_image_load_grey(p, &g, &w, &h) == 0;
+            CHECK(ok && w > 100 && h > 50, "%s is a PNG (%dx%d)", p, ok ? w : 0, ok ? h : 0);
+            if (ok) free(g);
+        }
+        unlink(p);
+    }
+
+    // Drawing on after a continuation: the network starts over from the drawn points.
+    snprintf(script, sizeof script, "drag %d %d %d %d 10\nidle\n", cx + 500, cy + 300, cx + 560, cy + 260);
+    CHECK(run_text(&r, script) == 0, "draw on");
+    CHECK(probe(&r, "mode") == 0 && probe(&r, "frames") == probe(&r, "points") && probe(&r, "points") > drawn,
+          "drawn points only (%g frames, %g points)", probe(&r, "frames"), probe(&r, "points"));
+    // A new bias: every density again.
+    CHECK(run_text(&r, "key ]\nidle\n") == 0 && probe(&r, "bias") == 0.25 && probe(&r, "frames") == probe(&r, "points"), "bias 0.25, refed");
+    // Clear; changing while the engine runs, then closing.
+    CHECK(run_text(&r, "key c\nidle\n") == 0 && probe(&r, "points") == 0 && probe(&r, "frames") == 0, "clear");
+    CHECK(run_text(&r, "key e\n") == 0 && strstr(r.sh->app.note, "empty"), "nothing to export: %s", r.sh->app.note);
+    arc_script(script, sizeof script, cx + 250, cy + 250, 90, M_PI, 2 * M_PI, 30, 1);
+    strcat(script, "up 340 250\nkey g\n");
+    CHECK(run_text(&r, script) == 0, "draw and continue");
+    double t0 = gl_now();
+    gui_run_close(&r);
+    CHECK(gl_now() - t0 < 0.5, "closing while the network writes takes %.3f s", gl_now() - t0);
+}
+
+// The README screenshot scripts run through the executable.
+static void screenshots(const char *exe) {
+    const char *views[2] = { "synthesis", "prediction" };
+    for (int i = 0; i < 2; i++) {
+        char cmd[2000], shot[200];
+        snprintf(shot, sizeof shot, "%s/shot-%s.png", getenv("GLIMPSE_EXPORT_DIR"), views[i]);
+        snprintf(cmd, sizeof cmd, "'%s' --view %s --screenshot '%s' --script '%s/app/gui/screenshot-%s.txt'", exe, views[i], shot,
+                 getenv("GLIMPSE_SOURCE_ROOT") ? getenv("GLIMPSE_SOURCE_ROOT") : ".", views[i]);
+        CHECK(system(cmd) == 0, "%s", cmd);
+        float *g; int w, h;
+        int ok = gl_image_load_grey(shot, &g, &w, &h) == 0;
+        CHECK(ok && w == 1280 && h == 800, "%s: a 1280x800 screenshot", views[i]);
+        if (ok) free(g);
+        unlink(shot);
+    }
+}
+
+int main(int argc, char **argv) {
     char dir[] = "/tmp/glimpse-hw-XXXXXX";
     if (mkdtemp(dir)) setenv("GLIMPSE_EXPORT_DIR", dir, 1);
-    synthesis();
+    if (argc > 1) screenshots(argv[1]);
+    else {
+        synthesis();
+        prediction();
+    }
     rmdir(dir);
     TEST_MAIN_END();
 }
