@@ -12,8 +12,9 @@
 // centres.
 //
 // Continue: the network samples on from where the pen stopped (primed by the
-// strokes, as §5.5 primes synthesis), and the view reveals its points at the
-// pen speed with their densities. Replay: the whole line again, step by
+// strokes, as §5.5 primes synthesis) up to CONT_STEPS points or the canvas's
+// right edge, and the view reveals its points at the pen speed with their
+// densities. Replay: the whole line again, step by
 // step, leaving the density of every step behind as a trail.
 //
 // A drawing is a *session*: the stepper's state belongs to one. Clearing,
@@ -66,6 +67,7 @@ typedef struct {
     float *pts;
     uint64_t *ver;
     int cont;                  // then continue for this many points
+    float x_limit;             // or until the pen passes this x (raw, from the first point): the canvas's edge
     uint64_t seed;
 } pred_job;
 
@@ -133,6 +135,7 @@ static int pred_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
         gl_hw_stepper_feed(pe->st, o, j->bias, &mix);
         if (push(j, &mix, 0, 1)) return 0;
         pe->fed++;   // generated points belong to the state too: drawing on starts a new session
+        if (mix.x > j->x_limit) break;
     }
     return 0;
 }
@@ -424,6 +427,7 @@ static void pred_request(void *self, gui_app *app) {
     }
     if (cont) {
         j->cont = CONT_STEPS;
+        j->x_limit = (v->canvas.x + v->canvas.w - v->ox) / PX_PER_UNIT - 6 - v->px[0];
         j->seed = v->seed++;
         v->cont_pending = 0;
         v->session_has_cont = 1;
