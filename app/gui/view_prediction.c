@@ -220,6 +220,7 @@ static void new_session(pred_view *v) {
     v->ncache = 0;
     v->nuser_frames = 0;
     v->trail_upto = -1;
+    if (v->trail) memset(v->trail, 0, sizeof(float) * (size_t)v->tw * v->th);
     v->submitted_n = 0;
     v->submitted_cont = 0;
 }

@@ -358,7 +358,7 @@ static void syn_request(void *self, gui_app *app) {
         return;
     }
     if (gl_hw_encode(&v->m.cfg, v->text, NULL)) {   // names every character it cannot write
-        gui_app_note(app, "%s (it writes lower-case letters, space, '.' and ',')", gl_err());
+        gui_app_note(app, "%s", gl_err());
         return;
     }
     syn_job *j = gl_calloc(1, sizeof *j);

@@ -310,7 +310,7 @@ static void prediction(void) {
     CHECK(run_text(&r, "key r\nframe\n") == 0 && probe(&r, "mode") == 2 && probe(&r, "playing") == 1, "replay");
     CHECK(run_text(&r, "key End\n") == 0 && probe(&r, "step") == probe(&r, "frames") - 1, "End");
     double cells = probe(&r, "trail_cells");
-    CHECK(cells > 200, "a density trail along the whole line (%g cells)", cells);
+    CHECK(cells > 200, "a density trail along the whole line (%g cells, %g steps)", cells, probe(&r, "frames"));
     CHECK(run_text(&r, "key Home\nkey Right\nkey Right\n") == 0 && probe(&r, "step") == 2 && probe(&r, "trail_cells") < cells / 5,
           "stepping back to step 3 shortens the trail (%g cells)", probe(&r, "trail_cells"));
 
@@ -340,6 +340,9 @@ static void prediction(void) {
     CHECK(run_text(&r, script) == 0, "draw on");
     CHECK(probe(&r, "mode") == 0 && probe(&r, "frames") == probe(&r, "points") && probe(&r, "points") > drawn,
           "drawn points only (%g frames, %g points)", probe(&r, "frames"), probe(&r, "points"));
+    // (a trail kept from the last session would cover all of its cells and more)
+    CHECK(run_text(&r, "key End\n") == 0 && probe(&r, "trail_cells") < cells,
+          "the new session's trail holds its own steps only (%g cells, %g before)", probe(&r, "trail_cells"), cells);
     // A new bias: every density again.
     CHECK(run_text(&r, "key ]\nidle\n") == 0 && probe(&r, "bias") == 0.25 && probe(&r, "frames") == probe(&r, "points"), "bias 0.25, refed");
     // Clear; changing while the engine runs, then closing.
