@@ -380,6 +380,9 @@ static void syn_request(void *self, gui_app *app) {
     gl_hw_sample_opts o = {0};
     o.bias = v->bias; o.seed = v->seed; o.prime_text = prime_text;
     gl_trace *t = gl_hw_trace_new(&v->m, j->text, &o);
+    // the text the window runs over, written before the job is handed on (it may be freed at once)
+    if (prime_text) snprintf(v->full, sizeof v->full, "%s %s", prime_text, j->text);
+    else snprintf(v->full, sizeof v->full, "%s", j->text);
     gl_job job = { syn_job_run, syn_job_free, j, { t } };
     gl_engine_submit(app->engine, &job);
     gl_trace_release(v->trace);   // the engine holds its own reference
@@ -387,8 +390,6 @@ static void syn_request(void *self, gui_app *app) {
     v->trace_version = v->version;
     const gl_hw_trace_header *h = t->header;
     v->U = h->U; v->K = h->K; v->M = h->M;
-    if (prime_text) snprintf(v->full, sizeof v->full, "%s %s", prime_text, j->text);
-    else snprintf(v->full, sizeof v->full, "%s", j->text);
     cache_reset(v);
     v->pos = 0;
     v->playing = 1;
