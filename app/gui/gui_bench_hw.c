@@ -141,6 +141,8 @@ int bench_gui_synthesis(int nframes, int w, int h, int json) {
         build[f] = r.build_s * 1000;
         render[f] = r.render_s * 1000;
         latency_step(&l, f, v_in, shown);
+        if (getenv("GLIMPSE_BENCH_TRACE") && work[f] > 10)
+            fprintf(stderr, "frame %d: %.2f ms (build %.2f, render %.2f), point %.0f of %.0f\n", f, work[f], build[f], render[f], probe(&r, "step"), probe(&r, "steps"));
         writing += probe(&r, "playing") == 1;
         pace(&next);
     }

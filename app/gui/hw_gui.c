@@ -23,7 +23,7 @@ void hw_draw_strokes(gui_ctx *ui, const float *x, const float *y, const uint8_t 
                 float ex = last ? SX(i) : 0.5f * (SX(i) + SX(i + 1)), ey = last ? SY(i) : 0.5f * (SY(i) + SY(i + 1));
                 float qx = last ? 0.5f * (cx + ex) : SX(i), qy = last ? 0.5f * (cy + ey) : SY(i);
                 float len = fabsf(ex - cx) + fabsf(ey - cy);
-                int k = len < 6 ? 1 : len < 16 ? 2 : 4;
+                int k = len < 10 ? 1 : len < 30 ? 2 : 3;   // each piece is one draw call
                 float px = cx, py = cy;
                 for (int s = 1; s <= k; s++) {
                     float t = (float)s / k, u = 1 - t;
