@@ -184,16 +184,16 @@ typedef struct {
 static const gui_color canvas_col = { 18, 20, 24, 255 };
 
 static const char *const pred_shortcuts[] = {
-    "drag on the canvas\twrite: the density of the next point follows the pen",
-    "G\tcontinue: the network writes on from the pen (G again: stop)",
-    "R\treplay the line with the density trail of every step",
+    "drag\twrite; the next point's density follows the pen",
+    "G\tcontinue: the network writes on (G again: stop)",
+    "R\treplay with the density trail of every step",
     "Left / Right\tprevious / next step (replay)",
     "Home / End\tfirst / last step (replay)",
     "Space\tplay / pause the replay",
     "+ / -\tfaster / slower",
     "[ / ]\tbias down / up (sharper density, §5.4)",
     "C\tclear the canvas",
-    "E\texport SVG + PNG of the line and PNG of the density trail",
+    "E\texport the line (SVG, PNG) and the trail (PNG)",
     NULL,
 };
 

@@ -127,8 +127,8 @@ static const char *const syn_shortcuts[] = {
     "A\twrite again (new seed)",
     "[ / ]\tbias down / up (legibility)",
     "0 .. 4\tplain or Hershey writer style 1-4 (priming)",
-    "M\twrite your own line on the paper (M again: prime with it)",
-    "E\texport SVG + PNG of the writing, PNG of the alignment",
+    "M\twrite a line of your own (M again: prime with it)",
+    "E\texport the writing (SVG, PNG) and the alignment (PNG)",
     NULL,
 };
 
