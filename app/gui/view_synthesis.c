@@ -253,25 +253,51 @@ static void start_recording(syn_view *v, gui_app *app) {
     gui_app_note(app, "write \"%s\" on the paper with the mouse, then press Use my line", v->mine_text);
 }
 
-// Turns the recorded strokes into raw offsets for priming. The paper shows
-// raw units at xf.scale pixels each; points closer than 2.5 units are merged
-// so the pen speed is near the corpus's (about 5 units a point).
+// Turns the recorded strokes into raw offsets for priming, in the corpus's
+// terms: the line is scaled to the height of a written line (about 20 pen
+// units from the tops of ascenders to the bottoms of descenders) and each
+// stroke is resampled by arc length, a point every MINE_STEP units (the
+// corpus's pen speed), keeping its first and last points.
+#define MINE_HEIGHT 20.0f
+#define MINE_STEP 4.5f
+static void mine_add(syn_view *v, float x, float y, int up, float *px, float *py) {
+    if (v->nmine == 0) { *px = x; *py = y; }   // the line starts at its first point
+    v->mine[3 * v->nmine] = x - *px; v->mine[3 * v->nmine + 1] = y - *py; v->mine[3 * v->nmine + 2] = (float)up;
+    v->nmine++;
+    *px = x; *py = y;
+}
+
 static void finish_recording(syn_view *v, gui_app *app) {
     v->recording = 0;
     if (v->nrec < 5) { gui_app_note(app, "your line is empty: draw on the paper first"); return; }
+    float y0 = 1e30f, y1 = -1e30f;
+    for (int i = 0; i < v->nrec; i++) { if (v->rec_y[i] < y0) y0 = v->rec_y[i]; if (v->rec_y[i] > y1) y1 = v->rec_y[i]; }
+    float sc = y1 - y0 > 1 ? MINE_HEIGHT / (y1 - y0) : 1;
+    sc = sc < 0.25f ? 0.25f : sc > 4 ? 4 : sc;
+    // at most one point per recorded point plus one per MINE_STEP of path
+    double len = 0;
+    for (int i = 1; i < v->nrec; i++) len += hypotf(v->rec_x[i] - v->rec_x[i - 1], v->rec_y[i] - v->rec_y[i - 1]) * sc;
+    size_t cap = (size_t)v->nrec + (size_t)(len / MINE_STEP) + 2;
     free(v->mine);
-    v->mine = gl_malloc(sizeof(float) * 3 * (size_t)v->nrec);
+    v->mine = gl_malloc(sizeof(float) * 3 * cap);
     v->nmine = 0;
     float px = 0, py = 0;
-    for (int i = 0; i < v->nrec; i++) {
-        float x = v->rec_x[i], y = v->rec_y[i];
-        int last_of_stroke = v->rec_up[i] || i == v->nrec - 1;
-        if (v->nmine > 0 && !last_of_stroke && hypotf(x - px, y - py) < 2.5f) continue;
-        if (v->nmine == 0) { px = x; py = y; }   // the line starts at its first point
-        v->mine[3 * v->nmine] = x - px; v->mine[3 * v->nmine + 1] = y - py;
-        v->mine[3 * v->nmine + 2] = last_of_stroke ? 1 : 0;
-        v->nmine++;
-        px = x; py = y;
+    for (int a = 0; a < v->nrec;) {
+        int b = a;   // stroke [a, b]
+        while (b < v->nrec - 1 && !v->rec_up[b]) b++;
+        float lx = v->rec_x[a] * sc, ly = v->rec_y[a] * sc, carry = 0;
+        mine_add(v, lx, ly, a == b, &px, &py);
+        for (int i = a + 1; i <= b; i++) {
+            float x = v->rec_x[i] * sc, y = v->rec_y[i] * sc, d = hypotf(x - lx, y - ly);
+            // points along (l, i) every MINE_STEP of path since the last one
+            for (float t = MINE_STEP - carry; t < d; t += MINE_STEP)
+                if ((size_t)v->nmine < cap - 1) mine_add(v, lx + (x - lx) * t / d, ly + (y - ly) * t / d, 0, &px, &py);
+            carry = d > 0 ? fmodf(carry + d, MINE_STEP) : carry;
+            lx = x; ly = y;
+        }
+        if (b > a && (size_t)v->nmine < cap) mine_add(v, lx, ly, 1, &px, &py);
+        else if (b > a) v->mine[3 * (v->nmine - 1) + 2] = 1;
+        a = b + 1;
     }
     v->style = STYLE_MINE;
     new_version(v);
