@@ -329,17 +329,17 @@ static int syn_event(void *self, gui_app *app, const gui_event *ev) {
     if (ev->mods & (GUI_MOD_CTRL | GUI_MOD_ALT)) return 0;
     switch (k) {
     case GUI_KEY_RETURN: v->want_focus = 1; return 1;   // given in draw, after this frame's Return reached the field
-    case GUI_KEY_LEFT: v->playing = 0; set_pos(v, floor(v->pos) - 1); return 1;
-    case GUI_KEY_RIGHT: v->playing = 0; set_pos(v, floor(v->pos) + 1); return 1;
-    case GUI_KEY_PAGEUP: v->playing = 0; set_pos(v, floor(v->pos) - 10); return 1;
-    case GUI_KEY_PAGEDOWN: v->playing = 0; set_pos(v, floor(v->pos) + 10); return 1;
-    case GUI_KEY_HOME: v->playing = 0; set_pos(v, 0); return 1;
-    case GUI_KEY_END: v->playing = 0; set_pos(v, v->ncache); return 1;
+    case GUI_KEY_LEFT: v->playing = v->instant = 0; set_pos(v, floor(v->pos) - 1); return 1;
+    case GUI_KEY_RIGHT: v->playing = v->instant = 0; set_pos(v, floor(v->pos) + 1); return 1;
+    case GUI_KEY_PAGEUP: v->playing = v->instant = 0; set_pos(v, floor(v->pos) - 10); return 1;
+    case GUI_KEY_PAGEDOWN: v->playing = v->instant = 0; set_pos(v, floor(v->pos) + 10); return 1;
+    case GUI_KEY_HOME: v->playing = v->instant = 0; set_pos(v, 0); return 1;
+    case GUI_KEY_END: v->playing = v->instant = 0; set_pos(v, v->ncache); return 1;
     case GUI_KEY_SPACE:
         v->playing = !v->playing;
         if (v->playing && v->ncache > 0 && step_of(v) >= v->ncache - 1 && v->trace && atomic_load(&v->trace->done)) v->pos = 0;
         return 1;
-    case 'r': v->pos = 0; v->playing = 1; return 1;
+    case 'r': v->pos = 0; v->playing = 1; v->instant = 0; return 1;
     case '+': case '=': v->speed = fminf(v->speed * 1.5f, 600); return 1;
     case '-': v->speed = fmaxf(v->speed / 1.5f, 5); return 1;
     case 'i': v->instant = !v->instant; return 1;
@@ -477,7 +477,7 @@ static void draw_text_line(syn_view *v, gui_ctx *ui, int x, int y, int cur) {
 // Timeline of the points: click or drag to scrub.
 static void draw_timeline(syn_view *v, gui_ctx *ui, gui_rect r, int step) {
     uint32_t id = gui_id("syn.timeline");
-    if (ui->mouse_pressed && gui_inside(r, ui->press_x, ui->press_y)) { ui->active = id; v->playing = 0; }
+    if (ui->mouse_pressed && gui_inside(r, ui->press_x, ui->press_y)) { ui->active = id; v->playing = v->instant = 0; }
     int n = v->ncache;
     if (ui->active == id && ui->mouse_down && n > 0) set_pos(v, (double)(ui->mx - r.x) * n / (r.w > 0 ? r.w : 1));
     gui_rect_fill(ui, r, gui_col_button);
@@ -649,7 +649,7 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
         v->playing = !v->playing;
         if (v->playing && v->ncache > 0 && step >= v->ncache - 1) v->pos = 0;
     }
-    if (gui_button(ui, gui_id("syn.replay"), gui_r(x + 76, y, 70, 26), "Replay")) { v->pos = 0; v->playing = 1; }
+    if (gui_button(ui, gui_id("syn.replay"), gui_r(x + 76, y, 70, 26), "Replay")) { v->pos = 0; v->playing = 1; v->instant = 0; }
     if (gui_button(ui, gui_id("syn.export"), gui_r(x + 152, y, 80, 26), "Export")) export_all(v, app);
     draw_timeline(v, ui, gui_r(x + 240, y, area.w - 2 * m - 240 - 150, 26), step);
     gui_textf(ui, area.x + area.w - m - 140, y + 5, GUI_FONT_NORMAL, gui_col_dim, "point %d / %d", v->ncache ? step + 1 : 0, v->ncache);

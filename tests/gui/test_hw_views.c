@@ -143,7 +143,7 @@ static void synthesis(void) {
     // Changing the text while a line is being written: the old trace is cancelled.
     gl_engine_stats st0, st1;
     gl_engine_get_stats(r.sh->app.engine, &st0);
-    CHECK(run_text(&r, "key i\n") == 0 && probe(&r, "instant") == 0, "instant off");
+    CHECK(run_text(&r, "key Home\n") == 0 && probe(&r, "instant") == 0 && probe(&r, "step") == 0, "stepping ends instant mode");
     CHECK(type_text(&r, "the quick brown fox jumps over the lazy dog and runs far away") == 0, "a long line, typed a letter a frame");
     CHECK(run_text(&r, "key Return\ntext z\nkey Return\nidle\n") == 0, "more text while it writes");
     gl_engine_get_stats(r.sh->app.engine, &st1);
