@@ -600,43 +600,47 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
     int m = 12, x = area.x + m, y = area.y + 10;
     int step = step_of(v);
 
-    // Row 1: text and sampling.
-    gui_text(ui, x, y + 6, GUI_FONT_NORMAL, gui_col_dim, "Text");
-    int submitted = gui_textfield(ui, gui_id("syn.text"), gui_r(x + 40, y, 520, 28), v->text, sizeof v->text);
+    // Rows of controls, wrapping when the window is narrow.
+    hw_flow fl = hw_flow_begin(x, y, area.x + area.w - m, 28, 6, 8);
+    gui_rect lr = hw_flow_put(&fl, 34);
+    gui_text(ui, lr.x, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "Text");
+    int tw = area.w - 2 * m - 40 - 80;
+    int submitted = gui_textfield(ui, gui_id("syn.text"), hw_flow_put(&fl, tw < 520 ? (tw > 200 ? tw : 200) : 520), v->text, sizeof v->text);
     if (v->want_focus) { ui->focus = ui->focus_seen = gui_id("syn.text"); v->want_focus = 0; }
     if (strcmp(v->text, v->last_text)) {   // typed: write it as it stands
         snprintf(v->last_text, sizeof v->last_text, "%s", v->text);
         new_version(v);
     }
-    if (gui_button(ui, gui_id("syn.write"), gui_r(x + 566, y, 70, 28), "Write") || submitted) new_version(v);
-    if (gui_button(ui, gui_id("syn.again"), gui_r(x + 642, y, 110, 28), "Write again")) { v->seed++; new_version(v); }
-    if (gui_slider(ui, gui_id("syn.bias"), gui_r(x + 760, y, 170, 28), &v->bias, 0, 5, "bias %.2f")) new_version(v);
-    gui_textf(ui, x + 940, y + 6, GUI_FONT_NORMAL, gui_col_dim, "seed %llu", (unsigned long long)v->seed);
-    y += 36;
-
-    // Row 2: style, pen.
+    if (gui_button(ui, gui_id("syn.write"), hw_flow_put(&fl, 70), "Write") || submitted) new_version(v);
+    if (gui_button(ui, gui_id("syn.again"), hw_flow_put(&fl, 110), "Write again")) { v->seed++; new_version(v); }
+    if (gui_slider(ui, gui_id("syn.bias"), hw_flow_put(&fl, 170), &v->bias, 0, 5, "bias %.2f")) new_version(v);
+    lr = hw_flow_put(&fl, 90);
+    gui_textf(ui, lr.x + 4, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "seed %llu", (unsigned long long)v->seed);
+    hw_flow_newline(&fl);
     int st = v->style;
-    if (gui_choice(ui, gui_id("syn.style"), gui_r(x, y, 430, 28), style_labels, NSTYLE, &st)) {
+    if (gui_choice(ui, gui_id("syn.style"), hw_flow_put(&fl, 430), style_labels, NSTYLE, &st)) {
         if (st == STYLE_MINE && v->nmine == 0) start_recording(v, app);
         else { v->style = st; new_version(v); }
     }
     if (v->recording) {
-        gui_text(ui, x + 440, y + 6, GUI_FONT_NORMAL, gui_col_dim, "it says");
-        gui_textfield(ui, gui_id("syn.minetext"), gui_r(x + 494, y, 150, 28), v->mine_text, sizeof v->mine_text);
-        if (gui_button(ui, gui_id("syn.usemine"), gui_r(x + 650, y, 110, 28), "Use my line")) finish_recording(v, app);
-        if (gui_button(ui, gui_id("syn.cancelmine"), gui_r(x + 766, y, 70, 28), "Cancel")) v->recording = 0;
+        lr = hw_flow_put(&fl, 50);
+        gui_text(ui, lr.x + 4, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "it says");
+        gui_textfield(ui, gui_id("syn.minetext"), hw_flow_put(&fl, 150), v->mine_text, sizeof v->mine_text);
+        if (gui_button(ui, gui_id("syn.usemine"), hw_flow_put(&fl, 110), "Use my line")) finish_recording(v, app);
+        if (gui_button(ui, gui_id("syn.cancelmine"), hw_flow_put(&fl, 70), "Cancel")) v->recording = 0;
     } else {
-        if (gui_button(ui, gui_id("syn.record"), gui_r(x + 440, y, 130, 28), "Write my own...")) start_recording(v, app);
-        gui_slider(ui, gui_id("syn.speed"), gui_r(x + 580, y, 150, 28), &v->speed, 5, 600, "%.0f points/s");
-        gui_toggle(ui, gui_id("syn.instant"), gui_r(x + 736, y, 70, 28), "Instant", &v->instant);
-        gui_slider(ui, gui_id("syn.width"), gui_r(x + 812, y, 110, 28), &v->width, 1, 6, "width %.1f");
-        gui_choice(ui, gui_id("syn.colour"), gui_r(x + 928, y, 150, 28), colour_labels, 3, &v->colour);
+        if (gui_button(ui, gui_id("syn.record"), hw_flow_put(&fl, 130), "Write my own...")) start_recording(v, app);
+        gui_slider(ui, gui_id("syn.speed"), hw_flow_put(&fl, 150), &v->speed, 5, 600, "%.0f points/s");
+        gui_toggle(ui, gui_id("syn.instant"), hw_flow_put(&fl, 70), "Instant", &v->instant);
+        gui_slider(ui, gui_id("syn.width"), hw_flow_put(&fl, 110), &v->width, 1, 6, "width %.1f");
+        gui_choice(ui, gui_id("syn.colour"), hw_flow_put(&fl, 150), colour_labels, 3, &v->colour);
     }
-    y += 40;
+    y = hw_flow_end(&fl) + 12;
 
     // Paper.
     int right_w = 300;
-    gui_rect paper = gui_r(x, y, area.w - 2 * m, 230);
+    int ph = (area.y + area.h - y) * 2 / 5;   // 230 at the default size; less in a small window
+    gui_rect paper = gui_r(x, y, area.w - 2 * m, ph < 120 ? 120 : ph > 230 ? 230 : ph);
     v->paper = paper;
     draw_paper(v, ui, paper, step);
     y += paper.h + 10;
@@ -655,10 +659,11 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
     gui_textf(ui, area.x + area.w - m - 140, y + 5, GUI_FONT_NORMAL, gui_col_dim, "point %d / %d", v->ncache ? step + 1 : 0, v->ncache);
     y += 34;
 
-    // Alignment figure and the window's mixture.
+    // Alignment figure and the window's mixture (when there is room).
     int fh = area.y + area.h - m - y;
-    draw_figure(v, ui, gui_r(x, y, area.w - 2 * m - right_w - 10, fh), step);
-    draw_mixture(v, ui, gui_r(area.x + area.w - m - right_w, y, right_w, fh), step);
+    if (fh < 60) { v->fig = gui_r(0, 0, 0, 0); fh = 0; }
+    if (fh > 0) draw_figure(v, ui, gui_r(x, y, area.w - 2 * m - right_w - 10, fh), step);
+    if (fh > 0) draw_mixture(v, ui, gui_r(area.x + area.w - m - right_w, y, right_w, fh), step);
 
     const char *sname = style_labels[v->style];
     if (!v->have_model) snprintf(app->status, sizeof app->status, "no synthesis model: %s", v->model_err);
