@@ -112,6 +112,7 @@ int bench_gui_synthesis(int nframes, int w, int h, int json) {
     double *render = gl_malloc(sizeof(double) * (size_t)nframes);
     latency l = { gl_malloc(sizeof(double) * (size_t)nframes), 0, 0, -1, 0 };
     int si = 0, writing = 0;
+    double speed = probe(&r, "speed");
     double next = gl_now();
     for (int f = 0; f < nframes; f++) {
         double t0 = gl_now();
@@ -151,8 +152,8 @@ int bench_gui_synthesis(int nframes, int w, int h, int json) {
     long hwm = vm_hwm_kb();
     gui_run_close(&r);
     char what[160];
-    snprintf(what, sizeof what, "the pen writing in %d%% of them (60 points/s), write again every 2 s, a new sentence every 6 s",
-             (int)(100.0 * writing / nframes + 0.5));
+    snprintf(what, sizeof what, "the pen writing in %d%% of them (%.0f characters/s), write again every 2 s, a new sentence every 6 s",
+             (int)(100.0 * writing / nframes + 0.5), speed);
     report("synthesis", what, "request -> 1st point", nframes, work, build, render, &l, hwm, &st, w, h, json);
     free(work); free(build); free(render); free(l.lat);
     return 0;

@@ -14,7 +14,8 @@
 // request() then hands the engine one job that writes the whole line into a
 // new trace (gl_hw_sample pushes a frame per point). A newer request cancels
 // the running job between two points. The view reveals the trace's frames at
-// the pen speed (points per second), or all at once ("instant").
+// the pen speed (characters per second: the line's points per character
+// times the speed), or all at once ("instant").
 #include "view.h"
 #include "hw_gui.h"
 #include "gl_hw.h"
@@ -81,13 +82,14 @@ typedef struct {
     int have_model;
     char model_err[200];
     char text[SYN_TEXT_MAX + 1], last_text[SYN_TEXT_MAX + 1];
-    float bias, speed, width;
+    float bias, speed, width;      // speed: characters per second
     uint64_t seed;
     int style, colour, instant;
     // the shown trace and what it was asked for
     gl_trace *trace;
     uint64_t version, submitted, trace_version;
     char full[200];                // the text the window runs over (primer + ' ' + text)
+    char shown_text[SYN_TEXT_MAX + 1];   // the text of the trace (without the primer)
     int U, K, M;
     // per-trace copies of the frames' points and window, filled as frames arrive
     int ncache, cache_cap;
@@ -122,7 +124,7 @@ static const char *const syn_shortcuts[] = {
     "Home / End\tfirst / last point",
     "Space\tplay / pause the pen",
     "R\treplay from the start",
-    "+ / -\tpen faster / slower",
+    "+ / -\tpen faster / slower (characters a second)",
     "I\tinstant: show the whole line at once",
     "A\twrite again (new seed)",
     "[ / ]\tbias down / up (legibility)",
@@ -173,6 +175,14 @@ static int step_of(const syn_view *v) {
     return s < 0 ? 0 : s >= v->ncache ? v->ncache - 1 : s;
 }
 
+// Points a character takes in the shown line (once it is written; the
+// corpus's 9 before).
+static double points_per_char(const syn_view *v) {
+    int n = (int)strlen(v->shown_text);
+    if (!v->trace || !atomic_load(&v->trace->done) || n == 0 || v->ncache == 0) return 9;
+    return (double)v->ncache / n;
+}
+
 // The character the window is on at step s: argmax over u < U of φ(s,u).
 static int char_at(const syn_view *v, int s) {
     if (s < 0 || s >= v->ncache || v->U <= 0) return -1;
@@ -195,7 +205,7 @@ static void *syn_init(gui_app *app) {
     snprintf(v->mine_text, sizeof v->mine_text, "hello");
     v->bias = 1.0f;
     v->seed = 1;
-    v->speed = 60;
+    v->speed = 3;                  // a brisk hand
     v->width = 2.5f;
     v->playing = 1;
     v->version = 1;
@@ -340,8 +350,8 @@ static int syn_event(void *self, gui_app *app, const gui_event *ev) {
         if (v->playing && v->ncache > 0 && step_of(v) >= v->ncache - 1 && v->trace && atomic_load(&v->trace->done)) v->pos = 0;
         return 1;
     case 'r': v->pos = 0; v->playing = 1; v->instant = 0; return 1;
-    case '+': case '=': v->speed = fminf(v->speed * 1.5f, 600); return 1;
-    case '-': v->speed = fmaxf(v->speed / 1.5f, 5); return 1;
+    case '+': case '=': v->speed = fminf(v->speed * 1.5f, 40); return 1;
+    case '-': v->speed = fmaxf(v->speed / 1.5f, 0.5f); return 1;
     case 'i': v->instant = !v->instant; return 1;
     case 'a': v->seed++; new_version(v); return 1;
     case '[': v->bias = fmaxf(0, v->bias - 0.25f); new_version(v); return 1;
@@ -367,7 +377,7 @@ static void syn_update(void *self, gui_app *app, double dt) {
         v->failures_seen = st.failed;
     }
     if (v->instant) set_pos(v, v->ncache);
-    else if (v->playing) set_pos(v, v->pos + dt * v->speed);
+    else if (v->playing) set_pos(v, v->pos + dt * v->speed * points_per_char(v));
     // The pen stops at the end of a finished line.
     if (v->playing && v->trace && atomic_load(&v->trace->done) && v->ncache > 0 && step_of(v) >= v->ncache - 1) v->playing = 0;
 }
@@ -407,6 +417,7 @@ static void syn_request(void *self, gui_app *app) {
     o.bias = v->bias; o.seed = v->seed; o.prime_text = prime_text;
     gl_trace *t = gl_hw_trace_new(&v->m, j->text, &o);
     // the text the window runs over, written before the job is handed on (it may be freed at once)
+    snprintf(v->shown_text, sizeof v->shown_text, "%s", j->text);
     if (prime_text) snprintf(v->full, sizeof v->full, "%s %s", prime_text, j->text);
     else snprintf(v->full, sizeof v->full, "%s", j->text);
     gl_job job = { syn_job_run, syn_job_free, j, { t } };
@@ -630,7 +641,7 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
         if (gui_button(ui, gui_id("syn.cancelmine"), hw_flow_put(&fl, 70), "Cancel")) v->recording = 0;
     } else {
         if (gui_button(ui, gui_id("syn.record"), hw_flow_put(&fl, 130), "Write my own...")) start_recording(v, app);
-        gui_slider(ui, gui_id("syn.speed"), hw_flow_put(&fl, 150), &v->speed, 5, 600, "%.0f points/s");
+        gui_slider(ui, gui_id("syn.speed"), hw_flow_put(&fl, 150), &v->speed, 0.5f, 40, "%.1f chars/s");
         gui_toggle(ui, gui_id("syn.instant"), hw_flow_put(&fl, 70), "Instant", &v->instant);
         gui_slider(ui, gui_id("syn.width"), hw_flow_put(&fl, 110), &v->width, 1, 6, "width %.1f");
         gui_choice(ui, gui_id("syn.colour"), hw_flow_put(&fl, 150), colour_labels, 3, &v->colour);
@@ -683,6 +694,8 @@ static int syn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "done")) *out = v->trace ? atomic_load(&v->trace->done) : -1;
     else if (!strcmp(what, "playing")) *out = v->playing;
     else if (!strcmp(what, "instant")) *out = v->instant;
+    else if (!strcmp(what, "speed")) *out = v->speed;
+    else if (!strcmp(what, "points_per_char")) *out = points_per_char(v);
     else if (!strcmp(what, "style")) *out = v->style;
     else if (!strcmp(what, "bias")) *out = v->bias;
     else if (!strcmp(what, "seed")) *out = (double)v->seed;

@@ -161,7 +161,11 @@ static void synthesis(void) {
     int c = (int)probe(&r, "char");
     CHECK(c >= (int)probe(&r, "U") - 8 && c < (int)probe(&r, "U"), "near the end the window is on the last characters (%d)", c);
     CHECK(run_text(&r, "key Home\nkey r\nwait 400\n") == 0, "replay");
-    CHECK(probe(&r, "step") >= 5 && probe(&r, "step") < n - 1, "the pen moves at its speed (%g after 0.4 s at 60 points/s)", probe(&r, "step"));
+    double want = 0.4 * probe(&r, "speed") * probe(&r, "points_per_char");   // points in 0.4 s
+    CHECK(probe(&r, "speed") == 3 && probe(&r, "points_per_char") > 3 && probe(&r, "points_per_char") < 30, "3 characters a second of %g points each",
+          probe(&r, "points_per_char"));
+    CHECK(probe(&r, "step") >= 0.5 * want && probe(&r, "step") < n - 1, "the pen moves at its speed (%g points after 0.4 s; %.1f expected)",
+          probe(&r, "step"), want);
     CHECK(run_text(&r, "key Space\n") == 0 && probe(&r, "playing") == 0, "pause");
     double s1 = probe(&r, "step");
     CHECK(run_text(&r, "wait 200\n") == 0 && probe(&r, "step") == s1, "paused means still");
