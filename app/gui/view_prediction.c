@@ -248,7 +248,7 @@ static void *pred_init(gui_app *app) {
         else { snprintf(v->model_err, sizeof v->model_err, "%s: %s", path, gl_err()); gl_hw_model_free(&v->pe.m); }
     } else snprintf(v->model_err, sizeof v->model_err, "%s", gl_err());
     v->bias = 0;
-    v->speed = 60;
+    v->speed = 30;                 // points a second: about 3 characters, as the synthesis pen
     v->seed = 1;
     v->trail_upto = -1;
     return v;

@@ -305,8 +305,8 @@ static void prediction(void) {
     int drawn = (int)probe(&r, "points");
     CHECK(run_text(&r, "key g\nwait 500\n") == 0, "continue");
     double st = probe(&r, "step");
-    CHECK(probe(&r, "mode") == 1 && st > drawn && st < drawn + 80 && probe(&r, "generated") == 1,
-          "the network's points are revealed at 60 a second (step %g after %d drawn)", st, drawn);
+    CHECK(probe(&r, "mode") == 1 && st > drawn && st < drawn + 45 && probe(&r, "generated") == 1,
+          "the network's points are revealed at 30 a second (step %g after %d drawn)", st, drawn);
     CHECK(run_text(&r, "idle\n") == 0 && probe(&r, "frames") > drawn + 100, "and computed on the engine (%g frames)", probe(&r, "frames"));
     CHECK(probe(&r, "user_frames") == drawn, "the drawn points stay the drawn ones");
 
