@@ -84,10 +84,10 @@ static void report(const char *view, const char *what, const char *lat_name, int
     double l50 = pctl(l->lat, l->n, 50), l99 = pctl(l->lat, l->n, 99);
     if (json) {
         printf("{\"view\": \"%s\", \"frames\": %d, \"frame_ms_median\": %.2f, \"frame_ms_p99\": %.2f, \"frame_ms_max\": %.2f, "
-               "\"build_ms_median\": %.2f, \"render_ms_median\": %.2f, \"%s_frames_median\": %.0f, \"%s_frames_p99\": %.0f, "
+               "\"build_ms_median\": %.2f, \"render_ms_median\": %.2f, \"latency\": \"%s\", \"latency_frames_median\": %.0f, \"latency_frames_p99\": %.0f, "
                "\"latency_samples\": %d, \"latency_lost\": %d, \"vm_hwm_mb\": %.1f, \"jobs_finished\": %llu, \"jobs_cancelled\": %llu, "
                "\"jobs_dropped\": %llu}\n",
-               view, nframes, p50, p99, mx, b50, r50, lat_name, l50, lat_name, l99, l->n, l->late, hwm / 1024.0,
+               view, nframes, p50, p99, mx, b50, r50, lat_name, l50, l99, l->n, l->late, hwm / 1024.0,
                (unsigned long long)st->finished, (unsigned long long)st->cancelled, (unsigned long long)st->dropped);
         return;
     }
