@@ -153,12 +153,11 @@ typedef struct {
     uint64_t pver[MAX_PTS];
     int n;
     int pen_down;
-    float pen_x, pen_y;        // the mouse in raw units (may be between points)
     uint64_t version;          // bumped by every new point
     uint64_t session;
     int session_has_cont;      // a continuation ran in this session
     gl_trace *trace;
-    int submitted_n, submitted_cont;
+    int submitted_n;
     uint64_t submitted_session;
     // display
     int mode, playing;
@@ -222,7 +221,6 @@ static void new_session(pred_view *v) {
     v->trail_upto = -1;
     if (v->trail) memset(v->trail, 0, sizeof(float) * (size_t)v->tw * v->th);
     v->submitted_n = 0;
-    v->submitted_cont = 0;
 }
 
 static void cache_update(pred_view *v) {
@@ -273,7 +271,6 @@ static void add_point(pred_view *v, float x, float y) {
 
 // Adds points along the pen's path from the last point, STEP_UNITS apart.
 static void pen_to(pred_view *v, float x, float y) {
-    v->pen_x = x; v->pen_y = y;
     if (v->n == 0) { add_point(v, x, y); return; }
     float lx = v->px[v->n - 1], ly = v->py[v->n - 1];
     float d = hypotf(x - lx, y - ly);
@@ -326,7 +323,6 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
         v->pen_down = 1;
         float x = (ev->x - v->ox) / PX_PER_UNIT, y = (ev->y - v->oy) / PX_PER_UNIT;
         if (v->n == 0) { v->ox = (float)ev->x; v->oy = (float)ev->y; x = y = 0; }   // raw (0,0) at the first point
-        v->pen_x = x; v->pen_y = y;
         // a new stroke starts with a point where the pen touches
         if (v->n == 0 || hypotf(x - v->px[v->n - 1], y - v->py[v->n - 1]) > 0.5f) add_point(v, x, y);
         return 1;
