@@ -422,7 +422,7 @@ static void syn_request(void *self, gui_app *app) {
     else snprintf(v->full, sizeof v->full, "%s", j->text);
     gl_job job = { syn_job_run, syn_job_free, j, { t } };
     gl_engine_submit(app->engine, &job);
-    gl_trace_release(v->trace);   // the engine holds its own reference
+    gl_trace_release(v->trace);   // the old line; the engine holds its own reference to the new one
     v->trace = t;
     v->trace_version = v->version;
     const gl_hw_trace_header *h = t->header;
