@@ -7,6 +7,7 @@
 #include "args.h"
 #include "cli.h"
 #include "gl_util.h"
+#include "gui_bench_hw.h"
 #include "gui_run.h"
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ static const gl_opt bench_opts[] = {
     { "seconds", 1, "how long the pen draws (default 5)" },
     { "size", 1, "window size WxH (default 1280x800)" },
     { "json", 0, "print the figures as JSON" },
-    { "view", 1, "attention (default: a pen drawing) or draw (generate view playing, a new seed every 2 s)" },
+    { "view", 1, "attention (default: a pen drawing), synthesis (the pen writing), prediction (live density) or draw (generate view playing, a new seed every 2 s)" },
     { "grid", 1, "draw: samples per side of the grid (1, 2, 3, 4 or 6; default 1)" },
     { NULL, 0, NULL },
 };
@@ -150,14 +151,20 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
 int cmd_bench_gui(int argc, char **argv) {
     double t_entry = gl_now(), age = process_age();
     gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--view attention|draw] [--grid G] [--json]", &a);
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--view attention|synthesis|prediction|draw] [--grid G] [--json]", &a);
     if (rc != 0) return rc > 0 ? 0 : 2;
     double seconds;
     int w, h;
     if (!gl_arg_num(&a, bench_opts, "seconds", 0.5, 600, 5, &seconds)) return 2;
     if (gui_parse_size(gl_arg(&a, bench_opts, "size"), &w, &h) != 0) return 2;
     const char *view = gl_arg(&a, bench_opts, "view");
-    if (view && strcmp(view, "attention") && strcmp(view, "draw")) { fprintf(stderr, "glimpse: --view must be attention or draw\n"); return 2; }
+    if (view && strcmp(view, "attention") && strcmp(view, "synthesis") && strcmp(view, "prediction") && strcmp(view, "draw")) {
+        fprintf(stderr, "glimpse: --view must be attention, synthesis, prediction or draw\n");
+        return 2;
+    }
+    if (gl_arg(&a, bench_opts, "grid") && (!view || strcmp(view, "draw"))) { fprintf(stderr, "glimpse: --grid is for --view draw\n"); return 2; }
+    if (view && !strcmp(view, "synthesis")) return bench_gui_synthesis((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
+    if (view && !strcmp(view, "prediction")) return bench_gui_prediction((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
     if (view && !strcmp(view, "draw")) {
         long grid;
         if (!gl_arg_int(&a, bench_opts, "grid", 1, 6, 1, &grid)) return 2;

@@ -40,7 +40,12 @@ gui_shell *gui_shell_new(int w, int h, gui_text_width_fn tw, void *tw_user, cons
     if (view_name) {
         sh->cur = gui_view_find(view_name);
         if (sh->cur < 0) {
-            gl_seterr("unknown view '%s' (views:%s%s)", view_name, gui_views[0] ? " " : "", gui_views[0] ? gui_views[0]->name : "");
+            char names[256] = "";
+            for (int i = 0; gui_views[i]; i++) {
+                size_t n = strlen(names);
+                snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "", gui_views[i]->name);
+            }
+            gl_seterr("unknown view '%s' (views: %s)", view_name, names);
             gui_free(&sh->ui); free(sh);
             return NULL;
         }

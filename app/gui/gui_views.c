@@ -2,10 +2,14 @@
 #include "view.h"
 
 extern const gui_view_class view_attention;
+extern const gui_view_class view_synthesis;
+extern const gui_view_class view_prediction;
 extern const gui_view_class view_draw;
 
 const gui_view_class *const gui_views[] = {
     &view_attention,
+    &view_synthesis,
+    &view_prediction,
     &view_draw,
     NULL,
 };

@@ -162,6 +162,7 @@ typedef struct {
     float e;                    // end-of-stroke probability
     float pi[GL_HW_MAXM], mu[GL_HW_MAXM][2], sigma[GL_HW_MAXM][2], rho[GL_HW_MAXM];  // raw units
     float kappa[GL_HW_MAXK];
+    float alpha[GL_HW_MAXK], beta[GL_HW_MAXK];   // the window's importance and width (eq. 49, 50)
     float phi[GL_HW_MAXU + 1];  // φ(t,u), u = 0..U (entry U: φ(t,U+1))
     int U;
 } gl_hw_frame;
@@ -203,6 +204,34 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
 typedef struct { char text[GL_HW_MAXU + 1]; int U, K, M; float bias; uint64_t seed; } gl_hw_trace_header;
 int gl_hw_max_steps(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts);
 gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts);
+
+// ---- step by step (the GUI's prediction view)
+// A prediction network (K = 0) run one point at a time, so the app can feed
+// the points a person draws as they come and show the density of the next
+// one. Each call runs one step and leaves in fr the mixture of the *next*
+// offset (pi, mu, sigma, rho, e in raw units, bias b applied as in §5.4);
+// fr->x, fr->y is the pen position after the fed point.
+typedef struct gl_hw_stepper gl_hw_stepper;
+// NULL with gl_err() for a synthesis network.
+gl_hw_stepper *gl_hw_stepper_new(const gl_hw_model *m);
+void gl_hw_stepper_free(gl_hw_stepper *s);
+// Back to the start of a line (zero state, pen at the origin).
+void gl_hw_stepper_reset(gl_hw_stepper *s);
+// The first step of a line: input (0,0,1) normalised, as gl_hw_sample starts.
+void gl_hw_stepper_start(gl_hw_stepper *s, float bias, gl_hw_frame *fr);
+// Feeds one point (raw offset dx, dy and eos: the pen lifts after it).
+void gl_hw_stepper_feed(gl_hw_stepper *s, const float pt[3], float bias, gl_hw_frame *fr);
+// Number of steps run since the last reset.
+int gl_hw_stepper_steps(const gl_hw_stepper *s);
+// Draws an offset (dx, dy, eos) from the mixture of fr (M components).
+void gl_hw_mixture_sample(const gl_hw_frame *fr, int M, gl_rng *rng, float out[3]);
+// Density of the next offset (dx, dy) under the mixture of fr (eq. 23-24,
+// per raw unit squared; the end-of-stroke Bernoulli is not included).
+double gl_hw_density(const gl_hw_frame *fr, int M, float dx, float dy);
+// The same on a grid of gh x gw cells of side `cell` (raw units): cell (i, j)
+// is the offset (x0 + (j + 0.5) cell, y0 + (i + 0.5) cell) from the pen.
+// Returns the largest value.
+float gl_hw_density_grid(const gl_hw_frame *fr, int M, float x0, float y0, float cell, int gw, int gh, float *out);
 
 // Renders points as SVG (one path per stroke) or PNG.
 int gl_hw_save_svg(const char *path, const float *pts, int n, float scale);

@@ -169,6 +169,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
             }
             if (synth) {
                 memcpy(fr->kappa, s.kappa, sizeof(float) * K);
+                for (int k = 0; k < K; k++) { fr->alpha[k] = expf(s.p[k]); fr->beta[k] = expf(s.p[K + k]); }
                 memcpy(fr->phi, s.phi, sizeof(float) * (U + 1));
                 fr->U = U;
             }
@@ -183,6 +184,98 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     free(full);
     st_free(&s);
     return cancelled ? 1 : 0;
+}
+
+// ------------------------------------------------------------------ stepper
+struct gl_hw_stepper { const gl_hw_model *m; hw_state s; int steps; float x, y; };
+
+gl_hw_stepper *gl_hw_stepper_new(const gl_hw_model *m) {
+    if (m->cfg.K > 0) { gl_seterr("the step-by-step predictor needs a prediction network (this one is a synthesis network)"); return NULL; }
+    gl_hw_stepper *st = gl_calloc(1, sizeof *st);
+    st->m = m;
+    st_init(&st->s, m, 0);
+    return st;
+}
+
+void gl_hw_stepper_free(gl_hw_stepper *st) {
+    if (!st) return;
+    st_free(&st->s);
+    free(st);
+}
+
+void gl_hw_stepper_reset(gl_hw_stepper *st) {
+    st_free(&st->s);
+    st_init(&st->s, st->m, 0);
+    st->steps = 0; st->x = st->y = 0;
+}
+
+int gl_hw_stepper_steps(const gl_hw_stepper *st) { return st->steps; }
+
+// One step on a normalised input; the mixture goes to fr in raw units.
+static void stepper_run(gl_hw_stepper *st, const float *x, float bias, gl_hw_frame *fr) {
+    const gl_hw_cfg *c = &st->m->cfg;
+    int M = c->M;
+    st_step(st->m, &st->s, x);
+    st->steps++;
+    float e, pi[GL_HW_MAXM], mu1[GL_HW_MAXM], mu2[GL_HW_MAXM], s1[GL_HW_MAXM], s2[GL_HW_MAXM], rho[GL_HW_MAXM];
+    mixture(st->s.y, M, bias, &e, pi, mu1, mu2, s1, s2, rho);
+    memset(fr, 0, sizeof *fr);
+    fr->x = st->x; fr->y = st->y; fr->e = e;
+    for (int k = 0; k < M; k++) {
+        fr->pi[k] = pi[k];
+        fr->mu[k][0] = mu1[k] * c->std[0] + c->mean[0]; fr->mu[k][1] = mu2[k] * c->std[1] + c->mean[1];
+        fr->sigma[k][0] = s1[k] * c->std[0]; fr->sigma[k][1] = s2[k] * c->std[1]; fr->rho[k] = rho[k];
+    }
+}
+
+void gl_hw_stepper_start(gl_hw_stepper *st, float bias, gl_hw_frame *fr) {
+    const float x[3] = {0, 0, 1};
+    stepper_run(st, x, bias, fr);
+}
+
+void gl_hw_stepper_feed(gl_hw_stepper *st, const float pt[3], float bias, gl_hw_frame *fr) {
+    const gl_hw_cfg *c = &st->m->cfg;
+    float x[3] = { (pt[0] - c->mean[0]) / c->std[0], (pt[1] - c->mean[1]) / c->std[1], pt[2] > 0.5f ? 1.0f : 0.0f };
+    st->x += pt[0]; st->y += pt[1];
+    stepper_run(st, x, bias, fr);
+    fr->dx = pt[0]; fr->dy = pt[1]; fr->eos = pt[2] > 0.5f;
+}
+
+// Same draw as gl_hw_sample (component, two normals, end of stroke), on the
+// raw-unit parameters.
+void gl_hw_mixture_sample(const gl_hw_frame *fr, int M, gl_rng *rng, float out[3]) {
+    float r = gl_rng_uniform(rng), acc = 0;
+    int j = M - 1;
+    for (int k = 0; k < M; k++) { acc += fr->pi[k]; if (r < acc) { j = k; break; } }
+    float z1 = gl_rng_normal(rng), z2 = gl_rng_normal(rng), rho = fr->rho[j];
+    out[0] = fr->mu[j][0] + fr->sigma[j][0] * z1;
+    out[1] = fr->mu[j][1] + fr->sigma[j][1] * (rho * z1 + sqrtf(fmaxf(0.0f, 1 - rho * rho)) * z2);
+    out[2] = gl_rng_uniform(rng) < fr->e ? 1.0f : 0.0f;
+}
+
+// N(x | μ, σ, ρ) = exp(−Z / 2(1−ρ²)) / (2π σ1 σ2 √(1−ρ²)),
+// Z = ((x1−μ1)/σ1)² + ((x2−μ2)/σ2)² − 2ρ (x1−μ1)(x2−μ2)/(σ1 σ2)   (eq. 24, 25)
+double gl_hw_density(const gl_hw_frame *fr, int M, float dx, float dy) {
+    double p = 0;
+    for (int k = 0; k < M; k++) {
+        double s1 = fr->sigma[k][0], s2 = fr->sigma[k][1], rho = fr->rho[k], om = 1 - rho * rho;
+        if (om < 1e-6) om = 1e-6;
+        double a = (dx - fr->mu[k][0]) / s1, b = (dy - fr->mu[k][1]) / s2;
+        double z = a * a + b * b - 2 * rho * a * b;
+        p += fr->pi[k] * exp(-z / (2 * om)) / (2 * M_PI * s1 * s2 * sqrt(om));
+    }
+    return p;
+}
+
+float gl_hw_density_grid(const gl_hw_frame *fr, int M, float x0, float y0, float cell, int gw, int gh, float *out) {
+    float mx = 0;
+    for (int i = 0; i < gh; i++)
+        for (int j = 0; j < gw; j++) {
+            float v = (float)gl_hw_density(fr, M, x0 + (j + 0.5f) * cell, y0 + (i + 0.5f) * cell);
+            out[i * gw + j] = v;
+            if (v > mx) mx = v;
+        }
+    return mx;
 }
 
 // ------------------------------------------------------------------ output

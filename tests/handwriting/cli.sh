@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # glimpse's handwriting commands from the outside: bad input ends with a
 # one-line error and a non-zero status; a tiny model trains, resumes, writes
-# SVG/PNG/JSON, scribbles, evaluates and benchmarks.
+# SVG/PNG/JSON, scribbles, evaluates and benchmarks; the app's handwriting
+# scenarios of bench gui run and print their figures.
 G="$1"
 source "$(dirname "$0")/../cli_lib.sh"
 TINY="--lines 24 --words 1 --cells 8 --mixtures 2 --window 2 --batch 8 --every 100000"
@@ -55,5 +56,16 @@ expect_err "write with prediction model" "prediction network" "$G" write "abc" -
 expect_err "scribble with synthesis model" "synthesis network" "$G" scribble --model "$T/s.safetensors" -o "$T/s.svg"
 "$G" eval handwriting $M --lines 10 >"$T/out" 2>&1 && grep -q "nats per point" "$T/out" && ok || bad "eval: $(cat "$T/out")"
 "$G" bench handwriting $M --sentences 3 >"$T/out" 2>&1 && grep -q "ends on its own" "$T/out" && grep -q "ms" "$T/out" && ok || bad "bench: $(cat "$T/out")"
+
+# the app's handwriting views in `glimpse bench gui` (the figures' form, not the targets)
+expect_err "bench gui bad view" "--view must be" "$G" bench gui --view nope
+for v in synthesis prediction; do
+  "$G" bench gui --view $v --seconds 1 --json >"$T/out" 2>"$T/err" && python3 -c "
+import json
+d = json.loads(open('$T/out').read())
+assert d['view'] == '$v' and d['frames'] == 60 and 0 < d['frame_ms_median'] <= d['frame_ms_p99']
+assert d['latency_samples'] > 0 and d['latency_frames_median'] >= 1
+" && ok || bad "bench gui --view $v: $(cat "$T/out" "$T/err")"
+done
 
 summary

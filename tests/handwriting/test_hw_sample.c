@@ -43,6 +43,12 @@ static void test_seed(void) {
     for (int t = 0; t < d.n && same; t++) {
         const gl_hw_frame *f = gl_trace_frame(tr, t);
         if (f->dx != d.pts[3 * t] || f->U != 3 || memcmp(f->phi, d.phi + t * 4, 4 * sizeof(float))) same = 0;
+        // φ(t,u) is the window's mixture evaluated at u (eq. 46)
+        for (int u = 0; u <= 3; u++) {
+            double ph = 0;
+            for (int k = 0; k < 2; k++) ph += f->alpha[k] * exp(-f->beta[k] * (f->kappa[k] - (u + 1)) * (f->kappa[k] - (u + 1)));
+            if (fabs(ph - f->phi[u]) > 1e-4 * (1 + ph)) same = 0;
+        }
     }
     CHECK(same, "frames match the result");
     CHECK(!strcmp(((gl_hw_trace_header *)tr->header)->text, "abc"), "trace header text");
@@ -166,10 +172,83 @@ static void test_io(void) {
     char cmd[300]; snprintf(cmd, sizeof cmd, "rm -rf %s", dir); CHECK(system(cmd) == 0, "cleanup");
 }
 
+// The step-by-step predictor the app feeds with pen points: its density of
+// each next point must be the training loss's (gl_hw_forward on the same
+// line), the density grid must hold the mixture's whole mass, and samples
+// drawn from a frame must have the mixture's mean.
+static void test_stepper(void) {
+    gl_hw_model m; tiny(&m, 0, 5);
+    gl_hw_model syn; tiny(&syn, 2, 5);
+    CHECK(gl_hw_stepper_new(&syn) == NULL && strstr(gl_err(), "prediction network"), "a synthesis network is refused: %s", gl_err());
+    gl_hw_model_free(&syn);
+    // a line of 40 raw points: a wavy stroke, a pen lift, another stroke
+    float pts[40 * 3];
+    gl_rng r; gl_rng_seed(&r, 77);
+    for (int t = 0; t < 40; t++) {
+        pts[3 * t] = 2.5f + 1.5f * sinf(t * 0.4f) + 0.3f * gl_rng_normal(&r);
+        pts[3 * t + 1] = 2.0f * cosf(t * 0.5f);
+        pts[3 * t + 2] = (t == 17 || t == 39) ? 1 : 0;
+    }
+    gl_hw_corpus c = {0};
+    gl_hw_corpus_add(&c, pts, 40, "", 0);
+    gl_hw_corpus_normalise(&c, m.cfg.mean, m.cfg.std);
+    gl_hw_ws ws = {0};
+    int idx = 0, np = 0;
+    CHECK(gl_hw_ws_fill(&ws, &m, &c, &idx, 1, 1000) == 0, "fill");
+    double nll_norm = gl_hw_forward(&m, &ws, &np);
+    gl_hw_ws_free(&ws); gl_hw_corpus_free(&c);
+
+    gl_hw_stepper *st = gl_hw_stepper_new(&m);
+    gl_hw_frame fr;
+    double nll = 0;
+    gl_hw_stepper_start(st, 0, &fr);
+    for (int t = 0; t < 40; t++) {
+        double p = gl_hw_density(&fr, m.cfg.M, pts[3 * t], pts[3 * t + 1]);
+        nll -= log(p) + log(pts[3 * t + 2] > 0.5f ? fr.e : 1 - fr.e);
+        gl_hw_stepper_feed(st, pts + 3 * t, 0, &fr);
+    }
+    // raw densities are the normalised ones divided by std1 * std2 per point
+    double want = nll_norm + 40 * log(m.cfg.std[0] * m.cfg.std[1]);
+    CHECK(np == 40 && fabs(nll - want) < 1e-3 * fabs(want) + 1e-3, "stepper NLL %.5f, training forward %.5f", nll, want);
+    CHECK(gl_hw_stepper_steps(st) == 41, "steps %d", gl_hw_stepper_steps(st));
+    float sx = 0, sy = 0;
+    for (int t = 0; t < 40; t++) { sx += pts[3 * t]; sy += pts[3 * t + 1]; }
+    CHECK(fabsf(fr.x - sx) < 1e-3f && fabsf(fr.y - sy) < 1e-3f && fr.eos == 1, "pen position (%g,%g) vs (%g,%g)", fr.x, fr.y, sx, sy);
+
+    // the grid: 240 x 240 cells of 0.25 units around the pen hold all the mass
+    int G = 240;
+    float *g = malloc(sizeof(float) * G * G);
+    float mx = gl_hw_density_grid(&fr, m.cfg.M, -30, -30, 0.25f, G, G, g);
+    double mass = 0; int am = 0;
+    for (int i = 0; i < G * G; i++) { mass += g[i] * 0.0625; if (g[i] > g[am]) am = i; }
+    CHECK(fabs(mass - 1) < 0.02, "density grid mass %.4f", mass);
+    CHECK(mx == g[am] && mx > 0, "grid maximum");
+    float ax = -30 + (am % G + 0.5f) * 0.25f, ay = -30 + (am / G + 0.5f) * 0.25f;
+    CHECK(fabs(g[am] - gl_hw_density(&fr, m.cfg.M, ax, ay)) < 1e-6, "grid cell = density at its centre");
+    // samples: mean offset = Σ π μ
+    double ex = 0, ey = 0, mxs = 0, mys = 0, ee = 0;
+    for (int k = 0; k < m.cfg.M; k++) { ex += fr.pi[k] * fr.mu[k][0]; ey += fr.pi[k] * fr.mu[k][1]; }
+    int N = 20000;
+    for (int i = 0; i < N; i++) { float o[3]; gl_hw_mixture_sample(&fr, m.cfg.M, &r, o); mxs += o[0]; mys += o[1]; ee += o[2]; }
+    CHECK(fabs(mxs / N - ex) < 0.1 && fabs(mys / N - ey) < 0.1, "sample mean (%.3f,%.3f) vs (%.3f,%.3f)", mxs / N, mys / N, ex, ey);
+    CHECK(fabs(ee / N - fr.e) < 0.02, "end-of-stroke rate %.3f vs e %.3f", ee / N, fr.e);
+    // reset: the same start as a new stepper
+    gl_hw_frame a, b;
+    gl_hw_stepper_reset(st);
+    gl_hw_stepper_start(st, 0.5f, &a);
+    gl_hw_stepper *st2 = gl_hw_stepper_new(&m);
+    gl_hw_stepper_start(st2, 0.5f, &b);
+    CHECK(!memcmp(&a, &b, sizeof a) && gl_hw_stepper_steps(st) == 1, "reset starts over");
+    free(g);
+    gl_hw_stepper_free(st); gl_hw_stepper_free(st2);
+    gl_hw_model_free(&m);
+}
+
 int main(void) {
     test_seed();
     test_bias();
     test_end();
     test_io();
+    test_stepper();
     TEST_MAIN_END();
 }

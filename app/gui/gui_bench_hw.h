@@ -1,0 +1,6 @@
+// gui_bench_hw: the handwriting scenarios of `glimpse bench gui` (gui_bench_hw.c).
+#ifndef GUI_BENCH_HW_H
+#define GUI_BENCH_HW_H
+int bench_gui_synthesis(int nframes, int w, int h, int json);
+int bench_gui_prediction(int nframes, int w, int h, int json);
+#endif

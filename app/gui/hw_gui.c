@@ -1,0 +1,87 @@
+// hw_gui: strokes, density colours and export names for the handwriting views (see hw_gui.h).
+#include "hw_gui.h"
+#include "gl_util.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void hw_draw_strokes(gui_ctx *ui, const float *x, const float *y, const uint8_t *up, int n, hw_xform xf,
+                     float width, gui_color c) {
+#define SX(i) (xf.ox + xf.scale * x[i])
+#define SY(i) (xf.oy + xf.scale * y[i])
+    int a = 0;
+    while (a < n) {
+        int b = a;   // stroke [a, b]
+        while (b < n - 1 && !up[b]) b++;
+        if (b == a) {   // a lone point: a dot
+            gui_line(ui, SX(a) - 0.5f, SY(a), SX(a) + 0.5f, SY(a), width, c);
+        } else {
+            float cx = SX(a), cy = SY(a);
+            for (int i = a + 1; i <= b; i++) {
+                // piece from the last end to the midpoint of (i, i+1), with point i as control
+                int last = i == b;
+                float ex = last ? SX(i) : 0.5f * (SX(i) + SX(i + 1)), ey = last ? SY(i) : 0.5f * (SY(i) + SY(i + 1));
+                float qx = last ? 0.5f * (cx + ex) : SX(i), qy = last ? 0.5f * (cy + ey) : SY(i);
+                float len = fabsf(ex - cx) + fabsf(ey - cy);
+                int k = len < 10 ? 1 : len < 30 ? 2 : 3;   // each piece is one draw call
+                float px = cx, py = cy;
+                for (int s = 1; s <= k; s++) {
+                    float t = (float)s / k, u = 1 - t;
+                    float nx = u * u * cx + 2 * u * t * qx + t * t * ex, ny = u * u * cy + 2 * u * t * qy + t * t * ey;
+                    gui_line(ui, px, py, nx, ny, width, c);
+                    px = nx; py = ny;
+                }
+                cx = ex; cy = ey;
+            }
+        }
+        a = b + 1;
+    }
+#undef SX
+#undef SY
+}
+
+void hw_heat_rgb(float t, gui_color bg, uint8_t *out) {
+    if (!(t > 0)) t = 0;
+    if (t > 1) t = 1;
+    // hot map: dark red -> red -> orange -> yellow -> white
+    float r = fminf(1, 3 * t + 0.25f), g = fminf(1, fmaxf(0, 3 * t - 1)), b = fmaxf(0, 3 * t - 2);
+    float a = fminf(1, 3 * t);   // faint densities fade into the background
+    out[0] = (uint8_t)(bg.r + (r * 255 - bg.r) * a);
+    out[1] = (uint8_t)(bg.g + (g * 255 - bg.g) * a);
+    out[2] = (uint8_t)(bg.b + (b * 255 - bg.b) * a);
+}
+
+void hw_export_base(const gui_app *app, const char *prefix, const char *const *exts, int next, char *out, size_t n) {
+    for (int k = 1; k < 10000; k++) {
+        snprintf(out, n, "%s/glimpse-%s-%03d", app->export_dir, prefix, k);
+        int taken = 0;
+        for (int e = 0; e < next; e++) {
+            char p[1400];
+            snprintf(p, sizeof p, "%s%s", out, exts[e]);
+            if (gl_file_exists(p)) taken = 1;
+        }
+        if (!taken) return;
+    }
+}
+
+hw_flow hw_flow_begin(int x, int y, int right, int h, int gap, int row_gap) {
+    hw_flow f = { x, x, y, right, h, gap, row_gap, 0 };
+    return f;
+}
+
+gui_rect hw_flow_put(hw_flow *f, int w) {
+    if (f->used && f->x + w > f->right) hw_flow_newline(f);
+    gui_rect r = gui_r(f->x, f->y, w, f->h);
+    f->x += w + f->gap;
+    f->used = 1;
+    return r;
+}
+
+void hw_flow_newline(hw_flow *f) {
+    if (!f->used) return;
+    f->x = f->x0;
+    f->y += f->h + f->row_gap;
+    f->used = 0;
+}
+
+int hw_flow_end(const hw_flow *f) { return f->used ? f->y + f->h : f->y - f->row_gap; }
