@@ -174,6 +174,7 @@ int cmd_train_attention(int argc, char **argv) {
     yb = gl_malloc((size_t)batch);
     gl_progress pg;
     gl_progress_begin(&pg, "train", total);
+    gl_progress_resume_at(&pg, start_step);
     double t0 = gl_now(), last_ck = t0, run_loss = 0, run_acc = 0;
     int cur_epoch = -1;
     for (long step = start_step; step < total; step++) {

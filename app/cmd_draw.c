@@ -134,6 +134,7 @@ int cmd_train_draw(int argc, char **argv) {
     gl_rng r;
     gl_progress p;
     gl_progress_begin(&p, "train draw", total);
+    gl_progress_resume_at(&p, it);
     double t0 = gl_now(), last_ckpt = t0, avg = 0;
     int navg = 0, status = 0;
     long epoch_seen = -1;

@@ -190,6 +190,7 @@ int cmd_train_handwriting(int argc, char **argv) {
     gl_hw_ws ws = {0};
     signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
     gl_progress pg; gl_progress_begin(&pg, synth ? "train synth" : "train predict", iters);
+    gl_progress_resume_at(&pg, m.ps.step);
     double t0 = gl_now(), last_ck = t0, ema = NAN;
     int bi = nb;
     int rc = 0;

@@ -6,10 +6,14 @@
 #include <unistd.h>
 
 void gl_progress_begin(gl_progress *p, const char *label, long total) {
-    p->label = label; p->total = total > 0 ? total : 1;
+    p->label = label; p->total = total > 0 ? total : 1; p->start = 0;
     p->t0 = gl_now(); p->last = 0;
     p->tty = isatty(2);
     p->quiet = getenv("GLIMPSE_QUIET") != NULL;
+}
+
+void gl_progress_resume_at(gl_progress *p, long done) {
+    p->start = done > 0 && done < p->total ? done : 0;
 }
 
 static void fmt_time(char *s, size_t n, double t) {
@@ -29,7 +33,8 @@ void gl_progress_update(gl_progress *p, long done, const char *fmt, ...) {
     double el = now - p->t0, frac = (double)done / p->total;
     char e1[32], e2[32];
     fmt_time(e1, sizeof e1, el);
-    fmt_time(e2, sizeof e2, frac > 0 ? el / frac - el : 0);
+    long run = done - p->start;
+    fmt_time(e2, sizeof e2, run > 0 ? el * (double)(p->total - done) / run : 0);
     char bar[31];
     int w = (int)(frac * 30);
     for (int i = 0; i < 30; i++) bar[i] = i < w ? '#' : '-';
