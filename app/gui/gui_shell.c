@@ -23,6 +23,17 @@ void gui_app_note(gui_app *app, const char *fmt, ...) {
     app->note_until = app->now + 4.0;
 }
 
+void gui_app_note_engine_failure(gui_app *app, uint64_t *seen) {
+    gl_engine_stats st;
+    gl_engine_get_stats(app->engine, &st);
+    if (st.failed > *seen) {   // a job failed since the last look: say why
+        char err[256];
+        gl_engine_last_error(app->engine, err, sizeof err);
+        gui_app_note(app, "engine: %s", err);
+        *seen = st.failed;
+    }
+}
+
 int gui_view_find(const char *name) {
     for (int i = 0; gui_views[i]; i++)
         if (!strcasecmp(gui_views[i]->name, name)) return i;

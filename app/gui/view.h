@@ -43,6 +43,9 @@ typedef struct gui_app {
 
 // Shows a transient message in the status line for a few seconds.
 void gui_app_note(gui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// If an engine job failed since *seen (the engine's failure count the view
+// last saw), notes why in the status line and updates *seen.
+void gui_app_note_engine_failure(gui_app *app, uint64_t *seen);
 
 typedef struct gui_view_class {
     const char *name;                 // label in the view bar, and --view NAME (lower-cased)

@@ -378,14 +378,7 @@ static void attn_update(void *self, gui_app *app, double dt) {
             v->pending[k] = NULL;
         }
     }
-    gl_engine_stats st;
-    gl_engine_get_stats(app->engine, &st);
-    if (st.failed > v->failures_seen) {   // a job failed since the last look: say why
-        char err[256];
-        gl_engine_last_error(app->engine, err, sizeof err);
-        gui_app_note(app, "engine: %s", err);
-        v->failures_seen = st.failed;
-    }
+    gui_app_note_engine_failure(app, &v->failures_seen);
     if (v->playing) {
         v->play_acc += dt * v->speed;
         while (v->play_acc >= 1) { v->play_acc -= 1; v->step = (v->step + 1) % GL_ATTN_STEPS; }

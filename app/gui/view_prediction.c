@@ -379,14 +379,7 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
 static void pred_update(void *self, gui_app *app, double dt) {
     pred_view *v = self;
     cache_update(v);
-    gl_engine_stats st;
-    gl_engine_get_stats(app->engine, &st);
-    if (st.failed > v->failures_seen) {
-        char err[256];
-        gl_engine_last_error(app->engine, err, sizeof err);
-        gui_app_note(app, "engine: %s", err);
-        v->failures_seen = st.failed;
-    }
+    gui_app_note_engine_failure(app, &v->failures_seen);
     int n = frames(v);
     if (v->mode == MODE_CONT && !v->cont_stopped) {
         v->pos += dt * v->speed;

@@ -368,14 +368,7 @@ static int syn_event(void *self, gui_app *app, const gui_event *ev) {
 static void syn_update(void *self, gui_app *app, double dt) {
     syn_view *v = self;
     cache_update(v);
-    gl_engine_stats st;
-    gl_engine_get_stats(app->engine, &st);
-    if (st.failed > v->failures_seen) {
-        char err[256];
-        gl_engine_last_error(app->engine, err, sizeof err);
-        gui_app_note(app, "engine: %s", err);
-        v->failures_seen = st.failed;
-    }
+    gui_app_note_engine_failure(app, &v->failures_seen);
     if (v->instant) set_pos(v, v->ncache);
     else if (v->playing) set_pos(v, v->pos + dt * v->speed * points_per_char(v));
     // The pen stops at the end of a finished line.
