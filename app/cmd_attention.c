@@ -380,11 +380,6 @@ int cmd_attend(int argc, char **argv) {
 // ---------------------------------------------------------------------------
 // bench
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static const gl_opt bench_opts[] = {
     { "key", 1, "only this key type (default: all three)" },
     { "runs", 1, "single-digit timing runs (default 2000)" },
@@ -421,9 +416,8 @@ int cmd_bench_attention(int argc, char **argv) {
             gl_attn_run(m, te.x + (size_t)(i % te.n) * 784, fr, NULL);
             ts[i] = gl_now() - s;
         }
-        qsort(ts, (size_t)runs, sizeof(double), cmp_double);
         printf("%-9s %8.2f%% %11.0fs %11.3f ms %11.3f ms %10.2f s\n", gl_key_name(key), 100 * acc,
-               gl_meta_num(gl_attn_meta(m), "train_seconds", NAN), 1e3 * ts[runs / 2], 1e3 * ts[runs * 99 / 100], whole);
+               gl_meta_num(gl_attn_meta(m), "train_seconds", NAN), 1e3 * gl_percentile(ts, (int)runs, 50), 1e3 * gl_percentile(ts, (int)runs, 99), whole);
         free(ts);
         gl_attn_free(m);
     }

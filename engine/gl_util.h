@@ -23,6 +23,8 @@ uint32_t gl_rng_below(gl_rng *r, uint32_t n);
 void gl_rng_shuffle(gl_rng *r, int *a, int n);
 
 double gl_now(void);                    // monotonic seconds
+// The p-th percentile (0..100, nearest rank) of v[0..n); sorts v in place.
+double gl_percentile(double *v, int n, double p);
 
 // Whole-file I/O. gl_write_atomic writes PATH.tmp.PID then renames it over
 // PATH, so a crash never leaves a half-written file.

@@ -56,14 +56,6 @@ static long status_kb(const char *field) {
     return v;
 }
 
-static int cmp_d(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
-static double pct(double *v, int n, double p) {
-    if (n == 0) return 0;
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    int i = (int)ceil(p / 100.0 * n) - 1;
-    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
-}
-
 // The pen's path for digit d at phase t in [0,1], in canvas units [0,1]:
 // a few hand-like shapes (a loop, a hook, a zig-zag) so the drawing keeps
 // changing where the model looks.
@@ -129,8 +121,8 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
     gl_engine_get_stats(r.sh->app.engine, &st);
     long hwm = status_kb("VmHWM");
     gui_run_close(&r);
-    double p50 = pct(work, nframes, 50), p99 = pct(work, nframes, 99), mx = pct(work, nframes, 100);
-    double l50 = pct(lat, nlat, 50), l99 = pct(lat, nlat, 99);
+    double p50 = gl_percentile(work, nframes, 50), p99 = gl_percentile(work, nframes, 99), mx = gl_percentile(work, nframes, 100);
+    double l50 = gl_percentile(lat, nlat, 50), l99 = gl_percentile(lat, nlat, 99);
     if (json)
         printf("{\"view\": \"draw\", \"frames\": %d, \"samples\": %.0f, \"T\": %.0f, \"seeds\": %d, \"frame_ms_median\": %.2f, \"frame_ms_p99\": %.2f, "
                "\"frame_ms_max\": %.2f, \"seed_to_screen_frames_median\": %.0f, \"seed_to_screen_frames_p99\": %.0f, \"vm_hwm_mb\": %.1f}\n",
@@ -231,9 +223,9 @@ int cmd_bench_gui(int argc, char **argv) {
     gl_engine_stats st;
     gl_engine_get_stats(r.sh->app.engine, &st);
     int untrained = probe(&r, "untrained");
-    double p50 = pct(work, nframes, 50), p99 = pct(work, nframes, 99), mx = pct(work, nframes, 100);
-    double l50 = pct(lat, nlat, 50), l99 = pct(lat, nlat, 99);
-    double b50 = pct(build, nframes, 50), r50 = pct(render, nframes, 50);
+    double p50 = gl_percentile(work, nframes, 50), p99 = gl_percentile(work, nframes, 99), mx = gl_percentile(work, nframes, 100);
+    double l50 = gl_percentile(lat, nlat, 50), l99 = gl_percentile(lat, nlat, 99);
+    double b50 = gl_percentile(build, nframes, 50), r50 = gl_percentile(render, nframes, 50);
     long hwm = status_kb("VmHWM"), rss = status_kb("VmRSS");
     gui_run_close(&r);
 

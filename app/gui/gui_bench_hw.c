@@ -18,14 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_d(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
-static double pctl(double *v, int n, double p) {
-    if (n == 0) return 0;
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    int i = (int)ceil(p / 100.0 * n) - 1;
-    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
-}
-
 static long vm_hwm_kb(void) {
     FILE *f = fopen("/proc/self/status", "r");
     if (!f) return -1;
@@ -79,9 +71,9 @@ static void pace(double *next) {
 
 static void report(const char *view, const char *what, const char *lat_name, int nframes, double *work, double *build, double *render,
                    latency *l, long hwm, const gl_engine_stats *st, int w, int h, int json) {
-    double p50 = pctl(work, nframes, 50), p99 = pctl(work, nframes, 99), mx = pctl(work, nframes, 100);
-    double b50 = pctl(build, nframes, 50), r50 = pctl(render, nframes, 50);
-    double l50 = pctl(l->lat, l->n, 50), l99 = pctl(l->lat, l->n, 99);
+    double p50 = gl_percentile(work, nframes, 50), p99 = gl_percentile(work, nframes, 99), mx = gl_percentile(work, nframes, 100);
+    double b50 = gl_percentile(build, nframes, 50), r50 = gl_percentile(render, nframes, 50);
+    double l50 = gl_percentile(l->lat, l->n, 50), l99 = gl_percentile(l->lat, l->n, 99);
     if (json) {
         printf("{\"view\": \"%s\", \"frames\": %d, \"frame_ms_median\": %.2f, \"frame_ms_p99\": %.2f, \"frame_ms_max\": %.2f, "
                "\"build_ms_median\": %.2f, \"render_ms_median\": %.2f, \"latency\": \"%s\", \"latency_frames_median\": %.0f, \"latency_frames_p99\": %.0f, "

@@ -806,11 +806,13 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         gui_textf(ui, ix, y, GUI_FONT_LARGE, gui_col_text, "Step %d of %d", v->step + 1, c->T);
         y += 32;
         if (c->attention)
-            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "attention weights: T = %d, read %dx%d, write %dx%d",
-                      c->T, c->read_n, c->read_n, c->write_n, c->write_n);
-        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "no-attention weights: T = %d", c->T);
+            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "attention weights, T = %d steps", c->T);
+        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "no-attention weights, T = %d steps", c->T);
         y += 18;
-        gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "LSTM %d/%d, z %d per step", c->enc, c->dec, c->z);
+        if (c->attention)
+            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "read %dx%d, write %dx%d, LSTM %d/%d, z %d",
+                      c->read_n, c->read_n, c->write_n, c->write_n, c->enc, c->dec, c->z);
+        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "LSTM %d/%d, z %d per step", c->enc, c->dec, c->z);
         y += 30;
         if (!c->attention) {
             gui_text(ui, ix, y, GUI_FONT_NORMAL, gui_col_text, "No attention: every step reads");
