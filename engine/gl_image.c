@@ -61,6 +61,21 @@ static int load_pgm(const char *path, const uint8_t *buf, size_t n, float **out,
     return 0;
 }
 
+int gl_image_load_png(const char *path, gl_image *out) {
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&pi, path)) { gl_seterr("%s: cannot read PNG: %s", path, pi.message); return -1; }
+    pi.format = PNG_FORMAT_RGB;
+    *out = gl_image_new((int)pi.width, (int)pi.height, 0, 0, 0);
+    if (!png_image_finish_read(&pi, NULL, out->px, 0, NULL)) {
+        gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
+        gl_image_free(out);
+        return -1;
+    }
+    return 0;
+}
+
 int gl_image_load_grey(const char *path, float **out, int *w, int *h) {
     uint8_t *buf; size_t n;
     if (gl_read_file(path, &buf, &n) != 0) return -1;

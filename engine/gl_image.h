@@ -10,6 +10,8 @@ typedef struct { int w, h; uint8_t *px; } gl_image;   // px: w*h*3, RGB
 gl_image gl_image_new(int w, int h, uint8_t r, uint8_t g, uint8_t b);
 void gl_image_free(gl_image *im);
 int gl_image_save_png(const gl_image *im, const char *path);   // atomic write
+// Loads a PNG as RGB (grey and alpha converted by libpng).
+int gl_image_load_png(const char *path, gl_image *out);
 // Loads a PNG or a binary/ASCII PGM (P5/P2) as grey levels in [0,1]
 // (white ink on black, as MNIST: dark-on-light images are inverted).
 int gl_image_load_grey(const char *path, float **out, int *w, int *h);

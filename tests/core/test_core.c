@@ -206,6 +206,13 @@ static void test_png_and_normalise(void) {
     write_bytes(tmp("bad.png"), "\x89PNG\r\n\x1a\n garbage", 17);
     CHECK(gl_image_load_grey(tmp("bad.png"), &g, &w, &h) != 0, "corrupt png rejected");
     free(g);
+    gl_image rgb = {0};
+    CHECK(gl_image_load_png(tmp("one.png"), &rgb) == 0 && rgb.w == 40 && rgb.h == 60, "png load as RGB: %s", gl_err());
+    if (rgb.px) {
+        CHECK(!memcmp(rgb.px, im.px, (size_t)40 * 60 * 3), "RGB round trip is exact");
+        gl_image_free(&rgb);
+    }
+    CHECK(gl_image_load_png(tmp("bad.png"), &rgb) != 0 && strstr(gl_err(), "bad.png"), "corrupt png as RGB: %s", gl_err());
     gl_image_free(&im);
 }
 

@@ -20,8 +20,8 @@
 #include "gl_test.h"
 #include "gl_util.h"
 #include "gui_run.h"
+#include "gui_test.h"
 #include "view.h"
-#include <png.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,34 +39,10 @@ static const char *dir_asset_path(const char *name) {
     return buf;
 }
 
-static double probe(gui_run *r, const char *what) {
-    double v = -1e9;
-    if (gui_shell_probe(r->sh, what, &v) != 0) return -1e9;
-    return v;
-}
 static double probe_i(gui_run *r, const char *what, int i) {
     char s[64];
     snprintf(s, sizeof s, "%s %d", what, i);
     return probe(r, s);
-}
-
-static int run_text(gui_run *r, const char *text) {
-    gui_script s;
-    if (gui_script_parse(text, "session", &s) != 0) { fprintf(stderr, "%s\n", gl_err()); return -1; }
-    int rc = gui_run_script(r, &s);
-    gui_script_free(&s);
-    return rc;
-}
-
-static int read_png(const char *path, gl_image *out) {
-    png_image pi;
-    memset(&pi, 0, sizeof pi);
-    pi.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&pi, path)) return -1;
-    pi.format = PNG_FORMAT_RGB;
-    *out = gl_image_new((int)pi.width, (int)pi.height, 0, 0, 0);
-    if (!png_image_finish_read(&pi, NULL, out->px, 0, NULL)) { gl_image_free(out); return -1; }
-    return 0;
 }
 
 static const uint8_t *px(const gl_image *im, int x, int y) {
@@ -132,7 +108,7 @@ static void check_export(gui_run *r, const char *kind, int n, int w, int h) {
     char path[600];
     snprintf(path, sizeof path, "%s/glimpse-draw-%s-%03d.png", getenv("GLIMPSE_EXPORT_DIR"), kind, n);
     gl_image im;
-    int rc = read_png(path, &im);
+    int rc = gl_image_load_png(path, &im);
     CHECK(rc == 0, "export %s is a PNG (%s)", path, r->sh->app.note);
     if (rc) return;
     CHECK(im.w == w && im.h == h, "export %s is %dx%d (expected %dx%d)", path, im.w, im.h, w, h);
@@ -444,7 +420,7 @@ static void with_executable(const char *exe) {
     snprintf(cmd, sizeof cmd, "'%s' --view draw --screenshot '%s'", exe, shot);
     CHECK(system(cmd) == 0, "glimpse --view draw --screenshot exits 0");
     gl_image im;
-    CHECK(read_png(shot, &im) == 0 && im.w == 1280 && im.h == 800, "a 1280x800 PNG");
+    CHECK(gl_image_load_png(shot, &im) == 0 && im.w == 1280 && im.h == 800, "a 1280x800 PNG");
     if (im.px) {
         int ink = ink_pixels(&im, CANVAS_X, CANVAS_Y, CANVAS_W, CANVAS_W);
         int dark = 0;

@@ -12,30 +12,9 @@
 #include "gl_test.h"
 #include "gl_util.h"
 #include "gui_run.h"
-#include <png.h>
+#include "gui_test.h"
 #include <stdlib.h>
 #include <unistd.h>
-
-static const char *test_asset_path(const char *name) {
-    static char buf[4096];
-    const char *dir = getenv("GLIMPSE_ASSETS");
-    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "assets", name);
-    return buf;
-}
-
-static double probe(gui_run *r, const char *what) {
-    double v = -1e9;
-    if (gui_shell_probe(r->sh, what, &v) != 0) return -1e9;
-    return v;
-}
-
-static int run_text(gui_run *r, const char *text) {
-    gui_script s;
-    if (gui_script_parse(text, "session", &s) != 0) { fprintf(stderr, "%s\n", gl_err()); return -1; }
-    int rc = gui_run_script(r, &s);
-    gui_script_free(&s);
-    return rc;
-}
 
 // A pixel drawn over a mask value t (0..1 on the colour bar) is jet(t)
 // lightened towards white by at most half (the ink showing through).
@@ -201,18 +180,6 @@ static void without_mnist(void) {
     unsetenv("GLIMPSE_DATA");
 }
 
-// Reads an RGB(A) PNG with libpng's simplified API.
-static int read_png(const char *path, gl_image *out) {
-    png_image pi;
-    memset(&pi, 0, sizeof pi);
-    pi.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&pi, path)) return -1;
-    pi.format = PNG_FORMAT_RGB;
-    *out = gl_image_new((int)pi.width, (int)pi.height, 0, 0, 0);
-    if (!png_image_finish_read(&pi, NULL, out->px, 0, NULL)) { gl_image_free(out); return -1; }
-    return 0;
-}
-
 static void with_executable(const char *exe) {
     char dir[] = "/tmp/glimpse-gui-XXXXXX";
     if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
@@ -230,7 +197,7 @@ static void with_executable(const char *exe) {
     int rc = system(cmd);
     CHECK(rc == 0, "glimpse --screenshot --script exits 0 (%d)", rc);
     gl_image im;
-    CHECK(read_png(shot, &im) == 0 && im.w == 1280 && im.h == 800, "the final screenshot is a 1280x800 PNG");
+    CHECK(gl_image_load_png(shot, &im) == 0 && im.w == 1280 && im.h == 800, "the final screenshot is a 1280x800 PNG");
     gl_image_free(&im);
     // Over the canvas: jet colours only (no grey pixel), much blue where the
     // mask is low, and, at the step with the largest weight, red.
@@ -238,7 +205,7 @@ static void with_executable(const char *exe) {
     for (int s = 0; s < 10; s++) {
         char p[700];
         snprintf(p, sizeof p, "%s/step%d.png", dir, s);
-        if (read_png(p, &im) != 0) { CHECK(0, "step %d screenshot", s); continue; }
+        if (gl_image_load_png(p, &im) != 0) { CHECK(0, "step %d screenshot", s); continue; }
         int blue = 0, warm = 0, grey = 0, n = 0;
         for (int y = 90; y < 640; y += 4)
             for (int x = 268; x < 820; x += 4, n++) {

@@ -16,29 +16,17 @@
 #include "gl_test.h"
 #include "gl_util.h"
 #include "gui_run.h"
+#include "gui_test.h"
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *test_asset_path(const char *name) {
-    static char buf[4096];
-    const char *dir = getenv("GLIMPSE_ASSETS");
-    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "assets", name);
-    return buf;
-}
-
-static double probe(gui_run *r, const char *what) {
-    double v = -1e9;
-    if (gui_shell_probe(r->sh, what, &v) != 0) return -1e9;
-    return v;
-}
-
-static int run_text(gui_run *r, const char *text) {
-    gui_script s;
-    if (gui_script_parse(text, "session", &s) != 0) { fprintf(stderr, "%s\n", gl_err()); return -1; }
-    int rc = gui_run_script(r, &s);
-    gui_script_free(&s);
-    return rc;
+// An exported SVG: starts as one, has paths, is complete.
+static void check_svg(const char *p) {
+    uint8_t *b; size_t len;
+    int ok = gl_read_file(p, &b, &len) == 0;
+    CHECK(ok && len > 100 && !memcmp(b, "<svg", 4) && strstr((char *)b, "<path") && strstr((char *)b, "</svg>"), "%s is an SVG with paths", p);
+    if (ok) free(b);
 }
 
 static const uint8_t *px_at(const gl_image *im, int x, int y) {
@@ -178,10 +166,7 @@ static void synthesis(void) {
         char p[600];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
         if (ends_with(p, ".svg")) {
-            uint8_t *b; size_t len;
-            int ok = gl_read_file(p, &b, &len) == 0;
-            CHECK(ok && len > 100 && !memcmp(b, "<svg", 4) && strstr((char *)b, "<path") && strstr((char *)b, "</svg>"), "%s is an SVG with paths", p);
-            if (ok) free(b);
+            check_svg(p);
         } else {
             float *g; int w, h;
             int ok = gl_image_load_grey(p, &g, &w, &h) == 0;
@@ -326,10 +311,7 @@ static void prediction(void) {
         char p[600];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
         if (ends_with(p, ".svg")) {
-            uint8_t *b; size_t len;
-            int ok = gl_read_file(p, &b, &len) == 0;
-            CHECK(ok && len > 100 && !memcmp(b, "<svg", 4) && strstr((char *)b, "<path") && strstr((char *)b, "</svg>"), "%s is an SVG with paths", p);
-            if (ok) free(b);
+            check_svg(p);
         } else {
             float *g; int w, h;
             int ok = gl_image_load_grey(p, &g, &w, &h) == 0;
