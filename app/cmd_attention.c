@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "gl_attn_ws.h"
 #include "gl_json.h"
+#include "gl_par.h"
 #include "gl_mnist.h"
 #include "gl_progress.h"
 #include "gl_util.h"
@@ -32,21 +33,18 @@ static gl_attn *load_model(const char *path) {
 
 // Accuracy of m on the first n images of d, in batches of 500.
 static double accuracy(gl_attn *m, const gl_mnist *d, int n, double *loss_out) {
-    int B = 500, right = 0;
+    int right = 0;
     double loss = 0;
-    gl_attn_ws *w = gl_attn_ws_new(m, B);
-    for (int i = 0; i < n; i += B) {
-        int b = n - i < B ? n - i : B;
-        gl_attn_forward(m, w, d->x + (size_t)i * 784, b);
-        const float *p = w->probs + (size_t)(GL_ATTN_STEPS - 1) * b * 10;
-        for (int k = 0; k < b; k++) {
-            int best = 0;
-            for (int c = 1; c < 10; c++) if (p[k * 10 + c] > p[k * 10 + best]) best = c;
-            right += best == d->y[i + k];
-            loss += -log(fmax(p[k * 10 + d->y[i + k]], 1e-12));
-        }
+    float *probs = gl_malloc((size_t)n * 10 * sizeof(float));
+    gl_attn_classify(m, d->x, n, probs);   // on every core
+    for (int k = 0; k < n; k++) {
+        const float *p = probs + (size_t)k * 10;
+        int best = 0;
+        for (int c = 1; c < 10; c++) if (p[c] > p[best]) best = c;
+        right += best == d->y[k];
+        loss += -log(fmax(p[d->y[k]], 1e-12));
     }
-    gl_attn_ws_free(w);
+    free(probs);
     if (loss_out) *loss_out = loss / n;
     return (double)right / n;
 }
@@ -70,7 +68,7 @@ static const gl_opt train_opts[] = {
     { "seed", 1, "random seed (default 1)" },
     { "out", 1, "weights file (default assets/attention-KEY.safetensors)" },
     { "resume", 0, "continue from OUT.ckpt" },
-    { "threads", 1, "OpenBLAS threads (default: all cores)" },
+    { "threads", 1, "threads (default: all cores)" },
     { "data", 1, "MNIST directory (default data/mnist)" },
     { NULL, 0, NULL }
 };
@@ -116,7 +114,7 @@ int cmd_train_attention(int argc, char **argv) {
         !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 0.002, &lr) ||
         !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 5, &clip) ||
         !gl_arg_num(&a, train_opts, "aux", 0, 10, 0.2, &aux)) return 2;
-    if (threads > 0) openblas_set_num_threads((int)threads);
+    if (threads > 0) gl_par_set_threads((int)threads);
     int fixed_conv = gl_arg(&a, train_opts, "fixed-conv") != NULL;
     const char *out = gl_arg(&a, train_opts, "out");
     char outbuf[4096], ckpt[4200];
@@ -139,7 +137,7 @@ int cmd_train_attention(int argc, char **argv) {
     long start_step = 0;
     double prev_seconds = 0;
     int status = 0;
-    gl_attn_ws *w = NULL;
+    gl_attn_trainer *tr_par = NULL;
     int *perm = NULL;
     float *xb = NULL;
     uint8_t *yb = NULL;
@@ -168,7 +166,7 @@ int cmd_train_attention(int argc, char **argv) {
     fprintf(stderr, "attention/%s: %d cells, %zu parameters, %d training digits, %ld steps\n",
             gl_key_name(key), (int)hidden, gl_params_count(gl_attn_params(m)), N, total);
 
-    w = gl_attn_ws_new(m, (int)batch);
+    tr_par = gl_attn_trainer_new(m, &head, (int)batch);   // the batch split over the cores
     perm = gl_malloc((size_t)N * sizeof(int));
     xb = gl_malloc((size_t)batch * 784 * sizeof(float));
     yb = gl_malloc((size_t)batch);
@@ -201,17 +199,7 @@ int cmd_train_attention(int argc, char **argv) {
         gl_params_zero_grad(&all);
         double loss;
         int right = 0;
-        if (cnn_stage) loss = gl_attn_cnn_step(m, w, &head, xb, yb, (int)batch, &right);
-        else {
-            gl_attn_forward(m, w, xb, (int)batch);
-            const float *p = w->probs + (size_t)(GL_ATTN_STEPS - 1) * batch * 10;
-            for (int k = 0; k < batch; k++) {
-                int best = 0;
-                for (int c = 1; c < 10; c++) if (p[k * 10 + c] > p[k * 10 + best]) best = c;
-                right += best == yb[k];
-            }
-            loss = gl_attn_backward(m, w, yb, (int)batch, (float)aux, !fixed_conv);
-        }
+        loss = gl_attn_trainer_step(tr_par, xb, yb, (int)batch, (float)aux, !fixed_conv, cnn_stage, &right);
         if (!isfinite(loss)) { fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", loss, step); status = 1; goto done; }
         if (clip > 0) gl_params_clip(&all, (float)clip);
         gl_adam_step(&all, lr_t, 0.9f, 0.999f, 1e-8f);
@@ -256,7 +244,7 @@ int cmd_train_attention(int argc, char **argv) {
     printf("attention/%s: test accuracy %.2f%% (10000 digits), trained in %.0f s -> %s\n", gl_key_name(key), 100 * acc, seconds, outbuf);
 done:
     gl_meta_free(&meta);
-    gl_attn_ws_free(w);
+    gl_attn_trainer_free(tr_par);
     free(perm); free(xb); free(yb); free(all.p);
     gl_params_free(&head);
     gl_attn_free(m);

@@ -30,23 +30,7 @@ static int load_binarized(const char *dir, const char *split, int limit, gl_mnis
 
 // Mean bound (nats per image) over the first n images, one ε sample per image.
 static double dataset_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *rec, double *kl) {
-    const int B = 100;
-    int T = gl_draw_cfg(m)->T, Z = gl_draw_cfg(m)->z;
-    float *eps = gl_malloc(sizeof(float) * (size_t)T * B * Z);
-    gl_rng r;
-    gl_rng_seed(&r, seed);
-    double s = 0, sr = 0, sk = 0;
-    for (int i = 0; i < n; i += B) {
-        int b = n - i < B ? n - i : B;
-        for (size_t k = 0; k < (size_t)T * b * Z; k++) eps[k] = gl_rng_normal(&r);
-        double re, k2;
-        s += gl_draw_forward(m, x + (size_t)i * GL_DRAW_D, eps, b, &re, &k2) * b;
-        sr += re * b; sk += k2 * b;
-    }
-    free(eps);
-    if (rec) *rec = sr / n;
-    if (kl) *kl = sk / n;
-    return s / n;
+    return gl_draw_bound(m, x, n, seed, rec, kl);
 }
 
 static const char *default_weights(int attention) { return gl_asset_path(attention ? DEFAULT_WEIGHTS : DEFAULT_WEIGHTS_NOATT); }
@@ -131,6 +115,7 @@ int cmd_train_draw(int argc, char **argv) {
     float *xb = gl_malloc(sizeof(float) * (size_t)B * GL_DRAW_D);
     float *eps = gl_malloc(sizeof(float) * (size_t)c->T * B * c->z);
     int *order = gl_malloc(sizeof(int) * (size_t)n);
+    gl_draw_trainer *trainer = gl_draw_trainer_new(m);
     gl_rng r;
     gl_progress p;
     gl_progress_begin(&p, "train draw", total);
@@ -152,9 +137,8 @@ int cmd_train_draw(int argc, char **argv) {
         gl_rng_seed(&er, (uint64_t)seed * 7919ULL + (uint64_t)it * 2654435761ULL + 17);
         for (size_t j = 0; j < (size_t)c->T * B * c->z; j++) eps[j] = gl_rng_normal(&er);
         gl_params_zero_grad(ps);
-        double bound = gl_draw_forward(m, xb, eps, B, NULL, NULL);
+        double bound = gl_draw_trainer_step(trainer, xb, eps, B, 1, NULL, NULL);   // on every core
         if (!isfinite(bound)) { gl_progress_end(&p); fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", it, bound); status = 1; break; }
-        gl_draw_backward(m);
         if (clip > 0) gl_params_clip(ps, (float)clip);
         // exponential decay from lr to lr_final over the whole run (resume-safe: depends on it only)
         double lr_it = lr * pow(lr_final / lr, (double)it / (double)total);
@@ -203,6 +187,7 @@ int cmd_train_draw(int argc, char **argv) {
         else if (!status) printf("wrote %s\n", out);
         gl_meta_free(&meta);
     }
+    gl_draw_trainer_free(trainer);
     free(xb); free(eps); free(order);
     gl_mnist_free(&tr); gl_mnist_free(&te);
     gl_draw_free(m);

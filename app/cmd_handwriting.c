@@ -48,17 +48,19 @@ static void corpus_alphabet(const gl_hw_corpus *c, const gl_hw_corpus *c2, char 
 
 // Mean NLL per point and per line over a corpus (already normalised).
 static double corpus_loss(gl_hw_model *m, const gl_hw_corpus *c, int max_T, double *per_line, long *npts_out) {
-    gl_hw_ws ws = {0};
+    gl_hw_trainer *t = gl_hw_trainer_new(m);   // forward only, on every core
     double tot = 0; long np = 0;
     int B = 16;
     int *idx = gl_malloc(sizeof(int) * B);
     for (int i = 0; i < c->n; i += B) {
         int b = c->n - i < B ? c->n - i : B;
         for (int k = 0; k < b; k++) idx[k] = i + k;
-        if (gl_hw_ws_fill(&ws, m, c, idx, b, max_T)) { free(idx); gl_hw_ws_free(&ws); return NAN; }
-        int n; tot += gl_hw_forward(m, &ws, &n); np += n;
+        int n;
+        double l = gl_hw_trainer_step(t, c, idx, b, max_T, 0, 0, 0, &n);
+        if (isnan(l)) { free(idx); gl_hw_trainer_free(t); return NAN; }
+        tot += l; np += n;
     }
-    free(idx); gl_hw_ws_free(&ws);
+    free(idx); gl_hw_trainer_free(t);
     if (per_line) *per_line = tot / c->n;
     if (npts_out) *npts_out = np;
     return tot / (np ? np : 1);
@@ -187,7 +189,7 @@ int cmd_train_handwriting(int argc, char **argv) {
     int nb = (tr.n + (int)B - 1) / (int)B;
     int *border = gl_malloc(sizeof(int) * nb);
     gl_rng rng; gl_rng_seed(&rng, (uint64_t)seed * 7919 + (uint64_t)m.ps.step);
-    gl_hw_ws ws = {0};
+    gl_hw_trainer *trainer = gl_hw_trainer_new(&m);
     signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
     gl_progress pg; gl_progress_begin(&pg, synth ? "train synth" : "train predict", iters);
     gl_progress_resume_at(&pg, m.ps.step);
@@ -199,11 +201,10 @@ int cmd_train_handwriting(int argc, char **argv) {
         if (m.ps.step >= iters || g_stop || gl_now() - t0 > minutes * 60) break;
         if (bi == nb) { for (int i = 0; i < nb; i++) border[i] = i; gl_rng_shuffle(&rng, border, nb); bi = 0; }
         int s0 = border[bi++] * (int)B, nbat = tr.n - s0 < B ? tr.n - s0 : (int)B;
-        if (gl_hw_ws_fill(&ws, &m, &tr, order + s0, nbat, (int)maxT)) { rc = fail(); break; }
         int np;
-        double loss = gl_hw_forward(&m, &ws, &np);
         gl_params_zero_grad(&m.ps);
-        gl_hw_backward(&m, &ws, 1.0f / (float)np, 100.0f, 10.0f);
+        double loss = gl_hw_trainer_step(trainer, &tr, order + s0, nbat, (int)maxT, 1, 100.0f, 10.0f, &np);   // on every core
+        if (isnan(loss)) { rc = fail(); break; }
         gl_params_clip(&m.ps, 5.0f);
         gl_adam_step(&m.ps, (float)lr, 0.9f, 0.999f, 1e-8f);
         double lp = loss / np;
@@ -242,7 +243,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_meta_free(&ex);
     }
     free(order); free(border);
-    gl_hw_ws_free(&ws); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va);
+    gl_hw_trainer_free(trainer); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va);
     gl_meta_free(&meta); gl_hw_model_free(&m);
     return rc;
 }

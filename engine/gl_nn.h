@@ -33,6 +33,26 @@ void gl_lstm_backward(float *dpre, float *dx, float *dh_prev, float *dc_prev,
                       const float *x, const float *h_prev, const float *c_prev,
                       const float *Wx, const float *Wh, int B, int NI, int H);
 
+// ---- the same LSTM over a sequence whose inputs are known in advance ----------
+// Forward: pre (T·B,4H) = X·Wxᵀ + b for all steps in one product
+// (gl_linear_forward), then for each step t, with act = pre + t·B·4H:
+void gl_lstm_step_forward(float *h, float *c, float *act, float *tc,
+                          const float *h_prev, const float *c_prev, const float *Wh, int B, int H);
+// Backward of one step without any weight gradient: writes dpre (B,4H)
+// (keep it for every step), accumulates dh_prev (B,H) (may be NULL) and
+// dc_prev. dc is modified as in gl_lstm_backward. After the last step:
+//   gl_lstm_weights_backward(dX, dWx, dWh, db, dPRE, X, Hs, Wx, T, B, NI, H)
+// turns every step's dpre into the input and weight gradients in three
+// large products.
+void gl_lstm_step_backward(float *dpre, float *dh_prev, float *dc_prev, const float *dh, float *dc,
+                           const float *act, const float *tc, const float *c_prev, const float *Wh, int B, int H);
+// dPRE (T·B,4H) of all steps; X (T·B,NI) the inputs of all steps; Hprev
+// ((T−1)·B,H) the states that steps 1..T−1 read (step 0 reads zeros).
+// dX (T·B,NI) += dPRE·Wx (may be NULL); dWx += dPREᵀX; db += Σ dPRE;
+// dWh += Σ_{t≥1} dPRE_tᵀ h_{t−1} with h_{t−1} = Hprev + (t−1)·B·H.
+void gl_lstm_weights_backward(float *dX, float *dWx, float *dWh, float *db, const float *dPRE,
+                              const float *X, const float *Hprev, const float *Wx, int T, int B, int NI, int H);
+
 static inline float gl_sigmoid(float x) { return 1.0f / (1.0f + __builtin_expf(-x)); }
 // In-place softmax over n values; returns log of the normaliser (logsumexp).
 float gl_softmax(float *x, int n);

@@ -5,6 +5,8 @@
 #include "gl_attn_ws.h"
 #include "gl_nn.h"
 #include "gl_util.h"
+#include "gl_vmath.h"
+#include "gl_par.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -103,56 +105,90 @@ gl_attn *gl_attn_load(const char *path) {
 
 // ---------------------------------------------------------------------------
 // conv 5x5 (same padding) + ReLU + 2x2 max-pool.
-// img (B,784) -> patches (B*784,25*cin) -> conv (B*784,CH) -> V (B,L,CH), argmax (B,L,CH)
+// img (B,784) -> pad (B,32,32) -> conv (B,CH,784) -> V (B,L,CH)
 // With coordinate channels (cin = 3) the conv also sees each pixel's x and y
 // in [-1,1] (zero in the padding, like the ink), so the features - and the
 // glimpses of the feature key, which selects by content alone - carry where
-// on the digit they come from.
+// on the digit they come from. Those two planes are the same for every
+// digit, so their part of the conv (plus the bias) is one (CH,784) map,
+// computed once per set of weights (ws->cmap, checked against ws->cmap_w).
+
+static void coord_planes(float *px, float *py) {
+    memset(px, 0, 1024 * sizeof(float));
+    memset(py, 0, 1024 * sizeof(float));
+    for (int yy = 0; yy < 28; yy++)
+        for (int xx = 0; xx < 28; xx++) {
+            px[(yy + 2) * 32 + xx + 2] = xx / 13.5f - 1.0f;
+            py[(yy + 2) * 32 + xx + 2] = yy / 13.5f - 1.0f;
+        }
+}
+
+static void coord_map(const gl_attn *m, gl_attn_ws *w) {
+    size_t nw = (size_t)CH * 25 * m->cin;
+    if (w->cmap_ok && !memcmp(w->cmap_w, m->conv_w, nw * sizeof(float)) && !memcmp(w->cmap_w + nw, m->conv_b, CH * sizeof(float))) return;
+    for (int c = 0; c < CH; c++) for (int p = 0; p < 784; p++) w->cmap[c * 784 + p] = m->conv_b[c];
+    if (m->cin == 3) {
+        gl_conv5x5_forward(w->cmap, w->px, m->conv_w + 25, 25 * m->cin, CH);
+        gl_conv5x5_forward(w->cmap, w->py, m->conv_w + 50, 25 * m->cin, CH);
+    }
+    memcpy(w->cmap_w, m->conv_w, nw * sizeof(float));
+    memcpy(w->cmap_w + nw, m->conv_b, CH * sizeof(float));
+    w->cmap_ok = 1;
+}
 
 static void conv_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
-    for (int b = 0; b < B; b++)
-        for (int y = 0; y < 28; y++)
-            for (int x = 0; x < 28; x++) {
-                float *p = w->patches + ((size_t)b * 784 + y * 28 + x) * 25 * m->cin;
-                for (int dy = 0; dy < 5; dy++)
-                    for (int dx = 0; dx < 5; dx++) {
-                        int yy = y + dy - 2, xx = x + dx - 2, k = dy * 5 + dx;
-                        int out = yy < 0 || xx < 0 || yy >= 28 || xx >= 28;
-                        p[k] = out ? 0.0f : img[(size_t)b * 784 + yy * 28 + xx];
-                        if (m->cin == 3) {
-                            p[25 + k] = out ? 0.0f : xx / 13.5f - 1.0f;
-                            p[50 + k] = out ? 0.0f : yy / 13.5f - 1.0f;
-                        }
-                    }
-            }
-    gl_linear_forward(w->conv, w->patches, m->conv_w, m->conv_b, B * 784, 25 * m->cin, CH, 0);
-    for (size_t i = 0; i < (size_t)B * 784 * CH; i++) if (w->conv[i] < 0) w->conv[i] = 0;
-    for (int b = 0; b < B; b++)
-        for (int py = 0; py < 14; py++)
-            for (int px = 0; px < 14; px++)
-                for (int c = 0; c < CH; c++) {
-                    int best = -1; float bv = -1;
-                    for (int j = 0; j < 2; j++)
-                        for (int i = 0; i < 2; i++) {
-                            int row = b * 784 + (2 * py + j) * 28 + 2 * px + i;
-                            float v = w->conv[(size_t)row * CH + c];
-                            if (v > bv) { bv = v; best = row; }
-                        }
-                    size_t k = ((size_t)b * L + py * 14 + px) * CH + c;
-                    w->V[k] = bv;
-                    w->argmax[k] = best;
+    coord_map(m, w);
+    for (int b = 0; b < B; b++) {
+        float *pad = w->pad + (size_t)b * 1024, *conv = w->conv + (size_t)b * CH * 784;
+        for (int y = 0; y < 28; y++) memcpy(pad + (y + 2) * 32 + 2, img + (size_t)b * 784 + y * 28, 28 * sizeof(float));
+        memcpy(conv, w->cmap, (size_t)CH * 784 * sizeof(float));
+        gl_conv5x5_forward(conv, pad, m->conv_w, 25 * m->cin, CH);
+        // ReLU after the max: max(relu(a), relu(b)) = relu(max(a, b)).
+        // Branch-free; which of the four won is found again in backward.
+        float *V = w->V + (size_t)b * L * CH;
+        for (int c = 0; c < CH; c++) {
+            const float *cc = conv + (size_t)c * 784;
+            for (int py = 0; py < 14; py++)
+                for (int px = 0; px < 14; px++) {
+                    const float *q = cc + 2 * py * 28 + 2 * px;
+                    float a = q[0] > q[1] ? q[0] : q[1], b2 = q[28] > q[29] ? q[28] : q[29];
+                    float v = a > b2 ? a : b2;
+                    V[(py * 14 + px) * CH + c] = v > 0 ? v : 0.0f;
                 }
+        }
+    }
 }
 
 // dV (B,L,CH) -> dconv_w, dconv_b (the image itself needs no gradient).
 static void conv_backward(gl_attn *m, gl_attn_ws *w, int B) {
     gl_param *pw = gl_params_find(&m->ps, "conv.w"), *pb = gl_params_find(&m->ps, "conv.b");
-    memset(w->dconv, 0, (size_t)B * 784 * CH * sizeof(float));
-    for (size_t k = 0; k < (size_t)B * L * CH; k++) {
-        int row = w->argmax[k], c = (int)(k % CH);
-        if (w->conv[(size_t)row * CH + c] > 0) w->dconv[(size_t)row * CH + c] += w->dV[k];   // ReLU
+    float *sum = w->dconv_sum;   // Σ over the batch, for the bias and the coordinate planes
+    memset(sum, 0, (size_t)CH * 784 * sizeof(float));
+    for (int b = 0; b < B; b++) {
+        float *dconv = w->dconv, *conv = w->conv + (size_t)b * CH * 784;
+        memset(dconv, 0, (size_t)CH * 784 * sizeof(float));
+        const float *dV = w->dV + (size_t)b * L * CH, *V = w->V + (size_t)b * L * CH;
+        // through the ReLU (V > 0) and the max: the first of the four equal to V
+        for (int l = 0; l < L; l++)
+            for (int c = 0; c < CH; c++) {
+                float v = V[l * CH + c];
+                if (!(v > 0)) continue;
+                int p0 = c * 784 + (l / 14) * 56 + (l % 14) * 2;
+                int best = conv[p0] == v ? p0 : conv[p0 + 1] == v ? p0 + 1 : conv[p0 + 28] == v ? p0 + 28 : p0 + 29;
+                dconv[best] += dV[l * CH + c];
+            }
+        gl_conv5x5_backward_w(pw->g, dconv, w->pad + (size_t)b * 1024, 25 * m->cin, CH);
+        for (int k = 0; k < CH * 784; k++) sum[k] += dconv[k];
     }
-    gl_linear_backward(NULL, pw->g, pb->g, w->dconv, w->patches, m->conv_w, B * 784, 25 * m->cin, CH);
+    for (int c = 0; c < CH; c++) {
+        double s = 0;
+        for (int p = 0; p < 784; p++) s += sum[c * 784 + p];
+        pb->g[c] += (float)s;
+    }
+    if (m->cin == 3) {
+        gl_conv5x5_backward_w(pw->g + 25, sum, w->px, 25 * m->cin, CH);
+        gl_conv5x5_backward_w(pw->g + 50, sum, w->py, 25 * m->cin, CH);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -174,7 +210,13 @@ static void gauss_unpack(const float *p, float *mx, float *my, float *sx, float 
 // logits (L) of one sample from its key output kout and its volume V (L,CH).
 static void key_logits(gl_key_type key, const float *kout, const float *V, float *logits) {
     if (key == GL_KEY_SOFTMAX) memcpy(logits, kout, L * sizeof(float));
-    else if (key == GL_KEY_FEATURE) cblas_sgemv(CblasRowMajor, CblasNoTrans, L, CH, 1.0f, V, CH, kout, 1, 0.0f, logits, 1);
+    else if (key == GL_KEY_FEATURE) {
+        for (int l = 0; l < L; l++) {
+            float s = 0;
+            for (int c = 0; c < CH; c++) s += V[l * CH + c] * kout[c];
+            logits[l] = s;
+        }
+    }
     else {
         // Bivariate Gaussian over the 14x14 grid (unnormalised log density;
         // the softmax over locations normalises it).
@@ -193,8 +235,9 @@ static void key_logits_backward(gl_key_type key, const float *kout, const float 
     if (key == GL_KEY_SOFTMAX) { memcpy(dkout, dlogits, L * sizeof(float)); return; }
     if (key == GL_KEY_FEATURE) {
         // logits_l = k·V_l
-        cblas_sgemv(CblasRowMajor, CblasTrans, L, CH, 1.0f, V, CH, dlogits, 1, 0.0f, dkout, 1);
-        cblas_sger(CblasRowMajor, L, CH, 1.0f, dlogits, 1, kout, 1, dV, CH);
+        for (int c = 0; c < CH; c++) dkout[c] = 0;
+        for (int l = 0; l < L; l++)
+            for (int c = 0; c < CH; c++) { dkout[c] += dlogits[l] * V[l * CH + c]; dV[l * CH + c] += dlogits[l] * kout[c]; }
         return;
     }
     float mx, my, sx, sy, rho;
@@ -238,8 +281,11 @@ void gl_attn_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
                 for (int l = 0; l < L; l++) for (int c = 0; c < CH; c++) xb[c] += Vb[l * CH + c];
                 for (int c = 0; c < CH; c++) xb[c] /= L;
             } else {
+                // glimpse = Σ_l mask_l V_l
                 const float *mk = w->mask + ((size_t)(s - 1) * B + b) * L;
-                cblas_sgemv(CblasRowMajor, CblasTrans, L, CH, 1.0f, Vb, CH, mk, 1, 0.0f, xb, 1);
+                float g[CH] = { 0 };
+                for (int l = 0; l < L; l++) for (int c = 0; c < CH; c++) g[c] += mk[l] * Vb[l * CH + c];
+                memcpy(xb, g, sizeof g);
             }
             xb[CH] = (float)(S - s) / S;   // steps left
         }
@@ -261,6 +307,10 @@ void gl_attn_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
     for (int i = 0; i < S * B; i++) gl_softmax(w->probs + (size_t)i * 10, 10);
 }
 
+// Backward through time. Per step only what the recurrence needs (dh, dc,
+// the glimpse's gradient); every step's dpre, dkout and dlogits are kept,
+// and the weight gradients of the LSTM, the key and the classifier are
+// formed after the loop, each in one product over all steps and samples.
 double gl_attn_backward(gl_attn *m, gl_attn_ws *w, const uint8_t *labels, int B, float aux, int train_conv) {
     int H = m->H, K = gl_key_outputs(m->key), G = 4 * H;
     gl_param *pWx = gl_params_find(&m->ps, "lstm.wx"), *pWh = gl_params_find(&m->ps, "lstm.wh"), *plb = gl_params_find(&m->ps, "lstm.b");
@@ -270,59 +320,64 @@ double gl_attn_backward(gl_attn *m, gl_attn_ws *w, const uint8_t *labels, int B,
     memset(w->dV, 0, (size_t)B * L * CH * sizeof(float));
     memset(w->dhn, 0, (size_t)B * H * sizeof(float));   // gradient flowing into h[s] from step s+1
     memset(w->dcn, 0, (size_t)B * H * sizeof(float));
-    memset(w->dxn, 0, (size_t)B * NIN * sizeof(float));  // gradient of x[s+1]
     for (int s = S; s >= 0; s--) {
-        const float *h = w->h + (size_t)s * B * H;
         float *dh = w->dh;
         memcpy(dh, w->dhn, (size_t)B * H * sizeof(float));
         // Classification loss at this step: full weight at the end, aux before.
         if (s >= 1) {
             float wt = s == S ? 1.0f : aux / (S - 1);
-            if (wt > 0) {
-                const float *p = w->probs + (size_t)(s - 1) * B * 10;
-                for (int b = 0; b < B; b++) {
-                    for (int k = 0; k < 10; k++) w->dlog[b * 10 + k] = wt * (p[b * 10 + k] - (k == labels[b])) / B;
-                    loss += -wt * log(fmax(p[b * 10 + labels[b]], 1e-12)) / B;
-                }
-                gl_linear_backward(dh, pcw->g, pcb->g, w->dlog, h, m->cls_w, B, H, 10);
+            const float *p = w->probs + (size_t)(s - 1) * B * 10;
+            float *dl = w->dlog + (size_t)(s - 1) * B * 10;
+            for (int b = 0; b < B; b++) {
+                for (int k = 0; k < 10; k++) dl[b * 10 + k] = wt * (p[b * 10 + k] - (k == labels[b])) / B;
+                if (wt > 0) loss += -wt * log(fmax(p[b * 10 + labels[b]], 1e-12)) / B;
             }
+            if (wt > 0) gl_linear_backward(dh, NULL, NULL, dl, NULL, m->cls_w, B, H, 10);
         }
         // Key at this step: the glimpse it produced went into x[s+1].
         if (s < S) {
             const float *ko = w->kout + (size_t)s * B * K;
+            float *dko = w->dkout + (size_t)s * B * K;
+            const float *dxn = w->dxs + (size_t)(s + 1) * B * NIN;   // gradient of x[s+1]
             for (int b = 0; b < B; b++) {
                 const float *mk = w->mask + ((size_t)s * B + b) * L;
                 const float *Vb = w->V + (size_t)b * L * CH;
                 float *dVb = w->dV + (size_t)b * L * CH;
-                const float *dg = w->dxn + (size_t)b * NIN;   // dglimpse = first CH of dx
+                const float *dg = dxn + (size_t)b * NIN;   // dglimpse = first CH of dx
                 float *dm = w->dmask;
                 // glimpse = Σ_l mask_l V_l
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, L, CH, 1.0f, Vb, CH, dg, 1, 0.0f, dm, 1);
-                cblas_sger(CblasRowMajor, L, CH, 1.0f, mk, 1, dg, 1, dVb, CH);
+                for (int l = 0; l < L; l++) {
+                    float d = 0;
+                    for (int c = 0; c < CH; c++) { d += Vb[l * CH + c] * dg[c]; dVb[l * CH + c] += mk[l] * dg[c]; }
+                    dm[l] = d;
+                }
                 // mask = softmax(logits)
                 double dot = 0;
                 for (int l = 0; l < L; l++) dot += (double)dm[l] * mk[l];
                 for (int l = 0; l < L; l++) dm[l] = mk[l] * (dm[l] - (float)dot);
-                key_logits_backward(m->key, ko + (size_t)b * K, Vb, dm, w->dkout + (size_t)b * K, dVb);
+                key_logits_backward(m->key, ko + (size_t)b * K, Vb, dm, dko + (size_t)b * K, dVb);
             }
-            gl_linear_backward(dh, pkw->g, pkb->g, w->dkout, h, m->key_w, B, H, K);
+            gl_linear_backward(dh, NULL, NULL, dko, NULL, m->key_w, B, H, K);
         }
-        // LSTM step s.
-        float *dx = w->dxn;
-        memset(dx, 0, (size_t)B * NIN * sizeof(float));
+        // LSTM step s: dpre of the step is kept for the weight gradients.
+        float *dpre = w->dpres + (size_t)s * B * G, *dx = w->dxs + (size_t)s * B * NIN;
         memset(w->dhn, 0, (size_t)B * H * sizeof(float));
-        float *dcp = w->dcp;
-        memset(dcp, 0, (size_t)B * H * sizeof(float));
-        gl_lstm_backward(w->dpre, dx, s ? w->dhn : NULL, s ? dcp : NULL, pWx->g, pWh->g, plb->g, dh, w->dcn,
-                         w->act + (size_t)s * B * G, w->tc + (size_t)s * B * H, w->x + (size_t)s * B * NIN,
-                         s ? w->h + (size_t)(s - 1) * B * H : NULL, s ? w->c + (size_t)(s - 1) * B * H : NULL,
-                         m->Wx, m->Wh, B, NIN, H);
-        memcpy(w->dcn, dcp, (size_t)B * H * sizeof(float));
+        memset(w->dcp, 0, (size_t)B * H * sizeof(float));
+        gl_lstm_step_backward(dpre, s ? w->dhn : NULL, s ? w->dcp : NULL, dh, w->dcn,
+                              w->act + (size_t)s * B * G, w->tc + (size_t)s * B * H,
+                              s ? w->c + (size_t)(s - 1) * B * H : NULL, m->Wh, B, H);
+        memcpy(w->dcn, w->dcp, (size_t)B * H * sizeof(float));
+        memset(dx, 0, (size_t)B * NIN * sizeof(float));
+        gl_linear_backward(dx, NULL, NULL, dpre, NULL, m->Wx, B, NIN, G);
         if (s == 0)   // x[0] = mean over locations of V
             for (int b = 0; b < B; b++)
                 for (int l = 0; l < L; l++)
                     for (int c = 0; c < CH; c++) w->dV[((size_t)b * L + l) * CH + c] += dx[(size_t)b * NIN + c] / L;
     }
+    // Weight gradients over all steps at once.
+    gl_lstm_weights_backward(NULL, pWx->g, pWh->g, plb->g, w->dpres, w->x, w->h, m->Wx, S + 1, B, NIN, H);
+    gl_linear_backward(NULL, pkw->g, pkb->g, w->dkout, w->h, NULL, S * B, H, K);                  // keys from h[0..S-1]
+    gl_linear_backward(NULL, pcw->g, pcb->g, w->dlog, w->h + (size_t)B * H, NULL, S * B, H, 10);  // classes from h[1..S]
     if (train_conv) conv_backward(m, w, B);
     return loss;
 }
@@ -353,12 +408,15 @@ gl_attn_ws *gl_attn_ws_new(const gl_attn *m, int B) {
     int H = m->H, K = gl_key_outputs(m->key);
     gl_attn_ws *w = gl_calloc(1, sizeof *w);
     w->B = B;
-    w->patches = gl_malloc((size_t)B * 784 * 25 * m->cin * sizeof(float));
+    w->pad = gl_calloc((size_t)B * 1024, sizeof(float));   // the border stays zero
     w->conv = gl_malloc((size_t)B * 784 * CH * sizeof(float));
-    w->dconv = gl_malloc((size_t)B * 784 * CH * sizeof(float));
+    w->dconv = gl_malloc((size_t)784 * CH * sizeof(float));
+    w->dconv_sum = gl_malloc((size_t)784 * CH * sizeof(float));
+    w->cmap = gl_malloc((size_t)784 * CH * sizeof(float));
+    w->cmap_w = gl_malloc(((size_t)CH * 25 * m->cin + CH) * sizeof(float));
+    coord_planes(w->px, w->py);
     w->V = gl_malloc((size_t)B * L * CH * sizeof(float));
     w->dV = gl_malloc((size_t)B * L * CH * sizeof(float));
-    w->argmax = gl_malloc((size_t)B * L * CH * sizeof(int));
     w->x = gl_malloc((size_t)(S + 1) * B * NIN * sizeof(float));
     w->h = gl_malloc((size_t)(S + 1) * B * H * sizeof(float));
     w->c = gl_malloc((size_t)(S + 1) * B * H * sizeof(float));
@@ -371,20 +429,19 @@ gl_attn_ws *gl_attn_ws_new(const gl_attn *m, int B) {
     w->dhn = gl_malloc((size_t)B * H * sizeof(float));
     w->dcn = gl_malloc((size_t)B * H * sizeof(float));
     w->dcp = gl_malloc((size_t)B * H * sizeof(float));
-    w->dpre = gl_malloc((size_t)B * 4 * H * sizeof(float));
-    w->dxn = gl_malloc((size_t)B * NIN * sizeof(float));
-    w->dkout = gl_malloc((size_t)B * K * sizeof(float));
+    w->dpres = gl_malloc((size_t)(S + 1) * B * 4 * H * sizeof(float));
+    w->dxs = gl_malloc((size_t)(S + 1) * B * NIN * sizeof(float));
+    w->dkout = gl_malloc((size_t)S * B * K * sizeof(float));
     w->dmask = gl_malloc((size_t)L * sizeof(float));
-    w->dlog = gl_malloc((size_t)B * 10 * sizeof(float));
+    w->dlog = gl_malloc((size_t)S * B * 10 * sizeof(float));
     return w;
 }
 
 void gl_attn_ws_free(gl_attn_ws *w) {
     if (!w) return;
-    float *bufs[] = { w->patches, w->conv, w->dconv, w->V, w->dV, w->x, w->h, w->c, w->tc, w->act, w->kout, w->mask,
-                      w->probs, w->dh, w->dhn, w->dcn, w->dcp, w->dpre, w->dxn, w->dkout, w->dmask, w->dlog };
+    float *bufs[] = { w->pad, w->conv, w->dconv, w->dconv_sum, w->cmap, w->cmap_w, w->V, w->dV, w->x, w->h, w->c, w->tc, w->act, w->kout, w->mask,
+                      w->probs, w->dh, w->dhn, w->dcn, w->dcp, w->dpres, w->dxs, w->dkout, w->dmask, w->dlog };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) free(bufs[i]);
-    free(w->argmax);
     free(w);
 }
 
@@ -427,4 +484,136 @@ double gl_attn_cnn_step(gl_attn *m, gl_attn_ws *w, gl_params *head, const float 
         conv_backward(m, w, B);
     }
     return loss;
+}
+
+// ---------------------------------------------------------------------------
+// On every core: the batch is cut into one contiguous slice per thread; each
+// thread runs its slice on a replica of the model (the same weights, its own
+// workspace and gradients), and the gradients are summed in thread order,
+// each scaled by its share of the batch (the slices' losses are means over
+// the slice), so the result does not depend on scheduling.
+
+struct gl_attn_trainer {
+    gl_attn *m;
+    gl_params *head;
+    int n, cap;
+    gl_attn *rep[16];
+    gl_params rhead[16];
+    gl_attn_ws *ws[16];
+    // the current call
+    const float *img; const uint8_t *labels; int B; float aux; int train_conv, cnn; 
+    double loss[16]; int right[16];
+};
+
+static gl_attn *attn_replica(gl_attn *m) {
+    gl_attn *r = gl_malloc(sizeof *r);
+    *r = *m;
+    gl_params_replica(&r->ps, &m->ps);
+    memset(&r->meta, 0, sizeof r->meta);
+    r->ws1 = NULL;
+    return r;
+}
+
+gl_attn_trainer *gl_attn_trainer_new(gl_attn *m, gl_params *head, int B) {
+    gl_attn_trainer *t = gl_calloc(1, sizeof *t);
+    t->m = m; t->head = head;
+    t->n = gl_par_threads();
+    if (t->n > B) t->n = B;
+    if (t->n < 1) t->n = 1;
+    t->cap = (B + t->n - 1) / t->n;
+    for (int i = 0; i < t->n; i++) {
+        t->rep[i] = attn_replica(m);
+        if (head) gl_params_replica(&t->rhead[i], head);
+        t->ws[i] = gl_attn_ws_new(m, t->cap);
+    }
+    return t;
+}
+
+void gl_attn_trainer_free(gl_attn_trainer *t) {
+    if (!t) return;
+    for (int i = 0; i < t->n; i++) {
+        gl_params_replica_free(&t->rep[i]->ps);
+        free(t->rep[i]);
+        if (t->head) gl_params_replica_free(&t->rhead[i]);
+        gl_attn_ws_free(t->ws[i]);
+    }
+    free(t);
+}
+
+static void slice_of(int B, int n, int i, int *lo, int *hi) { *lo = (int)((long)B * i / n); *hi = (int)((long)B * (i + 1) / n); }
+
+static void trainer_task(void *ctx, int i) {
+    gl_attn_trainer *t = ctx;
+    int lo, hi;
+    slice_of(t->B, t->n, i, &lo, &hi);
+    int b = hi - lo;
+    gl_attn *r = t->rep[i];
+    gl_attn_ws *w = t->ws[i];
+    gl_params_zero_grad(&r->ps);
+    t->loss[i] = 0; t->right[i] = 0;
+    if (b <= 0) return;
+    const float *img = t->img + (size_t)lo * 784;
+    const uint8_t *lab = t->labels + lo;
+    if (t->cnn) {
+        gl_params_zero_grad(&t->rhead[i]);
+        t->loss[i] = gl_attn_cnn_step(r, w, &t->rhead[i], img, lab, b, &t->right[i]);
+        return;
+    }
+    gl_attn_forward(r, w, img, b);
+    const float *p = w->probs + (size_t)(S - 1) * b * 10;
+    for (int k = 0; k < b; k++) {
+        int best = 0;
+        for (int c = 1; c < 10; c++) if (p[k * 10 + c] > p[k * 10 + best]) best = c;
+        t->right[i] += best == lab[k];
+    }
+    t->loss[i] = gl_attn_backward(r, w, lab, b, t->aux, t->train_conv);
+}
+
+static void add_scaled(gl_params *dst, const gl_params *src, float a) {
+    for (int i = 0; i < dst->n; i++)
+        for (size_t k = 0; k < dst->p[i].n; k++) dst->p[i].g[k] += a * src->p[i].g[k];
+}
+
+double gl_attn_trainer_step(gl_attn_trainer *t, const float *img, const uint8_t *labels, int B, float aux,
+                            int train_conv, int cnn_stage, int *correct) {
+    if (B > t->n * t->cap) { gl_seterr("batch of %d is larger than the trainer's %d", B, t->n * t->cap); return NAN; }
+    t->img = img; t->labels = labels; t->B = B; t->aux = aux; t->train_conv = train_conv; t->cnn = cnn_stage;
+    gl_par_run(t->n, trainer_task, t);
+    double loss = 0;
+    int right = 0;
+    for (int i = 0; i < t->n; i++) {
+        int lo, hi;
+        slice_of(B, t->n, i, &lo, &hi);
+        float share = (float)(hi - lo) / (float)B;
+        if (hi <= lo) continue;
+        add_scaled(&t->m->ps, &t->rep[i]->ps, share);
+        if (cnn_stage && t->head) add_scaled(t->head, &t->rhead[i], share);
+        loss += share * t->loss[i];
+        right += t->right[i];
+    }
+    if (correct) *correct = right;
+    return loss;
+}
+
+typedef struct { gl_attn *m; const float *img; int n, nt; float *probs; } classify_ctx;
+static void classify_task(void *vp, int i) {
+    classify_ctx *c = vp;
+    int lo, hi;
+    slice_of(c->n, c->nt, i, &lo, &hi);
+    enum { CHUNK = 64 };
+    gl_attn_ws *w = gl_attn_ws_new(c->m, CHUNK);
+    for (int a = lo; a < hi; a += CHUNK) {
+        int b = hi - a < CHUNK ? hi - a : CHUNK;
+        gl_attn_forward(c->m, w, c->img + (size_t)a * 784, b);
+        memcpy(c->probs + (size_t)a * 10, w->probs + (size_t)(S - 1) * b * 10, (size_t)b * 10 * sizeof(float));
+    }
+    gl_attn_ws_free(w);
+}
+
+void gl_attn_classify(gl_attn *m, const float *img, int n, float *probs) {
+    classify_ctx c = { m, img, n, 0, probs };
+    c.nt = gl_par_threads();
+    if (c.nt > (n + 63) / 64) c.nt = (n + 63) / 64;
+    if (c.nt < 1) c.nt = 1;
+    gl_par_run(c.nt, classify_task, &c);
 }

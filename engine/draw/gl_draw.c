@@ -3,6 +3,8 @@
 #include "gl_draw.h"
 #include "gl_nn.h"
 #include "gl_util.h"
+#include "gl_vmath.h"
+#include "gl_par.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ struct gl_draw {
     const float *x, *eps;
     float *canvas;          // (T+1,B,D) c_0..c_T
     float *xhat;            // (T,B,D)
-    float *rp, *rFx, *rFy, *rgam, *rtx, *rtxh;   // read params (T,B,5), banks (T,B,N,A), γ (T,B), tmps (T,B,A,N)
+    float *rp, *rFx, *rFy, *rgam, *rtx, *rtxh;   // read params (T,B,5), banks (T,B,N,A), γ (T,B), tmps Fy·x, Fy·x̂ (T,B,N,A)
     float *xenc;            // (T,B,XE) = [r_t, h_dec_{t-1}]
     float *henc, *cenc;     // (T+1,B,E)
     float *aenc, *tcenc;    // (T,B,4E), (T,B,E)
@@ -31,8 +33,12 @@ struct gl_draw {
     float *adec, *tcdec;    // (T,B,4H), (T,B,H)
     float *wp;              // (T,B,WP) write patch (or whole canvas)
     float *ap, *wFx, *wFy, *wgam, *wtmp;         // write params (T,B,5), banks, γ̂, tmp (T,B,N,A)
-    // backward scratch
-    float *dc, *dxhat, *dh, *dh2, *dcd, *dcd2, *dhe, *dhe2, *dce, *dce2, *dxenc, *dq, *dz, *dwp, *dp5, *dpre, *dFx, *dFy;
+    // backward scratch of one step
+    float *dc, *dxhat, *dh, *dh2, *dcd, *dcd2, *dhe, *dhe2, *dce, *dce2, *dxenc, *dz, *dFx, *dFy;
+    // gradients of every step, turned into weight gradients after the loop
+    float *dpree, *dpred;   // (T,B,4E), (T,B,4H) LSTM gates
+    float *dqs, *dwps;      // (T,B,2Z), (T,B,WP)
+    float *dp5w, *dp5r;     // (T,B,5) write and read window parameters
     double recon, kl;
 };
 
@@ -160,7 +166,8 @@ static void free_ws(gl_draw *m) {
     float **bufs[] = { &m->canvas, &m->xhat, &m->rp, &m->rFx, &m->rFy, &m->rgam, &m->rtx, &m->rtxh, &m->xenc,
         &m->henc, &m->cenc, &m->aenc, &m->tcenc, &m->q, &m->z, &m->hdec, &m->cdec, &m->adec, &m->tcdec, &m->wp,
         &m->ap, &m->wFx, &m->wFy, &m->wgam, &m->wtmp, &m->dc, &m->dxhat, &m->dh, &m->dh2, &m->dcd, &m->dcd2,
-        &m->dhe, &m->dhe2, &m->dce, &m->dce2, &m->dxenc, &m->dq, &m->dz, &m->dwp, &m->dp5, &m->dpre, &m->dFx, &m->dFy };
+        &m->dhe, &m->dhe2, &m->dce, &m->dce2, &m->dxenc, &m->dz, &m->dFx, &m->dFy,
+        &m->dpree, &m->dpred, &m->dqs, &m->dwps, &m->dp5w, &m->dp5r };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) { free(*bufs[i]); *bufs[i] = NULL; }
     m->cap = 0;
 }
@@ -196,8 +203,9 @@ static void ensure_ws(gl_draw *m, int B) {
     AL(m->ap, T * b * 5); AL(m->wFx, T * b * wn * A); AL(m->wFy, T * b * wn * A); AL(m->wgam, T * b); AL(m->wtmp, T * b * wn * A);
     AL(m->dc, b * D); AL(m->dxhat, b * D); AL(m->dh, b * H); AL(m->dh2, b * H); AL(m->dcd, b * H); AL(m->dcd2, b * H);
     AL(m->dhe, b * E); AL(m->dhe2, b * E); AL(m->dce, b * E); AL(m->dce2, b * E); AL(m->dxenc, b * m->XE);
-    AL(m->dq, b * 2 * Z); AL(m->dz, b * Z); AL(m->dwp, b * m->WP); AL(m->dp5, b * 5);
-    AL(m->dpre, b * 4 * (E > H ? E : H)); AL(m->dFx, b * GL_DRAW_MAXN * A); AL(m->dFy, b * GL_DRAW_MAXN * A);
+    AL(m->dz, b * Z); AL(m->dFx, GL_DRAW_MAXN * A); AL(m->dFy, GL_DRAW_MAXN * A);
+    AL(m->dpree, T * b * 4 * E); AL(m->dpred, T * b * 4 * H); AL(m->dqs, T * b * 2 * Z); AL(m->dwps, T * b * m->WP);
+    AL(m->dp5w, T * b * 5); AL(m->dp5r, T * b * 5);
 #undef AL
     m->cap = B;
 }
@@ -210,7 +218,8 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
     int N = m->c.read_n, XE = m->XE;
     const float *cprev = m->canvas + (size_t)t * b * D, *hprev = m->hdec + (size_t)t * b * H;
     float *xh = m->xhat + (size_t)t * b * D, *xe = m->xenc + (size_t)t * b * XE;
-    for (size_t k = 0; k < b * D; k++) xh[k] = x[k] - gl_sigmoid(cprev[k]);   // x̂ = x − σ(c_{t−1})
+    gl_vsigmoid(xh, cprev, b * D);
+    for (size_t k = 0; k < b * D; k++) xh[k] = x[k] - xh[k];   // x̂ = x − σ(c_{t−1})
     if (m->c.attention) {
         float *rp = m->rp + (size_t)t * b * 5;
         gl_linear_forward(rp, hprev, P(m, P_RA_W), P(m, P_RA_B), B, (int)H, 5, 0);
@@ -300,71 +309,79 @@ double gl_draw_forward(gl_draw *m, const float *x, const float *eps, int B, doub
     return m->recon + m->kl;
 }
 
+// Backward through time. Per step only what the recurrence needs; every
+// step's gate, latent, write and window gradients are kept, and the weight
+// gradients are formed after the loop, one product per weight over all T·B
+// rows.
 void gl_draw_backward(gl_draw *m) {
     int B = m->B, T = m->c.T;
     size_t D = GL_DRAW_D, A = GL_DRAW_A, b = (size_t)B, E = m->c.enc, H = m->c.dec, Z = m->c.z;
-    int XE = m->XE, rn = m->c.read_n, wn = m->c.write_n;
+    int XE = m->XE, rn = m->c.read_n, wn = m->c.write_n, WP = m->WP;
     float inv = 1.0f / (float)B;
     const float *x = m->x;
     // d(mean loss)/dc_T = (σ(c_T) − x)/B
     const float *cT = m->canvas + (size_t)T * b * D;
-    for (size_t k = 0; k < b * D; k++) m->dc[k] = (gl_sigmoid(cT[k]) - x[k]) * inv;
+    gl_vsigmoid(m->dc, cT, b * D);
+    for (size_t k = 0; k < b * D; k++) m->dc[k] = (m->dc[k] - x[k]) * inv;
     memset(m->dh, 0, b * H * sizeof(float)); memset(m->dcd, 0, b * H * sizeof(float));
     memset(m->dhe, 0, b * E * sizeof(float)); memset(m->dce, 0, b * E * sizeof(float));
     for (int t = T - 1; t >= 0; t--) {
-        float *h = m->hdec + (size_t)(t + 1) * b * H;
         // ---- write: c_t = c_{t−1} + write(h_dec_t); dc flows on unchanged to c_{t−1}
-        memset(m->dwp, 0, b * m->WP * sizeof(float));
+        float *dwp = m->dwps + (size_t)t * b * WP;
         if (m->c.attention) {
-            memset(m->dp5, 0, b * 5 * sizeof(float));
+            float *dp5 = m->dp5w + (size_t)t * b * 5;
+            memset(dwp, 0, b * WP * sizeof(float));
+            memset(dp5, 0, b * 5 * sizeof(float));
             for (int n = 0; n < B; n++) {
                 size_t o = (size_t)t * b + n;
                 float *dFx = m->dFx, *dFy = m->dFy;
                 memset(dFx, 0, wn * A * sizeof(float)); memset(dFy, 0, wn * A * sizeof(float));
                 const float *Fx = m->wFx + o * wn * A, *Fy = m->wFy + o * wn * A;
-                float dg = gl_write_backward(m->dwp + (size_t)n * wn * wn, dFx, dFy, m->dc + (size_t)n * D, m->wtmp + o * wn * A,
-                                             m->wp + (size_t)t * b * m->WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
-                gl_filterbank_backward(m->dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->ap + o * 5, wn, (int)A);
+                float dg = gl_write_backward(dwp + (size_t)n * wn * wn, dFx, dFy, m->dc + (size_t)n * D, m->wtmp + o * wn * A,
+                                             m->wp + (size_t)t * b * WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
+                gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->ap + o * 5, wn, (int)A);
             }
-            gl_linear_backward(m->dh, G(m, P_WA_W), G(m, P_WA_B), m->dp5, h, P(m, P_WA_W), B, (int)H, 5);
+            gl_linear_backward(m->dh, NULL, NULL, dp5, NULL, P(m, P_WA_W), B, (int)H, 5);
         } else {
-            memcpy(m->dwp, m->dc, b * D * sizeof(float));
+            memcpy(dwp, m->dc, b * D * sizeof(float));
         }
-        gl_linear_backward(m->dh, G(m, P_WR_W), G(m, P_WR_B), m->dwp, h, P(m, P_WR_W), B, (int)H, m->WP);
+        gl_linear_backward(m->dh, NULL, NULL, dwp, NULL, P(m, P_WR_W), B, (int)H, WP);
         // ---- decoder LSTM: h_dec_t = LSTM(h_dec_{t−1}, z_t)
-        memset(m->dz, 0, b * Z * sizeof(float));
+        float *dpd = m->dpred + (size_t)t * b * 4 * H;
         memset(m->dh2, 0, b * H * sizeof(float)); memset(m->dcd2, 0, b * H * sizeof(float));
-        const float *hprev = t ? m->hdec + (size_t)t * b * H : NULL, *cprev = t ? m->cdec + (size_t)t * b * H : NULL;
-        gl_lstm_backward(m->dpre, m->dz, t ? m->dh2 : NULL, t ? m->dcd2 : NULL, G(m, P_DEC_WX), G(m, P_DEC_WH), G(m, P_DEC_B),
-                         m->dh, m->dcd, m->adec + (size_t)t * b * 4 * H, m->tcdec + (size_t)t * b * H,
-                         m->z + (size_t)t * b * Z, hprev, cprev, P(m, P_DEC_WX), P(m, P_DEC_WH), B, (int)Z, (int)H);
+        gl_lstm_step_backward(dpd, t ? m->dh2 : NULL, t ? m->dcd2 : NULL, m->dh, m->dcd,
+                              m->adec + (size_t)t * b * 4 * H, m->tcdec + (size_t)t * b * H,
+                              t ? m->cdec + (size_t)t * b * H : NULL, P(m, P_DEC_WH), B, (int)H);
+        memset(m->dz, 0, b * Z * sizeof(float));
+        gl_linear_backward(m->dz, NULL, NULL, dpd, NULL, P(m, P_DEC_WX), B, (int)Z, (int)(4 * H));
         // ---- z = μ + σ ε and the KL term
         const float *q = m->q + (size_t)t * b * 2 * Z, *eps = m->eps + (size_t)t * b * Z;
-        memset(m->dq, 0, b * 2 * Z * sizeof(float));
+        float *dq = m->dqs + (size_t)t * b * 2 * Z;
         for (int n = 0; n < B; n++)
             for (size_t k = 0; k < Z; k++) {
                 float dz = m->dz[n * Z + k], sig = expf(q[n * 2 * Z + Z + k]);
-                m->dq[n * 2 * Z + k] = dz;
-                m->dq[n * 2 * Z + Z + k] = dz * sig * eps[n * Z + k];
+                dq[n * 2 * Z + k] = dz;
+                dq[n * 2 * Z + Z + k] = dz * sig * eps[n * Z + k];
             }
-        for (int n = 0; n < B; n++) gl_kl_backward(m->dq + n * 2 * Z, m->dq + n * 2 * Z + Z, q + n * 2 * Z, q + n * 2 * Z + Z, (int)Z, inv);
-        float *he = m->henc + (size_t)(t + 1) * b * E;
-        gl_linear_backward(m->dhe, G(m, P_Q_W), G(m, P_Q_B), m->dq, he, P(m, P_Q_W), B, (int)E, (int)(2 * Z));
+        for (int n = 0; n < B; n++) gl_kl_backward(dq + n * 2 * Z, dq + n * 2 * Z + Z, q + n * 2 * Z, q + n * 2 * Z + Z, (int)Z, inv);
+        gl_linear_backward(m->dhe, NULL, NULL, dq, NULL, P(m, P_Q_W), B, (int)E, (int)(2 * Z));
         // ---- encoder LSTM: h_enc_t = LSTM(h_enc_{t−1}, [r_t, h_dec_{t−1}])
-        memset(m->dxenc, 0, b * XE * sizeof(float));
+        float *dpe = m->dpree + (size_t)t * b * 4 * E;
         memset(m->dhe2, 0, b * E * sizeof(float)); memset(m->dce2, 0, b * E * sizeof(float));
-        const float *heprev = t ? m->henc + (size_t)t * b * E : NULL, *ceprev = t ? m->cenc + (size_t)t * b * E : NULL;
+        gl_lstm_step_backward(dpe, t ? m->dhe2 : NULL, t ? m->dce2 : NULL, m->dhe, m->dce,
+                              m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E,
+                              t ? m->cenc + (size_t)t * b * E : NULL, P(m, P_ENC_WH), B, (int)E);
+        memset(m->dxenc, 0, b * XE * sizeof(float));
+        gl_linear_backward(m->dxenc, NULL, NULL, dpe, NULL, P(m, P_ENC_WX), B, XE, (int)(4 * E));
         const float *xe = m->xenc + (size_t)t * b * XE;
-        gl_lstm_backward(m->dpre, m->dxenc, t ? m->dhe2 : NULL, t ? m->dce2 : NULL, G(m, P_ENC_WX), G(m, P_ENC_WH), G(m, P_ENC_B),
-                         m->dhe, m->dce, m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E,
-                         xe, heprev, ceprev, P(m, P_ENC_WX), P(m, P_ENC_WH), B, XE, (int)E);
         // h_dec_{t−1} entered the encoder input directly
         if (t) for (int n = 0; n < B; n++) for (size_t k = 0; k < H; k++) m->dh2[n * H + k] += m->dxenc[(size_t)n * XE + m->R + k];
         // ---- read: r_t = read(x, x̂_t, h_dec_{t−1})
         const float *xh = m->xhat + (size_t)t * b * D;
         memset(m->dxhat, 0, b * D * sizeof(float));
         if (m->c.attention) {
-            memset(m->dp5, 0, b * 5 * sizeof(float));
+            float *dp5 = m->dp5r + (size_t)t * b * 5;
+            memset(dp5, 0, b * 5 * sizeof(float));
             for (int n = 0; n < B; n++) {
                 size_t o = (size_t)t * b + n;
                 float *dFx = m->dFx, *dFy = m->dFy;
@@ -373,16 +390,15 @@ void gl_draw_backward(gl_draw *m) {
                 float dg = gl_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
                 dg += gl_read_backward(m->dxhat + (size_t)n * D, dFx, dFy, drow + rn * rn, row + rn * rn, m->rtxh + o * A * rn,
                                        xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
-                gl_filterbank_backward(m->dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
+                gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
             }
             // h_dec_0 = 0 is a constant: only the bias learns from the first read
-            gl_linear_backward(t ? m->dh2 : NULL, G(m, P_RA_W), G(m, P_RA_B), m->dp5, m->hdec + (size_t)t * b * H, P(m, P_RA_W), B, (int)H, 5);
+            if (t) gl_linear_backward(m->dh2, NULL, NULL, dp5, NULL, P(m, P_RA_W), B, (int)H, 5);
         } else {
             for (int n = 0; n < B; n++) memcpy(m->dxhat + (size_t)n * D, m->dxenc + (size_t)n * XE + D, D * sizeof(float));
         }
-        // x̂_t = x − σ(c_{t−1})
-        const float *cprev2 = m->canvas + (size_t)t * b * D;
-        for (size_t k = 0; k < b * D; k++) { float s = gl_sigmoid(cprev2[k]); m->dc[k] -= m->dxhat[k] * s * (1 - s); }
+        // x̂_t = x − σ(c_{t−1}), so σ(c_{t−1}) = x − x̂_t
+        for (size_t k = 0; k < b * D; k++) { float sg = x[k] - xh[k]; m->dc[k] -= m->dxhat[k] * sg * (1 - sg); }
         if (t == 0) break;
         // step back: gradients of step t−1's states
         float *sw;
@@ -394,6 +410,18 @@ void gl_draw_backward(gl_draw *m) {
     // dc now holds ∂L/∂c_0 of every sample
     float *g0 = G(m, P_C0);
     for (int n = 0; n < B; n++) for (size_t k = 0; k < D; k++) g0[k] += m->dc[(size_t)n * D + k];
+    // ---- weight gradients over all steps: step t reads h_dec_t (write side),
+    // h_enc_t (q), h_dec_{t−1} (read side; row block t of hdec).
+    int TB = T * B;
+    const float *hdec1 = m->hdec + b * H, *henc1 = m->henc + b * E;
+    gl_linear_backward(NULL, G(m, P_WR_W), G(m, P_WR_B), m->dwps, hdec1, NULL, TB, (int)H, WP);
+    if (m->c.attention) {
+        gl_linear_backward(NULL, G(m, P_WA_W), G(m, P_WA_B), m->dp5w, hdec1, NULL, TB, (int)H, 5);
+        gl_linear_backward(NULL, G(m, P_RA_W), G(m, P_RA_B), m->dp5r, m->hdec, NULL, TB, (int)H, 5);
+    }
+    gl_linear_backward(NULL, G(m, P_Q_W), G(m, P_Q_B), m->dqs, henc1, NULL, TB, (int)E, (int)(2 * Z));
+    gl_lstm_weights_backward(NULL, G(m, P_DEC_WX), G(m, P_DEC_WH), G(m, P_DEC_B), m->dpred, m->z, hdec1, NULL, T, B, (int)Z, (int)H);
+    gl_lstm_weights_backward(NULL, G(m, P_ENC_WX), G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, m->xenc, henc1, NULL, T, B, XE, (int)E);
 }
 
 // ---- runs ---------------------------------------------------------------------
@@ -457,4 +485,124 @@ void gl_draw_binarize(float *x, size_t n, uint64_t seed) {
     gl_rng r;
     gl_rng_seed(&r, seed);
     for (size_t k = 0; k < n; k++) x[k] = gl_rng_uniform(&r) < x[k] ? 1.0f : 0.0f;
+}
+
+// ---- on every core ----------------------------------------------------------------
+// Replicas share the weights and own their activations and gradients.
+static gl_draw *draw_replica(gl_draw *m) {
+    gl_draw *r = gl_calloc(1, sizeof *r);
+    r->c = m->c; r->R = m->R; r->XE = m->XE; r->WP = m->WP;
+    memcpy(r->pi, m->pi, sizeof r->pi);
+    gl_params_replica(&r->ps, &m->ps);
+    return r;
+}
+static void draw_replica_free(gl_draw *r) {
+    if (!r) return;
+    free_ws(r);
+    gl_params_replica_free(&r->ps);
+    free(r);
+}
+
+struct gl_draw_trainer {
+    gl_draw *m;
+    int n;
+    gl_draw *rep[16];
+    float *eps[16];
+    const float *x, *eps_all;
+    int B, grads;
+    double bound[16], rec[16], kl[16];
+};
+
+gl_draw_trainer *gl_draw_trainer_new(gl_draw *m) {
+    gl_draw_trainer *t = gl_calloc(1, sizeof *t);
+    t->m = m;
+    t->n = gl_par_threads();
+    for (int i = 0; i < t->n; i++) t->rep[i] = draw_replica(m);
+    return t;
+}
+void gl_draw_trainer_free(gl_draw_trainer *t) {
+    if (!t) return;
+    for (int i = 0; i < t->n; i++) { draw_replica_free(t->rep[i]); free(t->eps[i]); }
+    free(t);
+}
+
+static void draw_slice(int B, int n, int i, int *lo, int *hi) { *lo = (int)((long)B * i / n); *hi = (int)((long)B * (i + 1) / n); }
+
+static void draw_task(void *ctx, int i) {
+    gl_draw_trainer *t = ctx;
+    int lo, hi, T = t->m->c.T;
+    size_t Z = (size_t)t->m->c.z;
+    draw_slice(t->B, t->n, i, &lo, &hi);
+    int b = hi - lo;
+    gl_draw *r = t->rep[i];
+    if (t->grads) gl_params_zero_grad(&r->ps);
+    t->bound[i] = t->rec[i] = t->kl[i] = 0;
+    if (b <= 0) return;
+    // this slice's noise: rows lo..hi of every step of eps (T,B,Z)
+    free(t->eps[i]);
+    t->eps[i] = gl_malloc((size_t)T * b * Z * sizeof(float));
+    for (int s = 0; s < T; s++)
+        memcpy(t->eps[i] + (size_t)s * b * Z, t->eps_all + ((size_t)s * t->B + lo) * Z, (size_t)b * Z * sizeof(float));
+    t->bound[i] = gl_draw_forward(r, t->x + (size_t)lo * GL_DRAW_D, t->eps[i], b, &t->rec[i], &t->kl[i]);
+    if (t->grads && isfinite(t->bound[i])) gl_draw_backward(r);
+}
+
+double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps, int B, int grads, double *rec, double *kl) {
+    t->x = x; t->eps_all = eps; t->B = B; t->grads = grads;
+    int n = t->n < B ? t->n : B;
+    int saved = t->n;
+    t->n = n;
+    gl_par_run(n, draw_task, t);
+    double bound = 0, r = 0, k = 0;
+    for (int i = 0; i < n; i++) {
+        int lo, hi;
+        draw_slice(B, n, i, &lo, &hi);
+        if (hi <= lo) continue;
+        float share = (float)(hi - lo) / (float)B;
+        if (grads) {
+            gl_params *dst = &t->m->ps, *src = &t->rep[i]->ps;
+            for (int p = 0; p < dst->n; p++)
+                for (size_t q = 0; q < dst->p[p].n; q++) dst->p[p].g[q] += share * src->p[p].g[q];
+        }
+        bound += share * t->bound[i]; r += share * t->rec[i]; k += share * t->kl[i];
+    }
+    t->n = saved;
+    if (rec) *rec = r;
+    if (kl) *kl = k;
+    return bound;
+}
+
+typedef struct { gl_draw_trainer *t; const float *x; const float *eps; int n, nb; double *sb, *sr, *sk; } bound_ctx;
+static void bound_task(void *vp, int i) {
+    bound_ctx *c = vp;
+    enum { BB = 100 };
+    int T = c->t->m->c.T, Z = c->t->m->c.z;
+    gl_draw *r = c->t->rep[i];
+    for (int j = i; j < c->nb; j += c->t->n) {   // batches i, i+n, ...: fixed, so the sums are too
+        int lo = j * BB, b = c->n - lo < BB ? c->n - lo : BB;
+        double re, kl;
+        c->sb[j] = gl_draw_forward(r, c->x + (size_t)lo * GL_DRAW_D, c->eps + (size_t)lo * T * Z, b, &re, &kl) * b;
+        c->sr[j] = re * b; c->sk[j] = kl * b;
+    }
+}
+
+double gl_draw_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *rec, double *kl) {
+    enum { BB = 100 };
+    int T = m->c.T, Z = m->c.z, nb = (n + BB - 1) / BB;
+    // the noise of batch j is (T, b, Z), drawn in batch order from one stream
+    float *eps = gl_malloc(sizeof(float) * (size_t)n * T * Z);
+    gl_rng r;
+    gl_rng_seed(&r, seed);
+    for (size_t k = 0; k < (size_t)n * T * Z; k++) eps[k] = gl_rng_normal(&r);
+    gl_draw_trainer *t = gl_draw_trainer_new(m);
+    double *sums = gl_calloc((size_t)3 * nb, sizeof(double));
+    bound_ctx c = { t, x, eps, n, nb, sums, sums + nb, sums + 2 * nb };
+    gl_par_run(t->n < nb ? t->n : nb, bound_task, &c);
+    double s = 0, sr = 0, sk = 0;
+    for (int j = 0; j < nb; j++) { s += c.sb[j]; sr += c.sr[j]; sk += c.sk[j]; }
+    free(sums); free(eps);
+    gl_draw_trainer_free(t);
+    if (rec) *rec = sr / n;
+    if (kl) *kl = sk / n;
+    return s / n;
 }

@@ -45,7 +45,7 @@ void gl_filterbank_forward(float *Fx, float *Fy, float *gamma, const float *p5, 
 // dFx, dFy (N,A), dgamma -> dp5 (5) (accumulated).
 void gl_filterbank_backward(float *dp5, const float *dFx, const float *dFy, float dgamma,
                             const float *Fx, const float *Fy, const float *p5, int N, int A);
-// patch (N,N) = γ Fy img Fxᵀ, img (A,A). tmp (A,N) keeps img Fxᵀ for backward.
+// patch (N,N) = γ Fy img Fxᵀ, img (A,A). tmp (N,A) keeps Fy img for backward.
 void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A);
 // Accumulates dimg (A,A) (may be NULL), dFx, dFy (N,A); returns dγ.
 float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch,
@@ -89,6 +89,22 @@ double gl_draw_forward(gl_draw *m, const float *x, const float *eps, int B, doub
 void gl_draw_backward(gl_draw *m);
 // Canvas logits c_T (B,784) of the last forward pass.
 const float *gl_draw_canvas(const gl_draw *m);
+
+// ---- on every core (gl_par) --------------------------------------------------------
+// A minibatch split over the cores, each part on a replica of the model (the
+// same weights, its own activations and gradients). x (B,784), eps (T,B,z)
+// as for gl_draw_forward. grads: also backward, accumulating the gradient of
+// the mean bound into m's parameters (zero them first), as one
+// gl_draw_forward + gl_draw_backward over the whole batch would, up to float
+// rounding. Returns the mean bound.
+typedef struct gl_draw_trainer gl_draw_trainer;
+gl_draw_trainer *gl_draw_trainer_new(gl_draw *m);
+void gl_draw_trainer_free(gl_draw_trainer *t);
+double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps, int B, int grads, double *rec, double *kl);
+// Mean bound (nats per image) of n binarized images in batches of 100 on
+// every core, one ε sample per image: the noise of all batches is drawn in
+// order from one stream seeded with seed, each batch's as (T, b, z).
+double gl_draw_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *rec, double *kl);
 
 // ---- runs for views: one frame per step ----------------------------------------
 // A frame holds σ(c_t), the canvas as the view shows it, and the windows

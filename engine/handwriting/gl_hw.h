@@ -129,8 +129,11 @@ typedef struct {
     float *in[4], *h[4], *c[4], *act[4], *tc[4];
     float *hcat, *y, *dy;
     float *p, *kappa, *phi, *w;
-    // scratch for backward
-    float *dh[4], *dc[4], *dcur[4], *dhn[4], *dpre, *din, *dhcat, *dw, *dwc, *dk, *dp;
+    // backward: every step's gate and input gradients per layer (T,B,4H),
+    // (T,B,NI_l); output-layer gradient (T,B,L·H); window parameters (T,B,3K)
+    float *dpre[4], *din[4], *dhcat, *dp;
+    // scratch of one step (B,·)
+    float *dw, *dk, *dcur, *dh, *dc, *dhp, *dcp;
 } gl_hw_ws;
 void gl_hw_ws_free(gl_hw_ws *ws);
 // Fills a workspace with lines (indices idx[0..B)) of a normalised corpus:
@@ -145,6 +148,19 @@ double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts);
 // those reaching the LSTM to [−clip_lstm, clip_lstm] (§4: 100 and 10); pass 0
 // for no clipping. scale multiplies the loss (e.g. 1/points).
 void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, float clip_lstm);
+
+// On every core (gl_par): lines idx[0..B) of a normalised corpus split over
+// the cores, each part on a replica of the model. Returns the summed NLL
+// (NaN with gl_err when a text has characters outside the alphabet) and
+// the number of points in *npts. grads: also backward with scale 1/points
+// and the given clipping (as gl_hw_backward), accumulating into m's
+// gradients (zero them first) what one pass over the whole batch would,
+// up to float rounding.
+typedef struct gl_hw_trainer gl_hw_trainer;
+gl_hw_trainer *gl_hw_trainer_new(gl_hw_model *m);
+void gl_hw_trainer_free(gl_hw_trainer *t);
+double gl_hw_trainer_step(gl_hw_trainer *t, const gl_hw_corpus *c, const int *idx, int B, int max_T, int grads,
+                          float clip_y, float clip_lstm, int *npts);
 
 // Normalisation: computes mean/std of dx, dy over a corpus into cfg;
 // gl_hw_corpus_normalise rewrites offsets as (d − mean)/std.

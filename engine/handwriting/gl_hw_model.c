@@ -3,6 +3,7 @@
 // stacked LSTM with skip connections). See gl_hw.h for the layout.
 #include "gl_hw.h"
 #include "gl_nn.h"
+#include "gl_par.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,11 +264,11 @@ int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta_out, int wi
 // ------------------------------------------------------------------ workspace
 void gl_hw_ws_free(gl_hw_ws *ws) {
     float **f[] = { &ws->x, &ws->mask, &ws->tgt, &ws->hcat, &ws->y, &ws->dy, &ws->p, &ws->kappa, &ws->phi, &ws->w,
-                    &ws->dpre, &ws->din, &ws->dhcat, &ws->dw, &ws->dwc, &ws->dk, &ws->dp };
+                    &ws->dhcat, &ws->dw, &ws->dk, &ws->dp, &ws->dcur, &ws->dh, &ws->dc, &ws->dhp, &ws->dcp };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) { free(*f[i]); *f[i] = NULL; }
     for (int l = 0; l < 4; l++) {
         free(ws->in[l]); free(ws->h[l]); free(ws->c[l]); free(ws->act[l]); free(ws->tc[l]);
-        free(ws->dh[l]); free(ws->dc[l]); free(ws->dcur[l]); free(ws->dhn[l]);
+        free(ws->dpre[l]); free(ws->din[l]);
     }
     free(ws->chars); free(ws->U);
     memset(ws, 0, sizeof *ws);
@@ -280,27 +281,25 @@ static void ws_reserve(gl_hw_ws *ws, const gl_hw_model *m, int B, int T, int Uma
     ws->cap_B = cb; ws->cap_T = ct; ws->cap_U = cu;
     const gl_hw_cfg *c = &m->cfg;
     size_t TB = (size_t)ct * cb; int H = c->H, K = c->K, C = c->K > 0 ? c->C : 1, L = c->L;
-    int maxNI = 0;
-    for (int l = 0; l < L; l++) if (m->NI[l] > maxNI) maxNI = m->NI[l];
     ws->x = gl_calloc(TB * 3, 4); ws->tgt = gl_calloc(TB * 3, 4); ws->mask = gl_calloc(TB, 4);
     ws->chars = gl_calloc((size_t)cb * (cu + 1), sizeof(int)); ws->U = gl_calloc(cb, sizeof(int));
     for (int l = 0; l < L; l++) {
         ws->in[l] = gl_calloc(TB * m->NI[l], 4);
         ws->h[l] = gl_calloc(TB * H, 4); ws->c[l] = gl_calloc(TB * H, 4);
         ws->act[l] = gl_calloc(TB * 4 * H, 4); ws->tc[l] = gl_calloc(TB * H, 4);
-        ws->dh[l] = gl_calloc((size_t)cb * H, 4); ws->dc[l] = gl_calloc((size_t)cb * H, 4);
-        ws->dcur[l] = gl_calloc((size_t)cb * H, 4); ws->dhn[l] = gl_calloc((size_t)cb * maxNI, 4);
+        ws->dpre[l] = gl_calloc(TB * 4 * H, 4); ws->din[l] = gl_calloc(TB * m->NI[l], 4);
     }
-    ws->hcat = gl_calloc(TB * L * H, 4);
+    ws->hcat = gl_calloc(TB * L * H, 4); ws->dhcat = gl_calloc(TB * L * H, 4);
     ws->y = gl_calloc(TB * m->NY, 4); ws->dy = gl_calloc(TB * m->NY, 4);
     if (K > 0) {
         ws->p = gl_calloc(TB * 3 * K, 4); ws->kappa = gl_calloc(TB * K, 4);
         ws->phi = gl_calloc(TB * (cu + 1), 4); ws->w = gl_calloc(TB * C, 4);
+        ws->dp = gl_calloc(TB * 3 * K, 4);
     }
-    ws->dpre = gl_calloc((size_t)cb * 4 * H, 4); ws->din = gl_calloc((size_t)cb * (maxNI > H ? maxNI : H), 4);
-    ws->dhcat = gl_calloc((size_t)cb * L * H, 4); ws->dw = gl_calloc((size_t)cb * C, 4);
-    ws->dwc = gl_calloc((size_t)cb * C, 4); ws->dk = gl_calloc((size_t)cb * (K > 0 ? K : 1), 4);
-    ws->dp = gl_calloc((size_t)cb * 3 * (K > 0 ? K : 1), 4);
+    ws->dw = gl_calloc((size_t)cb * C, 4); ws->dk = gl_calloc((size_t)cb * (K > 0 ? K : 1), 4);
+    ws->dcur = gl_calloc((size_t)cb * H, 4);
+    ws->dh = gl_calloc((size_t)cb * H, 4); ws->dc = gl_calloc((size_t)cb * H, 4);
+    ws->dhp = gl_calloc((size_t)cb * H, 4); ws->dcp = gl_calloc((size_t)cb * H, 4);
 }
 
 int gl_hw_ws_fill(gl_hw_ws *ws, const gl_hw_model *m, const gl_hw_corpus *c, const int *idx, int B, int max_T) {
@@ -346,33 +345,49 @@ static void build_input(float *in, const float *x, const float *w, const float *
     }
 }
 
+// Layer by layer. Layer 1 of the synthesis network reads w_{t−1}, which
+// depends on its own previous step, so it (with the window) runs step by
+// step; every other layer's inputs are known for all steps once the layer
+// below has run, so their input products are one sgemm over all T·B rows,
+// and only the recurrent product is left per step. The output layer is one
+// sgemm over all steps.
 double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts) {
     const gl_hw_cfg *c = &m->cfg;
     int B = ws->B, T = ws->T, H = c->H, K = c->K, L = c->L, W = K > 0 ? c->C : 0, U1 = ws->Umax + 1, NY = m->NY;
-    for (int t = 0; t < T; t++) {
-        size_t o = (size_t)t * B;
-        const float *xt = ws->x + o * 3;
-        for (int l = 0; l < L; l++) {
-            float *in = ws->in[l] + o * m->NI[l];
-            if (l == 0) build_input(in, xt, t > 0 && W ? ws->w + (o - B) * W : NULL, NULL, B, m->NI[0], W, H);
-            else build_input(in, xt, W ? ws->w + o * W : NULL, ws->h[l - 1] + o * H, B, m->NI[l], W, H);
-            gl_lstm_forward(ws->h[l] + o * H, ws->c[l] + o * H, ws->act[l] + o * 4 * H, ws->tc[l] + o * H, in,
-                            t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL,
-                            m->Wx[l], m->Wh[l], m->b[l], NULL, B, m->NI[l], H);
-            if (l == 0 && K > 0) {
+    size_t TB = (size_t)T * B;
+    for (int l = 0; l < L; l++) {
+        int NI = m->NI[l];
+        float *in = ws->in[l], *act = ws->act[l];
+        int stepwise = l == 0 && W;   // layer 1 of synthesis: inputs depend on its own past
+        if (!stepwise) {
+            for (int t = 0; t < T; t++) {
+                size_t o = (size_t)t * B;
+                build_input(in + o * NI, ws->x + o * 3, W ? ws->w + o * W : NULL, l ? ws->h[l - 1] + o * H : NULL, B, NI, W, H);
+            }
+            gl_linear_forward(act, in, m->Wx[l], m->b[l], (int)TB, NI, 4 * H, 0);
+        }
+        for (int t = 0; t < T; t++) {
+            size_t o = (size_t)t * B;
+            float *at = act + o * 4 * H;
+            if (stepwise) {
+                build_input(in + o * NI, ws->x + o * 3, t > 0 ? ws->w + (o - B) * W : NULL, NULL, B, NI, W, H);
+                gl_linear_forward(at, in + o * NI, m->Wx[0], m->b[0], B, NI, 4 * H, 0);
+            }
+            gl_lstm_step_forward(ws->h[l] + o * H, ws->c[l] + o * H, at, ws->tc[l] + o * H,
+                                 t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL, m->Wh[l], B, H);
+            if (stepwise) {
                 float *p = ws->p + o * 3 * K;
                 gl_linear_forward(p, ws->h[0] + o * H, m->Wp, m->bp, B, H, 3 * K, 0);
                 gl_hw_window_forward(ws->kappa + o * K, ws->phi + o * U1, ws->w + o * W, p,
                                      t > 0 ? ws->kappa + (o - B) * K : NULL, ws->chars, ws->U, B, K, ws->Umax, W);
             }
         }
-        float *hc = ws->hcat + o * L * H;
-        for (int b = 0; b < B; b++) for (int l = 0; l < L; l++)
-            memcpy(hc + ((size_t)b * L + l) * H, ws->h[l] + (o + b) * H, H * sizeof(float));
-        gl_linear_forward(ws->y + o * NY, hc, m->Wy, m->by, B, L * H, NY, 0);
     }
+    for (size_t r = 0; r < TB; r++)
+        for (int l = 0; l < L; l++) memcpy(ws->hcat + (r * L + l) * H, ws->h[l] + r * H, H * sizeof(float));
+    gl_linear_forward(ws->y, ws->hcat, m->Wy, m->by, (int)TB, L * H, NY, 0);
     double loss = gl_hw_mdn_forward_backward(ws->dy, ws->y, ws->tgt, ws->mask, B * T, c->M);
-    if (npts) { int n = 0; for (size_t i = 0; i < (size_t)B * T; i++) n += ws->mask[i] > 0; *npts = n; }
+    if (npts) { int n = 0; for (size_t i = 0; i < TB; i++) n += ws->mask[i] > 0; *npts = n; }
     return loss;
 }
 
@@ -381,9 +396,17 @@ static void clip(float *x, size_t n, float lim) {
     for (size_t i = 0; i < n; i++) x[i] = x[i] > lim ? lim : (x[i] < -lim ? -lim : x[i]);
 }
 
+// Backward, layer by layer from the top (the reverse of gl_hw_forward):
+// layer l ≥ 2 needs only the gradient of its own output, which the output
+// layer and layer l+1's input gradient give for all steps at once; layer 1
+// of synthesis and its window go step by step, since w_t feeds layer 1 at
+// t+1. Per step only the recurrence is computed; every step's gate
+// gradients are kept and turned into input and weight gradients by a few
+// products over all T·B rows.
 void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, float clip_lstm) {
     const gl_hw_cfg *c = &m->cfg;
-    int B = ws->B, T = ws->T, H = c->H, K = c->K, L = c->L, W = K > 0 ? c->C : 0, NY = m->NY, U1 = ws->Umax + 1;
+    int B = ws->B, T = ws->T, H = c->H, K = c->K, L = c->L, W = K > 0 ? c->C : 0, NY = m->NY;
+    size_t TB = (size_t)T * B;
     gl_param *pWy = gl_params_find(&m->ps, "out.W"), *pby = gl_params_find(&m->ps, "out.b");
     gl_param *pWp = K ? gl_params_find(&m->ps, "window.W") : NULL, *pbp = K ? gl_params_find(&m->ps, "window.b") : NULL;
     gl_param *pWx[4], *pWh[4], *pb[4];
@@ -392,53 +415,67 @@ void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, flo
         snprintf(nm, sizeof nm, "lstm%d.Wx", l); pWx[l] = gl_params_find(&m->ps, nm);
         snprintf(nm, sizeof nm, "lstm%d.Wh", l); pWh[l] = gl_params_find(&m->ps, nm);
         snprintf(nm, sizeof nm, "lstm%d.b", l); pb[l] = gl_params_find(&m->ps, nm);
-        memset(ws->dh[l], 0, sizeof(float) * B * H); memset(ws->dc[l], 0, sizeof(float) * B * H);
     }
-    if (W) { memset(ws->dwc, 0, sizeof(float) * B * W); memset(ws->dk, 0, sizeof(float) * B * K); }
-    for (size_t i = 0; i < (size_t)T * B * NY; i++) ws->dy[i] *= scale;
-    clip(ws->dy, (size_t)T * B * NY, clip_y);
-    for (int t = T - 1; t >= 0; t--) {
-        size_t o = (size_t)t * B;
-        const float *dyt = ws->dy + o * NY;
-        // y = Wy·hcat + by
-        memset(ws->dhcat, 0, sizeof(float) * B * L * H);
-        gl_linear_backward(ws->dhcat, pWy->g, pby->g, dyt, ws->hcat + o * L * H, m->Wy, B, L * H, NY);
-        if (W) memcpy(ws->dw, ws->dwc, sizeof(float) * B * W);   // w_t feeds layer 1 at t+1
-        for (int l = L - 1; l >= 0; l--) {
-            float *dcur = ws->dcur[l];
+    for (size_t i = 0; i < TB * NY; i++) ws->dy[i] *= scale;
+    clip(ws->dy, TB * NY, clip_y);
+    // y = Wy·hcat + by, all steps
+    memset(ws->dhcat, 0, sizeof(float) * TB * L * H);
+    gl_linear_backward(ws->dhcat, pWy->g, pby->g, ws->dy, ws->hcat, m->Wy, (int)TB, L * H, NY);
+    for (int l = L - 1; l >= 0; l--) {
+        int NI = m->NI[l], stepwise = l == 0 && W;
+        float *dh = ws->dh, *dc = ws->dc, *dcur = ws->dcur;
+        memset(dh, 0, sizeof(float) * B * H); memset(dc, 0, sizeof(float) * B * H);
+        if (stepwise) { memset(ws->dk, 0, sizeof(float) * B * K); memset(ws->din[0], 0, sizeof(float) * TB * NI); }
+        for (int t = T - 1; t >= 0; t--) {
+            size_t o = (size_t)t * B;
             // total gradient reaching h^l_t: output skip, recurrence (dh), layer l+1 input
-            for (int b = 0; b < B; b++) for (int j = 0; j < H; j++) {
-                float v = ws->dhcat[((size_t)b * L + l) * H + j] + ws->dh[l][(size_t)b * H + j];
-                if (l < L - 1) v += ws->dhn[l + 1][(size_t)b * m->NI[l + 1] + 3 + W + j];
-                dcur[(size_t)b * H + j] = v;
+            for (int b = 0; b < B; b++) {
+                float *d = dcur + (size_t)b * H;
+                const float *a = ws->dhcat + ((o + b) * L + l) * H, *r = dh + (size_t)b * H;
+                for (int j = 0; j < H; j++) d[j] = a[j] + r[j];
+                if (l < L - 1) {
+                    const float *u = ws->din[l + 1] + (o + b) * m->NI[l + 1] + 3 + W;
+                    for (int j = 0; j < H; j++) d[j] += u[j];
+                }
             }
-            if (l == 0 && W) {
+            if (stepwise) {
+                // w_t fed every layer above at t (their input gradients are
+                // complete) and layer 1 at t+1 (computed in the previous iteration)
+                for (int b = 0; b < B; b++) {
+                    float *dwb = ws->dw + (size_t)b * W;
+                    memset(dwb, 0, sizeof(float) * W);
+                    for (int l2 = 1; l2 < L; l2++) {
+                        const float *u = ws->din[l2] + (o + b) * m->NI[l2] + 3;
+                        for (int j = 0; j < W; j++) dwb[j] += u[j];
+                    }
+                    if (t + 1 < T) {
+                        const float *u = ws->din[0] + (o + B + b) * NI + 3;
+                        for (int j = 0; j < W; j++) dwb[j] += u[j];
+                    }
+                }
                 // window: p = Wp·h¹ + bp → κ, φ → w_t
-                gl_hw_window_backward(ws->dp, ws->dk, ws->dw, ws->p + o * 3 * K, ws->kappa + o * K,
+                float *dp = ws->dp + o * 3 * K;
+                gl_hw_window_backward(dp, ws->dk, ws->dw, ws->p + o * 3 * K, ws->kappa + o * K,
                                       t > 0 ? ws->kappa + (o - B) * K : NULL, ws->chars, ws->U, B, K, ws->Umax, W);
-                gl_linear_backward(dcur, pWp->g, pbp->g, ws->dp, ws->h[0] + o * H, m->Wp, B, H, 3 * K);
+                gl_linear_backward(dcur, NULL, NULL, dp, NULL, m->Wp, B, H, 3 * K);
             }
             clip(dcur, (size_t)B * H, clip_lstm);
-            float *dcc = ws->din;   // reuse as the cell-gradient copy (B,H) ≤ (B,maxNI)
-            memcpy(dcc, ws->dc[l], sizeof(float) * B * H);
-            memset(ws->dh[l], 0, sizeof(float) * B * H); memset(ws->dc[l], 0, sizeof(float) * B * H);
-            float *dinl = ws->dhn[l];
-            memset(dinl, 0, sizeof(float) * B * m->NI[l]);
-            gl_lstm_backward(ws->dpre, dinl, t > 0 ? ws->dh[l] : NULL, t > 0 ? ws->dc[l] : NULL,
-                             pWx[l]->g, pWh[l]->g, pb[l]->g, dcur, dcc, ws->act[l] + o * 4 * H, ws->tc[l] + o * H,
-                             ws->in[l] + o * m->NI[l], t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL,
-                             m->Wx[l], m->Wh[l], B, m->NI[l], H);
-            // layer l ≥ 1 reads w_t: collect its gradient before the window backward (l = 0 runs last)
-            if (l > 0 && W) for (int b = 0; b < B; b++) for (int j = 0; j < W; j++)
-                ws->dw[(size_t)b * W + j] += dinl[(size_t)b * m->NI[l] + 3 + j];
+            memset(ws->dhp, 0, sizeof(float) * B * H); memset(ws->dcp, 0, sizeof(float) * B * H);
+            float *dpre = ws->dpre[l] + o * 4 * H;
+            gl_lstm_step_backward(dpre, t > 0 ? ws->dhp : NULL, t > 0 ? ws->dcp : NULL, dcur, dc,
+                                  ws->act[l] + o * 4 * H, ws->tc[l] + o * H, t > 0 ? ws->c[l] + (o - B) * H : NULL, m->Wh[l], B, H);
+            if (stepwise) gl_linear_backward(ws->din[0] + o * NI, NULL, NULL, dpre, NULL, m->Wx[0], B, NI, 4 * H);
+            float *sw = dh; dh = ws->dhp; ws->dhp = sw; ws->dh = dh;
+            sw = dc; dc = ws->dcp; ws->dcp = sw; ws->dc = dc;
         }
-        // layer 1 reads w_{t−1}: carry to the previous step
-        if (W) for (int b = 0; b < B; b++) for (int j = 0; j < W; j++) ws->dwc[(size_t)b * W + j] = ws->dhn[0][(size_t)b * m->NI[0] + 3 + j];
+        if (!stepwise) memset(ws->din[l], 0, sizeof(float) * TB * NI);
+        // input gradients (if not done per step) and weight gradients of all steps
+        gl_lstm_weights_backward(stepwise || l == 0 ? NULL : ws->din[l], pWx[l]->g, pWh[l]->g, pb[l]->g, ws->dpre[l],
+                                 ws->in[l], ws->h[l], m->Wx[l], T, B, NI, H);
     }
-    (void)U1;
+    if (W) gl_linear_backward(NULL, pWp->g, pbp->g, ws->dp, ws->h[0], NULL, (int)TB, H, 3 * K);
 }
 
-// ------------------------------------------------------------------ normalisation
 void gl_hw_norm_stats(const gl_hw_corpus *c, float mean[2], float std[2]) {
     double s[2] = {0, 0}, s2[2] = {0, 0}; long n = 0;
     for (int i = 0; i < c->n; i++) for (int t = 0; t < c->lines[i].n; t++) {
@@ -454,4 +491,78 @@ void gl_hw_norm_stats(const gl_hw_corpus *c, float mean[2], float std[2]) {
 void gl_hw_corpus_normalise(gl_hw_corpus *c, const float mean[2], const float std[2]) {
     for (int i = 0; i < c->n; i++) for (int t = 0; t < c->lines[i].n; t++)
         for (int d = 0; d < 2; d++) c->lines[i].pts[3 * t + d] = (c->lines[i].pts[3 * t + d] - mean[d]) / std[d];
+}
+
+// ------------------------------------------------------------------ on every core
+// The lines of a minibatch split over the cores, each part on a replica of
+// the model (the same weights, its own workspace and gradients). Forward
+// first, so that the backward passes can all be scaled by 1/(points of the
+// whole batch): clipping then acts on the same numbers as in one pass over
+// the whole batch, and the summed gradients equal it up to float rounding.
+struct gl_hw_trainer {
+    gl_hw_model *m;
+    int n;
+    gl_hw_model rep[16];
+    gl_hw_ws ws[16];
+    // the current call
+    const gl_hw_corpus *c; const int *idx; int B, max_T, phase, fail[16], np[16];
+    float scale, clip_y, clip_lstm;
+    double loss[16];
+};
+
+gl_hw_trainer *gl_hw_trainer_new(gl_hw_model *m) {
+    gl_hw_trainer *t = gl_calloc(1, sizeof *t);
+    t->m = m;
+    t->n = gl_par_threads();
+    for (int i = 0; i < t->n; i++) {
+        t->rep[i] = *m;
+        gl_params_replica(&t->rep[i].ps, &m->ps);
+    }
+    return t;
+}
+
+void gl_hw_trainer_free(gl_hw_trainer *t) {
+    if (!t) return;
+    for (int i = 0; i < t->n; i++) { gl_params_replica_free(&t->rep[i].ps); gl_hw_ws_free(&t->ws[i]); }
+    free(t);
+}
+
+static void hw_slice(int B, int n, int i, int *lo, int *hi) { *lo = (int)((long)B * i / n); *hi = (int)((long)B * (i + 1) / n); }
+
+static void hw_task(void *ctx, int i) {
+    gl_hw_trainer *t = ctx;
+    int lo, hi;
+    hw_slice(t->B, t->n, i, &lo, &hi);
+    if (hi <= lo) { t->loss[i] = 0; t->np[i] = 0; t->fail[i] = 0; return; }
+    if (t->phase == 0) {
+        t->fail[i] = gl_hw_ws_fill(&t->ws[i], &t->rep[i], t->c, t->idx + lo, hi - lo, t->max_T) != 0;
+        t->loss[i] = t->fail[i] ? NAN : gl_hw_forward(&t->rep[i], &t->ws[i], &t->np[i]);
+    } else {
+        gl_params_zero_grad(&t->rep[i].ps);
+        gl_hw_backward(&t->rep[i], &t->ws[i], t->scale, t->clip_y, t->clip_lstm);
+    }
+}
+
+double gl_hw_trainer_step(gl_hw_trainer *t, const gl_hw_corpus *c, const int *idx, int B, int max_T, int grads,
+                          float clip_y, float clip_lstm, int *npts) {
+    int saved = t->n, n = t->n < B ? t->n : B;
+    t->n = n;
+    t->c = c; t->idx = idx; t->B = B; t->max_T = max_T; t->phase = 0;
+    gl_par_run(n, hw_task, t);
+    double loss = 0;
+    int np = 0, failed = 0;
+    for (int i = 0; i < n; i++) { failed |= t->fail[i]; loss += t->loss[i]; np += t->np[i]; }
+    if (failed) { t->n = saved; gl_seterr("a text of the batch has characters outside the alphabet"); return NAN; }
+    if (grads && np > 0) {
+        t->phase = 1; t->scale = 1.0f / (float)np; t->clip_y = clip_y; t->clip_lstm = clip_lstm;
+        gl_par_run(n, hw_task, t);
+        for (int i = 0; i < n; i++) {
+            int lo, hi;
+            hw_slice(B, n, i, &lo, &hi);
+            if (hi > lo) gl_params_add_grads(&t->m->ps, &t->rep[i].ps);
+        }
+    }
+    t->n = saved;
+    if (npts) *npts = np;
+    return loss;
 }

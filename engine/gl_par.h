@@ -1,0 +1,24 @@
+// gl_par: the engine's few threads. A small pool that runs the tasks of a
+// parallel section on every core (the caller included), and parameter
+// replicas for data-parallel training: each thread runs forward and
+// backward on its share of the minibatch into its own gradients, which are
+// then summed in a fixed order (so results do not depend on scheduling).
+#ifndef GL_PAR_H
+#define GL_PAR_H
+#include "gl_st.h"
+
+// Threads used by gl_par_run (default: the number of cores, at most 16;
+// GLIMPSE_THREADS overrides). n < 1 means the default.
+int gl_par_threads(void);
+void gl_par_set_threads(int n);
+// Runs fn(ctx, i) for i = 0..n-1 spread over the pool; returns when all are
+// done. While it runs, OpenBLAS is held to one thread per caller (the
+// parallelism is ours). Not reentrant: fn must not call gl_par_run.
+void gl_par_run(int n, void (*fn)(void *ctx, int i), void *ctx);
+
+// dst shares src's weights (w) and owns zeroed gradients; no Adam moments.
+void gl_params_replica(gl_params *dst, const gl_params *src);
+void gl_params_replica_free(gl_params *dst);
+// dst's gradients += src's (same layout).
+void gl_params_add_grads(gl_params *dst, const gl_params *src);
+#endif

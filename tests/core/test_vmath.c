@@ -1,0 +1,103 @@
+// gl_vmath against libm: exp, sigmoid and tanh over a dense sweep of
+// [-100, 100], near 0 and at the special points, for both kernel sets (the
+// AVX2+FMA one when this CPU has it, and the baseline); the fused LSTM gate
+// kernels against the textbook formulas; lengths that are not multiples of
+// the vector width.
+#include "gl_test.h"
+#include "gl_vmath.h"
+#include "gl_nn.h"
+#include "gl_util.h"
+#include <float.h>
+
+// Error in units of the last place of the reference (as float).
+static double ulps(float got, double want) {
+    if (want == 0) return got == 0 ? 0 : fabs(got) / FLT_MIN;
+    double ulp = ldexp(1.0, ilogb((float)want) - 23);
+    return fabs(got - want) / ulp;
+}
+
+static void sweep(const char *set) {
+    enum { N = 400003 };
+    float *x = gl_malloc(N * sizeof(float)), *y = gl_malloc(N * sizeof(float));
+    for (int i = 0; i < N; i++) x[i] = -100.0f + 200.0f * (float)i / (N - 1);
+    // exp: relative accuracy where the result is a normal float
+    gl_vexp(y, x, N);
+    double worst = 0; int bad_special = 0;
+    for (int i = 0; i < N; i++) {
+        double want = exp((double)x[i]);
+        if (x[i] > -87.3f && x[i] < 88.7f) { double u = ulps(y[i], want); if (u > worst) worst = u; }
+        else if (x[i] >= 88.73f && !isinf(y[i])) bad_special++;
+        else if (x[i] <= -87.34f && y[i] > FLT_MIN) bad_special++;
+    }
+    printf("%s exp: worst %.2f ulp on [-87.3, 88.7]\n", set, worst);
+    CHECK(worst <= 2.0, "%s exp within 2 ulp (worst %.2f)", set, worst);
+    CHECK(bad_special == 0, "%s exp overflows to inf and underflows to 0 (%d wrong)", set, bad_special);
+    // sigmoid
+    gl_vsigmoid(y, x, N);
+    worst = 0;
+    for (int i = 0; i < N; i++) {
+        double want = 1.0 / (1.0 + exp(-(double)x[i]));
+        if (want > FLT_MIN) { double u = ulps(y[i], want); if (u > worst) worst = u; }
+        CHECK(y[i] >= 0.0f && y[i] <= 1.0f, "%s sigmoid(%g) = %g in [0,1]", set, x[i], y[i]);
+    }
+    printf("%s sigmoid: worst %.2f ulp\n", set, worst);
+    CHECK(worst <= 3.0, "%s sigmoid within 3 ulp (worst %.2f)", set, worst);
+    // tanh: absolute error everywhere, relative near 0
+    gl_vtanh(y, x, N);
+    double wabs = 0;
+    for (int i = 0; i < N; i++) { double e = fabs(y[i] - tanh((double)x[i])); if (e > wabs) wabs = e; }
+    float xs[2001], ys[2001];
+    for (int i = 0; i < 2001; i++) xs[i] = (i - 1000) * 0.000625f + (i % 7) * 1e-7f;   // [-0.625, 0.625]
+    gl_vtanh(ys, xs, 2001);
+    double wrel = 0;
+    for (int i = 0; i < 2001; i++) if (xs[i] != 0) { double u = ulps(ys[i], tanh((double)xs[i])); if (u > wrel) wrel = u; }
+    float tiny[3] = { 1e-30f, -3e-8f, 0.0f }, ty[3];
+    gl_vtanh(ty, tiny, 3);
+    printf("%s tanh: worst absolute %.3g, worst %.2f ulp on [-0.625, 0.625]\n", set, wabs, wrel);
+    CHECK(wabs <= 1.5e-7, "%s tanh absolute error (worst %.3g)", set, wabs);
+    CHECK(wrel <= 2.0, "%s tanh relative error near 0 (worst %.2f ulp)", set, wrel);
+    CHECK(ty[0] == 1e-30f && ty[1] == -3e-8f && ty[2] == 0.0f, "%s tanh of tiny values is the value", set);
+    // NaN stays NaN (a poisoned input must not look finite)
+    float nanv[1] = { NAN }, o[1];
+    gl_vsigmoid(o, nanv, 1); CHECK(isnan(o[0]), "%s sigmoid(NaN) is NaN", set);
+    gl_vtanh(o, nanv, 1); CHECK(isnan(o[0]), "%s tanh(NaN) is NaN", set);
+    // in place, odd lengths
+    for (int n = 1; n <= 19; n++) {
+        float a[19], b[19];
+        for (int i = 0; i < n; i++) a[i] = b[i] = 0.37f * (float)(i - 9);
+        gl_vexp(a, a, (size_t)n);
+        for (int i = 0; i < n; i++) CHECK(ulps(a[i], exp((double)b[i])) <= 2.0, "%s exp in place n=%d i=%d", set, n, i);
+    }
+    free(x); free(y);
+}
+
+static void lstm_gates(const char *set) {
+    int B = 3, H = 13;
+    gl_rng r; gl_rng_seed(&r, 11);
+    float pre[3 * 52], act[3 * 52], cp[39], c[39], tc[39], h[39];
+    for (int i = 0; i < B * 4 * H; i++) pre[i] = act[i] = 6.0f * (gl_rng_uniform(&r) - 0.5f);
+    for (int i = 0; i < B * H; i++) cp[i] = 2.0f * (gl_rng_uniform(&r) - 0.5f);
+    gl_lstm_pointwise_forward(act, c, tc, h, cp, B, H);
+    double worst = 0;
+    for (int n = 0; n < B; n++)
+        for (int j = 0; j < H; j++) {
+            const float *p = pre + n * 4 * H;
+            double i_ = 1 / (1 + exp(-p[j])), f_ = 1 / (1 + exp(-p[H + j])), g_ = tanh(p[2 * H + j]), o_ = 1 / (1 + exp(-p[3 * H + j]));
+            double cc = f_ * cp[n * H + j] + i_ * g_, hh = o_ * tanh(cc);
+            double e = fmax(fabs(c[n * H + j] - cc), fabs(h[n * H + j] - hh));
+            if (e > worst) worst = e;
+        }
+    CHECK(worst < 1e-6, "%s LSTM gates match the formulas (worst %.3g)", set, worst);
+}
+
+int main(void) {
+    printf("kernels in use: %s\n", gl_vmath_target());
+    sweep(gl_vmath_target());
+    lstm_gates(gl_vmath_target());
+    int old = gl_vmath_force_baseline(1);
+    CHECK(!strcmp(gl_vmath_target(), "baseline"), "baseline can be forced");
+    sweep("baseline");
+    lstm_gates("baseline");
+    gl_vmath_force_baseline(old);
+    TEST_MAIN_END();
+}
