@@ -4,6 +4,7 @@
 #include "gl_attn_ws.h"
 #include "gl_json.h"
 #include "gl_par.h"
+#include "bench.h"
 #include "gl_mnist.h"
 #include "gl_progress.h"
 #include "gl_util.h"
@@ -372,30 +373,40 @@ static const gl_opt bench_opts[] = {
     { "key", 1, "only this key type (default: all three)" },
     { "runs", 1, "single-digit timing runs (default 2000)" },
     { "data", 1, "MNIST directory (default data/mnist)" },
+    { "no-twin", 0, "skip the PyTorch twin" },
     { NULL, 0, NULL }
 };
 
 int cmd_bench_attention(int argc, char **argv) {
     gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench attention [--key K]\n\n"
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench attention [--key K] [--no-twin]\n\n"
         "For each shipped model: accuracy on all 10,000 test digits, the time of one\n"
-        "digit through all 10 steps on one thread (median), and of the whole test set.", &a);
+        "digit through all 10 steps on one thread (median), and of the whole test set\n"
+        "on two threads (median of 3), each beside the PyTorch twin's figure for the\n"
+        "same work measured in the same run.", &a);
     if (rc) return rc > 0 ? 0 : 2;
     long runs;
     if (!gl_arg_int(&a, bench_opts, "runs", 10, 1000000, 2000, &runs)) return 2;
     const char *ks = gl_arg(&a, bench_opts, "key"), *dir = gl_arg(&a, bench_opts, "data");
+    int twin_ok = !gl_arg(&a, bench_opts, "no-twin");
     gl_mnist te;
     if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
-    printf("%-9s %9s %12s %14s %14s %12s\n", "key", "accuracy", "train time", "1 digit (med)", "1 digit (p99)", "10k digits");
+    printf("OpenBLAS kernels %s; vector kernels %s; sgemm %.1f GFLOP/s on 1 thread, %.1f on 2\n",
+           gl_bench_blas_core(), gl_vmath_target(), gl_bench_sgemm_rate(1), gl_bench_sgemm_rate(2));
     for (int k = 0; k < 3; k++) {
         gl_key_type key = (gl_key_type)k;
         if (ks) { if (parse_key(ks, &key)) return 2; if (k) break; }
-        gl_attn *m = load_model(default_model_path(key));
+        const char *path = default_model_path(key);
+        gl_attn *m = load_model(path);
         if (!m) continue;
-        openblas_set_num_threads(0 ? 0 : 2);
-        double t0 = gl_now();
-        double acc = accuracy(m, &te, te.n, NULL);
-        double whole = gl_now() - t0;
+        gl_par_set_threads(2);
+        double acc = accuracy(m, &te, te.n, NULL), whole[3];
+        for (int r = 0; r < 3; r++) {
+            double t0 = gl_now();
+            accuracy(m, &te, te.n, NULL);
+            whole[r] = gl_now() - t0;
+        }
+        gl_par_set_threads(0);
         openblas_set_num_threads(1);
         gl_attn_frame fr[GL_ATTN_STEPS];
         double *ts = gl_malloc((size_t)runs * sizeof(double));
@@ -404,8 +415,17 @@ int cmd_bench_attention(int argc, char **argv) {
             gl_attn_run(m, te.x + (size_t)(i % te.n) * 784, fr, NULL);
             ts[i] = gl_now() - s;
         }
-        printf("%-9s %8.2f%% %11.0fs %11.3f ms %11.3f ms %10.2f s\n", gl_key_name(key), 100 * acc,
-               gl_meta_num(gl_attn_meta(m), "train_seconds", NAN), 1e3 * gl_percentile(ts, (int)runs, 50), 1e3 * gl_percentile(ts, (int)runs, 99), whole);
+        double one = 1e3 * gl_percentile(ts, (int)runs, 50), p99 = 1e3 * gl_percentile(ts, (int)runs, 99), all = gl_percentile(whole, 3, 50);
+        printf("%s: test accuracy %.2f%% (10,000 digits); trained %.0f s\n", gl_key_name(key), 100 * acc,
+               gl_meta_num(gl_attn_meta(m), "train_seconds", NAN));
+        char why[512] = "skipped (--no-twin)", args[4200];
+        snprintf(args, sizeof args, "--key %s --weights '%s'", gl_key_name(key), path);
+        double t1 = twin_ok ? gl_bench_twin("attn_one_digit", 1, args, "median_ms", why, sizeof why) : NAN;
+        char what[80];
+        snprintf(what, sizeof what, "one digit, 1 thread (p99 %.3f ms)", p99);
+        gl_bench_side_by_side(what, one, t1, "ms", 0, why);
+        double t2 = twin_ok ? gl_bench_twin("attn_test_set", 2, args, "median_s", why, sizeof why) : NAN;
+        gl_bench_side_by_side("10,000 digits, 2 threads", all, t2, "s", 0, why);
         free(ts);
         gl_attn_free(m);
     }

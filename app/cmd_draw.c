@@ -1,5 +1,7 @@
 // DRAW subcommands: train draw, eval draw, draw, bench draw.
 #include "args.h"
+#include "bench.h"
+#include "gl_par.h"
 #include "attention/gl_attn.h"
 #include <cblas.h>
 #include "cli.h"
@@ -336,6 +338,7 @@ static const gl_opt bench_opts[] = {
     { "limit", 1, "test images for the bound (default all 10000)" },
     { "seed", 1, "seed of the first generated digit (default 1)" },
     { "data", 1, "MNIST directory" },
+    { "no-twin", 0, "skip the PyTorch twin" },
     { NULL, 0, NULL },
 };
 
@@ -347,15 +350,29 @@ int cmd_bench_draw(int argc, char **argv) {
     if (!gl_arg_int(&a, bench_opts, "samples", 1, 100000, 1000, &samples) || !gl_arg_int(&a, bench_opts, "limit", 1, 10000, 10000, &limit) ||
         !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 1, &seed)) return 2;
     const char *w = gl_arg(&a, bench_opts, "weights");
-    gl_draw *m = load_model(w ? w : default_weights(1));
+    char wpath[4096];
+    snprintf(wpath, sizeof wpath, "%s", w ? w : default_weights(1));
+    gl_draw *m = load_model(wpath);
     if (!m) return 1;
     const gl_draw_config *c = gl_draw_cfg(m);
     gl_mnist te;
     if (load_binarized(gl_arg(&a, bench_opts, "data"), "t10k", (int)limit, &te)) { gl_draw_free(m); return 1; }
     printf("DRAW %s, T=%d, read %dx%d, write %dx%d, LSTM %d/%d, z %d (%zu parameters)\n", c->attention ? "with attention" : "without attention",
            c->T, c->read_n, c->read_n, c->write_n, c->write_n, c->enc, c->dec, c->z, gl_params_count(gl_draw_params(m)));
+    int twin_ok = !gl_arg(&a, bench_opts, "no-twin");
+    printf("OpenBLAS kernels %s; vector kernels %s; sgemm %.1f GFLOP/s on 1 thread, %.1f on 2\n",
+           gl_bench_blas_core(), gl_vmath_target(), gl_bench_sgemm_rate(1), gl_bench_sgemm_rate(2));
+    gl_par_set_threads(2);
+    double t_bound = gl_now();
     double rec, kl, b = dataset_bound(m, te.x, te.n, 12345, &rec, &kl);
+    t_bound = gl_now() - t_bound;
+    gl_par_set_threads(0);
     printf("test bound:        %.2f nats (reconstruction %.2f + KL %.2f), %d binarized test images   target <= 90\n", b, rec, kl, te.n);
+    char why[512] = "skipped (--no-twin)", targs[4200];
+    snprintf(targs, sizeof targs, "--weights '%s'", wpath);
+    double tw = twin_ok && te.n == 10000 ? gl_bench_twin("draw_test_bound", 2, targs, "median_s", why, sizeof why) : NAN;
+    if (twin_ok && te.n != 10000) snprintf(why, sizeof why, "only with all 10,000 test images");
+    gl_bench_side_by_side("test-set bound, 2 threads", t_bound, tw, "s", 0, why);
     const char *bp = gl_arg(&a, bench_opts, "baseline");
     if (!bp) bp = default_weights(0);
     if (gl_file_exists(bp)) {
@@ -382,6 +399,8 @@ int cmd_bench_draw(int argc, char **argv) {
     double med = gl_percentile(ts, REPS, 50), p99 = gl_percentile(ts, REPS, 99);
     free(ts);
     printf("generation:        %.3f ms per digit, median of %d (p99 %.3f ms; all %d steps, one thread)   target <= 5\n", med, REPS, p99, c->T);
+    double tg = twin_ok ? gl_bench_twin("draw_generate", 1, targs, "median_ms", why, sizeof why) : NAN;
+    gl_bench_side_by_side("one generation, 1 thread", med, tg, "ms", 0, why);
     // recognisability by the shipped attention classifier
     gl_attn *cls = gl_attn_load(gl_asset_path("attention-softmax.safetensors"));
     if (!cls) printf("recognisable:      (no classifier: %s)\n", gl_err());

@@ -1,6 +1,7 @@
 // Handwriting subcommands (Graves 2013 §4-5): train handwriting, eval
 // handwriting, write, scribble, bench handwriting.
 #include "args.h"
+#include "bench.h"
 #include <cblas.h>
 #include "cli.h"
 #include "gl_hw.h"
@@ -502,6 +503,7 @@ static const gl_opt bench_opts[] = {
     { "bias", 1, "sampling bias (default 1)" },
     { "seed", 1, "seed of the test sentences and the sampling (default 2024)" },
     { "picture", 1, "also write the five README sentences to this PNG" },
+    { "no-twin", 0, "skip the PyTorch twin" },
     { NULL, 0, NULL },
 };
 
@@ -573,6 +575,13 @@ int cmd_bench_handwriting(int argc, char **argv) {
     int tested = words.n;
     printf("ends on its own: %d / %d sentences (window passed the last character); %d / %d also stopped within one character of it\n", ended, tested, within, tested);
     printf("synthesis step (batch 1, 1 thread): %.3f ms (%ld steps)\n", 1000.0 * t_steps / (steps ? steps : 1), steps);
+    {
+        char why[512] = "skipped (--no-twin)", targs[4200];
+        snprintf(targs, sizeof targs, "--weights '%s'", path);
+        double tw = gl_arg(&a, bench_opts, "no-twin") ? NAN : gl_bench_twin("synth_step", 1, targs, "median_ms", why, sizeof why);
+        printf("OpenBLAS kernels %s; vector kernels %s; sgemm %.1f GFLOP/s on 1 thread\n", gl_bench_blas_core(), gl_vmath_target(), gl_bench_sgemm_rate(1));
+        gl_bench_side_by_side("synthesis step, batch 1, 1 thread", 1000.0 * t_steps / (steps ? steps : 1), tw, "ms", 0, why);
+    }
     if (n40) printf("40-character line: %.3f s (mean over %d lines of 35-40 characters, scaled to 40)\n", t_40 / n40, n40);
     const char *pic = gl_arg(&a, bench_opts, "picture");
     if (pic) {

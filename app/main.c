@@ -19,6 +19,7 @@ static const command commands[] = {
     { "bench", "attention", cmd_bench_attention, "accuracy and speed of the attention models" },
     { "bench", "handwriting", cmd_bench_handwriting, "speed and end-of-text rate of the handwriting models" },
     { "bench", "draw", cmd_bench_draw, "bound, recognisability and speed of DRAW" },
+    { "bench", "train", cmd_bench_train, "training throughput beside the PyTorch twin (attention|draw|synthesis|prediction)" },
     { "bench", "gui", cmd_bench_gui, "frame times and latency of the app, headless" },
     { "attend", NULL, cmd_attend, "run one digit; print or draw its 10 attention masks" },
     { "write", NULL, cmd_write, "handwrite a text with the synthesis network" },

@@ -2,7 +2,13 @@
 #include "gl_vmath.h"
 #include <cblas.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
+
+static atomic_llong flops;
+void gl_nn_flops_reset(void) { atomic_store(&flops, 0); }
+double gl_nn_flops(void) { return (double)atomic_load(&flops); }
+#define COUNT(m, n, k) atomic_fetch_add_explicit(&flops, 2LL * (long long)(m) * (long long)(n) * (long long)(k), memory_order_relaxed)
 
 void gl_linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC, int accumulate) {
     if (!accumulate) {
@@ -13,15 +19,18 @@ void gl_linear_forward(float *out, const float *inp, const float *w, const float
     } else if (b) {
         for (int i = 0; i < B; i++) for (int o = 0; o < OC; o++) out[(size_t)i * OC + o] += b[o];
     }
+    COUNT(B, OC, C);
     if (B == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, OC, C, 1.0f, w, C, inp, 1, 1.0f, out, 1);
     else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, inp, C, w, C, 1.0f, out, OC);
 }
 
 void gl_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w, int B, int C, int OC) {
     if (dinp) {
+        COUNT(B, C, OC);
         if (B == 1) cblas_sgemv(CblasRowMajor, CblasTrans, OC, C, 1.0f, w, C, dout, 1, 1.0f, dinp, 1);
         else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, C, OC, 1.0f, dout, OC, w, C, 1.0f, dinp, C);
     }
+    if (dw) COUNT(OC, C, B);
     if (dw) cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, B, 1.0f, dout, OC, inp, C, 1.0f, dw, C);
     if (db) for (int i = 0; i < B; i++) {
         const float *d = dout + (size_t)i * OC;

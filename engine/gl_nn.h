@@ -53,6 +53,11 @@ void gl_lstm_step_backward(float *dpre, float *dh_prev, float *dc_prev, const fl
 void gl_lstm_weights_backward(float *dX, float *dWx, float *dWh, float *db, const float *dPRE,
                               const float *X, const float *Hprev, const float *Wx, int T, int B, int NI, int H);
 
+// Floating-point operations (2·M·N·K per product) of every matrix product
+// that went through gl_linear_*, for the benchmarks' GFLOP/s.
+void gl_nn_flops_reset(void);
+double gl_nn_flops(void);
+
 static inline float gl_sigmoid(float x) { return 1.0f / (1.0f + __builtin_expf(-x)); }
 // In-place softmax over n values; returns log of the normaliser (logsumexp).
 float gl_softmax(float *x, int n);

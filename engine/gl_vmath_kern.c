@@ -158,29 +158,31 @@ void K(gl_conv5x5_forward)(float *out, const float *pad, const float *w, int wst
 }
 
 // Its weight gradient: dw[c·ws + dy·5 + dx] += Σ_{y,x} dout[c][y·28+x] · pad[(y+dy)·32 + x+dx].
+// For each channel and tap row dy, the five taps' partial sums stay in
+// registers while the 28 output rows stream past.
 void K(gl_conv5x5_backward_w)(float *dw, const float *dout, const float *pad, int wstride, int CH) {
     for (int c = 0; c < CH; c++) {
         const float *dc = dout + (size_t)c * 784;
-        float acc[25][8];
-        memset(acc, 0, sizeof acc);
-        for (int y = 0; y < 28; y++) {
-            const float *d = dc + y * 28;
-            for (int dy = 0; dy < 5; dy++) {
-                const float *row = pad + (y + dy) * 32;
+        for (int dy = 0; dy < 5; dy++) {
+            v8f a8[5];
+            v4f a4[5];
+            for (int dx = 0; dx < 5; dx++) { a8[dx] = splat(0); a4[dx] = (v4f){ 0, 0, 0, 0 }; }
+            for (int y = 0; y < 28; y++) {
+                const float *d = dc + y * 28, *row = pad + (y + dy) * 32;
+                v8f d0 = vload(d), d1 = vload(d + 8), d2 = vload(d + 16);
+                v4f d3 = *(const v4f_u *)(d + 24);
                 for (int dx = 0; dx < 5; dx++) {
-                    // 28 = 3·8 + 4 lanes; partial sums per lane, reduced below
-                    float *a = acc[dy * 5 + dx];
-                    for (int x = 0; x < 24; x += 8)
-                        for (int k = 0; k < 8; k++) a[k] += d[x + k] * row[x + k + dx];
-                    for (int k = 0; k < 4; k++) a[k] += d[24 + k] * row[24 + k + dx];
+                    const float *r = row + dx;
+                    a8[dx] += d0 * vload(r) + d1 * vload(r + 8) + d2 * vload(r + 16);
+                    a4[dx] += d3 * *(const v4f_u *)(r + 24);
                 }
             }
-        }
-        for (int t = 0; t < 25; t++) {
-            float s = 0;
-            for (int k = 0; k < 8; k++) s += acc[t][k];
-            dw[(size_t)c * wstride + t] += s;
+            for (int dx = 0; dx < 5; dx++) {
+                float s = 0;
+                for (int k = 0; k < 8; k++) s += a8[dx][k];
+                for (int k = 0; k < 4; k++) s += a4[dx][k];
+                dw[(size_t)c * wstride + dy * 5 + dx] += s;
+            }
         }
     }
 }
-
