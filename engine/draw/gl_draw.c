@@ -606,3 +606,47 @@ double gl_draw_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *r
     if (kl) *kl = sk / n;
     return s / n;
 }
+
+// ---- window statistics -------------------------------------------------------------
+static int cmp_float(const void *a, const void *b) { float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+static float median_of(float *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_float); return n ? v[n / 2] : NAN; }
+
+int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs, gl_draw_window_stats *st) {
+    if (!m->c.attention) { gl_seterr("this DRAW model has no attention windows"); return -1; }
+    int T = m->c.T, N = imgs ? m->c.read_n : m->c.write_n;
+    memset(st, 0, sizeof *st);
+    st->T = T; st->n = n;
+    float *box = gl_malloc(sizeof(float) * (size_t)n * T), *gx = gl_malloc(sizeof(float) * (size_t)n * T);
+    float *gy = gl_malloc(sizeof(float) * (size_t)n * T), *gam = gl_malloc(sizeof(float) * (size_t)n * T);
+    float *mv = gl_malloc(sizeof(float) * (size_t)n * T), *col = gl_malloc(sizeof(float) * (size_t)n * T);
+    gl_trace *tr = gl_draw_trace_new(m);
+    int allq = 0;
+    for (int i = 0; i < n; i++) {
+        tr->count = 0;
+        int steps = imgs ? gl_draw_reconstruct(m, imgs + (size_t)i * GL_DRAW_D, 0, tr, NULL, NULL)
+                         : gl_draw_generate(m, seed + (uint64_t)i, tr, NULL, NULL);
+        int q = 0;
+        for (int t = 0; t < steps; t++) {
+            const gl_draw_frame *f = gl_trace_frame(tr, t);
+            const gl_draw_window *w = imgs ? &f->read : &f->write;
+            size_t k = (size_t)t * n + i;
+            box[k] = (float)(N - 1) * w->delta; gx[k] = w->gx; gy[k] = w->gy; gam[k] = w->gamma;
+            if (t == 0) mv[k] = 0;
+            else { size_t p = k - (size_t)n; mv[k] = hypotf(gx[k] - gx[p], gy[k] - gy[p]); }
+            q |= 1 << ((w->gx >= 14.5f) + 2 * (w->gy >= 14.5f));
+        }
+        allq += q == 15;
+    }
+    st->box_min = 1e30f; st->box_max = 0;
+    for (size_t k = 0; k < (size_t)n * T; k++) { st->box_min = fminf(st->box_min, box[k]); st->box_max = fmaxf(st->box_max, box[k]); }
+    for (int t = 0; t < T; t++) {
+        float *v[5] = { box, gx, gy, gam, mv }, *out[5] = { st->box, st->gx, st->gy, st->gamma, st->travel };
+        for (int j = 0; j < 5; j++) { memcpy(col, v[j] + (size_t)t * n, sizeof(float) * n); out[j][t] = median_of(col, n); }
+    }
+    st->box_all = median_of(box, n * T);
+    st->travel_all = T > 1 ? median_of(mv + n, n * (T - 1)) : 0;
+    st->quadrants_all = (float)allq / (float)n;
+    gl_trace_release(tr);
+    free(box); free(gx); free(gy); free(gam); free(mv); free(col);
+    return 0;
+}

@@ -129,6 +129,23 @@ int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *t
 // A trace sized for one run of this model.
 gl_trace *gl_draw_trace_new(const gl_draw *m);
 
+// ---- where the windows look (selectivity) --------------------------------------
+// Over n runs: per step t, the median box side (N−1)·δ (pixels), centre
+// (gx, gy), intensity γ, and distance the centre moved since step t−1; over
+// all steps of all runs, the median box side and step distance; and the
+// share of runs whose centre visits all four quadrants of the canvas (split
+// at its middle, 14.5). Write windows of generations from the prior (seeds
+// seed..seed+n−1), or, with imgs (n,784) given, read windows of
+// reconstructions of those images (z = μ). -1 without attention.
+typedef struct {
+    int T, n;
+    float box[GL_DRAW_MAXT], gx[GL_DRAW_MAXT], gy[GL_DRAW_MAXT], gamma[GL_DRAW_MAXT], travel[GL_DRAW_MAXT];
+    float box_all, travel_all;   // medians over every step of every run
+    float box_min, box_max;      // extremes over every step of every run
+    float quadrants_all;         // share of runs visiting all four quadrants
+} gl_draw_window_stats;
+int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs, gl_draw_window_stats *st);
+
 // Binarizes MNIST images in place: pixel = 1 with probability = intensity,
 // from a fixed seed (done once, as in the literature).
 void gl_draw_binarize(float *x, size_t n, uint64_t seed);

@@ -5,18 +5,24 @@
 #include "gl_image.h"
 #include "gl_json.h"
 #include "gl_nn.h"
+#include "gl_vmath.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+// Batch 1 is bound by reading the weights, so each layer's Wx and Wh are
+// kept side by side (Wcat, (4H, NI+H)) and its gates come from one
+// matrix-vector product with [input, h_{t−1}] (vin).
 typedef struct {
     float *h[4], *c[4], *hn, *cn, *act, *tc, *in, *hcat, *y, *p, *kappa, *kn, *phi, *w;
+    float *Wcat[4], *vin;
     int *chars; int U, started;
 } hw_state;
 
 static void st_free(hw_state *s) {
-    for (int l = 0; l < 4; l++) { free(s->h[l]); free(s->c[l]); }
+    for (int l = 0; l < 4; l++) { free(s->h[l]); free(s->c[l]); free(s->Wcat[l]); }
+    free(s->vin);
     free(s->hn); free(s->cn); free(s->act); free(s->tc); free(s->in); free(s->hcat); free(s->y);
     free(s->p); free(s->kappa); free(s->kn); free(s->phi); free(s->w); free(s->chars);
 }
@@ -25,7 +31,17 @@ static void st_init(hw_state *s, const gl_hw_model *m, int U) {
     const gl_hw_cfg *c = &m->cfg;
     memset(s, 0, sizeof *s);
     int H = c->H, maxNI = 0;
-    for (int l = 0; l < c->L; l++) { s->h[l] = gl_calloc(H, 4); s->c[l] = gl_calloc(H, 4); if (m->NI[l] > maxNI) maxNI = m->NI[l]; }
+    for (int l = 0; l < c->L; l++) {
+        s->h[l] = gl_calloc(H, 4); s->c[l] = gl_calloc(H, 4);
+        int NI = m->NI[l];
+        if (NI > maxNI) maxNI = NI;
+        s->Wcat[l] = gl_malloc(sizeof(float) * 4 * H * (NI + H));
+        for (int r = 0; r < 4 * H; r++) {
+            memcpy(s->Wcat[l] + (size_t)r * (NI + H), m->Wx[l] + (size_t)r * NI, sizeof(float) * NI);
+            memcpy(s->Wcat[l] + (size_t)r * (NI + H) + NI, m->Wh[l] + (size_t)r * H, sizeof(float) * H);
+        }
+    }
+    s->vin = gl_calloc(maxNI + H, 4);
     s->hn = gl_calloc(H, 4); s->cn = gl_calloc(H, 4); s->act = gl_calloc(4 * H, 4); s->tc = gl_calloc(H, 4);
     s->in = gl_calloc(maxNI, 4); s->hcat = gl_calloc((size_t)c->L * H, 4); s->y = gl_calloc(m->NY, 4);
     int K = c->K > 0 ? c->K : 1, C = c->K > 0 ? c->C : 1;
@@ -40,12 +56,14 @@ static void st_step(const gl_hw_model *m, hw_state *s, const float *x) {
     const gl_hw_cfg *c = &m->cfg;
     int H = c->H, K = c->K, W = K > 0 ? c->C : 0;
     for (int l = 0; l < c->L; l++) {
-        float *in = s->in;
+        float *in = s->vin;   // [x, w, h^{l−1}, h^l_{t−1}]; before the first step h and c are zeros
+        int NI = m->NI[l];
         memcpy(in, x, 3 * sizeof(float));
         if (W) memcpy(in + 3, s->w, W * sizeof(float));   // layer 1: w_{t−1}; layers ≥ 2: w_t (updated below)
         if (l > 0) memcpy(in + 3 + W, s->h[l - 1], H * sizeof(float));
-        gl_lstm_forward(s->hn, s->cn, s->act, s->tc, in, s->started ? s->h[l] : NULL, s->started ? s->c[l] : NULL,
-                        m->Wx[l], m->Wh[l], m->b[l], NULL, 1, m->NI[l], H);
+        memcpy(in + NI, s->h[l], H * sizeof(float));
+        gl_linear_forward(s->act, in, s->Wcat[l], m->b[l], 1, NI + H, 4 * H, 0);
+        gl_lstm_pointwise_forward(s->act, s->cn, s->tc, s->hn, s->c[l], 1, H);
         memcpy(s->h[l], s->hn, H * sizeof(float)); memcpy(s->c[l], s->cn, H * sizeof(float));
         if (l == 0 && K > 0) {
             gl_linear_forward(s->p, s->h[0], m->Wp, m->bp, 1, H, 3 * K, 0);
