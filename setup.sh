@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 pkgs=(build-essential meson ninja-build pkg-config python3 libsdl2-dev libsdl2-ttf-dev
-      libopenblas-dev libpng-dev libfontconfig-dev fonts-dejavu-core hershey-fonts-data wamerican)
+      libopenblas-dev libpng-dev libfontconfig-dev fonts-dejavu-core hershey-fonts-data wamerican
+      python3-numpy python3-torch)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

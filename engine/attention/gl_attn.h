@@ -12,6 +12,27 @@
 //
 // The per-step class probabilities of a trace come from the same classifier
 // applied to h_{t+1}, the state right after glimpse t was taken in.
+//
+// Conventions for loading these weights elsewhere (checked against the
+// PyTorch twin in tests/reference/twins.py):
+//   - image: MNIST bytes / 255, row-major 28x28.
+//   - conv.w (12, 25·cin) is [filter][channel][dy][dx] (PyTorch's Conv2d
+//     weight (12, cin, 5, 5) flattened), padding 2 with zeros. With
+//     coord_channels = 1 (cin = 3) channel 1 holds each pixel's column x and
+//     channel 2 its row y, both as v/13.5 − 1 ∈ [−1, 1]; ReLU, then 2x2 max-pool.
+//   - V (196, 12): location l = row·14 + col of the pooled grid.
+//   - steps left is a fraction, not a count: x_s carries (10 − (s−1))/10,
+//     i.e. 1.0 beside the mean volume, 0.9 beside glimpse 1, …, 0.0 beside glimpse 10.
+//   - LSTM: gates (i, f, g, o), no peepholes, one bias vector lstm.b (PyTorch:
+//     bias_ih = lstm.b, bias_hh = 0), h_0 = c_0 = 0.
+//   - keys, from kout = key.w h + key.b: softmax: kout are the 196 logits;
+//     feature: logit_l = kout · V_l (12 values, unscaled); Gaussian: kout =
+//     (p0..p4), μx = 6.5 + 7 tanh p0, μy = 6.5 + 7 tanh p1 (grid cells, x =
+//     column, y = row, 0..13), σx = 2 exp(clamp(p2, −6, 4)), σy likewise from
+//     p3, ρ = 0.9 tanh p4, logit_l = −(a² + b² − 2ρab) / (2(1 − ρ²)) with
+//     a = (col − μx)/σx, b = (row − μy)/σy. mask = softmax of the logits.
+//   - training loss (gl_attn_backward): mean cross-entropy of the last step
+//     plus aux/9 times that of each of the 9 earlier steps.
 #ifndef GL_ATTN_H
 #define GL_ATTN_H
 #include "gl_image.h"

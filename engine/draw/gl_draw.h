@@ -18,6 +18,26 @@
 //   write = (1/γ̂) F̂_Yᵀ w_t F̂_X,  w_t = W(h_dec_t)  (eq. 28-29)
 // Without attention: read = [x, x̂], write = W(h_dec_t) over the whole canvas.
 //
+// Conventions for loading these weights elsewhere (checked against the
+// PyTorch twin in tests/reference/twins.py):
+//   - c_0 is learned: the parameter canvas0 (784 logits), the same for every
+//     image. h_enc_0 = c_enc_0 = h_dec_0 = c_dec_0 = 0, so the first read
+//     window comes from read_attn.b alone.
+//   - LSTMs: gates (i, f, g, o), no peepholes, one bias (PyTorch: bias_ih =
+//     b, bias_hh = 0). Encoder input [r_t, h_dec_{t−1}]; with attention r_t =
+//     [γ Fy x Fxᵀ, γ Fy x̂ Fxᵀ], each N×N row-major (row j: filter j of Fy);
+//     without, r_t = [x, x̂] (784 each).
+//   - q.W h_enc + q.b = [μ (z), log σ (z)]. Reconstruction: z_t = μ_t;
+//     generation: z_t ~ N(0, I), the decoder alone.
+//   - filters: pixel positions a = 1..A, filter centres
+//     μ_i = g + (i − (N+1)/2) δ for i = 1..N, each row normalised by
+//     Σ_a exp(…) + 1e-8; for N = 1 the stride scale is (A − 1)/1.
+//   - write patch w_t = write.W h_dec_t + write.b (N×N row-major), added as
+//     (1/γ̂) F̂yᵀ w_t F̂x; without attention write.W's 784 outputs add to c.
+//   - loss per image: Σ_pixels BCE-with-logits(c_T, x) + Σ_t KL; the bound
+//     and its gradient are means over the batch. Images are binarized once:
+//     pixel = 1 with probability = intensity (gl_draw_binarize).
+//
 // Layers come as forward/backward pairs over plain float buffers (shapes in
 // the comments); backward functions ACCUMULATE into their outputs.
 #ifndef GL_DRAW_H

@@ -16,6 +16,28 @@
 // K = 0: layer 1 reads x_t, layers n > 1 read [x_t, h^{n-1}_t].
 // The output y_t = b_y + Σ_n W_y^n h^n_t parameterises the mixture density
 // (eq. 18-23): ê (1), π̂ (M), μ̂1 (M), μ̂2 (M), σ̂1 (M), σ̂2 (M), ρ̂ (M).
+//
+// Conventions for loading these weights elsewhere (checked against the
+// PyTorch twin in tests/reference/twins.py):
+//   - inputs and targets are offsets normalised per axis, (d − mean)/std with
+//     mean_x, mean_y, std_x, std_y from the file's metadata; eos stays 0/1.
+//     x_0 = (0, 0, 1); x_t = the target of step t − 1.
+//   - every LSTM: gates (i, f, g, o), no peepholes, one bias lstmN.b
+//     (PyTorch: bias_ih = b, bias_hh = 0), zero initial state. Layer input
+//     rows are [x (3), w (C, synthesis only), h^{n−1} (H, layers n > 1)], in
+//     that order; out.W's columns are [h^1 … h^L].
+//   - mixture: e = 1/(1 + exp(ê)) = σ(−ê) is the probability that the pen
+//     lifts (note the sign); π = softmax(π̂); μ as is; σ = exp(σ̂);
+//     ρ = tanh(ρ̂). The loss floors 1 − ρ² at 1e-6.
+//   - window: window.W h¹_t + window.b = (α̂ (K), β̂ (K), κ̂ (K)); α = exp α̂,
+//     β = exp β̂, κ_t = κ_{t−1} + exp κ̂ with κ_0 = 0; characters sit at
+//     positions u = 1..U (1-based), φ(t,u) = Σ_k α_k exp(−β_k (κ_k − u)²)
+//     for u = 1..U+1 (U+1: the end-of-text test, not a character); w_t =
+//     Σ_{u≤U} φ(t,u) onehot(c_u) over the alphabet of the metadata (its
+//     index order); w_0 = 0. Layer 1 reads w_{t−1}, layers above read w_t.
+//   - training: loss per point is the mean over real points; derivatives of
+//     the outputs are clipped to ±100 and those reaching each h to ±10
+//     (gl_hw_backward), then the global norm to 5 before Adam.
 #ifndef GL_HW_H
 #define GL_HW_H
 #include <stdatomic.h>
