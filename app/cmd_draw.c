@@ -41,7 +41,7 @@ static const char *default_weights(int attention) { return gl_asset_path(attenti
 static const gl_opt train_opts[] = {
     { "attention", 0, "selective attention (default)" },
     { "no-attention", 0, "read the whole image, write the whole canvas" },
-    { "steps", 1, "glimpses T (default 10)" },
+    { "steps", 1, "glimpses T (default 64, as in the paper)" },
     { "read", 1, "read grid N (default 2)" },
     { "write", 1, "write grid N (default 5)" },
     { "enc", 1, "encoder LSTM units (default 256)" },
@@ -74,7 +74,7 @@ int cmd_train_draw(int argc, char **argv) {
     }
     long T, rn, wn, enc, dec, z, batch, epochs, limit, seed, every;
     double lr, lr_final, clip, minutes;
-    if (!gl_arg_int(&a, train_opts, "steps", 1, GL_DRAW_MAXT, 10, &T) || !gl_arg_int(&a, train_opts, "read", 1, GL_DRAW_MAXN, 2, &rn) ||
+    if (!gl_arg_int(&a, train_opts, "steps", 1, GL_DRAW_MAXT, 64, &T) || !gl_arg_int(&a, train_opts, "read", 1, GL_DRAW_MAXN, 2, &rn) ||
         !gl_arg_int(&a, train_opts, "write", 1, GL_DRAW_MAXN, 5, &wn) || !gl_arg_int(&a, train_opts, "enc", 1, 4096, 256, &enc) ||
         !gl_arg_int(&a, train_opts, "dec", 1, 4096, 256, &dec) || !gl_arg_int(&a, train_opts, "z", 1, 1024, 100, &z) ||
         !gl_arg_int(&a, train_opts, "batch", 1, 10000, 100, &batch) || !gl_arg_int(&a, train_opts, "epochs", 1, 100000, 20, &epochs) ||
@@ -398,9 +398,29 @@ int cmd_bench_draw(int argc, char **argv) {
     }
     double med = gl_percentile(ts, REPS, 50), p99 = gl_percentile(ts, REPS, 99);
     free(ts);
-    printf("generation:        %.3f ms per digit, median of %d (p99 %.3f ms; all %d steps, one thread)   target <= 5\n", med, REPS, p99, c->T);
+    printf("generation:        %.3f ms per digit, median of %d (p99 %.3f ms; all %d steps, one thread)   target <= 5 (%s)\n", med, REPS, p99, c->T, med <= 5 ? "met" : "NOT met");
     double tg = twin_ok ? gl_bench_twin("draw_generate", 1, targs, "median_ms", why, sizeof why) : NAN;
     gl_bench_side_by_side("one generation, 1 thread", med, tg, "ms", 0, why);
+    // where the windows look: write windows of generations, read windows of reconstructions
+    if (c->attention) {
+        gl_draw_window_stats ws, rs;
+        int nrec = te.n < (int)samples ? te.n : (int)samples;
+        if (gl_draw_window_stats_of(m, (int)samples, (uint64_t)seed, NULL, &ws) == 0 &&
+            gl_draw_window_stats_of(m, nrec, 0, te.x, &rs) == 0) {
+            int every = c->T <= 16 ? 1 : c->T / 16;
+            printf("windows (medians over %ld generations / %d reconstructed test digits; box side = (N-1)*delta in pixels of 28):\n", samples, nrec);
+            printf("  step |  write box  centre (x, y)   moved   gamma |  read box  centre (x, y)   moved   gamma\n");
+            for (int t = 0; t < c->T; t += every)
+                printf("  %4d | %9.1f  (%5.1f, %5.1f)  %6.2f  %6.2f | %8.1f  (%5.1f, %5.1f)  %6.2f  %6.2f\n", t + 1,
+                       ws.box[t], ws.gx[t], ws.gy[t], ws.travel[t], ws.gamma[t], rs.box[t], rs.gx[t], rs.gy[t], rs.travel[t], rs.gamma[t]);
+            printf("write box side:    median %.1f px over all steps of %ld samples (range %.1f..%.1f)   target <= 12 (%s)\n",
+                   ws.box_all, samples, ws.box_min, ws.box_max, ws.box_all <= 12 ? "met" : "NOT met");
+            printf("write centre:      moves a median %.2f px per step; visits all four quadrants in %.1f%% of samples   target: most (%s)\n",
+                   ws.travel_all, 100 * ws.quadrants_all, ws.quadrants_all > 0.5f ? "met" : "NOT met");
+            printf("read box side:     median %.1f px (range %.1f..%.1f); centre moves a median %.2f px per step; all four quadrants in %.1f%% of digits\n",
+                   rs.box_all, rs.box_min, rs.box_max, rs.travel_all, 100 * rs.quadrants_all);
+        }
+    }
     // recognisability by the shipped attention classifier
     gl_attn *cls = gl_attn_load(gl_asset_path("attention-softmax.safetensors"));
     if (!cls) printf("recognisable:      (no classifier: %s)\n", gl_err());

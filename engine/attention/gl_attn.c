@@ -64,6 +64,7 @@ gl_attn *gl_attn_new_ex(gl_key_type key, int hidden, int coords, unsigned long s
 void gl_attn_free(gl_attn *m) {
     if (!m) return;
     gl_attn_ws_free(m->ws1);
+    free(m->fast_lstm); free(m->fast_key); free(m->fast_cls);
     gl_params_free(&m->ps);
     gl_meta_free(&m->meta);
     free(m);
@@ -100,6 +101,7 @@ gl_attn *gl_attn_load(const char *path) {
     gl_st_free(&f);
     gl_attn *m = gl_attn_new_ex(key, H, coords, 0);
     if (gl_params_load(&m->ps, path, &m->meta, 0) != 0) { gl_attn_free(m); return NULL; }
+    m->fast_ok = 0;
     return m;
 }
 
@@ -267,6 +269,40 @@ static void key_logits_backward(gl_key_type key, const float *kout, const float 
 // Full forward over B images. LSTM step s = 0..S; mask k = 0..S-1 comes from
 // h[k] and its glimpse feeds step k+1. Class logits from every h[s], s >= 1.
 
+// One digit at a time the model is bound by reading its weights, which
+// OpenBLAS streams fastest in the transposed (column) layout: the LSTM's
+// [Wx | Wh]ᵀ (NIN+H, 4H), the key's and the classifier's Wᵀ. These copies
+// are made from the weights once and made again whenever the weights may
+// have changed: after an Adam step (ps.step moved), a load, or a backward
+// pass (which precedes an update).
+static int fast_weights(gl_attn *m) {
+    if (m->fast_ok && m->fast_step == m->ps.step) return 1;
+    int H = m->H, G = 4 * H, K = gl_key_outputs(m->key);
+    if (!m->fast_lstm) {
+        m->fast_lstm = gl_malloc(sizeof(float) * (size_t)(NIN + H) * G);
+        m->fast_key = gl_malloc(sizeof(float) * (size_t)H * K);
+        m->fast_cls = gl_malloc(sizeof(float) * (size_t)H * 10);
+    }
+    for (int r = 0; r < G; r++) {
+        for (int c = 0; c < NIN; c++) m->fast_lstm[(size_t)c * G + r] = m->Wx[(size_t)r * NIN + c];
+        for (int c = 0; c < H; c++) m->fast_lstm[(size_t)(NIN + c) * G + r] = m->Wh[(size_t)r * H + c];
+    }
+    for (int r = 0; r < K; r++) for (int c = 0; c < H; c++) m->fast_key[(size_t)c * K + r] = m->key_w[(size_t)r * H + c];
+    for (int r = 0; r < 10; r++) for (int c = 0; c < H; c++) m->fast_cls[(size_t)c * 10 + r] = m->cls_w[(size_t)r * H + c];
+    m->fast_ok = 1;
+    m->fast_step = m->ps.step;
+    return 1;
+}
+void gl_attn_weights_changed(gl_attn *m) { m->fast_ok = 0; }
+
+// out (B,OC) = in · Wᵀ + b, from WT (C,OC) when given (one digit).
+static void linear1(float *out, const float *in, const float *W, const float *WT, const float *b, int B, int C, int OC) {
+    if (WT) {
+        memcpy(out, b, (size_t)OC * sizeof(float));
+        cblas_sgemv(CblasRowMajor, CblasTrans, C, OC, 1.0f, WT, OC, in, 1, 1.0f, out, 1);
+    } else gl_linear_forward(out, in, W, b, B, C, OC, 0);
+}
+
 void gl_attn_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
     int H = m->H, K = gl_key_outputs(m->key), G = 4 * H;
     conv_forward(m, w, img, B);
@@ -289,14 +325,25 @@ void gl_attn_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
             }
             xb[CH] = (float)(S - s) / S;   // steps left
         }
-        gl_lstm_forward(w->h + (size_t)s * B * H, w->c + (size_t)s * B * H, w->act + (size_t)s * B * G, w->tc + (size_t)s * B * H,
-                        x, s ? w->h + (size_t)(s - 1) * B * H : NULL, s ? w->c + (size_t)(s - 1) * B * H : NULL,
-                        m->Wx, m->Wh, m->lb, NULL, B, NIN, H);
+        float *hs = w->h + (size_t)s * B * H, *cs = w->c + (size_t)s * B * H, *as = w->act + (size_t)s * B * G;
+        if (B == 1 && fast_weights(m)) {
+            // one digit: the gates from one product with [x, h_{s−1}] (see fast_weights)
+            float *v = w->vin;
+            memcpy(v, x, NIN * sizeof(float));
+            if (s) memcpy(v + NIN, w->h + (size_t)(s - 1) * H, (size_t)H * sizeof(float));
+            else memset(v + NIN, 0, (size_t)H * sizeof(float));
+            memcpy(as, m->lb, (size_t)G * sizeof(float));
+            cblas_sgemv(CblasRowMajor, CblasTrans, NIN + H, G, 1.0f, m->fast_lstm, G, v, 1, 1.0f, as, 1);
+            gl_lstm_pointwise_forward(as, cs, w->tc + (size_t)s * B * H, hs, s ? w->c + (size_t)(s - 1) * H : NULL, 1, H);
+        } else
+            gl_lstm_forward(hs, cs, as, w->tc + (size_t)s * B * H,
+                            x, s ? w->h + (size_t)(s - 1) * B * H : NULL, s ? w->c + (size_t)(s - 1) * B * H : NULL,
+                            m->Wx, m->Wh, m->lb, NULL, B, NIN, H);
         const float *h = w->h + (size_t)s * B * H;
-        if (s >= 1) gl_linear_forward(w->probs + (size_t)(s - 1) * B * 10, h, m->cls_w, m->cls_b, B, H, 10, 0);
+        if (s >= 1) linear1(w->probs + (size_t)(s - 1) * B * 10, h, m->cls_w, B == 1 && m->fast_ok ? m->fast_cls : NULL, m->cls_b, B, H, 10);
         if (s < S) {
             float *ko = w->kout + (size_t)s * B * K;
-            gl_linear_forward(ko, h, m->key_w, m->key_b, B, H, K, 0);
+            linear1(ko, h, m->key_w, B == 1 && m->fast_ok ? m->fast_key : NULL, m->key_b, B, H, K);
             for (int b = 0; b < B; b++) {
                 float *mk = w->mask + ((size_t)s * B + b) * L;
                 key_logits(m->key, ko + (size_t)b * K, w->V + (size_t)b * L * CH, mk);
@@ -312,6 +359,7 @@ void gl_attn_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
 // and the weight gradients of the LSTM, the key and the classifier are
 // formed after the loop, each in one product over all steps and samples.
 double gl_attn_backward(gl_attn *m, gl_attn_ws *w, const uint8_t *labels, int B, float aux, int train_conv) {
+    m->fast_ok = 0;   // an update follows
     int H = m->H, K = gl_key_outputs(m->key), G = 4 * H;
     gl_param *pWx = gl_params_find(&m->ps, "lstm.wx"), *pWh = gl_params_find(&m->ps, "lstm.wh"), *plb = gl_params_find(&m->ps, "lstm.b");
     gl_param *pkw = gl_params_find(&m->ps, "key.w"), *pkb = gl_params_find(&m->ps, "key.b");
@@ -409,6 +457,7 @@ gl_attn_ws *gl_attn_ws_new(const gl_attn *m, int B) {
     gl_attn_ws *w = gl_calloc(1, sizeof *w);
     w->B = B;
     w->pad = gl_calloc((size_t)B * 1024, sizeof(float));   // the border stays zero
+    w->vin = gl_malloc((size_t)(NIN + H) * sizeof(float));
     w->conv = gl_malloc((size_t)B * 784 * CH * sizeof(float));
     w->dconv = gl_malloc((size_t)784 * CH * sizeof(float));
     w->dconv_sum = gl_malloc((size_t)784 * CH * sizeof(float));
@@ -439,7 +488,7 @@ gl_attn_ws *gl_attn_ws_new(const gl_attn *m, int B) {
 
 void gl_attn_ws_free(gl_attn_ws *w) {
     if (!w) return;
-    float *bufs[] = { w->pad, w->conv, w->dconv, w->dconv_sum, w->cmap, w->cmap_w, w->V, w->dV, w->x, w->h, w->c, w->tc, w->act, w->kout, w->mask,
+    float *bufs[] = { w->vin, w->pad, w->conv, w->dconv, w->dconv_sum, w->cmap, w->cmap_w, w->V, w->dV, w->x, w->h, w->c, w->tc, w->act, w->kout, w->mask,
                       w->probs, w->dh, w->dhn, w->dcn, w->dcp, w->dpres, w->dxs, w->dkout, w->dmask, w->dlog };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) free(bufs[i]);
     free(w);
@@ -460,6 +509,7 @@ void gl_attn_cnn_head_init(gl_params *head, unsigned long seed) {
 }
 
 double gl_attn_cnn_step(gl_attn *m, gl_attn_ws *w, gl_params *head, const float *img, const uint8_t *labels, int B, int *correct) {
+    if (labels) m->fast_ok = 0;   // an update follows
     gl_param *hw = gl_params_find(head, "cnn.w"), *hb = gl_params_find(head, "cnn.b");
     conv_forward(m, w, img, B);
     float *logits = w->dlog;   // (B,10) reused as scratch
@@ -511,6 +561,8 @@ static gl_attn *attn_replica(gl_attn *m) {
     gl_params_replica(&r->ps, &m->ps);
     memset(&r->meta, 0, sizeof r->meta);
     r->ws1 = NULL;
+    r->fast_lstm = r->fast_key = r->fast_cls = NULL;
+    r->fast_ok = 0;
     return r;
 }
 
@@ -533,6 +585,7 @@ void gl_attn_trainer_free(gl_attn_trainer *t) {
     if (!t) return;
     for (int i = 0; i < t->n; i++) {
         gl_params_replica_free(&t->rep[i]->ps);
+        free(t->rep[i]->fast_lstm); free(t->rep[i]->fast_key); free(t->rep[i]->fast_cls);
         free(t->rep[i]);
         if (t->head) gl_params_replica_free(&t->rhead[i]);
         gl_attn_ws_free(t->ws[i]);
@@ -611,6 +664,7 @@ static void classify_task(void *vp, int i) {
 }
 
 void gl_attn_classify(gl_attn *m, const float *img, int n, float *probs) {
+    fast_weights(m);   // made here, so that the threads only read them
     classify_ctx c = { m, img, n, 0, probs };
     c.nt = gl_par_threads();
     if (c.nt > (n + 63) / 64) c.nt = (n + 63) / 64;

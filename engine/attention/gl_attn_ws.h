@@ -14,10 +14,18 @@ struct gl_attn {
     gl_meta meta;
     float *conv_w, *conv_b, *Wx, *Wh, *lb, *key_w, *key_b, *cls_w, *cls_b;
     gl_attn_ws *ws1;   // batch-of-one workspace for gl_attn_run
+    // transposed weight copies for one digit at a time (see fast_weights in gl_attn.c)
+    float *fast_lstm, *fast_key, *fast_cls;
+    long fast_step;
+    int fast_ok;
 };
+// Call after changing the weights by hand (not through Adam or a load):
+// the one-digit path keeps transposed copies of them.
+void gl_attn_weights_changed(gl_attn *m);
 
 struct gl_attn_ws {
     int B;
+    float *vin;       // (NIN+H) [x, h] of one step (one digit)
     float *pad;       // (B,32,32) the inputs with a zero border of 2
     float *conv;      // (B,CH,784) conv outputs before the ReLU
     float *dconv, *dconv_sum;   // (CH,784) one sample's conv gradient, and its sum over the batch

@@ -87,6 +87,9 @@ static gl_draw *alloc_model(const gl_draw_config *cfg) {
     return m;
 }
 
+// δ = stride_of(N)·δ̃ (eq. 24)
+static float stride_of(int N) { return (float)(GL_DRAW_A - 1) / (float)(N > 1 ? N - 1 : 1); }
+
 gl_draw *gl_draw_new(const gl_draw_config *cfg, uint64_t seed) {
     gl_draw *m = alloc_model(cfg);
     if (!m) return NULL;
@@ -106,16 +109,19 @@ gl_draw *gl_draw_new(const gl_draw_config *cfg, uint64_t seed) {
         // small weights: every window starts centred, covering the image
         gl_fill_uniform(P(m, P_RA_W), (size_t)GL_DA_NPAR * H, 0.1f / sqrtf((float)H), &r);
         gl_fill_uniform(P(m, P_WA_W), (size_t)GL_DA_NPAR * H, 0.1f / sqrtf((float)H), &r);
-        // Start both grids centred on the digit rather than spanning the whole
-        // frame (δ̃ = 1 would put a 2x2 read grid on the empty corners, where
-        // the encoder sees nothing and learning stalls), with filters wide
-        // enough to overlap their neighbours.
-        float span = 12.0f;   // pixels between the outer filters
+        // Both grids start centred on the digit rather than spanning the
+        // whole frame (δ̃ = 1 would put a 2x2 read grid on the empty corners,
+        // where the encoder sees nothing and learning stalls). The read grid
+        // starts 12 px wide with filters wide enough to overlap; the write
+        // grid starts small (a 10 px box of sharp filters), so that writing
+        // is local from the start and covering the digit means moving the
+        // window rather than growing it.
         float *rb = P(m, P_RA_B), *wb = P(m, P_WA_B);
-        rb[GL_DA_LOGDELTA] = logf(span / (float)(GL_DRAW_A - 1));
+        rb[GL_DA_LOGDELTA] = logf(12.0f / (float)(GL_DRAW_A - 1));
         rb[GL_DA_LOGS2] = logf(9.0f);
-        wb[GL_DA_LOGDELTA] = logf(span / (float)(GL_DRAW_A - 1) * 1.5f);
-        wb[GL_DA_LOGS2] = logf(4.0f);
+        float wn1 = (float)(m->c.write_n > 1 ? m->c.write_n - 1 : 1);
+        wb[GL_DA_LOGDELTA] = logf(10.0f / wn1 / stride_of(m->c.write_n));
+        wb[GL_DA_LOGS2] = logf(1.5f);
         wb[GL_DA_LOGGAMMA] = -2.0f;   // 1/γ̂ ≈ 7.4: a 5x5 patch can mark the canvas from the start
     }
     return m;
