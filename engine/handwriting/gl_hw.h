@@ -125,6 +125,13 @@ int gl_hw_char_index(const gl_hw_cfg *cfg, int ch);
 // Checks text; on failure the error names every character it cannot write.
 int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out);
 
+// Typed text (UTF-8) -> text for the model: the look-alikes of characters it
+// knows (curly quotes ‘’“”, dashes –—−, non-breaking and thin spaces, tab,
+// the ellipsis …) become those characters. note (may be NULL) gets what was
+// replaced ("written ’ as ''", empty when nothing was). Characters it cannot
+// write otherwise are left for gl_hw_encode to name. -1 when out is too small.
+int gl_hw_text_prepare(const gl_hw_cfg *cfg, const char *in, char *out, size_t cap, char *note, size_t notecap);
+
 // ---- layers (exposed for gradient checks)
 // MDN loss for B points. y (B,NY) raw outputs, x (B,3) normalised targets,
 // mask (B) (0: padding). Returns Σ mask·(−log p) (eq. 26); writes dy (B,NY)
