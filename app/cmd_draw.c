@@ -49,6 +49,22 @@ static double dataset_bound(gl_draw *m, const float *x, int n, uint64_t seed, do
     return s / n;
 }
 
+// Finite but extreme weights (say a write log γ of −200) can turn the canvas
+// into Inf/NaN: that is an error, never a blank picture or "nan" in JSON.
+static int frames_finite(const gl_trace *tr) {
+    for (int t = 0; t < gl_trace_count(tr); t++) {
+        const gl_draw_frame *f = gl_trace_frame(tr, t);
+        const float *wr = &f->read.gx, *ww = &f->write.gx;
+        if (!gl_all_finite(f->canvas, GL_DRAW_D) || !gl_all_finite(wr, 5) || !gl_all_finite(ww, 5)) return 0;
+    }
+    return 1;
+}
+static int image_size_check(long long w, long long h, const char *what) {
+    if (gl_image_size_ok(w, h)) return 0;
+    fprintf(stderr, "glimpse: %s; %s\n", gl_err(), what);
+    return -1;
+}
+
 static const char *default_weights(int attention) { return gl_asset_path(attention ? DEFAULT_WEIGHTS : DEFAULT_WEIGHTS_NOATT); }
 
 // ---- train --------------------------------------------------------------------
@@ -268,9 +284,16 @@ static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const 
     if (load_binarized(dir, "t10k", index + 1, &te)) return 1;
     const float *img = te.x + (size_t)index * GL_DRAW_D;
     const gl_draw_config *c = gl_draw_cfg(m);
+    int cell = GL_DRAW_A * S, pad = 2, T = gl_draw_cfg(m)->T;
+    if (image_size_check((long long)T * (cell + pad) + pad, 2LL * (cell + pad) + pad, "lower --scale")) { gl_mnist_free(&te); return 2; }
     gl_trace *tr = gl_draw_trace_new(m);
-    gl_draw_reconstruct(m, img, 0, tr, NULL, NULL);
-    int cell = GL_DRAW_A * S, pad = 2, T = gl_trace_count(tr);
+    float rec[GL_DRAW_D];
+    gl_draw_reconstruct(m, img, 0, tr, NULL, rec);
+    T = gl_trace_count(tr);
+    if (!frames_finite(tr) || !gl_all_finite(rec, GL_DRAW_D)) {
+        fprintf(stderr, "glimpse: DRAW produced non-finite values reconstructing digit %d (weights out of range?)\n", index);
+        gl_trace_release(tr); gl_mnist_free(&te); return 1;
+    }
     gl_image im = gl_image_new(T * (cell + pad) + pad, 2 * (cell + pad) + pad, 40, 40, 40);
     const gl_draw_frame *fr = T ? gl_trace_frame(tr, 0) : NULL;
     gl_draw_image_row(&im, pad, pad, S, pad, c, fr, T, img);
@@ -306,6 +329,8 @@ int cmd_draw(int argc, char **argv) {
         return st;
     }
     int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
+    if (out && image_size_check(frames ? (long long)T * (cell + pad) + pad : grid * (cell + pad) + pad,
+                                (frames ? ns : grid) * (long long)(cell + pad) + pad, "lower --grid or --scale")) { gl_draw_free(m); return 2; }
     gl_image im = frames ? gl_image_new(T * (cell + pad) + pad, ns * (cell + pad) + pad, 40, 40, 40)
                          : gl_image_new((int)grid * (cell + pad) + pad, (int)grid * (cell + pad) + pad, 40, 40, 40);
     gl_buf j = {0};
@@ -314,6 +339,11 @@ int cmd_draw(int argc, char **argv) {
         gl_trace *tr = gl_draw_trace_new(m);
         float img[GL_DRAW_D];
         gl_draw_generate(m, (uint64_t)(seed + s), tr, NULL, img);
+        if (!frames_finite(tr) || !gl_all_finite(img, GL_DRAW_D)) {
+            fprintf(stderr, "glimpse: DRAW produced non-finite values for seed %ld (weights out of range?)\n", seed + s);
+            gl_trace_release(tr); gl_buf_free(&j); gl_image_free(&im); gl_draw_free(m);
+            return 1;
+        }
         if (frames) {
             if (gl_trace_count(tr)) gl_draw_image_row(&im, pad, pad + s * (cell + pad), S, pad, c, gl_trace_frame(tr, 0), gl_trace_count(tr), NULL);
         } else {

@@ -400,7 +400,7 @@ static const gl_opt write_opts[] = {
 int cmd_write(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a);
+    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a, GL_MAXPOS);
     if (r) return r > 0 ? 0 : 2;
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
     const char *out = gl_arg(&a, write_opts, "o");
