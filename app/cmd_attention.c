@@ -6,6 +6,7 @@
 #include "gl_mnist.h"
 #include "gl_progress.h"
 #include "gl_util.h"
+#include "resume.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -130,9 +131,37 @@ int cmd_train_attention(int argc, char **argv) {
         gl_mnist_free(&tr);
         return 1;
     }
+    int resume = gl_arg(&a, train_opts, "resume") != NULL, no_coords = gl_arg(&a, train_opts, "no-coords") != NULL;
+    if (resume) {
+        // the checkpoint's options, before anything is built from them
+        gl_st_file f;
+        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
+        const char *ck = gl_meta_get(&f.meta, "key");
+        if (!ck || strcmp(ck, gl_key_name(key))) {
+            fprintf(stderr, "glimpse: %s was written with --key %s, not %s: start without --resume\n", ckpt, ck ? ck : "?", gl_key_name(key));
+            gl_st_free(&f); gl_mnist_free(&tr); gl_mnist_free(&te); return 1;
+        }
+        gl_resume r;
+        gl_resume_begin(&r, &a, train_opts, &f.meta, ckpt);
+        gl_resume_int(&r, "hidden", "hidden", &hidden);
+        gl_resume_int(&r, "batch", "batch", &batch);
+        gl_resume_int(&r, "limit", "limit", &limit);
+        gl_resume_int(&r, "epochs", "epochs", &epochs);
+        gl_resume_int(&r, "cnn-epochs", "cnn_epochs", &cnn_epochs);
+        gl_resume_int(&r, "seed", "seed", &seed);
+        gl_resume_int(&r, "augment", "augment", &augment);
+        gl_resume_num(&r, "lr", "lr", &lr);
+        gl_resume_num(&r, "clip", "clip", &clip);
+        gl_resume_num(&r, "aux", "aux", &aux);
+        gl_resume_flag(&r, "no-coords", "no_coords", &no_coords);
+        gl_resume_flag(&r, "fixed-conv", "fixed_conv", &fixed_conv);
+        int bad = gl_resume_end(&r);
+        gl_st_free(&f);
+        if (bad) { gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
+    }
     int N = (int)(limit < tr.n ? limit : tr.n);
 
-    gl_attn *m = gl_attn_new_ex(key, (int)hidden, !gl_arg(&a, train_opts, "no-coords"), (unsigned long)seed);
+    gl_attn *m = gl_attn_new_ex(key, (int)hidden, !no_coords, (unsigned long)seed);
     gl_params head = {0}, all;
     gl_attn_cnn_head_init(&head, (unsigned long)seed + 1);
     params_view(&all, gl_attn_params(m), &head);
@@ -144,17 +173,7 @@ int cmd_train_attention(int argc, char **argv) {
     float *xb = NULL;
     uint8_t *yb = NULL;
     gl_meta meta = {0};
-    if (gl_arg(&a, train_opts, "resume")) {
-        gl_st_file f;
-        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); status = 1; goto done; }
-        const char *ck = gl_meta_get(&f.meta, "key");
-        int same = ck && !strcmp(ck, gl_key_name(key)) && gl_meta_int(&f.meta, "hidden", 0) == hidden && gl_meta_int(&f.meta, "batch", 0) == batch;
-        gl_st_free(&f);
-        if (!same) {
-            fprintf(stderr, "glimpse: %s was written with other options (key/hidden/batch); start without --resume\n", ckpt);
-            status = 1;
-            goto done;
-        }
+    if (resume) {
         gl_meta cm = {0};
         if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_meta_free(&cm); status = 1; goto done; }
         start_step = gl_meta_int(&cm, "global_step", 0);
@@ -225,6 +244,16 @@ int cmd_train_attention(int argc, char **argv) {
             gl_meta_set(&cm, "key", "%s", gl_key_name(key));
             gl_meta_set(&cm, "hidden", "%ld", hidden);
             gl_meta_set(&cm, "batch", "%ld", batch);
+            gl_meta_set(&cm, "limit", "%ld", limit);
+            gl_meta_set(&cm, "epochs", "%ld", epochs);
+            gl_meta_set(&cm, "cnn_epochs", "%ld", cnn_epochs);
+            gl_meta_set(&cm, "seed", "%ld", seed);
+            gl_meta_set(&cm, "augment", "%ld", augment);
+            gl_meta_set(&cm, "lr", "%.17g", lr);
+            gl_meta_set(&cm, "clip", "%.17g", clip);
+            gl_meta_set(&cm, "aux", "%.17g", aux);
+            gl_meta_set(&cm, "no_coords", "%d", no_coords);
+            gl_meta_set(&cm, "fixed_conv", "%d", fixed_conv);
             gl_meta_set(&cm, "global_step", "%ld", step + 1);
             gl_meta_set(&cm, "train_seconds", "%.1f", prev_seconds + gl_now() - t0);
             if (gl_params_save(&all, ckpt, &cm, 1) != 0) fprintf(stderr, "\nglimpse: checkpoint failed: %s\n", gl_err());

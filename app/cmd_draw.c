@@ -11,6 +11,7 @@
 #include "gl_progress.h"
 #include "gl_st.h"
 #include "gl_util.h"
+#include "resume.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +88,7 @@ static const gl_opt train_opts[] = {
     { "seed", 1, "random seed (default 1)" },
     { "out", 1, "weights to write (default assets/draw-attention.safetensors or draw-noattention)" },
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
-    { "every", 1, "seconds between checkpoints (default 120)" },
+    { "every", 1, "seconds between checkpoints (default 120; 0: after every iteration)" },
     { "resume", 0, "continue from the checkpoint" },
     { "no-eval", 0, "skip the test-set bound at the end" },
     { "data", 1, "MNIST directory" },
@@ -109,7 +110,7 @@ int cmd_train_draw(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "dec", 1, 4096, 256, &dec) || !gl_arg_int(&a, train_opts, "z", 1, 1024, 100, &z) ||
         !gl_arg_int(&a, train_opts, "batch", 1, 10000, 100, &batch) || !gl_arg_int(&a, train_opts, "epochs", 1, 100000, 20, &epochs) ||
         !gl_arg_int(&a, train_opts, "limit", 0, 60000, 0, &limit) || !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
-        !gl_arg_int(&a, train_opts, "every", 1, 1000000, 120, &every) ||
+        !gl_arg_int(&a, train_opts, "every", 0, 1000000, 120, &every) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 1e-3, &lr) || !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 10, &clip) ||
         !gl_arg_num(&a, train_opts, "minutes", 0, 1e7, 0, &minutes) ||
         !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, lr, &lr_final))
@@ -120,17 +121,37 @@ int cmd_train_draw(int argc, char **argv) {
     if (gl_arg(&a, train_opts, "checkpoint")) snprintf(ckpt, sizeof ckpt, "%s", gl_arg(&a, train_opts, "checkpoint"));
     else snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
 
-    gl_mnist tr = {0}, te = {0};
-    if (load_binarized(gl_arg(&a, train_opts, "data"), "train", (int)limit, &tr)) return 1;
-
     gl_draw *m;
     long it = 0;
     double prev_secs = 0;
-    if (gl_arg(&a, train_opts, "resume")) {
+    int resume = gl_arg(&a, train_opts, "resume") != NULL;
+    gl_clean_stale_tmp(ckpt);
+    gl_clean_stale_tmp(out);
+    if (resume) {
         m = gl_draw_load(ckpt, 1);
-        if (!m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
-        it = (long)gl_meta_num(gl_draw_meta(m), "iter", 0);
-        prev_secs = gl_meta_num(gl_draw_meta(m), "train_seconds", 0);
+        if (!m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+        const gl_meta *cm = gl_draw_meta(m);
+        it = (long)gl_meta_num(cm, "iter", 0);
+        prev_secs = gl_meta_num(cm, "train_seconds", 0);
+        // architecture and run options: the checkpoint's, or refused when given otherwise
+        int noatt = !gl_draw_cfg(m)->attention, att = !noatt;
+        gl_resume r;
+        gl_resume_begin(&r, &a, train_opts, cm, ckpt);
+        gl_resume_flag(&r, "no-attention", "no_attention", &noatt);
+        gl_resume_flag(&r, "attention", "attention", &att);
+        gl_resume_int(&r, "steps", "steps", &T);
+        if (att) { gl_resume_int(&r, "read", "read_n", &rn); gl_resume_int(&r, "write", "write_n", &wn); }
+        gl_resume_int(&r, "enc", "enc", &enc);
+        gl_resume_int(&r, "dec", "dec", &dec);
+        gl_resume_int(&r, "z", "z", &z);
+        gl_resume_int(&r, "batch", "batch_option", &batch);
+        gl_resume_int(&r, "limit", "limit", &limit);
+        gl_resume_int(&r, "epochs", "epochs_option", &epochs);
+        gl_resume_int(&r, "seed", "seed", &seed);
+        gl_resume_num(&r, "lr", "lr", &lr);
+        gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
+        gl_resume_num(&r, "clip", "clip", &clip);
+        if (gl_resume_end(&r)) { gl_draw_free(m); return 1; }
         const gl_draw_config *c = gl_draw_cfg(m);
         attention = c->attention;
         fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, read %d, write %d, enc %d, dec %d, z %d)\n", ckpt, it,
@@ -138,8 +159,10 @@ int cmd_train_draw(int argc, char **argv) {
     } else {
         gl_draw_config c = { .attention = attention, .T = (int)T, .read_n = (int)rn, .write_n = (int)wn, .enc = (int)enc, .dec = (int)dec, .z = (int)z };
         m = gl_draw_new(&c, (uint64_t)seed);
-        if (!m) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 2; }
+        if (!m) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 2; }
     }
+    gl_mnist tr = {0}, te = {0};
+    if (load_binarized(gl_arg(&a, train_opts, "data"), "train", (int)limit, &tr)) { gl_draw_free(m); return 1; }
     const gl_draw_config *c = gl_draw_cfg(m);
     gl_params *ps = gl_draw_params(m);
     int n = tr.n, B = (int)batch < n ? (int)batch : n;
@@ -188,8 +211,14 @@ int cmd_train_draw(int argc, char **argv) {
             gl_meta_set(&meta, "iter", "%ld", it);
             gl_meta_set(&meta, "train_seconds", "%.0f", prev_secs + (now - t0));
             gl_meta_set(&meta, "batch", "%d", B);
-            gl_meta_set(&meta, "lr", "%g", lr);
-            gl_meta_set(&meta, "lr_final", "%g", lr_final);
+            gl_meta_set(&meta, "batch_option", "%ld", batch);
+            gl_meta_set(&meta, "limit", "%ld", limit);
+            gl_meta_set(&meta, "epochs_option", "%ld", epochs);
+            gl_meta_set(&meta, "seed", "%ld", seed);
+            gl_meta_set(&meta, "lr", "%.17g", lr);
+            gl_meta_set(&meta, "lr_final", "%.17g", lr_final);
+            gl_meta_set(&meta, "clip", "%.17g", clip);
+            gl_meta_set(&meta, "no_attention", "%d", !c->attention);
             if (gl_draw_save(m, ckpt, &meta, 1)) { gl_progress_end(&p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; gl_meta_free(&meta); break; }
             gl_meta_free(&meta);
             last_ckpt = now;

@@ -373,18 +373,19 @@ int gl_params_load(gl_params *ps, const char *path, gl_meta *meta, int with_opt)
     gl_st_file f;
     if (gl_st_load(path, &f) != 0) return -1;
     int rc = 0;
-    for (int i = 0; i < f.n && !rc; i++)
-        if (!known_tensor(ps, f.t[i].name)) { gl_seterr("%s: tensor '%s' is not part of this model", path, f.t[i].name); rc = -1; }
+    long step = 0;
+    if (with_opt && gl_meta_int_in(&f.meta, "adam_step", 0, LONG_MAX, &step)) { gl_seterr("%s: %s", path, gl_err()); rc = -1; }
     // Two passes: check everything first so a bad file leaves the model untouched.
-    for (int pass = 0; pass < 2 && !rc; pass++)
+    for (int pass = 0; pass < 2 && !rc; pass++) {
+        for (int i = 0; i < f.n && !rc && pass == 1; i++)
+            if (!known_tensor(ps, f.t[i].name)) { gl_seterr("%s: tensor '%s' is not part of this model", path, f.t[i].name); rc = -1; }
         for (int i = 0; i < ps->n && !rc; i++) {
             gl_param *p = &ps->p[i];
             rc = load_into(&f, path, p, "", pass ? p->w : NULL);
             if (!rc && with_opt) rc = load_into(&f, path, p, "adam.m.", pass ? p->m : NULL);
             if (!rc && with_opt) rc = load_into(&f, path, p, "adam.v.", pass ? p->v : NULL);
         }
-    long step = 0;
-    if (!rc && with_opt && gl_meta_int_in(&f.meta, "adam_step", 0, LONG_MAX, &step)) { gl_seterr("%s: %s", path, gl_err()); rc = -1; }
+    }
     if (!rc && with_opt) ps->step = step;
     if (!rc && meta) for (int i = 0; i < f.meta.n; i++) gl_meta_set(meta, f.meta.key[i], "%s", f.meta.val[i]);
     gl_st_free(&f);

@@ -22,8 +22,15 @@ expect_err "junk weights" "truncated\|header" "$G" eval draw --weights "$T/junk.
 W="$T/d.safetensors"
 "$G" train draw --limit 200 --batch 50 --epochs 2 --steps 4 --enc 16 --dec 16 --z 4 --out "$W" --no-eval >"$T/train.out" 2>&1 \
   && [ -s "$W" ] && [ -s "$W.ckpt" ] && ok || bad "train draw: $(cat "$T/train.out")"
-"$G" train draw --limit 200 --batch 50 --epochs 3 --out "$W" --resume --no-eval 2>"$T/resume.err" >/dev/null \
+"$G" train draw --limit 200 --batch 50 --epochs 2 --out "$W" --resume --no-eval 2>"$T/resume.err" >/dev/null \
   && grep -q "resuming .* at iteration 8" "$T/resume.err" && ok || bad "resume: $(cat "$T/resume.err")"
+# --resume with other options is refused, naming the option; left out, the checkpoint's are taken
+expect_err "resume other epochs" "written with --epochs 2, not 3" "$G" train draw --limit 200 --batch 50 --epochs 3 --out "$W" --resume --no-eval
+expect_err "resume other batch" "written with --batch 50, not 20" "$G" train draw --batch 20 --out "$W" --resume --no-eval
+expect_err "resume other seed" "written with --seed 1, not 2" "$G" train draw --seed 2 --out "$W" --resume --no-eval
+expect_err "resume other steps" "written with --steps 4, not 5" "$G" train draw --steps 5 --out "$W" --resume --no-eval
+"$G" train draw --out "$W" --resume --no-eval 2>"$T/resume2.err" >/dev/null \
+  && grep -q "resuming with the checkpoint's --steps 4 --enc 16 --dec 16 --z 4 --batch 50 --limit 200 --epochs 2" "$T/resume2.err" && ok || bad "resume takes the checkpoint's: $(cat "$T/resume2.err")"
 # a decaying learning rate is recorded in the weights' metadata
 "$G" train draw --limit 100 --batch 50 --epochs 1 --steps 2 --enc 8 --dec 8 --z 2 --lr 2e-3 --lr-final 1e-4 --out "$T/lr.safetensors" --no-eval >/dev/null 2>&1 \
   && python3 - "$T/lr.safetensors" <<'PY' && ok || bad "lr-final metadata"
