@@ -70,6 +70,7 @@ static const gl_opt train_opts[] = {
     { "limit", 1, "train on the first N training digits only" },
     { "seed", 1, "random seed (default 1)" },
     { "out", 1, "weights file (default assets/attention-KEY.safetensors)" },
+    { "every", 1, "seconds between checkpoints besides each epoch's end (default 60; 0: after every step)" },
     { "resume", 0, "continue from OUT.ckpt" },
     { "threads", 1, "OpenBLAS threads (default: all cores)" },
     { "data", 1, "MNIST directory (default data/mnist)" },
@@ -103,7 +104,7 @@ int cmd_train_attention(int argc, char **argv) {
         "Checkpoints go to OUT.ckpt after every epoch and every minute.", &a);
     if (rc) return rc > 0 ? 0 : 2;
     gl_key_type key;
-    long hidden, epochs, cnn_epochs, batch, limit, seed, threads, augment;
+    long hidden, epochs, cnn_epochs, batch, limit, seed, threads, augment, every;
     double lr, clip, aux;
     if (parse_key(gl_arg(&a, train_opts, "key"), &key) ||
         !gl_arg_int(&a, train_opts, "hidden", 4, 2048, 128, &hidden) ||
@@ -114,6 +115,7 @@ int cmd_train_attention(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
         !gl_arg_int(&a, train_opts, "threads", 0, 256, 0, &threads) ||
         !gl_arg_int(&a, train_opts, "augment", 0, 8, 2, &augment) ||
+        !gl_arg_int(&a, train_opts, "every", 0, 1000000, 60, &every) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 0.002, &lr) ||
         !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 5, &clip) ||
         !gl_arg_num(&a, train_opts, "aux", 0, 10, 0.2, &aux)) return 2;
@@ -160,6 +162,8 @@ int cmd_train_attention(int argc, char **argv) {
         if (bad) { gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
     }
     int N = (int)(limit < tr.n ? limit : tr.n);
+    gl_clean_stale_tmp(ckpt);
+    gl_clean_stale_tmp(outbuf);
 
     gl_attn *m = gl_attn_new_ex(key, (int)hidden, !no_coords, (unsigned long)seed);
     gl_params head = {0}, all;
@@ -239,7 +243,7 @@ int cmd_train_attention(int argc, char **argv) {
         gl_progress_update(&pg, step + 1, "%s ep %d loss %.4f acc %.2f%%", cnn_stage ? "cnn" : "attn",
                            cnn_stage ? epoch + 1 : epoch - (int)cnn_epochs + 1, run_loss, 100 * run_acc);
         int end_epoch = bi == nb - 1;
-        if (end_epoch || gl_now() - last_ck > 60 || step + 1 == total) {
+        if (end_epoch || gl_now() - last_ck >= every || step + 1 == total) {
             gl_meta cm = {0};
             gl_meta_set(&cm, "key", "%s", gl_key_name(key));
             gl_meta_set(&cm, "hidden", "%ld", hidden);

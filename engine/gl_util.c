@@ -156,7 +156,18 @@ int gl_write_atomic(const char *path, const void *buf, size_t n) {
     gl_clean_stale_tmp(path);
     FILE *f = fopen(tmp, "wb");
     if (!f) { gl_seterr("%s: cannot write: %s", path, strerror(errno)); return -1; }
-    int ok = fwrite(buf, 1, n, f) == n;
+    // GLIMPSE_WRITE_PAUSE_MS (tests only): pause with half the file written,
+    // so a crash test can kill the process inside a write for certain.
+    static int pause_ms = -1;
+    if (pause_ms < 0) { const char *e = getenv("GLIMPSE_WRITE_PAUSE_MS"); pause_ms = e ? atoi(e) : 0; }
+    size_t half = pause_ms > 0 ? n / 2 : n;
+    int ok = fwrite(buf, 1, half, f) == half;
+    if (pause_ms > 0) {
+        fflush(f);
+        struct timespec ts = { pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+        ok &= fwrite((const uint8_t *)buf + half, 1, n - half, f) == n - half;
+    }
     ok &= fflush(f) == 0;
     ok &= fsync(fileno(f)) == 0;
     ok &= fclose(f) == 0;
