@@ -10,6 +10,7 @@
 #include "gl_st.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "style_file.h"
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,7 +20,6 @@
 #define SYNTH_WEIGHTS "handwriting-synth.safetensors"
 #define PREDICT_WEIGHTS "handwriting-predict.safetensors"
 #define HERSHEY_ALPHABET " abcdefghijklmnopqrstuvwxyz.,"
-#define PRIMER_TEXT "a quick brown fox"
 
 static int fail(void) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
 
@@ -361,63 +361,6 @@ int cmd_eval_handwriting(int argc, char **argv) {
 }
 
 // ---- write / scribble ---------------------------------------------------------
-// Loads a primer: "N" = the Hershey writer style N writing PRIMER_TEXT, or a
-// JSON file written by `glimpse write --json` ({"text":..., "points":[[dx,dy,eos],...]}).
-// A primer file is checked as strictly as weights: at most 16 MB and
-// GL_HW_PRIMER_MAX points, pen values 0 or 1, offsets finite and within
-// 1000 standard deviations of the model's, a text the model can write of at
-// most GL_HW_MAXU characters, and enough points for that text (with one or
-// two points the network would simply write the primer's text again).
-#define STYLE_FILE_MAX ((size_t)16 << 20)
-#define GL_HW_PRIMER_MAX 20000
-#define PRIMER_MIN_PER_CHAR 4
-static int load_style(const char *style, const gl_hw_cfg *cfg, gl_hw_corpus *pc, char **ptext) {
-    memset(pc, 0, sizeof *pc);
-    *ptext = NULL;
-    char *end; long n = strtol(style, &end, 10);
-    if (*style && !*end) {
-        if (n < 0) { gl_seterr("--style must be a style number >= 0 or a JSON file"); return -1; }
-        gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
-        if (gl_hw_hershey_line(pc, PRIMER_TEXT, &o, (uint64_t)n * 2654435761u + 17)) return -1;
-        *ptext = gl_strdup(PRIMER_TEXT);
-        return 0;
-    }
-    uint8_t *buf; size_t len;
-    if (gl_read_file_max(style, &buf, &len, STYLE_FILE_MAX)) { gl_seterr("cannot read the style file: %s", gl_err()); return -1; }
-    gl_json *j = gl_json_parse((const char *)buf, len);
-    free(buf);
-    if (!j) { gl_seterr("%s: %s", style, gl_err()); return -1; }
-    const gl_json *root = j;
-    const gl_json *ls = gl_json_get(j, "lines");
-    if (ls && ls->type == GL_JARR && ls->n > 0) root = &ls->kids[0];
-    const gl_json *t = gl_json_get(root, "text"), *p = gl_json_get(root, "points");
-    if (!t || t->type != GL_JSTR || !p || p->type != GL_JARR || p->n == 0) { gl_json_free(j); gl_seterr("%s: needs \"text\" and \"points\" (as written by glimpse write --json)", style); return -1; }
-    size_t tl = strlen(t->str);
-    if (tl == 0 || tl > GL_HW_MAXU) { gl_json_free(j); gl_seterr("%s: the primer's text has %zu characters (1 to %d)", style, tl, GL_HW_MAXU); return -1; }
-    if (p->n > GL_HW_PRIMER_MAX) { gl_json_free(j); gl_seterr("%s: %d points (a primer has at most %d)", style, p->n, GL_HW_PRIMER_MAX); return -1; }
-    long need = (long)tl * PRIMER_MIN_PER_CHAR < 10 ? 10 : (long)tl * PRIMER_MIN_PER_CHAR;
-    if (p->n < need) { gl_json_free(j); gl_seterr("%s: %d points are too few for the %zu characters of \"%s\" (at least %ld)", style, p->n, tl, t->str, need); return -1; }
-    float *pts = gl_malloc(sizeof(float) * 3 * p->n);
-    for (int i = 0; i < p->n; i++) {
-        const gl_json *q = &p->kids[i];
-        if (q->type != GL_JARR || q->n != 3 || q->kids[0].type != GL_JNUM || q->kids[1].type != GL_JNUM || q->kids[2].type != GL_JNUM) {
-            free(pts); gl_json_free(j); gl_seterr("%s: point %d is not [dx, dy, eos]", style, i); return -1;
-        }
-        for (int d = 0; d < 2; d++) {
-            double v = q->kids[d].num, z = (v - cfg->mean[d]) / cfg->std[d];
-            if (!isfinite(v) || fabs(z) > 1000) { free(pts); gl_json_free(j); gl_seterr("%s: point %d has %s = %g, out of range for this model", style, i, d ? "dy" : "dx", v); return -1; }
-            pts[3 * i + d] = (float)v;
-        }
-        double e = q->kids[2].num;
-        if (e != 0 && e != 1) { free(pts); gl_json_free(j); gl_seterr("%s: point %d has pen value %g (0 or 1)", style, i, e); return -1; }
-        pts[3 * i + 2] = (float)e;
-    }
-    gl_hw_corpus_add(pc, pts, p->n, t->str, 0);
-    *ptext = gl_strdup(t->str);
-    free(pts); gl_json_free(j);
-    return 0;
-}
-
 // Sampled output with Inf or NaN (extreme weights or primer) is an error,
 // never a blank picture or invalid JSON.
 static int result_finite(const gl_hw_result *r) {
@@ -513,7 +456,7 @@ int cmd_write(int argc, char **argv) {
     for (int i = 0; i < a.npos; i++) if (gl_hw_encode(&m.cfg, a.pos[i], NULL)) { gl_hw_model_free(&m); return fail(); }
     gl_hw_corpus pc = {0}; char *ptext = NULL;
     const char *style = gl_arg(&a, write_opts, "style");
-    if (style && load_style(style, &m.cfg, &pc, &ptext)) { gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail(); }
+    if (style && gl_style_load(style, &m.cfg, &pc, &ptext)) { gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail(); }
     if (ptext && gl_hw_encode(&m.cfg, ptext, NULL)) {
         gl_seterr("%s: the primer's text: %s", style, gl_err());
         gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail();
