@@ -100,6 +100,6 @@ expect_err "23-digit PGM width" "too large" "$G" attend --image "$T/wide.pgm"
 expect_err "20-digit PGM pixel" "above the maximum" "$G" attend --image "$T/pixel.pgm"
 expect_err "uniform grey image" "no digit" "$G" attend --image "$T/grey.pgm"
 expect_err "extra argument" "unexpected argument 'extra'" "$G" attend --index 0 extra
-expect_err "extra argument to train" "unexpected argument '7'" "$G" train attention 7
+expect_err "extra argument to train" "unexpected argument '7'" "$G" train attention --out "$T/seven.safetensors" --limit 10 --epochs 0 --cnn-epochs 0 7
 expect_err "extra argument to eval" "unexpected argument" "$G" eval attention --limit 10 more
 summary
