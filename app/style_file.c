@@ -31,7 +31,7 @@ int gl_style_load(const char *style, const gl_hw_cfg *cfg, gl_hw_corpus *pc, cha
     if (!t || t->type != GL_JSTR || !p || p->type != GL_JARR || p->n == 0) { gl_json_free(j); gl_seterr("%s: needs \"text\" and \"points\" (as written by glimpse write --json)", style); return -1; }
     size_t tl = strlen(t->str);
     if (tl == 0 || tl > GL_HW_MAXU) { gl_json_free(j); gl_seterr("%s: the primer's text has %zu characters (1 to %d)", style, tl, GL_HW_MAXU); return -1; }
-    if (p->n > GL_HW_PRIMER_MAX) { gl_json_free(j); gl_seterr("%s: %d points (a primer has at most %d)", style, p->n, GL_HW_PRIMER_MAX); return -1; }
+    if (p->n > GL_HW_PRIMER_MAX) { gl_seterr("%s: %d points (a primer has at most %d)", style, p->n, GL_HW_PRIMER_MAX); gl_json_free(j); return -1; }
     long need = (long)tl * PRIMER_MIN_PER_CHAR < 10 ? 10 : (long)tl * PRIMER_MIN_PER_CHAR;
     if (p->n < need) { gl_seterr("%s: %d points are too few for the %zu characters of \"%s\" (at least %ld)", style, p->n, tl, t->str, need); gl_json_free(j); return -1; }
     float *pts = gl_malloc(sizeof(float) * 3 * p->n);
