@@ -378,6 +378,9 @@ int cmd_attend(int argc, char **argv) {
     gl_attn_frame fr[GL_ATTN_STEPS];
     float vs[GL_ATTN_LOC];
     int pred = gl_attn_run(m, img, fr, vs);
+    int finite = gl_all_finite(vs, GL_ATTN_LOC);
+    for (int t = 0; t < GL_ATTN_STEPS; t++) finite &= gl_all_finite(fr[t].mask, GL_ATTN_LOC) && gl_all_finite(fr[t].probs, 10);
+    if (!finite) { fprintf(stderr, "glimpse: the model produced non-finite values (weights out of range?)\n"); gl_attn_free(m); return 1; }
     if (gl_arg(&a, attend_opts, "json")) {
         gl_buf b = {0};
         gl_buf_printf(&b, "{\"key\":\"%s\",\"prediction\":%d,\"label\":", gl_key_name(gl_attn_key(m)), pred);
