@@ -15,12 +15,21 @@ static void print_help(const gl_opt *opts, const char *usage) {
 }
 
 int gl_args_parse(int argc, char **argv, const gl_opt *opts, const char *usage, gl_args *a) {
+    return gl_args_parse_pos(argc, argv, opts, usage, a, 0);
+}
+
+int gl_args_parse_pos(int argc, char **argv, const gl_opt *opts, const char *usage, gl_args *a, int max_pos) {
     memset(a, 0, sizeof *a);
+    if (max_pos > GL_MAXPOS) max_pos = GL_MAXPOS;
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) { print_help(opts, usage); return 1; }
         if (s[0] != '-' || s[1] == 0 || (s[1] >= '0' && s[1] <= '9')) {
-            if (a->npos == GL_MAXPOS) { fprintf(stderr, "glimpse: too many arguments\n"); return -1; }
+            if (a->npos == max_pos) {
+                if (max_pos == 0) fprintf(stderr, "glimpse: unexpected argument '%s' (see --help)\n", s);
+                else fprintf(stderr, "glimpse: too many arguments (at most %d; '%s' is one too many)\n", max_pos, s);
+                return -1;
+            }
             a->pos[a->npos++] = s;
             continue;
         }

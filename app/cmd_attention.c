@@ -8,6 +8,7 @@
 #include "gl_mnist.h"
 #include "gl_progress.h"
 #include "gl_util.h"
+#include "resume.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -68,6 +69,7 @@ static const gl_opt train_opts[] = {
     { "limit", 1, "train on the first N training digits only" },
     { "seed", 1, "random seed (default 1)" },
     { "out", 1, "weights file (default assets/attention-KEY.safetensors)" },
+    { "every", 1, "seconds between checkpoints besides each epoch's end (default 60; 0: after every step)" },
     { "resume", 0, "continue from OUT.ckpt" },
     { "threads", 1, "threads (default: all cores)" },
     { "data", 1, "MNIST directory (default data/mnist)" },
@@ -101,7 +103,7 @@ int cmd_train_attention(int argc, char **argv) {
         "Checkpoints go to OUT.ckpt after every epoch and every minute.", &a);
     if (rc) return rc > 0 ? 0 : 2;
     gl_key_type key;
-    long hidden, epochs, cnn_epochs, batch, limit, seed, threads, augment;
+    long hidden, epochs, cnn_epochs, batch, limit, seed, threads, augment, every;
     double lr, clip, aux;
     if (parse_key(gl_arg(&a, train_opts, "key"), &key) ||
         !gl_arg_int(&a, train_opts, "hidden", 4, 2048, 128, &hidden) ||
@@ -112,6 +114,7 @@ int cmd_train_attention(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
         !gl_arg_int(&a, train_opts, "threads", 0, 256, 0, &threads) ||
         !gl_arg_int(&a, train_opts, "augment", 0, 8, 2, &augment) ||
+        !gl_arg_int(&a, train_opts, "every", 0, 1000000, 60, &every) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 0.002, &lr) ||
         !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 5, &clip) ||
         !gl_arg_num(&a, train_opts, "aux", 0, 10, 0.2, &aux)) return 2;
@@ -129,9 +132,39 @@ int cmd_train_attention(int argc, char **argv) {
         gl_mnist_free(&tr);
         return 1;
     }
+    int resume = gl_arg(&a, train_opts, "resume") != NULL, no_coords = gl_arg(&a, train_opts, "no-coords") != NULL;
+    if (resume) {
+        // the checkpoint's options, before anything is built from them
+        gl_st_file f;
+        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
+        const char *ck = gl_meta_get(&f.meta, "key");
+        if (!ck || strcmp(ck, gl_key_name(key))) {
+            fprintf(stderr, "glimpse: %s was written with --key %s, not %s: start without --resume\n", ckpt, ck ? ck : "?", gl_key_name(key));
+            gl_st_free(&f); gl_mnist_free(&tr); gl_mnist_free(&te); return 1;
+        }
+        gl_resume r;
+        gl_resume_begin(&r, &a, train_opts, &f.meta, ckpt);
+        gl_resume_int(&r, "hidden", "hidden", &hidden);
+        gl_resume_int(&r, "batch", "batch", &batch);
+        gl_resume_int(&r, "limit", "limit", &limit);
+        gl_resume_int(&r, "epochs", "epochs", &epochs);
+        gl_resume_int(&r, "cnn-epochs", "cnn_epochs", &cnn_epochs);
+        gl_resume_int(&r, "seed", "seed", &seed);
+        gl_resume_int(&r, "augment", "augment", &augment);
+        gl_resume_num(&r, "lr", "lr", &lr);
+        gl_resume_num(&r, "clip", "clip", &clip);
+        gl_resume_num(&r, "aux", "aux", &aux);
+        gl_resume_flag(&r, "no-coords", "no_coords", &no_coords);
+        gl_resume_flag(&r, "fixed-conv", "fixed_conv", &fixed_conv);
+        int bad = gl_resume_end(&r);
+        gl_st_free(&f);
+        if (bad) { gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
+    }
     int N = (int)(limit < tr.n ? limit : tr.n);
+    gl_clean_stale_tmp(ckpt);
+    gl_clean_stale_tmp(outbuf);
 
-    gl_attn *m = gl_attn_new_ex(key, (int)hidden, !gl_arg(&a, train_opts, "no-coords"), (unsigned long)seed);
+    gl_attn *m = gl_attn_new_ex(key, (int)hidden, !no_coords, (unsigned long)seed);
     gl_params head = {0}, all;
     gl_attn_cnn_head_init(&head, (unsigned long)seed + 1);
     params_view(&all, gl_attn_params(m), &head);
@@ -143,17 +176,7 @@ int cmd_train_attention(int argc, char **argv) {
     float *xb = NULL;
     uint8_t *yb = NULL;
     gl_meta meta = {0};
-    if (gl_arg(&a, train_opts, "resume")) {
-        gl_st_file f;
-        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); status = 1; goto done; }
-        const char *ck = gl_meta_get(&f.meta, "key");
-        int same = ck && !strcmp(ck, gl_key_name(key)) && gl_meta_int(&f.meta, "hidden", 0) == hidden && gl_meta_int(&f.meta, "batch", 0) == batch;
-        gl_st_free(&f);
-        if (!same) {
-            fprintf(stderr, "glimpse: %s was written with other options (key/hidden/batch); start without --resume\n", ckpt);
-            status = 1;
-            goto done;
-        }
+    if (resume) {
         gl_meta cm = {0};
         if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_meta_free(&cm); status = 1; goto done; }
         start_step = gl_meta_int(&cm, "global_step", 0);
@@ -209,11 +232,21 @@ int cmd_train_attention(int argc, char **argv) {
         gl_progress_update(&pg, step + 1, "%s ep %d loss %.4f acc %.2f%%", cnn_stage ? "cnn" : "attn",
                            cnn_stage ? epoch + 1 : epoch - (int)cnn_epochs + 1, run_loss, 100 * run_acc);
         int end_epoch = bi == nb - 1;
-        if (end_epoch || gl_now() - last_ck > 60 || step + 1 == total) {
+        if (end_epoch || gl_now() - last_ck >= every || step + 1 == total) {
             gl_meta cm = {0};
             gl_meta_set(&cm, "key", "%s", gl_key_name(key));
             gl_meta_set(&cm, "hidden", "%ld", hidden);
             gl_meta_set(&cm, "batch", "%ld", batch);
+            gl_meta_set(&cm, "limit", "%ld", limit);
+            gl_meta_set(&cm, "epochs", "%ld", epochs);
+            gl_meta_set(&cm, "cnn_epochs", "%ld", cnn_epochs);
+            gl_meta_set(&cm, "seed", "%ld", seed);
+            gl_meta_set(&cm, "augment", "%ld", augment);
+            gl_meta_set(&cm, "lr", "%.17g", lr);
+            gl_meta_set(&cm, "clip", "%.17g", clip);
+            gl_meta_set(&cm, "aux", "%.17g", aux);
+            gl_meta_set(&cm, "no_coords", "%d", no_coords);
+            gl_meta_set(&cm, "fixed_conv", "%d", fixed_conv);
             gl_meta_set(&cm, "global_step", "%ld", step + 1);
             gl_meta_set(&cm, "train_seconds", "%.1f", prev_seconds + gl_now() - t0);
             if (gl_params_save(&all, ckpt, &cm, 1) != 0) fprintf(stderr, "\nglimpse: checkpoint failed: %s\n", gl_err());
@@ -334,6 +367,9 @@ int cmd_attend(int argc, char **argv) {
     gl_attn_frame fr[GL_ATTN_STEPS];
     float vs[GL_ATTN_LOC];
     int pred = gl_attn_run(m, img, fr, vs);
+    int finite = gl_all_finite(vs, GL_ATTN_LOC);
+    for (int t = 0; t < GL_ATTN_STEPS; t++) finite &= gl_all_finite(fr[t].mask, GL_ATTN_LOC) && gl_all_finite(fr[t].probs, 10);
+    if (!finite) { fprintf(stderr, "glimpse: the model produced non-finite values (weights out of range?)\n"); gl_attn_free(m); return 1; }
     if (gl_arg(&a, attend_opts, "json")) {
         gl_buf b = {0};
         gl_buf_printf(&b, "{\"key\":\"%s\",\"prediction\":%d,\"label\":", gl_key_name(gl_attn_key(m)), pred);

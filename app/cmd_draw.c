@@ -13,6 +13,7 @@
 #include "gl_progress.h"
 #include "gl_st.h"
 #include "gl_util.h"
+#include "resume.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,22 @@ static int load_binarized(const char *dir, const char *split, int limit, gl_mnis
 // Mean bound (nats per image) over the first n images, one ε sample per image.
 static double dataset_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *rec, double *kl) {
     return gl_draw_bound(m, x, n, seed, rec, kl);
+}
+
+// Finite but extreme weights (say a write log γ of −200) can turn the canvas
+// into Inf/NaN: that is an error, never a blank picture or "nan" in JSON.
+static int frames_finite(const gl_trace *tr) {
+    for (int t = 0; t < gl_trace_count(tr); t++) {
+        const gl_draw_frame *f = gl_trace_frame(tr, t);
+        const float *wr = &f->read.gx, *ww = &f->write.gx;
+        if (!gl_all_finite(f->canvas, GL_DRAW_D) || !gl_all_finite(wr, 5) || !gl_all_finite(ww, 5)) return 0;
+    }
+    return 1;
+}
+static int image_size_check(long long w, long long h, const char *what) {
+    if (gl_image_size_ok(w, h)) return 0;
+    fprintf(stderr, "glimpse: %s; %s\n", gl_err(), what);
+    return -1;
 }
 
 static const char *default_weights(int attention) { return gl_asset_path(attention ? DEFAULT_WEIGHTS : DEFAULT_WEIGHTS_NOATT); }
@@ -57,7 +74,7 @@ static const gl_opt train_opts[] = {
     { "seed", 1, "random seed (default 1)" },
     { "out", 1, "weights to write (default assets/draw-attention.safetensors or draw-noattention)" },
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
-    { "every", 1, "seconds between checkpoints (default 120)" },
+    { "every", 1, "seconds between checkpoints (default 120; 0: after every iteration)" },
     { "resume", 0, "continue from the checkpoint" },
     { "no-eval", 0, "skip the test-set bound at the end" },
     { "data", 1, "MNIST directory" },
@@ -79,7 +96,7 @@ int cmd_train_draw(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "dec", 1, 4096, 256, &dec) || !gl_arg_int(&a, train_opts, "z", 1, 1024, 100, &z) ||
         !gl_arg_int(&a, train_opts, "batch", 1, 10000, 100, &batch) || !gl_arg_int(&a, train_opts, "epochs", 1, 100000, 20, &epochs) ||
         !gl_arg_int(&a, train_opts, "limit", 0, 60000, 0, &limit) || !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
-        !gl_arg_int(&a, train_opts, "every", 1, 1000000, 120, &every) ||
+        !gl_arg_int(&a, train_opts, "every", 0, 1000000, 120, &every) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 1e-3, &lr) || !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 10, &clip) ||
         !gl_arg_num(&a, train_opts, "minutes", 0, 1e7, 0, &minutes) ||
         !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, lr, &lr_final))
@@ -90,17 +107,37 @@ int cmd_train_draw(int argc, char **argv) {
     if (gl_arg(&a, train_opts, "checkpoint")) snprintf(ckpt, sizeof ckpt, "%s", gl_arg(&a, train_opts, "checkpoint"));
     else snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
 
-    gl_mnist tr = {0}, te = {0};
-    if (load_binarized(gl_arg(&a, train_opts, "data"), "train", (int)limit, &tr)) return 1;
-
     gl_draw *m;
     long it = 0;
     double prev_secs = 0;
-    if (gl_arg(&a, train_opts, "resume")) {
+    int resume = gl_arg(&a, train_opts, "resume") != NULL;
+    gl_clean_stale_tmp(ckpt);
+    gl_clean_stale_tmp(out);
+    if (resume) {
         m = gl_draw_load(ckpt, 1);
-        if (!m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
-        it = (long)gl_meta_num(gl_draw_meta(m), "iter", 0);
-        prev_secs = gl_meta_num(gl_draw_meta(m), "train_seconds", 0);
+        if (!m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+        const gl_meta *cm = gl_draw_meta(m);
+        it = (long)gl_meta_num(cm, "iter", 0);
+        prev_secs = gl_meta_num(cm, "train_seconds", 0);
+        // architecture and run options: the checkpoint's, or refused when given otherwise
+        int noatt = !gl_draw_cfg(m)->attention, att = !noatt;
+        gl_resume r;
+        gl_resume_begin(&r, &a, train_opts, cm, ckpt);
+        gl_resume_flag(&r, "no-attention", "no_attention", &noatt);
+        gl_resume_flag(&r, "attention", "attention", &att);
+        gl_resume_int(&r, "steps", "steps", &T);
+        if (att) { gl_resume_int(&r, "read", "read_n", &rn); gl_resume_int(&r, "write", "write_n", &wn); }
+        gl_resume_int(&r, "enc", "enc", &enc);
+        gl_resume_int(&r, "dec", "dec", &dec);
+        gl_resume_int(&r, "z", "z", &z);
+        gl_resume_int(&r, "batch", "batch_option", &batch);
+        gl_resume_int(&r, "limit", "limit", &limit);
+        gl_resume_int(&r, "epochs", "epochs_option", &epochs);
+        gl_resume_int(&r, "seed", "seed", &seed);
+        gl_resume_num(&r, "lr", "lr", &lr);
+        gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
+        gl_resume_num(&r, "clip", "clip", &clip);
+        if (gl_resume_end(&r)) { gl_draw_free(m); return 1; }
         const gl_draw_config *c = gl_draw_cfg(m);
         attention = c->attention;
         fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, read %d, write %d, enc %d, dec %d, z %d)\n", ckpt, it,
@@ -108,8 +145,10 @@ int cmd_train_draw(int argc, char **argv) {
     } else {
         gl_draw_config c = { .attention = attention, .T = (int)T, .read_n = (int)rn, .write_n = (int)wn, .enc = (int)enc, .dec = (int)dec, .z = (int)z };
         m = gl_draw_new(&c, (uint64_t)seed);
-        if (!m) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 2; }
+        if (!m) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 2; }
     }
+    gl_mnist tr = {0}, te = {0};
+    if (load_binarized(gl_arg(&a, train_opts, "data"), "train", (int)limit, &tr)) { gl_draw_free(m); return 1; }
     const gl_draw_config *c = gl_draw_cfg(m);
     gl_params *ps = gl_draw_params(m);
     int n = tr.n, B = (int)batch < n ? (int)batch : n;
@@ -158,8 +197,14 @@ int cmd_train_draw(int argc, char **argv) {
             gl_meta_set(&meta, "iter", "%ld", it);
             gl_meta_set(&meta, "train_seconds", "%.0f", prev_secs + (now - t0));
             gl_meta_set(&meta, "batch", "%d", B);
-            gl_meta_set(&meta, "lr", "%g", lr);
-            gl_meta_set(&meta, "lr_final", "%g", lr_final);
+            gl_meta_set(&meta, "batch_option", "%ld", batch);
+            gl_meta_set(&meta, "limit", "%ld", limit);
+            gl_meta_set(&meta, "epochs_option", "%ld", epochs);
+            gl_meta_set(&meta, "seed", "%ld", seed);
+            gl_meta_set(&meta, "lr", "%.17g", lr);
+            gl_meta_set(&meta, "lr_final", "%.17g", lr_final);
+            gl_meta_set(&meta, "clip", "%.17g", clip);
+            gl_meta_set(&meta, "no_attention", "%d", !c->attention);
             if (gl_draw_save(m, ckpt, &meta, 1)) { gl_progress_end(&p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; gl_meta_free(&meta); break; }
             gl_meta_free(&meta);
             last_ckpt = now;
@@ -255,9 +300,16 @@ static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const 
     if (load_binarized(dir, "t10k", index + 1, &te)) return 1;
     const float *img = te.x + (size_t)index * GL_DRAW_D;
     const gl_draw_config *c = gl_draw_cfg(m);
+    int cell = GL_DRAW_A * S, pad = 2, T = gl_draw_cfg(m)->T;
+    if (image_size_check((long long)T * (cell + pad) + pad, 2LL * (cell + pad) + pad, "lower --scale")) { gl_mnist_free(&te); return 2; }
     gl_trace *tr = gl_draw_trace_new(m);
-    gl_draw_reconstruct(m, img, 0, tr, NULL, NULL);
-    int cell = GL_DRAW_A * S, pad = 2, T = gl_trace_count(tr);
+    float rec[GL_DRAW_D];
+    gl_draw_reconstruct(m, img, 0, tr, NULL, rec);
+    T = gl_trace_count(tr);
+    if (!frames_finite(tr) || !gl_all_finite(rec, GL_DRAW_D)) {
+        fprintf(stderr, "glimpse: DRAW produced non-finite values reconstructing digit %d (weights out of range?)\n", index);
+        gl_trace_release(tr); gl_mnist_free(&te); return 1;
+    }
     gl_image im = gl_image_new(T * (cell + pad) + pad, 2 * (cell + pad) + pad, 40, 40, 40);
     const gl_draw_frame *fr = T ? gl_trace_frame(tr, 0) : NULL;
     gl_draw_image_row(&im, pad, pad, S, pad, c, fr, T, img);
@@ -293,6 +345,8 @@ int cmd_draw(int argc, char **argv) {
         return st;
     }
     int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
+    if (out && image_size_check(frames ? (long long)T * (cell + pad) + pad : grid * (cell + pad) + pad,
+                                (frames ? ns : grid) * (long long)(cell + pad) + pad, "lower --grid or --scale")) { gl_draw_free(m); return 2; }
     gl_image im = frames ? gl_image_new(T * (cell + pad) + pad, ns * (cell + pad) + pad, 40, 40, 40)
                          : gl_image_new((int)grid * (cell + pad) + pad, (int)grid * (cell + pad) + pad, 40, 40, 40);
     gl_buf j = {0};
@@ -301,6 +355,11 @@ int cmd_draw(int argc, char **argv) {
         gl_trace *tr = gl_draw_trace_new(m);
         float img[GL_DRAW_D];
         gl_draw_generate(m, (uint64_t)(seed + s), tr, NULL, img);
+        if (!frames_finite(tr) || !gl_all_finite(img, GL_DRAW_D)) {
+            fprintf(stderr, "glimpse: DRAW produced non-finite values for seed %ld (weights out of range?)\n", seed + s);
+            gl_trace_release(tr); gl_buf_free(&j); gl_image_free(&im); gl_draw_free(m);
+            return 1;
+        }
         if (frames) {
             if (gl_trace_count(tr)) gl_draw_image_row(&im, pad, pad + s * (cell + pad), S, pad, c, gl_trace_frame(tr, 0), gl_trace_count(tr), NULL);
         } else {

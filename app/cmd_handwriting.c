@@ -10,6 +10,8 @@
 #include "gl_progress.h"
 #include "gl_st.h"
 #include "gl_util.h"
+#include "resume.h"
+#include "style_file.h"
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,7 +21,6 @@
 #define SYNTH_WEIGHTS "handwriting-synth.safetensors"
 #define PREDICT_WEIGHTS "handwriting-predict.safetensors"
 #define HERSHEY_ALPHABET " abcdefghijklmnopqrstuvwxyz.,"
-#define PRIMER_TEXT "a quick brown fox"
 
 static int fail(void) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
 
@@ -67,6 +68,33 @@ static double corpus_loss(gl_hw_model *m, const gl_hw_corpus *c, int max_T, doub
     return tot / (np ? np : 1);
 }
 
+// Drops the lines a synthesis network cannot be trained on: over GL_HW_MAXU
+// characters, or with a character outside cfg's alphabet (cfg NULL:
+// outside printable ASCII). Adds the counts to *too_long and *bad_chars.
+static void drop_unwritable(gl_hw_corpus *c, const gl_hw_cfg *cfg, int *too_long, int *bad_chars) {
+    int k = 0;
+    for (int i = 0; i < c->n; i++) {
+        const char *t = c->lines[i].text;
+        int ok = strlen(t) <= GL_HW_MAXU, len_ok = ok;
+        if (ok && cfg) ok = gl_hw_encode(cfg, t, NULL) == 0;
+        else if (ok) for (const char *p = t; *p; p++) if ((unsigned char)*p < 32 || (unsigned char)*p > 126) { ok = 0; break; }
+        if (ok) c->lines[k++] = c->lines[i];
+        else {
+            if (!len_ok) (*too_long)++; else (*bad_chars)++;
+            free(c->lines[i].pts); free(c->lines[i].text);
+        }
+    }
+    c->n = k;
+}
+
+// The run's options in a checkpoint, for --resume to compare.
+static void run_meta(gl_meta *ex, long B, long seed, long maxT, double lr) {
+    gl_meta_set(ex, "batch", "%ld", B);
+    gl_meta_set(ex, "seed", "%ld", seed);
+    gl_meta_set(ex, "max_points", "%ld", maxT);
+    gl_meta_set(ex, "lr", "%.17g", lr);
+}
+
 static volatile sig_atomic_t g_stop = 0;
 static void on_sigint(int s) { (void)s; g_stop = 1; }
 
@@ -89,8 +117,8 @@ static const gl_opt train_opts[] = {
     { "seed", 1, "random seed for weights and batch order (default 1)" },
     { "o", 1, "weights to write (default assets/handwriting-synth.safetensors or -predict)" },
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
-    { "every", 1, "seconds between checkpoints (default 120)" },
-    { "resume", 0, "continue from the checkpoint (its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
+    { "every", 1, "seconds between checkpoints (default 120; 0: after every update)" },
+    { "resume", 0, "continue from the checkpoint exactly (its options; its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
     { NULL, 0, NULL },
 };
 
@@ -107,7 +135,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "cells", 1, 2048, 128, &H) || !gl_arg_int(&a, train_opts, "mixtures", 1, GL_HW_MAXM, 10, &M) ||
         !gl_arg_int(&a, train_opts, "window", 1, GL_HW_MAXK, 5, &K) || !gl_arg_int(&a, train_opts, "batch", 1, 1024, 32, &B) ||
         !gl_arg_int(&a, train_opts, "max-points", 10, 100000, 400, &maxT) || !gl_arg_int(&a, train_opts, "iters", 1, 100000000, 20000, &iters) ||
-        !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, train_opts, "every", 1, 100000, 120, &every) ||
+        !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, train_opts, "every", 0, 100000, 120, &every) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes)) return 2;
     const char *data = gl_arg(&a, train_opts, "data"); if (!data) data = "hershey";
     char out[4096], ckpt[4096];
@@ -125,8 +153,21 @@ int cmd_train_handwriting(int argc, char **argv) {
             fprintf(stderr, "glimpse: %s is a %s checkpoint\n", ckpt, m.cfg.K > 0 ? "synthesis" : "prediction");
             gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
         }
-        // the corpus is rebuilt from the checkpoint's settings
-        // (unless given again: e.g. a curriculum from short to longer lines)
+        // The options that shape the run are the checkpoint's (or refused when
+        // given otherwise); the corpus is rebuilt from the checkpoint's
+        // settings unless given again (a curriculum from short to longer
+        // lines), and --iters may grow: neither changes what was done so far.
+        gl_resume r;
+        gl_resume_begin(&r, &a, train_opts, &meta, ckpt);
+        gl_resume_int(&r, "layers", "layers", &L);
+        gl_resume_int(&r, "cells", "cells", &H);
+        gl_resume_int(&r, "mixtures", "mixtures", &M);
+        if (synth) gl_resume_int(&r, "window", "window_gaussians", &K);
+        gl_resume_int(&r, "batch", "batch", &B);
+        gl_resume_int(&r, "seed", "seed", &seed);
+        gl_resume_int(&r, "max-points", "max_points", &maxT);
+        gl_resume_num(&r, "lr", "lr", &lr);
+        if (gl_resume_end(&r)) { gl_hw_model_free(&m); gl_meta_free(&meta); return 1; }
         const char *d = gl_meta_get(&meta, "corpus"); if (d && !gl_arg(&a, train_opts, "data")) data = d;
         if (!gl_arg(&a, train_opts, "lines")) lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
         if (!gl_arg(&a, train_opts, "corpus-seed")) cseed = gl_meta_int(&meta, "corpus_seed", (int)cseed);
@@ -134,16 +175,33 @@ int cmd_train_handwriting(int argc, char **argv) {
         train_seconds = gl_meta_num(&meta, "train_seconds", 0);
         fprintf(stderr, "glimpse: resuming %s at update %ld\n", ckpt, m.ps.step);
     }
+    gl_clean_stale_tmp(ckpt);
+    gl_clean_stale_tmp(out);
     double t_load = gl_now();
     gl_hw_corpus tr, va;
+    memset(&va, 0, sizeof va);
     if (load_corpus(data, (int)lines, (uint64_t)cseed, (int)words, &tr)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
-    if (!strcmp(data, "hershey")) {
-        if (load_corpus(data, 200, (uint64_t)cseed + 1000, (int)words, &va)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
-    } else {
+    int iam = strcmp(data, "hershey") != 0;
+    if (!iam && load_corpus(data, 200, (uint64_t)cseed + 1000, (int)words, &va)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
+    // Synthesis needs texts it can encode: lines longer than GL_HW_MAXU or
+    // with characters outside printable ASCII (or a resumed model's alphabet)
+    // are dropped, and counted, before the held-out split and before the
+    // alphabet is taken, so neither comes from a line that is not used.
+    if (synth) {
+        int too_long = 0, bad_chars = 0;
+        drop_unwritable(&tr, resume ? &m.cfg : NULL, &too_long, &bad_chars);
+        drop_unwritable(&va, resume ? &m.cfg : NULL, &too_long, &bad_chars);
+        if (too_long || bad_chars)
+            fprintf(stderr, "glimpse: dropped %d line(s) over %d characters and %d with characters %s\n", too_long, GL_HW_MAXU, bad_chars,
+                    resume ? "outside the model's alphabet" : "outside printable ASCII");
+    }
+    if (iam) {
         // IAM: the last 5% of the lines are held out
-        memset(&va, 0, sizeof va);
+        if (tr.n < 2) {
+            fprintf(stderr, "glimpse: the corpus needs at least 2 usable lines (has %d)\n", tr.n);
+            if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return 1;
+        }
         int nv = tr.n / 20 > 0 ? tr.n / 20 : 1;
-        if (tr.n < 2) { fprintf(stderr, "glimpse: the corpus needs at least 2 lines\n"); return 1; }
         for (int i = tr.n - nv; i < tr.n; i++) gl_hw_corpus_add(&va, tr.lines[i].pts, tr.lines[i].n, tr.lines[i].text, i);
         for (int i = tr.n - nv; i < tr.n; i++) { free(tr.lines[i].pts); free(tr.lines[i].text); }
         tr.n -= nv;
@@ -156,23 +214,19 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_hw_cfg cfg = {0};
         cfg.L = (int)L; cfg.H = (int)H; cfg.M = (int)M; cfg.K = synth ? (int)K : 0;
         if (synth) {
-            if (!strcmp(data, "hershey")) snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", HERSHEY_ALPHABET);
+            if (!iam) snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", HERSHEY_ALPHABET);
             else corpus_alphabet(&tr, &va, cfg.alphabet);
             cfg.C = (int)strlen(cfg.alphabet);
         }
         gl_hw_norm_stats(&tr, cfg.mean, cfg.std);
-        if (gl_hw_model_init(&m, &cfg, (uint64_t)seed)) return fail();
+        if (gl_hw_model_init(&m, &cfg, (uint64_t)seed)) { gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return fail(); }
+        // the Hershey texts must fit the built-in alphabet
+        int tl = 0, bc = 0;
+        if (synth) { drop_unwritable(&tr, &m.cfg, &tl, &bc); drop_unwritable(&va, &m.cfg, &tl, &bc); }
     }
-    if (synth) {
-        // IAM texts may hold characters outside the alphabet: drop those lines
-        for (gl_hw_corpus *cc = &tr; cc; cc = cc == &tr ? &va : NULL) {
-            int k = 0;
-            for (int i = 0; i < cc->n; i++) {
-                if (gl_hw_encode(&m.cfg, cc->lines[i].text, NULL) == 0 && strlen(cc->lines[i].text) <= GL_HW_MAXU) cc->lines[k++] = cc->lines[i];
-                else { free(cc->lines[i].pts); free(cc->lines[i].text); }
-            }
-            cc->n = k;
-        }
+    if (tr.n == 0) {
+        fprintf(stderr, "glimpse: no training line is left\n");
+        gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return 1;
     }
     gl_hw_corpus_normalise(&tr, m.cfg.mean, m.cfg.std);
     gl_hw_corpus_normalise(&va, m.cfg.mean, m.cfg.std);
@@ -189,19 +243,28 @@ int cmd_train_handwriting(int argc, char **argv) {
     }
     int nb = (tr.n + (int)B - 1) / (int)B;
     int *border = gl_malloc(sizeof(int) * nb);
-    gl_rng rng; gl_rng_seed(&rng, (uint64_t)seed * 7919 + (uint64_t)m.ps.step);
     gl_hw_trainer *trainer = gl_hw_trainer_new(&m);
     signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
     gl_progress pg; gl_progress_begin(&pg, synth ? "train synth" : "train predict", iters);
     gl_progress_resume_at(&pg, m.ps.step);
     double t0 = gl_now(), last_ck = t0, ema = NAN;
-    int bi = nb;
+    long cur_epoch = -1;
     int rc = 0;
     double va_loss = NAN;
     for (;;) {
         if (m.ps.step >= iters || g_stop || gl_now() - t0 > minutes * 60) break;
-        if (bi == nb) { for (int i = 0; i < nb; i++) border[i] = i; gl_rng_shuffle(&rng, border, nb); bi = 0; }
-        int s0 = border[bi++] * (int)B, nbat = tr.n - s0 < B ? tr.n - s0 : (int)B;
+        // The batch order of an epoch depends only on (seed, epoch), and the
+        // update count says where in it we are: a resumed run continues the
+        // interrupted epoch with the very batches it would have had.
+        long epoch = m.ps.step / nb;
+        int bi = (int)(m.ps.step % nb);
+        if (epoch != cur_epoch) {
+            gl_rng rng; gl_rng_seed(&rng, (uint64_t)seed * 1000003u + (uint64_t)epoch);
+            for (int i = 0; i < nb; i++) border[i] = i;
+            gl_rng_shuffle(&rng, border, nb);
+            cur_epoch = epoch;
+        }
+        int s0 = border[bi] * (int)B, nbat = tr.n - s0 < B ? tr.n - s0 : (int)B;
         int np;
         gl_params_zero_grad(&m.ps);
         double loss = gl_hw_trainer_step(trainer, &tr, order + s0, nbat, (int)maxT, 1, 100.0f, 10.0f, &np);   // on every core
@@ -216,8 +279,9 @@ int cmd_train_handwriting(int argc, char **argv) {
             gl_meta ex = {0};
             gl_meta_set(&ex, "corpus", "%s", data); gl_meta_set(&ex, "corpus_lines", "%ld", lines);
             gl_meta_set(&ex, "corpus_seed", "%ld", cseed); gl_meta_set(&ex, "corpus_words", "%ld", words);
+            run_meta(&ex, B, seed, maxT, lr);
             gl_meta_set(&ex, "train_seconds", "%.0f", train_seconds + gl_now() - t0);
-            gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
+            if (isfinite(ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
             if (gl_hw_model_save(&m, ckpt, &ex, 1)) fprintf(stderr, "\nglimpse: checkpoint: %s\n", gl_err());
             gl_meta_free(&ex);
             last_ck = gl_now();
@@ -236,9 +300,11 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_meta_set(&ex, "corpus_seed", "%ld", cseed); gl_meta_set(&ex, "corpus_words", "%ld", words);
         gl_meta_set(&ex, "train_seconds", "%.0f", secs);
         gl_meta_set(&ex, "updates", "%ld", m.ps.step);
-        gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
-        gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", va_loss);
-        gl_meta_set(&ex, "heldout_loss_per_line", "%.3f", per_line);
+        run_meta(&ex, B, seed, maxT, lr);
+        // no "nan" in metadata: a value that was not measured is left out
+        if (isfinite(ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
+        if (isfinite(va_loss)) gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", va_loss);
+        if (isfinite(per_line)) gl_meta_set(&ex, "heldout_loss_per_line", "%.3f", per_line);
         if (gl_hw_model_save(&m, ckpt, &ex, 1) || gl_hw_model_save(&m, out, &ex, 0)) rc = fail();
         else fprintf(stderr, "glimpse: wrote %s (checkpoint %s)\n", out, ckpt);
         gl_meta_free(&ex);
@@ -297,40 +363,13 @@ int cmd_eval_handwriting(int argc, char **argv) {
 }
 
 // ---- write / scribble ---------------------------------------------------------
-// Loads a primer: "N" = the Hershey writer style N writing PRIMER_TEXT, or a
-// JSON file written by `glimpse write --json` ({"text":..., "points":[[dx,dy,eos],...]}).
-static int load_style(const char *style, gl_hw_corpus *pc, char **ptext) {
-    memset(pc, 0, sizeof *pc);
-    char *end; long n = strtol(style, &end, 10);
-    if (*style && !*end) {
-        if (n < 0) { gl_seterr("--style must be a style number >= 0 or a JSON file"); return -1; }
-        gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
-        if (gl_hw_hershey_line(pc, PRIMER_TEXT, &o, (uint64_t)n * 2654435761u + 17)) return -1;
-        *ptext = gl_strdup(PRIMER_TEXT);
-        return 0;
-    }
-    uint8_t *buf; size_t len;
-    if (gl_read_file(style, &buf, &len)) { gl_seterr("%s: cannot read the style file", style); return -1; }
-    gl_json *j = gl_json_parse((const char *)buf, len);
-    free(buf);
-    if (!j) { gl_seterr("%s: %s", style, gl_err()); return -1; }
-    const gl_json *root = j;
-    const gl_json *ls = gl_json_get(j, "lines");
-    if (ls && ls->type == GL_JARR && ls->n > 0) root = &ls->kids[0];
-    const gl_json *t = gl_json_get(root, "text"), *p = gl_json_get(root, "points");
-    if (!t || t->type != GL_JSTR || !p || p->type != GL_JARR || p->n == 0) { gl_json_free(j); gl_seterr("%s: needs \"text\" and \"points\" (as written by glimpse write --json)", style); return -1; }
-    float *pts = gl_malloc(sizeof(float) * 3 * p->n);
-    for (int i = 0; i < p->n; i++) {
-        const gl_json *q = &p->kids[i];
-        if (q->type != GL_JARR || q->n != 3 || q->kids[0].type != GL_JNUM || q->kids[1].type != GL_JNUM || q->kids[2].type != GL_JNUM) {
-            free(pts); gl_json_free(j); gl_seterr("%s: point %d is not [dx, dy, eos]", style, i); return -1;
-        }
-        for (int d = 0; d < 3; d++) pts[3 * i + d] = (float)q->kids[d].num;
-    }
-    gl_hw_corpus_add(pc, pts, p->n, t->str, 0);
-    *ptext = gl_strdup(t->str);
-    free(pts); gl_json_free(j);
-    return 0;
+// Sampled output with Inf or NaN (extreme weights or primer) is an error,
+// never a blank picture or invalid JSON.
+static int result_finite(const gl_hw_result *r) {
+    if (!gl_all_finite(r->pts, (size_t)r->n * 3)) return 0;
+    if (r->phi && !gl_all_finite(r->phi, (size_t)r->n * (r->U + 1))) return 0;
+    if (r->kappa && !gl_all_finite(r->kappa, (size_t)r->n * r->K)) return 0;
+    return 1;
 }
 
 static int ends_with(const char *s, const char *suf) { size_t a = strlen(s), b = strlen(suf); return a >= b && !strcmp(s + a - b, suf); }
@@ -402,7 +441,7 @@ static const gl_opt write_opts[] = {
 int cmd_write(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a);
+    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a, GL_MAXPOS);
     if (r) return r > 0 ? 0 : 2;
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
     const char *out = gl_arg(&a, write_opts, "o");
@@ -419,8 +458,11 @@ int cmd_write(int argc, char **argv) {
     for (int i = 0; i < a.npos; i++) if (gl_hw_encode(&m.cfg, a.pos[i], NULL)) { gl_hw_model_free(&m); return fail(); }
     gl_hw_corpus pc = {0}; char *ptext = NULL;
     const char *style = gl_arg(&a, write_opts, "style");
-    if (style && load_style(style, &pc, &ptext)) { gl_hw_model_free(&m); return fail(); }
-    if (ptext && gl_hw_encode(&m.cfg, ptext, NULL)) { gl_hw_model_free(&m); return fail(); }
+    if (style && gl_style_load(style, &m.cfg, &pc, &ptext)) { gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail(); }
+    if (ptext && gl_hw_encode(&m.cfg, ptext, NULL)) {
+        gl_seterr("%s: the primer's text: %s", style, gl_err());
+        gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail();
+    }
     gl_hw_result *res = gl_calloc(a.npos, sizeof(gl_hw_result));
     int rc = 0;
     for (int i = 0; i < a.npos && !rc; i++) {
@@ -428,6 +470,7 @@ int cmd_write(int argc, char **argv) {
         so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.max_steps = (int)maxs;
         if (ptext) { so.prime = &pc.lines[0]; so.prime_text = ptext; }
         if (gl_hw_sample(&m, a.pos[i], &so, &res[i], NULL) < 0) rc = fail();
+        else if (!result_finite(&res[i])) { gl_seterr("line %d: the network produced non-finite values (weights or primer out of range?)", i + 1); rc = fail(); }
         else if (!res[i].ended) fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
     }
     if (!rc && out && save_output(out, res, a.npos)) rc = fail();
@@ -484,14 +527,16 @@ int cmd_scribble(int argc, char **argv) {
     so.bias = (float)bias; so.seed = (uint64_t)seed; so.max_steps = (int)steps;
     gl_hw_result res;
     int rc = 0;
-    if (gl_hw_sample(&m, NULL, &so, &res, NULL) < 0) rc = fail();
+    int sampled = gl_hw_sample(&m, NULL, &so, &res, NULL) >= 0;
+    if (!sampled) rc = fail();
+    else if (!result_finite(&res)) { gl_seterr("the network produced non-finite values (weights out of range?)"); rc = fail(); }
     if (!rc && out && save_output(out, &res, 1)) rc = fail();
     if (!rc && gl_arg(&a, scribble_opts, "json")) {
         gl_buf b = {0}; json_result(&b, &res, ""); gl_buf_printf(&b, "\n");
         fwrite(b.s, 1, b.len, stdout); gl_buf_free(&b);
     }
     if (!rc && out) fprintf(stderr, "glimpse: wrote %s\n", out);
-    if (!rc) gl_hw_result_free(&res);
+    if (sampled) gl_hw_result_free(&res);
     gl_hw_model_free(&m);
     return rc;
 }

@@ -1,20 +1,34 @@
 #include "gl_image.h"
 #include "gl_util.h"
 #include <math.h>
+#include <limits.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+int gl_image_size_ok(long long w, long long h) {
+    if (w < 1 || h < 1 || w > GL_IMAGE_MAX_SIDE || h > GL_IMAGE_MAX_SIDE || w * h > GL_IMAGE_MAX_PIXELS) {
+        gl_seterr("an image of %lld x %lld pixels is outside the limits (1 to %d pixels a side, %d megapixels in all)",
+                  w, h, GL_IMAGE_MAX_SIDE, GL_IMAGE_MAX_PIXELS >> 20);
+        return 0;
+    }
+    return 1;
+}
+
 gl_image gl_image_new(int w, int h, uint8_t r, uint8_t g, uint8_t b) {
-    gl_image im = { w, h, gl_malloc((size_t)w * h * 3) };
-    for (int i = 0; i < w * h; i++) { im.px[3 * i] = r; im.px[3 * i + 1] = g; im.px[3 * i + 2] = b; }
+    gl_image im = { 0, 0, NULL };
+    if (!gl_image_size_ok(w, h)) return im;   // px NULL: drawing is a no-op, saving an error
+    size_t np = (size_t)w * (size_t)h;
+    im.w = w; im.h = h; im.px = gl_malloc(np * 3);
+    for (size_t i = 0; i < np; i++) { im.px[3 * i] = r; im.px[3 * i + 1] = g; im.px[3 * i + 2] = b; }
     return im;
 }
 void gl_image_free(gl_image *im) { free(im->px); im->px = NULL; }
 
 int gl_image_save_png(const gl_image *im, const char *path) {
+    if (!im->px) { gl_seterr("%s: no image to write (%s)", path, gl_err()); return -1; }
     png_image pi;
     memset(&pi, 0, sizeof pi);
     pi.version = PNG_IMAGE_VERSION;
@@ -29,6 +43,18 @@ int gl_image_save_png(const gl_image *im, const char *path) {
     return rc;
 }
 
+// Reads a decimal number of at most 9 digits (so no overflow; PGM sizes and
+// levels are far smaller).
+static int pgm_number(const uint8_t *buf, size_t n, size_t *p, long *v) {
+    long x = 0; int digits = 0;
+    while (*p < n && buf[*p] >= '0' && buf[*p] <= '9') {
+        if (++digits > 9) return -1;
+        x = x * 10 + (buf[(*p)++] - '0');
+    }
+    *v = x;
+    return digits ? 0 : -1;
+}
+
 static int load_pgm(const char *path, const uint8_t *buf, size_t n, float **out, int *w, int *h) {
     int binary = buf[1] == '5';
     size_t p = 2;
@@ -39,55 +65,78 @@ static int load_pgm(const char *path, const uint8_t *buf, size_t n, float **out,
             else p++;
         }
         if (p >= n || buf[p] < '0' || buf[p] > '9') { gl_seterr("%s: malformed PGM header", path); return -1; }
-        vals[k] = 0;
-        while (p < n && buf[p] >= '0' && buf[p] <= '9') vals[k] = vals[k] * 10 + (buf[p++] - '0');
+        if (pgm_number(buf, n, &p, &vals[k])) { gl_seterr("%s: PGM header number too large", path); return -1; }
     }
-    if (vals[0] <= 0 || vals[1] <= 0 || vals[0] > 8192 || vals[1] > 8192 || vals[2] <= 0 || vals[2] > 255) { gl_seterr("%s: unsupported PGM size or depth", path); return -1; }
+    if (vals[2] <= 0 || vals[2] > 255) { gl_seterr("%s: unsupported PGM depth %ld (1 to 255)", path, vals[2]); return -1; }
+    if (!gl_image_input_ok(vals[0], vals[1])) { gl_seterr("%s: %s", path, gl_err()); return -1; }
     p++;
-    size_t np = (size_t)vals[0] * vals[1];
+    size_t np = (size_t)vals[0] * (size_t)vals[1];
+    if (binary && (p > n || n - p < np)) { gl_seterr("%s: truncated PGM (%zu pixels, %zu bytes)", path, np, p > n ? 0 : n - p); return -1; }
     float *g = gl_malloc(np * sizeof(float));
     for (size_t i = 0; i < np; i++) {
         long v;
-        if (binary) { if (p >= n) { free(g); gl_seterr("%s: truncated PGM", path); return -1; } v = buf[p++]; }
+        if (binary) v = buf[p++];
         else {
             while (p < n && (buf[p] < '0' || buf[p] > '9')) p++;
             if (p >= n) { free(g); gl_seterr("%s: truncated PGM", path); return -1; }
-            v = 0;
-            while (p < n && buf[p] >= '0' && buf[p] <= '9') v = v * 10 + (buf[p++] - '0');
+            if (pgm_number(buf, n, &p, &v)) v = LONG_MAX;
         }
+        if (v > vals[2]) { free(g); gl_seterr("%s: PGM pixel %zu is above the maximum level %ld", path, i, vals[2]); return -1; }
         g[i] = (float)v / (float)vals[2];
     }
     *out = g; *w = (int)vals[0]; *h = (int)vals[1];
     return 0;
 }
 
+int gl_image_input_ok(long long w, long long h) {
+    if (w < 1 || h < 1 || w > GL_IMAGE_MAX_INPUT_SIDE || h > GL_IMAGE_MAX_INPUT_SIDE || w * h > GL_IMAGE_MAX_INPUT_PIXELS) {
+        gl_seterr("an input image of %lld x %lld pixels is outside the limits (1 to %d pixels a side, %d pixels in all)",
+                  w, h, GL_IMAGE_MAX_INPUT_SIDE, GL_IMAGE_MAX_INPUT_PIXELS);
+        return 0;
+    }
+    return 1;
+}
+
 int gl_image_load_png(const char *path, gl_image *out) {
     png_image pi;
     memset(&pi, 0, sizeof pi);
     pi.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&pi, path)) { gl_seterr("%s: cannot read PNG: %s", path, pi.message); return -1; }
+    uint8_t *buf; size_t n;
+    if (gl_read_file_max(path, &buf, &n, GL_IMAGE_MAX_FILE) != 0) return -1;
+    int ok = png_image_begin_read_from_memory(&pi, buf, n);
+    if (!ok) { gl_seterr("%s: cannot read PNG: %s", path, pi.message); free(buf); return -1; }
+    // the size from the header, checked before libpng allocates anything for it
+    if (!gl_image_size_ok(pi.width, pi.height)) { png_image_free(&pi); gl_seterr("%s: %s", path, gl_err()); free(buf); return -1; }
     pi.format = PNG_FORMAT_RGB;
     *out = gl_image_new((int)pi.width, (int)pi.height, 0, 0, 0);
     if (!png_image_finish_read(&pi, NULL, out->px, 0, NULL)) {
         gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
         gl_image_free(out);
+        free(buf);
         return -1;
     }
+    free(buf);
     return 0;
 }
 
 int gl_image_load_grey(const char *path, float **out, int *w, int *h) {
     uint8_t *buf; size_t n;
-    if (gl_read_file(path, &buf, &n) != 0) return -1;
+    if (gl_read_file_max(path, &buf, &n, GL_IMAGE_MAX_FILE) != 0) return -1;
     int rc = -1;
     if (n >= 2 && buf[0] == 'P' && (buf[1] == '5' || buf[1] == '2')) rc = load_pgm(path, buf, n, out, w, h);
     else if (n >= 8 && !png_sig_cmp(buf, 0, 8)) {
         png_image pi;
         memset(&pi, 0, sizeof pi);
         pi.version = PNG_IMAGE_VERSION;
-        if (png_image_begin_read_from_memory(&pi, buf, n)) {
+        if (!png_image_begin_read_from_memory(&pi, buf, n)) gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
+        else if (!gl_image_input_ok(pi.width, pi.height)) {
+            // checked from the header, before anything is allocated for the pixels
+            png_image_free(&pi);
+            gl_seterr("%s: %s", path, gl_err());
+        } else {
             pi.format = PNG_FORMAT_GRAY;
-            uint8_t *px = gl_malloc(PNG_IMAGE_SIZE(pi));
+            // PNG_IMAGE_SIZE is 32-bit arithmetic: size it here, after the limit check
+            uint8_t *px = gl_malloc((size_t)pi.width * pi.height);
             if (png_image_finish_read(&pi, NULL, px, 0, NULL)) {
                 size_t np = (size_t)pi.width * pi.height;
                 float *g = gl_malloc(np * sizeof(float));
@@ -96,7 +145,7 @@ int gl_image_load_grey(const char *path, float **out, int *w, int *h) {
                 rc = 0;
             } else gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
             free(px);
-        } else gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
+        }
     } else gl_seterr("%s: not a PNG or PGM image", path);
     free(buf);
     if (rc == 0) {

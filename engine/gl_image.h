@@ -7,6 +7,21 @@
 
 typedef struct { int w, h; uint8_t *px; } gl_image;   // px: w*h*3, RGB
 
+// Images made here (figures, exports): at most GL_IMAGE_MAX_SIDE pixels a
+// side and GL_IMAGE_MAX_PIXELS in all (64 Mpx = 192 MB of RGB).
+#define GL_IMAGE_MAX_SIDE 32768
+#define GL_IMAGE_MAX_PIXELS (64 << 20)
+// Images read as input (a digit to classify): at most 8192 a side and
+// 16 Mpx (4096 x 4096), files at most 64 MB; checked from the header before
+// decoding.
+#define GL_IMAGE_MAX_INPUT_SIDE 8192
+#define GL_IMAGE_MAX_INPUT_PIXELS (16 << 20)
+#define GL_IMAGE_MAX_FILE ((size_t)64 << 20)
+// 1 when w x h is within the output limits, else 0 with gl_err.
+int gl_image_size_ok(long long w, long long h);
+int gl_image_input_ok(long long w, long long h);
+// Outside the limits: an empty image (px NULL, gl_err set) that drawing
+// ignores and gl_image_save_png refuses.
 gl_image gl_image_new(int w, int h, uint8_t r, uint8_t g, uint8_t b);
 void gl_image_free(gl_image *im);
 int gl_image_save_png(const gl_image *im, const char *path);   // atomic write

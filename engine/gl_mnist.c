@@ -75,32 +75,43 @@ int gl_mnist_load(const char *dir, const char *split, gl_mnist *out) {
 
 void gl_mnist_free(gl_mnist *m) { free(m->x); free(m->y); memset(m, 0, sizeof *m); }
 
-static float sample_bilinear(const float *img, int w, int h, float x, float y) {
+static float sample_bilinear(const float *img, int w, int h, float x, float y, float bg) {
     int x0 = (int)floorf(x), y0 = (int)floorf(y);
     float fx = x - x0, fy = y - y0, s = 0;
     for (int dy = 0; dy < 2; dy++)
         for (int dx = 0; dx < 2; dx++) {
             int xx = x0 + dx, yy = y0 + dy;
             if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-            s += img[yy * w + xx] * (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
+            s += (img[(size_t)yy * w + xx] - bg) * (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
         }
     return s;
 }
 
 int gl_mnist_normalise(const float *img, int w, int h, float *out28) {
+    if (w < 1 || h < 1) { gl_seterr("no digit: the image is empty (%d x %d pixels)", w, h); return -1; }
+    size_t np = (size_t)w * (size_t)h;
     int x0 = w, y0 = h, x1 = -1, y1 = -1;
-    float mx = 0;
-    for (int i = 0; i < w * h; i++) if (img[i] > mx) mx = img[i];
-    float thr = mx * 0.1f;
+    // Ink is what stands out from the darkest level (the background after
+    // gl_image_load_grey's inversion); a uniform image has no digit at any grey.
+    float mx = 0, mn = 1;
+    for (size_t i = 0; i < np; i++) {
+        float v = isfinite(img[i]) ? img[i] : 0;
+        if (v > mx) mx = v;
+        if (v < mn) mn = v;
+    }
+    if (mn > mx) mn = mx;
+    if (mx <= 0.05f) { gl_seterr("no digit: the image has no ink (empty drawing)"); return -1; }
+    if (mx - mn <= 0.05f) { gl_seterr("no digit: the image is uniform (grey level %.2f everywhere)", (double)mx); return -1; }
+    float thr = mn + (mx - mn) * 0.1f;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            if (img[y * w + x] > thr && mx > 0.05f) {
+            if (img[(size_t)y * w + x] > thr) {
                 if (x < x0) x0 = x;
                 if (x > x1) x1 = x;
                 if (y < y0) y0 = y;
                 if (y > y1) y1 = y;
             }
-    if (x1 < 0) { gl_seterr("the image has no ink (empty drawing)"); return -1; }
+    if (x1 < 0) { gl_seterr("no digit: the image has no ink (empty drawing)"); return -1; }
     int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
     float scale = 20.0f / (float)(bw > bh ? bw : bh);   // source px -> 20-px box
     int ow = (int)lroundf(bw * scale), oh = (int)lroundf(bh * scale);
@@ -116,9 +127,9 @@ int gl_mnist_normalise(const float *img, int w, int h, float *out28) {
                 for (int i = 0; i < ss; i++) {
                     float sx = x0 + (x + (i + 0.5f) / ss) / scale - 0.5f;
                     float sy = y0 + (y + (j + 0.5f) / ss) / scale - 0.5f;
-                    s += sample_bilinear(img, w, h, sx, sy);
+                    s += sample_bilinear(img, w, h, sx, sy, mn);
                 }
-            box[y * 28 + x] = s / (ss * ss) / mx;
+            box[y * 28 + x] = s / (ss * ss) / (mx - mn);
         }
     // Centre of mass of the box, placed at (13.5, 13.5) like MNIST (integer shift).
     double m = 0, cx = 0, cy = 0;

@@ -1,6 +1,8 @@
 #include "gl_st.h"
 #include "gl_json.h"
 #include "gl_util.h"
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +34,25 @@ double gl_meta_num(const gl_meta *m, const char *key, double dflt) {
     const char *v = gl_meta_get(m, key);
     return v ? atof(v) : dflt;
 }
+int gl_meta_int_in(const gl_meta *m, const char *key, long lo, long hi, long *out) {
+    const char *v = gl_meta_get(m, key);
+    if (!v) { gl_seterr("metadata '%s' is missing", key); return -1; }
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end || errno || x < lo || x > hi) { gl_seterr("metadata '%s' is '%.40s', not an integer in [%ld, %ld]", key, v, lo, hi); return -1; }
+    *out = x;
+    return 0;
+}
+int gl_meta_num_in(const gl_meta *m, const char *key, double lo, double hi, double *out) {
+    const char *v = gl_meta_get(m, key);
+    if (!v) { gl_seterr("metadata '%s' is missing", key); return -1; }
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !(x >= lo && x <= hi)) { gl_seterr("metadata '%s' is '%.40s', not a number in [%g, %g]", key, v, lo, hi); return -1; }
+    *out = x;
+    return 0;
+}
 void gl_meta_free(gl_meta *m) {
     for (int i = 0; i < m->n; i++) { free(m->key[i]); free(m->val[i]); }
     m->n = 0;
@@ -43,25 +64,68 @@ static uint64_t rd_u64le(const uint8_t *b) {
     return v;
 }
 
+// A JSON number that is a whole number in [0, hi] (offsets and dimensions:
+// 1.5 or 1e300 must not be truncated into something that loads).
+static int json_whole(const gl_json *v, double hi, uint64_t *out) {
+    if (!v || v->type != GL_JNUM || !(v->num >= 0) || v->num > hi || v->num != floor(v->num)) return -1;
+    *out = (uint64_t)v->num;
+    return 0;
+}
+
+typedef struct { uint64_t b0, b1; int i; } st_span;
+static int cmp_span(const void *a, const void *b) {
+    const st_span *x = a, *y = b;
+    if (x->b0 != y->b0) return x->b0 < y->b0 ? -1 : 1;
+    return (x->b1 > y->b1) - (x->b1 < y->b1);
+}
+
+// The digest a file of glimpse's carries in its metadata: metadata, tensor
+// names, shapes and offsets (in header order) and the data bytes. A header
+// edited by hand (say DRAW's "steps", which no tensor shape records) no
+// longer matches it.
+static uint64_t hash_str(uint64_t h, const char *s) { return gl_hash64(h, s, strlen(s) + 1); }
+static uint64_t hash_u64(uint64_t h, uint64_t v) {
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+    return gl_hash64(h, b, 8);
+}
+#define DIGEST_KEY "digest"
+
 int gl_st_load(const char *path, gl_st_file *out) {
     memset(out, 0, sizeof *out);
     uint8_t *buf; size_t len;
     if (gl_read_file(path, &buf, &len) != 0) return -1;
     int rc = -1;
     gl_json *j = NULL;
+    st_span *spans = NULL;
     if (len < 8) { gl_seterr("%s: truncated safetensors file (%zu bytes)", path, len); goto done; }
     uint64_t hlen = rd_u64le(buf);
     if (hlen > len - 8) { gl_seterr("%s: truncated safetensors file (header says %llu bytes, file has %zu)", path, (unsigned long long)hlen, len - 8); goto done; }
+    if (hlen > GL_ST_HEADER_MAX) { gl_seterr("%s: safetensors header of %llu bytes (the limit is %d)", path, (unsigned long long)hlen, GL_ST_HEADER_MAX); goto done; }
     j = gl_json_parse((const char *)buf + 8, hlen);
-    if (!j || j->type != GL_JOBJ) { gl_seterr("%s: bad safetensors header: %s", path, j ? "not an object" : gl_err()); goto done; }
+    if (!j) { gl_seterr("%s: bad safetensors header: %s", path, gl_err()); goto done; }
+    if (j->type != GL_JOBJ) { gl_seterr("%s: bad safetensors header: not a JSON object", path); goto done; }
     const uint8_t *data = buf + 8 + hlen;
     size_t dlen = len - 8 - hlen;
     out->t = gl_calloc((size_t)j->n + 1, sizeof(gl_st_tensor));
+    spans = gl_calloc((size_t)j->n + 1, sizeof *spans);
+    uint64_t h = GL_HASH64_INIT;
+    const char *digest = NULL;
+    int nmeta = 0;
     for (int i = 0; i < j->n; i++) {
         const gl_json *e = &j->kids[i];
         if (!strcmp(e->key, "__metadata__")) {
-            for (int k = 0; k < e->n; k++)
-                if (e->kids[k].type == GL_JSTR) gl_meta_set(&out->meta, e->kids[k].key, "%s", e->kids[k].str);
+            if (nmeta++) { gl_seterr("%s: two __metadata__ entries", path); goto done; }
+            if (e->type != GL_JOBJ) { gl_seterr("%s: __metadata__ is not an object of strings", path); goto done; }
+            for (int k = 0; k < e->n; k++) {
+                const gl_json *v = &e->kids[k];
+                if (v->type != GL_JSTR) { gl_seterr("%s: metadata '%s' is not a string", path, v->key); goto done; }
+                if (!strcmp(v->key, DIGEST_KEY)) { digest = v->str; continue; }
+                if (gl_meta_get(&out->meta, v->key)) { gl_seterr("%s: metadata '%s' given twice", path, v->key); goto done; }
+                if (out->meta.n == GL_META_MAX) { gl_seterr("%s: more than %d metadata entries", path, GL_META_MAX); goto done; }
+                gl_meta_set(&out->meta, v->key, "%s", v->str);
+                h = hash_str(hash_str(h, v->key), v->str);
+            }
             continue;
         }
         const gl_json *dt = gl_json_get(e, "dtype"), *sh = gl_json_get(e, "shape"), *of = gl_json_get(e, "data_offsets");
@@ -71,24 +135,52 @@ int gl_st_load(const char *path, gl_st_file *out) {
         if (strcmp(dt->str, "F32")) { gl_seterr("%s: tensor '%s' has unsupported dtype %s (only F32)", path, e->key, dt->str); goto done; }
         if (sh->n > 4) { gl_seterr("%s: tensor '%s' has %d dimensions (at most 4)", path, e->key, sh->n); goto done; }
         gl_st_tensor *t = &out->t[out->n];
+        if (strlen(e->key) >= sizeof t->name) { gl_seterr("%s: tensor name '%.40s...' is too long", path, e->key); goto done; }
+        if (gl_st_find(out, e->key)) { gl_seterr("%s: tensor '%s' given twice", path, e->key); goto done; }
         snprintf(t->name, sizeof t->name, "%s", e->key);
         t->ndim = sh->n;
-        t->n = 1;
+        size_t n = 1;
+        h = hash_u64(hash_str(h, t->name), (uint64_t)t->ndim);
         for (int d = 0; d < sh->n; d++) {
-            if (sh->kids[d].type != GL_JNUM || sh->kids[d].num < 0 || sh->kids[d].num > 1e9) { gl_seterr("%s: tensor '%s' has a bad shape", path, e->key); goto done; }
-            t->shape[d] = (int64_t)sh->kids[d].num;
-            t->n *= (size_t)t->shape[d];
+            uint64_t dim;
+            if (json_whole(&sh->kids[d], 2147483647.0, &dim) || gl_mul_size(n, (size_t)dim, &n)) { gl_seterr("%s: tensor '%s' has a bad shape", path, e->key); goto done; }
+            t->shape[d] = (int64_t)dim;
+            h = hash_u64(h, dim);
         }
-        double b0 = of->kids[0].num, b1 = of->kids[1].num;
-        if (b0 < 0 || b1 < b0 || b1 > (double)dlen) { gl_seterr("%s: tensor '%s' lies outside the file (truncated?)", path, e->key); goto done; }
-        if ((size_t)(b1 - b0) != t->n * 4) { gl_seterr("%s: tensor '%s' has %zu bytes for %zu values", path, e->key, (size_t)(b1 - b0), t->n); goto done; }
-        t->data = gl_malloc(t->n * sizeof(float));
-        memcpy(t->data, data + (size_t)b0, t->n * 4);   // little-endian host assumed (x86/arm)
+        size_t bytes;
+        uint64_t b0, b1;
+        if (gl_mul_size(n, sizeof(float), &bytes)) { gl_seterr("%s: tensor '%s' has a bad shape", path, e->key); goto done; }
+        if (json_whole(&of->kids[0], 9007199254740992.0, &b0) || json_whole(&of->kids[1], 9007199254740992.0, &b1)) {
+            gl_seterr("%s: tensor '%s' has data_offsets that are not whole numbers >= 0", path, e->key); goto done;
+        }
+        if (b1 < b0 || b1 > dlen) { gl_seterr("%s: tensor '%s' lies outside the file (truncated?)", path, e->key); goto done; }
+        if (b1 - b0 != bytes) { gl_seterr("%s: tensor '%s' has %llu bytes for %zu values", path, e->key, (unsigned long long)(b1 - b0), n); goto done; }
+        h = hash_u64(hash_u64(h, b0), b1);
+        spans[out->n] = (st_span){ b0, b1, out->n };
+        t->n = n;
+        t->data = gl_malloc(bytes);
+        memcpy(t->data, data + b0, bytes);   // little-endian host assumed (x86/arm)
         out->n++;
         if (!gl_all_finite(t->data, t->n)) { gl_seterr("%s: tensor '%s' contains NaN or Inf", path, e->key); goto done; }
     }
+    // The data section is exactly the tensors, back to back: no overlaps
+    // (two names for the same bytes), no gaps (bytes nobody reads).
+    qsort(spans, (size_t)out->n, sizeof *spans, cmp_span);
+    uint64_t at = 0;
+    for (int i = 0; i < out->n; i++) {
+        if (spans[i].b0 < at) { gl_seterr("%s: tensor '%s' overlaps another tensor's bytes", path, out->t[spans[i].i].name); goto done; }
+        if (spans[i].b0 > at) { gl_seterr("%s: %llu bytes before tensor '%s' belong to no tensor", path, (unsigned long long)(spans[i].b0 - at), out->t[spans[i].i].name); goto done; }
+        at = spans[i].b1;
+    }
+    if (at != dlen) { gl_seterr("%s: %llu bytes at the end belong to no tensor", path, (unsigned long long)(dlen - at)); goto done; }
+    if (digest) {
+        char want[32];
+        snprintf(want, sizeof want, "%016llx", (unsigned long long)gl_hash64(h, data, dlen));
+        if (strcmp(digest, want)) { gl_seterr("%s: the file does not match its digest (edited or corrupt)", path); goto done; }
+    }
     rc = 0;
 done:
+    free(spans);
     gl_json_free(j);
     free(buf);
     if (rc) gl_st_free(out);
@@ -108,36 +200,46 @@ void gl_st_free(gl_st_file *f) {
 
 int gl_st_save(const char *path, const gl_st_tensor *ts, int n, const gl_meta *meta) {
     gl_buf h = {0};
+    uint64_t hh = GL_HASH64_INIT;
     gl_buf_put(&h, "{", 1);
-    int first = 1;
-    if (meta && meta->n) {
-        gl_buf_str(&h, "__metadata__");
-        gl_buf_put(&h, ":{", 2);
-        for (int i = 0; i < meta->n; i++) {
-            if (i) gl_buf_put(&h, ",", 1);
-            gl_buf_str(&h, meta->key[i]); gl_buf_put(&h, ":", 1); gl_buf_str(&h, meta->val[i]);
-        }
-        gl_buf_put(&h, "}", 1);
-        first = 0;
+    gl_buf_str(&h, "__metadata__");
+    gl_buf_put(&h, ":{", 2);
+    for (int i = 0; meta && i < meta->n; i++) {
+        if (!strcmp(meta->key[i], DIGEST_KEY)) continue;   // a loaded file's: recomputed below
+        gl_buf_str(&h, meta->key[i]); gl_buf_put(&h, ":", 1); gl_buf_str(&h, meta->val[i]);
+        gl_buf_put(&h, ",", 1);
+        hh = hash_str(hash_str(hh, meta->key[i]), meta->val[i]);
     }
     size_t off = 0;
+    gl_buf tens = {0};
     for (int i = 0; i < n; i++) {
-        if (!first) gl_buf_put(&h, ",", 1);
-        first = 0;
-        gl_buf_str(&h, ts[i].name);
-        gl_buf_printf(&h, ":{\"dtype\":\"F32\",\"shape\":[");
-        for (int d = 0; d < ts[i].ndim; d++) gl_buf_printf(&h, d ? ",%lld" : "%lld", (long long)ts[i].shape[d]);
-        gl_buf_printf(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + ts[i].n * 4);
+        gl_buf_put(&tens, ",", 1);
+        gl_buf_str(&tens, ts[i].name);
+        gl_buf_printf(&tens, ":{\"dtype\":\"F32\",\"shape\":[");
+        hh = hash_u64(hash_str(hh, ts[i].name), (uint64_t)ts[i].ndim);
+        for (int d = 0; d < ts[i].ndim; d++) {
+            gl_buf_printf(&tens, d ? ",%lld" : "%lld", (long long)ts[i].shape[d]);
+            hh = hash_u64(hh, (uint64_t)ts[i].shape[d]);
+        }
+        gl_buf_printf(&tens, "],\"data_offsets\":[%zu,%zu]}", off, off + ts[i].n * 4);
+        hh = hash_u64(hash_u64(hh, off), off + ts[i].n * 4);
         off += ts[i].n * 4;
     }
+    // the data in one piece, hashed as gl_st_load hashes it
+    uint8_t *dbuf = gl_malloc(off), *dp = dbuf;
+    for (int i = 0; i < n; i++) { memcpy(dp, ts[i].data, ts[i].n * 4); dp += ts[i].n * 4; }
+    hh = gl_hash64(hh, dbuf, off);
+    gl_buf_printf(&h, "\"%s\":\"%016llx\"}", DIGEST_KEY, (unsigned long long)hh);
+    if (tens.len) gl_buf_put(&h, tens.s, tens.len);
+    gl_buf_free(&tens);
     gl_buf_put(&h, "}", 1);
     while ((h.len + 8) % 8) gl_buf_put(&h, " ", 1);
     size_t total = 8 + h.len + off;
     uint8_t *out = gl_malloc(total);
     for (int i = 0; i < 8; i++) out[i] = (uint8_t)((uint64_t)h.len >> (8 * i));
     memcpy(out + 8, h.s, h.len);
-    uint8_t *p = out + 8 + h.len;
-    for (int i = 0; i < n; i++) { memcpy(p, ts[i].data, ts[i].n * 4); p += ts[i].n * 4; }
+    memcpy(out + 8 + h.len, dbuf, off);
+    free(dbuf);
     int rc = gl_write_atomic(path, out, total);
     free(out);
     gl_buf_free(&h);
@@ -260,19 +362,31 @@ static int load_into(const gl_st_file *f, const char *path, const gl_param *p, c
     return 0;
 }
 
+// Is t one of ps's tensors (or, in a checkpoint, their Adam moments)?
+static int known_tensor(const gl_params *ps, const char *name) {
+    if (!strncmp(name, "adam.m.", 7) || !strncmp(name, "adam.v.", 7)) name += 7;
+    for (int i = 0; i < ps->n; i++) if (!strcmp(ps->p[i].name, name)) return 1;
+    return 0;
+}
+
 int gl_params_load(gl_params *ps, const char *path, gl_meta *meta, int with_opt) {
     gl_st_file f;
     if (gl_st_load(path, &f) != 0) return -1;
     int rc = 0;
+    long step = 0;
+    if (with_opt && gl_meta_int_in(&f.meta, "adam_step", 0, LONG_MAX, &step)) { gl_seterr("%s: %s", path, gl_err()); rc = -1; }
     // Two passes: check everything first so a bad file leaves the model untouched.
-    for (int pass = 0; pass < 2 && !rc; pass++)
+    for (int pass = 0; pass < 2 && !rc; pass++) {
+        for (int i = 0; i < f.n && !rc && pass == 1; i++)
+            if (!known_tensor(ps, f.t[i].name)) { gl_seterr("%s: tensor '%s' is not part of this model", path, f.t[i].name); rc = -1; }
         for (int i = 0; i < ps->n && !rc; i++) {
             gl_param *p = &ps->p[i];
             rc = load_into(&f, path, p, "", pass ? p->w : NULL);
             if (!rc && with_opt) rc = load_into(&f, path, p, "adam.m.", pass ? p->m : NULL);
             if (!rc && with_opt) rc = load_into(&f, path, p, "adam.v.", pass ? p->v : NULL);
         }
-    if (!rc && with_opt) ps->step = gl_meta_int(&f.meta, "adam_step", 0);
+    }
+    if (!rc && with_opt) ps->step = step;
     if (!rc && meta) for (int i = 0; i < f.meta.n; i++) gl_meta_set(meta, f.meta.key[i], "%s", f.meta.val[i]);
     gl_st_free(&f);
     return rc;

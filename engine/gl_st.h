@@ -12,17 +12,27 @@ void gl_meta_set(gl_meta *m, const char *key, const char *fmt, ...) __attribute_
 const char *gl_meta_get(const gl_meta *m, const char *key);   // NULL if absent
 int gl_meta_int(const gl_meta *m, const char *key, int dflt);
 double gl_meta_num(const gl_meta *m, const char *key, double dflt);
+// Strict readers for model loaders: the whole value must be a number in
+// [lo, hi]; otherwise -1 with gl_err naming the key ("steps: '10abc' ...").
+int gl_meta_int_in(const gl_meta *m, const char *key, long lo, long hi, long *out);
+int gl_meta_num_in(const gl_meta *m, const char *key, double lo, double hi, double *out);
 void gl_meta_free(gl_meta *m);
 
 typedef struct { char name[96]; int ndim; int64_t shape[4]; size_t n; float *data; } gl_st_tensor;
 typedef struct { int n; gl_st_tensor *t; gl_meta meta; } gl_st_file;
 
-// Loads and validates a whole file: header bounds, JSON, dtype F32 only,
-// offsets inside the data and matching the shape, every value finite.
+// Loads and validates a whole file: header bounds, JSON, __metadata__ an
+// object of strings, dtype F32 only, whole-number shapes and offsets whose
+// products do not overflow, offsets matching the shape and together tiling
+// the data section exactly (no overlap, no gap), every value finite, and -
+// when the metadata holds the digest gl_st_save writes - metadata, header and
+// data unchanged since saving (the digest itself is not put in meta).
+#define GL_ST_HEADER_MAX (16 << 20)
 int gl_st_load(const char *path, gl_st_file *out);
 const gl_st_tensor *gl_st_find(const gl_st_file *f, const char *name);
 void gl_st_free(gl_st_file *f);
-// Writes atomically (temporary name, then rename).
+// Writes atomically (temporary name, then rename), with a "digest" metadata
+// entry over metadata, header and data (a "digest" in meta is replaced).
 int gl_st_save(const char *path, const gl_st_tensor *ts, int n, const gl_meta *meta);
 
 typedef struct {
@@ -45,7 +55,8 @@ void gl_params_free(gl_params *ps);
 
 // with_opt also saves/loads the Adam moments and step (a checkpoint).
 int gl_params_save(const gl_params *ps, const char *path, const gl_meta *meta, int with_opt);
-// Every parameter must be present with its shape; meta (may be NULL) receives
-// the file's metadata.
+// Every parameter must be present with its shape and the file must hold no
+// other tensor (a checkpoint's Adam moments are allowed without with_opt);
+// meta (may be NULL) receives the file's metadata.
 int gl_params_load(gl_params *ps, const char *path, gl_meta *meta, int with_opt);
 #endif

@@ -28,8 +28,20 @@ double gl_percentile(double *v, int n, double p);
 
 // Whole-file I/O. gl_write_atomic writes PATH.tmp.PID then renames it over
 // PATH, so a crash never leaves a half-written file.
+// Only regular files are read (a directory or a device is a one-line error),
+// and at most max bytes (gl_read_file: GL_READ_MAX); buf gets a 0 after the data.
+#define GL_READ_MAX ((size_t)1 << 30)
 int gl_read_file(const char *path, uint8_t **buf, size_t *n);
+int gl_read_file_max(const char *path, uint8_t **buf, size_t *n, size_t max);
 int gl_write_atomic(const char *path, const void *buf, size_t n);
+// Removes PATH.tmp.PID files left by writes of processes that are gone
+// (killed between the write and the rename). gl_write_atomic calls it.
+void gl_clean_stale_tmp(const char *path);
+// *out = a*b; -1 when the product does not fit in size_t.
+int gl_mul_size(size_t a, size_t b, size_t *out);
+// Running 64-bit hash of bytes (start with h = GL_HASH64_INIT).
+#define GL_HASH64_INIT 0xcbf29ce484222325ull
+uint64_t gl_hash64(uint64_t h, const void *data, size_t n);
 int gl_file_exists(const char *path);
 
 // Fill with uniform(-scale, scale).

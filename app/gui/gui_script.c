@@ -59,7 +59,8 @@ int gui_script_parse(const char *text, const char *name, gui_script *out) {
             if (k < 4 || k > 5 || a[4] < 1 || a[4] > 10000) { gl_seterr("%s:%d: usage: drag X0 Y0 X1 Y1 [N]", name, line); goto fail; }
             add_mouse(out, GUI_EV_DOWN, a[0], a[1], 1, line);
             for (int i = 1; i <= a[4]; i++)
-                add_mouse(out, GUI_EV_MOVE, a[0] + (a[2] - a[0]) * i / a[4], a[1] + (a[3] - a[1]) * i / a[4], 0, line);
+                add_mouse(out, GUI_EV_MOVE, (int)(a[0] + ((long long)a[2] - a[0]) * i / a[4]),   // 64-bit: any int end points
+                          (int)(a[1] + ((long long)a[3] - a[1]) * i / a[4]), 0, line);
             add_mouse(out, GUI_EV_UP, a[2], a[3], 1, line);
         } else if (!strcmp(cmd, "wheel")) {
             float dy;
@@ -98,6 +99,7 @@ int gui_script_parse(const char *text, const char *name, gui_script *out) {
             gl_seterr("%s:%d: unknown command '%s' (see glimpse --help)", name, line, cmd);
             goto fail;
         }
+        if (out->n > GUI_SCRIPT_MAX_STEPS) { gl_seterr("%s:%d: more than %d events in one script", name, line, GUI_SCRIPT_MAX_STEPS); goto fail; }
     }
     return 0;
 fail:
@@ -108,7 +110,7 @@ fail:
 int gui_script_load(const char *path, gui_script *out) {
     uint8_t *buf;
     size_t n;
-    if (gl_read_file(path, &buf, &n) != 0) return -1;
+    if (gl_read_file_max(path, &buf, &n, GUI_SCRIPT_MAX_FILE) != 0) return -1;
     char *text = gl_malloc(n + 1);
     memcpy(text, buf, n); text[n] = 0;
     free(buf);

@@ -34,6 +34,9 @@ typedef struct {
 
 typedef struct { gui_sc_step *steps; int n, cap; } gui_script;
 
+// Limits: files of at most 1 MB, at most 100000 events in all.
+#define GUI_SCRIPT_MAX_FILE ((size_t)1 << 20)
+#define GUI_SCRIPT_MAX_STEPS 100000
 // Parses script text (name is used in messages). -1 with gl_err() "NAME:LINE: ...".
 int gui_script_parse(const char *text, const char *name, gui_script *out);
 int gui_script_load(const char *path, gui_script *out);

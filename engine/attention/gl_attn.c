@@ -92,14 +92,17 @@ gl_attn *gl_attn_load(const char *path) {
     gl_st_file f;
     if (gl_st_load(path, &f) != 0) return NULL;
     const char *model = gl_meta_get(&f.meta, "model"), *ks = gl_meta_get(&f.meta, "key");
-    int H = gl_meta_int(&f.meta, "hidden", 0);
+    long H = 0, coords = 0;
     gl_key_type key;
     if (!model || strcmp(model, "glimpse-attention")) { gl_seterr("%s: not a glimpse attention model (metadata 'model' is %s)", path, model ? model : "missing"); gl_st_free(&f); return NULL; }
     if (!ks || gl_key_parse(ks, &key) != 0) { gl_seterr("%s: bad or missing 'key' in metadata", path); gl_st_free(&f); return NULL; }
-    if (H < 1 || H > 4096) { gl_seterr("%s: bad 'hidden' size in metadata", path); gl_st_free(&f); return NULL; }
-    int coords = gl_meta_int(&f.meta, "coord_channels", 0);
+    if (gl_meta_int_in(&f.meta, "hidden", 1, 4096, &H) ||
+        (gl_meta_get(&f.meta, "coord_channels") && gl_meta_int_in(&f.meta, "coord_channels", 0, 1, &coords)) ||
+        (gl_meta_get(&f.meta, "steps") && gl_meta_int_in(&f.meta, "steps", GL_ATTN_STEPS, GL_ATTN_STEPS, &(long){0}))) {
+        gl_seterr("%s: %s", path, gl_err()); gl_st_free(&f); return NULL;
+    }
     gl_st_free(&f);
-    gl_attn *m = gl_attn_new_ex(key, H, coords, 0);
+    gl_attn *m = gl_attn_new_ex(key, (int)H, (int)coords, 0);
     if (gl_params_load(&m->ps, path, &m->meta, 0) != 0) { gl_attn_free(m); return NULL; }
     m->fast_ok = 0;
     return m;

@@ -146,13 +146,17 @@ gl_draw *gl_draw_load(const char *path, int with_opt) {
         gl_seterr("%s: not a DRAW weight file (metadata model=%s)", path, model ? model : "missing");
         gl_st_free(&f); return NULL;
     }
-    gl_draw_config c = {
-        .attention = gl_meta_int(&f.meta, "attention", -1), .T = gl_meta_int(&f.meta, "steps", -1),
-        .read_n = gl_meta_int(&f.meta, "read_n", -1), .write_n = gl_meta_int(&f.meta, "write_n", -1),
-        .enc = gl_meta_int(&f.meta, "enc", -1), .dec = gl_meta_int(&f.meta, "dec", -1), .z = gl_meta_int(&f.meta, "z", -1),
-    };
+    // every size strictly as the metadata says it ("10abc" or "1e1" are errors);
+    // the tensor shapes then check enc, dec, z, read_n and write_n, and the
+    // file's digest (gl_st_load) covers "steps", which no shape records
+    long v[7];
+    static const char *keys[7] = { "attention", "steps", "read_n", "write_n", "enc", "dec", "z" };
+    static const long hi[7] = { 1, GL_DRAW_MAXT, GL_DRAW_MAXN, GL_DRAW_MAXN, 4096, 4096, 1024 };
+    for (int i = 0; i < 7; i++)
+        if (gl_meta_int_in(&f.meta, keys[i], 0, hi[i], &v[i])) { gl_seterr("%s: %s", path, gl_err()); gl_st_free(&f); return NULL; }
+    gl_draw_config c = { .attention = (int)v[0], .T = (int)v[1], .read_n = (int)v[2], .write_n = (int)v[3],
+                         .enc = (int)v[4], .dec = (int)v[5], .z = (int)v[6] };
     gl_st_free(&f);
-    if (c.attention != 0 && c.attention != 1) { gl_seterr("%s: bad or missing 'attention' in metadata", path); return NULL; }
     gl_draw *m = alloc_model(&c);
     if (!m) { char e[256]; snprintf(e, sizeof e, "%s", gl_err()); gl_seterr("%s: %s", path, e); return NULL; }
     if (gl_params_load(&m->ps, path, &m->meta, with_opt)) { gl_draw_free(m); return NULL; }

@@ -87,6 +87,14 @@ int gl_hw_hershey_line(gl_hw_corpus *c, const char *text, const gl_hw_hershey_op
 // Malformed files are reported on stderr (file:line: reason) unless quiet,
 // counted in c->skipped, and the rest still loads. Returns -1 only when
 // nothing at all could be loaded.
+// Directories are walked once each (device and inode: symlink loops end);
+// files are at most GL_HW_IAM_MAX_FILE bytes and GL_HW_IAM_MAX_POINTS points
+// with coordinates within ±GL_HW_IAM_MAX_COORD; lines with an offset over
+// GL_HW_IAM_OUTLIER times the corpus's median offset are dropped (skipped).
+#define GL_HW_IAM_MAX_FILE ((size_t)16 << 20)
+#define GL_HW_IAM_MAX_POINTS 100000
+#define GL_HW_IAM_MAX_COORD 1e6
+#define GL_HW_IAM_OUTLIER 1000.0f
 int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet);
 // One lineStrokes XML file -> points (raw tablet offsets). text may be NULL.
 int gl_hw_iam_read_strokes(const char *path, float **pts, int *n);

@@ -340,8 +340,9 @@ static int attr_num(const char *tag, const char *end, const char *name, double *
 
 int gl_hw_iam_read_strokes(const char *path, float **pts_out, int *n_out) {
     uint8_t *buf; size_t len;
-    if (gl_read_file(path, &buf, &len)) { gl_seterr("%s: cannot read", path); return -1; }
-    char *s = gl_malloc(len + 1); memcpy(s, buf, len); s[len] = 0; free(buf);
+    if (gl_read_file_max(path, &buf, &len, GL_HW_IAM_MAX_FILE)) return -1;
+    char *s = (char *)buf;   // gl_read_file puts a 0 after the data
+    if (strlen(s) != len) { gl_seterr("%s:1: not a text file (a 0 byte)", path); free(s); return -1; }
     int cap = 1024, n = 0, in_stroke = 0, saw_set = 0, strokes = 0;
     float *pts = gl_malloc(sizeof(float) * 3 * cap);
     double px = 0, py = 0; int line = 1;
@@ -364,6 +365,9 @@ int gl_hw_iam_read_strokes(const char *path, float **pts_out, int *n_out) {
             double x, y;
             int ax = attr_num(p, e, "x", &x), ay = attr_num(p, e, "y", &y);
             if (ax || ay) { gl_seterr("%s:%d: <Point> needs numeric x and y attributes", path, line); rc = -1; break; }
+            // tablet coordinates are below 10^5; anything far beyond is corrupt
+            if (fabs(x) > GL_HW_IAM_MAX_COORD || fabs(y) > GL_HW_IAM_MAX_COORD) { gl_seterr("%s:%d: <Point> coordinate out of range (|x|, |y| <= %g)", path, line, GL_HW_IAM_MAX_COORD); rc = -1; break; }
+            if (n == GL_HW_IAM_MAX_POINTS) { gl_seterr("%s:%d: more than %d points in one line", path, line, GL_HW_IAM_MAX_POINTS); rc = -1; break; }
             if (n == cap) { cap *= 2; pts = realloc(pts, sizeof(float) * 3 * cap); }
             if (n == 0) { px = x; py = y; }
             pts[3 * n] = (float)(x - px); pts[3 * n + 1] = (float)(y - py); pts[3 * n + 2] = 0;
@@ -382,8 +386,8 @@ int gl_hw_iam_read_strokes(const char *path, float **pts_out, int *n_out) {
 
 int gl_hw_iam_read_text(const char *path, int index, char **text) {
     uint8_t *buf; size_t len;
-    if (gl_read_file(path, &buf, &len)) { gl_seterr("%s: cannot read the transcription", path); return -1; }
-    char *s = gl_malloc(len + 1); memcpy(s, buf, len); s[len] = 0; free(buf);
+    if (gl_read_file_max(path, &buf, &len, GL_HW_IAM_MAX_FILE)) { gl_seterr("cannot read the transcription: %s", gl_err()); return -1; }
+    char *s = (char *)buf;
     char *csr = strstr(s, "CSR:");
     if (!csr) { gl_seterr("%s:1: no CSR: section", path); free(s); return -1; }
     int line = 1;
@@ -407,17 +411,33 @@ int gl_hw_iam_read_text(const char *path, int index, char **text) {
 }
 
 typedef struct { int n, cap; char **v; } strlist;
-static void walk(const char *dir, strlist *out) {
+// Directories already walked, by device and inode: symlinks back to a parent
+// (lineStrokes/a -> .) would otherwise be walked forever.
+typedef struct { int n, cap; dev_t *dev; ino_t *ino; } dirset;
+static int dirset_add(dirset *s, dev_t d, ino_t i) {
+    for (int k = 0; k < s->n; k++) if (s->dev[k] == d && s->ino[k] == i) return 0;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->dev = realloc(s->dev, sizeof(dev_t) * s->cap); s->ino = realloc(s->ino, sizeof(ino_t) * s->cap);
+        if (!s->dev || !s->ino) abort();
+    }
+    s->dev[s->n] = d; s->ino[s->n] = i; s->n++;
+    return 1;
+}
+static void walk(const char *dir, strlist *out, dirset *seen, int depth) {
+    struct stat ds;
+    if (depth > 32 || stat(dir, &ds) || !dirset_add(seen, ds.st_dev, ds.st_ino)) return;
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *de;
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.') continue;
-        char path[4096]; snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path) continue;
         struct stat sb;
         if (stat(path, &sb)) continue;
-        if (S_ISDIR(sb.st_mode)) walk(path, out);
-        else {
+        if (S_ISDIR(sb.st_mode)) walk(path, out, seen, depth + 1);
+        else if (S_ISREG(sb.st_mode)) {
             size_t l = strlen(path);
             if (l > 4 && !strcmp(path + l - 4, ".xml")) {
                 if (out->n == out->cap) { out->cap = out->cap ? 2 * out->cap : 64; out->v = realloc(out->v, sizeof(char *) * out->cap); }
@@ -429,12 +449,50 @@ static void walk(const char *dir, strlist *out) {
 }
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+static int cmp_float(const void *a, const void *b) { float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+
+// One bad file must not decide the normalisation (gl_hw_norm_stats: a single
+// 1e30 offset makes the std 1e28 and every other line zero). A line whose
+// largest offset is more than GL_HW_IAM_OUTLIER times the corpus's median
+// offset length (pen-up jumps between words are well within that) is
+// dropped and counted. Returns the number dropped.
+static int drop_outlier_lines(gl_hw_corpus *c, int quiet) {
+    size_t tot = 0;
+    for (int i = 0; i < c->n; i++) tot += (size_t)c->lines[i].n;
+    if (tot == 0) return 0;
+    // median of |offset| over a sample of at most 1M points
+    size_t stride = tot > 1000000 ? tot / 1000000 + 1 : 1, k = 0, at = 0;
+    float *v = gl_malloc(sizeof(float) * (tot / stride + 1));
+    for (int i = 0; i < c->n; i++)
+        for (int t = 0; t < c->lines[i].n; t++, at++)
+            if (at % stride == 0) v[k++] = hypotf(c->lines[i].pts[3 * t], c->lines[i].pts[3 * t + 1]);
+    qsort(v, k, sizeof *v, cmp_float);
+    float med = v[k / 2];
+    free(v);
+    if (!(med > 0)) med = 1;
+    int kept = 0, dropped = 0;
+    for (int i = 0; i < c->n; i++) {
+        float mx = 0;
+        for (int t = 0; t < c->lines[i].n; t++) mx = fmaxf(mx, hypotf(c->lines[i].pts[3 * t], c->lines[i].pts[3 * t + 1]));
+        if (mx > GL_HW_IAM_OUTLIER * med) {
+            if (!quiet) fprintf(stderr, "glimpse: skipped line %d (\"%.30s\"): an offset of %g is %.0f times the median %g\n", i, c->lines[i].text, mx, mx / med, med);
+            free(c->lines[i].pts); free(c->lines[i].text);
+            dropped++;
+        } else c->lines[kept++] = c->lines[i];
+    }
+    c->n = kept;
+    c->skipped += dropped;
+    return dropped;
+}
+
 int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet) {
     char root[4096]; snprintf(root, sizeof root, "%s/lineStrokes", dir);
     struct stat sb;
     if (stat(root, &sb) || !S_ISDIR(sb.st_mode)) { gl_seterr("%s: no lineStrokes directory (expected IAM-OnDB layout DIR/lineStrokes, DIR/ascii)", dir); return -1; }
     strlist L = {0};
-    walk(root, &L);
+    dirset seen = {0};
+    walk(root, &L, &seen, 0);
+    free(seen.dev); free(seen.ino);
     qsort(L.v, L.n, sizeof(char *), cmp_str);
     int loaded = 0;
     for (int i = 0; i < L.n; i++) {
@@ -463,6 +521,7 @@ bad:
     }
     for (int i = 0; i < L.n; i++) free(L.v[i]);
     free(L.v);
+    loaded -= drop_outlier_lines(c, quiet);
     if (loaded == 0) { gl_seterr("%s: no IAM-OnDB line could be loaded (%d skipped)", dir, c->skipped); return -1; }
     return 0;
 }

@@ -129,24 +129,41 @@ int gl_hw_char_index(const gl_hw_cfg *cfg, int ch) {
     return -1;
 }
 
+// Length of the UTF-8 sequence at s (1..4), or 0 when it is not valid UTF-8.
+static int utf8_len(const unsigned char *s) {
+    unsigned c = s[0];
+    int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4)) return 0;
+    for (int i = 1; i < n; i++) if ((s[i] & 0xC0) != 0x80) return 0;
+    if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))) return 0;   // overlong, surrogate
+    if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))) return 0;
+    return n;
+}
+
 int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out) {
-    char bad[256]; int nb = 0; int ok = 1;
-    bad[0] = 0;
-    for (int i = 0; text[i]; i++) {
-        int k = gl_hw_char_index(cfg, text[i]);
+    // The message names each character the model cannot write once, as the
+    // character itself ('é', decoded from UTF-8), not as its bytes.
+    char q[1024] = ""; size_t qn = 0; int ok = 1;
+    const unsigned char *t = (const unsigned char *)text;
+    for (size_t i = 0; t[i];) {
+        int n = utf8_len(t + i);
+        int k = n == 1 ? gl_hw_char_index(cfg, t[i]) : -1;
+        if (out) for (int j = 0; j < (n ? n : 1); j++) out[i + j] = k < 0 ? 0 : k;
         if (k < 0) {
             ok = 0;
-            if (!strchr(bad, text[i]) && nb < 250) { bad[nb++] = text[i]; bad[nb] = 0; }
+            char name[48];
+            if (n == 0) snprintf(name, sizeof name, "byte 0x%02x (not UTF-8)", t[i]);
+            else if (n == 1 && (t[i] < 32 || t[i] == 127)) snprintf(name, sizeof name, "U+%04X (a control character)", t[i]);
+            else snprintf(name, sizeof name, "'%.*s'", n, (const char *)t + i);
+            size_t nl = strlen(name);
+            int seen = 0;
+            for (const char *p = q; (p = strstr(p, name)); p++)
+                if ((p == q || p[-1] == ' ') && (p[nl] == ',' || p[nl] == 0)) { seen = 1; break; }
+            if (!seen && qn + nl + 8 < sizeof q) { qn += (size_t)snprintf(q + qn, sizeof q - qn, "%s%s", qn ? ", " : "", name); }
         }
-        if (out) out[i] = k < 0 ? 0 : k;
+        i += n ? (size_t)n : 1;
     }
     if (!ok) {
-        char q[1024]; int qn = 0;
-        for (int i = 0; i < nb && qn < 1000; i++) {
-            unsigned char ch = (unsigned char)bad[i];
-            if (ch >= 32 && ch < 127) qn += snprintf(q + qn, sizeof q - qn, "%s'%c'", i ? ", " : "", ch);
-            else qn += snprintf(q + qn, sizeof q - qn, "%s0x%02x", i ? ", " : "", ch);
-        }
         gl_seterr("the model cannot write %s (it knows: \"%s\")", q, cfg->alphabet);
         return -1;
     }
@@ -245,14 +262,28 @@ int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta_out, int wi
     gl_hw_cfg c; memset(&c, 0, sizeof c);
     const gl_meta *mt = &f.meta;
     const char *model = gl_meta_get(mt, "model");
-    if (!model || strncmp(model, "handwriting-", 12)) { gl_seterr("%s: not a glimpse handwriting model", path); gl_st_free(&f); return -1; }
-    c.L = gl_meta_int(mt, "layers", 0); c.H = gl_meta_int(mt, "cells", 0);
-    c.M = gl_meta_int(mt, "mixtures", 0); c.K = gl_meta_int(mt, "window_gaussians", 0);
+    if (!model || (strcmp(model, "handwriting-synthesis") && strcmp(model, "handwriting-prediction"))) { gl_seterr("%s: not a glimpse handwriting model", path); gl_st_free(&f); return -1; }
+    // the configuration must be exactly what the metadata says: whole numbers,
+    // finite statistics, an alphabet of distinct printable characters
+    long L, H, M, K; double mx, my, sx, sy;
+    if (gl_meta_int_in(mt, "layers", 1, 4, &L) || gl_meta_int_in(mt, "cells", 1, 2048, &H) ||
+        gl_meta_int_in(mt, "mixtures", 1, GL_HW_MAXM, &M) || gl_meta_int_in(mt, "window_gaussians", 0, GL_HW_MAXK, &K) ||
+        gl_meta_num_in(mt, "mean_x", -1e6, 1e6, &mx) || gl_meta_num_in(mt, "mean_y", -1e6, 1e6, &my) ||
+        gl_meta_num_in(mt, "std_x", 1e-6, 1e6, &sx) || gl_meta_num_in(mt, "std_y", 1e-6, 1e6, &sy)) {
+        gl_seterr("%s: %s", path, gl_err()); gl_st_free(&f); return -1;
+    }
+    if ((K > 0) != !strcmp(model, "handwriting-synthesis")) { gl_seterr("%s: a %s model with %ld window Gaussians", path, model, K); gl_st_free(&f); return -1; }
+    c.L = (int)L; c.H = (int)H; c.M = (int)M; c.K = (int)K;
     const char *al = gl_meta_get(mt, "alphabet");
+    if (al && strlen(al) >= sizeof c.alphabet) { gl_seterr("%s: alphabet of %zu characters (at most %zu)", path, strlen(al), sizeof c.alphabet - 1); gl_st_free(&f); return -1; }
     snprintf(c.alphabet, sizeof c.alphabet, "%s", al ? al : "");
     c.C = (int)strlen(c.alphabet);
-    c.mean[0] = (float)gl_meta_num(mt, "mean_x", 0); c.mean[1] = (float)gl_meta_num(mt, "mean_y", 0);
-    c.std[0] = (float)gl_meta_num(mt, "std_x", 1); c.std[1] = (float)gl_meta_num(mt, "std_y", 1);
+    for (int i = 0; i < c.C; i++) {
+        unsigned char ch = (unsigned char)c.alphabet[i];
+        if (ch < 32 || ch > 126 || strchr(c.alphabet + i + 1, ch)) { gl_seterr("%s: alphabet holds %s character 0x%02x", path, ch < 32 || ch > 126 ? "a non-printable" : "a repeated", ch); gl_st_free(&f); return -1; }
+    }
+    c.mean[0] = (float)mx; c.mean[1] = (float)my;
+    c.std[0] = (float)sx; c.std[1] = (float)sy;
     gl_st_free(&f);
     if (cfg_check(&c)) { gl_seterr("%s: %s", path, gl_err()); return -1; }
     m->cfg = c;

@@ -48,8 +48,12 @@ h = json.loads(b[8:8+n])
 h['__metadata__']['model'] = 'something-else'
 hb = json.dumps(h).encode(); hb += b' ' * ((8 - len(hb) % 8) % 8)
 open(sys.argv[2], 'wb').write(struct.pack('<Q', len(hb)) + hb + b[8+n:])
+del h['__metadata__']['digest']   # a file of another tool's: no digest
+hb = json.dumps(h).encode(); hb += b' ' * ((8 - len(hb) % 8) % 8)
+open(sys.argv[2] + '.nodigest', 'wb').write(struct.pack('<Q', len(hb)) + hb + b[8+n:])
 PY
-expect_err "other model's file" "not a glimpse attention model" "$G" attend --model "$T/other.safetensors" --index 0
+expect_err "edited metadata" "does not match its digest" "$G" attend --model "$T/other.safetensors" --index 0
+expect_err "other model's file" "not a glimpse attention model" "$G" attend --model "$T/other.safetensors.nodigest" --index 0
 
 # good paths
 "$G" attend --key softmax --index 0 --json > "$T/a.json" && ok || bad "attend --json"
@@ -70,7 +74,32 @@ import sys; b=open('$T/fig.png','rb').read(); assert b[:8]==b'\x89PNG\r\n\x1a\n'
 ls "$T" | grep -q '\.tmp\.' && bad "temporary file left behind" || ok
 "$G" train attention --key gaussian --hidden 16 --limit 300 --epochs 1 --cnn-epochs 1 --batch 50 \
     --threads 1 --out "$T/tiny.safetensors" --resume >"$T/resume.out" 2>"$T/resume.err" && grep -q "resuming" "$T/resume.err" && ok || bad "resume"
-expect_err "resume with other options" "other options" "$G" train attention --key softmax --hidden 16 --limit 300 --epochs 1 \
+expect_err "resume with another key" "written with --key gaussian, not softmax" "$G" train attention --key softmax --hidden 16 --limit 300 --epochs 1 \
     --batch 50 --out "$T/tiny.safetensors" --resume
+expect_err "resume with another batch" "written with --batch 50, not 25" "$G" train attention --key gaussian --batch 25 \
+    --threads 1 --out "$T/tiny.safetensors" --resume
+expect_err "resume with another limit" "written with --limit 300, not 200" "$G" train attention --key gaussian --limit 200 \
+    --threads 1 --out "$T/tiny.safetensors" --resume
+expect_err "resume with another lr" "written with --lr 0.002, not 0.01" "$G" train attention --key gaussian --lr 0.01 \
+    --threads 1 --out "$T/tiny.safetensors" --resume
+# left out, the checkpoint's values are taken, and said
+"$G" train attention --key gaussian --threads 1 --out "$T/tiny.safetensors" --resume >/dev/null 2>"$T/resume2.err" \
+  && grep -q "resuming with the checkpoint's --hidden 16 --limit 300 --epochs 1" "$T/resume2.err" && ok || bad "resume takes the checkpoint's options: $(cat "$T/resume2.err")"
 "$G" eval attention --model "$T/tiny.safetensors" --limit 100 | grep -q "attention/gaussian: test accuracy" && ok || bad "eval --model"
+# issue 14: crafted and odd input is one line, never a crash or gigabytes
+C="python3 tests/crafted.py"
+expect_err "model is a directory" "is a directory" "$G" attend --model "$T" --index 0
+$C st-wrap "$T/wrap.safetensors"; $C st-meta-array "$T/meta.safetensors"; $C st-frac "$T/frac.safetensors"
+expect_err "shape product overflow" "bad shape" "$G" attend --model "$T/wrap.safetensors" --index 0
+expect_err "__metadata__ an array" "__metadata__ is not an object" "$G" attend --model "$T/meta.safetensors" --index 0
+expect_err "fractional offsets" "not whole numbers" "$G" attend --model "$T/frac.safetensors" --index 0
+$C png-huge "$T/huge.png"; $C pgm-wide "$T/wide.pgm"; $C pgm-pixel "$T/pixel.pgm"; $C pgm-grey "$T/grey.pgm"
+[ "$(stat -c %s "$T/huge.png")" -lt 100 ] && ok || bad "a PNG of under 100 bytes"
+expect_err "1,000,000 x 1,000,000 PNG" "outside the limits" "$G" attend --image "$T/huge.png"
+expect_err "23-digit PGM width" "too large" "$G" attend --image "$T/wide.pgm"
+expect_err "20-digit PGM pixel" "above the maximum" "$G" attend --image "$T/pixel.pgm"
+expect_err "uniform grey image" "no digit" "$G" attend --image "$T/grey.pgm"
+expect_err "extra argument" "unexpected argument 'extra'" "$G" attend --index 0 extra
+expect_err "extra argument to train" "unexpected argument '7'" "$G" train attention --out "$T/seven.safetensors" --limit 10 --epochs 0 --cnn-epochs 0 7
+expect_err "extra argument to eval" "unexpected argument" "$G" eval attention --limit 10 more
 summary

@@ -22,8 +22,15 @@ expect_err "junk weights" "truncated\|header" "$G" eval draw --weights "$T/junk.
 W="$T/d.safetensors"
 "$G" train draw --limit 200 --batch 50 --epochs 2 --steps 4 --enc 16 --dec 16 --z 4 --out "$W" --no-eval >"$T/train.out" 2>&1 \
   && [ -s "$W" ] && [ -s "$W.ckpt" ] && ok || bad "train draw: $(cat "$T/train.out")"
-"$G" train draw --limit 200 --batch 50 --epochs 3 --out "$W" --resume --no-eval 2>"$T/resume.err" >/dev/null \
+"$G" train draw --limit 200 --batch 50 --epochs 2 --out "$W" --resume --no-eval 2>"$T/resume.err" >/dev/null \
   && grep -q "resuming .* at iteration 8" "$T/resume.err" && ok || bad "resume: $(cat "$T/resume.err")"
+# --resume with other options is refused, naming the option; left out, the checkpoint's are taken
+expect_err "resume other epochs" "written with --epochs 2, not 3" "$G" train draw --limit 200 --batch 50 --epochs 3 --out "$W" --resume --no-eval
+expect_err "resume other batch" "written with --batch 50, not 20" "$G" train draw --batch 20 --out "$W" --resume --no-eval
+expect_err "resume other seed" "written with --seed 1, not 2" "$G" train draw --seed 2 --out "$W" --resume --no-eval
+expect_err "resume other steps" "written with --steps 4, not 5" "$G" train draw --steps 5 --out "$W" --resume --no-eval
+"$G" train draw --out "$W" --resume --no-eval 2>"$T/resume2.err" >/dev/null \
+  && grep -q "resuming with the checkpoint's --steps 4 --enc 16 --dec 16 --z 4 --batch 50 --limit 200 --epochs 2" "$T/resume2.err" && ok || bad "resume takes the checkpoint's: $(cat "$T/resume2.err")"
 # a decaying learning rate is recorded in the weights' metadata
 "$G" train draw --limit 100 --batch 50 --epochs 1 --steps 2 --enc 8 --dec 8 --z 2 --lr 2e-3 --lr-final 1e-4 --out "$T/lr.safetensors" --no-eval >/dev/null 2>&1 \
   && python3 - "$T/lr.safetensors" <<'PY' && ok || bad "lr-final metadata"
@@ -62,4 +69,28 @@ assert d["view"] == "draw" and d["frames"] == 60 and d["samples"] == 4 and d["T"
 assert 0 < d["frame_ms_median"] <= d["frame_ms_p99"] <= d["frame_ms_max"], d
 assert d["seeds"] == 1 and d["seed_to_screen_frames_median"] >= 1, d
 PY
+
+# issue 14: sizes within the documented ranges but too large a picture, a
+# header that lies, weights that make Inf: one line each, nothing written
+C="python3 tests/crafted.py"
+A="assets/draw-attention.safetensors"
+expect_err "figure too large" "8982 x 89802 pixels is outside the limits" "$G" draw --frames --grid 100 --scale 32 -o "$T/big.png"
+[ -e "$T/big.png" ] && bad "no picture written" || ok
+expect_err "weights are a directory" "is a directory" "$G" draw --weights "$T" -o "$T/x.png"
+$C set-meta "$T/s64.safetensors" "$A" steps 64
+expect_err "steps=64 on T=10 weights" "does not match its digest" "$G" draw --weights "$T/s64.safetensors" --json
+$C set-meta "$T/s10x.safetensors" "$A" steps 10abc nodigest
+expect_err "steps not a number" "metadata 'steps' is '10abc'" "$G" draw --weights "$T/s10x.safetensors" --json
+# write log gamma = -200 (bias of the 5th attention parameter): Inf canvases
+$C set-value "$T/gamma.safetensors" "$A" write_attn.b 4 -200
+"$G" draw --weights "$T/gamma.safetensors" --json >"$T/g.json" 2>"$T/g.err"; rc=$?
+[ $rc -ne 0 ] && grep -q "non-finite" "$T/g.err" && [ ! -s "$T/g.json" ] && ok || bad "non-finite canvases: rc $rc, $(cat "$T/g.err"), stdout $(head -c 80 "$T/g.json")"
+expect_err "non-finite png" "non-finite" "$G" draw --weights "$T/gamma.safetensors" -o "$T/gamma.png"
+[ -e "$T/gamma.png" ] && bad "no blank PNG" || ok
+expect_err "extra argument" "unexpected argument 'x'" "$G" draw -o "$T/x.png" x
+# a run killed at its checkpoints leaves OUT.ckpt.tmp.PID behind: the next run removes those of dead processes
+sh -c 'echo $$ > "$1/dead.pid"' sh "$T"; dead=$(cat "$T/dead.pid")
+printf partial > "$W.ckpt.tmp.$dead"; printf live > "$W.ckpt.tmp.$$"
+"$G" train draw --out "$W" --resume --no-eval >/dev/null 2>&1
+[ ! -e "$W.ckpt.tmp.$dead" ] && [ -e "$W.ckpt.tmp.$$" ] && ok || bad "stale temporaries: $(ls "$T")"
 summary

@@ -68,4 +68,40 @@ assert d['latency_samples'] > 0 and d['latency_frames_median'] >= 1
 " && ok || bad "bench gui --view $v: $(cat "$T/out" "$T/err")"
 done
 
+# issue 14: primer files are capped and checked; characters are named as characters
+C="python3 tests/crafted.py"
+expect_err "style is a directory" "is a directory" "$G" write "cab" $M --style "$T" -o "$T/p.svg"
+$C style "$T/half.json" "a cab" 40 2 0.5
+expect_err "pen value 0.5" "pen value 0.5" "$G" write "cab" $M --style "$T/half.json" -o "$T/p.svg"
+$C style "$T/seven.json" "a cab" 40 2 7
+expect_err "pen value 7" "pen value 7" "$G" write "cab" $M --style "$T/seven.json" -o "$T/p.svg"
+$C style "$T/two.json" "a cab" 2 2 1
+expect_err "two primer points" "too few" "$G" write "cab" $M --style "$T/two.json" -o "$T/p.svg"
+$C style "$T/huge.json" "a cab" 40 1e308 1
+expect_err "1e308 primer" "out of range" "$G" write "cab" $M --style "$T/huge.json" -o "$T/p.svg"
+$C style "$T/many.json" "a cab" 20001 2 1
+expect_err "2e4+1 primer points" "at most 20000" "$G" write "cab" $M --style "$T/many.json" -o "$T/p.svg"
+$C style "$T/qq.json" "a cQb" 40 2 1
+expect_err "primer text unwritable (no leak under LSan)" "primer's text: the model cannot write 'Q'" "$G" write "cab" $M --style "$T/qq.json" -o "$T/p.svg"
+expect_err "non-ASCII named as a character" "cannot write 'é'" "$G" write "café" $M -o "$T/a.svg"
+expect_err "extra argument to scribble" "unexpected argument 'x'" "$G" scribble --model "$T/p.safetensors" -o "$T/s.svg" x
+expect_err "resume with another batch" "written with --batch 8, not 4" "$G" train handwriting --task synth --batch 4 --resume -o "$T/s.safetensors"
+expect_err "resume with another lr" "written with --lr 0.002, not 0.01" "$G" train handwriting --task synth --lr 0.01 --resume -o "$T/s.safetensors"
+
+# IAM: a line over 128 characters is dropped and counted; its characters do
+# not enter the alphabet; held out it leaves no "nan" in the metadata
+I="$T/iam"; cp -r tests/handwriting/fixtures/iam "$I"
+D="$I/lineStrokes/a01/a01-000"
+cp "$D/a01-000u-01.xml" "$D/a01-000u-07.xml"
+long="$(printf 'Zz%.0s' $(seq 70))"
+printf 'line five\nline six\n%s\n' "$long" >> "$I/ascii/a01/a01-000/a01-000u.txt"   # CSR line 7, the last file: held out
+"$G" train handwriting --data "iam:$I" $TINY --iters 2 -o "$T/l.safetensors" 2>"$T/log" && ok || bad "train with a long IAM line: $(tail -3 "$T/log")"
+grep -q "dropped 1 line(s) over 128 characters" "$T/log" && ok || bad "long line counted: $(cat "$T/log")"
+python3 - "$T/l.safetensors" <<'PY' && ok || bad "alphabet from kept lines, no nan in metadata"
+import json, struct, sys
+b = open(sys.argv[1], 'rb').read(); n = struct.unpack('<Q', b[:8])[0]
+m = json.loads(b[8:8 + n])['__metadata__']
+assert 'Z' not in m['alphabet'], m['alphabet']
+assert not any(v.lower() in ('nan', '-nan', 'inf') for v in m.values()), m
+PY
 summary

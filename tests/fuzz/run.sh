@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# libFuzzer harnesses of every reader (clang, -fsanitize=fuzzer,address,undefined).
+#   tests/fuzz/run.sh build            build them in build-fuzz/
+#   tests/fuzz/run.sh replay           run each over its seeds and regression corpus (CI)
+#   tests/fuzz/run.sh fuzz SECONDS [H] fuzz each harness (or H) for SECONDS; new
+#                                      inputs go to build-fuzz/corpus/H, crashes to
+#                                      build-fuzz/crashes/H (add them to regress/H)
+#   tests/fuzz/run.sh seeds            regenerate seeds/ (needs build/glimpse)
+# seeds/H: small valid files made by the project; regress/H: every input
+# that ever crashed (or hung, or blew up memory); H.dict: the format's tokens.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+F=tests/fuzz
+B=build-fuzz
+HARNESSES="safetensors json idx image iam jhf style script args"
+CC="${CC_FUZZ:-clang}"
+FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Wno-unused-parameter"
+INC="-Iengine -Iengine/attention -Iengine/handwriting -Iengine/draw -Iapp -Iapp/gui -DGL_SOURCE_DIR=\"$PWD\""
+LIBS="$(pkg-config --libs openblas libpng) -lm -lpthread"
+
+build() {
+  command -v "$CC" >/dev/null || { echo "fuzz: $CC not found (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
+  mkdir -p $B/obj
+  local objs=() src o
+  for src in engine/*.c engine/*/*.c app/args.c app/style_file.c app/gui/gui_script.c app/gui/gui_ui.c; do
+    o=$B/obj/$(echo "$src" | tr / _).o
+    if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find engine app -name '*.h' -newer "$o" | head -1)" ]; then
+      # the library: instrumented for coverage and sanitizers, no main
+      $CC ${FLAGS/fuzzer,/fuzzer-no-link,} $INC $(pkg-config --cflags openblas libpng) -c "$src" -o "$o"
+    fi
+    objs+=("$o")
+  done
+  for h in $HARNESSES; do
+    $CC $FLAGS $INC $F/fuzz_$h.c "${objs[@]}" $LIBS -o $B/fuzz_$h
+  done
+}
+
+opts() {   # per-harness libFuzzer options: its dictionary, memory and time limits
+  local h=$1 o=(-rss_limit_mb=2048 -timeout=10 -max_len=65536)
+  [ -f $F/$h.dict ] && o+=(-dict=$F/$h.dict)
+  echo "${o[@]}"
+}
+
+case "${1:-}" in
+build) build ;;
+replay)
+  build
+  for h in $HARNESSES; do
+    files=$(find $F/seeds/$h $F/regress/$h -type f 2>/dev/null | sort || true)
+    [ -n "$files" ] || continue
+    echo "fuzz: replaying $(echo "$files" | wc -l) inputs of $h"
+    # shellcheck disable=SC2086
+    $B/fuzz_$h $(opts $h) -runs=0 $files > $B/replay_$h.log 2>&1 || { tail -40 $B/replay_$h.log; echo "fuzz: $h fails on its corpus" >&2; exit 1; }
+  done
+  echo "fuzz: every seed and regression input passes" ;;
+fuzz)
+  secs="${2:?seconds}"; only="${3:-}"
+  build
+  for h in $HARNESSES; do
+    [ -n "$only" ] && [ "$only" != "$h" ] && continue
+    mkdir -p $B/corpus/$h $B/crashes/$h
+    # shellcheck disable=SC2086
+    $B/fuzz_$h $(opts $h) -max_total_time="$secs" -print_final_stats=1 -artifact_prefix=$B/crashes/$h/ \
+      $B/corpus/$h $F/seeds/$h $F/regress/$h > $B/fuzz_$h.log 2>&1 || { tail -60 $B/fuzz_$h.log; echo "fuzz: $h found a crash: $(ls $B/crashes/$h)" >&2; exit 1; }
+    echo "fuzz: $h: $(grep -m1 'stat::number_of_executed_units' $B/fuzz_$h.log | awk '{print $2}') executions in $secs s, no crash"
+  done ;;
+seeds) $F/make_seeds.sh ;;
+*) sed -n '2,11p' "$0"; exit 2 ;;
+esac
