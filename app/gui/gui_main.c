@@ -42,8 +42,8 @@ int gui_parse_size(const char *s, int *w, int *h) {
     *w = 1280; *h = 800;
     if (!s) return 0;
     char x;
-    if (sscanf(s, "%d%c%d", w, &x, h) != 3 || (x != 'x' && x != 'X') || *w < 640 || *h < 480 || *w > 8192 || *h > 8192) {
-        fprintf(stderr, "glimpse: --size %s: expected WxH between 640x480 and 8192x8192\n", s);
+    if (sscanf(s, "%d%c%d", w, &x, h) != 3 || (x != 'x' && x != 'X') || *w < GUI_MIN_W || *h < GUI_MIN_H || *w > 8192 || *h > 8192) {
+        fprintf(stderr, "glimpse: --size %s: expected WxH between %dx%d and 8192x8192\n", s, GUI_MIN_W, GUI_MIN_H);
         return -1;
     }
     return 0;
@@ -78,7 +78,7 @@ int gui_main(int argc, char **argv) {
         else if (gui_run_settle(&run) != 0 || gui_run_screenshot(&run, shot) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
         else if (!getenv("GLIMPSE_QUIET")) fprintf(stderr, "glimpse: wrote %s\n", shot);
     } else {
-        while (!run.sh->quit) gui_run_frame(&run);
+        gui_run_loop(&run);
     }
     gui_run_close(&run);
     gui_script_free(&script);

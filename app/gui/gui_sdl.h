@@ -22,6 +22,14 @@ int gui_sdl_read(gui_sdl *b, gl_image *out);
 int gui_sdl_text_width(void *b, int font, const char *s);
 void gui_sdl_line_heights(gui_sdl *b, int out[GUI_NFONT]);
 void gui_sdl_size(gui_sdl *b, int *w, int *h);
+// The window is shown and not minimised (always 1 headless).
+int gui_sdl_visible(gui_sdl *b);
+void gui_sdl_hide(gui_sdl *b);
+// Sleeps until an event is pending or seconds pass (< 0: no limit); 1 if one is.
+int gui_sdl_wait(gui_sdl *b, double seconds);
+// The system clipboard (gui_ctx clip_get / clip_set).
+char *gui_sdl_clip_get(void *b);
+void gui_sdl_clip_set(void *b, const char *s);
 int gui_sdl_vsync(gui_sdl *b);
 // Path of the font in use (found with fontconfig, or $GLIMPSE_FONT).
 const char *gui_sdl_font_path(gui_sdl *b);

@@ -64,24 +64,3 @@ void hw_export_base(const gui_app *app, const char *prefix, const char *const *e
     }
 }
 
-hw_flow hw_flow_begin(int x, int y, int right, int h, int gap, int row_gap) {
-    hw_flow f = { x, x, y, right, h, gap, row_gap, 0 };
-    return f;
-}
-
-gui_rect hw_flow_put(hw_flow *f, int w) {
-    if (f->used && f->x + w > f->right) hw_flow_newline(f);
-    gui_rect r = gui_r(f->x, f->y, w, f->h);
-    f->x += w + f->gap;
-    f->used = 1;
-    return r;
-}
-
-void hw_flow_newline(hw_flow *f) {
-    if (!f->used) return;
-    f->x = f->x0;
-    f->y += f->h + f->row_gap;
-    f->used = 0;
-}
-
-int hw_flow_end(const hw_flow *f) { return f->used ? f->y + f->h : f->y - f->row_gap; }

@@ -24,10 +24,4 @@ void hw_heat_rgb(float t, gui_color bg, uint8_t *out);
 // appends its own). Picks the first NNN for which none of exts exists.
 void hw_export_base(const gui_app *app, const char *prefix, const char *const *exts, int next, char *out, size_t n);
 
-// Controls placed left to right, wrapping to a new row at `right`.
-typedef struct { int x0, x, y, right, h, gap, row_gap, used; } hw_flow;
-hw_flow hw_flow_begin(int x, int y, int right, int h, int gap, int row_gap);
-gui_rect hw_flow_put(hw_flow *f, int w);
-void hw_flow_newline(hw_flow *f);
-int hw_flow_end(const hw_flow *f);   // the y below the last row
 #endif

@@ -18,6 +18,11 @@
 //   - Its free() is called after the engine has been shut down, so no job of
 //     the view is still running then.
 //
+// Frames are drawn only when something changed: after input, while the
+// engine works (its traces fill), while animating() says so, and when a
+// timer falls due (a note expiring, a caret blinking). Otherwise the
+// application sleeps in the event queue.
+//
 // Order of calls in one frame:
 //   event() for each input event (keyboard events are held back while a text
 //   field has the focus), update(dt), draw(area), request(). A view usually
@@ -61,6 +66,11 @@ typedef struct gui_view_class {
     void (*draw)(void *self, gui_app *app, gui_rect area);
     // Once a frame after draw: submit engine work if the input changed.
     void (*request)(void *self, gui_app *app);
+    // Optional: 1 while the view changes on screen without input (playing,
+    // a pen writing, runs still arriving), so the frame loop keeps drawing;
+    // 0 lets the application sleep until the next event. A view that
+    // leaves this out is drawn only after input and while the engine works.
+    int (*animating)(void *self, gui_app *app);
     void (*free)(void *self);
     // Optional: named numbers for tests and `glimpse bench gui`
     // ("input_version", "shown_version", "step", ...). 0 if known, -1 if not.
