@@ -120,7 +120,8 @@ void gui_free(gui_ctx *ui);
 void gui_begin(gui_ctx *ui);          // clears the command list
 void gui_input(gui_ctx *ui, const gui_event *ev);
 // 0 if ev cannot join this frame's input without losing something: the key
-// buffer is full, the typed text would not fit, or the button went down and
+// buffer is full, the typed text would not fit (or would come before keys
+// pressed ahead of it, since widgets read text first), or the button went down and
 // comes up (or the reverse) within the frame, which a widget reading the
 // frame's state would miss. The frame loop then builds a frame first.
 int gui_input_fits(const gui_ctx *ui, const gui_event *ev);

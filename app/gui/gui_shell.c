@@ -268,7 +268,7 @@ int gui_shell_probe(gui_shell *sh, const char *what, double *out) {
     if (!strcmp(what, "help")) { *out = sh->help; return 0; }
     if (!strcmp(what, "view")) { *out = sh->cur; return 0; }
     if (!strcmp(what, "engine_busy")) { *out = gl_engine_busy(sh->app.engine); return 0; }
-    if (!strcmp(what, "frames")) { *out = (double)sh->frames; return 0; }
+    if (!strcmp(what, "frames_built")) { *out = (double)sh->frames; return 0; }
     if (!strcmp(what, "help_x")) { *out = sh->help_rect.x; return 0; }
     if (!strcmp(what, "help_y")) { *out = sh->help_rect.y; return 0; }
     if (!strcmp(what, "help_w")) { *out = sh->help_rect.w; return 0; }

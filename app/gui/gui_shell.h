@@ -46,7 +46,7 @@ void gui_shell_invalidate(gui_shell *sh);
 // Shuts the engine down (cancelling a running job), then frees the views.
 void gui_shell_free(gui_shell *sh);
 // A named number of the current view (view.h probe), or of the shell:
-// "help", "view", "engine_busy", "frames", "animating".
+// "help", "view", "engine_busy", "frames_built", "animating".
 int gui_shell_probe(gui_shell *sh, const char *what, double *out);
 // Index of the view called name (case-insensitive), -1 if none.
 int gui_view_find(const char *name);

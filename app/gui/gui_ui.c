@@ -107,7 +107,9 @@ void gui_input(gui_ctx *ui, const gui_event *ev) {
 int gui_input_fits(const gui_ctx *ui, const gui_event *ev) {
     switch (ev->type) {
     case GUI_EV_KEY: return ui->nkeys < GUI_MAX_KEYS;
-    case GUI_EV_TEXT: return strlen(ui->text) + strlen(ev->text) < sizeof ui->text;
+    // Widgets take a frame's text before its keys: text after a key (type,
+    // Backspace, type) waits for the next frame to keep its order.
+    case GUI_EV_TEXT: return ui->nkeys == 0 && strlen(ui->text) + strlen(ev->text) < sizeof ui->text;
     // A press and a release of the left button in one frame: a widget sees
     // mouse_down already 0 and would miss a quick tap on a timeline.
     case GUI_EV_UP: return !(ev->button == 1 && ui->mouse_pressed);

@@ -156,6 +156,7 @@ typedef struct {
     float speed;                     // steps per second while playing
     double play_acc;
     gui_rect canvas[NKEY];           // where the pen draws (as laid out last frame)
+    gui_rect timeline;
     int ncanvas;
     char index_buf[16];
     uint8_t disp[DISP * DISP * 3];
@@ -652,11 +653,11 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
     static const int ctl_w[5] = { 70, 130, 64, 64, 96 };
     gui_flow probe = gui_flow_begin(mid.x, 0, mid.x + mid.w, 28, 6, 6);
     for (int i = 0; i < 5; i++) gui_flow_put(&probe, ctl_w[i]);
-    int bottom_h = 26 + 8 + gui_flow_end(&probe) + 4;   // timeline, gap, control rows
+    int bottom_h = 26 + 8 + gui_flow_end(&probe) + 34;   // timeline, gap, control rows, room under them
     int avail_h = mid.y + mid.h - y - bottom_h, bar_w = 60;
     gl_trace *cur = frames_ready(v->shown[v->key]) ? v->shown[v->key] : NULL;
     if (!v->side) {
-        int side = mid.w - bar_w < avail_h - 10 ? mid.w - bar_w : avail_h - 10;
+        int side = mid.w - bar_w < avail_h ? mid.w - bar_w : avail_h;
         side = side < 112 ? 112 : side / 28 * 28;
         gui_rect c = gui_r(mid.x, y, side, side);
         float mx = cur ? trace_max(cur) : 1;
@@ -728,6 +729,7 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
     gui_rect tl = gui_r(mid.x, y, tw, 26);
     draw_timeline(v, ui, tl, cur);
     gui_mark(ui, tl, "timeline");
+    v->timeline = tl;
     y += 34;
     fl = gui_flow_begin(mid.x, y, mid.x + mid.w, 28, 6, 6);
     if (gui_button(ui, GUI_ID("attn.play"), gui_flow_put(&fl, ctl_w[0]), v->playing ? "Pause" : "Play")) {
@@ -767,6 +769,9 @@ static int attn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "pred")) *out = t ? hdr(t)->pred : -1;
     else if (!strcmp(what, "untrained")) *out = t ? hdr(t)->untrained : -1;
     else if (!strcmp(what, "drawn")) *out = !v->from_gallery && !canvas_empty(v->img);
+    else if (!strcmp(what, "timeline_x")) *out = v->timeline.x;
+    else if (!strcmp(what, "timeline_y")) *out = v->timeline.y;
+    else if (!strcmp(what, "timeline_w")) *out = v->timeline.w;
     else if (!strcmp(what, "canvas_x")) *out = v->canvas[0].x;
     else if (!strcmp(what, "canvas_y")) *out = v->canvas[0].y;
     else if (!strcmp(what, "canvas_w")) *out = v->canvas[0].w;

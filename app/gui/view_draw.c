@@ -683,7 +683,6 @@ static int draw_controls(draw_view *v, gui_app *app, gui_ctx *ui, int x, int y, 
 #define PUT(w) (r = gui_flow_put(&fl, (w)), !measure)
     if (PUT(70) && gui_button(ui, GUI_ID("draw.play"), r, v->playing ? "Pause" : "Play")) toggle_play(v);
     if (PUT(140)) gui_slider(ui, GUI_ID("draw.speed"), r, &v->speed, 0.5f, 60.0f, "%.1f steps/s");
-    gui_flow_newline(&fl);   // the input's row: seed or test digit
     if (v->mode == MODE_GEN) {
         if (PUT(36)) gui_text(ui, r.x, r.y + 5, GUI_FONT_NORMAL, gui_col_dim, "seed");
         gui_field_opts fo = { .numeric = 1, .lo = 0, .hi = 999999999999LL, .what = "seed" };
@@ -740,9 +739,9 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
     // Panels: what is left above the timeline and the controls.
     int ctl_h = draw_controls(v, app, ui, main.x, 0, main.x + main.w, 1);
     int tests_h = v->mode == MODE_REC ? 48 + 18 + 8 : 0;
-    int bottom_h = 40 + 8 + ctl_h + 10 + tests_h, avail = main.y + main.h - y - bottom_h;
+    int bottom_h = 40 + 8 + ctl_h + 20 + tests_h, avail = main.y + main.h - y - bottom_h;
     if (v->mode == MODE_GEN) {
-        int side = avail - 10 < main.w ? avail - 10 : main.w;
+        int side = avail < main.w ? avail : main.w;
         side = side < 112 ? 112 : side / 28 * 28;
         gui_rect cr = gui_r(main.x, y, side, side);
         v->canvas = cr;
@@ -778,7 +777,7 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         y += side + 10;
     } else {
         int gap = 40, side = (main.w - gap) / 2;
-        if (side > avail - 24 - 10) side = avail - 24 - 10;
+        if (side > avail - 24) side = avail - 24;
         side = side < 112 ? 112 : side / 28 * 28;
         gui_rect ir = gui_r(main.x, y + 24, side, side), cr = gui_r(main.x + side + gap, y + 24, side, side);
         v->input = ir; v->canvas = cr;

@@ -714,6 +714,7 @@ static int syn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "recording")) *out = v->recording;
     else if (!strcmp(what, "mine_points")) *out = v->nmine;
     else if (!strcmp(what, "have_model")) *out = v->have_model;
+    else if (!strcmp(what, "text_len")) *out = (double)strlen(v->text);
     else if (!strcmp(what, "paper_x")) *out = v->paper.x;
     else if (!strcmp(what, "paper_y")) *out = v->paper.y;
     else if (!strcmp(what, "paper_w")) *out = v->paper.w;
