@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const shell_shortcuts[] = {
     "F1 or ?\tshow / hide these shortcuts",
@@ -34,6 +37,62 @@ void gui_app_note_engine_failure(gui_app *app, uint64_t *seen) {
     }
 }
 
+// XDG_PICTURES_DIR from user-dirs.dirs: a line XDG_PICTURES_DIR="$HOME/Pictures".
+static int xdg_pictures(char *out, size_t n, const char *home) {
+    char path[1024];
+    const char *cfg = getenv("XDG_CONFIG_HOME");
+    if (cfg && *cfg) snprintf(path, sizeof path, "%s/user-dirs.dirs", cfg);
+    else snprintf(path, sizeof path, "%s/.config/user-dirs.dirs", home);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[1024];
+    int found = -1;
+    while (fgets(line, sizeof line, f)) {
+        char *p = line;
+        while (*p == ' ' || *p == '\t') p++;
+        if (strncmp(p, "XDG_PICTURES_DIR=", 17)) continue;
+        p += 17;
+        if (*p == '"') p++;
+        char *e = strchr(p, '"');
+        if (!e) e = p + strcspn(p, "\r\n");
+        *e = 0;
+        if (!strncmp(p, "$HOME", 5)) snprintf(out, n, "%s%s", home, p + 5);
+        else if (p[0] == '/') snprintf(out, n, "%s", p);
+        else continue;
+        found = 0;
+    }
+    fclose(f);
+    return found;
+}
+
+void gui_export_dir(char *out, size_t n) {
+    const char *env = getenv("GLIMPSE_EXPORT_DIR"), *home = getenv("HOME");
+    if (env && *env) snprintf(out, n, "%s", env);
+    else if (home && *home) {
+        if (xdg_pictures(out, n, home) != 0) snprintf(out, n, "%s/Pictures", home);
+    } else snprintf(out, n, ".");
+    if (out[0] != '/') {   // relative: from the current directory
+        char cwd[1024], rel[1024];
+        snprintf(rel, sizeof rel, "%s", out);
+        if (getcwd(cwd, sizeof cwd)) snprintf(out, n, "%s%s%s", cwd, strcmp(rel, ".") ? "/" : "", strcmp(rel, ".") ? rel : "");
+    }
+}
+
+int gui_app_export_ready(gui_app *app) {
+    char p[1024];
+    snprintf(p, sizeof p, "%s", app->export_dir);
+    for (char *s = p + 1;; s++) {   // mkdir -p
+        if (*s == '/' || !*s) {
+            char c = *s;
+            *s = 0;
+            if (mkdir(p, 0755) != 0 && errno != EEXIST) { gui_app_note(app, "export failed: cannot create %s: %s", p, strerror(errno)); return -1; }
+            *s = c;
+            if (!c) break;
+        }
+    }
+    return 0;
+}
+
 int gui_view_find(const char *name) {
     for (int i = 0; gui_views[i]; i++)
         if (!strcasecmp(gui_views[i]->name, name)) return i;
@@ -46,7 +105,8 @@ gui_shell *gui_shell_new(int w, int h, gui_text_width_fn tw, void *tw_user, cons
     gui_init(&sh->ui, w, h, tw, tw_user, line_h);
     sh->app.ui = &sh->ui;
     sh->app.asset_path = asset_path;
-    sh->app.export_dir = getenv("GLIMPSE_EXPORT_DIR") ? getenv("GLIMPSE_EXPORT_DIR") : ".";
+    gui_export_dir(sh->app.export_dir_buf, sizeof sh->app.export_dir_buf);
+    sh->app.export_dir = sh->app.export_dir_buf;
     sh->t0 = gl_now();
     if (view_name) {
         sh->cur = gui_view_find(view_name);

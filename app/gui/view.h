@@ -39,12 +39,20 @@ typedef struct gui_app {
     gui_ctx *ui;
     gl_engine *engine;
     const char *(*asset_path)(const char *name);   // shipped weights etc.
-    const char *export_dir;                        // where exported figures go
+    const char *export_dir;                        // where exported figures go (absolute; see gui_export_dir)
+    char export_dir_buf[1024];
     double now;                                    // seconds since start
     char status[256];                              // the view's status line, rewritten each frame
     char note[256];                                // a transient message (export done, errors)
     double note_until;
 } gui_app;
+
+// Where exports go: $GLIMPSE_EXPORT_DIR, else the XDG pictures directory
+// (XDG_PICTURES_DIR of user-dirs.dirs, else ~/Pictures), else the current
+// directory; made absolute, so the status line can show the full path.
+void gui_export_dir(char *out, size_t n);
+// Creates app->export_dir if it is missing. -1 with a note if it cannot.
+int gui_app_export_ready(gui_app *app);
 
 // Shows a transient message in the status line for a few seconds.
 void gui_app_note(gui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

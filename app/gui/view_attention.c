@@ -288,6 +288,7 @@ static void clear_canvas(attn_view *v) {
 static void export_figure(attn_view *v, gui_app *app) {
     gl_trace *t = v->shown[v->key];
     if (!frames_ready(t)) { gui_app_note(app, "nothing to export yet"); return; }
+    if (gui_app_export_ready(app) != 0) return;
     gl_attn_frame fr[GL_ATTN_STEPS];
     for (int i = 0; i < GL_ATTN_STEPS; i++) fr[i] = *frame_at(t, i);
     const attn_header *h = hdr(t);

@@ -305,6 +305,7 @@ static int export_path(gui_app *app, const char *kind, char *path, size_t n) {
 
 static void save_export(draw_view *v, gui_app *app, gl_image *im, const char *kind) {
     char path[1200];
+    if (gui_app_export_ready(app) != 0) { gl_image_free(im); return; }
     if (export_path(app, kind, path, sizeof path) != 0) gui_app_note(app, "export failed: too many files in %s", app->export_dir);
     else if (gl_image_save_png(im, path) == 0) {   // atomic: a temporary file, then rename
         gui_app_note(app, "saved the %s to %s (%dx%d)", kind, path, im->w, im->h);

@@ -605,8 +605,10 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
 static void export_all(pred_view *v, gui_app *app) {
     int shown = shown_index(v), n = frames(v);
     if (v->n < 2 || shown < 0) { gui_app_note(app, "nothing to export: the canvas is empty"); return; }
-    // the line: drawn points, then the network's up to the shown step
-    int a = v->nuser_frames, extra = shown >= a ? shown - a + 1 : 0, tot = v->n + extra;
+    // The whole line: the drawn points, then every point the network wrote
+    // on (all of the continuation, however far the pen on screen has got).
+    int a = v->nuser_frames, extra = n > a ? n - a : 0, tot = v->n + extra;
+    shown = n - 1;
     float *pts = gl_malloc(sizeof(float) * 3 * (size_t)tot);
     float lx = 0, ly = 0;
     for (int i = 0; i < tot; i++) {
@@ -617,7 +619,7 @@ static void export_all(pred_view *v, gui_app *app) {
     }
     static const char *const exts[3] = { ".svg", ".png", "-density.png" };
     char base[1200], p[1300];
-    hw_export_base(app, "prediction", exts, 3, base, sizeof base);
+    if (hw_export_base(app, "prediction", exts, 3, base, sizeof base) != 0) { free(pts); return; }
     snprintf(p, sizeof p, "%s.svg", base);
     int rc = gl_hw_save_svg(p, pts, tot, 2.0f);
     snprintf(p, sizeof p, "%s.png", base);

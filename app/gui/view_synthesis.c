@@ -241,7 +241,7 @@ static void export_all(syn_view *v, gui_app *app) {
     r.phi = v->phi;
     static const char *const exts[3] = { ".svg", ".png", "-window.png" };
     char base[1200], p[1300];
-    hw_export_base(app, "synthesis", exts, 3, base, sizeof base);
+    if (hw_export_base(app, "synthesis", exts, 3, base, sizeof base) != 0) { free(r.pts); return; }
     int rc = 0;
     snprintf(p, sizeof p, "%s.svg", base);
     rc = gl_hw_save_svg(p, r.pts, n, 2.0f);
