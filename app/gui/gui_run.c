@@ -72,20 +72,26 @@ void gui_run_frame(gui_run *r) {
     gui_shell_end(r->sh);
     r->frames++;
     r->work_s = gl_now() - t0;
-    // Without vsync (some drivers), hold the window to about 60 frames per second.
-    if (!r->headless && !gui_sdl_vsync(r->sdl) && r->work_s < 1.0 / 60) gui_sleep(1.0 / 60 - r->work_s);
+}
+
+// A frame is due now, but not sooner than 1/60 s after the last one: the
+// display shows no more (the software renderer has no vsync to wait on).
+static double paced(gui_run *r, double due) {
+    if (due != 0 || (!r->headless && gui_sdl_vsync(r->sdl))) return due;
+    double since = gl_now() - r->last;
+    return since < 1.0 / 60 ? 1.0 / 60 - since : 0;
 }
 
 int gui_run_step(gui_run *r, double max_wait) {
     pump(r);
-    double due = gui_shell_next_frame(r->sh);
+    double due = paced(r, gui_shell_next_frame(r->sh));
     int visible = r->headless || gui_sdl_visible(r->sdl);
     if (!visible) due = -1;   // nothing is drawn while the window is hidden; its events still come
     if (due != 0) {
         double wait = due < 0 || due > max_wait ? max_wait : due;
         if (r->headless) gui_sleep(wait);
         else if (gui_sdl_wait(r->sdl, wait)) pump(r);
-        due = gui_shell_next_frame(r->sh);
+        due = paced(r, gui_shell_next_frame(r->sh));
         visible = r->headless || gui_sdl_visible(r->sdl);
     }
     if (due != 0 || !visible || r->sh->quit) return 0;

@@ -139,23 +139,33 @@ static int open_window(gui_sdl *b, int w, int h) {
                   SDL_GetCurrentVideoDriver());
         return -1;
     }
+    // The renderer: SDL's software one by default. The frames are small
+    // (rects, text, a few images) and drawn only when something changes,
+    // while a GL driver maps 60-70 MB into the process (Mesa's llvmpipe, or
+    // a GPU driver with its LLVM). GLIMPSE_RENDERER=gpu picks the
+    // accelerated one (with vsync).
+    const char *rend = SDL_getenv("GLIMPSE_RENDERER");
+    int gpu = rend && !strcmp(rend, "gpu");
+    // ... and the software renderer's frame goes to X11 or Wayland as a
+    // plain shared-memory image, not through a GL texture.
+    if (!gpu) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     // SDL recreates a window that lacks the flag its renderer needs (an
     // OpenGL window for the OpenGL renderer): ask for it at once, and show
     // the window only when its renderer exists, so it appears once.
     Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN;
     SDL_RendererInfo ri;
     const char *want = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
-    if ((want && !strncmp(want, "opengl", 6)) || (!want && SDL_GetNumRenderDrivers() > 0 && SDL_GetRenderDriverInfo(0, &ri) == 0 && !strncmp(ri.name, "opengl", 6)))
+    if (gpu && ((want && !strncmp(want, "opengl", 6)) || (!want && SDL_GetNumRenderDrivers() > 0 && SDL_GetRenderDriverInfo(0, &ri) == 0 && !strncmp(ri.name, "opengl", 6))))
         flags |= SDL_WINDOW_OPENGL;
     b->win = SDL_CreateWindow("glimpse", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
     if (!b->win && (flags & SDL_WINDOW_OPENGL)) b->win = SDL_CreateWindow("glimpse", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags & ~SDL_WINDOW_OPENGL);
     if (!b->win) { gl_seterr("SDL window: %s", SDL_GetError()); return -1; }
     SDL_SetWindowMinimumSize(b->win, GUI_MIN_W, GUI_MIN_H);
-    b->ren = SDL_CreateRenderer(b->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    b->ren = gpu ? SDL_CreateRenderer(b->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC) : NULL;
     if (!b->ren) b->ren = SDL_CreateRenderer(b->win, -1, SDL_RENDERER_SOFTWARE);
     if (!b->ren) { gl_seterr("SDL renderer: %s", SDL_GetError()); return -1; }
     SDL_RendererInfo info;
-    if (SDL_GetRendererInfo(b->ren, &info) == 0) b->vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
+    if (SDL_GetRendererInfo(b->ren, &info) == 0) b->vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) && !(info.flags & SDL_RENDERER_SOFTWARE);
     SDL_ShowWindow(b->win);
     b->visible = 1;
     return 0;

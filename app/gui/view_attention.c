@@ -139,7 +139,8 @@ static int attn_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
 // ---- view state --------------------------------------------------------------------
 typedef struct {
     attn_models models;
-    gl_mnist mnist;
+    // the test set as bytes (a quarter of the loader's floats: 7.8 MB, not 31)
+    struct { uint8_t *x, *y; int n; } mnist;
     int have_mnist;
     char mnist_err[300];
     int sel, scroll;                 // gallery selection and first visible row
@@ -222,7 +223,7 @@ static void pick_digit(attn_view *v, int i) {
     if (i >= v->mnist.n) i = v->mnist.n - 1;
     push_undo(v);
     v->sel = i;
-    memcpy(v->img, v->mnist.x + (size_t)i * 784, sizeof v->img);
+    for (int k = 0; k < 784; k++) v->img[k] = v->mnist.x[(size_t)i * 784 + k] / 255.0f;
     v->from_gallery = 1;
     v->label = v->mnist.y[i];
     v->version++;
@@ -252,9 +253,15 @@ static void *attn_init(gui_app *app) {
     v->speed = 2.0f;
     v->label = -1;
     v->gallery_seen = -1;
-    if (gl_mnist_load(gl_mnist_dir(), "t10k", &v->mnist) == 0) {
+    gl_mnist te;
+    if (gl_mnist_load(gl_mnist_dir(), "t10k", &te) == 0) {
         v->have_mnist = 1;
-        if (v->mnist.n > GALLERY_N) v->mnist.n = GALLERY_N;
+        v->mnist.n = te.n > GALLERY_N ? GALLERY_N : te.n;
+        v->mnist.x = gl_malloc((size_t)v->mnist.n * 784);
+        v->mnist.y = gl_malloc((size_t)v->mnist.n);
+        for (size_t k = 0; k < (size_t)v->mnist.n * 784; k++) v->mnist.x[k] = (uint8_t)(te.x[k] * 255.0f + 0.5f);
+        for (int k = 0; k < v->mnist.n; k++) v->mnist.y[k] = (uint8_t)te.y[k];
+        gl_mnist_free(&te);
         pick_digit(v, 0);
         v->nundo = 0;   // the first digit is not an edit to undo
     } else {
@@ -270,7 +277,8 @@ static void attn_free(void *self) {
         gl_trace_release(v->pending[k]);
         gl_attn_free(v->models.m[k]);
     }
-    if (v->have_mnist) gl_mnist_free(&v->mnist);
+    free(v->mnist.x);
+    free(v->mnist.y);
     free(v);
 }
 
@@ -490,8 +498,8 @@ static void colour_bar(gui_ctx *ui, gui_rect r, float mx) {
 static void gallery_item(gui_ctx *ui, void *user, int i, gui_rect r, int selected) {
     attn_view *v = user;
     uint8_t px[784 * 3];
-    const float *d = v->mnist.x + (size_t)i * 784;
-    for (int j = 0; j < 784; j++) px[3 * j] = px[3 * j + 1] = px[3 * j + 2] = (uint8_t)(d[j] * 255);
+    const uint8_t *d = v->mnist.x + (size_t)i * 784;
+    for (int j = 0; j < 784; j++) px[3 * j] = px[3 * j + 1] = px[3 * j + 2] = d[j];
     gui_rect ir = gui_r(r.x + 3, r.y + 3, r.w - 6, r.h - 6);
     gui_image(ui, ir, px, 28, 28);
     if (selected) { gui_rect_frame(ui, gui_r(r.x + 1, r.y + 1, r.w - 2, r.h - 2), gui_col_accent); gui_rect_frame(ui, r, gui_col_accent); }
