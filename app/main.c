@@ -83,7 +83,10 @@ const char *gl_asset_path(const char *name) {
     return buf;
 }
 
+void gui_figtext_install(void);
+
 int main(int argc, char **argv) {
+    gui_figtext_install();   // figures' labels in the app's font
     // Installed, MNIST's test set (for the galleries) lives beside the weights.
     const char *inst = installed_data_dir();
     if (inst[0] && !getenv("GLIMPSE_DATA")) {

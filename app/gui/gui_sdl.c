@@ -45,7 +45,7 @@ struct gui_sdl {
 };
 
 // fontconfig: a sans-serif face that is a TrueType/OpenType file.
-static int find_font(char *out, size_t n) {
+int gui_sdl_find_font(char *out, size_t n) {
     const char *env = getenv("GLIMPSE_FONT");
     if (env && *env) {
         if (!gl_file_exists(env)) { gl_seterr("GLIMPSE_FONT=%s: no such file", env); return -1; }
@@ -174,7 +174,7 @@ static int open_window(gui_sdl *b, int w, int h) {
 gui_sdl *gui_sdl_open(int w, int h, int headless) {
     gui_sdl *b = gl_calloc(1, sizeof *b);
     b->w = w; b->h = h; b->scale = 1.0f;
-    if (find_font(b->font_path, sizeof b->font_path) != 0) { free(b); return NULL; }
+    if (gui_sdl_find_font(b->font_path, sizeof b->font_path) != 0) { free(b); return NULL; }
     if (headless) {
         // No display needed: the offscreen driver, and a software renderer
         // drawing into our own surface (works under the sanitizers too).

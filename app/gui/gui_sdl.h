@@ -31,6 +31,11 @@ int gui_sdl_wait(gui_sdl *b, double seconds);
 char *gui_sdl_clip_get(void *b);
 void gui_sdl_clip_set(void *b, const char *s);
 int gui_sdl_vsync(gui_sdl *b);
+// A sans-serif TrueType font (fontconfig, or $GLIMPSE_FONT). -1 with gl_err().
+int gui_sdl_find_font(char *out, size_t n);
+// Exported figures' labels (gl_image_text) in that font (gui_figtext.c).
+void gui_figtext_install(void);
+void gui_figtext_close(void);
 // Path of the font in use (found with fontconfig, or $GLIMPSE_FONT).
 const char *gui_sdl_font_path(gui_sdl *b);
 #endif

@@ -5,6 +5,7 @@
 // the executable (argv[1]) exits at once with one line saying so.
 #include "gl_test.h"
 #include "gui_test.h"
+#include "gl_image.h"
 #include <string.h>
 #include <sys/wait.h>
 
@@ -119,8 +120,25 @@ static void no_display(const char *exe) {
     }
 }
 
+// Figures' labels in the app's TrueType font: anti-aliased edges (grey
+// levels between ink and paper), which the 5x7 bitmap font never has.
+static void figure_font(void) {
+    int grey[2];
+    for (int k = 0; k < 2; k++) {
+        if (k) gui_figtext_install();
+        gl_image im = gl_image_new(120, 40, 255, 255, 255);
+        gl_image_text(&im, 4, 6, 2, "step 1", 0, 0, 0);
+        grey[k] = 0;
+        for (int i = 0; i < im.w * im.h * 3; i++) grey[k] += im.px[i] > 20 && im.px[i] < 235;
+        gl_image_free(&im);
+    }
+    gl_image_set_text_fn(NULL);
+    CHECK(grey[0] == 0 && grey[1] > 20, "figure labels: bitmap %d grey values, TrueType %d", grey[0], grey[1]);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) { no_display(argv[1]); TEST_MAIN_END(); }
+    figure_font();
     idle_views();
     playing_and_input();
     key_bursts();
