@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef int (*cmd_fn)(int, char **);
 typedef struct { const char *name, *model; cmd_fn fn; const char *help; } command;
@@ -42,15 +44,57 @@ static void usage(FILE *f) {
                "'glimpse --view attention --help' for the app's script format.\n");
 }
 
+static int is_dir(const char *p) { struct stat st; return stat(p, &st) == 0 && S_ISDIR(st.st_mode); }
+
+// The installed data directory (share/glimpse) beside the executable's bin/
+// (a prefix moved as a whole), else where the build said it would be
+// installed; "" if neither exists (running from the build tree).
+static const char *installed_data_dir(void) {
+    static char dir[4096];
+    static int done;
+    if (done) return dir;
+    done = 1;
+    char exe[4000];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(dir, sizeof dir, "%s/../share/glimpse", exe);
+            if (is_dir(dir)) return dir;
+            // the build tree: the source's assets come first
+            char probe[4200];
+            snprintf(probe, sizeof probe, "%s/build.ninja", exe);
+            if (access(probe, F_OK) == 0) { dir[0] = 0; return dir; }
+        }
+    }
+    snprintf(dir, sizeof dir, "%s", GL_DATA_DIR);
+    if (!is_dir(dir)) dir[0] = 0;
+    return dir;
+}
+
 const char *gl_asset_path(const char *name) {
-    static _Thread_local char buf[4096];
+    static _Thread_local char buf[8400];
     const char *env = getenv("GLIMPSE_ASSETS");
+    const char *inst = installed_data_dir();
     if (env) snprintf(buf, sizeof buf, "%s/%s", env, name);
+    else if (inst[0]) snprintf(buf, sizeof buf, "%s/assets/%s", inst, name);
     else snprintf(buf, sizeof buf, "%s/assets/%s", GL_SOURCE_DIR, name);
     return buf;
 }
 
+void gui_figtext_install(void);
+
 int main(int argc, char **argv) {
+    gui_figtext_install();   // figures' labels in the app's font
+    // Installed, MNIST's test set (for the galleries) lives beside the weights.
+    const char *inst = installed_data_dir();
+    if (inst[0] && !getenv("GLIMPSE_DATA")) {
+        char d[4200];
+        snprintf(d, sizeof d, "%s/data/mnist", inst);
+        if (is_dir(d)) { snprintf(d, sizeof d, "%s/data", inst); setenv("GLIMPSE_DATA", d, 0); }
+    }
     if (argc < 2 || argv[1][0] == '-') {
         if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { usage(stdout); return 0; }
         return gui_main(argc - 1, argv + 1);

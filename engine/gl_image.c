@@ -194,7 +194,11 @@ static const uint8_t font5x7[95][7] = {
 #include "gl_font5x7.inc"
 };
 
+static gl_image_text_fn text_hook;
+void gl_image_set_text_fn(gl_image_text_fn fn) { text_hook = fn; }
+
 void gl_image_text(gl_image *im, int x, int y, int scale, const char *s, uint8_t r, uint8_t g, uint8_t b) {
+    if (text_hook && text_hook(im, x, y, scale, s, r, g, b) == 0) return;
     for (int cx = x; *s; s++, cx += 6 * scale) {
         int c = (unsigned char)*s;
         if (c < 32 || c > 126) c = '?';

@@ -34,6 +34,11 @@ int gl_image_load_grey(const char *path, float **out, int *w, int *h);
 void gl_image_rect(gl_image *im, int x, int y, int w, int h, uint8_t r, uint8_t g, uint8_t b);
 void gl_image_line(gl_image *im, float x0, float y0, float x1, float y1, float width, uint8_t r, uint8_t g, uint8_t b);
 void gl_image_text(gl_image *im, int x, int y, int scale, const char *s, uint8_t r, uint8_t g, uint8_t b);
+// A better text renderer for gl_image_text (the app's TrueType font: the
+// engine has none). It draws s with its top at y, about 7*scale pixels
+// high; nonzero makes gl_image_text fall back to the 5x7 font.
+typedef int (*gl_image_text_fn)(gl_image *im, int x, int y, int scale, const char *s, uint8_t r, uint8_t g, uint8_t b);
+void gl_image_set_text_fn(gl_image_text_fn fn);
 // Paints a (gh,gw) grid of values, each cell scaled up to cell×cell pixels.
 // lo/hi map to the ends of the colour map; grey=1 uses black..white.
 void gl_image_heat(gl_image *im, int x, int y, const float *v, int gh, int gw, int cell, float lo, float hi, int grey);

@@ -15,6 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The smallest window the application lays out (the window enforces it,
+// --size refuses less): every view fits it without overlap.
+#define GUI_MIN_W 900
+#define GUI_MIN_H 600
+
 typedef struct { int x, y, w, h; } gui_rect;
 typedef struct { uint8_t r, g, b, a; } gui_color;
 
@@ -38,6 +43,7 @@ const char *gui_key_name(int key);
 
 typedef enum {
     GUI_EV_NONE, GUI_EV_MOVE, GUI_EV_DOWN, GUI_EV_UP, GUI_EV_WHEEL, GUI_EV_KEY, GUI_EV_TEXT, GUI_EV_RESIZE, GUI_EV_QUIT,
+    GUI_EV_EXPOSE,     // the window needs drawing again (shown, restored, uncovered)
 } gui_ev_type;
 
 typedef struct {
@@ -65,6 +71,13 @@ typedef struct {
 
 typedef int (*gui_text_width_fn)(void *user, int font, const char *s);
 
+#define GUI_MAX_KEYS 32
+#define GUI_NAME_MAX 32
+
+// A rectangle a frame laid out (a widget, or a panel a view marked), kept
+// when ui->record is set so that tests can check that no two overlap.
+typedef struct { gui_rect r; char name[GUI_NAME_MAX]; } gui_laid;
+
 typedef struct gui_ctx {
     // input state, fed by gui_input
     int mx, my;                 // mouse position
@@ -72,12 +85,28 @@ typedef struct gui_ctx {
     int mouse_pressed, mouse_released;   // this frame
     int press_x, press_y;
     float wheel;                // summed this frame
-    int keys[32], key_mods[32], nkeys;   // pressed this frame
+    int keys[GUI_MAX_KEYS], key_mods[GUI_MAX_KEYS], nkeys;   // pressed this frame
     char text[64];              // typed this frame
     int w, h;                   // window size in points
+    double time;                // seconds (the shell sets it each frame): caret blink
+    double wake_at;             // a widget wants a frame drawn at this time (0: none); cleared by gui_begin
     // widget state
     uint32_t hot, active, focus;
     uint32_t focus_seen;        // focus widget was drawn this frame (else it loses focus)
+    // the focused text field (only one has the focus): byte offsets of the
+    // caret and of the selection's other end, horizontal scroll in points
+    int tf_cur, tf_anchor, tf_scroll, tf_drag;
+    double tf_edit_t;           // last edit or caret move: the caret blinks for a while after
+    char tf_note[160];          // why the last input was refused, for the status line
+    uint64_t tf_note_seq;       // bumped with each new note
+    // clipboard: the backend's (SDL), or a private buffer when none is set
+    char *(*clip_get)(void *user);          // a malloc'd string, or NULL
+    void (*clip_set)(void *user, const char *s);
+    void *clip_user;
+    char clip_local[512];
+    // layout record (tests): widgets and marked panels of this frame
+    int record;
+    gui_laid *laid; int nlaid, laid_cap;
     // output
     gui_cmd *cmds; int ncmd, cmd_cap;
     unsigned char *arena; size_t arena_len, arena_cap;
@@ -90,6 +119,12 @@ void gui_init(gui_ctx *ui, int w, int h, gui_text_width_fn tw, void *user, const
 void gui_free(gui_ctx *ui);
 void gui_begin(gui_ctx *ui);          // clears the command list
 void gui_input(gui_ctx *ui, const gui_event *ev);
+// 0 if ev cannot join this frame's input without losing something: the key
+// buffer is full, the typed text would not fit (or would come before keys
+// pressed ahead of it, since widgets read text first), or the button went down and
+// comes up (or the reverse) within the frame, which a widget reading the
+// frame's state would miss. The frame loop then builds a frame first.
+int gui_input_fits(const gui_ctx *ui, const gui_event *ev);
 void gui_end(gui_ctx *ui);            // clears this frame's pressed keys, clicks, text
 int gui_key_pressed(const gui_ctx *ui, int key, int mods);   // mods must match exactly
 
@@ -109,6 +144,23 @@ void gui_clip_reset(gui_ctx *ui);
 const char *gui_cmd_text(const gui_ctx *ui, const gui_cmd *c);
 const uint8_t *gui_cmd_pixels(const gui_ctx *ui, const gui_cmd *c);
 
+// ---- layout --------------------------------------------------------------------
+// Marks r as a panel of the layout (a canvas, a figure, a column of bars):
+// recorded with the widgets when ui->record is set. No drawing.
+void gui_mark(gui_ctx *ui, gui_rect r, const char *name);
+// Checks the recorded rectangles of the last frame: no two overlap and each
+// lies inside `area`. Returns the number of faults, the first few described
+// in msg.
+int gui_layout_check(const gui_ctx *ui, gui_rect area, char *msg, size_t n);
+// Controls placed left to right, wrapping to a new row at `right`.
+typedef struct { int x0, x, y, right, h, gap, row_gap, used; } gui_flow;
+gui_flow gui_flow_begin(int x, int y, int right, int h, int gap, int row_gap);
+gui_rect gui_flow_put(gui_flow *f, int w);
+void gui_flow_newline(gui_flow *f);
+int gui_flow_end(const gui_flow *f);   // the y below the last row
+// Width of a button that shows label with some room around it.
+int gui_button_w(gui_ctx *ui, const char *label);
+
 // ---- widgets -----------------------------------------------------------------
 // Widget ids: a hash of a label, or of a label and an index for repeated items.
 uint32_t gui_id(const char *s);
@@ -123,9 +175,31 @@ int gui_toggle(gui_ctx *ui, uint32_t id, gui_rect r, const char *label, int *on)
 int gui_choice(gui_ctx *ui, uint32_t id, gui_rect r, const char *const *labels, int n, int *sel);
 // Horizontal slider between lo and hi; fmt formats the value; 1 on change.
 int gui_slider(gui_ctx *ui, uint32_t id, gui_rect r, float *v, float lo, float hi, const char *fmt);
-// One-line text field editing buf (cap bytes); click to focus, Return
-// submits (returns 1), Escape leaves.
+// One-line text field editing buf (cap bytes, ASCII), the one text field of
+// the application (gui_field.c). Click to focus (and place the caret), drag
+// to select; Left/Right (Ctrl: by word, Shift: select), Home/End,
+// Backspace/Delete, Ctrl+A, Ctrl+C/X/V (the clipboard), Return submits,
+// Escape leaves. Text wider than the field scrolls. Its limits are stated:
+// a text field shows its length against the most it takes, a numeric one
+// its range; input it refuses is said in ui->tf_note, never dropped silently.
+typedef struct {
+    int max_len;            // characters it takes (0: cap - 1)
+    int numeric;            // digits only (a leading '-' if lo < 0), range lo..hi
+    long long lo, hi;
+    const char *hint;       // shown dimmed while the field is empty
+    const char *what;       // what it holds, for messages ("seed", "test digit")
+} gui_field_opts;
+enum { GUI_FIELD_EDITED = 1, GUI_FIELD_SUBMIT = 2 };
+int gui_field(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, const gui_field_opts *o);
+// A plain text field: 1 when Return submits it.
 int gui_textfield(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap);
+// The value of a numeric field's text: 0 and *out if it is a number within
+// [lo, hi], else -1 with the reason in ui->tf_note (stated, nothing reverts).
+int gui_field_value(gui_ctx *ui, const char *buf, const gui_field_opts *o, long long *out);
+// Gives field id the keyboard, caret at the end of its text.
+void gui_focus(gui_ctx *ui, uint32_t id);
+// Sets ui->tf_note (printf-style).
+void gui_note(gui_ctx *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 // A scrolling list of n items, each drawn by item(); *sel is the selection,
 // *scroll the first visible row; 1 when the selection changed.
 typedef void (*gui_list_item_fn)(gui_ctx *ui, void *user, int i, gui_rect r, int selected);

@@ -22,6 +22,7 @@ static const gl_opt bench_opts[] = {
     { "json", 0, "print the figures as JSON" },
     { "view", 1, "attention (default: a pen drawing), synthesis (the pen writing), prediction (live density) or draw (generate view playing, a new seed every 2 s)" },
     { "grid", 1, "draw: samples per side of the grid (1, 2, 3, 4 or 6; default 1)" },
+    { "idle", 0, "no input for --seconds (default 10) on each view (or --view): CPU time and frames drawn by the sleeping loop" },
     { NULL, 0, NULL },
 };
 
@@ -140,10 +141,56 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
     return 0;
 }
 
+// The idle scenario: the app's own loop (gui_run_step, the one the window
+// runs) left alone after the view's first run has finished and its pen has
+// stopped. CPU time of the whole process (GUI and engine threads) and the
+// frames drawn; the target is at most 1% CPU and no frames.
+static double cpu_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int bench_idle(const char *only, double seconds, int w, int h, int json) {
+    static const char *const views[] = { "attention", "synthesis", "prediction", "draw" };
+    int rc = 0;
+    if (json) printf("[");
+    for (int i = 0, first = 1; i < 4; i++) {
+        if (only && strcmp(only, views[i])) continue;
+        gui_run r;
+        if (gui_run_open(&r, w, h, 1, views[i], gl_asset_path) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+        // settle: the first run done, the pen at rest (at most 60 s)
+        double t0 = gl_now();
+        while (gl_now() - t0 < 60) {
+            gui_run_step(&r, 0.25);
+            double anim = 0;
+            gui_shell_probe(r.sh, "animating", &anim);
+            if (!anim && !gl_engine_busy(r.sh->app.engine) && gui_shell_next_frame(r.sh) != 0) break;
+        }
+        double end = gl_now() + 0.5;
+        while (gl_now() < end) gui_run_step(&r, end - gl_now());
+        uint64_t f0 = r.frames;
+        double c0 = cpu_seconds(), w0 = gl_now();
+        end = w0 + seconds;
+        while (gl_now() < end) gui_run_step(&r, end - gl_now());
+        double cpu = cpu_seconds() - c0, wall = gl_now() - w0;
+        int frames = (int)(r.frames - f0);
+        gui_run_close(&r);
+        if (json) printf("%s{\"view\": \"%s\", \"seconds\": %.1f, \"cpu_s\": %.4f, \"cpu_percent\": %.3f, \"frames\": %d}",
+                         first ? "" : ", ", views[i], wall, cpu, 100 * cpu / wall, frames);
+        else printf("glimpse bench gui --idle: %-10s %4.1f s without input: CPU %.3f s (%.2f%%), %d frames drawn   (target <= 1%%, 0 frames)\n",
+                    views[i], wall, cpu, 100 * cpu / wall, frames);
+        first = 0;
+        fflush(stdout);
+    }
+    if (json) printf("]\n");
+    return rc;
+}
+
 int cmd_bench_gui(int argc, char **argv) {
     double t_entry = gl_now(), age = process_age();
     gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--view attention|synthesis|prediction|draw] [--grid G] [--json]", &a);
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--view attention|synthesis|prediction|draw] [--grid G] [--idle] [--json]", &a);
     if (rc != 0) return rc > 0 ? 0 : 2;
     double seconds;
     int w, h;
@@ -155,6 +202,10 @@ int cmd_bench_gui(int argc, char **argv) {
         return 2;
     }
     if (gl_arg(&a, bench_opts, "grid") && (!view || strcmp(view, "draw"))) { fprintf(stderr, "glimpse: --grid is for --view draw\n"); return 2; }
+    if (gl_arg(&a, bench_opts, "idle")) {
+        double idle_s = gl_arg(&a, bench_opts, "seconds") ? seconds : 10;
+        return bench_idle(view, idle_s, w, h, gl_arg(&a, bench_opts, "json") != NULL);
+    }
     if (view && !strcmp(view, "synthesis")) return bench_gui_synthesis((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
     if (view && !strcmp(view, "prediction")) return bench_gui_prediction((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
     if (view && !strcmp(view, "draw")) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
 
 static const gl_opt gui_opts[] = {
@@ -42,11 +43,27 @@ int gui_parse_size(const char *s, int *w, int *h) {
     *w = 1280; *h = 800;
     if (!s) return 0;
     char x;
-    if (sscanf(s, "%d%c%d", w, &x, h) != 3 || (x != 'x' && x != 'X') || *w < 640 || *h < 480 || *w > 8192 || *h > 8192) {
-        fprintf(stderr, "glimpse: --size %s: expected WxH between 640x480 and 8192x8192\n", s);
+    if (sscanf(s, "%d%c%d", w, &x, h) != 3 || (x != 'x' && x != 'X') || *w < GUI_MIN_W || *h < GUI_MIN_H || *w > 8192 || *h > 8192) {
+        fprintf(stderr, "glimpse: --size %s: expected WxH between %dx%d and 8192x8192\n", s, GUI_MIN_W, GUI_MIN_H);
         return -1;
     }
     return 0;
+}
+
+// SIGUSR1 asks the window for its counters on stderr (frames drawn, CPU
+// time, resident memory): how its idle behaviour is measured from outside.
+static volatile sig_atomic_t stats_wanted;
+static void on_usr1(int sig) { (void)sig; stats_wanted = 1; }
+
+static void print_stats(const gui_run *r) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    long rss = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) if (!strncmp(line, "VmRSS:", 6)) rss = atol(line + 6);
+    if (f) fclose(f);
+    fprintf(stderr, "glimpse: frames %llu, cpu %.3f s, rss %.1f MB\n", (unsigned long long)r->frames, ts.tv_sec + ts.tv_nsec * 1e-9, rss / 1024.0);
 }
 
 int gui_main(int argc, char **argv) {
@@ -78,7 +95,12 @@ int gui_main(int argc, char **argv) {
         else if (gui_run_settle(&run) != 0 || gui_run_screenshot(&run, shot) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
         else if (!getenv("GLIMPSE_QUIET")) fprintf(stderr, "glimpse: wrote %s\n", shot);
     } else {
-        while (!run.sh->quit) gui_run_frame(&run);
+        signal(SIGUSR1, on_usr1);
+        while (!run.sh->quit) {
+            gui_run_step(&run, 1.0);
+            if (stats_wanted) { stats_wanted = 0; print_stats(&run); }
+        }
+        gui_sdl_hide(run.sdl);   // closing shows at once; the engine and views are torn down after
     }
     gui_run_close(&run);
     gui_script_free(&script);

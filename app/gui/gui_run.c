@@ -25,17 +25,42 @@ int gui_run_open(gui_run *r, int w, int h, int headless, const char *view, const
     gui_sdl_size(r->sdl, &sw, &shh);
     r->sh = gui_shell_new(sw, shh, gui_sdl_text_width, r->sdl, lh, view, asset_path);
     if (!r->sh) { gui_sdl_close(r->sdl); r->sdl = NULL; return -1; }
+    if (!headless) {   // the system clipboard for text fields (headless: a private one)
+        r->sh->ui.clip_get = gui_sdl_clip_get;
+        r->sh->ui.clip_set = gui_sdl_clip_set;
+        r->sh->ui.clip_user = r->sdl;
+    }
     r->last = gl_now();
     return 0;
 }
 
-void gui_run_event(gui_run *r, const gui_event *ev) { gui_shell_event(r->sh, ev); }
+void gui_run_event(gui_run *r, const gui_event *ev) {
+    if (!gui_input_fits(&r->sh->ui, ev)) {
+        // The frame's input is full, or a press and its release would meet in
+        // one frame: build a frame for what came before (not presented; the
+        // next presented frame shows it all).
+        double now = gl_now();
+        gui_shell_frame(r->sh, now - r->last);
+        r->last = now;
+        gui_shell_end(r->sh);
+        r->splits++;
+    }
+    gui_shell_event(r->sh, ev);
+}
+
+// Takes every pending window event.
+static void pump(gui_run *r) {
+    gui_event ev;
+    if (r->headless) return;
+    while (gui_sdl_poll(r->sdl, &ev)) {
+        if (ev.type == GUI_EV_EXPOSE) { gui_shell_invalidate(r->sh); continue; }
+        gui_run_event(r, &ev);
+    }
+}
 
 void gui_run_frame(gui_run *r) {
     double t0 = gl_now();
-    gui_event ev;
-    if (!r->headless)
-        while (gui_sdl_poll(r->sdl, &ev)) gui_shell_event(r->sh, &ev);
+    pump(r);
     double dt = t0 - r->last;
     r->last = t0;
     double tb = gl_now();
@@ -47,8 +72,38 @@ void gui_run_frame(gui_run *r) {
     gui_shell_end(r->sh);
     r->frames++;
     r->work_s = gl_now() - t0;
-    // Without vsync (some drivers), hold the window to about 60 frames per second.
-    if (!r->headless && !gui_sdl_vsync(r->sdl) && r->work_s < 1.0 / 60) gui_sleep(1.0 / 60 - r->work_s);
+}
+
+// A frame is due now, but not sooner than 1/60 s after the last one: the
+// display shows no more (the software renderer has no vsync to wait on).
+static double paced(gui_run *r, double due) {
+    if (due != 0 || (!r->headless && gui_sdl_vsync(r->sdl))) return due;
+    double since = gl_now() - r->last;
+    return since < 1.0 / 60 ? 1.0 / 60 - since : 0;
+}
+
+int gui_run_step(gui_run *r, double max_wait) {
+    pump(r);
+    double due = paced(r, gui_shell_next_frame(r->sh));
+    int visible = r->headless || gui_sdl_visible(r->sdl);
+    if (!visible) due = -1;   // nothing is drawn while the window is hidden; its events still come
+    if (due != 0) {
+        double wait = due < 0 || due > max_wait ? max_wait : due;
+        if (r->headless) gui_sleep(wait);
+        else if (gui_sdl_wait(r->sdl, wait)) pump(r);
+        due = paced(r, gui_shell_next_frame(r->sh));
+        visible = r->headless || gui_sdl_visible(r->sdl);
+    }
+    if (due != 0 || !visible || r->sh->quit) return 0;
+    gui_run_frame(r);
+    return 1;
+}
+
+void gui_run_loop(gui_run *r) {
+    while (!r->sh->quit) gui_run_step(r, 1.0);
+    // Closing shows at once: the window goes before the engine and the
+    // views are torn down.
+    gui_sdl_hide(r->sdl);
 }
 
 int gui_run_settle(gui_run *r) {

@@ -33,6 +33,7 @@ struct gui_sdl {
     float scale;              // pixels per point (HiDPI)
     int w, h;                 // points
     int vsync, video_ok, ttf_ok;
+    int visible;              // the window is shown and not minimised
     char font_path[1024];
     text_entry *text[TEXT_BUCKETS];
     uint64_t frame;
@@ -44,7 +45,7 @@ struct gui_sdl {
 };
 
 // fontconfig: a sans-serif face that is a TrueType/OpenType file.
-static int find_font(char *out, size_t n) {
+int gui_sdl_find_font(char *out, size_t n) {
     const char *env = getenv("GLIMPSE_FONT");
     if (env && *env) {
         if (!gl_file_exists(env)) { gl_seterr("GLIMPSE_FONT=%s: no such file", env); return -1; }
@@ -112,10 +113,68 @@ static void update_scale(gui_sdl *b) {
     }
 }
 
+// The offscreen and dummy drivers draw nowhere: a window on them would be a
+// process a person cannot see.
+static int drawless_driver(const char *d) { return d && (!strcmp(d, "offscreen") || !strcmp(d, "dummy") || !strcmp(d, "evdev")); }
+
+static int open_window(gui_sdl *b, int w, int h) {
+    const char *drv = SDL_getenv("SDL_VIDEODRIVER"), *x = SDL_getenv("DISPLAY"), *wl = SDL_getenv("WAYLAND_DISPLAY");
+    if (drawless_driver(drv)) {
+        gl_seterr("no display: SDL_VIDEODRIVER=%s draws nowhere; glimpse --screenshot OUT.png renders the app headless", drv);
+        return -1;
+    }
+    if (!(drv && *drv) && !(x && *x) && !(wl && *wl)) {
+        gl_seterr("no display found (DISPLAY and WAYLAND_DISPLAY are unset); glimpse --screenshot OUT.png renders the app headless");
+        return -1;
+    }
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "1");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        gl_seterr("cannot open a window on display '%s' (SDL: %s); glimpse --screenshot OUT.png renders the app headless",
+                  x && *x ? x : wl && *wl ? wl : drv, SDL_GetError());
+        return -1;
+    }
+    b->video_ok = 1;
+    if (drawless_driver(SDL_GetCurrentVideoDriver())) {
+        gl_seterr("no display found (SDL fell back to its %s driver); glimpse --screenshot OUT.png renders the app headless",
+                  SDL_GetCurrentVideoDriver());
+        return -1;
+    }
+    // The renderer: SDL's software one by default. The frames are small
+    // (rects, text, a few images) and drawn only when something changes,
+    // while a GL driver maps 60-70 MB into the process (Mesa's llvmpipe, or
+    // a GPU driver with its LLVM). GLIMPSE_RENDERER=gpu picks the
+    // accelerated one (with vsync).
+    const char *rend = SDL_getenv("GLIMPSE_RENDERER");
+    int gpu = rend && !strcmp(rend, "gpu");
+    // ... and the software renderer's frame goes to X11 or Wayland as a
+    // plain shared-memory image, not through a GL texture.
+    if (!gpu) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    // SDL recreates a window that lacks the flag its renderer needs (an
+    // OpenGL window for the OpenGL renderer): ask for it at once, and show
+    // the window only when its renderer exists, so it appears once.
+    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN;
+    SDL_RendererInfo ri;
+    const char *want = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+    if (gpu && ((want && !strncmp(want, "opengl", 6)) || (!want && SDL_GetNumRenderDrivers() > 0 && SDL_GetRenderDriverInfo(0, &ri) == 0 && !strncmp(ri.name, "opengl", 6))))
+        flags |= SDL_WINDOW_OPENGL;
+    b->win = SDL_CreateWindow("glimpse", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!b->win && (flags & SDL_WINDOW_OPENGL)) b->win = SDL_CreateWindow("glimpse", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags & ~SDL_WINDOW_OPENGL);
+    if (!b->win) { gl_seterr("SDL window: %s", SDL_GetError()); return -1; }
+    SDL_SetWindowMinimumSize(b->win, GUI_MIN_W, GUI_MIN_H);
+    b->ren = gpu ? SDL_CreateRenderer(b->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC) : NULL;
+    if (!b->ren) b->ren = SDL_CreateRenderer(b->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!b->ren) { gl_seterr("SDL renderer: %s", SDL_GetError()); return -1; }
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(b->ren, &info) == 0) b->vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) && !(info.flags & SDL_RENDERER_SOFTWARE);
+    SDL_ShowWindow(b->win);
+    b->visible = 1;
+    return 0;
+}
+
 gui_sdl *gui_sdl_open(int w, int h, int headless) {
     gui_sdl *b = gl_calloc(1, sizeof *b);
     b->w = w; b->h = h; b->scale = 1.0f;
-    if (find_font(b->font_path, sizeof b->font_path) != 0) { free(b); return NULL; }
+    if (gui_sdl_find_font(b->font_path, sizeof b->font_path) != 0) { free(b); return NULL; }
     if (headless) {
         // No display needed: the offscreen driver, and a software renderer
         // drawing into our own surface (works under the sanitizers too).
@@ -128,21 +187,7 @@ gui_sdl *gui_sdl_open(int w, int h, int headless) {
         if (b->surface) b->ren = SDL_CreateSoftwareRenderer(b->surface);
         if (!b->ren) { gl_seterr("SDL software renderer: %s", SDL_GetError()); gui_sdl_close(b); return NULL; }
     } else {
-        SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "1");
-        if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-            gl_seterr("cannot open a window (SDL: %s); try glimpse --screenshot OUT.png for headless use", SDL_GetError());
-            free(b); return NULL;
-        }
-        b->video_ok = 1;
-        b->win = SDL_CreateWindow("glimpse", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                                  SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-        if (!b->win) { gl_seterr("SDL window: %s", SDL_GetError()); gui_sdl_close(b); return NULL; }
-        SDL_SetWindowMinimumSize(b->win, 900, 600);
-        b->ren = SDL_CreateRenderer(b->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-        if (!b->ren) b->ren = SDL_CreateRenderer(b->win, -1, SDL_RENDERER_SOFTWARE);
-        if (!b->ren) { gl_seterr("SDL renderer: %s", SDL_GetError()); gui_sdl_close(b); return NULL; }
-        SDL_RendererInfo info;
-        if (SDL_GetRendererInfo(b->ren, &info) == 0) b->vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
+        if (open_window(b, w, h) != 0) { gui_sdl_close(b); return NULL; }
     }
     SDL_SetRenderDrawBlendMode(b->ren, SDL_BLENDMODE_BLEND);
     if (TTF_Init() != 0) { gl_seterr("SDL_ttf: %s", TTF_GetError()); gui_sdl_close(b); return NULL; }
@@ -200,10 +245,18 @@ int gui_sdl_poll(gui_sdl *b, gui_event *ev) {
         switch (e.type) {
         case SDL_QUIT: ev->type = GUI_EV_QUIT; return 1;
         case SDL_WINDOWEVENT:
-            if (e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            switch (e.window.event) {
+            case SDL_WINDOWEVENT_SIZE_CHANGED:
                 update_scale(b);
                 ev->type = GUI_EV_RESIZE; ev->x = b->w; ev->y = b->h;
                 return 1;
+            case SDL_WINDOWEVENT_HIDDEN: case SDL_WINDOWEVENT_MINIMIZED: b->visible = 0; break;
+            case SDL_WINDOWEVENT_SHOWN: case SDL_WINDOWEVENT_RESTORED: case SDL_WINDOWEVENT_MAXIMIZED:
+            case SDL_WINDOWEVENT_EXPOSED:
+                b->visible = 1;
+                ev->type = GUI_EV_EXPOSE;
+                return 1;
+            default: break;
             }
             break;
         case SDL_MOUSEMOTION: ev->type = GUI_EV_MOVE; ev->x = e.motion.x; ev->y = e.motion.y; return 1;
@@ -265,6 +318,27 @@ void gui_sdl_line_heights(gui_sdl *b, int out[GUI_NFONT]) {
     for (int i = 0; i < GUI_NFONT; i++) out[i] = (int)(TTF_FontHeight(b->font[i]) / b->scale + 0.5f);
 }
 void gui_sdl_size(gui_sdl *b, int *w, int *h) { *w = b->w; *h = b->h; }
+int gui_sdl_visible(gui_sdl *b) { return b->win ? b->visible : 1; }
+void gui_sdl_hide(gui_sdl *b) { if (b && b->win) { SDL_HideWindow(b->win); b->visible = 0; SDL_PumpEvents(); } }
+
+int gui_sdl_wait(gui_sdl *b, double seconds) {
+    (void)b;
+    int ms = seconds < 0 ? -1 : (int)(seconds * 1000 + 0.999);
+    // Peeks without taking the event: gui_sdl_poll translates it.
+    return ms < 0 ? SDL_WaitEvent(NULL) : SDL_WaitEventTimeout(NULL, ms);
+}
+
+char *gui_sdl_clip_get(void *p) {
+    (void)p;
+    if (!SDL_HasClipboardText()) return NULL;
+    char *s = SDL_GetClipboardText();
+    if (!s) return NULL;
+    char *out = gl_malloc(strlen(s) + 1);
+    strcpy(out, s);
+    SDL_free(s);
+    return out;
+}
+void gui_sdl_clip_set(void *p, const char *s) { (void)p; SDL_SetClipboardText(s); }
 int gui_sdl_vsync(gui_sdl *b) { return b->vsync; }
 const char *gui_sdl_font_path(gui_sdl *b) { return b->font_path; }
 

@@ -22,7 +22,20 @@ int gui_sdl_read(gui_sdl *b, gl_image *out);
 int gui_sdl_text_width(void *b, int font, const char *s);
 void gui_sdl_line_heights(gui_sdl *b, int out[GUI_NFONT]);
 void gui_sdl_size(gui_sdl *b, int *w, int *h);
+// The window is shown and not minimised (always 1 headless).
+int gui_sdl_visible(gui_sdl *b);
+void gui_sdl_hide(gui_sdl *b);
+// Sleeps until an event is pending or seconds pass (< 0: no limit); 1 if one is.
+int gui_sdl_wait(gui_sdl *b, double seconds);
+// The system clipboard (gui_ctx clip_get / clip_set).
+char *gui_sdl_clip_get(void *b);
+void gui_sdl_clip_set(void *b, const char *s);
 int gui_sdl_vsync(gui_sdl *b);
+// A sans-serif TrueType font (fontconfig, or $GLIMPSE_FONT). -1 with gl_err().
+int gui_sdl_find_font(char *out, size_t n);
+// Exported figures' labels (gl_image_text) in that font (gui_figtext.c).
+void gui_figtext_install(void);
+void gui_figtext_close(void);
 // Path of the font in use (found with fontconfig, or $GLIMPSE_FONT).
 const char *gui_sdl_font_path(gui_sdl *b);
 #endif

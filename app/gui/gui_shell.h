@@ -19,6 +19,13 @@ typedef struct gui_shell {
     int help;            // the shortcuts overlay is shown
     int quit;            // the user asked to close
     double t0, fps;      // fps: smoothed frames per second (for the status line)
+    int dirty;           // frames still owed to input (a click shows its effect one frame later)
+    int engine_busy;     // the engine was busy when the last frame was built
+    int animating;       // the view asked for frames at the last frame
+    uint64_t note_seq;   // ui.tf_note already shown
+    uint64_t frames;     // frames built
+    gui_rect help_rect;  // the shortcuts overlay's panel (last drawn)
+    int help_cmd;        // its first drawing command
 } gui_shell;
 
 // Creates the engine thread and every registered view; view_name (may be
@@ -30,10 +37,16 @@ gui_shell *gui_shell_new(int w, int h, gui_text_width_fn tw, void *tw_user, cons
 void gui_shell_event(gui_shell *sh, const gui_event *ev);
 void gui_shell_frame(gui_shell *sh, double dt);
 void gui_shell_end(gui_shell *sh);
+// When the next frame is due, in seconds from now: 0 at once, > 0 when a
+// timer falls due (a note expiring, a caret blinking), < 0 not until the
+// next input event. The frame loop sleeps in the event queue meanwhile.
+double gui_shell_next_frame(gui_shell *sh);
+// Asks for a frame (the window was exposed or resized).
+void gui_shell_invalidate(gui_shell *sh);
 // Shuts the engine down (cancelling a running job), then frees the views.
 void gui_shell_free(gui_shell *sh);
 // A named number of the current view (view.h probe), or of the shell:
-// "help", "view", "engine_busy".
+// "help", "view", "engine_busy", "frames_built", "animating".
 int gui_shell_probe(gui_shell *sh, const char *what, double *out);
 // Index of the view called name (case-insensitive), -1 if none.
 int gui_view_find(const char *name);

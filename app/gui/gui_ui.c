@@ -54,13 +54,18 @@ void gui_init(gui_ctx *ui, int w, int h, gui_text_width_fn tw, void *user, const
     ui->mx = ui->my = -1;
 }
 
-void gui_free(gui_ctx *ui) { free(ui->cmds); free(ui->arena); ui->cmds = NULL; ui->arena = NULL; }
+void gui_free(gui_ctx *ui) {
+    free(ui->cmds); free(ui->arena); free(ui->laid);
+    ui->cmds = NULL; ui->arena = NULL; ui->laid = NULL;
+}
 
 void gui_begin(gui_ctx *ui) {
     ui->ncmd = 0;
     ui->arena_len = 0;
     ui->focus_seen = 0;
     ui->hot = 0;
+    ui->wake_at = 0;
+    ui->nlaid = 0;
 }
 
 void gui_end(gui_ctx *ui) {
@@ -87,7 +92,7 @@ void gui_input(gui_ctx *ui, const gui_event *ev) {
         break;
     case GUI_EV_WHEEL: ui->wheel += ev->wheel; break;
     case GUI_EV_KEY:
-        if (ui->nkeys < 32) { ui->keys[ui->nkeys] = ev->key; ui->key_mods[ui->nkeys] = ev->mods; ui->nkeys++; }
+        if (ui->nkeys < GUI_MAX_KEYS) { ui->keys[ui->nkeys] = ev->key; ui->key_mods[ui->nkeys] = ev->mods; ui->nkeys++; }
         break;
     case GUI_EV_TEXT: {
         size_t n = strlen(ui->text), m = strlen(ev->text);
@@ -96,6 +101,20 @@ void gui_input(gui_ctx *ui, const gui_event *ev) {
     }
     case GUI_EV_RESIZE: ui->w = ev->x; ui->h = ev->y; break;
     default: break;
+    }
+}
+
+int gui_input_fits(const gui_ctx *ui, const gui_event *ev) {
+    switch (ev->type) {
+    case GUI_EV_KEY: return ui->nkeys < GUI_MAX_KEYS;
+    // Widgets take a frame's text before its keys: text after a key (type,
+    // Backspace, type) waits for the next frame to keep its order.
+    case GUI_EV_TEXT: return ui->nkeys == 0 && strlen(ui->text) + strlen(ev->text) < sizeof ui->text;
+    // A press and a release of the left button in one frame: a widget sees
+    // mouse_down already 0 and would miss a quick tap on a timeline.
+    case GUI_EV_UP: return !(ev->button == 1 && ui->mouse_pressed);
+    case GUI_EV_DOWN: return !(ev->button == 1 && (ui->mouse_released || ui->mouse_pressed));
+    default: return 1;
     }
 }
 
@@ -193,6 +212,70 @@ uint32_t gui_idx(const char *s, int i) {
 
 // The press/release logic shared by clickable widgets: a click is a press
 // and a release both inside the widget (a drag off it cancels).
+static void laid(gui_ctx *ui, gui_rect r, const char *name) {
+    if (!ui->record) return;
+    if (ui->nlaid == ui->laid_cap) {
+        ui->laid_cap = ui->laid_cap ? 2 * ui->laid_cap : 64;
+        gui_laid *p = realloc(ui->laid, (size_t)ui->laid_cap * sizeof *p);
+        if (!p) abort();
+        ui->laid = p;
+    }
+    gui_laid *l = &ui->laid[ui->nlaid++];
+    l->r = r;
+    snprintf(l->name, sizeof l->name, "%s", name ? name : "?");
+}
+
+void gui_mark(gui_ctx *ui, gui_rect r, const char *name) { laid(ui, r, name); }
+
+static int overlap(gui_rect a, gui_rect b) {
+    return a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+int gui_layout_check(const gui_ctx *ui, gui_rect area, char *msg, size_t n) {
+    int faults = 0;
+    size_t used = 0;
+    if (n) msg[0] = 0;
+#define SAY(...) do { if (faults < 6 && used < n) { int k = snprintf(msg + used, n - used, __VA_ARGS__); if (k > 0) used += (size_t)k; } faults++; } while (0)
+    for (int i = 0; i < ui->nlaid; i++) {
+        gui_rect a = ui->laid[i].r;
+        if (a.w <= 0 || a.h <= 0) { SAY("%s has no size (%dx%d); ", ui->laid[i].name, a.w, a.h); continue; }
+        if (a.x < area.x || a.y < area.y || a.x + a.w > area.x + area.w || a.y + a.h > area.y + area.h)
+            SAY("%s (%d,%d %dx%d) is outside (%d,%d %dx%d); ", ui->laid[i].name, a.x, a.y, a.w, a.h, area.x, area.y, area.w, area.h);
+        for (int j = i + 1; j < ui->nlaid; j++)
+            if (overlap(a, ui->laid[j].r)) {
+                gui_rect b = ui->laid[j].r;
+                SAY("%s (%d,%d %dx%d) overlaps %s (%d,%d %dx%d); ", ui->laid[i].name, a.x, a.y, a.w, a.h, ui->laid[j].name, b.x, b.y, b.w, b.h);
+            }
+    }
+#undef SAY
+    return faults;
+}
+
+gui_flow gui_flow_begin(int x, int y, int right, int h, int gap, int row_gap) {
+    gui_flow f = { x, x, y, right, h, gap, row_gap, 0 };
+    return f;
+}
+
+gui_rect gui_flow_put(gui_flow *f, int w) {
+    if (f->used && f->x + w > f->right) gui_flow_newline(f);
+    if (w > f->right - f->x) w = f->right - f->x;   // a control wider than the row shrinks to it
+    gui_rect r = gui_r(f->x, f->y, w, f->h);
+    f->x += w + f->gap;
+    f->used = 1;
+    return r;
+}
+
+void gui_flow_newline(gui_flow *f) {
+    if (!f->used) return;
+    f->x = f->x0;
+    f->y += f->h + f->row_gap;
+    f->used = 0;
+}
+
+int gui_flow_end(const gui_flow *f) { return f->used ? f->y + f->h : f->y - f->row_gap; }
+
+int gui_button_w(gui_ctx *ui, const char *label) { return gui_text_w(ui, GUI_FONT_NORMAL, label) + 24; }
+
 static int clickable(gui_ctx *ui, uint32_t id, gui_rect r) {
     int over = gui_inside(r, ui->mx, ui->my);
     if (over) ui->hot = id;
@@ -211,6 +294,7 @@ static void label_centred(gui_ctx *ui, gui_rect r, const char *label, gui_color 
 }
 
 int gui_button(gui_ctx *ui, uint32_t id, gui_rect r, const char *label) {
+    laid(ui, r, label);
     int clicked = clickable(ui, id, r);
     gui_color c = ui->active == id ? gui_col_accent : ui->hot == id ? gui_col_hot : gui_col_button;
     gui_rect_fill(ui, r, c);
@@ -219,6 +303,7 @@ int gui_button(gui_ctx *ui, uint32_t id, gui_rect r, const char *label) {
 }
 
 int gui_toggle(gui_ctx *ui, uint32_t id, gui_rect r, const char *label, int *on) {
+    laid(ui, r, label);
     int clicked = clickable(ui, id, r);
     if (clicked) *on = !*on;
     gui_rect_fill(ui, r, *on ? gui_col_accent : ui->hot == id ? gui_col_hot : gui_col_button);
@@ -227,6 +312,7 @@ int gui_toggle(gui_ctx *ui, uint32_t id, gui_rect r, const char *label, int *on)
 }
 
 int gui_choice(gui_ctx *ui, uint32_t id, gui_rect r, const char *const *labels, int n, int *sel) {
+    laid(ui, r, labels[0]);
     int changed = 0;
     for (int i = 0; i < n; i++) {
         gui_rect b = gui_r(r.x + r.w * i / n, r.y, r.w * (i + 1) / n - r.w * i / n - (i < n - 1 ? 2 : 0), r.h);
@@ -239,6 +325,7 @@ int gui_choice(gui_ctx *ui, uint32_t id, gui_rect r, const char *const *labels, 
 }
 
 int gui_slider(gui_ctx *ui, uint32_t id, gui_rect r, float *v, float lo, float hi, const char *fmt) {
+    laid(ui, r, fmt);
     clickable(ui, id, r);
     float old = *v;
     if (ui->active == id && ui->mouse_down && r.w > 1) {
@@ -259,39 +346,9 @@ int gui_slider(gui_ctx *ui, uint32_t id, gui_rect r, float *v, float lo, float h
     return *v != old;
 }
 
-int gui_textfield(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap) {
-    int over = gui_inside(r, ui->mx, ui->my);
-    if (over) ui->hot = id;
-    if (ui->mouse_pressed) {
-        if (gui_inside(r, ui->press_x, ui->press_y)) ui->focus = id;
-        else if (ui->focus == id) ui->focus = 0;
-    }
-    int submitted = 0;
-    if (ui->focus == id) {
-        ui->focus_seen = id;
-        size_t n = strlen(buf);
-        for (const char *p = ui->text; *p; p++)   // ASCII only: fields hold numbers and short words
-            if ((unsigned char)*p >= 32 && (unsigned char)*p < 127 && n + 1 < (size_t)cap) { buf[n++] = *p; buf[n] = 0; }
-        for (int i = 0; i < ui->nkeys; i++) {
-            int k = ui->keys[i];
-            if (k == GUI_KEY_BACKSPACE && n > 0) buf[--n] = 0;
-            else if (k == GUI_KEY_RETURN) { submitted = 1; ui->focus = 0; }
-            else if (k == GUI_KEY_ESCAPE) ui->focus = 0;
-        }
-    }
-    gui_rect_fill(ui, r, gui_rgb(22, 24, 27));
-    gui_rect_frame(ui, r, ui->focus == id ? gui_col_accent : gui_col_button);
-    int ty = r.y + (r.h - ui->line_h[GUI_FONT_NORMAL]) / 2;
-    gui_text(ui, r.x + 5, ty, GUI_FONT_NORMAL, gui_col_text, buf);
-    if (ui->focus == id && (ui->frame / 30) % 2 == 0) {   // blinking caret
-        int cx = r.x + 6 + gui_text_w(ui, GUI_FONT_NORMAL, buf);
-        gui_rect_fill(ui, gui_r(cx, ty, 1, ui->line_h[GUI_FONT_NORMAL]), gui_col_text);
-    }
-    return submitted;
-}
-
 int gui_list(gui_ctx *ui, uint32_t id, gui_rect r, int n, int item_h, int cols, int *sel, int *scroll,
              gui_list_item_fn item, void *user) {
+    laid(ui, r, "list");
     if (cols < 1) cols = 1;
     int rows = (n + cols - 1) / cols, vis = r.h / item_h;
     if (vis < 1) vis = 1;

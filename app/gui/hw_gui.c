@@ -51,7 +51,8 @@ void hw_heat_rgb(float t, gui_color bg, uint8_t *out) {
     out[2] = (uint8_t)(bg.b + (b * 255 - bg.b) * a);
 }
 
-void hw_export_base(const gui_app *app, const char *prefix, const char *const *exts, int next, char *out, size_t n) {
+int hw_export_base(gui_app *app, const char *prefix, const char *const *exts, int next, char *out, size_t n) {
+    if (gui_app_export_ready(app) != 0) return -1;
     for (int k = 1; k < 10000; k++) {
         snprintf(out, n, "%s/glimpse-%s-%03d", app->export_dir, prefix, k);
         int taken = 0;
@@ -60,28 +61,9 @@ void hw_export_base(const gui_app *app, const char *prefix, const char *const *e
             snprintf(p, sizeof p, "%s%s", out, exts[e]);
             if (gl_file_exists(p)) taken = 1;
         }
-        if (!taken) return;
+        if (!taken) return 0;
     }
+    gui_app_note(app, "export failed: too many glimpse-%s files in %s", prefix, app->export_dir);
+    return -1;
 }
 
-hw_flow hw_flow_begin(int x, int y, int right, int h, int gap, int row_gap) {
-    hw_flow f = { x, x, y, right, h, gap, row_gap, 0 };
-    return f;
-}
-
-gui_rect hw_flow_put(hw_flow *f, int w) {
-    if (f->used && f->x + w > f->right) hw_flow_newline(f);
-    gui_rect r = gui_r(f->x, f->y, w, f->h);
-    f->x += w + f->gap;
-    f->used = 1;
-    return r;
-}
-
-void hw_flow_newline(hw_flow *f) {
-    if (!f->used) return;
-    f->x = f->x0;
-    f->y += f->h + f->row_gap;
-    f->used = 0;
-}
-
-int hw_flow_end(const hw_flow *f) { return f->used ? f->y + f->h : f->y - f->row_gap; }

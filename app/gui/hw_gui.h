@@ -21,13 +21,8 @@ void hw_draw_strokes(gui_ctx *ui, const float *x, const float *y, const uint8_t 
 void hw_heat_rgb(float t, gui_color bg, uint8_t *out);
 
 // A free export name: DIR/glimpse-PREFIX-NNN (no extension; the caller
-// appends its own). Picks the first NNN for which none of exts exists.
-void hw_export_base(const gui_app *app, const char *prefix, const char *const *exts, int next, char *out, size_t n);
+// appends its own). Picks the first NNN for which none of exts exists;
+// creates DIR. -1 (with a note) if it cannot.
+int hw_export_base(gui_app *app, const char *prefix, const char *const *exts, int next, char *out, size_t n);
 
-// Controls placed left to right, wrapping to a new row at `right`.
-typedef struct { int x0, x, y, right, h, gap, row_gap, used; } hw_flow;
-hw_flow hw_flow_begin(int x, int y, int right, int h, int gap, int row_gap);
-gui_rect hw_flow_put(hw_flow *f, int w);
-void hw_flow_newline(hw_flow *f);
-int hw_flow_end(const hw_flow *f);   // the y below the last row
 #endif

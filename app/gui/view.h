@@ -18,6 +18,11 @@
 //   - Its free() is called after the engine has been shut down, so no job of
 //     the view is still running then.
 //
+// Frames are drawn only when something changed: after input, while the
+// engine works (its traces fill), while animating() says so, and when a
+// timer falls due (a note expiring, a caret blinking). Otherwise the
+// application sleeps in the event queue.
+//
 // Order of calls in one frame:
 //   event() for each input event (keyboard events are held back while a text
 //   field has the focus), update(dt), draw(area), request(). A view usually
@@ -34,12 +39,20 @@ typedef struct gui_app {
     gui_ctx *ui;
     gl_engine *engine;
     const char *(*asset_path)(const char *name);   // shipped weights etc.
-    const char *export_dir;                        // where exported figures go
+    const char *export_dir;                        // where exported figures go (absolute; see gui_export_dir)
+    char export_dir_buf[1024];
     double now;                                    // seconds since start
     char status[256];                              // the view's status line, rewritten each frame
     char note[256];                                // a transient message (export done, errors)
     double note_until;
 } gui_app;
+
+// Where exports go: $GLIMPSE_EXPORT_DIR, else the XDG pictures directory
+// (XDG_PICTURES_DIR of user-dirs.dirs, else ~/Pictures), else the current
+// directory; made absolute, so the status line can show the full path.
+void gui_export_dir(char *out, size_t n);
+// Creates app->export_dir if it is missing. -1 with a note if it cannot.
+int gui_app_export_ready(gui_app *app);
 
 // Shows a transient message in the status line for a few seconds.
 void gui_app_note(gui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -61,6 +74,11 @@ typedef struct gui_view_class {
     void (*draw)(void *self, gui_app *app, gui_rect area);
     // Once a frame after draw: submit engine work if the input changed.
     void (*request)(void *self, gui_app *app);
+    // Optional: 1 while the view changes on screen without input (playing,
+    // a pen writing, runs still arriving), so the frame loop keeps drawing;
+    // 0 lets the application sleep until the next event. A view that
+    // leaves this out is drawn only after input and while the engine works.
+    int (*animating)(void *self, gui_app *app);
     void (*free)(void *self);
     // Optional: named numbers for tests and `glimpse bench gui`
     // ("input_version", "shown_version", "step", ...). 0 if known, -1 if not.

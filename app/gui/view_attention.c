@@ -139,7 +139,8 @@ static int attn_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
 // ---- view state --------------------------------------------------------------------
 typedef struct {
     attn_models models;
-    gl_mnist mnist;
+    // the test set as bytes (a quarter of the loader's floats: 7.8 MB, not 31)
+    struct { uint8_t *x, *y; int n; } mnist;
     int have_mnist;
     char mnist_err[300];
     int sel, scroll;                 // gallery selection and first visible row
@@ -156,6 +157,7 @@ typedef struct {
     float speed;                     // steps per second while playing
     double play_acc;
     gui_rect canvas[NKEY];           // where the pen draws (as laid out last frame)
+    gui_rect timeline;
     int ncanvas;
     char index_buf[16];
     uint8_t disp[DISP * DISP * 3];
@@ -221,7 +223,7 @@ static void pick_digit(attn_view *v, int i) {
     if (i >= v->mnist.n) i = v->mnist.n - 1;
     push_undo(v);
     v->sel = i;
-    memcpy(v->img, v->mnist.x + (size_t)i * 784, sizeof v->img);
+    for (int k = 0; k < 784; k++) v->img[k] = v->mnist.x[(size_t)i * 784 + k] / 255.0f;
     v->from_gallery = 1;
     v->label = v->mnist.y[i];
     v->version++;
@@ -251,9 +253,15 @@ static void *attn_init(gui_app *app) {
     v->speed = 2.0f;
     v->label = -1;
     v->gallery_seen = -1;
-    if (gl_mnist_load(gl_mnist_dir(), "t10k", &v->mnist) == 0) {
+    gl_mnist te;
+    if (gl_mnist_load(gl_mnist_dir(), "t10k", &te) == 0) {
         v->have_mnist = 1;
-        if (v->mnist.n > GALLERY_N) v->mnist.n = GALLERY_N;
+        v->mnist.n = te.n > GALLERY_N ? GALLERY_N : te.n;
+        v->mnist.x = gl_malloc((size_t)v->mnist.n * 784);
+        v->mnist.y = gl_malloc((size_t)v->mnist.n);
+        for (size_t k = 0; k < (size_t)v->mnist.n * 784; k++) v->mnist.x[k] = (uint8_t)(te.x[k] * 255.0f + 0.5f);
+        for (int k = 0; k < v->mnist.n; k++) v->mnist.y[k] = (uint8_t)te.y[k];
+        gl_mnist_free(&te);
         pick_digit(v, 0);
         v->nundo = 0;   // the first digit is not an edit to undo
     } else {
@@ -269,7 +277,8 @@ static void attn_free(void *self) {
         gl_trace_release(v->pending[k]);
         gl_attn_free(v->models.m[k]);
     }
-    if (v->have_mnist) gl_mnist_free(&v->mnist);
+    free(v->mnist.x);
+    free(v->mnist.y);
     free(v);
 }
 
@@ -287,6 +296,7 @@ static void clear_canvas(attn_view *v) {
 static void export_figure(attn_view *v, gui_app *app) {
     gl_trace *t = v->shown[v->key];
     if (!frames_ready(t)) { gui_app_note(app, "nothing to export yet"); return; }
+    if (gui_app_export_ready(app) != 0) return;
     gl_attn_frame fr[GL_ATTN_STEPS];
     for (int i = 0; i < GL_ATTN_STEPS; i++) fr[i] = *frame_at(t, i);
     const attn_header *h = hdr(t);
@@ -488,8 +498,8 @@ static void colour_bar(gui_ctx *ui, gui_rect r, float mx) {
 static void gallery_item(gui_ctx *ui, void *user, int i, gui_rect r, int selected) {
     attn_view *v = user;
     uint8_t px[784 * 3];
-    const float *d = v->mnist.x + (size_t)i * 784;
-    for (int j = 0; j < 784; j++) px[3 * j] = px[3 * j + 1] = px[3 * j + 2] = (uint8_t)(d[j] * 255);
+    const uint8_t *d = v->mnist.x + (size_t)i * 784;
+    for (int j = 0; j < 784; j++) px[3 * j] = px[3 * j + 1] = px[3 * j + 2] = d[j];
     gui_rect ir = gui_r(r.x + 3, r.y + 3, r.w - 6, r.h - 6);
     gui_image(ui, ir, px, 28, 28);
     if (selected) { gui_rect_frame(ui, gui_r(r.x + 1, r.y + 1, r.w - 2, r.h - 2), gui_col_accent); gui_rect_frame(ui, r, gui_col_accent); }
@@ -518,14 +528,16 @@ static void draw_gallery(attn_view *v, gui_ctx *ui, gui_rect r) {
     }
     int y = r.y + 24;
     gui_text(ui, r.x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "#");
-    if (gui_textfield(ui, GUI_ID("attn.index"), gui_r(r.x + 16, y, r.w - 16 - 50, 26), v->index_buf, sizeof v->index_buf) ||
-        gui_button(ui, GUI_ID("attn.go"), gui_r(r.x + r.w - 46, y, 46, 26), "Go")) {
-        char *end;
-        long i = strtol(v->index_buf, &end, 10);
-        if (end != v->index_buf && i >= 0 && i < v->mnist.n) {
+    gui_field_opts fo = { .numeric = 1, .lo = 0, .hi = v->mnist.n - 1, .what = "test digit" };
+    int fl = gui_field(ui, GUI_ID("attn.index"), gui_r(r.x + 16, y, r.w - 16 - 50, 26), v->index_buf, sizeof v->index_buf, &fo);
+    if ((fl & GUI_FIELD_SUBMIT) || gui_button(ui, GUI_ID("attn.go"), gui_r(r.x + r.w - 46, y, 46, 26), "Go")) {
+        long long i;
+        // An index out of range is said in the status line and stays in the
+        // field to be corrected.
+        if (gui_field_value(ui, v->index_buf, &fo, &i) == 0) {
             pick_digit(v, (int)i);
             v->scroll = v->sel / 4;
-        } else snprintf(v->index_buf, sizeof v->index_buf, "%d", v->sel);
+        }
     }
     y += 34;
     int sel = v->sel, old = v->sel;
@@ -563,19 +575,36 @@ static void draw_timeline(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace 
     }
 }
 
+// The right column: class probabilities of the step as bars, the belief
+// over the steps, the volume sum and the model's input. Bars and pictures
+// shrink to the column's height; it is marked for the layout check.
 static void draw_probs(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
+    int side = (r.w - 10) / 2;   // volume sum and model input, side by side
+    if (side > 120) side = 120;
+    int fixed = 24 + 8 + 18 + 12 + 18, bh = 18, belief = 120;
+    int room = r.h - fixed - belief - side;
+    bh = room / 10 - 3;
+    if (bh > 18) bh = 18;
+    if (bh < 10) {   // a low window: smaller pictures first
+        bh = 10;
+        int left = r.h - fixed - 130;
+        belief = side = left / 2 < 120 ? left / 2 : 120;
+        if (side > (r.w - 10) / 2) side = (r.w - 10) / 2;
+        if (belief < 40) belief = side = 40;
+    }
     gui_textf(ui, r.x, r.y, GUI_FONT_NORMAL, gui_col_text, "Class probabilities, step %d", v->step + 1);
-    int y = r.y + 24, bh = 18;
+    int y = r.y + 24;
     const float *p = t ? frame_at(t, v->step)->probs : NULL;
     int best = 0;
     if (p) for (int c = 1; c < 10; c++) if (p[c] > p[best]) best = c;
+    int font = bh >= 16 ? GUI_FONT_NORMAL : GUI_FONT_SMALL;
     for (int c = 0; c < 10; c++, y += bh + 3) {
-        gui_textf(ui, r.x, y + 1, GUI_FONT_NORMAL, c == v->label && v->from_gallery ? gui_rgb(250, 210, 90) : gui_col_text, "%d", c);
+        gui_textf(ui, r.x, y + (bh - ui->line_h[font]) / 2, font, c == v->label && v->from_gallery ? gui_rgb(250, 210, 90) : gui_col_text, "%d", c);
         gui_rect bar = gui_r(r.x + 18, y, r.w - 70, bh);
         gui_rect_fill(ui, bar, gui_col_panel);
         if (!p) continue;
         gui_rect_fill(ui, gui_r(bar.x, bar.y, (int)(bar.w * p[c] + 0.5f), bh), c == best ? gui_col_accent : gui_rgb(95, 105, 125));
-        gui_textf(ui, bar.x + bar.w + 6, y + 1, GUI_FONT_SMALL, gui_col_dim, "%5.1f%%", 100 * p[c]);
+        gui_textf(ui, bar.x + bar.w + 6, y + (bh - ui->line_h[GUI_FONT_SMALL]) / 2, GUI_FONT_SMALL, gui_col_dim, "%5.1f%%", 100 * p[c]);
     }
     // Belief over the steps: rows are classes, columns steps (white = 1).
     y += 8;
@@ -584,15 +613,12 @@ static void draw_probs(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t)
     if (t) {
         float grid[100];
         for (int c = 0; c < 10; c++) for (int s = 0; s < GL_ATTN_STEPS; s++) grid[c * 10 + s] = frame_at(t, s)->probs[c];
-        int side = 120;
-        gui_heat(ui, gui_r(r.x + 18, y, side, side), grid, 10, 10, 0, 1, 1);
-        gui_rect_frame(ui, gui_r(r.x + 18 + v->step * side / 10, y, side / 10, side), gui_col_accent);
-        for (int c = 0; c < 10; c += 3) gui_textf(ui, r.x + 4, y + c * side / 10, GUI_FONT_SMALL, gui_col_dim, "%d", c);
+        gui_heat(ui, gui_r(r.x + 18, y, belief, belief), grid, 10, 10, 0, 1, 1);
+        gui_rect_frame(ui, gui_r(r.x + 18 + v->step * belief / 10, y, belief / 10, belief), gui_col_accent);
+        for (int c = 0; c < 10; c += 3) gui_textf(ui, r.x + 4, y + c * belief / 10, GUI_FONT_SMALL, gui_col_dim, "%d", c);
     }
-    y += 132;
+    y += belief + 12;
     // The seed's figure ends with the sum over the volume and the original.
-    int side = (r.w - 10) / 2;
-    if (side > 120) side = 120;
     gui_text(ui, r.x, y, GUI_FONT_SMALL, gui_col_dim, "volume sum");
     gui_text(ui, r.x + side + 10, y, GUI_FONT_SMALL, gui_col_dim, "model input");
     y += 18;
@@ -606,26 +632,37 @@ static void draw_probs(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t)
         gui_rect_fill(ui, gui_r(r.x, y, side, side), gui_col_panel);
         gui_rect_fill(ui, gui_r(r.x + side + 10, y, side, side), gui_col_panel);
     }
+    y += side;
+    gui_mark(ui, gui_r(r.x, r.y, r.w, y - r.y), "class probabilities");
 }
 
 static void attn_draw(void *self, gui_app *app, gui_rect area) {
     attn_view *v = self;
     gui_ctx *ui = app->ui;
     int m = 12;
+    // Three columns: the gallery, the canvas, the class probabilities. Side
+    // by side, every key has its own bars under its canvas, so the right
+    // column gives its room to the three canvases.
     gui_rect left = gui_r(area.x + m, area.y + m, 232, area.h - 2 * m);
-    gui_rect right = gui_r(area.x + area.w - 270 - m, area.y + m, 270, area.h - 2 * m);
-    gui_rect mid = gui_r(left.x + left.w + 20, area.y + m, right.x - 20 - (left.x + left.w + 20), area.h - 2 * m);
+    int right_w = v->side ? 0 : 270;
+    gui_rect right = gui_r(area.x + area.w - right_w - m, area.y + m, right_w, area.h - 2 * m);
+    int mid_x = left.x + left.w + 20;
+    gui_rect mid = gui_r(mid_x, area.y + m, (v->side ? area.x + area.w - m : right.x - 20) - mid_x, area.h - 2 * m);
     draw_gallery(v, ui, left);
 
-    // Toolbar: key type, side by side, overlay.
-    int y = mid.y;
-    gui_choice(ui, GUI_ID("attn.key"), gui_r(mid.x, y, 300, 28), key_labels, NKEY, &v->key);
-    gui_toggle(ui, GUI_ID("attn.side"), gui_r(mid.x + 310, y, 110, 28), "Side by side", &v->side);
-    gui_toggle(ui, GUI_ID("attn.overlay"), gui_r(mid.x + 426, y, 80, 28), "Overlay", &v->overlay);
-    y += 40;
+    // Toolbar: key type, side by side, overlay (wrapping in a narrow column).
+    gui_flow fl = gui_flow_begin(mid.x, mid.y, mid.x + mid.w, 28, 6, 6);
+    gui_choice(ui, GUI_ID("attn.key"), gui_flow_put(&fl, 270), key_labels, NKEY, &v->key);
+    gui_toggle(ui, GUI_ID("attn.side"), gui_flow_put(&fl, 110), "Side by side", &v->side);
+    gui_toggle(ui, GUI_ID("attn.overlay"), gui_flow_put(&fl, 80), "Overlay", &v->overlay);
+    int y = gui_flow_end(&fl) + 12;
 
-    // Canvas(es): as large as the room left for them allows.
-    int bottom_h = 96;
+    // The controls under the canvas: measure their rows first so that the
+    // canvas takes what is left.
+    static const int ctl_w[5] = { 70, 130, 64, 64, 96 };
+    gui_flow probe = gui_flow_begin(mid.x, 0, mid.x + mid.w, 28, 6, 6);
+    for (int i = 0; i < 5; i++) gui_flow_put(&probe, ctl_w[i]);
+    int bottom_h = 26 + 8 + gui_flow_end(&probe) + 34;   // timeline, gap, control rows, room under them
     int avail_h = mid.y + mid.h - y - bottom_h, bar_w = 60;
     gl_trace *cur = frames_ready(v->shown[v->key]) ? v->shown[v->key] : NULL;
     if (!v->side) {
@@ -636,34 +673,48 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
         render_panel(v, cur, v->step, mx, v->disp);
         gui_image(ui, c, v->disp, DISP, DISP);
         gui_rect_frame(ui, c, gui_col_button);
+        gui_mark(ui, c, "canvas");
         v->canvas[0] = c; v->ncanvas = 1;
-        if (cur && v->overlay) colour_bar(ui, gui_r(c.x + c.w + 10, c.y, 16, c.h), mx);
+        if (cur && v->overlay) {
+            colour_bar(ui, gui_r(c.x + c.w + 10, c.y, 16, c.h), mx);
+            gui_mark(ui, gui_r(c.x + c.w + 10, c.y, bar_w - 10, c.h), "colour bar");
+        }
         if (canvas_empty(v->img))
             gui_text(ui, c.x + 12, c.y + 10, GUI_FONT_NORMAL, gui_col_dim, "draw a digit here");
         y += side + 10;
     } else {
-        int gap = 16, side = (mid.w - bar_w - 2 * gap) / 3;
-        if (side > avail_h - 24 - 70) side = avail_h - 24 - 70;
+        // Three canvases across; the height left under them goes to each
+        // key's probability bars.
+        int gap = 16, title = 22, under = 16, side = (mid.w - bar_w - 2 * gap) / 3;
+        int bh = 40;
+        if (side > avail_h - title - bh - under - 10) side = avail_h - title - bh - under - 10;
         side = side < 84 ? 84 : side;
+        bh = avail_h - title - side - under - 10 - 8;
+        if (bh > side / 2) bh = side / 2;
+        if (bh < 24) bh = 24;
         v->ncanvas = NKEY;
         for (int k = 0; k < NKEY; k++) {
             gl_trace *t = frames_ready(v->shown[k]) ? v->shown[k] : NULL;
-            gui_rect c = gui_r(mid.x + k * (side + gap), y + 22, side, side);
-            char title[64];
+            gui_rect c = gui_r(mid.x + k * (side + gap), y + title, side, side);
+            char title_s[64];
             if (t) {
                 const float *p = frame_at(t, v->step)->probs;
                 int b = 0;
                 for (int d = 1; d < 10; d++) if (p[d] > p[b]) b = d;
-                snprintf(title, sizeof title, "%s: %d (%.0f%%)%s", key_labels[k], b, 100 * p[b], hdr(t)->untrained ? ", untrained" : "");
-            } else snprintf(title, sizeof title, "%s", key_labels[k]);
-            gui_text(ui, c.x, y, GUI_FONT_NORMAL, k == v->key ? gui_col_accent : gui_col_text, title);
+                snprintf(title_s, sizeof title_s, "%s: %d (%.0f%%)%s", key_labels[k], b, 100 * p[b], hdr(t)->untrained ? ", untrained" : "");
+            } else snprintf(title_s, sizeof title_s, "%s", key_labels[k]);
+            gui_clip(ui, gui_r(c.x, y, side, title));
+            gui_text(ui, c.x, y, GUI_FONT_NORMAL, k == v->key ? gui_col_accent : gui_col_text, title_s);
+            gui_clip_reset(ui);
             // Each key scaled by its own maximum: their mask scales differ a lot.
             render_panel(v, t, v->step, t ? trace_max(t) : 1, v->disp);
             gui_image(ui, c, v->disp, DISP, DISP);
             gui_rect_frame(ui, c, k == v->key ? gui_col_accent : gui_col_button);
+            gui_mark(ui, c, key_labels[k]);
             v->canvas[k] = c;
             // This key's class probabilities at the step, as ten columns.
-            int by = c.y + c.h + 8, bh = 40, cw = side / 10;
+            int by = c.y + c.h + 8, cw = side / 10;
+            gui_mark(ui, gui_r(c.x, by, side, bh + under), "key probabilities");
             for (int d = 0; d < 10 && t; d++) {
                 float pd = frame_at(t, v->step)->probs[d];
                 gui_rect_fill(ui, gui_r(c.x + d * cw + 1, by, cw - 2, bh), gui_col_panel);
@@ -673,28 +724,33 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
             }
         }
         if (v->overlay) {
-            gui_rect cb = gui_r(mid.x + 3 * (side + gap) - gap + 10, y + 22, 16, side);
+            gui_rect cb = gui_r(mid.x + 3 * (side + gap) - gap + 10, y + title, 16, side);
             colour_bar(ui, cb, 1.0f);
             gui_text(ui, cb.x, cb.y + cb.h + 4, GUI_FONT_SMALL, gui_col_dim, "x max");
+            gui_mark(ui, gui_r(cb.x, cb.y, bar_w - 10, cb.h), "colour bar");
         }
-        y += side + 32 + 70;
+        y += title + side + 8 + bh + under + 10;
     }
 
     // Timeline, playback and canvas controls.
     int tw = mid.w - bar_w < 560 ? mid.w - bar_w : 560;
     if (tw < 200) tw = 200;
-    draw_timeline(v, ui, gui_r(mid.x, y, tw, 26), cur);
+    gui_rect tl = gui_r(mid.x, y, tw, 26);
+    draw_timeline(v, ui, tl, cur);
+    gui_mark(ui, tl, "timeline");
+    v->timeline = tl;
     y += 34;
-    if (gui_button(ui, GUI_ID("attn.play"), gui_r(mid.x, y, 70, 28), v->playing ? "Pause" : "Play")) {
+    fl = gui_flow_begin(mid.x, y, mid.x + mid.w, 28, 6, 6);
+    if (gui_button(ui, GUI_ID("attn.play"), gui_flow_put(&fl, ctl_w[0]), v->playing ? "Pause" : "Play")) {
         v->playing = !v->playing;
         if (v->playing && v->step == GL_ATTN_STEPS - 1) v->step = 0;
     }
-    gui_slider(ui, GUI_ID("attn.speed"), gui_r(mid.x + 76, y, 130, 28), &v->speed, 0.25f, 20.0f, "%.1f steps/s");
-    if (gui_button(ui, GUI_ID("attn.clear"), gui_r(mid.x + 216, y, 64, 28), "Clear")) clear_canvas(v);
-    if (gui_button(ui, GUI_ID("attn.undo"), gui_r(mid.x + 284, y, 64, 28), "Undo")) pop_undo(v);
-    if (gui_button(ui, GUI_ID("attn.export"), gui_r(mid.x + 352, y, 96, 28), "Export PNG")) export_figure(v, app);
+    gui_slider(ui, GUI_ID("attn.speed"), gui_flow_put(&fl, ctl_w[1]), &v->speed, 0.25f, 20.0f, "%.1f steps/s");
+    if (gui_button(ui, GUI_ID("attn.clear"), gui_flow_put(&fl, ctl_w[2]), "Clear")) clear_canvas(v);
+    if (gui_button(ui, GUI_ID("attn.undo"), gui_flow_put(&fl, ctl_w[3]), "Undo")) pop_undo(v);
+    if (gui_button(ui, GUI_ID("attn.export"), gui_flow_put(&fl, ctl_w[4]), "Export PNG")) export_figure(v, app);
 
-    draw_probs(v, ui, right, cur);
+    if (!v->side) draw_probs(v, ui, right, cur);
 
     // Status line.
     char src[64];
@@ -722,6 +778,9 @@ static int attn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "pred")) *out = t ? hdr(t)->pred : -1;
     else if (!strcmp(what, "untrained")) *out = t ? hdr(t)->untrained : -1;
     else if (!strcmp(what, "drawn")) *out = !v->from_gallery && !canvas_empty(v->img);
+    else if (!strcmp(what, "timeline_x")) *out = v->timeline.x;
+    else if (!strcmp(what, "timeline_y")) *out = v->timeline.y;
+    else if (!strcmp(what, "timeline_w")) *out = v->timeline.w;
     else if (!strcmp(what, "canvas_x")) *out = v->canvas[0].x;
     else if (!strcmp(what, "canvas_y")) *out = v->canvas[0].y;
     else if (!strcmp(what, "canvas_w")) *out = v->canvas[0].w;
@@ -764,7 +823,16 @@ static int attn_probe(void *self, const char *what, double *out) {
     return 0;
 }
 
+static int attn_animating(void *self, gui_app *app) {
+    attn_view *v = self;
+    (void)app;
+    if (v->playing) return 1;
+    for (int k = 0; k < NKEY; k++) if (v->pending[k]) return 1;   // runs still arriving
+    return 0;
+}
+
 const gui_view_class view_attention = {
+    .animating = attn_animating,
     .name = "Attention",
     .shortcuts = attn_shortcuts,
     .init = attn_init,

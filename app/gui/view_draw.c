@@ -305,6 +305,7 @@ static int export_path(gui_app *app, const char *kind, char *path, size_t n) {
 
 static void save_export(draw_view *v, gui_app *app, gl_image *im, const char *kind) {
     char path[1200];
+    if (gui_app_export_ready(app) != 0) { gl_image_free(im); return; }
     if (export_path(app, kind, path, sizeof path) != 0) gui_app_note(app, "export failed: too many files in %s", app->export_dir);
     else if (gl_image_save_png(im, path) == 0) {   // atomic: a temporary file, then rename
         gui_app_note(app, "saved the %s to %s (%dx%d)", kind, path, im->w, im->h);
@@ -675,38 +676,78 @@ static void panel_message(gui_ctx *ui, gui_rect r, gui_color c, const char *msg)
     }
 }
 
+// The controls under the timeline, placed by a flow (wrapping in a narrow
+// window). With measure set they are only placed, to learn their height.
+static int draw_controls(draw_view *v, gui_app *app, gui_ctx *ui, int x, int y, int right, int measure) {
+    gui_flow fl = gui_flow_begin(x, y, right, 28, 6, 6);
+    gui_rect r;
+#define PUT(w) (r = gui_flow_put(&fl, (w)), !measure)
+    if (PUT(70) && gui_button(ui, GUI_ID("draw.play"), r, v->playing ? "Pause" : "Play")) toggle_play(v);
+    if (PUT(140)) gui_slider(ui, GUI_ID("draw.speed"), r, &v->speed, 0.5f, 60.0f, "%.1f steps/s");
+    if (v->mode == MODE_GEN) {
+        if (PUT(36)) gui_text(ui, r.x, r.y + 5, GUI_FONT_NORMAL, gui_col_dim, "seed");
+        gui_field_opts fo = { .numeric = 1, .lo = 0, .hi = 999999999999LL, .what = "seed" };
+        int f = 0;
+        if (PUT(150)) f = gui_field(ui, GUI_ID("draw.seed"), r, v->seed_buf, sizeof v->seed_buf, &fo);
+        int go = PUT(36) && gui_button(ui, GUI_ID("draw.seedgo"), r, "Go");
+        long long s;
+        if (!measure && ((f & GUI_FIELD_SUBMIT) || go) && gui_field_value(ui, v->seed_buf, &fo, &s) == 0) set_seed(v, s);
+        if (PUT(28) && gui_button(ui, GUI_ID("draw.prev"), r, "<")) set_seed(v, (long long)v->seed - 1);
+        if (PUT(28) && gui_button(ui, GUI_ID("draw.next"), r, ">")) set_seed(v, (long long)v->seed + 1);
+    } else {
+        if (PUT(48)) gui_text(ui, r.x, r.y + 5, GUI_FONT_NORMAL, gui_col_dim, "test #");
+        if (!measure) load_tests(v);
+        gui_field_opts fo = { .numeric = 1, .lo = 0, .hi = v->ntests > 0 ? v->ntests - 1 : 0, .what = "test digit" };
+        int f = 0;
+        if (PUT(100)) f = gui_field(ui, GUI_ID("draw.index"), r, v->index_buf, sizeof v->index_buf, &fo);
+        int go = PUT(36) && gui_button(ui, GUI_ID("draw.indexgo"), r, "Go");
+        long long i;
+        if (!measure && ((f & GUI_FIELD_SUBMIT) || go)) {
+            if (!v->ntests) gui_note(ui, "no MNIST test digits to pick from: draw one");
+            else if (gui_field_value(ui, v->index_buf, &fo, &i) == 0) pick_test(v, (int)i);
+        }
+        if (PUT(60) && gui_button(ui, GUI_ID("draw.clear"), r, "Clear")) clear_drawing(v);
+        if (PUT(60) && gui_button(ui, GUI_ID("draw.undo"), r, "Undo")) pop_undo(v);
+    }
+    if (PUT(110) && gui_button(ui, GUI_ID("draw.expf"), r, "Export frame")) export_frame(v, app);
+    if (PUT(110) && gui_button(ui, GUI_ID("draw.exps"), r, "Export strip")) export_strip(v, app);
+#undef PUT
+    return gui_flow_end(&fl);
+}
+
 static void draw_draw(void *self, gui_app *app, gui_rect area) {
     draw_view *v = self;
     gui_ctx *ui = app->ui;
-    int m = 12, info_w = 300;
+    int m = 12, info_w = area.w >= 1100 ? 300 : 270;
     gui_rect main = gui_r(area.x + m, area.y + m, area.w - 3 * m - info_w, area.h - 2 * m);
     gui_rect info = gui_r(main.x + main.w + m, main.y, info_w, main.h);
     const gl_trace *t = cur(v);
     const gl_draw_config *c = t ? &hdr(t)->cfg : NULL;
     const gl_draw_frame *f0 = t ? frame_at(t, v->step) : NULL;
 
-    // Toolbar.
-    int y = main.y, x = main.x;
+    // Toolbar (wrapping in a narrow window).
     int mode = v->mode, var = v->variant, grid = v->grid;
-    if (gui_choice(ui, GUI_ID("draw.mode"), gui_r(x, y, 230, 28), mode_labels, NMODE, &mode)) set_mode(v, mode);
-    x += 242;
-    if (gui_choice(ui, GUI_ID("draw.var"), gui_r(x, y, 230, 28), var_labels, NVAR, &var)) { v->variant = var; changed(v, 1); }
-    x += 242;
+    gui_flow fl = gui_flow_begin(main.x, main.y, main.x + main.w, 28, 12, 6);
+    if (gui_choice(ui, GUI_ID("draw.mode"), gui_flow_put(&fl, 230), mode_labels, NMODE, &mode)) set_mode(v, mode);
+    if (gui_choice(ui, GUI_ID("draw.var"), gui_flow_put(&fl, 230), var_labels, NVAR, &var)) { v->variant = var; changed(v, 1); }
     if (v->mode == MODE_GEN) {
-        gui_text(ui, x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "samples");
-        x += 66;
-        if (gui_choice(ui, GUI_ID("draw.grid"), gui_r(x, y, 230, 28), grid_labels, NGRID, &grid)) { v->grid = grid; changed(v, 1); }
+        gui_rect lr = gui_flow_put(&fl, 60);
+        gui_text(ui, lr.x, lr.y + 5, GUI_FONT_NORMAL, gui_col_dim, "samples");
+        if (gui_choice(ui, GUI_ID("draw.grid"), gui_flow_put(&fl, 230), grid_labels, NGRID, &grid)) { v->grid = grid; changed(v, 1); }
     }
-    y += 40;
+    int y = gui_flow_end(&fl) + 12, x;
 
-    // Panels.
-    int bottom_h = 96, avail = main.y + main.h - y - bottom_h;
+    // Panels: what is left above the timeline and the controls.
+    int ctl_h = draw_controls(v, app, ui, main.x, 0, main.x + main.w, 1);
+    int tests_h = v->mode == MODE_REC ? 48 + 18 + 8 : 0;
+    int bottom_h = 40 + 8 + ctl_h + 20 + tests_h, avail = main.y + main.h - y - bottom_h;
     if (v->mode == MODE_GEN) {
         int side = avail < main.w ? avail : main.w;
         side = side < 112 ? 112 : side / 28 * 28;
         gui_rect cr = gui_r(main.x, y, side, side);
         v->canvas = cr;
         v->input = gui_r(0, 0, 0, 0);
+        gui_mark(ui, cr, "canvas");
         gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
         int g = 1;
         while (g * g < v->nshown) g++;
@@ -722,10 +763,18 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         gui_rect_frame(ui, cr, gui_col_button);
         if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
         else if (!t) gui_text(ui, cr.x + 16, cr.y + 16, GUI_FONT_NORMAL, gui_col_dim, "generating...");
+        // What the step wrote, beside the canvas, with its caption under it.
         int dside = (main.w - side - 24) / 28 * 28;
         if (dside > 336) dside = 336;
+        if (dside > side - 24 - 40) dside = (side - 24 - 40) / 28 * 28;
         v->diff = gui_r(0, 0, 0, 0);
-        if (t && v->nshown == 1 && dside >= 112) draw_diff(v, ui, gui_r(cr.x + side + 24, y + 24, dside, dside), t, c);
+        if (t && v->nshown == 1 && dside >= 112) {
+            gui_rect dr = gui_r(cr.x + side + 24, y + 24, dside, dside);
+            gui_clip(ui, gui_r(dr.x, y, main.x + main.w - dr.x, side));
+            draw_diff(v, ui, dr, t, c);
+            gui_clip_reset(ui);
+            gui_mark(ui, gui_r(dr.x, y, main.x + main.w - dr.x, side), "step diff");
+        }
         y += side + 10;
     } else {
         int gap = 40, side = (main.w - gap) / 2;
@@ -735,11 +784,16 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         v->input = ir; v->canvas = cr;
         v->ncells = t ? 1 : 0;
         v->cells[0] = cr;
+        gui_mark(ui, gui_r(ir.x, y, side, side + 24), "input");
+        gui_mark(ui, gui_r(cr.x, y, side, side + 24), "canvas");
         char title[96];
         if (v->from_test) snprintf(title, sizeof title, "Input: test digit #%d (a %d), binarized", v->test_sel, v->labels[v->test_sel]);
         else snprintf(title, sizeof title, "Input: your drawing");
+        gui_clip(ui, gui_r(ir.x, y, side + gap - 8, 24));
         gui_text(ui, ir.x, y, GUI_FONT_NORMAL, gui_col_text, title);
+        gui_clip(ui, gui_r(cr.x, y, main.x + main.w - cr.x, 24));
         gui_text(ui, cr.x, y, GUI_FONT_NORMAL, gui_col_text, "Canvas: the decoder's reconstruction");
+        gui_clip_reset(ui);
         grey_image(ui, ir, v->img);
         gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
         if (t) {
@@ -760,46 +814,23 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
     // Timeline and controls.
     int tw = v->mode == MODE_GEN ? v->canvas.w : v->canvas.x + v->canvas.w - main.x;
     if (tw < 300) tw = 300;
+    if (tw > main.w) tw = main.w;
     draw_timeline(v, ui, gui_r(main.x, y, tw, 40), t);
+    gui_mark(ui, gui_r(main.x, y, tw, 40), "timeline");
     y += 48;
-    x = main.x;
-    if (gui_button(ui, GUI_ID("draw.play"), gui_r(x, y, 70, 28), v->playing ? "Pause" : "Play")) toggle_play(v);
-    gui_slider(ui, GUI_ID("draw.speed"), gui_r(x + 76, y, 140, 28), &v->speed, 0.5f, 60.0f, "%.1f steps/s");
-    x += 226;
-    if (v->mode == MODE_GEN) {
-        gui_text(ui, x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "seed");
-        if (gui_textfield(ui, GUI_ID("draw.seed"), gui_r(x + 40, y, 90, 28), v->seed_buf, sizeof v->seed_buf) ||
-            gui_button(ui, GUI_ID("draw.seedgo"), gui_r(x + 134, y, 36, 28), "Go")) {
-            char *end;
-            long long s = strtoll(v->seed_buf, &end, 10);
-            if (end != v->seed_buf && s >= 0) set_seed(v, s);
-            else snprintf(v->seed_buf, sizeof v->seed_buf, "%llu", (unsigned long long)v->seed);
-        }
-        if (gui_button(ui, GUI_ID("draw.prev"), gui_r(x + 176, y, 28, 28), "<")) set_seed(v, (long long)v->seed - 1);
-        if (gui_button(ui, GUI_ID("draw.next"), gui_r(x + 208, y, 28, 28), ">")) set_seed(v, (long long)v->seed + 1);
-        x += 246;
-    } else {
-        gui_text(ui, x, y + 5, GUI_FONT_NORMAL, gui_col_dim, "test #");
-        if (gui_textfield(ui, GUI_ID("draw.index"), gui_r(x + 52, y, 60, 28), v->index_buf, sizeof v->index_buf) ||
-            gui_button(ui, GUI_ID("draw.indexgo"), gui_r(x + 116, y, 36, 28), "Go")) {
-            char *end;
-            long i = strtol(v->index_buf, &end, 10);
-            load_tests(v);
-            if (end != v->index_buf && i >= 0 && i < v->ntests) pick_test(v, (int)i);
-            else snprintf(v->index_buf, sizeof v->index_buf, "%d", v->test_sel);
-        }
-        if (gui_button(ui, GUI_ID("draw.clear"), gui_r(x + 160, y, 60, 28), "Clear")) clear_drawing(v);
-        if (gui_button(ui, GUI_ID("draw.undo"), gui_r(x + 224, y, 60, 28), "Undo")) pop_undo(v);
-        x += 294;
+    y = draw_controls(v, app, ui, main.x, y, main.x + main.w, 0) + 10;
+    if (v->mode == MODE_REC) {
+        gui_rect tr = gui_r(main.x, y, tw, main.y + main.h - y);
+        draw_tests(v, ui, tr);
+        if (tr.h > 0) gui_mark(ui, tr, "test digits");
     }
-    if (gui_button(ui, GUI_ID("draw.expf"), gui_r(x, y, 110, 28), "Export frame")) export_frame(v, app);
-    if (gui_button(ui, GUI_ID("draw.exps"), gui_r(x + 114, y, 110, 28), "Export strip")) export_strip(v, app);
-    y += 40;
-    if (v->mode == MODE_REC) draw_tests(v, ui, gui_r(main.x, y, tw, main.y + main.h - y));
+    (void)x;
 
     // Information panel: the model, the step, the windows.
     y = info.y;
     gui_rect_fill(ui, info, gui_col_panel);
+    gui_mark(ui, info, "information");
+    gui_clip(ui, info);
     int ix = info.x + 12;
     y += 10;
     if (c) {
@@ -836,6 +867,7 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         y += 56;
     }
     gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "F1 or ? lists the keys.");
+    gui_clip_reset(ui);
 
     // Status line.
     char win[160] = "";
@@ -937,7 +969,14 @@ static int draw_probe(void *self, const char *what, double *out) {
     return 0;
 }
 
+static int draw_animating(void *self, gui_app *app) {
+    draw_view *v = self;
+    (void)app;
+    return v->playing || v->npending > 0;
+}
+
 const gui_view_class view_draw = {
+    .animating = draw_animating,
     .name = "DRAW",
     .shortcuts = draw_shortcuts,
     .init = draw_init,

@@ -485,6 +485,7 @@ static void draw_zoom(pred_view *v, gui_ctx *ui, gui_rect r, const pred_frame *f
     gui_text(ui, r.x + 8, r.y + 6, GUI_FONT_NORMAL, gui_col_text, "Next point: density around the pen");
     int side = r.w - 16;
     if (side > r.h - 150) side = r.h - 150;
+    if (side < 40) side = 40;
     gui_rect g = gui_r(r.x + 8, r.y + 30, side, side);
     v->zoom = g;
     if (!f) { gui_rect_fill(ui, g, canvas_col); gui_text(ui, g.x + 10, g.y + 10, GUI_FONT_SMALL, gui_col_dim, "draw on the canvas"); return; }
@@ -519,30 +520,33 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
     pred_view *v = self;
     gui_ctx *ui = app->ui;
     int m = 12, x = area.x + m, y = area.y + 10;
-    // Toolbar.
+    // Toolbar (wrapping in a narrow window).
     int writing = v->mode == MODE_CONT && !v->cont_stopped && (gl_engine_busy(app->engine) || (int)v->pos < frames(v) - 1);
-    if (gui_button(ui, gui_id("pred.cont"), gui_r(x, y, 100, 28), writing ? "Stop" : "Continue")) {
+    gui_flow fl = gui_flow_begin(x, y, area.x + area.w - m, 28, 6, 6);
+    if (gui_button(ui, gui_id("pred.cont"), gui_flow_put(&fl, 100), writing ? "Stop" : "Continue")) {
         if (writing) stop_continue(v, app);
         else start_continue(v, app);
     }
-    if (gui_button(ui, gui_id("pred.replay"), gui_r(x + 106, y, 80, 28), "Replay") && frames(v)) set_replay(v, 0, 1);
-    if (gui_button(ui, gui_id("pred.clear"), gui_r(x + 192, y, 70, 28), "Clear")) clear_all(v, app);
-    if (gui_button(ui, gui_id("pred.export"), gui_r(x + 268, y, 80, 28), "Export")) export_all(v, app);
+    if (gui_button(ui, gui_id("pred.replay"), gui_flow_put(&fl, 80), "Replay") && frames(v)) set_replay(v, 0, 1);
+    if (gui_button(ui, gui_id("pred.clear"), gui_flow_put(&fl, 70), "Clear")) clear_all(v, app);
+    if (gui_button(ui, gui_id("pred.export"), gui_flow_put(&fl, 80), "Export")) export_all(v, app);
     float b = v->bias;
-    if (gui_slider(ui, gui_id("pred.bias"), gui_r(x + 360, y, 170, 28), &b, 0, 5, "bias %.2f") && b != v->bias) {
+    if (gui_slider(ui, gui_id("pred.bias"), gui_flow_put(&fl, 170), &b, 0, 5, "bias %.2f") && b != v->bias) {
         v->bias = b;
         gl_engine_stop(app->engine);
         new_session(v);
         v->mode = MODE_LIVE;
     }
-    gui_slider(ui, gui_id("pred.speed"), gui_r(x + 540, y, 160, 28), &v->speed, 5, 600, "%.0f points/s");
+    gui_slider(ui, gui_id("pred.speed"), gui_flow_put(&fl, 160), &v->speed, 5, 600, "%.0f points/s");
     const char *mode = writing ? "the network is writing" : v->mode == MODE_CONT ? "the network wrote on from your pen" : v->mode == MODE_REPLAY ? "replay: the density of every step" : "live";
-    gui_text(ui, x + 712, y + 6, GUI_FONT_NORMAL, gui_col_dim, mode);
-    y += 40;
+    gui_rect mr = gui_flow_put(&fl, gui_text_w(ui, GUI_FONT_NORMAL, "the network wrote on from your pen") + 8);
+    gui_text(ui, mr.x + 4, mr.y + 6, GUI_FONT_NORMAL, gui_col_dim, mode);
+    y = gui_flow_end(&fl) + 12;
 
-    int zw = 300;
+    int zw = area.w >= 1100 ? 300 : 260;
     gui_rect c = gui_r(x, y, area.w - 2 * m - zw - 10, area.y + area.h - m - y - 40);
     v->canvas = c;
+    gui_mark(ui, c, "canvas");
     gui_rect_fill(ui, c, canvas_col);
     gui_clip(ui, c);
     int shown = shown_index(v);
@@ -573,6 +577,7 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
     // Timeline of the session's steps.
     int n = frames(v);
     gui_rect tl = gui_r(c.x, c.y + c.h + 10, c.w, 22);
+    gui_mark(ui, tl, "timeline");
     uint32_t id = gui_id("pred.timeline");
     if (ui->mouse_pressed && gui_inside(tl, ui->press_x, ui->press_y) && n) ui->active = id;
     if (ui->active == id && ui->mouse_down && n) set_replay(v, (double)(ui->mx - tl.x) * n / tl.w, 0);
@@ -585,7 +590,11 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
             gui_rect_fill(ui, gui_r(tl.x + a, tl.y + tl.h - 5, tl.w - a, 5), gui_rgb(120, 200, 255));
         }
     }
-    draw_zoom(v, ui, gui_r(area.x + area.w - m - zw, c.y, zw, c.h), f);
+    gui_rect zr = gui_r(area.x + area.w - m - zw, c.y, zw, c.h);
+    gui_mark(ui, zr, "density");
+    gui_clip(ui, zr);
+    draw_zoom(v, ui, zr, f);
+    gui_clip_reset(ui);
 
     if (!v->have_model) snprintf(app->status, sizeof app->status, "no prediction model: %s", v->model_err);
     else snprintf(app->status, sizeof app->status, "%d points drawn | step %d/%d | bias %.2f | %s%s", v->n, shown + 1, n, v->bias, mode,
@@ -596,8 +605,10 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
 static void export_all(pred_view *v, gui_app *app) {
     int shown = shown_index(v), n = frames(v);
     if (v->n < 2 || shown < 0) { gui_app_note(app, "nothing to export: the canvas is empty"); return; }
-    // the line: drawn points, then the network's up to the shown step
-    int a = v->nuser_frames, extra = shown >= a ? shown - a + 1 : 0, tot = v->n + extra;
+    // The whole line: the drawn points, then every point the network wrote
+    // on (all of the continuation, however far the pen on screen has got).
+    int a = v->nuser_frames, extra = n > a ? n - a : 0, tot = v->n + extra;
+    shown = n - 1;
     float *pts = gl_malloc(sizeof(float) * 3 * (size_t)tot);
     float lx = 0, ly = 0;
     for (int i = 0; i < tot; i++) {
@@ -608,7 +619,7 @@ static void export_all(pred_view *v, gui_app *app) {
     }
     static const char *const exts[3] = { ".svg", ".png", "-density.png" };
     char base[1200], p[1300];
-    hw_export_base(app, "prediction", exts, 3, base, sizeof base);
+    if (hw_export_base(app, "prediction", exts, 3, base, sizeof base) != 0) { free(pts); return; }
     snprintf(p, sizeof p, "%s.svg", base);
     int rc = gl_hw_save_svg(p, pts, tot, 2.0f);
     snprintf(p, sizeof p, "%s.png", base);
@@ -678,7 +689,16 @@ static int pred_probe(void *self, const char *what, double *out) {
     return 0;
 }
 
+static int pred_animating(void *self, gui_app *app) {
+    pred_view *v = self;
+    (void)app;
+    int n = frames(v);
+    if (v->mode == MODE_CONT && !v->cont_stopped && (int)v->pos < n - 1) return 1;   // the network's pen is revealed
+    return v->mode == MODE_REPLAY && v->playing;
+}
+
 const gui_view_class view_prediction = {
+    .animating = pred_animating,
     .name = "Prediction",
     .shortcuts = pred_shortcuts,
     .init = pred_init,

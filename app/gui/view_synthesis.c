@@ -241,7 +241,7 @@ static void export_all(syn_view *v, gui_app *app) {
     r.phi = v->phi;
     static const char *const exts[3] = { ".svg", ".png", "-window.png" };
     char base[1200], p[1300];
-    hw_export_base(app, "synthesis", exts, 3, base, sizeof base);
+    if (hw_export_base(app, "synthesis", exts, 3, base, sizeof base) != 0) { free(r.pts); return; }
     int rc = 0;
     snprintf(p, sizeof p, "%s.svg", base);
     rc = gl_hw_save_svg(p, r.pts, n, 2.0f);
@@ -605,69 +605,86 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
     int step = step_of(v);
 
     // Rows of controls, wrapping when the window is narrow.
-    hw_flow fl = hw_flow_begin(x, y, area.x + area.w - m, 28, 6, 8);
-    gui_rect lr = hw_flow_put(&fl, 34);
+    gui_flow fl = gui_flow_begin(x, y, area.x + area.w - m, 28, 6, 8);
+    gui_rect lr = gui_flow_put(&fl, 34);
     gui_text(ui, lr.x, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "Text");
     int tw = area.w - 2 * m - 40 - 80;
-    int submitted = gui_textfield(ui, gui_id("syn.text"), hw_flow_put(&fl, tw < 520 ? (tw > 200 ? tw : 200) : 520), v->text, sizeof v->text);
-    if (v->want_focus) { ui->focus = ui->focus_seen = gui_id("syn.text"); v->want_focus = 0; }
+    gui_field_opts to = { .max_len = SYN_TEXT_MAX, .what = "the text", .hint = "type a line to write" };
+    int submitted = gui_field(ui, gui_id("syn.text"), gui_flow_put(&fl, tw < 520 ? (tw > 200 ? tw : 200) : 520), v->text, sizeof v->text, &to) & GUI_FIELD_SUBMIT;
+    if (v->want_focus) { gui_focus(ui, gui_id("syn.text")); v->want_focus = 0; }
     if (strcmp(v->text, v->last_text)) {   // typed: write it as it stands
         snprintf(v->last_text, sizeof v->last_text, "%s", v->text);
         new_version(v);
     }
-    if (gui_button(ui, gui_id("syn.write"), hw_flow_put(&fl, 70), "Write") || submitted) new_version(v);
-    if (gui_button(ui, gui_id("syn.again"), hw_flow_put(&fl, 110), "Write again")) { v->seed++; new_version(v); }
-    if (gui_slider(ui, gui_id("syn.bias"), hw_flow_put(&fl, 170), &v->bias, 0, 5, "bias %.2f")) new_version(v);
-    lr = hw_flow_put(&fl, 90);
+    if (gui_button(ui, gui_id("syn.write"), gui_flow_put(&fl, 70), "Write") || submitted) new_version(v);
+    if (gui_button(ui, gui_id("syn.again"), gui_flow_put(&fl, 110), "Write again")) { v->seed++; new_version(v); }
+    if (gui_slider(ui, gui_id("syn.bias"), gui_flow_put(&fl, 170), &v->bias, 0, 5, "bias %.2f")) new_version(v);
+    lr = gui_flow_put(&fl, 90);
     gui_textf(ui, lr.x + 4, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "seed %llu", (unsigned long long)v->seed);
-    hw_flow_newline(&fl);
+    gui_flow_newline(&fl);
     int st = v->style;
-    if (gui_choice(ui, gui_id("syn.style"), hw_flow_put(&fl, 430), style_labels, NSTYLE, &st)) {
+    if (gui_choice(ui, gui_id("syn.style"), gui_flow_put(&fl, 430), style_labels, NSTYLE, &st)) {
         if (st == STYLE_MINE && v->nmine == 0) start_recording(v, app);
         else { v->style = st; new_version(v); }
     }
     if (v->recording) {
-        lr = hw_flow_put(&fl, 50);
+        lr = gui_flow_put(&fl, 50);
         gui_text(ui, lr.x + 4, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "it says");
-        gui_textfield(ui, gui_id("syn.minetext"), hw_flow_put(&fl, 150), v->mine_text, sizeof v->mine_text);
-        if (gui_button(ui, gui_id("syn.usemine"), hw_flow_put(&fl, 110), "Use my line")) finish_recording(v, app);
-        if (gui_button(ui, gui_id("syn.cancelmine"), hw_flow_put(&fl, 70), "Cancel")) v->recording = 0;
+        gui_field_opts mo = { .what = "your line's text" };
+        gui_field(ui, gui_id("syn.minetext"), gui_flow_put(&fl, 170), v->mine_text, sizeof v->mine_text, &mo);
+        if (gui_button(ui, gui_id("syn.usemine"), gui_flow_put(&fl, 110), "Use my line")) finish_recording(v, app);
+        if (gui_button(ui, gui_id("syn.cancelmine"), gui_flow_put(&fl, 70), "Cancel")) v->recording = 0;
     } else {
-        if (gui_button(ui, gui_id("syn.record"), hw_flow_put(&fl, 130), "Write my own...")) start_recording(v, app);
-        gui_slider(ui, gui_id("syn.speed"), hw_flow_put(&fl, 150), &v->speed, 0.5f, 40, "%.1f chars/s");
-        gui_toggle(ui, gui_id("syn.instant"), hw_flow_put(&fl, 70), "Instant", &v->instant);
-        gui_slider(ui, gui_id("syn.width"), hw_flow_put(&fl, 110), &v->width, 1, 6, "width %.1f");
-        gui_choice(ui, gui_id("syn.colour"), hw_flow_put(&fl, 150), colour_labels, 3, &v->colour);
+        if (gui_button(ui, gui_id("syn.record"), gui_flow_put(&fl, 130), "Write my own...")) start_recording(v, app);
+        gui_slider(ui, gui_id("syn.speed"), gui_flow_put(&fl, 150), &v->speed, 0.5f, 40, "%.1f chars/s");
+        gui_toggle(ui, gui_id("syn.instant"), gui_flow_put(&fl, 70), "Instant", &v->instant);
+        gui_slider(ui, gui_id("syn.width"), gui_flow_put(&fl, 110), &v->width, 1, 6, "width %.1f");
+        gui_choice(ui, gui_id("syn.colour"), gui_flow_put(&fl, 150), colour_labels, 3, &v->colour);
     }
-    y = hw_flow_end(&fl) + 12;
+    y = gui_flow_end(&fl) + 12;
 
     // Paper.
-    int right_w = 300;
+    int right_w = area.w >= 1100 ? 300 : 260;
     int ph = (area.y + area.h - y) * 2 / 5;   // 230 at the default size; less in a small window
-    gui_rect paper = gui_r(x, y, area.w - 2 * m, ph < 120 ? 120 : ph > 230 ? 230 : ph);
+    gui_rect paper = gui_r(x, y, area.w - 2 * m, ph < 110 ? 110 : ph > 230 ? 230 : ph);
     v->paper = paper;
+    gui_mark(ui, paper, "paper");
     draw_paper(v, ui, paper, step);
     y += paper.h + 10;
 
     // Text with the window's character, timeline and controls.
-    int cur = char_at(v, step);
+    int cur = char_at(v, step), lh = ui->line_h[GUI_FONT_LARGE];
+    gui_rect tr = gui_r(x, y, area.w - 2 * m, lh + 2);
+    gui_mark(ui, tr, "text line");
+    gui_clip(ui, tr);
     draw_text_line(v, ui, x, y, cur);
-    y += ui->line_h[GUI_FONT_LARGE] + 10;
+    gui_clip_reset(ui);
+    y += lh + 10;
     if (gui_button(ui, gui_id("syn.play"), gui_r(x, y, 70, 26), v->playing ? "Pause" : "Play")) {
         v->playing = !v->playing;
         if (v->playing && v->ncache > 0 && step >= v->ncache - 1) v->pos = 0;
     }
     if (gui_button(ui, gui_id("syn.replay"), gui_r(x + 76, y, 70, 26), "Replay")) { v->pos = 0; v->playing = 1; v->instant = 0; }
     if (gui_button(ui, gui_id("syn.export"), gui_r(x + 152, y, 80, 26), "Export")) export_all(v, app);
-    draw_timeline(v, ui, gui_r(x + 240, y, area.w - 2 * m - 240 - 150, 26), step);
+    gui_rect tl = gui_r(x + 240, y, area.w - 2 * m - 240 - 150, 26);
+    draw_timeline(v, ui, tl, step);
+    gui_mark(ui, tl, "timeline");
     gui_textf(ui, area.x + area.w - m - 140, y + 5, GUI_FONT_NORMAL, gui_col_dim, "point %d / %d", v->ncache ? step + 1 : 0, v->ncache);
     y += 34;
 
     // Alignment figure and the window's mixture (when there is room).
     int fh = area.y + area.h - m - y;
     if (fh < 60) { v->fig = gui_r(0, 0, 0, 0); fh = 0; }
-    if (fh > 0) draw_figure(v, ui, gui_r(x, y, area.w - 2 * m - right_w - 10, fh), step);
-    if (fh > 0) draw_mixture(v, ui, gui_r(area.x + area.w - m - right_w, y, right_w, fh), step);
+    if (fh > 0) {
+        gui_rect fr = gui_r(x, y, area.w - 2 * m - right_w - 10, fh), mr = gui_r(area.x + area.w - m - right_w, y, right_w, fh);
+        gui_mark(ui, fr, "alignment figure");
+        gui_mark(ui, mr, "window mixture");
+        gui_clip(ui, fr);
+        draw_figure(v, ui, fr, step);
+        gui_clip(ui, mr);
+        draw_mixture(v, ui, mr, step);
+        gui_clip_reset(ui);
+    }
 
     const char *sname = style_labels[v->style];
     if (!v->have_model) snprintf(app->status, sizeof app->status, "no synthesis model: %s", v->model_err);
@@ -697,6 +714,7 @@ static int syn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "recording")) *out = v->recording;
     else if (!strcmp(what, "mine_points")) *out = v->nmine;
     else if (!strcmp(what, "have_model")) *out = v->have_model;
+    else if (!strcmp(what, "text_len")) *out = (double)strlen(v->text);
     else if (!strcmp(what, "paper_x")) *out = v->paper.x;
     else if (!strcmp(what, "paper_y")) *out = v->paper.y;
     else if (!strcmp(what, "paper_w")) *out = v->paper.w;
@@ -715,7 +733,15 @@ static int syn_probe(void *self, const char *what, double *out) {
     return 0;
 }
 
+static int syn_animating(void *self, gui_app *app) {
+    syn_view *v = self;
+    (void)app;
+    if (v->trace && !atomic_load(&v->trace->done)) return 1;   // the line is still being written
+    return v->playing && !v->instant && v->ncache > 0;
+}
+
 const gui_view_class view_synthesis = {
+    .animating = syn_animating,
     .name = "Synthesis",
     .shortcuts = syn_shortcuts,
     .init = syn_init,

@@ -208,10 +208,134 @@ static void test_keys_and_script(void) {
     }
 }
 
+// The text field by script: caret, selection, clipboard, limits, numbers, scrolling.
+typedef struct { char buf[32]; int flags; gui_field_opts o; } field_t;
+static void draw_f(gui_ctx *ui, void *p) { field_t *f = p; f->flags |= gui_field(ui, GUI_ID("tf"), gui_r(0, 0, 140, 24), f->buf, sizeof f->buf, &f->o); }
+static void frame_keys(gui_ctx *ui, field_t *f, const int *keys, const int *mods, int n, const char *text) {
+    gui_begin(ui);
+    if (text) ev_text(ui, text);
+    for (int i = 0; i < n; i++) ev_key(ui, keys[i], mods ? mods[i] : 0);
+    draw_f(ui, f);
+    gui_end(ui);
+}
+static void key1(gui_ctx *ui, field_t *f, int key, int mods) { frame_keys(ui, f, &key, &mods, 1, NULL); }
+
+static void test_field(void) {
+    gui_ctx ui;
+    gui_init(&ui, 800, 600, stub_width, NULL, lh);
+    field_t f = { .o = { .max_len = 20, .what = "the text" } };
+    click(&ui, 5, 5, draw_f, &f);
+    CHECK(ui.focus == GUI_ID("tf"), "click focuses");
+    frame_keys(&ui, &f, NULL, NULL, 0, "hello world");
+    CHECK(!strcmp(f.buf, "hello world") && ui.tf_cur == 11, "typed '%s', caret %d", f.buf, ui.tf_cur);
+    key1(&ui, &f, GUI_KEY_HOME, 0);
+    key1(&ui, &f, GUI_KEY_DELETE, 0);
+    CHECK(!strcmp(f.buf, "ello world") && ui.tf_cur == 0, "Home, Delete: '%s'", f.buf);
+    key1(&ui, &f, GUI_KEY_RIGHT, GUI_MOD_CTRL);
+    CHECK(ui.tf_cur == 4, "Ctrl+Right jumps a word (%d)", ui.tf_cur);
+    frame_keys(&ui, &f, NULL, NULL, 0, "!");
+    CHECK(!strcmp(f.buf, "ello! world"), "typing in the middle: '%s'", f.buf);
+    key1(&ui, &f, GUI_KEY_END, GUI_MOD_SHIFT);
+    CHECK(ui.tf_anchor == 5 && ui.tf_cur == 11, "Shift+End selects to the end (%d..%d)", ui.tf_anchor, ui.tf_cur);
+    frame_keys(&ui, &f, NULL, NULL, 0, "?");
+    CHECK(!strcmp(f.buf, "ello!?"), "typing replaces the selection: '%s'", f.buf);
+    key1(&ui, &f, GUI_KEY_LEFT, GUI_MOD_SHIFT);
+    key1(&ui, &f, GUI_KEY_LEFT, GUI_MOD_SHIFT);
+    key1(&ui, &f, 'c', GUI_MOD_CTRL);
+    CHECK(!strcmp(ui.clip_local, "!?"), "Ctrl+C copies the selection ('%s')", ui.clip_local);
+    key1(&ui, &f, GUI_KEY_END, 0);
+    key1(&ui, &f, 'v', GUI_MOD_CTRL);
+    CHECK(!strcmp(f.buf, "ello!?!?"), "Ctrl+V pastes at the caret: '%s'", f.buf);
+    key1(&ui, &f, 'a', GUI_MOD_CTRL);
+    key1(&ui, &f, 'x', GUI_MOD_CTRL);
+    CHECK(!f.buf[0] && !strcmp(ui.clip_local, "ello!?!?"), "Ctrl+A, Ctrl+X cut it all ('%s')", f.buf);
+    // Limits are stated: 20 characters, the rest refused with a note.
+    uint64_t seq = ui.tf_note_seq;
+    frame_keys(&ui, &f, NULL, NULL, 0, "abcdefghijklmnopqrstuvwxyz");
+    CHECK(strlen(f.buf) == 20 && ui.tf_note_seq > seq && strstr(ui.tf_note, "at most 20"), "20 characters taken, '%s'", ui.tf_note);
+    // Scrolled to keep the caret in sight (20 chars = 140 points in a 140-point field).
+    CHECK(ui.tf_scroll > 0, "the text scrolls (%d)", ui.tf_scroll);
+    key1(&ui, &f, GUI_KEY_HOME, 0);
+    CHECK(ui.tf_scroll == 0, "Home scrolls back (%d)", ui.tf_scroll);
+    // Backspace by word, then Escape leaves without submitting.
+    key1(&ui, &f, GUI_KEY_END, 0);
+    key1(&ui, &f, GUI_KEY_BACKSPACE, GUI_MOD_CTRL);
+    CHECK(!f.buf[0], "Ctrl+Backspace deletes the word ('%s')", f.buf);
+    f.flags = 0;
+    key1(&ui, &f, GUI_KEY_ESCAPE, 0);
+    CHECK(ui.focus == 0 && !(f.flags & GUI_FIELD_SUBMIT), "Escape leaves");
+    // UTF-8 is refused with a note, not silently.
+    click(&ui, 5, 5, draw_f, &f);
+    seq = ui.tf_note_seq;
+    frame_keys(&ui, &f, NULL, NULL, 0, "a\xc3\xa9" "b");
+    CHECK(!strcmp(f.buf, "ab") && ui.tf_note_seq > seq && strstr(ui.tf_note, "ASCII"), "'%s': %s", f.buf, ui.tf_note);
+    // A click places the caret (7 points a character, 5 of padding).
+    click(&ui, 5 + 7 * 1 + 2, 5, draw_f, &f);
+    CHECK(ui.tf_cur == 1, "click between the characters puts the caret there (%d)", ui.tf_cur);
+    // A drag selects.
+    gui_begin(&ui); ev_mouse(&ui, GUI_EV_DOWN, 5, 5); draw_f(&ui, &f); gui_end(&ui);
+    gui_begin(&ui); ev_mouse(&ui, GUI_EV_MOVE, 5 + 14, 5); draw_f(&ui, &f); gui_end(&ui);
+    gui_begin(&ui); ev_mouse(&ui, GUI_EV_UP, 5 + 14, 5); draw_f(&ui, &f); gui_end(&ui);
+    CHECK(ui.tf_anchor == 0 && ui.tf_cur == 2, "drag selects (%d..%d)", ui.tf_anchor, ui.tf_cur);
+
+    // Numbers: letters are refused and the range is stated and checked.
+    field_t n = { .o = { .numeric = 1, .lo = 0, .hi = 9999, .what = "test digit" } };
+    ui.focus = 0;
+    gui_begin(&ui); ev_mouse(&ui, GUI_EV_DOWN, 5, 5); draw_f(&ui, &n); gui_end(&ui);
+    gui_begin(&ui); ev_mouse(&ui, GUI_EV_UP, 5, 5); draw_f(&ui, &n); gui_end(&ui);
+    seq = ui.tf_note_seq;
+    frame_keys(&ui, &n, NULL, NULL, 0, "12a34");
+    CHECK(!strcmp(n.buf, "1234") && ui.tf_note_seq > seq && strstr(ui.tf_note, "digits only"), "'%s': %s", n.buf, ui.tf_note);
+    int found = 0;
+    for (int i = 0; i < ui.ncmd; i++)
+        if (ui.cmds[i].type == GUI_CMD_TEXT && !strcmp(gui_cmd_text(&ui, &ui.cmds[i]), "0-9999")) found = 1;
+    CHECK(found, "the field states its range");
+    long long v = -1;
+    CHECK(gui_field_value(&ui, n.buf, &n.o, &v) == 0 && v == 1234, "1234 is in range (%lld)", v);
+    frame_keys(&ui, &n, NULL, NULL, 0, "5");
+    n.flags = 0;
+    key1(&ui, &n, GUI_KEY_RETURN, 0);
+    CHECK(n.flags & GUI_FIELD_SUBMIT, "Return submits");
+    CHECK(gui_field_value(&ui, n.buf, &n.o, &v) == -1 && strstr(ui.tf_note, "out of range") && !strcmp(n.buf, "12345"),
+          "12345 is refused, said, and kept for correcting: %s", ui.tf_note);
+    gui_free(&ui);
+}
+
+// The layout check finds what it is for.
+static void test_layout_check(void) {
+    gui_ctx ui;
+    gui_init(&ui, 800, 600, stub_width, NULL, lh);
+    ui.record = 1;
+    gui_begin(&ui);
+    gui_button(&ui, GUI_ID("a"), gui_r(10, 10, 100, 30), "A");
+    gui_mark(&ui, gui_r(200, 10, 100, 100), "panel");
+    char msg[256];
+    CHECK(gui_layout_check(&ui, gui_r(0, 0, 800, 600), msg, sizeof msg) == 0, "apart: no fault (%s)", msg);
+    gui_button(&ui, GUI_ID("b"), gui_r(290, 100, 60, 30), "B");
+    CHECK(gui_layout_check(&ui, gui_r(0, 0, 800, 600), msg, sizeof msg) == 1 && strstr(msg, "overlaps"), "overlap found: %s", msg);
+    gui_button(&ui, GUI_ID("c"), gui_r(780, 500, 60, 30), "C");
+    CHECK(gui_layout_check(&ui, gui_r(0, 0, 800, 600), msg, sizeof msg) == 2 && strstr(msg, "outside"), "outside found: %s", msg);
+    gui_end(&ui);
+    // Input that would not fit the frame asks for a new one.
+    gui_begin(&ui);
+    gui_event d = { .type = GUI_EV_DOWN, .x = 1, .y = 1, .button = 1 }, u = d;
+    u.type = GUI_EV_UP;
+    CHECK(gui_input_fits(&ui, &d), "a press fits");
+    gui_input(&ui, &d);
+    CHECK(!gui_input_fits(&ui, &u), "its release in the same frame does not");
+    gui_event k = { .type = GUI_EV_KEY, .key = 'a' };
+    for (int i = 0; i < GUI_MAX_KEYS; i++) gui_input(&ui, &k);
+    CHECK(!gui_input_fits(&ui, &k), "nor a key past the frame's %d", GUI_MAX_KEYS);
+    gui_end(&ui);
+    gui_free(&ui);
+}
+
 int main(void) {
     test_button();
     test_widgets();
     test_commands();
     test_keys_and_script();
+    test_field();
+    test_layout_check();
     TEST_MAIN_END();
 }
