@@ -24,6 +24,10 @@
 
 static int fail(void) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
 
+// IAM-OnDB preparation of this run (see gl_hw_iam_load_ex): --exclude and --thin.
+static gl_hw_iam_opts g_iam;
+static gl_hw_iam_report g_iam_rep;
+
 // --data hershey | iam:DIR. Hershey lines come from (lines, seed).
 static int load_corpus(const char *data, int lines, uint64_t seed, int max_words, gl_hw_corpus *c) {
     memset(c, 0, sizeof *c);
@@ -32,7 +36,18 @@ static int load_corpus(const char *data, int lines, uint64_t seed, int max_words
         o.lines = lines; o.seed = seed; o.max_words = max_words;
         return gl_hw_hershey_build(c, &o);
     }
-    if (!strncmp(data, "iam:", 4)) return gl_hw_iam_load(c, data + 4, 0);
+    if (!strncmp(data, "iam:", 4)) {
+        if (!g_iam.thin) gl_hw_iam_defaults(&g_iam);
+        g_iam.quiet = 1;
+        if (gl_hw_iam_load_ex(c, data + 4, &g_iam, &g_iam_rep)) return -1;
+        const gl_hw_iam_report *r = &g_iam_rep;
+        fprintf(stderr, "glimpse: IAM-OnDB: %d stroke files; skipped %d excluded, %d lines of %d forms that do not pair with their text, %d unreadable, "
+                "%d with an offset of another scale, %d with a pen jump, %d whose strokes do not fit their text; %d sensor spikes merged; "
+                "%d lines, %ld of %ld points (thinned to every %d%s)\n",
+                r->files, r->excluded, r->unpaired_lines, r->unpaired_forms, r->bad_files, r->outliers, r->jumps, r->misfits, r->spikes,
+                r->lines, r->points_out, r->points_in, g_iam.thin, g_iam.thin == 2 ? "nd" : g_iam.thin == 3 ? "rd" : g_iam.thin == 1 ? "st" : "th");
+        return 0;
+    }
     gl_seterr("--data must be 'hershey' or 'iam:DIR' (got '%s')", data);
     return -1;
 }
@@ -89,6 +104,15 @@ static void drop_unwritable(gl_hw_corpus *c, const gl_hw_cfg *cfg, int *too_long
 
 // The run's options in a checkpoint, for --resume to compare.
 static void run_meta(gl_meta *ex, long B, long seed, long maxT, double lr) {
+    if (g_iam_rep.files) {
+        gl_meta_set(ex, "iam_thin", "%d", g_iam.thin);
+        if (g_iam.exclude) { const char *b = strrchr(g_iam.exclude, '/'); gl_meta_set(ex, "iam_exclude", "%s", b ? b + 1 : g_iam.exclude); }
+        gl_meta_set(ex, "iam_heldout", "forms whose FNV-1a hash of the form id is 0 mod %d", GL_HW_IAM_HELDOUT_MOD);
+        gl_meta_set(ex, "iam_lines", "%d", g_iam_rep.lines);
+        gl_meta_set(ex, "iam_dropped", "excluded %d, unpaired forms %d (%d lines), unreadable %d, outliers %d, pen jumps %d, misfits %d; spikes merged %d",
+                    g_iam_rep.excluded, g_iam_rep.unpaired_forms, g_iam_rep.unpaired_lines, g_iam_rep.bad_files, g_iam_rep.outliers,
+                    g_iam_rep.jumps, g_iam_rep.misfits, g_iam_rep.spikes);
+    }
     gl_meta_set(ex, "batch", "%ld", B);
     gl_meta_set(ex, "seed", "%ld", seed);
     gl_meta_set(ex, "max_points", "%ld", maxT);
@@ -102,6 +126,8 @@ static void on_sigint(int s) { (void)s; g_stop = 1; }
 static const gl_opt train_opts[] = {
     { "task", 1, "predict | synth (default synth)" },
     { "data", 1, "hershey (built-in corpus, default) | iam:DIR (IAM-OnDB)" },
+    { "exclude", 1, "IAM: file of line or form ids to skip, one a line (e.g. the data set's blacklist)" },
+    { "thin", 1, "IAM: keep every K-th point of a stroke and its last one (default 2)" },
     { "lines", 1, "Hershey corpus lines (default 6000)" },
     { "words", 1, "at most this many words per Hershey line (default 3)" },
     { "corpus-seed", 1, "Hershey corpus seed (default 1; held-out lines use seed+1000)" },
@@ -111,7 +137,7 @@ static const gl_opt train_opts[] = {
     { "window", 1, "window Gaussians K (synthesis, default 5)" },
     { "batch", 1, "lines per minibatch (default 32)" },
     { "lr", 1, "Adam learning rate (default 2e-3)" },
-    { "max-points", 1, "cut lines after this many points (default 400)" },
+    { "max-points", 1, "cut lines after this many points (default 400; IAM 1000); synthesis drops longer lines instead" },
     { "iters", 1, "stop after this many updates in total (default 20000)" },
     { "minutes", 1, "stop (and save) after this many minutes of this run" },
     { "seed", 1, "random seed for weights and batch order (default 1)" },
@@ -129,8 +155,9 @@ int cmd_train_handwriting(int argc, char **argv) {
     const char *task = gl_arg(&a, train_opts, "task"); if (!task) task = "synth";
     int synth = !strcmp(task, "synth");
     if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
-    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every; double lr, minutes;
-    if (!gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
+    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin; double lr, minutes;
+    if (!gl_arg_int(&a, train_opts, "thin", 1, 16, 2, &thin) ||
+        !gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
         !gl_arg_int(&a, train_opts, "corpus-seed", 0, 1L << 40, 1, &cseed) || !gl_arg_int(&a, train_opts, "layers", 1, 4, 2, &L) ||
         !gl_arg_int(&a, train_opts, "cells", 1, 2048, 128, &H) || !gl_arg_int(&a, train_opts, "mixtures", 1, GL_HW_MAXM, 10, &M) ||
         !gl_arg_int(&a, train_opts, "window", 1, GL_HW_MAXK, 5, &K) || !gl_arg_int(&a, train_opts, "batch", 1, 1024, 32, &B) ||
@@ -167,6 +194,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_resume_int(&r, "seed", "seed", &seed);
         gl_resume_int(&r, "max-points", "max_points", &maxT);
         gl_resume_num(&r, "lr", "lr", &lr);
+        gl_resume_int(&r, "thin", "iam_thin", &thin);
         if (gl_resume_end(&r)) { gl_hw_model_free(&m); gl_meta_free(&meta); return 1; }
         const char *d = gl_meta_get(&meta, "corpus"); if (d && !gl_arg(&a, train_opts, "data")) data = d;
         if (!gl_arg(&a, train_opts, "lines")) lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
@@ -177,11 +205,25 @@ int cmd_train_handwriting(int argc, char **argv) {
     }
     gl_clean_stale_tmp(ckpt);
     gl_clean_stale_tmp(out);
+    gl_hw_iam_defaults(&g_iam);
+    g_iam.thin = (int)thin;
+    g_iam.exclude = gl_arg(&a, train_opts, "exclude");
     double t_load = gl_now();
     gl_hw_corpus tr, va;
     memset(&va, 0, sizeof va);
     if (load_corpus(data, (int)lines, (uint64_t)cseed, (int)words, &tr)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
     int iam = strcmp(data, "hershey") != 0;
+    if (iam && !gl_arg(&a, train_opts, "max-points") && !(resume && gl_meta_get(&meta, "max_points"))) maxT = 1000;
+    if (synth) {
+        // a line cut short no longer matches its text: synthesis drops it
+        int k = 0, cut = 0;
+        for (int i = 0; i < tr.n; i++) {
+            if (tr.lines[i].n > maxT) { free(tr.lines[i].pts); free(tr.lines[i].text); cut++; }
+            else tr.lines[k++] = tr.lines[i];
+        }
+        tr.n = k;
+        if (cut) fprintf(stderr, "glimpse: dropped %d line(s) of more than %ld points (--max-points)\n", cut, maxT);
+    }
     if (!iam && load_corpus(data, 200, (uint64_t)cseed + 1000, (int)words, &va)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
     // Synthesis needs texts it can encode: lines longer than GL_HW_MAXU or
     // with characters outside printable ASCII (or a resumed model's alphabet)
@@ -196,15 +238,19 @@ int cmd_train_handwriting(int argc, char **argv) {
                     resume ? "outside the model's alphabet" : "outside printable ASCII");
     }
     if (iam) {
-        // IAM: the last 5% of the lines are held out
-        if (tr.n < 2) {
-            fprintf(stderr, "glimpse: the corpus needs at least 2 usable lines (has %d)\n", tr.n);
-            if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return 1;
+        // IAM: the held-out lines are those of the forms whose id hashes to
+        // 0 mod 20 (about 5%, fixed for all time; `eval handwriting` uses them)
+        int k = 0;
+        for (int i = 0; i < tr.n; i++) {
+            gl_hw_line *ln = &tr.lines[i];
+            if (ln->style % GL_HW_IAM_HELDOUT_MOD == 0) { gl_hw_corpus_add(&va, ln->pts, ln->n, ln->text, ln->style); free(ln->pts); free(ln->text); }
+            else tr.lines[k++] = *ln;
         }
-        int nv = tr.n / 20 > 0 ? tr.n / 20 : 1;
-        for (int i = tr.n - nv; i < tr.n; i++) gl_hw_corpus_add(&va, tr.lines[i].pts, tr.lines[i].n, tr.lines[i].text, i);
-        for (int i = tr.n - nv; i < tr.n; i++) { free(tr.lines[i].pts); free(tr.lines[i].text); }
-        tr.n -= nv;
+        tr.n = k;
+        if (tr.n < 1 || va.n < 1) {
+            fprintf(stderr, "glimpse: the corpus needs lines to train on and held-out forms (has %d and %d)\n", tr.n, va.n);
+            if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return 1;
+        }
     }
     long tot_pts = 0; size_t tot_chars = 0;
     for (int i = 0; i < tr.n; i++) { tot_pts += tr.lines[i].n; tot_chars += strlen(tr.lines[i].text); }
@@ -319,7 +365,9 @@ int cmd_train_handwriting(int argc, char **argv) {
 static const gl_opt eval_opts[] = {
     { "model", 1, "weights (default assets/handwriting-synth.safetensors)" },
     { "task", 1, "predict | synth: picks the shipped weights (default synth)" },
-    { "data", 1, "hershey (default) | iam:DIR" },
+    { "data", 1, "hershey (default) | iam:DIR: the held-out forms, prepared as the model's training data was" },
+    { "exclude", 1, "IAM: file of line or form ids to skip (as in training)" },
+    { "all", 0, "IAM: every line, not only the held-out forms" },
     { "lines", 1, "held-out Hershey lines (default 200)" },
     { "corpus-seed", 1, "Hershey seed (default: the model's corpus seed + 1000, never trained on)" },
     { NULL, 0, NULL },
@@ -339,8 +387,20 @@ int cmd_eval_handwriting(int argc, char **argv) {
     long words = gl_meta_int(&meta, "corpus_words", 3);
     if (!gl_arg_int(&a, eval_opts, "lines", 1, 1000000, 200, &lines) || !gl_arg_int(&a, eval_opts, "corpus-seed", 0, 1L << 40, dseed, &cs)) return 2;
     const char *data = gl_arg(&a, eval_opts, "data"); if (!data) data = "hershey";
+    gl_hw_iam_defaults(&g_iam);
+    g_iam.thin = gl_meta_int(&meta, "iam_thin", 1);
+    g_iam.exclude = gl_arg(&a, eval_opts, "exclude");
     gl_hw_corpus c;
     if (load_corpus(data, (int)lines, (uint64_t)cs, (int)words, &c)) return fail();
+    int iam = strcmp(data, "hershey") != 0;
+    if (iam && !gl_arg(&a, eval_opts, "all")) {
+        int k = 0;
+        for (int i = 0; i < c.n; i++) {
+            if (c.lines[i].style % GL_HW_IAM_HELDOUT_MOD == 0) c.lines[k++] = c.lines[i];
+            else { free(c.lines[i].pts); free(c.lines[i].text); }
+        }
+        c.n = k;
+    }
     if (m.cfg.K > 0) {
         int k = 0;
         for (int i = 0; i < c.n; i++) {
@@ -356,7 +416,8 @@ int cmd_eval_handwriting(int argc, char **argv) {
     double lp = corpus_loss(&m, &c, 1000000, &per_line, &np);
     printf("%s: %s, %zu parameters\n", path, m.cfg.K > 0 ? "synthesis" : "prediction", gl_params_count(&m.ps));
     if (!strcmp(data, "hershey")) printf("held-out %s lines (seed %ld): %d lines, %ld points\n", data, cs, c.n, np);
-    else printf("%s: %d lines, %ld points\n", data, c.n, np);
+    else printf("%s: %d %s lines, %ld points (every %d%s point of a stroke kept)\n", data, c.n, gl_arg(&a, eval_opts, "all") ? "" : "held-out", np,
+                g_iam.thin, g_iam.thin == 1 ? "st" : g_iam.thin == 2 ? "nd" : g_iam.thin == 3 ? "rd" : "th");
     printf("loss: %.4f nats per point, %.2f nats per line (%.1f s)\n", lp, per_line, gl_now() - t0);
     gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m);
     return 0;

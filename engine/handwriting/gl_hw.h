@@ -96,6 +96,33 @@ int gl_hw_hershey_line(gl_hw_corpus *c, const char *text, const gl_hw_hershey_op
 #define GL_HW_IAM_MAX_COORD 1e6
 #define GL_HW_IAM_OUTLIER 1000.0f
 int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet);
+// The same with the preparation for training (gl_hw_iam_defaults: prepare
+// on, thin 1; prepare 0 reads the files as gl_hw_iam_load does, with style =
+// the form's hash):
+// - lines whose id (a01-000u-01) or form (a01-000u) is in the exclude file
+//   (one id a line, # comments) are skipped; so is every line of a form whose
+//   transcription has another number of lines than it has stroke files;
+// - each line starts at its first point (that point's offset is dropped);
+// - with the pen down, a point more than `spike` median offsets away whose
+//   next point comes back is a sensor spike and is merged into it; a line
+//   with a pen-down jump left, or a pen-up move over `max_up` medians, is
+//   dropped;
+// - thin > 1 keeps every thin-th point of a stroke and its last one (the
+//   offsets of the points between add up);
+// - a line with more than `misfit` times (or less than 1/misfit) the
+//   corpus's median points per character does not fit its text: dropped.
+// Line styles are the form's hash (gl_hw_iam_form_hash): the held-out split
+// takes the forms whose hash is 0 mod 20. rep (may be NULL) gets the counts.
+typedef struct { int prepare; const char *exclude; int thin; float spike, max_up, misfit; int quiet; } gl_hw_iam_opts;
+typedef struct {
+    int files, lines, excluded, unpaired_forms, unpaired_lines, bad_files, outliers, spikes, jumps, misfits;
+    long points_in, points_out;
+    float median_step, points_per_char;
+} gl_hw_iam_report;
+void gl_hw_iam_defaults(gl_hw_iam_opts *o);
+int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o, gl_hw_iam_report *rep);
+uint32_t gl_hw_iam_form_hash(const char *form);
+#define GL_HW_IAM_HELDOUT_MOD 20
 // One lineStrokes XML file -> points (raw tablet offsets). text may be NULL.
 int gl_hw_iam_read_strokes(const char *path, float **pts, int *n);
 // Line `index` (1-based) of the CSR section of an ascii transcription file.

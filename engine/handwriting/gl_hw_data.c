@@ -485,16 +485,126 @@ static int drop_outlier_lines(gl_hw_corpus *c, int quiet) {
     return dropped;
 }
 
-int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet) {
+// Number of non-empty lines in the CSR section of a transcription (-1 when
+// it cannot be read).
+static int iam_csr_lines(const char *path) {
+    int n = 0;
+    char *t = NULL;
+    for (;;) {
+        // gl_hw_iam_read_text finds line k; count until it fails (forms have < 20 lines)
+        if (n >= 64 || gl_hw_iam_read_text(path, n + 1, &t)) break;
+        free(t); t = NULL;
+        n++;
+    }
+    return n > 0 ? n : -1;
+}
+
+// FNV-1a of a form id: the held-out split is by form, fixed for all time.
+uint32_t gl_hw_iam_form_hash(const char *form) {
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)form; *p; p++) { h ^= *p; h *= 16777619u; }
+    return h & 0x7fffffffu;
+}
+
+typedef struct { int n, cap; char **v; } idset;
+static int idset_has(const idset *s, const char *id) {
+    for (int i = 0; i < s->n; i++) if (!strcmp(s->v[i], id)) return 1;
+    return 0;
+}
+static int read_ids(const char *path, idset *s) {
+    uint8_t *buf; size_t len;
+    if (gl_read_file_max(path, &buf, &len, (size_t)1 << 20)) { gl_seterr("--exclude: %s", gl_err()); return -1; }
+    char *p = (char *)buf;
+    while (*p) {
+        char *e = p + strcspn(p, "\r\n");
+        char save = *e; *e = 0;
+        char *q = p; while (*q == ' ' || *q == '\t') q++;
+        size_t l = strlen(q); while (l && (q[l - 1] == ' ' || q[l - 1] == '\t')) q[--l] = 0;
+        if (l && q[0] != '#') {
+            if (s->n == s->cap) { s->cap = s->cap ? 2 * s->cap : 256; s->v = realloc(s->v, sizeof(char *) * s->cap); if (!s->v) abort(); }
+            s->v[s->n++] = gl_strdup(q);
+        }
+        *e = save;
+        p = *e ? e + 1 : e;
+    }
+    free(buf);
+    return 0;
+}
+
+static int cmp_f(const void *a, const void *b) { float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+
+// Cleans one line's raw offsets in place (see gl_hw_iam_opts): drops the
+// first point's (meaningless) offset, merges spikes, thins strokes. Returns
+// the new length, or -1 when a pen-down jump remains (the line is dropped).
+static int clean_line(float *p, int n, float spike, float max_up, int thin, int *spikes) {
+    if (n < 2) return -1;
+    // the line starts at its first point: its offset from "nowhere" goes
+    memmove(p, p + 3, sizeof(float) * 3 * (size_t)(n - 1));
+    n--;
+    // a point far off while the pen is down, whose neighbour brings the pen
+    // back, is a sensor spike: merge its offset into the next point
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int down = i == 0 ? 0 : p[3 * (k - 1) + 2] < 0.5f;   // pen was down before this point
+        float d = hypotf(p[3 * i], p[3 * i + 1]);
+        if (down && d > spike && i + 1 < n && p[3 * i + 2] < 0.5f &&
+            hypotf(p[3 * i] + p[3 * i + 3], p[3 * i + 1] + p[3 * i + 4]) <= spike) {
+            p[3 * i + 3] += p[3 * i]; p[3 * i + 4] += p[3 * i + 1];
+            (*spikes)++;
+            continue;
+        }
+        if (down && d > spike) return -1;       // a jump with the pen down
+        if (!down && d > max_up) return -1;     // a pen-up move far beyond any line's width
+        memmove(p + 3 * k, p + 3 * i, sizeof(float) * 3);
+        k++;
+    }
+    n = k;
+    if (thin > 1) {
+        // keep every thin-th point of a stroke and always its last one; the
+        // dropped points' offsets add up into the next kept one
+        int o = 0, in_stroke = 0;
+        float ax = 0, ay = 0;
+        for (int i = 0; i < n; i++) {
+            ax += p[3 * i]; ay += p[3 * i + 1];
+            int last = p[3 * i + 2] > 0.5f || i == n - 1;
+            if (last || in_stroke % thin == thin - 1) {
+                p[3 * o] = ax; p[3 * o + 1] = ay; p[3 * o + 2] = p[3 * i + 2];
+                o++; ax = ay = 0;
+            }
+            in_stroke = last ? 0 : in_stroke + 1;
+        }
+        n = o;
+    }
+    return n >= 2 ? n : -1;
+}
+
+void gl_hw_iam_defaults(gl_hw_iam_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->prepare = 1;
+    o->thin = 1;
+    o->spike = 15.0f;
+    o->max_up = 250.0f;
+    o->misfit = 3.0f;
+}
+
+int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o, gl_hw_iam_report *rep) {
+    gl_hw_iam_report r0;
+    if (!rep) rep = &r0;
+    memset(rep, 0, sizeof *rep);
     char root[4096]; snprintf(root, sizeof root, "%s/lineStrokes", dir);
     struct stat sb;
     if (stat(root, &sb) || !S_ISDIR(sb.st_mode)) { gl_seterr("%s: no lineStrokes directory (expected IAM-OnDB layout DIR/lineStrokes, DIR/ascii)", dir); return -1; }
+    idset ex = {0};
+    if (o->exclude && read_ids(o->exclude, &ex)) return -1;
     strlist L = {0};
     dirset seen = {0};
     walk(root, &L, &seen, 0);
     free(seen.dev); free(seen.ino);
     qsort(L.v, L.n, sizeof(char *), cmp_str);
-    int loaded = 0;
+    rep->files = L.n;
+    int first = c->n;
+    char cur_form[256] = "", cur_t[4096] = "";
+    int form_ok = 0;
     for (int i = 0; i < L.n; i++) {
         const char *path = L.v[i];
         // DIR/lineStrokes/a01/a01-000/a01-000u-01.xml -> DIR/ascii/a01/a01-000/a01-000u.txt, line 1
@@ -509,19 +619,103 @@ int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet) {
         }
         float *pts; int n; char *text = NULL;
         if (idx < 0) { gl_seterr("%s:1: file name does not end in -NN.xml (line number)", path); goto bad; }
+        // ids: the line (a01-000u-01) and its form (a01-000u)
+        const char *base = strrchr(path, '/'); base = base ? base + 1 : path;
+        char lid[256], form[256];
+        snprintf(lid, sizeof lid, "%.*s", (int)(strlen(base) > 4 ? strlen(base) - 4 : 0), base);
+        snprintf(form, sizeof form, "%s", lid);
+        char *fd = strrchr(form, '-'); if (fd) *fd = 0;
+        if (o->prepare && strcmp(form, cur_form)) {
+            // a form whose transcription has another number of lines than it
+            // has stroke files does not pair up: all its lines go
+            snprintf(cur_form, sizeof cur_form, "%s", form);
+            snprintf(cur_t, sizeof cur_t, "%s", tpath);
+            int files = 0;
+            for (int j = i; j < L.n; j++) {
+                const char *b2 = strrchr(L.v[j], '/'); b2 = b2 ? b2 + 1 : L.v[j];
+                if (strncmp(b2, form, strlen(form)) || b2[strlen(form)] != '-') break;
+                files++;
+            }
+            int lines = iam_csr_lines(tpath);
+            form_ok = lines < 0 || lines == files;   // unreadable: each line reports its own error below
+            if (!form_ok) { rep->unpaired_forms++; if (!o->quiet) fprintf(stderr, "glimpse: skipped form %s: %d stroke files, %d transcribed lines\n", form, files, lines); }
+        }
+        if (o->prepare && !form_ok) { rep->unpaired_lines++; continue; }
+        if (idset_has(&ex, lid) || idset_has(&ex, form)) { rep->excluded++; continue; }
         if (gl_hw_iam_read_strokes(path, &pts, &n)) goto bad;
         if (gl_hw_iam_read_text(tpath, idx, &text)) { free(pts); goto bad; }
-        gl_hw_corpus_add(c, pts, n, text, i);
+        rep->points_in += n;
+        gl_hw_corpus_add(c, pts, n, text, (int)gl_hw_iam_form_hash(form));
         free(pts); free(text);
-        loaded++;
         continue;
 bad:
         c->skipped++;
-        if (!quiet) fprintf(stderr, "glimpse: skipped %s\n", gl_err());
+        rep->bad_files++;
+        if (!o->quiet) fprintf(stderr, "glimpse: skipped %s\n", gl_err());
     }
     for (int i = 0; i < L.n; i++) free(L.v[i]);
     free(L.v);
-    loaded -= drop_outlier_lines(c, quiet);
-    if (loaded == 0) { gl_seterr("%s: no IAM-OnDB line could be loaded (%d skipped)", dir, c->skipped); return -1; }
+    for (int i = 0; i < ex.n; i++) free(ex.v[i]);
+    free(ex.v);
+    rep->outliers = drop_outlier_lines(c, o->quiet);
+    if (!o->prepare) {
+        rep->lines = c->n - first;
+        for (int i = first; i < c->n; i++) rep->points_out += c->lines[i].n;
+        if (rep->lines == 0) { gl_seterr("%s: no IAM-OnDB line could be loaded (%d skipped)", dir, c->skipped); return -1; }
+        return 0;
+    }
+    // the scale of a pen-down offset: the median over (a sample of) the corpus
+    size_t tot = 0;
+    for (int i = first; i < c->n; i++) tot += (size_t)c->lines[i].n;
+    float med = 1;
+    if (tot > 0) {
+        size_t stride = tot > 1000000 ? tot / 1000000 + 1 : 1, k = 0, at = 0;
+        float *v = gl_malloc(sizeof(float) * (tot / stride + 1));
+        for (int i = first; i < c->n; i++)
+            for (int t = 1; t < c->lines[i].n; t++, at++)
+                if (at % stride == 0 && c->lines[i].pts[3 * (t - 1) + 2] < 0.5f) v[k++] = hypotf(c->lines[i].pts[3 * t], c->lines[i].pts[3 * t + 1]);
+        if (k) { qsort(v, k, sizeof *v, cmp_f); med = v[k / 2] > 0 ? v[k / 2] : 1; }
+        free(v);
+    }
+    rep->median_step = med;
+    int kept = first;
+    for (int i = first; i < c->n; i++) {
+        gl_hw_line *ln = &c->lines[i];
+        int n = clean_line(ln->pts, ln->n, o->spike * med, o->max_up * med, o->thin > 1 ? o->thin : 1, &rep->spikes);
+        if (n < 0) { rep->jumps++; free(ln->pts); free(ln->text); continue; }
+        ln->n = n;
+        c->lines[kept++] = *ln;
+    }
+    c->n = kept;
+    // strokes that do not fit their text: far too few or too many points per
+    // character against the corpus's median
+    if (o->misfit > 1 && c->n > first) {
+        float *ppc = gl_malloc(sizeof(float) * (size_t)(c->n - first));
+        for (int i = first; i < c->n; i++) ppc[i - first] = (float)c->lines[i].n / (float)(strlen(c->lines[i].text) ? strlen(c->lines[i].text) : 1);
+        qsort(ppc, (size_t)(c->n - first), sizeof *ppc, cmp_f);
+        float m = ppc[(c->n - first) / 2];
+        free(ppc);
+        kept = first;
+        for (int i = first; i < c->n; i++) {
+            gl_hw_line *ln = &c->lines[i];
+            float r = (float)ln->n / (float)(strlen(ln->text) ? strlen(ln->text) : 1);
+            if (r > m * o->misfit || r < m / o->misfit) { rep->misfits++; free(ln->pts); free(ln->text); continue; }
+            c->lines[kept++] = *ln;
+        }
+        c->n = kept;
+        rep->points_per_char = m;
+    }
+    for (int i = first; i < c->n; i++) rep->points_out += c->lines[i].n;
+    rep->lines = c->n - first;
+    c->skipped += rep->jumps + rep->misfits + rep->unpaired_lines;
+    if (rep->lines == 0) { gl_seterr("%s: no IAM-OnDB line could be loaded (%d skipped)", dir, c->skipped); return -1; }
     return 0;
+}
+
+int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet) {
+    gl_hw_iam_opts o;
+    gl_hw_iam_defaults(&o);
+    o.prepare = 0;   // the files as they are (only the outlier lines go)
+    o.quiet = quiet;
+    return gl_hw_iam_load_ex(c, dir, &o, NULL);
 }
