@@ -123,9 +123,113 @@ static void test_iam(void) {
     gl_hw_corpus_free(&c);
 }
 
+// ---- IAM preparation for training (gl_hw_iam_load_ex), on a data set made here
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) { perror(path); exit(1); }
+    fputs(text, f);
+    fclose(f);
+}
+// One stroke of n points along x (step 10) starting at x0, y.
+static void stroke(char *buf, size_t cap, int x0, int y, int n, int spike_at) {
+    size_t l = strlen(buf);
+    l += (size_t)snprintf(buf + l, cap - l, "<Stroke colour=\"black\">\n");
+    for (int i = 0; i < n; i++) {
+        int yy = i == spike_at ? y + 5000 : y;
+        l += (size_t)snprintf(buf + l, cap - l, "<Point x=\"%d\" y=\"%d\" time=\"0\"/>\n", x0 + 10 * i, yy);
+    }
+    snprintf(buf + l, cap - l, "</Stroke>\n");
+}
+static void iam_line(const char *root, const char *form, int k, int npts, int spike_at, int jump) {
+    char dir[1024], path[1200], buf[65536] = "<?xml version=\"1.0\"?>\n<WhiteboardCaptureSession>\n<StrokeSet>\n";
+    char grp[8]; snprintf(grp, sizeof grp, "%.3s", form);
+    char sub[64]; snprintf(sub, sizeof sub, "%.7s", form);
+    snprintf(dir, sizeof dir, "mkdir -p %s/lineStrokes/%s/%s %s/ascii/%s/%s", root, grp, sub, root, grp, sub);
+    if (system(dir)) exit(1);
+    stroke(buf, sizeof buf, 100, 100, npts / 2, spike_at);
+    stroke(buf, sizeof buf, jump ? 100 + 10 * (npts / 2) + 9000 : 200 + 10 * (npts / 2), 100, npts - npts / 2, -1);
+    strncat(buf, "</StrokeSet>\n</WhiteboardCaptureSession>\n", sizeof buf - strlen(buf) - 1);
+    snprintf(path, sizeof path, "%s/lineStrokes/%s/%s/%s-%02d.xml", root, grp, sub, form, k);
+    write_file(path, buf);
+}
+
+static void test_iam_prepare(void) {
+    char root[] = "/tmp/glimpse-iam-XXXXXX";
+    if (!mkdtemp(root)) { perror("mkdtemp"); exit(1); }
+    // form x01-000a: 3 lines of 3 words (12 characters), 40 points each; line
+    // 2 has a sensor spike, line 3 a pen-down jump of 9000 units
+    iam_line(root, "x01-000a", 1, 40, -1, 0);
+    iam_line(root, "x01-000a", 2, 40, 7, 0);
+    iam_line(root, "x01-000a", 3, 40, -1, 1);
+    char p[1200];
+    snprintf(p, sizeof p, "%s/ascii/x01/x01-000/x01-000a.txt", root);
+    write_file(p, "CSR:\n\nabc def ghij\nklm nop qrst\nuvw xyz abcd\n");
+    // form x01-001b: 2 stroke files but 3 transcribed lines: does not pair up
+    iam_line(root, "x01-001b", 1, 40, -1, 0);
+    iam_line(root, "x01-001b", 2, 40, -1, 0);
+    snprintf(p, sizeof p, "%s/ascii/x01/x01-001/x01-001b.txt", root);
+    write_file(p, "CSR:\n\nabc def ghij\nklm nop qrst\nuvw xyz abcd\n");
+    // form x02-000c: 2 lines, the second excluded by id; the first has 400
+    // points for 12 characters: its strokes do not fit its text
+    iam_line(root, "x02-000c", 1, 400, -1, 0);
+    iam_line(root, "x02-000c", 2, 40, -1, 0);
+    snprintf(p, sizeof p, "%s/ascii/x02/x02-000/x02-000c.txt", root);
+    write_file(p, "CSR:\n\nabc def ghij\nklm nop qrst\n");
+    // form x02-001d: one good line (so the median points per character is 40/12)
+    iam_line(root, "x02-001d", 1, 40, -1, 0);
+    snprintf(p, sizeof p, "%s/ascii/x02/x02-001/x02-001d.txt", root);
+    write_file(p, "CSR:\n\nabc def ghij\n");
+    char ex[1200];
+    snprintf(ex, sizeof ex, "%s/exclude.txt", root);
+    write_file(ex, "# ids to skip\nx02-000c-02\n");
+
+    gl_hw_corpus c = {0};
+    gl_hw_iam_opts o; gl_hw_iam_defaults(&o);
+    o.exclude = ex; o.quiet = 1;
+    gl_hw_iam_report r;
+    CHECK(gl_hw_iam_load_ex(&c, root, &o, &r) == 0, "prepared load: %s", gl_err());
+    CHECK(r.files == 8, "stroke files %d", r.files);
+    CHECK(r.excluded == 1, "excluded %d", r.excluded);
+    CHECK(r.unpaired_forms == 1 && r.unpaired_lines == 2, "unpaired forms %d lines %d", r.unpaired_forms, r.unpaired_lines);
+    CHECK(r.spikes == 1, "spikes merged %d", r.spikes);
+    CHECK(r.jumps == 1, "pen jumps %d", r.jumps);
+    CHECK(r.misfits == 1, "misfits %d", r.misfits);
+    CHECK(c.n == 3 && r.lines == 3, "lines kept %d", c.n);
+    for (int i = 0; i < c.n; i++) {
+        const gl_hw_line *ln = &c.lines[i];
+        // first point dropped: 39 points (the spiky line: 38), no offset from nowhere
+        CHECK(ln->n == (i == 1 ? 38 : 39), "line %d has %d points", i, ln->n);
+        float sx = 0, sy = 0, mx = 0;
+        for (int t = 0; t < ln->n; t++) { sx += ln->pts[3 * t]; sy += ln->pts[3 * t + 1]; mx = fmaxf(mx, fabsf(ln->pts[3 * t + 1])); }
+        // from the first point to the last: 10·19 + 110 (pen up) + 10·19 along x, nothing along y
+        CHECK(fabsf(sx - 490) < 1e-3 && fabsf(sy) < 1e-3, "line %d ends where it should (%g, %g)", i, sx, sy);
+        CHECK(mx < 1e-3, "no spike left in line %d (max |dy| %g)", i, mx);
+        CHECK(ln->style == (int)gl_hw_iam_form_hash(i < 2 ? "x01-000a" : "x02-001d"), "line %d's style is its form's hash", i);
+    }
+    CHECK(gl_hw_iam_form_hash("x01-000a") != gl_hw_iam_form_hash("x01-000b"), "form hashes differ");
+    gl_hw_corpus_free(&c);
+    // thinning by 2: every other point of a stroke and its last one, same end point
+    o.thin = 2;
+    CHECK(gl_hw_iam_load_ex(&c, root, &o, &r) == 0, "thinned load: %s", gl_err());
+    if (c.n >= 1) {
+        const gl_hw_line *ln = &c.lines[0];
+        float sx = 0;
+        int lifts = 0;
+        for (int t = 0; t < ln->n; t++) { sx += ln->pts[3 * t]; lifts += ln->pts[3 * t + 2] > 0.5f; }
+        CHECK(ln->n == 20 || ln->n == 21, "thinned line has %d points", ln->n);
+        CHECK(fabsf(sx - 490) < 1e-3, "thinned line ends at the same place (%g)", sx);
+        CHECK(lifts == 2 && ln->pts[3 * (ln->n - 1) + 2] > 0.5f, "pen lifts kept (%d)", lifts);
+    }
+    gl_hw_corpus_free(&c);
+    char cmd[1100];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    if (system(cmd)) {}
+}
+
 int main(void) {
     test_font();
     test_hershey();
     test_iam();
+    test_iam_prepare();
     TEST_MAIN_END();
 }
