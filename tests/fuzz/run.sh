@@ -16,13 +16,28 @@ HARNESSES="safetensors json idx image iam jhf style script args"
 CC="${CC_FUZZ:-clang}"
 FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Wno-unused-parameter"
 INC="-Iengine -Iengine/attention -Iengine/handwriting -Iengine/draw -Iapp -Iapp/gui -DGL_SOURCE_DIR=\"$PWD\""
+ARCH="$(uname -m)"
+[ "$ARCH" = x86_64 ] && INC="$INC -DGL_HAVE_AVX2_KERNELS"
 LIBS="$(pkg-config --libs openblas libpng) -lm -lpthread"
 
 build() {
   command -v "$CC" >/dev/null || { echo "fuzz: $CC not found (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
   mkdir -p $B/obj
   local objs=() src o
+  # the vector kernels are built twice (see engine/meson.build): baseline and AVX2+FMA
+  local kern=engine/gl_vmath_kern.c vflags="${FLAGS/fuzzer,/fuzzer-no-link,} $INC"
+  local variants=base
+  [ "$ARCH" = x86_64 ] && variants="base avx2"
+  for v in $variants; do
+    o=$B/obj/gl_vmath_kern_$v.o
+    if [ ! -f "$o" ] || [ "$kern" -nt "$o" ]; then
+      if [ $v = avx2 ]; then $CC $vflags -DGL_VSUF=_avx2 -mavx2 -mfma -c $kern -o "$o"
+      else $CC $vflags -DGL_VSUF=_base -Wno-psabi -c $kern -o "$o"; fi
+    fi
+    objs+=("$o")
+  done
   for src in engine/*.c engine/*/*.c app/args.c app/style_file.c app/gui/gui_script.c app/gui/gui_ui.c; do
+    [ "$src" = "$kern" ] && continue
     o=$B/obj/$(echo "$src" | tr / _).o
     if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find engine app -name '*.h' -newer "$o" | head -1)" ]; then
       # the library: instrumented for coverage and sanitizers, no main
