@@ -94,11 +94,11 @@ static double median_step(bench_job *b, int steps, double *flops_per_step) {
 
 int cmd_bench_train(int argc, char **argv) {
     gl_args a;
-    int rc = gl_args_parse(argc, argv, opts, "usage: glimpse bench train attention|draw|synthesis|prediction [options]\n\n"
+    int rc = gl_args_parse_pos(argc, argv, opts, "usage: glimpse bench train attention|draw|synthesis|prediction [options]\n\n"
         "Training throughput at the shipped model's sizes and batch (forward, backward,\n"
         "gradient clipping and an Adam update per step; the median of --steps steps),\n"
         "on 1 and 2 threads, beside the PyTorch twin's figure for the same work, and\n"
-        "the GFLOP/s of the matrix products against the sgemm rate of this machine.", &a);
+        "the GFLOP/s of the matrix products against the sgemm rate of this machine.", &a, 1);
     if (rc) return rc > 0 ? 0 : 2;
     if (a.npos != 1) { fprintf(stderr, "glimpse: bench train needs one model: attention, draw, synthesis or prediction\n"); return 2; }
     const char *model = a.pos[0];
