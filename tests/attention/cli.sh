@@ -20,6 +20,14 @@ expect_err "empty drawing" "no ink" "$G" attend --image "$T/empty.pgm"
 echo "not an image" > "$T/x.png"
 expect_err "not an image" "not a PNG or PGM" "$G" attend --image "$T/x.png"
 
+# bench train: a few steps of the shipped model; bad model names and thread lists are one line
+expect_err "bench train needs a model" "needs one model" "$G" bench train
+expect_err "bench train unknown model" "unknown model 'bogus'" "$G" bench train bogus
+expect_err "bench train bad threads" "--threads takes counts" "$G" bench train attention --threads 1,x
+"$G" bench train attention --steps 3 --threads 1,2 --no-twin >"$T/bt.out" 2>&1
+grep -q "1 thread: sgemm" "$T/bt.out" && grep -q "2 threads: sgemm" "$T/bt.out" && grep -Eq "training, 2 threads +glimpse +[0-9.e+]+ samples/s" "$T/bt.out" \
+  && ok || bad "bench train attention: $(cat "$T/bt.out")"
+
 M="$A/attention-softmax.safetensors"
 head -c 100 "$M" > "$T/trunc.safetensors"
 expect_err "truncated weights" "truncated" "$G" attend --model "$T/trunc.safetensors" --index 0
