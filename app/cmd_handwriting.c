@@ -38,10 +38,10 @@ static int load_corpus(const char *data, int lines, uint64_t seed, int max_words
     }
     if (!strncmp(data, "iam:", 4)) {
         if (!g_iam.thin) gl_hw_iam_defaults(&g_iam);
-        g_iam.quiet = 1;
         if (gl_hw_iam_load_ex(c, data + 4, &g_iam, &g_iam_rep)) return -1;
+        if (g_iam.quiet) return 0;
         const gl_hw_iam_report *r = &g_iam_rep;
-        fprintf(stderr, "glimpse: IAM-OnDB: %d stroke files; skipped %d excluded, %d lines of %d forms that do not pair with their text, %d unreadable, "
+        fprintf(stderr, "glimpse: IAM-OnDB: %d stroke files; not used: %d excluded, %d lines of %d forms that do not pair with their text, %d unreadable, "
                 "%d with an offset of another scale, %d with a pen jump, %d whose strokes do not fit their text; %d sensor spikes merged; "
                 "%d lines, %ld of %ld points (thinned to every %d%s)\n",
                 r->files, r->excluded, r->unpaired_lines, r->unpaired_forms, r->bad_files, r->outliers, r->jumps, r->misfits, r->spikes,
@@ -247,10 +247,11 @@ int cmd_train_handwriting(int argc, char **argv) {
             else tr.lines[k++] = *ln;
         }
         tr.n = k;
-        if (tr.n < 1 || va.n < 1) {
-            fprintf(stderr, "glimpse: the corpus needs lines to train on and held-out forms (has %d and %d)\n", tr.n, va.n);
+        if (tr.n < 1) {
+            fprintf(stderr, "glimpse: every form of this corpus is a held-out one (%d lines): nothing to train on\n", va.n);
             if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return 1;
         }
+        if (va.n == 0) fprintf(stderr, "glimpse: no form of this corpus is a held-out one: nothing is held out\n");
     }
     long tot_pts = 0; size_t tot_chars = 0;
     for (int i = 0; i < tr.n; i++) { tot_pts += tr.lines[i].n; tot_chars += strlen(tr.lines[i].text); }
@@ -388,6 +389,7 @@ int cmd_eval_handwriting(int argc, char **argv) {
     if (!gl_arg_int(&a, eval_opts, "lines", 1, 1000000, 200, &lines) || !gl_arg_int(&a, eval_opts, "corpus-seed", 0, 1L << 40, dseed, &cs)) return 2;
     const char *data = gl_arg(&a, eval_opts, "data"); if (!data) data = "hershey";
     gl_hw_iam_defaults(&g_iam);
+    g_iam.quiet = 1;   // only the result (and one line on an error)
     g_iam.thin = gl_meta_int(&meta, "iam_thin", 1);
     g_iam.exclude = gl_arg(&a, eval_opts, "exclude");
     gl_hw_corpus c;
@@ -400,6 +402,10 @@ int cmd_eval_handwriting(int argc, char **argv) {
             else { free(c.lines[i].pts); free(c.lines[i].text); }
         }
         c.n = k;
+        if (k == 0) {
+            fprintf(stderr, "glimpse: %s has no line of a held-out form (forms whose id hashes to 0 mod %d); --all evaluates every line\n", data + 4, GL_HW_IAM_HELDOUT_MOD);
+            gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m); return 1;
+        }
     }
     if (m.cfg.K > 0) {
         int k = 0;

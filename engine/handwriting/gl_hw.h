@@ -100,8 +100,8 @@ int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet);
 // on, thin 1; prepare 0 reads the files as gl_hw_iam_load does, with style =
 // the form's hash):
 // - lines whose id (a01-000u-01) or form (a01-000u) is in the exclude file
-//   (one id a line, # comments) are skipped; so is every line of a form whose
-//   transcription has another number of lines than it has stroke files;
+//   (one id a line, # comments) are skipped; so is every line of a form with
+//   more stroke files than transcribed lines (file NN is text line NN);
 // - each line starts at its first point (that point's offset is dropped);
 // - with the pen down, a point more than `spike` median offsets away whose
 //   next point comes back is a sensor spike and is merged into it; a line

@@ -626,8 +626,9 @@ int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o,
         snprintf(form, sizeof form, "%s", lid);
         char *fd = strrchr(form, '-'); if (fd) *fd = 0;
         if (o->prepare && strcmp(form, cur_form)) {
-            // a form whose transcription has another number of lines than it
-            // has stroke files does not pair up: all its lines go
+            // a form with more stroke files than transcribed lines does not
+            // pair up (file NN is line NN of the text): all its lines go. Fewer
+            // files than lines is fine: some lines were not recorded.
             snprintf(cur_form, sizeof cur_form, "%s", form);
             snprintf(cur_t, sizeof cur_t, "%s", tpath);
             int files = 0;
@@ -637,7 +638,7 @@ int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o,
                 files++;
             }
             int lines = iam_csr_lines(tpath);
-            form_ok = lines < 0 || lines == files;   // unreadable: each line reports its own error below
+            form_ok = lines < 0 || files <= lines;   // unreadable: each line reports its own error below
             if (!form_ok) { rep->unpaired_forms++; if (!o->quiet) fprintf(stderr, "glimpse: skipped form %s: %d stroke files, %d transcribed lines\n", form, files, lines); }
         }
         if (o->prepare && !form_ok) { rep->unpaired_lines++; continue; }
@@ -691,15 +692,18 @@ bad:
     // character against the corpus's median
     if (o->misfit > 1 && c->n > first) {
         float *ppc = gl_malloc(sizeof(float) * (size_t)(c->n - first));
-        for (int i = first; i < c->n; i++) ppc[i - first] = (float)c->lines[i].n / (float)(strlen(c->lines[i].text) ? strlen(c->lines[i].text) : 1);
-        qsort(ppc, (size_t)(c->n - first), sizeof *ppc, cmp_f);
-        float m = ppc[(c->n - first) / 2];
+        // (texts over GL_HW_MAXU characters are left for the caller to drop and count)
+        int np = 0;
+        for (int i = first; i < c->n; i++)
+            if (strlen(c->lines[i].text) <= GL_HW_MAXU) ppc[np++] = (float)c->lines[i].n / (float)(strlen(c->lines[i].text) ? strlen(c->lines[i].text) : 1);
+        qsort(ppc, (size_t)np, sizeof *ppc, cmp_f);
+        float m = np ? ppc[np / 2] : 1;
         free(ppc);
         kept = first;
         for (int i = first; i < c->n; i++) {
             gl_hw_line *ln = &c->lines[i];
             float r = (float)ln->n / (float)(strlen(ln->text) ? strlen(ln->text) : 1);
-            if (r > m * o->misfit || r < m / o->misfit) { rep->misfits++; free(ln->pts); free(ln->text); continue; }
+            if (strlen(ln->text) <= GL_HW_MAXU && np > 0 && (r > m * o->misfit || r < m / o->misfit)) { rep->misfits++; free(ln->pts); free(ln->text); continue; }
             c->lines[kept++] = *ln;
         }
         c->n = kept;
