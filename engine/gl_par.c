@@ -8,6 +8,7 @@
 
 #define MAXT 16
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t section = PTHREAD_MUTEX_INITIALIZER;   // one section at a time
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER, done = PTHREAD_COND_INITIALIZER;
 static pthread_t workers[MAXT];
 static int nworkers;          // started worker threads
@@ -52,11 +53,13 @@ static void *worker(void *arg) {
 void gl_par_run(int n, void (*fn)(void *ctx, int i), void *ctx) {
     int nt = gl_par_threads();
     if (nt > n) nt = n;
+    pthread_mutex_lock(&section);
     int blas = openblas_get_num_threads();
     if (blas != 1) openblas_set_num_threads(1);
     if (nt <= 1) {
         for (int i = 0; i < n; i++) fn(ctx, i);
         if (blas != 1) openblas_set_num_threads(blas);
+        pthread_mutex_unlock(&section);
         return;
     }
     pthread_mutex_lock(&mu);
@@ -77,6 +80,7 @@ void gl_par_run(int n, void (*fn)(void *ctx, int i), void *ctx) {
     while (running > 0 || next_task < ntasks) pthread_cond_wait(&done, &mu);
     pthread_mutex_unlock(&mu);
     if (blas != 1) openblas_set_num_threads(blas);
+    pthread_mutex_unlock(&section);
 }
 
 void gl_params_replica(gl_params *dst, const gl_params *src) {
