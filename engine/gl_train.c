@@ -14,7 +14,7 @@ gl_train *gl_train_make(const gl_train_ops *ops, void *impl, long total) {
     return t;
 }
 
-int gl_train_run(gl_train *t, long max_steps, atomic_int *stop, gl_train_report_fn fn, void *user) {
+int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user) {
     for (long k = 0; k < max_steps && t->step < t->total; k++) {
         if (stop && atomic_load_explicit(stop, memory_order_relaxed)) return 1;
         gl_train_report r = { .total = t->total, .acc = NAN, .eval_loss = NAN, .eval_acc = NAN };

@@ -44,7 +44,7 @@ typedef struct gl_train gl_train;
 // (may be NULL) was raised between steps (checked before each step) or fn
 // raised it, -1 when the loss became non-finite (gl_err says so; the step's
 // update is not applied; gl_train_last_loss gives the value).
-int gl_train_run(gl_train *t, long max_steps, atomic_int *stop, gl_train_report_fn fn, void *user);
+int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user);
 long gl_train_step_no(const gl_train *t);     // steps done
 long gl_train_total(const gl_train *t);
 int gl_train_done(const gl_train *t);
