@@ -30,7 +30,7 @@ int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_r
         t->step++;
         r.step = t->step;
         int due = t->ops->eval_due ? t->ops->eval_due(t, &r) : 0;
-        if (due > 0 || (t->eval_every > 0 && t->step % t->eval_every == 0) || (t->eval_every > 0 && t->step == t->total)) {
+        if (due > 0 || (due == 0 && t->eval_every > 0 && (t->step % t->eval_every == 0 || t->step == t->total))) {
             double e0 = gl_now();
             if (t->ops->eval(t, due > 0 ? due : t->eval_n, &r) == 0) { r.has_eval = 1; r.eval_n = due > 0 ? due : t->eval_n; }
             t->run_seconds += gl_now() - e0;

@@ -12,7 +12,9 @@ typedef struct {
     // Held-out figures on the first n samples; -1 if there is no held-out set.
     int (*eval)(gl_train *t, int n, gl_train_report *r);
     // Held-out figures the model always computes after this step (attention:
-    // the end of an attention epoch, on 1000 digits); 0 for none.
+    // the end of an attention epoch, on 1000 digits): n > 0; 0 for none;
+    // -1 for none and no interval figures either (attention's CNN stage,
+    // where the attention model is not trained yet).
     int (*eval_due)(gl_train *t, const gl_train_report *r);
     int (*checkpoint)(gl_train *t, const char *path);
     void (*free)(gl_train *t);

@@ -10,7 +10,7 @@
 #include "gl_util.h"
 #include "gui_plot.h"
 #include "gui_shell.h"
-#include "train_run.h"
+#include "view_train.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -109,7 +109,8 @@ static int attn_eval(gl_train *t, int n, gl_train_report *r) {
 // The CLI's figure at the end of each attention epoch: accuracy on 1000 test digits.
 static int attn_eval_due(gl_train *t, const gl_train_report *r) {
     attn_train *a = t->impl;
-    return r->epoch_end && r->stage == 1 && a->te ? 1000 : 0;
+    if (r->stage == 0) return -1;   // the CNN stage: the attention model is not trained yet
+    return r->epoch_end && a->te ? 1000 : 0;
 }
 
 static int attn_checkpoint(gl_train *t, const char *path) {
