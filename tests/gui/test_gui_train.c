@@ -30,7 +30,7 @@ static void in_process(void) {
     train_run *run = view_train_run(self);
     train_config c;
     train_config_defaults(&c);
-    c.hidden = 16; c.batch = 20; c.limit = 6000; c.epochs = 2;   // 900 steps: the first 300 the CNN stage
+    c.hidden = 16; c.batch = 20; c.limit = 60000; c.epochs = 2;   // 9000 steps (the first 3000 the CNN stage): longer than the test
     train_run_start(run, &c);
     double t0 = gl_now();
     while (gl_now() - t0 < 60 && (probe(&r, "points") < 250 || probe(&r, "probes") < 2)) frames(&r, 0.1);
