@@ -2,6 +2,7 @@
 #include "args.h"
 #include "cli.h"
 #include "gl_attn_ws.h"
+#include "gl_train.h"
 #include "gl_json.h"
 #include "gl_par.h"
 #include "bench.h"
@@ -33,24 +34,6 @@ static gl_attn *load_model(const char *path) {
     return m;
 }
 
-// Accuracy of m on the first n images of d, in batches of 500.
-static double accuracy(gl_attn *m, const gl_mnist *d, int n, double *loss_out) {
-    int right = 0;
-    double loss = 0;
-    float *probs = gl_malloc((size_t)n * 10 * sizeof(float));
-    gl_attn_classify(m, d->x, n, probs);   // on every core
-    for (int k = 0; k < n; k++) {
-        const float *p = probs + (size_t)k * 10;
-        int best = 0;
-        for (int c = 1; c < 10; c++) if (p[c] > p[best]) best = c;
-        right += best == d->y[k];
-        loss += -log(fmax(p[d->y[k]], 1e-12));
-    }
-    free(probs);
-    if (loss_out) *loss_out = loss / n;
-    return (double)right / n;
-}
-
 // ---------------------------------------------------------------------------
 // train
 
@@ -76,23 +59,29 @@ static const gl_opt train_opts[] = {
     { NULL, 0, NULL }
 };
 
-// One gl_params that views the model's and the CNN head's tensors, so a
-// checkpoint holds both (the gl_param entries share their buffers).
-static void params_view(gl_params *all, gl_params *a, gl_params *b) {
-    memset(all, 0, sizeof *all);
-    all->cap = a->n + b->n;
-    all->p = gl_calloc((size_t)all->cap, sizeof(gl_param));
-    for (int i = 0; i < a->n; i++) all->p[all->n++] = a->p[i];
-    for (int i = 0; i < b->n; i++) all->p[all->n++] = b->p[i];
-}
+// The progress bar, checkpoints and epoch figures of a CLI run, from the
+// session's reports (the Train view plots the same reports).
+typedef struct {
+    gl_train *t;
+    const char *ckpt;
+    long every, start_step;
+    double last_ck, run_loss, run_acc;
+    int cnn_epochs;
+    gl_progress pg;
+} attn_cli;
 
-// dst = src translated by (dx, dy) pixels, zero fill.
-static void shift_digit(const float *src, float *dst, int dx, int dy) {
-    for (int y = 0; y < 28; y++)
-        for (int x = 0; x < 28; x++) {
-            int sx = x - dx, sy = y - dy;
-            dst[y * 28 + x] = (sx < 0 || sy < 0 || sx >= 28 || sy >= 28) ? 0.0f : src[sy * 28 + sx];
-        }
+static void attn_cli_report(void *user, const gl_train_report *r) {
+    attn_cli *c = user;
+    int first = r->step == c->start_step + 1;
+    c->run_loss = first ? r->loss : 0.98 * c->run_loss + 0.02 * r->loss;
+    c->run_acc = first ? r->acc : 0.98 * c->run_acc + 0.02 * r->acc;
+    gl_progress_update(&c->pg, r->step, "%s ep %d loss %.4f acc %.2f%%", r->stage ? "attn" : "cnn", r->epoch, c->run_loss, 100 * c->run_acc);
+    if (r->epoch_end || gl_now() - c->last_ck >= c->every || r->step == r->total) {
+        if (gl_train_checkpoint(c->t, c->ckpt) != 0) fprintf(stderr, "\nglimpse: checkpoint failed: %s\n", gl_err());
+        c->last_ck = gl_now();
+    }
+    if (r->has_eval && r->epoch_end && r->stage && !c->pg.quiet)
+        fprintf(stderr, "%sepoch %d: test accuracy on 1000 digits %.2f%%\n", c->pg.tty ? "\n" : "", r->epoch, 100 * r->eval_acc);
 }
 
 int cmd_train_attention(int argc, char **argv) {
@@ -164,103 +153,32 @@ int cmd_train_attention(int argc, char **argv) {
     gl_clean_stale_tmp(ckpt);
     gl_clean_stale_tmp(outbuf);
 
-    gl_attn *m = gl_attn_new_ex(key, (int)hidden, !no_coords, (unsigned long)seed);
-    gl_params head = {0}, all;
-    gl_attn_cnn_head_init(&head, (unsigned long)seed + 1);
-    params_view(&all, gl_attn_params(m), &head);
-    long start_step = 0;
-    double prev_seconds = 0;
+    gl_attn_train_opts o;
+    gl_attn_train_defaults(&o);
+    o.key = key; o.hidden = hidden; o.epochs = epochs; o.cnn_epochs = cnn_epochs; o.batch = batch; o.limit = limit;
+    o.seed = seed; o.augment = augment; o.lr = lr; o.clip = clip; o.aux = aux; o.no_coords = no_coords; o.fixed_conv = fixed_conv;
     int status = 0;
-    gl_attn_trainer *tr_par = NULL;
-    int *perm = NULL;
-    float *xb = NULL;
-    uint8_t *yb = NULL;
     gl_meta meta = {0};
+    gl_train *t = gl_attn_train_new(&o, &tr, &te);
+    if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
+    gl_attn *m = gl_attn_train_model(t);
     if (resume) {
-        gl_meta cm = {0};
-        if (gl_params_load(&all, ckpt, &cm, 1) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_meta_free(&cm); status = 1; goto done; }
-        start_step = gl_meta_int(&cm, "global_step", 0);
-        prev_seconds = gl_meta_num(&cm, "train_seconds", 0);
-        fprintf(stderr, "resuming %s at step %ld\n", ckpt, start_step);
-        gl_meta_free(&cm);
+        if (gl_attn_train_resume(t, ckpt) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); status = 1; goto done; }
+        fprintf(stderr, "resuming %s at step %ld\n", ckpt, gl_train_step_no(t));
     }
-    int nb = N / (int)batch;   // full batches per epoch
-    long total = (long)(cnn_epochs + epochs) * nb;
-    long cnn_total = (long)cnn_epochs * nb;
+    long start_step = gl_train_step_no(t), total = gl_train_total(t);
     fprintf(stderr, "attention/%s: %d cells, %zu parameters, %d training digits, %ld steps\n",
             gl_key_name(key), (int)hidden, gl_params_count(gl_attn_params(m)), N, total);
-
-    tr_par = gl_attn_trainer_new(m, &head, (int)batch);   // the batch split over the cores
-    perm = gl_malloc((size_t)N * sizeof(int));
-    xb = gl_malloc((size_t)batch * 784 * sizeof(float));
-    yb = gl_malloc((size_t)batch);
-    gl_progress pg;
-    gl_progress_begin(&pg, "train", total);
-    gl_progress_resume_at(&pg, start_step);
-    double t0 = gl_now(), last_ck = t0, run_loss = 0, run_acc = 0;
-    int cur_epoch = -1;
-    for (long step = start_step; step < total; step++) {
-        int epoch = (int)(step / nb), bi = (int)(step % nb);
-        if (epoch != cur_epoch) {   // the permutation depends only on seed and epoch
-            gl_rng r;
-            gl_rng_seed(&r, (uint64_t)seed * 1000003u + (uint64_t)epoch);
-            for (int i = 0; i < N; i++) perm[i] = i;
-            gl_rng_shuffle(&r, perm, N);
-            cur_epoch = epoch;
-        }
-        gl_rng ar;   // shifts depend only on seed and step, so --resume repeats them
-        gl_rng_seed(&ar, (uint64_t)seed * 7919u + (uint64_t)step);
-        for (int k = 0; k < batch; k++) {
-            int i = perm[bi * batch + k];
-            int dx = augment ? (int)gl_rng_below(&ar, (uint32_t)(2 * augment + 1)) - (int)augment : 0;
-            int dy = augment ? (int)gl_rng_below(&ar, (uint32_t)(2 * augment + 1)) - (int)augment : 0;
-            shift_digit(tr.x + (size_t)i * 784, xb + (size_t)k * 784, dx, dy);
-            yb[k] = tr.y[i];
-        }
-        int cnn_stage = step < cnn_total;
-        long stage_len = cnn_stage ? cnn_total : total - cnn_total, stage_pos = cnn_stage ? step : step - cnn_total;
-        float lr_t = (float)(lr * 0.5 * (1 + cos(M_PI * (double)stage_pos / (double)stage_len)));
-        gl_params_zero_grad(&all);
-        double loss;
-        int right = 0;
-        loss = gl_attn_trainer_step(tr_par, xb, yb, (int)batch, (float)aux, !fixed_conv, cnn_stage, &right);
-        if (!isfinite(loss)) { fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", loss, step); status = 1; goto done; }
-        if (clip > 0) gl_params_clip(&all, (float)clip);
-        gl_adam_step(&all, lr_t, 0.9f, 0.999f, 1e-8f);
-        run_loss = step == start_step ? loss : 0.98 * run_loss + 0.02 * loss;
-        run_acc = step == start_step ? (double)right / batch : 0.98 * run_acc + 0.02 * (double)right / batch;
-        gl_progress_update(&pg, step + 1, "%s ep %d loss %.4f acc %.2f%%", cnn_stage ? "cnn" : "attn",
-                           cnn_stage ? epoch + 1 : epoch - (int)cnn_epochs + 1, run_loss, 100 * run_acc);
-        int end_epoch = bi == nb - 1;
-        if (end_epoch || gl_now() - last_ck >= every || step + 1 == total) {
-            gl_meta cm = {0};
-            gl_meta_set(&cm, "key", "%s", gl_key_name(key));
-            gl_meta_set(&cm, "hidden", "%ld", hidden);
-            gl_meta_set(&cm, "batch", "%ld", batch);
-            gl_meta_set(&cm, "limit", "%ld", limit);
-            gl_meta_set(&cm, "epochs", "%ld", epochs);
-            gl_meta_set(&cm, "cnn_epochs", "%ld", cnn_epochs);
-            gl_meta_set(&cm, "seed", "%ld", seed);
-            gl_meta_set(&cm, "augment", "%ld", augment);
-            gl_meta_set(&cm, "lr", "%.17g", lr);
-            gl_meta_set(&cm, "clip", "%.17g", clip);
-            gl_meta_set(&cm, "aux", "%.17g", aux);
-            gl_meta_set(&cm, "no_coords", "%d", no_coords);
-            gl_meta_set(&cm, "fixed_conv", "%d", fixed_conv);
-            gl_meta_set(&cm, "global_step", "%ld", step + 1);
-            gl_meta_set(&cm, "train_seconds", "%.1f", prev_seconds + gl_now() - t0);
-            if (gl_params_save(&all, ckpt, &cm, 1) != 0) fprintf(stderr, "\nglimpse: checkpoint failed: %s\n", gl_err());
-            gl_meta_free(&cm);
-            last_ck = gl_now();
-        }
-        if (end_epoch && !cnn_stage) {
-            double acc = accuracy(m, &te, 1000, NULL);
-            if (!pg.quiet) fprintf(stderr, "%sepoch %d: test accuracy on 1000 digits %.2f%%\n", pg.tty ? "\n" : "", epoch - (int)cnn_epochs + 1, 100 * acc);
-        }
+    attn_cli cli = { .t = t, .ckpt = ckpt, .every = every, .start_step = start_step, .last_ck = gl_now(), .cnn_epochs = (int)cnn_epochs };
+    gl_progress_begin(&cli.pg, "train", total);
+    gl_progress_resume_at(&cli.pg, start_step);
+    if (gl_train_run(t, total, NULL, attn_cli_report, &cli) < 0) {
+        fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", gl_train_last_loss(t), gl_train_step_no(t));
+        status = 1; goto done;
     }
-    gl_progress_end(&pg);
-    double seconds = prev_seconds + gl_now() - t0;
-    double tl, acc = accuracy(m, &te, te.n, &tl), acc1k = accuracy(m, &te, 1000, NULL);
+    gl_progress_end(&cli.pg);
+    double seconds = gl_train_seconds(t);
+    double tl, acc = gl_attn_accuracy(m, &te, te.n, &tl), acc1k = gl_attn_accuracy(m, &te, 1000, NULL);
     gl_meta_set(&meta, "test_accuracy", "%.4f", acc);
     gl_meta_set(&meta, "test_loss", "%.4f", tl);
     gl_meta_set(&meta, "subset1000_accuracy", "%.4f", acc1k);
@@ -278,10 +196,7 @@ int cmd_train_attention(int argc, char **argv) {
     printf("attention/%s: test accuracy %.2f%% (10000 digits), trained in %.0f s -> %s\n", gl_key_name(key), 100 * acc, seconds, outbuf);
 done:
     gl_meta_free(&meta);
-    gl_attn_trainer_free(tr_par);
-    free(perm); free(xb); free(yb); free(all.p);
-    gl_params_free(&head);
-    gl_attn_free(m);
+    gl_train_free(t);
     gl_mnist_free(&tr); gl_mnist_free(&te);
     return status;
 }
@@ -313,7 +228,7 @@ int cmd_eval_attention(int argc, char **argv) {
         else if (model && k) break;
         gl_attn *m = load_model(model ? model : default_model_path(key));
         if (!m) { status = 1; continue; }
-        double loss, acc = accuracy(m, &te, n, &loss);
+        double loss, acc = gl_attn_accuracy(m, &te, n, &loss);
         printf("attention/%s: test accuracy %.2f%% on %d digits (loss %.4f)\n", gl_key_name(gl_attn_key(m)), 100 * acc, n, loss);
         gl_attn_free(m);
     }
@@ -436,10 +351,10 @@ int cmd_bench_attention(int argc, char **argv) {
         gl_attn *m = load_model(path);
         if (!m) continue;
         gl_par_set_threads(2);
-        double acc = accuracy(m, &te, te.n, NULL), whole[3];
+        double acc = gl_attn_accuracy(m, &te, te.n, NULL), whole[3];
         for (int r = 0; r < 3; r++) {
             double t0 = gl_now();
-            accuracy(m, &te, te.n, NULL);
+            gl_attn_accuracy(m, &te, te.n, NULL);
             whole[r] = gl_now() - t0;
         }
         gl_par_set_threads(0);

@@ -12,6 +12,7 @@
 #include "gl_mnist.h"
 #include "gl_progress.h"
 #include "gl_st.h"
+#include "gl_train.h"
 #include "gl_util.h"
 #include "resume.h"
 #include <math.h>
@@ -81,6 +82,38 @@ static const gl_opt train_opts[] = {
     { NULL, 0, NULL },
 };
 
+// The progress bar (the mean bound of the last 50 iterations), checkpoints
+// and --minutes of a CLI run, from the session's reports.
+typedef struct {
+    gl_train *t;
+    const char *ckpt;
+    long every, per_epoch;
+    double minutes, t0, last_ckpt, avg;
+    int navg, failed;
+    atomic_int stop;
+    gl_progress p;
+} draw_cli;
+
+static void draw_cli_report(void *user, const gl_train_report *r) {
+    draw_cli *c = user;
+    c->avg += r->loss; c->navg++;
+    double now = gl_now();
+    long per_epoch = c->per_epoch;
+    if (c->navg >= 50 || r->step == r->total) {
+        gl_progress_update(&c->p, r->step, "epoch %ld  bound %.2f nats", r->step / per_epoch + (r->step % per_epoch ? 1 : 0), c->avg / c->navg);
+        c->avg = 0; c->navg = 0;
+    }
+    int stop = c->minutes > 0 && now - c->t0 >= c->minutes * 60;
+    if (now - c->last_ckpt >= c->every || r->step == r->total || stop) {
+        if (gl_train_checkpoint(c->t, c->ckpt)) {
+            gl_progress_end(&c->p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
+            c->failed = 1; atomic_store(&c->stop, 1); return;
+        }
+        c->last_ckpt = now;
+    }
+    if (stop) atomic_store(&c->stop, 1);
+}
+
 int cmd_train_draw(int argc, char **argv) {
     gl_args a;
     int rc = gl_args_parse(argc, argv, train_opts, "usage: glimpse train draw [--attention|--no-attention] [--steps T] [--read N] [--write N] [--resume] ...", &a);
@@ -149,71 +182,26 @@ int cmd_train_draw(int argc, char **argv) {
     }
     gl_mnist tr = {0}, te = {0};
     if (load_binarized(gl_arg(&a, train_opts, "data"), "train", (int)limit, &tr)) { gl_draw_free(m); return 1; }
-    const gl_draw_config *c = gl_draw_cfg(m);
-    gl_params *ps = gl_draw_params(m);
-    int n = tr.n, B = (int)batch < n ? (int)batch : n;
-    long per_epoch = n / B, total = per_epoch * epochs;
-    float *xb = gl_malloc(sizeof(float) * (size_t)B * GL_DRAW_D);
-    float *eps = gl_malloc(sizeof(float) * (size_t)c->T * B * c->z);
-    int *order = gl_malloc(sizeof(int) * (size_t)n);
-    gl_draw_trainer *trainer = gl_draw_trainer_new(m);
-    gl_rng r;
-    gl_progress p;
-    gl_progress_begin(&p, "train draw", total);
-    gl_progress_resume_at(&p, it);
-    double t0 = gl_now(), last_ckpt = t0, avg = 0;
-    int navg = 0, status = 0;
-    long epoch_seen = -1;
-    while (it < total) {
-        long ep = it / per_epoch, k = it % per_epoch;
-        if (ep != epoch_seen) {
-            // the order of an epoch depends only on (seed, epoch): resuming replays it
-            gl_rng_seed(&r, (uint64_t)seed * 1000003ULL + (uint64_t)ep);
-            for (int i = 0; i < n; i++) order[i] = i;
-            gl_rng_shuffle(&r, order, n);
-            epoch_seen = ep;
-        }
-        for (int i = 0; i < B; i++) memcpy(xb + (size_t)i * GL_DRAW_D, tr.x + (size_t)order[k * B + i] * GL_DRAW_D, sizeof(float) * GL_DRAW_D);
-        gl_rng er;
-        gl_rng_seed(&er, (uint64_t)seed * 7919ULL + (uint64_t)it * 2654435761ULL + 17);
-        for (size_t j = 0; j < (size_t)c->T * B * c->z; j++) eps[j] = gl_rng_normal(&er);
-        gl_params_zero_grad(ps);
-        double bound = gl_draw_trainer_step(trainer, xb, eps, B, 1, NULL, NULL);   // on every core
-        if (!isfinite(bound)) { gl_progress_end(&p); fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", it, bound); status = 1; break; }
-        if (clip > 0) gl_params_clip(ps, (float)clip);
-        // exponential decay from lr to lr_final over the whole run (resume-safe: depends on it only)
-        double lr_it = lr * pow(lr_final / lr, (double)it / (double)total);
-        gl_adam_step(ps, (float)lr_it, 0.9f, 0.999f, 1e-8f);
-        it++;
-        avg += bound; navg++;
-        double now = gl_now();
-        if (navg >= 50 || it == total) {
-            gl_progress_update(&p, it, "epoch %ld  bound %.2f nats", it / per_epoch + (it % per_epoch ? 1 : 0), avg / navg);
-            avg = 0; navg = 0;
-        }
-        int stop = minutes > 0 && now - t0 >= minutes * 60;
-        if (now - last_ckpt >= every || it == total || stop) {
-            gl_meta meta = {0};
-            gl_meta_set(&meta, "iter", "%ld", it);
-            gl_meta_set(&meta, "train_seconds", "%.0f", prev_secs + (now - t0));
-            gl_meta_set(&meta, "batch", "%d", B);
-            gl_meta_set(&meta, "batch_option", "%ld", batch);
-            gl_meta_set(&meta, "limit", "%ld", limit);
-            gl_meta_set(&meta, "epochs_option", "%ld", epochs);
-            gl_meta_set(&meta, "seed", "%ld", seed);
-            gl_meta_set(&meta, "lr", "%.17g", lr);
-            gl_meta_set(&meta, "lr_final", "%.17g", lr_final);
-            gl_meta_set(&meta, "clip", "%.17g", clip);
-            gl_meta_set(&meta, "no_attention", "%d", !c->attention);
-            if (gl_draw_save(m, ckpt, &meta, 1)) { gl_progress_end(&p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; gl_meta_free(&meta); break; }
-            gl_meta_free(&meta);
-            last_ckpt = now;
-        }
-        if (stop) break;
-    }
-    gl_progress_end(&p);
+    gl_draw_train_opts o;
+    gl_draw_train_defaults(&o);
+    o.cfg = *gl_draw_cfg(m);
+    o.batch = o.batch_option = batch; o.epochs = epochs; o.limit = limit; o.seed = seed;
+    o.lr = lr; o.lr_final = lr_final; o.clip = clip;
+    gl_train *t = gl_draw_train_new(&o, m, it, prev_secs, &tr, NULL);
+    if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
+    long total = gl_train_total(t);
+    int status = 0;
+    int B = (int)batch < tr.n ? (int)batch : tr.n;
+    long per_epoch = tr.n / B;
+    draw_cli cli = { .t = t, .ckpt = ckpt, .every = every, .per_epoch = per_epoch, .minutes = minutes, .t0 = gl_now(), .last_ckpt = gl_now() };
+    gl_progress_begin(&cli.p, "train draw", total);
+    gl_progress_resume_at(&cli.p, it);
+    if (gl_train_run(t, total, &cli.stop, draw_cli_report, &cli) < 0) { gl_progress_end(&cli.p); fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", gl_train_step_no(t), gl_train_last_loss(t)); status = 1; }
+    else if (cli.failed) status = 1;
+    it = gl_train_step_no(t);
+    gl_progress_end(&cli.p);
     if (!status) {
-        double secs = prev_secs + (gl_now() - t0);
+        double secs = gl_train_seconds(t);
         gl_meta meta = {0};
         gl_meta_set(&meta, "iter", "%ld", it);
         gl_meta_set(&meta, "epochs", "%.2f", (double)it / per_epoch);
@@ -234,10 +222,8 @@ int cmd_train_draw(int argc, char **argv) {
         else if (!status) printf("wrote %s\n", out);
         gl_meta_free(&meta);
     }
-    gl_draw_trainer_free(trainer);
-    free(xb); free(eps); free(order);
+    gl_train_free(t);   // and the model
     gl_mnist_free(&tr); gl_mnist_free(&te);
-    gl_draw_free(m);
     return status;
 }
 

@@ -8,7 +8,6 @@
 
 #define MAXT 16
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t section = PTHREAD_MUTEX_INITIALIZER;   // one section at a time
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER, done = PTHREAD_COND_INITIALIZER;
 static pthread_t workers[MAXT];
 static int nworkers;          // started worker threads
@@ -17,6 +16,7 @@ static long generation;       // bumped for every section
 static int next_task, ntasks, running;
 static void (*task_fn)(void *, int);
 static void *task_ctx;
+static int section_busy;      // a section is running (the pool has one at a time)
 
 int gl_par_threads(void) {
     if (want > 0) return want;
@@ -53,16 +53,19 @@ static void *worker(void *arg) {
 void gl_par_run(int n, void (*fn)(void *ctx, int i), void *ctx) {
     int nt = gl_par_threads();
     if (nt > n) nt = n;
-    pthread_mutex_lock(&section);
     int blas = openblas_get_num_threads();
     if (blas != 1) openblas_set_num_threads(1);
-    if (nt <= 1) {
+    pthread_mutex_lock(&mu);
+    // A second thread's section while one runs (the app trains on one
+    // thread while a view evaluates on another): it runs on its caller
+    // alone rather than waiting; the results are the same either way.
+    if (nt <= 1 || section_busy) {
+        pthread_mutex_unlock(&mu);
         for (int i = 0; i < n; i++) fn(ctx, i);
         if (blas != 1) openblas_set_num_threads(blas);
-        pthread_mutex_unlock(&section);
         return;
     }
-    pthread_mutex_lock(&mu);
+    section_busy = 1;
     while (nworkers < nt - 1) {
         pthread_attr_t at;
         pthread_attr_init(&at);
@@ -78,9 +81,9 @@ void gl_par_run(int n, void (*fn)(void *ctx, int i), void *ctx) {
     drain();
     running--;
     while (running > 0 || next_task < ntasks) pthread_cond_wait(&done, &mu);
+    section_busy = 0;
     pthread_mutex_unlock(&mu);
     if (blas != 1) openblas_set_num_threads(blas);
-    pthread_mutex_unlock(&section);
 }
 
 void gl_params_replica(gl_params *dst, const gl_params *src) {

@@ -13,8 +13,8 @@ int gl_par_threads(void);
 void gl_par_set_threads(int n);
 // Runs fn(ctx, i) for i = 0..n-1 spread over the pool; returns when all are
 // done. While it runs, OpenBLAS is held to one thread per caller (the
-// parallelism is ours). Sections from different threads run one after the
-// other; fn must not call gl_par_run (it would wait for itself).
+// parallelism is ours). One section at a time: a call made while another
+// thread's section runs (or from inside fn) runs its tasks on the caller.
 void gl_par_run(int n, void (*fn)(void *ctx, int i), void *ctx);
 
 // dst shares src's weights (w) and owns zeroed gradients; no Adam moments.

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "gl_util.h"
 #include "gui_bench_hw.h"
+#include "gui_bench_train.h"
 #include "gui_run.h"
 #include <math.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@ static const gl_opt bench_opts[] = {
     { "seconds", 1, "how long the pen draws (default 5)" },
     { "size", 1, "window size WxH (default 1280x800)" },
     { "json", 0, "print the figures as JSON" },
-    { "view", 1, "attention (default: a pen drawing), synthesis (the pen writing), prediction (live density) or draw (generate view playing, a new seed every 2 s)" },
+    { "view", 1, "attention (default: a pen drawing), synthesis (the pen writing), prediction (live density) draw (generate view playing, a new seed every 2 s) or train (the attention model training: speed against the CLI's loop, start and pause latency, frames)" },
     { "grid", 1, "draw: samples per side of the grid (1, 2, 3, 4 or 6; default 1)" },
     { "idle", 0, "no input for --seconds (default 10) on each view (or --view): CPU time and frames drawn by the sleeping loop" },
     { NULL, 0, NULL },
@@ -152,10 +153,10 @@ static double cpu_seconds(void) {
 }
 
 static int bench_idle(const char *only, double seconds, int w, int h, int json) {
-    static const char *const views[] = { "attention", "synthesis", "prediction", "draw" };
+    static const char *const views[] = { "attention", "synthesis", "prediction", "draw", "train" };
     int rc = 0;
     if (json) printf("[");
-    for (int i = 0, first = 1; i < 4; i++) {
+    for (int i = 0, first = 1; i < 5; i++) {
         if (only && strcmp(only, views[i])) continue;
         gui_run r;
         if (gui_run_open(&r, w, h, 1, views[i], gl_asset_path) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
@@ -190,21 +191,24 @@ static int bench_idle(const char *only, double seconds, int w, int h, int json) 
 int cmd_bench_gui(int argc, char **argv) {
     double t_entry = gl_now(), age = process_age();
     gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--view attention|synthesis|prediction|draw] [--grid G] [--idle] [--json]", &a);
+    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench gui [--seconds S] [--size WxH] [--view attention|synthesis|prediction|draw|train] [--grid G] [--idle] [--json]", &a);
     if (rc != 0) return rc > 0 ? 0 : 2;
     double seconds;
     int w, h;
     if (!gl_arg_num(&a, bench_opts, "seconds", 0.5, 600, 5, &seconds)) return 2;
     if (gui_parse_size(gl_arg(&a, bench_opts, "size"), &w, &h) != 0) return 2;
     const char *view = gl_arg(&a, bench_opts, "view");
-    if (view && strcmp(view, "attention") && strcmp(view, "synthesis") && strcmp(view, "prediction") && strcmp(view, "draw")) {
-        fprintf(stderr, "glimpse: --view must be attention, synthesis, prediction or draw\n");
+    if (view && strcmp(view, "attention") && strcmp(view, "synthesis") && strcmp(view, "prediction") && strcmp(view, "draw") && strcmp(view, "train")) {
+        fprintf(stderr, "glimpse: --view must be attention, synthesis, prediction, draw or train\n");
         return 2;
     }
     if (gl_arg(&a, bench_opts, "grid") && (!view || strcmp(view, "draw"))) { fprintf(stderr, "glimpse: --grid is for --view draw\n"); return 2; }
     if (gl_arg(&a, bench_opts, "idle")) {
         double idle_s = gl_arg(&a, bench_opts, "seconds") ? seconds : 10;
         return bench_idle(view, idle_s, w, h, gl_arg(&a, bench_opts, "json") != NULL);
+    }
+    if (view && !strcmp(view, "train")) {
+        return bench_gui_train(gl_arg(&a, bench_opts, "seconds") ? seconds : 9, w, h, gl_arg(&a, bench_opts, "json") != NULL);
     }
     if (view && !strcmp(view, "synthesis")) return bench_gui_synthesis((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
     if (view && !strcmp(view, "prediction")) return bench_gui_prediction((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);

@@ -13,7 +13,7 @@
 
 static const gl_opt gui_opts[] = {
     { "screenshot", 1, "headless: render through SDL's offscreen driver and write OUT.png" },
-    { "view", 1, "view to show first (attention, synthesis, prediction, draw)" },
+    { "view", 1, "view to show first (attention, synthesis, prediction, draw, train)" },
     { "script", 1, "headless: replay the input events in FILE first (format below)" },
     { "size", 1, "window size in points, WxH (default 1280x800)" },
     { NULL, 0, NULL },

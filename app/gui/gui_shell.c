@@ -297,6 +297,11 @@ void gui_shell_frame(gui_shell *sh, double dt) {
         gui_app_note(app, "%s", ui->tf_note);
     }
     sh->animating = v->animating ? v->animating(st, app) : 0;
+    if (app->want_view > 0 && app->want_view <= sh->nviews) {   // a view handed over to another
+        sh->cur = app->want_view - 1;
+        gui_shell_invalidate(sh);
+    }
+    app->want_view = 0;
 }
 
 void gui_shell_end(gui_shell *sh) {

@@ -34,6 +34,8 @@
 #include "gl_engine.h"
 #include "gui.h"
 
+enum { GUI_USE_ATTENTION, GUI_USE_DRAW, GUI_USE_N };
+
 // What the shell lends to views.
 typedef struct gui_app {
     gui_ctx *ui;
@@ -45,6 +47,13 @@ typedef struct gui_app {
     char status[256];                              // the view's status line, rewritten each frame
     char note[256];                                // a transient message (export done, errors)
     double note_until;
+    // "use these weights" (the Train view): the weights file a view should
+    // run from now on, per model (GUI_USE_*), bumped use_seq when it is
+    // written; use_key: the attention key type it holds.
+    char use_path[GUI_USE_N][1024];
+    uint64_t use_seq[GUI_USE_N];
+    int use_key, use_wait;
+    int want_view;                                 // a view asks the shell to show view want_view - 1 (0: none)
 } gui_app;
 
 // Where exports go: $GLIMPSE_EXPORT_DIR, else the XDG pictures directory

@@ -19,6 +19,7 @@
 #include "gl_util.h"
 #include "gui_pen.h"
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,12 @@ typedef struct {
     int untrained[NKEY];
     double tried_at[NKEY];    // when the file was last looked for
     char path[NKEY][1024];
+    // "use these weights" from the Train view: a file to load for a key,
+    // set by the GUI thread under mu, taken by the engine thread (which
+    // alone touches the models) at its next job.
+    pthread_mutex_t mu;
+    char use_path[NKEY][1024];
+    int use_pending[NKEY];
 } attn_models;
 
 // Header of an attention trace. version/key are set by the view before the
@@ -68,6 +75,14 @@ static gl_attn *load_trained(attn_models *ms, int k) {
 }
 
 static gl_attn *models_get(attn_models *ms, int k) {
+    pthread_mutex_lock(&ms->mu);
+    int use = ms->use_pending[k];
+    if (use) { memcpy(ms->path[k], ms->use_path[k], sizeof ms->path[k]); ms->use_pending[k] = 0; }
+    pthread_mutex_unlock(&ms->mu);
+    if (use) {   // weights handed over by the Train view replace the ones in use
+        gl_attn *m = load_trained(ms, k);
+        if (m) { gl_attn_free(ms->m[k]); ms->m[k] = m; ms->untrained[k] = 0; }
+    }
     // Training may write the file while the app runs: random weights give
     // way to it once it loads (looked for at most once a second).
     if (ms->m[k] && ms->untrained[k] && gl_now() - ms->tried_at[k] > 1.0) {
@@ -163,6 +178,7 @@ typedef struct {
     uint8_t disp[DISP * DISP * 3];
     uint64_t failures_seen;          // engine failures already reported
     int gallery_seen;                // selection the gallery last scrolled to
+    uint64_t use_seen;               // app->use_seq[GUI_USE_ATTENTION] taken
 } attn_view;
 
 static const char *const key_labels[NKEY] = { "softmax", "gaussian", "feature" };
@@ -244,6 +260,7 @@ static int canvas_at(const attn_view *v, int x, int y) {
 // ---- lifecycle -------------------------------------------------------------------------
 static void *attn_init(gui_app *app) {
     attn_view *v = gl_calloc(1, sizeof *v);
+    pthread_mutex_init(&v->models.mu, NULL);
     for (int k = 0; k < NKEY; k++) {
         char name[64];
         snprintf(name, sizeof name, "attention-%s.safetensors", key_labels[k]);
@@ -279,6 +296,7 @@ static void attn_free(void *self) {
     }
     free(v->mnist.x);
     free(v->mnist.y);
+    pthread_mutex_destroy(&v->models.mu);
     free(v);
 }
 
@@ -399,6 +417,16 @@ static void attn_update(void *self, gui_app *app, double dt) {
 // input, shown or under way.
 static void attn_request(void *self, gui_app *app) {
     attn_view *v = self;
+    if (app->use_seq[GUI_USE_ATTENTION] != v->use_seen) {   // the Train view's weights: run them
+        v->use_seen = app->use_seq[GUI_USE_ATTENTION];
+        int k = app->use_key >= 0 && app->use_key < NKEY ? app->use_key : 0;
+        pthread_mutex_lock(&v->models.mu);
+        snprintf(v->models.use_path[k], sizeof v->models.use_path[k], "%s", app->use_path[GUI_USE_ATTENTION]);
+        v->models.use_pending[k] = 1;
+        pthread_mutex_unlock(&v->models.mu);
+        v->key = k;
+        v->version++;
+    }
     if (canvas_empty(v->img)) {   // nothing to look at: drop the old runs
         for (int k = 0; k < NKEY; k++) {
             gl_trace_release(v->shown[k]); v->shown[k] = NULL;

@@ -1,0 +1,13 @@
+// view_train: the Train view's handles for the bench and the tests (the
+// view itself registers as view_train in gui_views.c).
+#ifndef VIEW_TRAIN_H
+#define VIEW_TRAIN_H
+#include "train_run.h"
+#include "view.h"
+
+// self: the view's state (gui_shell.state[i] of the Train view).
+train_run *view_train_run(void *self);
+train_config *view_train_config(void *self);
+// Starts a run from the view's fields, as the Start button does.
+void view_train_start(void *self, gui_app *app);
+#endif

@@ -1,0 +1,125 @@
+// DRAW's training loop as a gl_train session: minibatches in an order that
+// depends only on (seed, epoch), reparameterisation noise only on (seed,
+// iteration), Adam with the learning rate decayed exponentially from lr to
+// lr_final over the whole run, gradient-norm clipping.
+#include "gl_train_impl.h"
+#include "gl_util.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    gl_draw_train_opts o;
+    const gl_mnist *tr, *te;
+    int n, B;
+    long per_epoch, epoch_seen;
+    gl_draw *m;
+    gl_draw_trainer *par;
+    float *xb, *eps;
+    int *order;
+} draw_train;
+
+void gl_draw_train_defaults(gl_draw_train_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->cfg = (gl_draw_config){ .attention = 1, .T = 64, .read_n = 2, .write_n = 5, .enc = 256, .dec = 256, .z = 100 };
+    o->batch = o->batch_option = 100; o->epochs = 20; o->seed = 1;
+    o->lr = o->lr_final = 1e-3; o->clip = 10;
+}
+
+static int draw_step(gl_train *t, gl_train_report *r) {
+    draw_train *d = t->impl;
+    const gl_draw_config *c = gl_draw_cfg(d->m);
+    long it = t->step, ep = it / d->per_epoch, k = it % d->per_epoch;
+    int B = d->B;
+    if (ep != d->epoch_seen) {
+        // the order of an epoch depends only on (seed, epoch): resuming replays it
+        gl_rng g;
+        gl_rng_seed(&g, (uint64_t)d->o.seed * 1000003ULL + (uint64_t)ep);
+        for (int i = 0; i < d->n; i++) d->order[i] = i;
+        gl_rng_shuffle(&g, d->order, d->n);
+        d->epoch_seen = ep;
+    }
+    for (int i = 0; i < B; i++)
+        memcpy(d->xb + (size_t)i * GL_DRAW_D, d->tr->x + (size_t)d->order[k * B + i] * GL_DRAW_D, sizeof(float) * GL_DRAW_D);
+    gl_rng er;
+    gl_rng_seed(&er, (uint64_t)d->o.seed * 7919ULL + (uint64_t)it * 2654435761ULL + 17);
+    for (size_t j = 0; j < (size_t)c->T * B * c->z; j++) d->eps[j] = gl_rng_normal(&er);
+    gl_params *ps = gl_draw_params(d->m);
+    gl_params_zero_grad(ps);
+    double bound = gl_draw_trainer_step(d->par, d->xb, d->eps, B, 1, NULL, NULL);   // on every core
+    // exponential decay from lr to lr_final over the whole run (resume-safe: depends on it only)
+    double lr_it = d->o.lr * pow(d->o.lr_final / d->o.lr, (double)it / (double)t->total);
+    r->loss = bound;
+    r->lr = lr_it;
+    r->batch = B;
+    r->epoch = (int)ep + 1;
+    r->epoch_end = k == d->per_epoch - 1;
+    if (!isfinite(bound)) return -1;
+    if (d->o.clip > 0) gl_params_clip(ps, (float)d->o.clip);
+    gl_adam_step(ps, (float)lr_it, 0.9f, 0.999f, 1e-8f);
+    return 0;
+}
+
+static int draw_eval(gl_train *t, int n, gl_train_report *r) {
+    draw_train *d = t->impl;
+    if (!d->te || d->te->n <= 0) return -1;
+    if (n > d->te->n) n = d->te->n;
+    r->eval_loss = gl_draw_bound(d->m, d->te->x, n, 12345, NULL, NULL);
+    return 0;
+}
+
+static int draw_checkpoint(gl_train *t, const char *path) {
+    draw_train *d = t->impl;
+    const gl_draw_train_opts *o = &d->o;
+    gl_meta meta = {0};
+    gl_meta_set(&meta, "iter", "%ld", t->step);
+    gl_meta_set(&meta, "train_seconds", "%.0f", gl_train_seconds(t));
+    gl_meta_set(&meta, "batch", "%d", d->B);
+    gl_meta_set(&meta, "batch_option", "%ld", o->batch_option);
+    gl_meta_set(&meta, "limit", "%ld", o->limit);
+    gl_meta_set(&meta, "epochs_option", "%ld", o->epochs);
+    gl_meta_set(&meta, "seed", "%ld", o->seed);
+    gl_meta_set(&meta, "lr", "%.17g", o->lr);
+    gl_meta_set(&meta, "lr_final", "%.17g", o->lr_final);
+    gl_meta_set(&meta, "clip", "%.17g", o->clip);
+    gl_meta_set(&meta, "no_attention", "%d", !gl_draw_cfg(d->m)->attention);
+    int rc = gl_draw_save(d->m, path, &meta, 1);
+    gl_meta_free(&meta);
+    return rc;
+}
+
+static void draw_free(gl_train *t) {
+    draw_train *d = t->impl;
+    gl_draw_trainer_free(d->par);
+    free(d->xb); free(d->eps); free(d->order);
+    gl_draw_free(d->m);
+    free(d);
+}
+
+static const gl_train_ops draw_ops = { draw_step, draw_eval, NULL, draw_checkpoint, draw_free };
+
+gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_iter, double prev_seconds,
+                            const gl_mnist *train, const gl_mnist *test) {
+    if (train->n < 1) { gl_seterr("no training images"); gl_draw_free(m); return NULL; }
+    if (!m && !(m = gl_draw_new(&o->cfg, (uint64_t)o->seed))) return NULL;
+    draw_train *d = gl_calloc(1, sizeof *d);
+    d->o = *o;
+    d->tr = train; d->te = test;
+    d->m = m;
+    d->n = train->n;
+    d->B = (int)o->batch < d->n ? (int)o->batch : d->n;
+    d->per_epoch = d->n / d->B;
+    d->epoch_seen = -1;
+    const gl_draw_config *c = gl_draw_cfg(m);
+    d->xb = gl_malloc(sizeof(float) * (size_t)d->B * GL_DRAW_D);
+    d->eps = gl_malloc(sizeof(float) * (size_t)c->T * d->B * c->z);
+    d->order = gl_malloc(sizeof(int) * (size_t)d->n);
+    d->par = gl_draw_trainer_new(m);
+    gl_train *t = gl_train_make(&draw_ops, d, d->per_epoch * o->epochs);
+    t->step = start_iter;
+    t->prev_seconds = prev_seconds;
+    return t;
+}
+
+gl_draw *gl_draw_train_model(gl_train *t) { return ((draw_train *)t->impl)->m; }

@@ -1,0 +1,66 @@
+// gl_train: the chunked run loop shared by every model (see gl_train.h).
+#include "gl_train_impl.h"
+#include "gl_util.h"
+#include <math.h>
+#include <stdlib.h>
+
+gl_train *gl_train_make(const gl_train_ops *ops, void *impl, long total) {
+    gl_train *t = gl_calloc(1, sizeof *t);
+    t->ops = ops;
+    t->impl = impl;
+    t->total = total;
+    t->eval_n = 1000;
+    t->last_loss = NAN;
+    return t;
+}
+
+int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user) {
+    for (long k = 0; k < max_steps && t->step < t->total; k++) {
+        if (stop && atomic_load_explicit(stop, memory_order_relaxed)) return 1;
+        gl_train_report r = { .total = t->total, .acc = NAN, .eval_loss = NAN, .eval_acc = NAN };
+        double t0 = gl_now();
+        int rc = t->ops->step(t, &r);
+        r.step_s = gl_now() - t0;
+        t->run_seconds += r.step_s;
+        t->last_loss = r.loss;
+        if (rc != 0) {
+            gl_seterr("the loss became %g at step %ld", r.loss, t->step);
+            return -1;
+        }
+        t->step++;
+        r.step = t->step;
+        int due = t->ops->eval_due ? t->ops->eval_due(t, &r) : 0;
+        if (due > 0 || (due == 0 && t->eval_every > 0 && (t->step % t->eval_every == 0 || t->step == t->total))) {
+            double e0 = gl_now();
+            if (t->ops->eval(t, due > 0 ? due : t->eval_n, &r) == 0) { r.has_eval = 1; r.eval_n = due > 0 ? due : t->eval_n; }
+            t->run_seconds += gl_now() - e0;
+        }
+        r.seconds = gl_train_seconds(t);
+        if (fn) fn(user, &r);
+    }
+    if (stop && atomic_load_explicit(stop, memory_order_relaxed) && t->step < t->total) return 1;
+    return 0;
+}
+
+long gl_train_step_no(const gl_train *t) { return t->step; }
+long gl_train_total(const gl_train *t) { return t->total; }
+int gl_train_done(const gl_train *t) { return t->step >= t->total; }
+double gl_train_seconds(const gl_train *t) { return t->prev_seconds + t->run_seconds; }
+double gl_train_last_loss(const gl_train *t) { return t->last_loss; }
+void gl_train_set_eval(gl_train *t, long every, int n) { t->eval_every = every > 0 ? every : 0; if (n > 0) t->eval_n = n; }
+
+int gl_train_eval(gl_train *t, int n, gl_train_report *r) {
+    r->eval_loss = r->eval_acc = NAN;
+    if (t->ops->eval(t, n > 0 ? n : t->eval_n, r) != 0) return -1;
+    r->has_eval = 1;
+    r->eval_n = n > 0 ? n : t->eval_n;
+    return 0;
+}
+
+int gl_train_checkpoint(gl_train *t, const char *path) { return t->ops->checkpoint(t, path); }
+
+void gl_train_free(gl_train *t) {
+    if (!t) return;
+    t->ops->free(t);
+    free(t);
+}

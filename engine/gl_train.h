@@ -1,0 +1,98 @@
+// gl_train: the training loops of glimpse's models as resumable sessions,
+// shared by `glimpse train ...` (app/cmd_*.c) and the Train view
+// (app/gui/view_train.c). A session owns the model, its optimiser state and
+// the run's schedule; the caller owns the data (loaded on its side) and
+// decides what to do with the reports: the CLI draws its progress bar and
+// writes checkpoints from them, the view plots them.
+//
+// A session runs in chunks: gl_train_run() takes at most max_steps steps and
+// looks at a stop flag between steps, so a caller on another thread stops it
+// within one step. Everything a step does depends only on (seed, step) —
+// the epoch's order, the augmentation, the noise — so a session rebuilt from
+// a checkpoint repeats the interrupted run bit for bit (tests/crash).
+#ifndef GL_TRAIN_H
+#define GL_TRAIN_H
+#include "gl_mnist.h"
+#include "gl_st.h"
+#include <stdatomic.h>
+
+// What one step reports.
+typedef struct {
+    long step;            // steps done, this one included (1, 2, ...)
+    long total;           // steps in the whole run
+    int stage;            // attention: 0 CNN pre-training, 1 attention; DRAW: 0
+    int epoch;            // 1-based epoch of this step within its stage
+    int epoch_end;        // this step was the last of an epoch
+    long batch;           // samples in this step
+    double loss;          // training loss of this step's batch (attention: cross-entropy; DRAW: bound, nats)
+    double acc;           // attention: the batch's accuracy; NaN otherwise
+    double lr;            // learning rate this step used
+    double seconds;       // training time so far, runs resumed from included
+    double step_s;        // wall time of this step (forward, backward, update)
+    // held-out figures, computed after this step when has_eval is set
+    int has_eval, eval_n;
+    double eval_loss;     // attention: test cross-entropy; DRAW: test bound (nats)
+    double eval_acc;      // attention: test accuracy; NaN otherwise
+} gl_train_report;
+
+typedef void (*gl_train_report_fn)(void *user, const gl_train_report *r);
+
+typedef struct gl_train gl_train;
+
+// Runs up to max_steps steps (fewer at the end of the run), calling fn after
+// each. Returns 0 when it took them all (or reached the end), 1 when *stop
+// (may be NULL) was raised between steps (checked before each step) or fn
+// raised it, -1 when the loss became non-finite (gl_err says so; the step's
+// update is not applied; gl_train_last_loss gives the value).
+int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user);
+long gl_train_step_no(const gl_train *t);     // steps done
+long gl_train_total(const gl_train *t);
+int gl_train_done(const gl_train *t);
+double gl_train_seconds(const gl_train *t);   // training time so far (resumed runs included)
+double gl_train_last_loss(const gl_train *t);
+// Held-out figures after every `every` steps (0: none besides the model's
+// own, which for attention is the end of each attention epoch) on the first
+// n held-out samples.
+void gl_train_set_eval(gl_train *t, long every, int n);
+// Runs the held-out evaluation now (outside a step) into r's eval fields.
+int gl_train_eval(gl_train *t, int n, gl_train_report *r);
+// Writes a checkpoint (weights, Adam state, the run's options and position)
+// to path through a temporary name. -1 with gl_err.
+int gl_train_checkpoint(gl_train *t, const char *path);
+void gl_train_free(gl_train *t);
+
+// ---- the attention classifier (engine/attention/gl_attn_train.c) ----------------
+#include "attention/gl_attn.h"
+typedef struct {
+    gl_key_type key;
+    long hidden, epochs, cnn_epochs, batch, limit, seed, augment;
+    double lr, clip, aux;
+    int no_coords, fixed_conv;
+} gl_attn_train_opts;
+void gl_attn_train_defaults(gl_attn_train_opts *o);   // the CLI's defaults
+// train and test are borrowed and must outlive the session (test may be
+// NULL: no held-out figures). Training uses the first min(limit, n) digits.
+gl_train *gl_attn_train_new(const gl_attn_train_opts *o, const gl_mnist *train, const gl_mnist *test);
+// Continues from a checkpoint of the same options (weights, Adam state,
+// step, seconds). -1 with gl_err.
+int gl_attn_train_resume(gl_train *t, const char *ckpt);
+gl_attn *gl_attn_train_model(gl_train *t);
+// Accuracy of m on the first n digits of d (on every core); *loss (may be
+// NULL) gets the mean cross-entropy.
+double gl_attn_accuracy(gl_attn *m, const gl_mnist *d, int n, double *loss);
+
+// ---- DRAW (engine/draw/gl_draw_train.c) ------------------------------------------
+#include "draw/gl_draw.h"
+typedef struct {
+    gl_draw_config cfg;
+    long batch, epochs, limit, seed, batch_option;
+    double lr, lr_final, clip;
+} gl_draw_train_opts;
+void gl_draw_train_defaults(gl_draw_train_opts *o);
+// m (may be NULL: a new model from o->cfg and o->seed) is taken over; a
+// model loaded from a checkpoint continues at start_iter after prev_seconds.
+// train and test (binarized; test may be NULL) are borrowed.
+gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_iter, double prev_seconds,
+                            const gl_mnist *train, const gl_mnist *test);
+gl_draw *gl_draw_train_model(gl_train *t);
+#endif

@@ -1,0 +1,162 @@
+// The Train view (issue 16), headless. In-process: a small attention run
+// started, its curve and probes arriving while frames are drawn, pause
+// (the worker idle, no more points), resume, "use these weights" (the
+// Attention view switched to and running the trained file), stop. With the
+// glimpse executable (argv[1]): `--screenshot` after a scripted 20-second run
+// from the Start button, and its pixels: the smoothed loss curve goes down,
+// the masks differ from the untrained model's (a screenshot at 1.5 s).
+#include "gl_image.h"
+#include "gl_test.h"
+#include "gui_test.h"
+#include "view_train.h"
+#include <string.h>
+#include <unistd.h>
+
+static void frames(gui_run *r, double seconds) {
+    double end = gl_now() + seconds;
+    while (gl_now() < end) { gui_run_frame(r); gui_sleep(1.0 / 60); }
+}
+
+static void in_process(void) {
+    char dir[] = "/tmp/glimpse-train-XXXXXX";
+    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+    setenv("GLIMPSE_TRAIN_DIR", dir, 1);
+    gui_run r;
+    CHECK(gui_run_open(&r, 1280, 800, 1, "train", test_asset_path) == 0, "open: %s", gl_err());
+    gui_run_frame(&r);
+    CHECK(probe(&r, "state") == TRAIN_IDLE && probe(&r, "animating") == 0, "idle before a start: no frames owed");
+    int vi = gui_view_find("train");
+    void *self = r.sh->state[vi];
+    train_run *run = view_train_run(self);
+    train_config c;
+    train_config_defaults(&c);
+    c.hidden = 16; c.batch = 20; c.limit = 60000; c.epochs = 2;   // 9000 steps (the first 3000 the CNN stage): longer than the test
+    train_run_start(run, &c);
+    double t0 = gl_now();
+    while (gl_now() - t0 < 60 && (probe(&r, "points") < 250 || probe(&r, "probes") < 2)) frames(&r, 0.1);
+    CHECK(probe(&r, "points") >= 250 && probe(&r, "probes") >= 2, "points %.0f and probes %.0f arrive", probe(&r, "points"), probe(&r, "probes"));
+    CHECK(probe(&r, "first_point_s") > 0, "start -> first point measured (%.3f s)", probe(&r, "first_point_s"));
+    CHECK(probe(&r, "animating") == 1, "frames keep coming while it trains (state %s: %s)", train_state_name(train_run_state(run)), run->msg);
+    CHECK(probe(&r, "last_smooth") < probe(&r, "first_smooth"), "the smoothed loss went down: %.3f -> %.3f", probe(&r, "first_smooth"), probe(&r, "last_smooth"));
+    // pause: the worker stops within a step; the curve stops growing
+    train_run_pause(run);
+    CHECK(train_run_wait_idle(run, 5) == 0 && probe(&r, "state") == TRAIN_PAUSED, "paused");
+    double p = probe(&r, "points");
+    frames(&r, 0.3);
+    CHECK(probe(&r, "points") == p && probe(&r, "animating") == 0, "no steps while paused, and the loop may sleep");
+    // the history strip: Left shows an earlier probe, End the newest again
+    double live = probe(&r, "shown_probe_step");
+    CHECK(run_text(&r, "key Left\nframe 2") == 0 && probe(&r, "shown_probe_step") < live, "Left scrubs back (%g < %g)", probe(&r, "shown_probe_step"), live);
+    CHECK(run_text(&r, "key End\nframe 2") == 0 && probe(&r, "shown_probe_step") == live, "End: the newest probe again");
+    CHECK(run_text(&r, "key Space\nframe 1") == 0 && train_run_state(run) == TRAIN_RUNNING, "Space resumes (state %s, focus %u)", train_state_name(train_run_state(run)), r.sh->ui.focus);
+    t0 = gl_now();
+    while (gl_now() - t0 < 20 && probe(&r, "points") <= p) frames(&r, 0.05);
+    CHECK(probe(&r, "points") > p, "training goes on after resume");
+    // use these weights: the file written, the Attention view shown and running it
+    int use_x = 12 + (300 - 6) / 2 + 6 + 40, use_y = 348 + 13;   // the "Use these weights" button (layout of draw_controls)
+    char s[128];
+    snprintf(s, sizeof s, "click %d %d\nframe 2", use_x, use_y);
+    CHECK(run_text(&r, s) == 0, "click Use these weights");
+    t0 = gl_now();
+    while (gl_now() - t0 < 20 && probe(&r, "view") != gui_view_find("attention")) frames(&r, 0.05);
+    CHECK(probe(&r, "view") == gui_view_find("attention"), "the Attention view is shown");
+    gui_run_settle(&r);
+    CHECK(probe(&r, "untrained") == 0, "and runs trained weights (the file from the Train view)");
+    char path[1200];
+    snprintf(path, sizeof path, "%s/attention-softmax-trained.safetensors", dir);
+    CHECK(gl_file_exists(path), "%s written", path);
+    // stop
+    train_run_stop(run);
+    CHECK(train_run_wait_idle(run, 5) == 0 && train_run_state(run) == TRAIN_STOPPED, "stopped");
+    gui_run_close(&r);
+    unlink(path);
+    rmdir(dir);
+}
+
+static const uint8_t *px(const gl_image *im, int x, int y) { return im->px + ((size_t)y * im->w + x) * 3; }
+
+// The loss plot's frame and the probe panel at 1280x800 (view_train.c's
+// layout: controls 300 wide at x 12, then plots above the probe panel).
+#define PLOT_X0 390
+#define PLOT_X1 880
+#define PLOT_Y0 72
+#define PLOT_Y1 400
+#define PROBE_X0 330
+#define PROBE_X1 1266
+#define PROBE_Y0 452
+#define PROBE_Y1 718
+
+static void with_executable(const char *exe) {
+    char dir[] = "/tmp/glimpse-trainshot-XXXXXX";
+    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+    char script[600], early[600], shot[600], cmd[3000];
+    snprintf(script, sizeof script, "%s/run.txt", dir);
+    snprintf(early, sizeof early, "%s/early.png", dir);
+    snprintf(shot, sizeof shot, "%s/shot.png", dir);
+    FILE *f = fopen(script, "w");
+    if (!f) { CHECK(0, "script file"); return; }
+    fprintf(f, "# Start, a screenshot of the untrained probe, 20 s of training\nclick 60 325\nwait 1500\nscreenshot %s\nwait 20000\n", early);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "GLIMPSE_TRAIN_DIR='%s' '%s' --view train --script '%s' --screenshot '%s'", dir, exe, script, shot);
+    CHECK(system(cmd) == 0, "glimpse --view train --script --screenshot exits 0");
+    gl_image a = {0}, b = {0};
+    CHECK(gl_image_load_png(early, &a) == 0 && gl_image_load_png(shot, &b) == 0 && b.w == 1280 && b.h == 800, "two 1280x800 PNGs");
+    if (a.px && b.px) {
+        // the smoothed training curve: its colour (120, 180, 255), its height at the start and at the end of the data
+        int xmin = 10000, xmax = -1;
+        for (int x = PLOT_X0; x < PLOT_X1; x++)
+            for (int y = PLOT_Y0; y < PLOT_Y1; y++) {
+                const uint8_t *p = px(&b, x, y);
+                if (abs(p[0] - 120) < 25 && abs(p[1] - 180) < 25 && p[2] > 230) { if (x < xmin) xmin = x; if (x > xmax) xmax = x; }
+            }
+        CHECK(xmax - xmin > 100, "a curve %d pixels wide", xmax - xmin);
+        // its start, and its lowest stretch (the attention stage starts
+        // higher again than where the CNN stage ended, so not the end)
+        double ys[2] = { 0, 0 };
+        int ns[2] = { 0, 0 }, span = (xmax - xmin) / 20, low = xmin;
+        for (int x = xmin, best = 0; x <= xmax - span; x++) {
+            for (int y = PLOT_Y1 - 1; y >= PLOT_Y0; y--) {
+                const uint8_t *p = px(&b, x, y);
+                if (abs(p[0] - 120) < 25 && abs(p[1] - 180) < 25 && p[2] > 230) {
+                    if (y > best) { best = y; low = x; }
+                    break;
+                }
+            }
+        }
+        for (int k = 0; k < 2; k++)
+            for (int x = k ? low : xmin; x <= (k ? low + span : xmin + span); x++)
+                for (int y = PLOT_Y0; y < PLOT_Y1; y++) {
+                    const uint8_t *p = px(&b, x, y);
+                    if (abs(p[0] - 120) < 25 && abs(p[1] - 180) < 25 && p[2] > 230) { ys[k] += y; ns[k]++; }
+                }
+        if (ns[0] && ns[1]) { ys[0] /= ns[0]; ys[1] /= ns[1]; }
+        CHECK(ns[0] && ns[1] && ys[1] > ys[0] + 40, "the curve goes down: y %.0f at its start, %.0f at its lowest (screen y grows downwards)", ys[0], ys[1]);
+        // the masks after 20 s differ from the untrained model's
+        double diff = 0;
+        long n = 0;
+        for (int y = PROBE_Y0; y < PROBE_Y1; y++)
+            for (int x = PROBE_X0; x < PROBE_X1; x++) {
+                const uint8_t *p = px(&a, x, y), *q = px(&b, x, y);
+                diff += abs(p[0] - q[0]) + abs(p[1] - q[1]) + abs(p[2] - q[2]);
+                n += 3;
+            }
+        CHECK(diff / n > 4, "the masks changed: mean difference %.1f grey levels", diff / n);
+        long blue = 0;
+        for (int y = PROBE_Y0; y < PROBE_Y1; y++)
+            for (int x = PROBE_X0; x < PROBE_X1; x++) blue += px(&b, x, y)[2] > 120 && px(&b, x, y)[0] < 80;
+        CHECK(blue > 5000, "masks on screen (%ld jet-blue pixels)", blue);
+    }
+    gl_image_free(&a);
+    gl_image_free(&b);
+    unlink(early); unlink(shot); unlink(script);
+    char cmd2[700];
+    snprintf(cmd2, sizeof cmd2, "rm -f '%s'/*.safetensors '%s'/*.ckpt", dir, dir);
+    if (system(cmd2) != 0) {}
+    rmdir(dir);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1) { with_executable(argv[1]); TEST_MAIN_END(); }
+    in_process();
+    TEST_MAIN_END();
+}
