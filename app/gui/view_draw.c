@@ -681,7 +681,7 @@ static int draw_generate(draw_view *v, gui_ctx *ui, gui_rect main, int y, int av
     else if (!t) gui_text(ui, cr.x + 16, cr.y + 16, GUI_FONT_NORMAL, gui_col_dim, "generating...");
     // Beside one sample: the write patch enlarged, and under it (where
     // there is room) what the step changed on the canvas.
-    v->diff = v->wpatch = gui_r(0, 0, 0, 0);
+    v->diff = v->wpatch = v->rpatch[0] = v->rpatch[1] = gui_r(0, 0, 0, 0);
     int colx = cr.x + side + 24, colw = main.x + main.w - colx;
     if (t && v->nshown == 1 && colw >= 100) {
         gui_rect col = gui_r(colx, y, colw, side);
@@ -973,6 +973,21 @@ static int draw_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "timeline_x")) *out = v->timeline.x;
     else if (!strcmp(what, "timeline_y")) *out = v->timeline.y;
     else if (!strcmp(what, "timeline_w")) *out = v->timeline.w;
+    else if (!strcmp(what, "timeline_k")) *out = v->tl_k;      // steps per timeline thumbnail
+    else if (!strcmp(what, "strip_k")) *out = strip_k(v);      // a strip export shows every k-th step
+    else if (!strcmp(what, "speed")) *out = v->speed;
+    else if (!strcmp(what, "trail")) *out = v->trail;
+    else if (!strncmp(what, "wpatch_", 7) || !strncmp(what, "rpatch_", 7)) {
+        // "wpatch_x", "wpatch_y", "wpatch_w": the enlarged write patch on
+        // screen; "rpatch_x K" ...: the read patch K (0: x, 1: x̂); absent when not shown.
+        gui_rect pr = v->wpatch;
+        if (what[0] == 'r') {
+            if (sscanf(what + 8, "%d", &i) != 1 || i < 0 || i > 1) return -1;
+            pr = v->rpatch[i];
+        }
+        if (pr.w <= 0 || !t) return -1;
+        *out = what[7] == 'x' ? pr.x : what[7] == 'y' ? pr.y : pr.w;
+    }
     else if (sscanf(what, "cell_%*c %d", &i) == 1) {   // "cell_x I", "cell_y I", "cell_w I": grid cell I on screen
         if (i < 0 || i >= v->ncells) return -1;
         gui_rect r = v->cells[i];

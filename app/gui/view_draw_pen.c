@@ -47,6 +47,10 @@ void dv_window(gui_ctx *ui, gui_rect r, const gl_draw_window *w, int N, const ui
     gui_clip_reset(ui);
 }
 
+void dv_path_rgb(const uint8_t rgb[3], uint8_t out[3]) {
+    for (int k = 0; k < 3; k++) out[k] = (uint8_t)((rgb[k] + 255) / 2);
+}
+
 void dv_trail(gui_ctx *ui, gui_rect r, const gl_trace *t, int step, int read, int N, const uint8_t rgb[3], int boxes) {
     int T = (int)gl_trace_count(t);
     if (step >= T) step = T - 1;
@@ -64,7 +68,9 @@ void dv_trail(gui_ctx *ui, gui_rect r, const gl_trace *t, int step, int read, in
         box_lines(ui, x0, y0, x1, y1, 1.0f, gui_rgba(rgb[0], rgb[1], rgb[2], (int)a));
     }
     // The path in a lighter tint of the window's colour.
-    int tr = (rgb[0] + 255) / 2, tg = (rgb[1] + 255) / 2, tb = (rgb[2] + 255) / 2;
+    uint8_t tint[3];
+    dv_path_rgb(rgb, tint);
+    int tr = tint[0], tg = tint[1], tb = tint[2];
     float lx = 0, ly = 0;
     for (int k = 0; k <= step; k++) {
         float x0, y0, x1, y1, cx, cy;

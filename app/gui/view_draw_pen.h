@@ -32,6 +32,8 @@ enum { DV_TRAIL_RECENT, DV_TRAIL_ALL, DV_TRAIL_NONE, DV_NTRAIL };
 // when read): the path of the centre, a dot per step, older segments
 // fainter, and the boxes of earlier steps (the last few fading out, all of
 // them faint, or none). The box of this step is dv_window's.
+// The path's colour: a lighter tint of the window's.
+void dv_path_rgb(const uint8_t rgb[3], uint8_t out[3]);
 void dv_trail(gui_ctx *ui, gui_rect r, const gl_trace *t, int step, int read, int N, const uint8_t rgb[3], int boxes);
 // Two lines from the box's corners on one side to the corners of the
 // panel p showing it enlarged (a magnifier's outline).
