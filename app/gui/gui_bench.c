@@ -117,8 +117,9 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
         if (left > 0) gui_sleep(left);
         else next = gl_now();
     }
-    double samples = 0;
+    double samples = 0, speed = 0;
     gui_shell_probe(r.sh, "samples", &samples);
+    gui_shell_probe(r.sh, "speed", &speed);
     gl_engine_stats st;
     gl_engine_get_stats(r.sh->app.engine, &st);
     long hwm = status_kb("VmHWM");
@@ -130,8 +131,8 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
                "\"frame_ms_max\": %.2f, \"seed_to_screen_frames_median\": %.0f, \"seed_to_screen_frames_p99\": %.0f, \"vm_hwm_mb\": %.1f}\n",
                nframes, samples, T, seeds, p50, p99, mx, l50, l99, hwm / 1024.0);
     else {
-        printf("glimpse bench gui --view draw: %d frames at 60 Hz, generate view playing %.0f sample%s (T = %.0f) at 5 steps/s, a new seed every 2 s, %dx%d, headless software renderer\n",
-               nframes, samples, samples == 1 ? "" : "s", T, w, h);
+        printf("glimpse bench gui --view draw: %d frames at 60 Hz, generate view playing %.0f sample%s (T = %.0f) at %.1f steps/s, a new seed every 2 s, %dx%d, headless software renderer\n",
+               nframes, samples, samples == 1 ? "" : "s", T, speed, w, h);
         printf("  frame time          median %6.2f ms   p99 %6.2f ms   max %6.2f ms   (target p99 <= 16.7 ms)\n", p50, p99, mx);
         printf("  new seed -> on screen  median %.0f frame%s, p99 %.0f (%d seeds)\n", l50, l50 == 1 ? "" : "s", l99, nlat);
         printf("  memory              VmHWM %.1f MB\n", hwm / 1024.0);

@@ -1,13 +1,21 @@
 // view_draw: DRAW (Gregor et al. 2015) building its canvas step by step.
 //
-// Generate: the canvas σ(c_t) of step t, large, with the write window of
-// that step over it (the square spanned by its N×N filter centres, the
-// centre g, the filter grid as dots); or a grid of samples (seeds s, s+1,
-// ...) all at step t, so they build up together. Reconstruct: the person
-// draws a digit (or picks a binarized MNIST test digit); left, the input
-// with the encoder's read window of step t; right, the decoder's canvas
-// with its write window. Below both: a timeline of the canvases of every
-// step (click or drag to scrub), play/pause and speed.
+// The windows are drawn as a moving pen (view_draw_pen.c): over the canvas
+// the path of the write window's centre from step 1 to step t, the boxes of
+// the last few steps fading out behind it, and the box of step t with its
+// N×N filter centres. Generate: the canvas σ(c_t), large, and beside it the
+// patch w_t that step t wrote, enlarged (one square per value, lines from
+// the box to it as from a magnifier), over what the step changed on the
+// canvas; or a grid of samples (seeds s, s+1, ...) all at step t, so they
+// build up together. Reconstruct: the person draws a digit (or picks a
+// binarized MNIST test digit); left, the input with the encoder's read
+// window and its path; in the middle, the read r_t (the glimpse of x and of
+// the error x − σ(c_{t−1})) and the write patch w_t, enlarged; right, the
+// decoder's canvas with its write window. Below: a timeline of the canvases
+// (every k-th step as a thumbnail over one tick per step; click or drag to
+// scrub), play/pause and speed (a run of T steps plays in about 3 s until
+// the person sets a speed). The information panel plots the box side of
+// every step: the pen zooming in and out.
 //
 // T, the read and write grid sizes and attention on/off come from the loaded
 // weights (gl_draw_cfg), written into each trace's header by the job. The
@@ -25,6 +33,7 @@
 #include "gl_mnist.h"
 #include "gl_util.h"
 #include "gui_pen.h"
+#include "view_draw_pen.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +47,7 @@
 #define UNDO_MAX 32
 #define EXPORT_S 8             // image pixels per canvas pixel in frame exports
 #define STRIP_S 4              // ... in strip exports
+#define STRIP_MAX 16           // steps in a strip export: every k-th beyond this
 #define PAD 2
 
 enum { MODE_GEN, MODE_REC, NMODE };
@@ -47,6 +57,7 @@ static const char *const var_labels[NVAR] = { "attention", "no attention" };
 static const char *const var_files[NVAR] = { "draw-attention.safetensors", "draw-noattention.safetensors" };
 static const int grid_sizes[NGRID] = { 1, 2, 3, 4, 6 };
 static const char *const grid_labels[NGRID] = { "1", "2x2", "3x3", "4x4", "6x6" };
+static const char *const trail_labels[DV_NTRAIL] = { "recent boxes", "every box", "path only" };
 
 // ---- engine side -----------------------------------------------------------------
 // The two models. After init only the engine thread touches them.
@@ -133,6 +144,8 @@ typedef struct {
     char err[400];                   // why the last request failed ("" if it did not)
     int step, playing, replay;       // replay: the next run to arrive plays from its first step
     float speed;                     // steps per second while playing
+    int speed_set;                   // the person chose the speed (else it follows T)
+    int trail;                       // DV_TRAIL_*: which earlier boxes the pen's trail keeps
     double play_acc;
     // reconstruct input
     float img[GL_DRAW_D];
@@ -147,6 +160,9 @@ typedef struct {
     char tests_err[300], index_buf[16];
     // layout of the last frame (for the pen and the probes)
     gui_rect canvas, input, cells[MAXS], timeline, diff;
+    gui_rect wpatch, rpatch[2];      // the enlarged patches (w = 0 when not shown)
+    float wscale;                    // the write patch's colour scale: max |w| of the step
+    int tl_k;                        // steps per timeline thumbnail
     int thumb_x, thumb_y, thumb_first, thumb_n;   // the row of test digits
     int ncells;
     int exports;                     // files written (for tests)
@@ -158,6 +174,7 @@ static const char *const draw_shortcuts[] = {
     "Home / End\tfirst / last step",
     "Space\tplay / pause",
     "+ / -\tplay faster / slower",
+    "B\tthe pen's trail: recent boxes, every box, path only",
     "M\tGenerate / Reconstruct",
     "A\tattention / no-attention weights",
     "G\tgrid of samples: 1, 2x2, 3x3, 4x4, 6x6",
@@ -167,7 +184,7 @@ static const char *const draw_shortcuts[] = {
     "C\tclear the drawing",
     "U or Ctrl+Z\tundo",
     "E\texport the frame as PNG",
-    "S\texport the whole sequence as a strip PNG",
+    "S\texport the sequence as a strip PNG (every k-th step of a long run)",
     NULL,
 };
 
@@ -191,6 +208,10 @@ static void set_step(draw_view *v, int s) {
     int T = cur_T(v);
     v->step = T == 0 || s < 0 ? 0 : s >= T ? T - 1 : s;
 }
+
+// A run plays in about 3 s until the person picks a speed: 5 steps/s up
+// to T = 15, T/3 beyond (21 steps/s for T = 64).
+static float default_speed(int T) { return T <= 15 ? 5.0f : fminf((float)T / 3.0f, 60.0f); }
 
 static void changed(draw_view *v, int replay) { v->version++; v->replay = replay; }
 
@@ -315,8 +336,19 @@ static void save_export(draw_view *v, gui_app *app, gl_image *im, const char *ki
     gl_image_free(im);
 }
 
+// A cell of an export: img with the pen's trail up to step s and its box.
+static void export_cell(gl_image *im, int x, int y, int S, const float *img, const gl_trace *t, int s, int read, const gl_draw_config *c) {
+    gl_draw_image_cell(im, x, y, S, img, NULL, 0, NULL);
+    if (!c->attention) return;
+    int N = read ? c->read_n : c->write_n;
+    const uint8_t *rgb = read ? gl_draw_read_rgb : gl_draw_write_rgb;
+    gl_draw_image_trail(im, x, y, S, frame_at(t, 0), s - 3, s, read, N, rgb);
+    gl_draw_image_window(im, x, y, S, read ? &frame_at(t, s)->read : &frame_at(t, s)->write, N, rgb);
+}
+
 // The frame on screen: one cell (generate), the G×G grid at the step
-// (generate), or input with read window beside canvas with write window.
+// (generate), or input with read window beside canvas with write window,
+// each with the path of its window's centre so far.
 static void export_frame(draw_view *v, gui_app *app) {
     const gl_trace *t = cur(v);
     if (!t) { gui_app_note(app, "nothing to export yet"); return; }
@@ -325,38 +357,35 @@ static void export_frame(draw_view *v, gui_app *app) {
     gl_image im;
     if (v->mode == MODE_REC) {
         im = gl_image_new(2 * (cell + PAD) + PAD, cell + 2 * PAD, 40, 40, 40);
-        const gl_draw_frame *f = frame_at(t, s);
-        gl_draw_image_cell(&im, PAD, PAD, S, v->img, c->attention ? &f->read : NULL, c->read_n, gl_draw_read_rgb);
-        gl_draw_image_cell(&im, 2 * PAD + cell, PAD, S, f->canvas, c->attention ? &f->write : NULL, c->write_n, gl_draw_write_rgb);
+        export_cell(&im, PAD, PAD, S, v->img, t, s, 1, c);
+        export_cell(&im, 2 * PAD + cell, PAD, S, frame_at(t, s)->canvas, t, s, 0, c);
     } else {
         int g = 1;
         while (g * g < v->nshown) g++;
         if (g > 1) { S = EXPORT_S / 2; cell = GL_DRAW_A * S; }
         im = gl_image_new(g * (cell + PAD) + PAD, g * (cell + PAD) + PAD, 40, 40, 40);
-        for (int i = 0; i < v->nshown; i++) {
-            const gl_draw_frame *f = frame_at(v->shown[i], s);
-            gl_draw_image_cell(&im, PAD + (i % g) * (cell + PAD), PAD + (i / g) * (cell + PAD), S, f->canvas,
-                               c->attention ? &f->write : NULL, c->write_n, gl_draw_write_rgb);
-        }
+        for (int i = 0; i < v->nshown; i++)
+            export_cell(&im, PAD + (i % g) * (cell + PAD), PAD + (i / g) * (cell + PAD), S, frame_at(v->shown[i], s)->canvas, v->shown[i], s, 0, c);
     }
     save_export(v, app, &im, "frame");
 }
 
-// Every step in a row: one row per sample (generate), or the input with
-// the read windows above the canvases with the write windows (reconstruct),
-// as `glimpse draw --frames` and `--digit` draw them.
+// Steps of the sequence in a row, at most STRIP_MAX of them (every k-th
+// step of a long run, ending on the last), each with the path so far and
+// the boxes of the steps in between: one row per sample (generate), or
+// the input with the read windows above the canvases with the write
+// windows (reconstruct).
+static int strip_k(const draw_view *v) { return gl_draw_strip_every(cur_T(v), STRIP_MAX); }
+
 static void export_strip(draw_view *v, gui_app *app) {
     const gl_trace *t = cur(v);
     if (!t) { gui_app_note(app, "nothing to export yet"); return; }
     const gl_draw_config *c = &hdr(t)->cfg;
-    int S = STRIP_S, cell = GL_DRAW_A * S, T = c->T;
-    int rows = v->mode == MODE_REC ? 2 : v->nshown;
-    gl_image im = gl_image_new(T * (cell + PAD) + PAD, rows * (cell + PAD) + PAD, 40, 40, 40);
-    if (v->mode == MODE_REC) {
-        gl_draw_image_row(&im, PAD, PAD, S, PAD, c, frame_at(t, 0), T, v->img);
-        gl_draw_image_row(&im, PAD, 2 * PAD + cell, S, PAD, c, frame_at(t, 0), T, NULL);
-    } else
-        for (int i = 0; i < v->nshown; i++) gl_draw_image_row(&im, PAD, PAD + i * (cell + PAD), S, PAD, c, frame_at(v->shown[i], 0), T, NULL);
+    const gl_draw_frame *runs[MAXS];
+    int n = v->mode == MODE_REC ? 1 : v->nshown;
+    for (int i = 0; i < n; i++) runs[i] = frame_at(v->shown[i], 0);
+    gl_image im = gl_draw_image_strip(c, runs, n, c->T, strip_k(v), v->mode == MODE_REC ? v->img : NULL, STRIP_S, PAD);
+    if (!im.px) { gui_app_note(app, "export failed: %s", gl_err()); return; }
     save_export(v, app, &im, "strip");
 }
 
@@ -412,8 +441,9 @@ static int draw_event(void *self, gui_app *app, const gui_event *ev) {
         case GUI_KEY_HOME: v->playing = 0; set_step(v, 0); return 1;
         case GUI_KEY_END: v->playing = 0; set_step(v, GL_DRAW_MAXT); return 1;
         case GUI_KEY_SPACE: toggle_play(v); return 1;
-        case '+': case '=': v->speed = fminf(v->speed * 1.5f, 60.0f); return 1;
-        case '-': v->speed = fmaxf(v->speed / 1.5f, 0.5f); return 1;
+        case '+': case '=': v->speed = fminf(v->speed * 1.5f, 60.0f); v->speed_set = 1; return 1;
+        case '-': v->speed = fmaxf(v->speed / 1.5f, 0.5f); v->speed_set = 1; return 1;
+        case 'b': v->trail = (v->trail + 1) % DV_NTRAIL; gui_app_note(app, "the pen's trail: %s", trail_labels[v->trail]); return 1;
         case 'm': set_mode(v, !v->mode); return 1;
         case 'a': v->variant = !v->variant; changed(v, 1); return 1;
         case 'g': v->grid = (v->grid + 1) % NGRID; if (gen) changed(v, 1); return 1;
@@ -456,6 +486,7 @@ static void draw_update(void *self, gui_app *app, double dt) {
             v->nshown = v->npending;
             v->npending = 0;
             v->err[0] = 0;
+            if (!v->speed_set) v->speed = default_speed(hdr(v->shown[0])->cfg.T);
             if (v->replay) { v->step = 0; v->playing = 1; v->play_acc = 0; v->replay = 0; }
             else set_step(v, v->step);   // the same step, within the new run's T
         } else if (dead) {   // cancelled (a newer request is on its way) or failed
@@ -515,120 +546,6 @@ static void draw_request(void *self, gui_app *app) {
 }
 
 // ---- drawing -----------------------------------------------------------------------
-static void grey_image(gui_ctx *ui, gui_rect r, const float *img) {
-    uint8_t px[GL_DRAW_D * 3];
-    for (int i = 0; i < GL_DRAW_D; i++) {
-        float x = img[i] < 0 ? 0 : img[i] > 1 ? 1 : img[i];
-        px[3 * i] = px[3 * i + 1] = px[3 * i + 2] = (uint8_t)(x * 255.0f + 0.5f);
-    }
-    gui_image(ui, r, px, GL_DRAW_A, GL_DRAW_A);
-}
-
-// Screen rectangle of a window's box of filter centres over cell r.
-static void window_box(gui_rect r, const gl_draw_window *w, int N, float *x0, float *y0, float *x1, float *y1, float *cx, float *cy) {
-    float c_x, c_y, h, s = (float)r.w / GL_DRAW_A;
-    gl_draw_window_box(w, N, &c_x, &c_y, &h);
-    *cx = (float)r.x + c_x * s; *cy = (float)r.y + c_y * s;
-    *x0 = *cx - h * s; *x1 = *cx + h * s; *y0 = *cy - h * s; *y1 = *cy + h * s;
-}
-
-// The window over cell r: its box, its centre and (on large cells) the
-// N×N filter centres, clipped to the cell.
-static void draw_window(gui_ctx *ui, gui_rect r, const gl_draw_window *w, int N, const uint8_t rgb[3]) {
-    float x0, y0, x1, y1, cx, cy, s = (float)r.w / GL_DRAW_A;
-    window_box(r, w, N, &x0, &y0, &x1, &y1, &cx, &cy);
-    gui_color c = gui_rgb(rgb[0], rgb[1], rgb[2]);
-    float lw = r.w >= 200 ? 2.0f : 1.0f;
-    gui_clip(ui, r);
-    gui_line(ui, x0, y0, x1, y0, lw, c);
-    gui_line(ui, x1, y0, x1, y1, lw, c);
-    gui_line(ui, x1, y1, x0, y1, lw, c);
-    gui_line(ui, x0, y1, x0, y0, lw, c);
-    int d = r.w >= 200 ? 7 : 3;
-    gui_rect_fill(ui, gui_r((int)lroundf(cx) - d / 2, (int)lroundf(cy) - d / 2, d, d), c);
-    if (r.w >= 200 && N > 1) {
-        float step = w->delta * s;
-        for (int i = 0; i < N; i++)
-            for (int k = 0; k < N; k++)
-                gui_rect_fill(ui, gui_r((int)lroundf(x0 + k * step) - 2, (int)lroundf(y0 + i * step) - 2, 4, 4), gui_rgba(rgb[0], rgb[1], rgb[2], 200));
-    }
-    gui_clip_reset(ui);
-}
-
-static void draw_window_text(gui_ctx *ui, int x, int y, const char *what, const gl_draw_window *w, int N, const uint8_t rgb[3]) {
-    gui_textf(ui, x, y, GUI_FONT_NORMAL, gui_rgb(rgb[0], rgb[1], rgb[2]), "%s window, %dx%d filters", what, N, N);
-    gui_textf(ui, x, y + 22, GUI_FONT_SMALL, gui_col_text, "centre g = (%.1f, %.1f) px", w->gx, w->gy);
-    gui_textf(ui, x, y + 40, GUI_FONT_SMALL, gui_col_text, "stride \xce\xb4 = %.2f px  (box side %.1f px)", w->delta, (N - 1) * w->delta);
-    gui_textf(ui, x, y + 58, GUI_FONT_SMALL, gui_col_text, "variance \xcf\x83\xc2\xb2 = %.2f   intensity \xce\xb3 = %.3g", w->sigma2, w->gamma);
-    float cx, cy, h;
-    gl_draw_window_box(w, N, &cx, &cy, &h);
-    if (cx - h < 0 || cy - h < 0 || cx + h > GL_DRAW_A || cy + h > GL_DRAW_A)
-        gui_text(ui, x, y + 76, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "the box reaches past the image's edge");
-}
-
-// Timeline: one cell per step, the canvas of that step as its picture
-// where there is room; click or drag to scrub.
-static void draw_timeline(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
-    v->timeline = r;
-    int T = t ? hdr(t)->cfg.T : 0;
-    if (!T) { gui_rect_fill(ui, r, gui_col_panel); return; }
-    uint32_t id = GUI_ID("draw.timeline");
-    if (ui->mouse_pressed && gui_inside(r, ui->press_x, ui->press_y)) { ui->active = id; v->playing = 0; }
-    if (ui->active == id && ui->mouse_down) set_step(v, (ui->mx - r.x) * T / (r.w > 0 ? r.w : 1));
-    int gap = r.w / T >= 8 ? 2 : 0;
-    for (int s = 0; s < T; s++) {
-        int x0 = r.x + r.w * s / T, x1 = r.x + r.w * (s + 1) / T;
-        gui_rect c = gui_r(x0, r.y, x1 - x0 - gap, r.h);
-        gui_rect_fill(ui, c, s == v->step ? gui_col_accent : s < v->step ? gui_col_hot : gui_col_button);
-        int side = c.w - 4 < c.h - 4 ? c.w - 4 : c.h - 4;
-        if (side >= 14) grey_image(ui, gui_r(c.x + (c.w - side) / 2, c.y + 2, side, side), frame_at(t, s)->canvas);
-        if (side < 14 && (T <= 16 || (s + 1) % 8 == 0 || s == 0)) {
-            char n[16];
-            snprintf(n, sizeof n, "%d", s + 1);
-            gui_text(ui, c.x + 1, c.y + (c.h - ui->line_h[GUI_FONT_SMALL]) / 2, GUI_FONT_SMALL, gui_col_text, n);
-        }
-    }
-}
-
-// What step t wrote: σ(c_t) − σ(c_{t−1}), ink added in orange and taken
-// away in blue (scaled by the largest change), with the path of the write
-// window's centre over steps 1..t and this step's window.
-static void draw_diff(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t, const gl_draw_config *c) {
-    v->diff = r;
-    const gl_draw_frame *f = frame_at(t, v->step), *p = v->step ? frame_at(t, v->step - 1) : NULL;
-    if (p) gui_text(ui, r.x, r.y - 24, GUI_FONT_NORMAL, gui_col_text, "What this step wrote");
-    else gui_text(ui, r.x, r.y - 24, GUI_FONT_NORMAL, gui_col_text, "Step 1 writes over the learned c\xe2\x82\x80");
-    uint8_t px[GL_DRAW_D * 3];
-    float mx = 1e-6f;
-    for (int i = 0; p && i < GL_DRAW_D; i++) { float d = fabsf(f->canvas[i] - p->canvas[i]); if (d > mx) mx = d; }
-    for (int i = 0; i < GL_DRAW_D; i++) {
-        float d = p ? (f->canvas[i] - p->canvas[i]) / mx : 0;
-        float a = fabsf(d);
-        px[3 * i] = (uint8_t)(a * (d > 0 ? 255 : 60));
-        px[3 * i + 1] = (uint8_t)(a * (d > 0 ? 170 : 140));
-        px[3 * i + 2] = (uint8_t)(a * (d > 0 ? 40 : 255));
-    }
-    gui_image(ui, r, px, GL_DRAW_A, GL_DRAW_A);
-    gui_rect_frame(ui, r, gui_col_button);
-    if (c->attention) {
-        gui_clip(ui, r);
-        float s = (float)r.w / GL_DRAW_A, lx = 0, ly = 0;
-        for (int k = 0; k <= v->step; k++) {
-            const gl_draw_window *w = &frame_at(t, k)->write;
-            float x = (float)r.x + (w->gx - 0.5f) * s, y = (float)r.y + (w->gy - 0.5f) * s;
-            if (k) gui_line(ui, lx, ly, x, y, 1.5f, gui_rgb(200, 200, 200));
-            gui_rect_fill(ui, gui_r((int)lroundf(x) - 2, (int)lroundf(y) - 2, 5, 5), gui_rgb(200, 200, 200));
-            lx = x; ly = y;
-        }
-        gui_clip_reset(ui);
-        draw_window(ui, r, &f->write, c->write_n, gl_draw_write_rgb);
-    }
-    if (p) {
-        gui_textf(ui, r.x, r.y + r.h + 6, GUI_FONT_SMALL, gui_col_dim, "\xcf\x83(c_t) \xe2\x88\x92 \xcf\x83(c_t-1): orange added, blue removed (max %.2f)", mx);
-        if (c->attention) gui_text(ui, r.x, r.y + r.h + 22, GUI_FONT_SMALL, gui_col_dim, "grey: the write centre's path so far");
-    }
-}
-
 // A row of test digits around the selected one; a click picks one.
 static void draw_tests(draw_view *v, gui_ctx *ui, gui_rect r) {
     if (!v->ntests) {
@@ -649,7 +566,7 @@ static void draw_tests(draw_view *v, gui_ctx *ui, gui_rect r) {
     for (int k = 0; k < n && first + k < v->ntests; k++) {
         int i = first + k;
         gui_rect c = gui_r(r.x + k * cell, r.y + 18, cell - 4, cell - 4);
-        grey_image(ui, gui_r(c.x + 2, c.y + 2, c.w - 4, c.h - 4), v->tests + (size_t)i * GL_DRAW_D);
+        dv_grey_image(ui, gui_r(c.x + 2, c.y + 2, c.w - 4, c.h - 4), v->tests + (size_t)i * GL_DRAW_D);
         int sel = v->from_test && i == v->test_sel;
         if (sel) gui_rect_frame(ui, c, gui_col_accent);
         else if (gui_inside(c, ui->mx, ui->my)) gui_rect_frame(ui, c, gui_col_hot);
@@ -676,6 +593,257 @@ static void panel_message(gui_ctx *ui, gui_rect r, gui_color c, const char *msg)
     }
 }
 
+static void draw_window_text(gui_ctx *ui, int x, int y, const char *what, const gl_draw_window *w, int N, const uint8_t rgb[3]) {
+    gui_textf(ui, x, y, GUI_FONT_NORMAL, gui_rgb(rgb[0], rgb[1], rgb[2]), "%s window, %dx%d filters", what, N, N);
+    gui_textf(ui, x, y + 22, GUI_FONT_SMALL, gui_col_text, "g = (%.1f, %.1f) px, box side %.1f px", w->gx, w->gy, (N - 1) * w->delta);
+    gui_textf(ui, x, y + 40, GUI_FONT_SMALL, gui_col_text, "\xce\xb4 = %.2f  \xcf\x83\xc2\xb2 = %.2f  \xce\xb3 = %.3g", w->delta, w->sigma2, w->gamma);
+    float cx, cy, h;
+    gl_draw_window_box(w, N, &cx, &cy, &h);
+    if (cx - h < 0 || cy - h < 0 || cx + h > GL_DRAW_A || cy + h > GL_DRAW_A)
+        gui_text(ui, x, y + 58, GUI_FONT_SMALL, gui_rgb(250, 210, 90), "the box reaches past the image's edge");
+}
+
+// The timeline (view_draw_pen.c draws it); click or drag to scrub.
+static void draw_timeline(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
+    v->timeline = r;
+    int T = t ? hdr(t)->cfg.T : 0;
+    uint32_t id = GUI_ID("draw.timeline");
+    if (T && ui->mouse_pressed && gui_inside(r, ui->press_x, ui->press_y)) { ui->active = id; v->playing = 0; }
+    if (T && ui->active == id && ui->mouse_down) set_step(v, (ui->mx - r.x) * T / (r.w > 0 ? r.w : 1));
+    dv_timeline(ui, r, t, v->step, &v->tl_k);
+}
+
+// What step t changed on the canvas: σ(c_t) − σ(c_{t−1}), ink added in
+// orange and taken away in blue (scaled by the largest change), with this
+// step's write window.
+static void draw_diff(draw_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t, const gl_draw_config *c) {
+    v->diff = r;
+    const gl_draw_frame *f = frame_at(t, v->step), *p = v->step ? frame_at(t, v->step - 1) : NULL;
+    if (p) gui_text(ui, r.x, r.y - 22, GUI_FONT_NORMAL, gui_col_text, "What this step changed");
+    else gui_text(ui, r.x, r.y - 22, GUI_FONT_NORMAL, gui_col_text, "Step 1 writes over the learned c\xe2\x82\x80");
+    uint8_t px[GL_DRAW_D * 3];
+    float mx = 1e-6f;
+    for (int i = 0; p && i < GL_DRAW_D; i++) { float d = fabsf(f->canvas[i] - p->canvas[i]); if (d > mx) mx = d; }
+    for (int i = 0; i < GL_DRAW_D; i++) gl_draw_patch_rgb(p ? f->canvas[i] - p->canvas[i] : 0, mx, px + 3 * i);
+    gui_image(ui, r, px, GL_DRAW_A, GL_DRAW_A);
+    gui_rect_frame(ui, r, gui_col_button);
+    if (c->attention) dv_window(ui, r, &f->write, c->write_n, gl_draw_write_rgb);
+    if (p) gui_textf(ui, r.x, r.y + r.h + 4, GUI_FONT_SMALL, gui_col_dim, "\xcf\x83(c_t) \xe2\x88\x92 \xcf\x83(c_t-1), largest %.2f", mx);
+}
+
+static float max_abs(const float *x, int n) {
+    float m = 0;
+    for (int i = 0; i < n; i++) if (fabsf(x[i]) > m) m = fabsf(x[i]);
+    return m;
+}
+
+// The write patch w_t enlarged in r (with its caption above and scale
+// below), and the magnifier's lines from the window's box on cell.
+static void draw_wpatch(draw_view *v, gui_ctx *ui, gui_rect r, gui_rect cell, const gl_draw_frame *f, const gl_draw_config *c, int small) {
+    int N = c->write_n;
+    v->wpatch = r;
+    v->wscale = fmaxf(max_abs(f->wpatch, N * N), 1e-6f);
+    gui_textf(ui, r.x, r.y - (small ? 18 : 22), small ? GUI_FONT_SMALL : GUI_FONT_NORMAL, gui_rgb(gl_draw_write_rgb[0], gl_draw_write_rgb[1], gl_draw_write_rgb[2]),
+              small ? "write w_t, %dx%d" : "Write patch w_t, %dx%d, enlarged", N, N);
+    dv_zoom_lines(ui, cell, &f->write, N, r, gl_draw_write_rgb);
+    dv_patch(ui, r, f->wpatch, N, v->wscale, 0, gl_draw_write_rgb);
+    gui_textf(ui, r.x, r.y + r.h + 3, GUI_FONT_SMALL, gui_col_dim, small ? "|w| \xe2\x89\xa4 %.2g" : "orange adds ink, blue removes; |w| \xe2\x89\xa4 %.2g", v->wscale);
+}
+
+// Generate: the canvas (or the grid) with the pen, and beside a single
+// sample the write patch enlarged over what the step changed.
+static int draw_generate(draw_view *v, gui_ctx *ui, gui_rect main, int y, int avail, const gl_trace *t, const gl_draw_config *c) {
+    int single = nsamples(v) == 1;
+    int side = avail < main.w ? avail : main.w;
+    if (single && side > (main.w - 24) * 62 / 100) side = (main.w - 24) * 62 / 100;   // room for the patches beside
+    side = side < 112 ? 112 : side / 28 * 28;
+    gui_rect cr = gui_r(main.x, y, side, side);
+    v->canvas = cr;
+    v->input = gui_r(0, 0, 0, 0);
+    gui_mark(ui, cr, "canvas");
+    gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
+    int g = 1;
+    while (g * g < v->nshown) g++;
+    v->ncells = t ? v->nshown : 0;
+    for (int i = 0; t && i < v->nshown; i++) {
+        int cs = (side - (g - 1) * 4) / g;
+        gui_rect cell = g == 1 ? cr : gui_r(cr.x + (i % g) * (cs + 4), cr.y + (i / g) * (cs + 4), cs, cs);
+        v->cells[i] = cell;
+        const gl_draw_frame *f = frame_at(v->shown[i], v->step);
+        dv_grey_image(ui, cell, f->canvas);
+        if (c->attention) {
+            dv_trail(ui, cell, v->shown[i], v->step, 0, c->write_n, gl_draw_write_rgb, g == 1 ? v->trail : DV_TRAIL_NONE);
+            dv_window(ui, cell, &f->write, c->write_n, gl_draw_write_rgb);
+        }
+    }
+    gui_rect_frame(ui, cr, gui_col_button);
+    if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
+    else if (!t) gui_text(ui, cr.x + 16, cr.y + 16, GUI_FONT_NORMAL, gui_col_dim, "generating...");
+    // Beside one sample: the write patch enlarged, and under it (where
+    // there is room) what the step changed on the canvas.
+    v->diff = v->wpatch = v->rpatch[0] = v->rpatch[1] = gui_r(0, 0, 0, 0);
+    int colx = cr.x + side + 24, colw = main.x + main.w - colx;
+    if (t && v->nshown == 1 && colw >= 100) {
+        gui_rect col = gui_r(colx, y, colw, side);
+        gui_mark(ui, col, "patches");
+        gui_clip(ui, col);
+        const gl_draw_frame *f = frame_at(t, v->step);
+        int both = (side - 112) / 2 >= 112 || !c->attention, top = y + 22;
+        if (c->attention) {
+            int ps = both ? (side - 112) / 2 : side - 22 - 40;
+            if (ps > colw - 4) ps = colw - 4;
+            if (ps > 336) ps = 336;
+            ps = dv_patch_side(ps, c->write_n);
+            gui_clip_reset(ui);   // the magnifier's lines cross onto the canvas
+            draw_wpatch(v, ui, gui_r(colx + 1, top, ps, ps), cr, f, c, 0);
+            gui_clip(ui, col);
+            top += ps + 22 + 22 + 12;
+        }
+        if (both) {
+            int ds = (y + side - 40 - top) / 28 * 28;
+            if (ds > colw - 4) ds = (colw - 4) / 28 * 28;
+            if (ds > 336) ds = 336;
+            if (ds >= 84) draw_diff(v, ui, gui_r(colx + 1, top, ds, ds), t, c);
+        }
+        gui_clip_reset(ui);
+    }
+    return y + side + 10;
+}
+
+// Reconstruct: input with the read pen, the patches through the windows
+// enlarged in the middle, the canvas with the write pen.
+static int draw_reconstruct(draw_view *v, gui_ctx *ui, gui_rect main, int y, int avail, const gl_trace *t, const gl_draw_config *c, const gl_draw_frame *f0) {
+    // The panels as large as the height allows, leaving the middle at least 96 wide.
+    int gap = 16, side = (main.w - 96 - 2 * gap) / 2, mw;
+    if (side > avail - 24) side = avail - 24;
+    side = side < 112 ? 112 : side / 28 * 28;
+    mw = main.w - 2 * side - 2 * gap;   // the spare width to the patches
+    if (mw > 260) mw = 260;
+    gui_rect ir = gui_r(main.x, y + 24, side, side), mid = gui_r(ir.x + side + gap, y + 24, mw, side);
+    gui_rect cr = gui_r(mid.x + mw + gap, y + 24, side, side);
+    v->input = ir; v->canvas = cr;
+    v->ncells = t ? 1 : 0;
+    v->cells[0] = cr;
+    gui_mark(ui, gui_r(ir.x, y, side, side + 24), "input");
+    gui_mark(ui, mid, "patches");
+    gui_mark(ui, gui_r(cr.x, y, side, side + 24), "canvas");
+    char title[96];
+    if (v->from_test) snprintf(title, sizeof title, "Input: test digit #%d (a %d), binarized", v->test_sel, v->labels[v->test_sel]);
+    else snprintf(title, sizeof title, "Input: your drawing");
+    if (gui_text_w(ui, GUI_FONT_NORMAL, title) > cr.x - 8 - ir.x && v->from_test) snprintf(title, sizeof title, "Input: test digit #%d", v->test_sel);
+    gui_clip(ui, gui_r(ir.x, y, cr.x - 8 - ir.x, 24));
+    gui_text(ui, ir.x, y, GUI_FONT_NORMAL, gui_col_text, title);
+    gui_clip(ui, gui_r(cr.x, y, main.x + main.w - cr.x, 24));
+    const char *ct = "Canvas: the decoder's rebuild";
+    gui_text(ui, cr.x, y, GUI_FONT_NORMAL, gui_col_text, gui_text_w(ui, GUI_FONT_NORMAL, ct) <= main.x + main.w - cr.x ? ct : "Canvas: the rebuild");
+    gui_clip_reset(ui);
+    dv_grey_image(ui, ir, v->img);
+    gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
+    v->wpatch = v->rpatch[0] = v->rpatch[1] = gui_r(0, 0, 0, 0);
+    if (t) {
+        dv_grey_image(ui, cr, f0->canvas);
+        if (c->attention) {
+            dv_trail(ui, ir, t, v->step, 1, c->read_n, gl_draw_read_rgb, v->trail);
+            dv_window(ui, ir, &f0->read, c->read_n, gl_draw_read_rgb);
+            dv_trail(ui, cr, t, v->step, 0, c->write_n, gl_draw_write_rgb, v->trail);
+            dv_window(ui, cr, &f0->write, c->write_n, gl_draw_write_rgb);
+            // The middle: r_t = [γ Fy x Fxᵀ, γ Fy x̂ Fxᵀ] side by side (shown
+            // divided by γ: the filters' weighted mean of x, and of x̂), then w_t.
+            int rn = c->read_n, rs = (mw - 10) / 2;
+            if (rs > (side - 82) / 3) rs = (side - 82) / 3;   // the rest to w_t
+            rs = dv_patch_side(rs, rn);
+            int ws = side - 18 - rs - 16 - 12 - 18 - 18;
+            if (ws > mw - 2) ws = mw - 2;
+            ws = dv_patch_side(ws, c->write_n);
+            int yy = mid.y + 18;
+            gui_clip(ui, mid);
+            gui_textf(ui, mid.x, mid.y, GUI_FONT_SMALL, gui_rgb(gl_draw_read_rgb[0], gl_draw_read_rgb[1], gl_draw_read_rgb[2]), "read r_t, %dx%d (/\xce\xb3)", rn, rn);
+            gui_clip_reset(ui);
+            float gam = f0->read.gamma > 0 ? f0->read.gamma : 1;
+            v->rpatch[0] = gui_r(mid.x + 1, yy, rs, rs);
+            v->rpatch[1] = gui_r(mid.x + mw - rs - 1, yy, rs, rs);
+            dv_zoom_lines(ui, ir, &f0->read, rn, v->rpatch[0], gl_draw_read_rgb);
+            dv_patch(ui, v->rpatch[0], f0->rpatch, rn, gam, 1, gl_draw_read_rgb);
+            dv_patch(ui, v->rpatch[1], f0->rpatch + rn * rn, rn, gam, 0, gl_draw_read_rgb);
+            gui_clip(ui, mid);
+            gui_text(ui, mid.x + 1, yy + rs + 2, GUI_FONT_SMALL, gui_col_dim, "x");
+            gui_text(ui, v->rpatch[1].x, yy + rs + 2, GUI_FONT_SMALL, gui_col_dim, "x \xe2\x88\x92 \xcf\x83(c)");
+            gui_clip_reset(ui);
+            if (ws >= 2 * c->write_n) {
+                gui_rect wr = gui_r(mid.x + (mw - ws) / 2, yy + rs + 16 + 12 + 18, ws, ws);
+                gui_clip(ui, mid);
+                draw_wpatch(v, ui, wr, cr, f0, c, 1);
+                gui_clip_reset(ui);
+                dv_zoom_lines(ui, cr, &f0->write, c->write_n, wr, gl_draw_write_rgb);
+            }
+        } else {
+            gui_clip(ui, mid);
+            gui_text(ui, mid.x, mid.y, GUI_FONT_SMALL, gui_col_dim, "no attention:");
+            gui_text(ui, mid.x, mid.y + 16, GUI_FONT_SMALL, gui_col_dim, "reads and writes");
+            gui_text(ui, mid.x, mid.y + 32, GUI_FONT_SMALL, gui_col_dim, "the whole image");
+            gui_clip_reset(ui);
+        }
+    }
+    gui_rect_frame(ui, ir, gui_col_accent);
+    gui_rect_frame(ui, cr, gui_col_button);
+    if (img_empty(v->img))
+        panel_message(ui, cr, gui_col_dim, "Nothing to reconstruct: draw a digit on the left (large and centred, like MNIST) or pick a test digit with N / P.");
+    else if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
+    return y + 24 + side + 10;
+}
+
+// Information panel: the model, the step, the windows, the box side over the steps.
+static void draw_info(draw_view *v, gui_ctx *ui, gui_rect info, const gl_trace *t, const gl_draw_config *c, const gl_draw_frame *f0) {
+    int y = info.y, bottom = info.y + info.h;
+    gui_rect_fill(ui, info, gui_col_panel);
+    gui_mark(ui, info, "information");
+    gui_clip(ui, info);
+    int ix = info.x + 12, iw = info.w - 24;
+    y += 10;
+    if (c) {
+        gui_textf(ui, ix, y, GUI_FONT_LARGE, gui_col_text, "Step %d of %d", v->step + 1, c->T);
+        y += 32;
+        gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "%s weights, T = %d steps", c->attention ? "attention" : "no-attention", c->T);
+        y += 18;
+        if (c->attention)
+            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "read %dx%d, write %dx%d, LSTM %d/%d, z %d",
+                      c->read_n, c->read_n, c->write_n, c->write_n, c->enc, c->dec, c->z);
+        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "LSTM %d/%d, z %d per step", c->enc, c->dec, c->z);
+        y += 28;
+        if (!c->attention) {
+            gui_text(ui, ix, y, GUI_FONT_NORMAL, gui_col_text, "No attention: every step reads");
+            gui_text(ui, ix, y + 20, GUI_FONT_NORMAL, gui_col_text, "and writes the whole image.");
+            y += 50;
+        } else {
+            if (v->mode == MODE_REC) { draw_window_text(ui, ix, y, "read", &f0->read, c->read_n, gl_draw_read_rgb); y += 80; }
+            draw_window_text(ui, ix, y, "write", &f0->write, c->write_n, gl_draw_write_rgb);
+            y += 80;
+            if (v->nshown > 1) { gui_text(ui, ix, y - 4, GUI_FONT_SMALL, gui_col_dim, "(the top-left sample's window)"); y += 18; }
+            // The box side of every step: the pen zooming in and out.
+            if (y + 18 + 56 + 110 < bottom) {
+                gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "box side per step (0 to 28 px)");
+                gui_rect ch = gui_r(ix, y + 18, iw, 56);
+                dv_box_chart(ui, ch, t, v->step, 0, c->write_n, gl_draw_write_rgb, 1);
+                if (v->mode == MODE_REC) dv_box_chart(ui, ch, t, v->step, 1, c->read_n, gl_draw_read_rgb, 0);
+                y += 18 + 56 + 12;
+            }
+        }
+        double ink = 0;
+        for (int k = 0; k < GL_DRAW_D; k++) ink += f0->canvas[k];
+        gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_text, "ink on the canvas: %.1f (sum of \xcf\x83(c_t))", ink);
+        y += 26;
+    } else y += 40;
+    if (!c || c->attention) {
+        gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "The box spans the N x N filter centres;");
+        gui_text(ui, ix, y + 16, GUI_FONT_SMALL, gui_col_dim, "the line is the path of its centre g.");
+        gui_text(ui, ix, y + 32, GUI_FONT_SMALL, gui_col_dim, "Red: write (decoder); green: read.");
+        gui_textf(ui, ix, y + 48, GUI_FONT_SMALL, gui_col_dim, "B: %s.", trail_labels[v->trail]);
+        y += 72;
+    }
+    gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "F1 or ? lists the keys.");
+    gui_clip_reset(ui);
+}
+
 // The controls under the timeline, placed by a flow (wrapping in a narrow
 // window). With measure set they are only placed, to learn their height.
 static int draw_controls(draw_view *v, gui_app *app, gui_ctx *ui, int x, int y, int right, int measure) {
@@ -683,7 +851,7 @@ static int draw_controls(draw_view *v, gui_app *app, gui_ctx *ui, int x, int y, 
     gui_rect r;
 #define PUT(w) (r = gui_flow_put(&fl, (w)), !measure)
     if (PUT(70) && gui_button(ui, GUI_ID("draw.play"), r, v->playing ? "Pause" : "Play")) toggle_play(v);
-    if (PUT(140)) gui_slider(ui, GUI_ID("draw.speed"), r, &v->speed, 0.5f, 60.0f, "%.1f steps/s");
+    if (PUT(140) && gui_slider(ui, GUI_ID("draw.speed"), r, &v->speed, 0.5f, 60.0f, "%.1f steps/s")) v->speed_set = 1;
     if (v->mode == MODE_GEN) {
         if (PUT(36)) gui_text(ui, r.x, r.y + 5, GUI_FONT_NORMAL, gui_col_dim, "seed");
         gui_field_opts fo = { .numeric = 1, .lo = 0, .hi = 999999999999LL, .what = "seed" };
@@ -735,81 +903,13 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         gui_text(ui, lr.x, lr.y + 5, GUI_FONT_NORMAL, gui_col_dim, "samples");
         if (gui_choice(ui, GUI_ID("draw.grid"), gui_flow_put(&fl, 230), grid_labels, NGRID, &grid)) { v->grid = grid; changed(v, 1); }
     }
-    int y = gui_flow_end(&fl) + 12, x;
+    int y = gui_flow_end(&fl) + 12;
 
     // Panels: what is left above the timeline and the controls.
     int ctl_h = draw_controls(v, app, ui, main.x, 0, main.x + main.w, 1);
     int tests_h = v->mode == MODE_REC ? 48 + 18 + 8 : 0;
     int bottom_h = 40 + 8 + ctl_h + 20 + tests_h, avail = main.y + main.h - y - bottom_h;
-    if (v->mode == MODE_GEN) {
-        int side = avail < main.w ? avail : main.w;
-        side = side < 112 ? 112 : side / 28 * 28;
-        gui_rect cr = gui_r(main.x, y, side, side);
-        v->canvas = cr;
-        v->input = gui_r(0, 0, 0, 0);
-        gui_mark(ui, cr, "canvas");
-        gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
-        int g = 1;
-        while (g * g < v->nshown) g++;
-        v->ncells = t ? v->nshown : 0;
-        for (int i = 0; t && i < v->nshown; i++) {
-            int cs = (side - (g - 1) * 4) / g;
-            gui_rect cell = g == 1 ? cr : gui_r(cr.x + (i % g) * (cs + 4), cr.y + (i / g) * (cs + 4), cs, cs);
-            v->cells[i] = cell;
-            const gl_draw_frame *f = frame_at(v->shown[i], v->step);
-            grey_image(ui, cell, f->canvas);
-            if (c->attention) draw_window(ui, cell, &f->write, c->write_n, gl_draw_write_rgb);
-        }
-        gui_rect_frame(ui, cr, gui_col_button);
-        if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
-        else if (!t) gui_text(ui, cr.x + 16, cr.y + 16, GUI_FONT_NORMAL, gui_col_dim, "generating...");
-        // What the step wrote, beside the canvas, with its caption under it.
-        int dside = (main.w - side - 24) / 28 * 28;
-        if (dside > 336) dside = 336;
-        if (dside > side - 24 - 40) dside = (side - 24 - 40) / 28 * 28;
-        v->diff = gui_r(0, 0, 0, 0);
-        if (t && v->nshown == 1 && dside >= 112) {
-            gui_rect dr = gui_r(cr.x + side + 24, y + 24, dside, dside);
-            gui_clip(ui, gui_r(dr.x, y, main.x + main.w - dr.x, side));
-            draw_diff(v, ui, dr, t, c);
-            gui_clip_reset(ui);
-            gui_mark(ui, gui_r(dr.x, y, main.x + main.w - dr.x, side), "step diff");
-        }
-        y += side + 10;
-    } else {
-        int gap = 40, side = (main.w - gap) / 2;
-        if (side > avail - 24) side = avail - 24;
-        side = side < 112 ? 112 : side / 28 * 28;
-        gui_rect ir = gui_r(main.x, y + 24, side, side), cr = gui_r(main.x + side + gap, y + 24, side, side);
-        v->input = ir; v->canvas = cr;
-        v->ncells = t ? 1 : 0;
-        v->cells[0] = cr;
-        gui_mark(ui, gui_r(ir.x, y, side, side + 24), "input");
-        gui_mark(ui, gui_r(cr.x, y, side, side + 24), "canvas");
-        char title[96];
-        if (v->from_test) snprintf(title, sizeof title, "Input: test digit #%d (a %d), binarized", v->test_sel, v->labels[v->test_sel]);
-        else snprintf(title, sizeof title, "Input: your drawing");
-        gui_clip(ui, gui_r(ir.x, y, side + gap - 8, 24));
-        gui_text(ui, ir.x, y, GUI_FONT_NORMAL, gui_col_text, title);
-        gui_clip(ui, gui_r(cr.x, y, main.x + main.w - cr.x, 24));
-        gui_text(ui, cr.x, y, GUI_FONT_NORMAL, gui_col_text, "Canvas: the decoder's reconstruction");
-        gui_clip_reset(ui);
-        grey_image(ui, ir, v->img);
-        gui_rect_fill(ui, cr, gui_rgb(0, 0, 0));
-        if (t) {
-            grey_image(ui, cr, f0->canvas);
-            if (c->attention) {
-                draw_window(ui, ir, &f0->read, c->read_n, gl_draw_read_rgb);
-                draw_window(ui, cr, &f0->write, c->write_n, gl_draw_write_rgb);
-            }
-        }
-        gui_rect_frame(ui, ir, gui_col_accent);
-        gui_rect_frame(ui, cr, gui_col_button);
-        if (img_empty(v->img))
-            panel_message(ui, cr, gui_col_dim, "Nothing to reconstruct: draw a digit on the left (large and centred, like MNIST) or pick a test digit with N / P.");
-        else if (v->err[0]) panel_message(ui, cr, gui_rgb(250, 120, 90), v->err);
-        y += 24 + side + 10;
-    }
+    y = v->mode == MODE_GEN ? draw_generate(v, ui, main, y, avail, t, c) : draw_reconstruct(v, ui, main, y, avail, t, c, f0);
 
     // Timeline and controls.
     int tw = v->mode == MODE_GEN ? v->canvas.w : v->canvas.x + v->canvas.w - main.x;
@@ -824,50 +924,7 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         draw_tests(v, ui, tr);
         if (tr.h > 0) gui_mark(ui, tr, "test digits");
     }
-    (void)x;
-
-    // Information panel: the model, the step, the windows.
-    y = info.y;
-    gui_rect_fill(ui, info, gui_col_panel);
-    gui_mark(ui, info, "information");
-    gui_clip(ui, info);
-    int ix = info.x + 12;
-    y += 10;
-    if (c) {
-        gui_textf(ui, ix, y, GUI_FONT_LARGE, gui_col_text, "Step %d of %d", v->step + 1, c->T);
-        y += 32;
-        if (c->attention)
-            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "attention weights, T = %d steps", c->T);
-        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "no-attention weights, T = %d steps", c->T);
-        y += 18;
-        if (c->attention)
-            gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "read %dx%d, write %dx%d, LSTM %d/%d, z %d",
-                      c->read_n, c->read_n, c->write_n, c->write_n, c->enc, c->dec, c->z);
-        else gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "LSTM %d/%d, z %d per step", c->enc, c->dec, c->z);
-        y += 30;
-        if (!c->attention) {
-            gui_text(ui, ix, y, GUI_FONT_NORMAL, gui_col_text, "No attention: every step reads");
-            gui_text(ui, ix, y + 20, GUI_FONT_NORMAL, gui_col_text, "and writes the whole image.");
-            y += 50;
-        } else {
-            if (v->mode == MODE_REC) { draw_window_text(ui, ix, y, "read", &f0->read, c->read_n, gl_draw_read_rgb); y += 100; }
-            draw_window_text(ui, ix, y, "write", &f0->write, c->write_n, gl_draw_write_rgb);
-            y += 100;
-            if (v->nshown > 1) { gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "(the top-left sample's window)"); y += 20; }
-        }
-        double ink = 0;
-        for (int k = 0; k < GL_DRAW_D; k++) ink += f0->canvas[k];
-        gui_textf(ui, ix, y, GUI_FONT_SMALL, gui_col_text, "ink on the canvas: %.1f (sum of \xcf\x83(c_t))", ink);
-        y += 30;
-    } else y += 40;
-    if (!c || c->attention) {
-        gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "The box spans the N x N filter centres,");
-        gui_text(ui, ix, y + 16, GUI_FONT_SMALL, gui_col_dim, "side (N-1)\xce\xb4; the square dot is the centre g.");
-        gui_text(ui, ix, y + 32, GUI_FONT_SMALL, gui_col_dim, "Red: write (decoder). Green: read (encoder).");
-        y += 56;
-    }
-    gui_text(ui, ix, y, GUI_FONT_SMALL, gui_col_dim, "F1 or ? lists the keys.");
-    gui_clip_reset(ui);
+    draw_info(v, ui, info, t, c, f0);
 
     // Status line.
     char win[160] = "";
@@ -916,6 +973,21 @@ static int draw_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "timeline_x")) *out = v->timeline.x;
     else if (!strcmp(what, "timeline_y")) *out = v->timeline.y;
     else if (!strcmp(what, "timeline_w")) *out = v->timeline.w;
+    else if (!strcmp(what, "timeline_k")) *out = v->tl_k;      // steps per timeline thumbnail
+    else if (!strcmp(what, "strip_k")) *out = strip_k(v);      // a strip export shows every k-th step
+    else if (!strcmp(what, "speed")) *out = v->speed;
+    else if (!strcmp(what, "trail")) *out = v->trail;
+    else if (!strncmp(what, "wpatch_", 7) || !strncmp(what, "rpatch_", 7)) {
+        // "wpatch_x", "wpatch_y", "wpatch_w": the enlarged write patch on
+        // screen; "rpatch_x K" ...: the read patch K (0: x, 1: x̂); absent when not shown.
+        gui_rect pr = v->wpatch;
+        if (what[0] == 'r') {
+            if (sscanf(what + 8, "%d", &i) != 1 || i < 0 || i > 1) return -1;
+            pr = v->rpatch[i];
+        }
+        if (pr.w <= 0 || !t) return -1;
+        *out = what[7] == 'x' ? pr.x : what[7] == 'y' ? pr.y : pr.w;
+    }
     else if (sscanf(what, "cell_%*c %d", &i) == 1) {   // "cell_x I", "cell_y I", "cell_w I": grid cell I on screen
         if (i < 0 || i >= v->ncells) return -1;
         gui_rect r = v->cells[i];
@@ -952,7 +1024,7 @@ static int draw_probe(void *self, const char *what, double *out) {
         const gl_draw_frame *fi = rd ? f : frame_at(v->shown[i], v->step);
         const gl_draw_window *w = rd ? &fi->read : &fi->write;
         float x0, y0, x1, y1, cx, cy;
-        window_box(rd ? v->input : v->cells[i], w, rd ? c->read_n : c->write_n, &x0, &y0, &x1, &y1, &cx, &cy);
+        dv_window_box(rd ? v->input : v->cells[i], w, rd ? c->read_n : c->write_n, &x0, &y0, &x1, &y1, &cx, &cy);
         if (!strncmp(p, "gx", 2)) *out = w->gx;
         else if (!strncmp(p, "gy", 2)) *out = w->gy;
         else if (!strncmp(p, "delta", 5)) *out = w->delta;

@@ -447,6 +447,10 @@ static void fill_frame(gl_draw *m, int t, int has_read, gl_draw_frame *f) {
     if (m->c.attention) {
         if (has_read) gl_draw_window_of(m->rp + (size_t)t * 5, m->c.read_n, GL_DRAW_A, &f->read);
         gl_draw_window_of(m->ap + (size_t)t * 5, m->c.write_n, GL_DRAW_A, &f->write);
+        // The runs use B = 1, so step t's patch and read row start at t·WP and t·XE.
+        int wn = m->c.write_n, rn = m->c.read_n;
+        memcpy(f->wpatch, m->wp + (size_t)t * m->WP, sizeof(float) * (size_t)(wn * wn));
+        if (has_read) memcpy(f->rpatch, m->xenc + (size_t)t * m->XE, sizeof(float) * (size_t)(2 * rn * rn));
     }
     const float *c = m->canvas + (size_t)(t + 1) * GL_DRAW_D;
     for (int k = 0; k < GL_DRAW_D; k++) f->canvas[k] = gl_sigmoid(c[k]);

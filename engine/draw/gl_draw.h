@@ -129,12 +129,18 @@ double gl_draw_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *r
 // ---- runs for views: one frame per step ----------------------------------------
 // A frame holds σ(c_t), the canvas as the view shows it, and the windows
 // of that step (has_read is 0 when generating; windows are zero without
-// attention).
+// attention). With attention it also holds what passed through them, so a
+// view can show the patches enlarged: wpatch, the write patch w_t
+// (write_n × write_n row-major, before the 1/γ̂ and the filters, eq. 28-29),
+// and rpatch, the read r_t = [γ Fy x Fxᵀ, γ Fy x̂ Fxᵀ] (two read_n × read_n
+// row-major patches, eq. 27; zero when has_read is 0).
 typedef struct {
     int t;
     int has_read;
     gl_draw_window read, write;
     float canvas[GL_DRAW_D];
+    float wpatch[GL_DRAW_MAXN * GL_DRAW_MAXN];
+    float rpatch[2 * GL_DRAW_MAXN * GL_DRAW_MAXN];
 } gl_draw_frame;
 
 // Generates one digit from the prior (z_t ~ N(0,I) from seed). Appends T

@@ -26,4 +26,34 @@ void gl_draw_image_cell(gl_image *im, int x0, int y0, int S, const float *img, c
 // c->attention.
 void gl_draw_image_row(gl_image *im, int x0, int y0, int S, int pad, const gl_draw_config *c,
                        const gl_draw_frame *fr, int T, const float *input);
+
+// ---- the window as a moving pen ------------------------------------------------
+// Colour of a patch value v against scale (> 0), on black: the write patch
+// w_t and the error glimpse x̂ add ink in orange and take it away in blue,
+// brighter the larger |v| / scale (clipped at 1). The same colours as the
+// view's "what this step wrote".
+void gl_draw_patch_rgb(float v, float scale, uint8_t rgb[3]);
+// The path of the window's centre over steps 0..upto of fr (read windows
+// when read, else write) drawn over a cell (as gl_draw_image_window), with
+// the boxes of steps from..upto−1 dimmed; the box of step upto is left to
+// gl_draw_image_window.
+void gl_draw_image_trail(gl_image *im, int x0, int y0, int S, const gl_draw_frame *fr, int from, int upto,
+                         int read, int N, const uint8_t rgb[3]);
+// A strip of at most max_cells steps shows every k-th: k = ⌈T / max_cells⌉,
+// steps k, 2k, ..., ending on the last step T (1-based).
+int gl_draw_strip_every(int T, int max_cells);
+// Steps shown in a strip of T steps taking every k-th, and the 0-based
+// index of cell j's step.
+int gl_draw_strip_cells(int T, int k);
+int gl_draw_strip_step(int T, int k, int j);
+// Height of the step-number band above a strip's cells.
+#define GL_DRAW_STRIP_BAND 22
+// A strip of a run: a band of step numbers, then one row per trace — the
+// canvases of every k-th step with the write window's path since step 1
+// and the boxes of the steps skipped since the previous cell; with input
+// given (reconstruct) first a row of the input with the read windows.
+// Cells A·S pixels a side, pad apart. Returns the image (empty on failure,
+// gl_err set).
+gl_image gl_draw_image_strip(const gl_draw_config *c, const gl_draw_frame *const *runs, int nruns, int T, int k,
+                             const float *input, int S, int pad);
 #endif

@@ -2,7 +2,8 @@
 // say), read of a known image, KL against numerical integration, gradient
 // checks of filterbank/read/write/KL and of the whole unrolled model (with
 // and without attention), a tiny training run lowering the bound, runs and
-// traces (cancel), and file errors.
+// traces (cancel), the patches frames carry (checked against filters
+// rebuilt here from each frame's window), and file errors.
 #include "gl_test.h"
 #include "draw/gl_draw.h"
 #include "gl_st.h"
@@ -321,6 +322,83 @@ static void test_runs_and_files(void) {
     gl_draw_free(m);
 }
 
+// One filter bank rebuilt from a frame's window as the header states it
+// (μ_i = g + (i − (N+1)/2) δ, i = 1..N, pixels a = 1..A, rows normalised),
+// in double and without the engine's code.
+static void bank_of(double *F, double g, double delta, double s2, int N) {
+    for (int i = 0; i < N; i++) {
+        double mu = g + ((i + 1) - 0.5 * (N + 1)) * delta, z = 0;
+        for (int a = 0; a < A; a++) { F[i * A + a] = exp(-((a + 1) - mu) * ((a + 1) - mu) / (2 * s2)); z += F[i * A + a]; }
+        for (int a = 0; a < A; a++) F[i * A + a] /= z + 1e-8;
+    }
+}
+static double logit(double p) { return log(p / (1 - p)); }
+
+// The frames' patches are what passed through the windows: written with
+// the write window, wpatch is the change of the canvas logits between two
+// steps (eq. 29); read with the read window, rpatch is the glimpse of the
+// input and of the error image x − σ(c_{t−1}) (eq. 27).
+static void test_frame_patches(int rn, int wn) {
+    gl_draw_config cfg = { .attention = 1, .T = 6, .read_n = rn, .write_n = wn, .enc = 16, .dec = 12, .z = 3 };
+    gl_draw *m = gl_draw_new(&cfg, 3);
+    float img[GL_DRAW_D];
+    for (int k = 0; k < GL_DRAW_D; k++) img[k] = (k % 28 > 8 && k % 28 < 14 + k / 56) ? 1.0f : 0.0f;   // a slanted bar
+    gl_trace *tr = gl_draw_trace_new(m);
+    CHECK(gl_draw_reconstruct(m, img, 0, tr, NULL, NULL) == cfg.T, "reconstruct %dx%d / %dx%d", rn, rn, wn, wn);
+    double wworst = 0, rworst = 0, wscale = 0, rscale = 0;
+    int compared = 0;
+    static double Fx[GL_DRAW_MAXN * A], Fy[GL_DRAW_MAXN * A];
+    for (int t = 1; t < cfg.T; t++) {
+        const gl_draw_frame *f = gl_trace_frame(tr, t), *p = gl_trace_frame(tr, t - 1);
+        const gl_draw_window *w = &f->write;
+        bank_of(Fx, w->gx, w->delta, w->sigma2, wn);
+        bank_of(Fy, w->gy, w->delta, w->sigma2, wn);
+        for (int y = 0; y < A; y++)
+            for (int x = 0; x < A; x++) {
+                double pc = f->canvas[y * A + x], pp = p->canvas[y * A + x];
+                if (pc < 0.02 || pc > 0.98 || pp < 0.02 || pp > 0.98) continue;   // logits of saturated pixels lose their digits
+                double want = 0;   // (1/γ̂) (Fyᵀ w Fx)[y, x]
+                for (int i = 0; i < wn; i++)
+                    for (int j = 0; j < wn; j++) want += Fy[i * A + y] * f->wpatch[i * wn + j] * Fx[j * A + x];
+                want /= w->gamma;
+                double d = fabs(logit(pc) - logit(pp) - want);
+                if (d > wworst) wworst = d;
+                if (fabs(want) > wscale) wscale = fabs(want);
+                compared++;
+            }
+        const gl_draw_window *r = &f->read;
+        bank_of(Fx, r->gx, r->delta, r->sigma2, rn);
+        bank_of(Fy, r->gy, r->delta, r->sigma2, rn);
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < rn; i++)
+                for (int j = 0; j < rn; j++) {
+                    double want = 0;   // γ (Fy x Fxᵀ)[i, j], x the input (k = 0) or x − σ(c_{t−1}) (k = 1)
+                    for (int y = 0; y < A; y++)
+                        for (int x = 0; x < A; x++) {
+                            double v = img[y * A + x] - (k ? p->canvas[y * A + x] : 0.0);
+                            want += Fy[i * A + y] * v * Fx[j * A + x];
+                        }
+                    want *= r->gamma;
+                    double d = fabs(f->rpatch[k * rn * rn + i * rn + j] - want);
+                    if (d > rworst) rworst = d;
+                    if (fabs(want) > rscale) rscale = fabs(want);
+                }
+    }
+    CHECK(compared > 100 && wscale > 1e-3 && wworst < 0.02 * wscale + 5e-5,
+          "write %dx%d: wpatch written with the frame's window is the change of the canvas logits (worst %.2g of %.2g, %d pixels)", wn, wn, wworst, wscale, compared);
+    CHECK(rscale > 1e-3 && rworst < 1e-4 * rscale + 1e-6, "read %dx%d: rpatch is γ Fy x Fxᵀ and γ Fy x̂ Fxᵀ (worst %.2g of %.2g)", rn, rn, rworst, rscale);
+    gl_trace_release(tr);
+    tr = gl_draw_trace_new(m);
+    gl_draw_generate(m, 5, tr, NULL, NULL);
+    const gl_draw_frame *g = gl_trace_frame(tr, 2);
+    double rs = 0, ws = 0;
+    for (int k = 0; k < 2 * GL_DRAW_MAXN * GL_DRAW_MAXN; k++) rs += fabs(g->rpatch[k]);
+    for (int k = 0; k < wn * wn; k++) ws += fabs(g->wpatch[k]);
+    CHECK(rs == 0 && ws > 0, "generating: a write patch and no read patch (%g, %g)", ws, rs);
+    gl_trace_release(tr);
+    gl_draw_free(m);
+}
+
 static void test_binarize(void) {
     float a[1000], b[1000];
     for (int k = 0; k < 1000; k++) a[k] = b[k] = (float)(k % 10) / 10.0f;
@@ -341,6 +419,9 @@ int main(void) {
     test_model_gradcheck(0);
     test_tiny_training();
     test_runs_and_files();
+    test_frame_patches(2, 5);
+    test_frame_patches(12, 12);
+    test_frame_patches(3, 1);
     test_binarize();
     TEST_MAIN_END();
 }

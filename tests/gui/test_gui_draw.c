@@ -13,6 +13,16 @@
 // the runs under way and the last seed is what is shown; missing and
 // corrupt weights give a one-line error while the app keeps running.
 //
+// The pen: at every step the path drawn on the canvas runs through the
+// write centres of steps 1..t (of a run made here with the same weights
+// and seed) and nowhere else, the box of step t has its side (N−1)δ and
+// centre g, and the enlarged patch beside the canvas shows w_t cell by
+// cell; in Reconstruct the same for the read window on the input and the
+// read patches. With T = 64: the timeline has a thumbnail every k-th step
+// and scrubs step by step, the play speed follows T, a strip export shows
+// every 4th step (16 cells, each the run's canvas at that step), and the
+// layout holds at 900x600 and 1920x1080.
+//
 // With an argument (the glimpse executable): `glimpse --view draw
 // --screenshot` shows ink on the generate canvas.
 #include "draw/gl_draw.h"
@@ -22,6 +32,9 @@
 #include "gui_run.h"
 #include "gui_test.h"
 #include "view.h"
+#include "view_draw_pen.h"
+#include "draw/gl_draw_figure.h"
+#include "gl_mnist.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -122,6 +135,200 @@ static void check_export(gui_run *r, const char *kind, int n, int w, int h) {
     unlink(path);
 }
 
+
+// ---- the pen --------------------------------------------------------------------
+// The path segments of the last frame: line commands in the path's tint of rgb.
+static int path_segments(gui_run *r, const uint8_t rgb[3], float (*seg)[4], int max) {
+    uint8_t tint[3];
+    dv_path_rgb(rgb, tint);
+    gui_ctx *ui = r->sh->app.ui;
+    int n = 0;
+    for (int i = 0; i < ui->ncmd; i++) {
+        const gui_cmd *c = &ui->cmds[i];
+        if (c->type != GUI_CMD_LINE || c->c.r != tint[0] || c->c.g != tint[1] || c->c.b != tint[2]) continue;
+        if (n < max) { seg[n][0] = c->x0; seg[n][1] = c->y0; seg[n][2] = c->x1; seg[n][3] = c->y1; }
+        n++;
+    }
+    return n;
+}
+
+static void centre_on(gui_rect cell, const gl_draw_window *w, float *x, float *y) {
+    *x = (float)cell.x + (w->gx - 0.5f) * (float)cell.w / 28.0f;
+    *y = (float)cell.y + (w->gy - 0.5f) * (float)cell.w / 28.0f;
+}
+
+// At step s the path over cell is exactly the segments between the
+// centres of steps 0..s of trace t, in order; the box of step s has the
+// window's side and centre.
+static void check_pen(gui_run *r, const gl_trace *t, int s, gui_rect cell, int read, int N, const char *what) {
+    static float seg[GL_DRAW_MAXT + 8][4];
+    const uint8_t *rgb = read ? gl_draw_read_rgb : gl_draw_write_rgb;
+    int n = path_segments(r, rgb, seg, GL_DRAW_MAXT + 8), bad = 0;
+    for (int k = 1; k <= s && k <= n; k++) {
+        const gl_draw_frame *a = gl_trace_frame(t, k - 1), *b = gl_trace_frame(t, k);
+        float ax, ay, bx, by;
+        centre_on(cell, read ? &a->read : &a->write, &ax, &ay);
+        centre_on(cell, read ? &b->read : &b->write, &bx, &by);
+        const float *g = seg[k - 1];
+        if (fabsf(g[0] - ax) > 0.01f || fabsf(g[1] - ay) > 0.01f || fabsf(g[2] - bx) > 0.01f || fabsf(g[3] - by) > 0.01f) {
+            if (!bad) fprintf(stderr, "%s: segment %d is (%.2f,%.2f)-(%.2f,%.2f), the centres (%.2f,%.2f)-(%.2f,%.2f)\n", what, k, g[0], g[1], g[2], g[3], ax, ay, bx, by);
+            bad++;
+        }
+    }
+    CHECK(n == s && bad == 0, "%s, step %d: the path is %d segments through the centres of steps 1..%d (%d wrong)", what, s + 1, n, s + 1, bad);
+    // The box of this step.
+    const gl_draw_window *w = read ? &((const gl_draw_frame *)gl_trace_frame(t, s))->read : &((const gl_draw_frame *)gl_trace_frame(t, s))->write;
+    const char *p = read ? "read" : "write";
+    char q[32];
+    snprintf(q, sizeof q, "%s_x0", p); double x0 = probe(r, q);
+    snprintf(q, sizeof q, "%s_x1", p); double x1 = probe(r, q);
+    snprintf(q, sizeof q, "%s_y0", p); double y0 = probe(r, q);
+    snprintf(q, sizeof q, "%s_y1", p); double y1 = probe(r, q);
+    snprintf(q, sizeof q, "%s_cx", p); double cx = probe(r, q);
+    snprintf(q, sizeof q, "%s_cy", p); double cy = probe(r, q);
+    float ex, ey;
+    centre_on(cell, w, &ex, &ey);
+    double side = (N - 1) * w->delta * cell.w / 28.0;
+    CHECK(fabs(x1 - x0 - side) < 0.01 && fabs(y1 - y0 - side) < 0.01 && fabs(cx - ex) < 0.01 && fabs(cy - ey) < 0.01,
+          "%s, step %d: the box is %.2f x %.2f at (%.2f, %.2f); (N-1)δ is %.2f at (%.2f, %.2f)", what, s + 1, x1 - x0, y1 - y0, cx, cy, side, ex, ey);
+}
+
+// The enlarged patch at (x, y), w wide, shows the N×N values v: the centre
+// of square (i, j) has the colour of v[i·N + j] (grey: v/scale as a grey
+// level; else gl_draw_patch_rgb).
+static void check_patch(const gl_image *im, double x, double y, double w, int N, const float *v, float scale, int grey, const char *what) {
+    int c = (int)w / N, wrong = 0;
+    CHECK(w > 0 && c * N == (int)w && c >= 2, "%s: a patch of %dx%d squares, %g wide", what, N, N, w);
+    for (int i = 0; i < N && c >= 2; i++)
+        for (int j = 0; j < N; j++) {
+            const uint8_t *p = px(im, (int)x + j * c + c / 2, (int)y + i * c + c / 2);
+            uint8_t want[3];
+            if (grey) { float g = v[i * N + j] / scale; g = g < 0 ? 0 : g > 1 ? 1 : g; want[0] = want[1] = want[2] = (uint8_t)(g * 255 + 0.5f); }
+            else gl_draw_patch_rgb(v[i * N + j], scale, want);
+            if (abs(p[0] - want[0]) > 2 || abs(p[1] - want[1]) > 2 || abs(p[2] - want[2]) > 2) {
+                if (!wrong) fprintf(stderr, "%s: square (%d,%d) is %d,%d,%d; the value %g says %d,%d,%d\n", what, i, j, p[0], p[1], p[2], v[i * N + j], want[0], want[1], want[2]);
+                wrong++;
+            }
+        }
+    CHECK(wrong == 0, "%s: %d of %d squares differ from the patch", what, wrong, N * N);
+}
+
+static float max_abs(const float *x, int n) {
+    float m = 0;
+    for (int i = 0; i < n; i++) if (fabsf(x[i]) > m) m = fabsf(x[i]);
+    return m;
+}
+
+// Goes to step s (Home, then Right s times).
+static void go_step(gui_run *r, int s) {
+    run_text(r, "key Home\n");
+    for (int i = 0; i < s; i++) run_text(r, "key Right\n");
+}
+
+// Generate, one sample: the pen and the write patch at steps 0, s1, last of trace t.
+static void check_generate_pen(gui_run *r, const gl_trace *t, const gl_draw_config *c, const char *what) {
+    int T = c->T, steps[3] = { 0, T / 3, T - 1 };
+    gui_rect cell = gui_r((int)probe(r, "canvas_x"), (int)probe(r, "canvas_y"), (int)probe(r, "canvas_w"), (int)probe(r, "canvas_w"));
+    for (int k = 0; k < 3; k++) {
+        int s = steps[k];
+        go_step(r, s);
+        CHECK(probe(r, "step") == s, "%s: at step %d", what, s + 1);
+        char w[96];
+        snprintf(w, sizeof w, "%s, generate", what);
+        check_pen(r, t, s, cell, 0, c->write_n, w);
+        gl_image im;
+        if (screen(r, &im) == 0) {
+            const gl_draw_frame *f = gl_trace_frame(t, s);
+            int N = c->write_n;
+            snprintf(w, sizeof w, "%s, write patch at step %d", what, s + 1);
+            check_patch(&im, probe(r, "wpatch_x"), probe(r, "wpatch_y"), probe(r, "wpatch_w"), N, f->wpatch, fmaxf(max_abs(f->wpatch, N * N), 1e-6f), 0, w);
+            // The path's dots (steps before this one) are drawn, in a tint of red.
+            int tinted = 0;
+            for (int j = 0; j < s; j++) {
+                const gl_draw_frame *g = gl_trace_frame(t, j);
+                float x, y;
+                centre_on(cell, &g->write, &x, &y);
+                const uint8_t *p = px(&im, (int)lroundf(x), (int)lroundf(y));
+                tinted += p[0] > p[1] + 8 && abs(p[1] - p[2]) < 12;
+            }
+            CHECK(tinted == s, "%s, step %d: the path's dots are red-tinted on screen (%d of %d)", what, s + 1, tinted, s);
+            gl_image_free(&im);
+        }
+    }
+}
+
+// A strip export: every k-th step of the runs (one row each, after an
+// input row when input is given), each cell the run's canvas at that step.
+static void check_strip(gui_run *r, int n, int T, int k, gl_trace *const *runs, int nruns, const float *input) {
+    int cells = (T + k - 1) / k, rows = nruns + (input != NULL), cell = 28 * 4;
+    CHECK(probe(r, "strip_k") == k, "the strip takes every %d-th step (%g)", k, probe(r, "strip_k"));
+    char path[600];
+    snprintf(path, sizeof path, "%s/glimpse-draw-strip-%03d.png", getenv("GLIMPSE_EXPORT_DIR"), n);
+    gl_image im;
+    int rc = gl_image_load_png(path, &im);
+    CHECK(rc == 0, "strip %s is a PNG (%s)", path, r->sh->app.note);
+    if (rc) return;
+    int W = cells * (cell + 2) + 2, H = GL_DRAW_STRIP_BAND + rows * (cell + 2) + 2;
+    CHECK(im.w == W && im.h == H, "strip is %dx%d (expected %dx%d: %d cells of %d steps)", im.w, im.h, W, H, cells, T);
+    if (im.w == W && im.h == H) {
+        int band = 0;
+        for (int y = 0; y < GL_DRAW_STRIP_BAND; y++) for (int x = 0; x < W; x++) band += px(&im, x, y)[0] > 150;
+        CHECK(band > cells * 10, "step numbers over the cells (%d bright pixels)", band);
+        for (int j = 0; j < cells; j++) {
+            int s = T - 1 - (cells - 1 - j) * k;
+            if (j == cells - 1) CHECK(s == T - 1, "the strip ends on the last step");
+            for (int i = 0; i < nruns; i++) {
+                char what[64];
+                snprintf(what, sizeof what, "strip cell %d (step %d), row %d", j, s + 1, i);
+                shows_canvas(&im, 2 + j * (cell + 2), GL_DRAW_STRIP_BAND + 2 + (i + (input != NULL)) * (cell + 2), cell,
+                             ((const gl_draw_frame *)gl_trace_frame(runs[i], s))->canvas, what);
+            }
+        }
+        int reds = red_pixels(&im, 0, GL_DRAW_STRIP_BAND, W, H - GL_DRAW_STRIP_BAND);
+        CHECK(reds > cells * 20, "write windows drawn in the strip (%d red pixels)", reds);
+    }
+    gl_image_free(&im);
+    unlink(path);
+}
+
+
+// Reconstruct test digit #digit (binarized as the view does it): the read
+// pen on the input, the write pen on the canvas, and the read and write
+// patches in the middle, at the first, a middle and the last step.
+static void check_reconstruct_pen(gui_run *r, gl_draw *ref, int digit) {
+    gl_mnist te;
+    if (gl_mnist_load(gl_mnist_dir(), "t10k", &te) != 0) { CHECK(0, "MNIST: %s", gl_err()); return; }
+    int n = te.n < 1000 ? te.n : 1000;
+    gl_draw_binarize(te.x, (size_t)n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + 1);
+    const gl_draw_config *c = gl_draw_cfg(ref);
+    gl_trace *t = gl_draw_trace_new(ref);
+    gl_draw_reconstruct(ref, te.x + (size_t)digit * GL_DRAW_D, 0, t, NULL, NULL);
+    gl_mnist_free(&te);
+    CHECK(probe(r, "test_digit") == digit && probe(r, "mode") == 1, "reconstructing test digit #%d", digit);
+    int T = c->T, steps[3] = { 0, T / 2, T - 1 };
+    gui_rect in = gui_r((int)probe(r, "input_x"), (int)probe(r, "input_y"), (int)probe(r, "input_w"), (int)probe(r, "input_w"));
+    gui_rect cv = gui_r((int)probe(r, "canvas_x"), (int)probe(r, "canvas_y"), (int)probe(r, "canvas_w"), (int)probe(r, "canvas_w"));
+    for (int k = 0; k < 3; k++) {
+        int s = steps[k];
+        go_step(r, s);
+        check_pen(r, t, s, in, 1, c->read_n, "reconstruct, read window on the input");
+        check_pen(r, t, s, cv, 0, c->write_n, "reconstruct, write window on the canvas");
+        gl_image im;
+        if (screen(r, &im) != 0) continue;
+        const gl_draw_frame *f = gl_trace_frame(t, s);
+        int rn = c->read_n, wn = c->write_n;
+        char w[96];
+        snprintf(w, sizeof w, "read patch of x at step %d", s + 1);
+        check_patch(&im, probe(r, "rpatch_x 0"), probe(r, "rpatch_y 0"), probe(r, "rpatch_w 0"), rn, f->rpatch, f->read.gamma, 1, w);
+        snprintf(w, sizeof w, "read patch of x - sigma(c) at step %d", s + 1);
+        check_patch(&im, probe(r, "rpatch_x 1"), probe(r, "rpatch_y 1"), probe(r, "rpatch_w 1"), rn, f->rpatch + rn * rn, f->read.gamma, 0, w);
+        snprintf(w, sizeof w, "reconstruct, write patch at step %d", s + 1);
+        check_patch(&im, probe(r, "wpatch_x"), probe(r, "wpatch_y"), probe(r, "wpatch_w"), wn, f->wpatch, fmaxf(max_abs(f->wpatch, wn * wn), 1e-6f), 0, w);
+        gl_image_free(&im);
+    }
+    gl_trace_release(t);
+}
+
 // The DRAW view's place in the view bar (gui_views.c).
 static int draw_index(void) {
     for (int i = 0; gui_views[i]; i++)
@@ -169,6 +376,7 @@ static void generate_and_reconstruct(void) {
     for (int i = 0; i < GL_DRAW_D; i++)
         d += fabs(((const gl_draw_frame *)gl_trace_frame(mine, 0))->canvas[i] - ((const gl_draw_frame *)gl_trace_frame(mine, T - 1))->canvas[i]);
     CHECK(d > 20, "the first and the last canvas differ (L1 %.1f): scrubbing changes the picture", d);
+    check_generate_pen(&r, mine, &cfg, "shipped weights");
     gl_trace_release(mine);
 
     // The write window moves between steps, and its box is drawn where it says.
@@ -225,7 +433,12 @@ static void generate_and_reconstruct(void) {
     // Exports of the single sample.
     CHECK(run_text(&r, "key e\nkey s\n") == 0 && probe(&r, "exports") == 2, "two exports (%s)", r.sh->app.note);
     check_export(&r, "frame", 1, 28 * 8 + 4, 28 * 8 + 4);
-    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, 28 * 4 + 4);
+    {
+        gl_trace *t2 = gl_draw_trace_new(ref);
+        gl_draw_generate(ref, 2, t2, NULL, NULL);
+        check_strip(&r, 1, T, 1, &t2, 1, NULL);
+        gl_trace_release(t2);
+    }
 
     // A 2x2 then 3x3 grid: several samples, each with ink, building up together.
     CHECK(run_text(&r, "key g\nkey g\nidle\nkey End\n") == 0, "grid 3x3");
@@ -253,10 +466,9 @@ static void generate_and_reconstruct(void) {
     CHECK(run_text(&r, "key e\n") == 0, "export the grid frame");
     check_export(&r, "frame", 1, 3 * (28 * 4 + 2) + 2, 3 * (28 * 4 + 2) + 2);
     CHECK(run_text(&r, "key s\n") == 0, "export the grid strip");
-    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, 9 * (28 * 4 + 2) + 2);
+    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, GL_DRAW_STRIP_BAND + 9 * (28 * 4 + 2) + 2);
     CHECK(run_text(&r, "key g\nkey g\nkey g\nidle\n") == 0 && probe(&r, "samples") == 1, "back to one sample (%g)", probe(&r, "samples"));
 
-    gl_draw_free(ref);
     // No attention: the other weights, and no window on the canvas.
     CHECK(run_text(&r, "key a\nidle\nkey End\n") == 0, "no-attention weights");
     CHECK(probe(&r, "attention") == 0 && probe(&r, "write_cx") <= -1e9, "no attention, no window");
@@ -294,9 +506,10 @@ static void generate_and_reconstruct(void) {
         }
     }
     CHECK(greens > 0, "a read window drawn on the input");
+    check_reconstruct_pen(&r, ref, 1);
     CHECK(run_text(&r, "key e\nkey s\n") == 0, "reconstruct exports");
     check_export(&r, "frame", 1, 2 * (28 * 8 + 2) + 2, 28 * 8 + 4);
-    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, 2 * (28 * 4 + 2) + 2);
+    check_export(&r, "strip", 1, T * (28 * 4 + 2) + 2, GL_DRAW_STRIP_BAND + 2 * (28 * 4 + 2) + 2);
 
     // An empty drawing: nothing runs, and the view says why.
     CHECK(run_text(&r, "key c\nidle\n") == 0, "clear");
@@ -317,6 +530,7 @@ static void generate_and_reconstruct(void) {
              (int)(x + 0.8 * w), (int)(y + 0.5 * w), (int)(x + 0.8 * w), (int)(y + 0.5 * w));
     CHECK(run_text(&r, script) == 0 && probe(&r, "input_ink") < ink0 - 1, "erasing removes ink (%g -> %g)", ink0, probe(&r, "input_ink"));
     CHECK(run_text(&r, "key u\nkey u\nkey ctrl+z\nidle\n") == 0 && probe(&r, "test_digit") == 1, "undo back to test digit #1 (%g)", probe(&r, "test_digit"));
+    gl_draw_free(ref);
     CHECK(run_text(&r, "key F1\n") == 0 && probe(&r, "help") == 1, "F1 shows the shortcuts");
     CHECK(run_text(&r, "key Escape\nkey ctrl+Tab\n") == 0 && probe(&r, "view") == (gui_views[draw_index() + 1] ? draw_index() + 1 : 0), "Ctrl+Tab to the next view");
     gui_run_close(&r);
@@ -340,8 +554,58 @@ static void own_model(void) {
     CHECK(probe(&r, "T") == 64 && probe(&r, "read_n") == 3 && probe(&r, "write_n") == 7, "T %g, read %g, write %g from the file",
           probe(&r, "T"), probe(&r, "read_n"), probe(&r, "write_n"));
     CHECK(probe(&r, "step") == 63, "the last of 64 steps (%g)", probe(&r, "step"));
-    CHECK(run_text(&r, "key s\n") == 0, "strip of 64 steps");
-    check_export(&r, "strip", 1, 64 * (28 * 4 + 2) + 2, 28 * 4 + 4);
+    {
+        gl_draw *ref = gl_draw_load(dir_asset_path("draw-attention.safetensors"), 0);
+        gl_trace *t = gl_draw_trace_new(ref);
+        CHECK(gl_draw_generate(ref, 1, t, NULL, NULL) == 64, "seed 1 here");
+        // The pen and the 7x7 write patch, as with the shipped weights.
+        check_generate_pen(&r, t, gl_draw_cfg(ref), "T = 64");
+        // A run of 64 steps plays in about 3 s until a speed is chosen; + chooses one, kept for the next run.
+        CHECK(fabs(probe(&r, "speed") - 64 / 3.0) < 0.01, "64 steps play at %.1f steps/s", probe(&r, "speed"));
+        CHECK(run_text(&r, "key Home\nkey Space\nwait 300\nkey Space\n") == 0 && probe(&r, "step") > 0, "playing moves the step (%g)", probe(&r, "step"));
+        // The timeline: a thumbnail every 4th step at this width, and a click or drag scrubs step by step.
+        double tx = probe(&r, "timeline_x"), ty = probe(&r, "timeline_y"), tw = probe(&r, "timeline_w");
+        CHECK(probe(&r, "timeline_k") == 4, "a thumbnail every %g steps on a %g-wide timeline", probe(&r, "timeline_k"), tw);
+        static const int at[] = { 0, 1, 17, 40, 62, 63 };
+        for (int i = 0; i < 6; i++) {
+            char sc[64];
+            snprintf(sc, sizeof sc, "click %d %d\n", (int)(tx + (at[i] + 0.5) * tw / 64), (int)(ty + 20));
+            CHECK(run_text(&r, sc) == 0 && probe(&r, "step") == at[i], "a click on tick %d shows step %d (%g)", at[i], at[i] + 1, probe(&r, "step"));
+        }
+        char sc[96];
+        snprintf(sc, sizeof sc, "down %d %d\nmove %d %d\n", (int)(tx + 2), (int)(ty + 36), (int)(tx + 30.5 * tw / 64), (int)(ty + 36));
+        CHECK(run_text(&r, sc) == 0 && probe(&r, "step") == 30, "dragging scrubs (step %g)", probe(&r, "step"));
+        snprintf(sc, sizeof sc, "move %d %d\nup %d %d\n", (int)(tx + tw - 1), (int)(ty + 36), (int)(tx + tw - 1), (int)(ty + 36));
+        CHECK(run_text(&r, sc) == 0 && probe(&r, "step") == 63, "to the end (step %g)", probe(&r, "step"));
+        // The strip: every 4th step, 16 cells ending on step 64.
+        CHECK(run_text(&r, "key s\n") == 0, "strip of 64 steps");
+        check_strip(&r, 1, 64, 4, &t, 1, NULL);
+        gl_trace_release(t);
+        // The layout holds with T = 64 at the smallest and a large size, in both modes.
+        for (int m = 0; m < 2; m++)
+            for (int z = 0; z < 2; z++) {
+                gui_event e = { .type = GUI_EV_RESIZE, .x = z ? 1920 : 900, .y = z ? 1080 : 600 };
+                gui_run_event(&r, &e);
+                r.sh->ui.record = 1;
+                gui_run_settle(&r);
+                run_text(&r, "frame 1\n");
+                gui_ctx *ui = &r.sh->ui;
+                int n_all = ui->nlaid, n_view = 0;
+                while (n_view < n_all && ui->laid[n_view].r.y >= GUI_BAR_H) n_view++;
+                ui->nlaid = n_view;
+                char msg[1200];
+                int faults = gui_layout_check(ui, gui_r(0, GUI_BAR_H, e.x, e.y - GUI_BAR_H - GUI_STATUS_H), msg, sizeof msg);
+                ui->nlaid = n_all;
+                r.sh->ui.record = 0;
+                CHECK(faults == 0 && n_view >= 4, "T = 64, %s at %dx%d: %d layout faults: %s", m ? "reconstruct" : "generate", e.x, e.y, faults, msg);
+                CHECK(probe(&r, "wpatch_w") >= 5 * 7, "the write patch is shown (%g wide)", probe(&r, "wpatch_w"));
+                if (z) run_text(&r, "key m\nidle\n");
+            }
+        gui_event e = { .type = GUI_EV_RESIZE, .x = 1280, .y = 800 };
+        gui_run_event(&r, &e);
+        CHECK(run_text(&r, "idle\nkey End\n") == 0 && probe(&r, "mode") == 0, "back to generate");
+        gl_draw_free(ref);
+    }
 
     // A burst of seed changes on a 2x2 grid: each new request cancels the
     // run under way; the last seed is what ends up on screen.
@@ -376,7 +640,7 @@ static void own_model(void) {
     CHECK(probe(&r, "T") == 12 && probe(&r, "write_n") == 4 && probe(&r, "step") == 11, "the rewritten file is used: T %g, write %g, step %g",
           probe(&r, "T"), probe(&r, "write_n"), probe(&r, "step"));
     CHECK(run_text(&r, "key s\n") == 0, "strip of 12 steps");
-    check_export(&r, "strip", 1, 12 * (28 * 4 + 2) + 2, 4 * (28 * 4 + 2) + 2);
+    check_export(&r, "strip", 1, 12 * (28 * 4 + 2) + 2, GL_DRAW_STRIP_BAND + 4 * (28 * 4 + 2) + 2);
 
     // Close while a run is under way: quick, nothing leaks (sanitizer builds).
     CHECK(run_text(&r, "key n\n") == 0, "one more seed");
