@@ -496,50 +496,99 @@ static const gl_opt write_opts[] = {
     { "o", 1, "output OUT.svg or OUT.png" },
     { "json", 0, "also print the points, φ(t,u) and κ per step as JSON on stdout" },
     { "window", 1, "also draw the first line's window weights φ(t,u) under it to this PNG" },
+    { "save-style", 1, "also save the (one) line as a style file OUT.json: a style preset written by this model" },
+    { "name", 1, "the style file's name (--save-style; default: the file's name)" },
     { NULL, 0, NULL },
 };
 
 int cmd_write(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a, GL_MAXPOS);
+    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json] [--save-style OUT.json]", &a, GL_MAXPOS);
     if (r) return r > 0 ? 0 : 2;
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
-    const char *out = gl_arg(&a, write_opts, "o");
-    if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window")) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window)\n"); return 2; }
+    const char *out = gl_arg(&a, write_opts, "o"), *save_style = gl_arg(&a, write_opts, "save-style");
+    if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window") && !save_style) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window, --save-style)\n"); return 2; }
+    if (save_style && !ends_with(save_style, ".json")) { fprintf(stderr, "glimpse: --save-style must end in .json\n"); return 2; }
+    if (save_style && a.npos != 1) { fprintf(stderr, "glimpse: --save-style saves one line (got %d texts)\n", a.npos); return 2; }
     if (gl_arg(&a, write_opts, "window") && !ends_with(gl_arg(&a, write_opts, "window"), ".png")) { fprintf(stderr, "glimpse: --window must end in .png\n"); return 2; }
     if (out && !ends_with(out, ".svg") && !ends_with(out, ".png")) { fprintf(stderr, "glimpse: -o must end in .svg or .png\n"); return 2; }
     double bias; long seed, maxs;
     if (!gl_arg_num(&a, write_opts, "bias", 0, 100, 1, &bias) || !gl_arg_int(&a, write_opts, "seed", 0, 1L << 40, 1, &seed) ||
         !gl_arg_int(&a, write_opts, "max-steps", 1, 100000, 0, &maxs)) return 2;
     const char *path = gl_arg(&a, write_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
-    gl_hw_model m;
-    if (gl_hw_model_load(&m, path, NULL, 0)) return fail();
-    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: %s is a prediction network; write needs a synthesis network (try scribble)\n", path); gl_hw_model_free(&m); return 2; }
-    for (int i = 0; i < a.npos; i++) if (gl_hw_encode(&m.cfg, a.pos[i], NULL)) { gl_hw_model_free(&m); return fail(); }
+    gl_hw_model m; gl_meta meta = {0};
+    if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
+    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: %s is a prediction network; write needs a synthesis network (try scribble)\n", path); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
+    // Typed text -> the model's characters: look-alikes (curly quotes,
+    // dashes, special spaces, …) become what it knows and are said; any
+    // other character it cannot write is named, with what it can, and
+    // nothing is written (status 2).
+    char **texts = gl_calloc(a.npos, sizeof(char *)), **notes = gl_calloc(a.npos, sizeof(char *));
+    int bad_text = 0;
+    for (int i = 0; i < a.npos && !bad_text; i++) {
+        size_t cap = strlen(a.pos[i]) + 1;
+        texts[i] = gl_malloc(cap); notes[i] = gl_malloc(256);
+        if (gl_hw_text_prepare(&m.cfg, a.pos[i], texts[i], cap, notes[i], 256) || gl_hw_encode(&m.cfg, texts[i], NULL)) {
+            if (a.npos > 1) gl_seterr("line %d: %s", i + 1, gl_err());
+            bad_text = 1;
+        }
+    }
     gl_hw_corpus pc = {0}; char *ptext = NULL;
     const char *style = gl_arg(&a, write_opts, "style");
-    if (style && gl_style_load(style, &m.cfg, &pc, &ptext)) { gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail(); }
-    if (ptext && gl_hw_encode(&m.cfg, ptext, NULL)) {
-        gl_seterr("%s: the primer's text: %s", style, gl_err());
-        gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail();
-    }
-    gl_hw_result *res = gl_calloc(a.npos, sizeof(gl_hw_result));
     int rc = 0;
+    if (bad_text) rc = 2;
+    else if (style && *style && strspn(style, "0123456789") == strlen(style) &&
+             gl_meta_get(&meta, "corpus") && strcmp(gl_meta_get(&meta, "corpus"), "hershey")) {
+        gl_seterr("--style %s is a Hershey writer style, in another model's units; prime this model with a style file (e.g. %s/style-1.json)", style, gl_asset_path("handwriting/styles"));
+        rc = 2;
+    } else if (style && gl_style_load(style, &m.cfg, &pc, &ptext)) rc = 1;
+    else if (ptext) {
+        // the primer's text is typed text too
+        size_t cap = strlen(ptext) + 1;
+        char *pt = gl_malloc(cap);
+        if (gl_hw_text_prepare(&m.cfg, ptext, pt, cap, NULL, 0) || gl_hw_encode(&m.cfg, pt, NULL)) { gl_seterr("%s: the primer's text: %s", style, gl_err()); rc = 2; }
+        free(ptext); ptext = pt;
+    }
+    if (rc) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        for (int i = 0; i < a.npos; i++) { free(texts[i]); free(notes[i]); }
+        free(texts); free(notes); gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); gl_meta_free(&meta);
+        return rc;
+    }
+    for (int i = 0; i < a.npos; i++)
+        if (notes[i][0]) { if (a.npos > 1) fprintf(stderr, "glimpse: line %d: %s\n", i + 1, notes[i]); else fprintf(stderr, "glimpse: %s\n", notes[i]); }
+    gl_hw_result *res = gl_calloc(a.npos, sizeof(gl_hw_result));
     for (int i = 0; i < a.npos && !rc; i++) {
         gl_hw_sample_opts so = {0};
         so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.max_steps = (int)maxs;
         if (ptext) { so.prime = &pc.lines[0]; so.prime_text = ptext; }
-        if (gl_hw_sample(&m, a.pos[i], &so, &res[i], NULL) < 0) rc = fail();
+        if (gl_hw_sample(&m, texts[i], &so, &res[i], NULL) < 0) rc = fail();
         else if (!result_finite(&res[i])) { gl_seterr("line %d: the network produced non-finite values (weights or primer out of range?)", i + 1); rc = fail(); }
-        else if (!res[i].ended) fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
+        else if (!res[i].ended && !save_style) fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
+    }
+    if (!rc && save_style) {
+        // a preset is a whole line: one that did not end on its own, or
+        // with too few points for its text, would not prime well
+        long need = (long)strlen(texts[0]) * PRIMER_MIN_PER_CHAR < 10 ? 10 : (long)strlen(texts[0]) * PRIMER_MIN_PER_CHAR;
+        if (!res[0].ended) { gl_seterr("--save-style: the line did not end on its own within %d steps; nothing saved (another --seed?)", res[0].n); rc = fail(); }
+        else if (res[0].n < need) { gl_seterr("--save-style: %d points are too few for a primer of %zu characters; nothing saved", res[0].n, strlen(texts[0])); rc = fail(); }
+        else {
+            const char *nm = gl_arg(&a, write_opts, "name"), *base = strrchr(save_style, '/');
+            char name[64];
+            if (nm) snprintf(name, sizeof name, "%s", nm);
+            else snprintf(name, sizeof name, "%.*s", (int)strlen(base ? base + 1 : save_style) - 5, base ? base + 1 : save_style);
+            const char *mb = strrchr(path, '/');
+            if (gl_style_save(save_style, name, texts[0], res[0].pts, res[0].n, &m.cfg, mb ? mb + 1 : path, (uint64_t)seed, (float)bias)) rc = fail();
+            else fprintf(stderr, "glimpse: wrote %s (\"%s\", %d points, seed %ld, bias %g)\n", save_style, texts[0], res[0].n, seed, bias);
+        }
     }
     if (!rc && out && save_output(out, res, a.npos)) rc = fail();
     const char *wpng = gl_arg(&a, write_opts, "window");
     if (!rc && wpng) {
         char *full = NULL;
-        if (ptext) { full = gl_malloc(strlen(ptext) + strlen(a.pos[0]) + 2); sprintf(full, "%s %s", ptext, a.pos[0]); }
-        if (gl_hw_save_window_png(wpng, &res[0], full ? full : a.pos[0])) rc = fail();
+        if (ptext) { full = gl_malloc(strlen(ptext) + strlen(texts[0]) + 2); sprintf(full, "%s %s", ptext, texts[0]); }
+        if (gl_hw_save_window_png(wpng, &res[0], full ? full : texts[0])) rc = fail();
         else fprintf(stderr, "glimpse: wrote %s\n", wpng);
         free(full);
     }
@@ -548,14 +597,14 @@ int cmd_write(int argc, char **argv) {
         gl_buf_printf(&b, "{\"model\":"); gl_buf_str(&b, path);
         gl_buf_printf(&b, ",\"bias\":%g,\"seed\":%ld,\"alphabet\":", bias, seed); gl_buf_str(&b, m.cfg.alphabet);
         gl_buf_printf(&b, ",\"lines\":[");
-        for (int i = 0; i < a.npos; i++) { if (i) gl_buf_printf(&b, ","); json_result(&b, &res[i], a.pos[i]); }
+        for (int i = 0; i < a.npos; i++) { if (i) gl_buf_printf(&b, ","); json_result(&b, &res[i], texts[i]); }
         gl_buf_printf(&b, "]}\n");
         fwrite(b.s, 1, b.len, stdout);
         gl_buf_free(&b);
     }
     if (!rc && out) fprintf(stderr, "glimpse: wrote %s\n", out);
-    for (int i = 0; i < a.npos; i++) gl_hw_result_free(&res[i]);
-    free(res); free(ptext); gl_hw_corpus_free(&pc); gl_hw_model_free(&m);
+    for (int i = 0; i < a.npos; i++) { gl_hw_result_free(&res[i]); free(texts[i]); free(notes[i]); }
+    free(res); free(texts); free(notes); free(ptext); gl_hw_corpus_free(&pc); gl_hw_model_free(&m); gl_meta_free(&meta);
     return rc;
 }
 
