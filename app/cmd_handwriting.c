@@ -654,7 +654,9 @@ int cmd_scribble(int argc, char **argv) {
 // ---- bench --------------------------------------------------------------------
 static const gl_opt bench_opts[] = {
     { "model", 1, "synthesis weights (default assets/handwriting-synth.safetensors)" },
-    { "sentences", 1, "test sentences for the end-of-text rate (default 100)" },
+    { "sentences", 1, "test texts for the end-of-text rate (default 100; 200 with --data iam:DIR)" },
+    { "data", 1, "test texts: random words (default) | iam:DIR: texts of IAM-OnDB's held-out forms (as eval handwriting)" },
+    { "exclude", 1, "IAM: file of line or form ids to skip (as in training)" },
     { "bias", 1, "sampling bias (default 1)" },
     { "seed", 1, "seed of the test sentences and the sampling (default 2024)" },
     { "picture", 1, "also write the five README sentences to this PNG" },
@@ -662,7 +664,16 @@ static const gl_opt bench_opts[] = {
     { NULL, 0, NULL },
 };
 
+// The README's picture: ordinary sentences with capitals, digits and
+// punctuation when the model can write them, else lower-case ones.
 static const char *README_SENTENCES[5] = {
+    "Hello, World! It is 2024.",
+    "The quick brown fox jumps over 3 lazy dogs.",
+    "Meet me at 7:30 by the old mill, please.",
+    "Is it \"soft\" attention? Yes - it is.",
+    "Graves wrote it in 2013 (page 23).",
+};
+static const char *README_SENTENCES_LOWER[5] = {
     "the quick brown fox jumps over a lazy dog",
     "attention is a soft window on the text",
     "handwriting with recurrent networks",
@@ -670,39 +681,98 @@ static const char *README_SENTENCES[5] = {
     "every point is sampled from a mixture",
 };
 
+static int by_text(const void *a, const void *b) { return strcmp(((const gl_hw_line *)a)->text, ((const gl_hw_line *)b)->text); }
+
+// The test texts of bench handwriting: n random word lines of up to 40
+// characters (Hershey word list, seed), or with iam:DIR n texts of the
+// held-out forms (style % GL_HW_IAM_HELDOUT_MOD == 0 after the model's own
+// preparation, as eval handwriting), sorted and taken evenly spaced so that
+// the choice does not depend on the order of the files on disk. Texts the
+// model cannot write, or longer than GL_HW_MAXU, are left out and counted.
+static int bench_texts(const char *data, const char *exclude, const gl_meta *meta, const gl_hw_cfg *cfg, int n, uint64_t seed,
+                       char ***out, int *nout, int *skipped, int *writable) {
+    gl_hw_corpus c = {0};
+    *out = NULL; *nout = 0; *skipped = 0; *writable = 0;
+    if (!data) {
+        gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
+        o.lines = n; o.seed = seed; o.min_words = 2; o.max_words = 6;
+        if (gl_hw_hershey_build(&c, &o)) return -1;
+        for (int i = 0; i < c.n; i++) {   // up to 40 characters, no trailing space
+            char *t = c.lines[i].text;
+            if (strlen(t) > 40) t[40] = 0;
+            for (size_t l = strlen(t); l > 0 && t[l - 1] == ' '; l--) t[l - 1] = 0;
+        }
+    } else {
+        if (strncmp(data, "iam:", 4)) { gl_seterr("--data must be iam:DIR (without it: random words)"); return -1; }
+        gl_hw_iam_defaults(&g_iam);
+        g_iam.thin = gl_meta_int(meta, "iam_thin", 1);
+        g_iam.exclude = exclude;
+        if (load_corpus(data, 0, 0, 0, &c)) { gl_hw_corpus_free(&c); return -1; }
+        int k = 0;
+        for (int i = 0; i < c.n; i++) {
+            if (c.lines[i].style % GL_HW_IAM_HELDOUT_MOD == 0) c.lines[k++] = c.lines[i];
+            else { free(c.lines[i].pts); free(c.lines[i].text); }
+        }
+        c.n = k;
+        qsort(c.lines, (size_t)c.n, sizeof *c.lines, by_text);
+    }
+    char **t = gl_calloc((size_t)c.n + 1, sizeof *t);
+    int m = 0;
+    for (int i = 0; i < c.n; i++) {
+        const char *x = c.lines[i].text;
+        if (!*x || strlen(x) > GL_HW_MAXU || gl_hw_encode(cfg, x, NULL)) { (*skipped)++; continue; }
+        t[m++] = gl_strdup(x);
+    }
+    gl_hw_corpus_free(&c);
+    *writable = m;
+    if (data && m > n) {   // n of them, evenly spaced
+        char **sel = gl_calloc((size_t)n + 1, sizeof *sel);
+        for (int i = 0; i < n; i++) { size_t j = (size_t)i * m / n; sel[i] = t[j]; t[j] = NULL; }
+        for (int i = 0; i < m; i++) free(t[i]);
+        free(t);
+        t = sel; m = n;
+    }
+    *out = t; *nout = m;
+    return 0;
+}
+
 int cmd_bench_handwriting(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench handwriting [--model FILE] [--sentences N] [--picture OUT.png]", &a);
+    int r = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench handwriting [--model FILE] [--sentences N] [--data iam:DIR] [--picture OUT.png]", &a);
     if (r) return r > 0 ? 0 : 2;
+    const char *data = gl_arg(&a, bench_opts, "data");
     long ns, seed; double bias;
-    if (!gl_arg_int(&a, bench_opts, "sentences", 1, 100000, 100, &ns) || !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 2024, &seed) ||
+    if (!gl_arg_int(&a, bench_opts, "sentences", 1, 100000, data ? 200 : 100, &ns) || !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 2024, &seed) ||
         !gl_arg_num(&a, bench_opts, "bias", 0, 100, 1, &bias)) return 2;
+    if (data && strncmp(data, "iam:", 4)) { fprintf(stderr, "glimpse: --data must be iam:DIR (without it: random words)\n"); return 2; }
     const char *path = gl_arg(&a, bench_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
     gl_hw_model m; gl_meta meta = {0};
     if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
     if (m.cfg.K == 0) { fprintf(stderr, "glimpse: bench handwriting needs a synthesis network\n"); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
-    printf("model %s: %d layer(s) x %d cells, M=%d, K=%d, %zu parameters; held-out loss %s nats/point; trained %s s\n",
-           path, m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, gl_params_count(&m.ps),
+    printf("model %s: %d layer(s) x %d cells, M=%d, K=%d, alphabet %d, %zu parameters; held-out loss %s nats/point; trained %s s\n",
+           path, m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, m.cfg.C, gl_params_count(&m.ps),
            gl_meta_get(&meta, "heldout_loss_per_point") ? gl_meta_get(&meta, "heldout_loss_per_point") : "?",
            gl_meta_get(&meta, "train_seconds") ? gl_meta_get(&meta, "train_seconds") : "?");
-    // test sentences: random words from the word list, up to 40 characters
-    gl_hw_corpus words = {0};
-    gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
-    o.lines = (int)ns; o.seed = (uint64_t)seed; o.min_words = 2; o.max_words = 6;
-    if (gl_hw_hershey_build(&words, &o)) return fail();
-    int ended = 0, within = 0; long steps = 0; double t_steps = 0, t_40 = 0; int n40 = 0;
-    for (int i = 0; i < words.n; i++) {
-        char text[64]; snprintf(text, sizeof text, "%.40s", words.lines[i].text);
+    // test texts: random words, up to 40 characters; or IAM-OnDB's held-out forms' texts
+    char **texts; int ntexts, skipped, writable;
+    if (bench_texts(data, gl_arg(&a, bench_opts, "exclude"), &meta, &m.cfg, (int)ns, (uint64_t)seed, &texts, &ntexts, &skipped, &writable)) {
+        gl_hw_model_free(&m); gl_meta_free(&meta); return fail();
+    }
+    if (ntexts == 0) {
+        fprintf(stderr, "glimpse: no test text can be written with the model's alphabet (%d left out)\n", skipped);
+        free(texts); gl_hw_model_free(&m); gl_meta_free(&meta); return 1;
+    }
+    int ended = 0, within = 0; long steps = 0, chars = 0; double t_steps = 0, t_40 = 0; int n40 = 0;
+    for (int i = 0; i < ntexts; i++) {
+        const char *text = texts[i];
         int len = (int)strlen(text);
-        while (len > 0 && text[len - 1] == ' ') text[--len] = 0;
-        if (gl_hw_encode(&m.cfg, text, NULL)) continue;
         gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)seed + i;
         gl_hw_result res;
         double t0 = gl_now();
-        if (gl_hw_sample(&m, text, &so, &res, NULL) < 0) return fail();
+        if (gl_hw_sample(&m, text, &so, &res, NULL) < 0) { for (int k = 0; k < ntexts; k++) free(texts[k]); free(texts); gl_hw_model_free(&m); gl_meta_free(&meta); return fail(); }
         double dt = gl_now() - t0;
-        t_steps += dt; steps += res.n;
+        t_steps += dt; steps += res.n; chars += len;
         if (len >= 35) { t_40 += dt * 40.0 / len; n40++; }
         if (res.ended) {
             ended++;
@@ -727,8 +797,11 @@ int cmd_bench_handwriting(int argc, char **argv) {
         }
         gl_hw_result_free(&res);
     }
-    int tested = words.n;
-    printf("ends on its own: %d / %d sentences (window passed the last character); %d / %d also stopped within one character of it\n", ended, tested, within, tested);
+    if (data) printf("test texts: %d of the %d texts of IAM-OnDB's held-out forms (%s; forms whose id hashes to 0 mod %d; sorted, evenly spaced; %d more left out: characters outside the alphabet or over %d)\n",
+                     ntexts, writable, data + 4, GL_HW_IAM_HELDOUT_MOD, skipped, GL_HW_MAXU);
+    else printf("test texts: %d lines of random words (seed %ld, up to 40 characters; %d left out: characters outside the alphabet)\n", ntexts, seed, skipped);
+    printf("ends on its own: %d / %d texts (%.1f%%; the window passed the last character); %d / %d also stopped within one character of it; bias %g, mean %.1f characters\n",
+           ended, ntexts, 100.0 * ended / ntexts, within, ntexts, bias, (double)chars / ntexts);
     printf("synthesis step (batch 1, 1 thread): %.3f ms (%ld steps)\n", 1000.0 * t_steps / (steps ? steps : 1), steps);
     {
         char why[512] = "skipped (--no-twin)", targs[4200];
@@ -737,18 +810,24 @@ int cmd_bench_handwriting(int argc, char **argv) {
         printf("OpenBLAS kernels %s; vector kernels %s; sgemm %.1f GFLOP/s on 1 thread\n", gl_bench_blas_core(), gl_vmath_target(), gl_bench_sgemm_rate(1));
         gl_bench_side_by_side("synthesis step, batch 1, 1 thread", 1000.0 * t_steps / (steps ? steps : 1), tw, "ms", 0, why);
     }
-    if (n40) printf("40-character line: %.3f s (mean over %d lines of 35-40 characters, scaled to 40)\n", t_40 / n40, n40);
+    if (n40) printf("40-character line: %.3f s (mean over %d texts of 35 or more characters, scaled to 40)\n", t_40 / n40, n40);
+    for (int k = 0; k < ntexts; k++) free(texts[k]);
+    free(texts);
     const char *pic = gl_arg(&a, bench_opts, "picture");
     if (pic) {
+        const char *const *sent = README_SENTENCES;
+        for (int i = 0; i < 5; i++) if (gl_hw_encode(&m.cfg, README_SENTENCES[i], NULL)) sent = README_SENTENCES_LOWER;
         gl_hw_result res[5];
         for (int i = 0; i < 5; i++) {
             gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)i + 1;
-            if (gl_hw_sample(&m, README_SENTENCES[i], &so, &res[i], NULL) < 0) return fail();
+            if (gl_hw_sample(&m, sent[i], &so, &res[i], NULL) < 0) {
+                gl_seterr("--picture: %s", gl_err()); for (int k = 0; k < i; k++) gl_hw_result_free(&res[k]); gl_hw_model_free(&m); gl_meta_free(&meta); return fail(); }
         }
-        if (save_output(pic, res, 5)) return fail();
+        int rc = save_output(pic, res, 5);
         for (int i = 0; i < 5; i++) gl_hw_result_free(&res[i]);
-        printf("wrote %s (seeds 1..5, bias %g)\n", pic, bias);
+        if (rc) { gl_hw_model_free(&m); gl_meta_free(&meta); return fail(); }
+        printf("wrote %s (%s sentences, seeds 1..5, bias %g)\n", pic, sent == README_SENTENCES ? "mixed-case" : "lower-case", bias);
     }
-    gl_hw_corpus_free(&words); gl_meta_free(&meta); gl_hw_model_free(&m);
+    gl_meta_free(&meta); gl_hw_model_free(&m);
     return 0;
 }
