@@ -582,7 +582,6 @@ static int draw_text_notes(syn_view *v, gui_ctx *ui, gui_rect r) {
         gui_rect box = gui_r(r.x + 6, y - 2, r.w - 12, h + 6);
         gui_rect_fill(ui, box, gui_rgb(250, 222, 218));
         gui_rect_frame(ui, box, gui_rgb(190, 60, 50));
-        gui_mark(ui, box, "text note");
         wrap_text(ui, r.x + 12, y + 1, w, gui_rgb(140, 20, 20), err, 1);
         y += h + 10;
     }
