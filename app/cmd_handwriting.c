@@ -502,50 +502,99 @@ static const gl_opt write_opts[] = {
     { "o", 1, "output OUT.svg or OUT.png" },
     { "json", 0, "also print the points, φ(t,u) and κ per step as JSON on stdout" },
     { "window", 1, "also draw the first line's window weights φ(t,u) under it to this PNG" },
+    { "save-style", 1, "also save the (one) line as a style file OUT.json: a style preset written by this model" },
+    { "name", 1, "the style file's name (--save-style; default: the file's name)" },
     { NULL, 0, NULL },
 };
 
 int cmd_write(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json]", &a, GL_MAXPOS);
+    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json] [--save-style OUT.json]", &a, GL_MAXPOS);
     if (r) return r > 0 ? 0 : 2;
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
-    const char *out = gl_arg(&a, write_opts, "o");
-    if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window")) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window)\n"); return 2; }
+    const char *out = gl_arg(&a, write_opts, "o"), *save_style = gl_arg(&a, write_opts, "save-style");
+    if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window") && !save_style) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window, --save-style)\n"); return 2; }
+    if (save_style && !ends_with(save_style, ".json")) { fprintf(stderr, "glimpse: --save-style must end in .json\n"); return 2; }
+    if (save_style && a.npos != 1) { fprintf(stderr, "glimpse: --save-style saves one line (got %d texts)\n", a.npos); return 2; }
     if (gl_arg(&a, write_opts, "window") && !ends_with(gl_arg(&a, write_opts, "window"), ".png")) { fprintf(stderr, "glimpse: --window must end in .png\n"); return 2; }
     if (out && !ends_with(out, ".svg") && !ends_with(out, ".png")) { fprintf(stderr, "glimpse: -o must end in .svg or .png\n"); return 2; }
     double bias; long seed, maxs;
     if (!gl_arg_num(&a, write_opts, "bias", 0, 100, 1, &bias) || !gl_arg_int(&a, write_opts, "seed", 0, 1L << 40, 1, &seed) ||
         !gl_arg_int(&a, write_opts, "max-steps", 1, 100000, 0, &maxs)) return 2;
     const char *path = gl_arg(&a, write_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
-    gl_hw_model m;
-    if (gl_hw_model_load(&m, path, NULL, 0)) return fail();
-    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: %s is a prediction network; write needs a synthesis network (try scribble)\n", path); gl_hw_model_free(&m); return 2; }
-    for (int i = 0; i < a.npos; i++) if (gl_hw_encode(&m.cfg, a.pos[i], NULL)) { gl_hw_model_free(&m); return fail(); }
+    gl_hw_model m; gl_meta meta = {0};
+    if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
+    if (m.cfg.K == 0) { fprintf(stderr, "glimpse: %s is a prediction network; write needs a synthesis network (try scribble)\n", path); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
+    // Typed text -> the model's characters: look-alikes (curly quotes,
+    // dashes, special spaces, …) become what it knows and are said; any
+    // other character it cannot write is named, with what it can, and
+    // nothing is written (status 2).
+    char **texts = gl_calloc(a.npos, sizeof(char *)), **notes = gl_calloc(a.npos, sizeof(char *));
+    int bad_text = 0;
+    for (int i = 0; i < a.npos && !bad_text; i++) {
+        size_t cap = strlen(a.pos[i]) + 1;
+        texts[i] = gl_malloc(cap); notes[i] = gl_malloc(256);
+        if (gl_hw_text_prepare(&m.cfg, a.pos[i], texts[i], cap, notes[i], 256) || gl_hw_encode(&m.cfg, texts[i], NULL)) {
+            if (a.npos > 1) gl_seterr("line %d: %s", i + 1, gl_err());
+            bad_text = 1;
+        }
+    }
     gl_hw_corpus pc = {0}; char *ptext = NULL;
     const char *style = gl_arg(&a, write_opts, "style");
-    if (style && gl_style_load(style, &m.cfg, &pc, &ptext)) { gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail(); }
-    if (ptext && gl_hw_encode(&m.cfg, ptext, NULL)) {
-        gl_seterr("%s: the primer's text: %s", style, gl_err());
-        gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); return fail();
-    }
-    gl_hw_result *res = gl_calloc(a.npos, sizeof(gl_hw_result));
     int rc = 0;
+    if (bad_text) rc = 2;
+    else if (style && *style && strspn(style, "0123456789") == strlen(style) &&
+             gl_meta_get(&meta, "corpus") && strcmp(gl_meta_get(&meta, "corpus"), "hershey")) {
+        gl_seterr("--style %s is a Hershey writer style, in another model's units; prime this model with a style file (e.g. %s/style-1.json)", style, gl_asset_path("handwriting/styles"));
+        rc = 2;
+    } else if (style && gl_style_load(style, &m.cfg, &pc, &ptext)) rc = 1;
+    else if (ptext) {
+        // the primer's text is typed text too
+        size_t cap = strlen(ptext) + 1;
+        char *pt = gl_malloc(cap);
+        if (gl_hw_text_prepare(&m.cfg, ptext, pt, cap, NULL, 0) || gl_hw_encode(&m.cfg, pt, NULL)) { gl_seterr("%s: the primer's text: %s", style, gl_err()); rc = 2; }
+        free(ptext); ptext = pt;
+    }
+    if (rc) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        for (int i = 0; i < a.npos; i++) { free(texts[i]); free(notes[i]); }
+        free(texts); free(notes); gl_hw_corpus_free(&pc); free(ptext); gl_hw_model_free(&m); gl_meta_free(&meta);
+        return rc;
+    }
+    for (int i = 0; i < a.npos; i++)
+        if (notes[i][0]) { if (a.npos > 1) fprintf(stderr, "glimpse: line %d: %s\n", i + 1, notes[i]); else fprintf(stderr, "glimpse: %s\n", notes[i]); }
+    gl_hw_result *res = gl_calloc(a.npos, sizeof(gl_hw_result));
     for (int i = 0; i < a.npos && !rc; i++) {
         gl_hw_sample_opts so = {0};
         so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.max_steps = (int)maxs;
         if (ptext) { so.prime = &pc.lines[0]; so.prime_text = ptext; }
-        if (gl_hw_sample(&m, a.pos[i], &so, &res[i], NULL) < 0) rc = fail();
+        if (gl_hw_sample(&m, texts[i], &so, &res[i], NULL) < 0) rc = fail();
         else if (!result_finite(&res[i])) { gl_seterr("line %d: the network produced non-finite values (weights or primer out of range?)", i + 1); rc = fail(); }
-        else if (!res[i].ended) fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
+        else if (!res[i].ended && !save_style) fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
+    }
+    if (!rc && save_style) {
+        // a preset is a whole line: one that did not end on its own, or
+        // with too few points for its text, would not prime well
+        long need = (long)strlen(texts[0]) * PRIMER_MIN_PER_CHAR < 10 ? 10 : (long)strlen(texts[0]) * PRIMER_MIN_PER_CHAR;
+        if (!res[0].ended) { gl_seterr("--save-style: the line did not end on its own within %d steps; nothing saved (another --seed?)", res[0].n); rc = fail(); }
+        else if (res[0].n < need) { gl_seterr("--save-style: %d points are too few for a primer of %zu characters; nothing saved", res[0].n, strlen(texts[0])); rc = fail(); }
+        else {
+            const char *nm = gl_arg(&a, write_opts, "name"), *base = strrchr(save_style, '/');
+            char name[64];
+            if (nm) snprintf(name, sizeof name, "%s", nm);
+            else snprintf(name, sizeof name, "%.*s", (int)strlen(base ? base + 1 : save_style) - 5, base ? base + 1 : save_style);
+            const char *mb = strrchr(path, '/');
+            if (gl_style_save(save_style, name, texts[0], res[0].pts, res[0].n, &m.cfg, mb ? mb + 1 : path, (uint64_t)seed, (float)bias)) rc = fail();
+            else fprintf(stderr, "glimpse: wrote %s (\"%s\", %d points, seed %ld, bias %g)\n", save_style, texts[0], res[0].n, seed, bias);
+        }
     }
     if (!rc && out && save_output(out, res, a.npos)) rc = fail();
     const char *wpng = gl_arg(&a, write_opts, "window");
     if (!rc && wpng) {
         char *full = NULL;
-        if (ptext) { full = gl_malloc(strlen(ptext) + strlen(a.pos[0]) + 2); sprintf(full, "%s %s", ptext, a.pos[0]); }
-        if (gl_hw_save_window_png(wpng, &res[0], full ? full : a.pos[0])) rc = fail();
+        if (ptext) { full = gl_malloc(strlen(ptext) + strlen(texts[0]) + 2); sprintf(full, "%s %s", ptext, texts[0]); }
+        if (gl_hw_save_window_png(wpng, &res[0], full ? full : texts[0])) rc = fail();
         else fprintf(stderr, "glimpse: wrote %s\n", wpng);
         free(full);
     }
@@ -554,14 +603,14 @@ int cmd_write(int argc, char **argv) {
         gl_buf_printf(&b, "{\"model\":"); gl_buf_str(&b, path);
         gl_buf_printf(&b, ",\"bias\":%g,\"seed\":%ld,\"alphabet\":", bias, seed); gl_buf_str(&b, m.cfg.alphabet);
         gl_buf_printf(&b, ",\"lines\":[");
-        for (int i = 0; i < a.npos; i++) { if (i) gl_buf_printf(&b, ","); json_result(&b, &res[i], a.pos[i]); }
+        for (int i = 0; i < a.npos; i++) { if (i) gl_buf_printf(&b, ","); json_result(&b, &res[i], texts[i]); }
         gl_buf_printf(&b, "]}\n");
         fwrite(b.s, 1, b.len, stdout);
         gl_buf_free(&b);
     }
     if (!rc && out) fprintf(stderr, "glimpse: wrote %s\n", out);
-    for (int i = 0; i < a.npos; i++) gl_hw_result_free(&res[i]);
-    free(res); free(ptext); gl_hw_corpus_free(&pc); gl_hw_model_free(&m);
+    for (int i = 0; i < a.npos; i++) { gl_hw_result_free(&res[i]); free(texts[i]); free(notes[i]); }
+    free(res); free(texts); free(notes); free(ptext); gl_hw_corpus_free(&pc); gl_hw_model_free(&m); gl_meta_free(&meta);
     return rc;
 }
 
@@ -611,7 +660,9 @@ int cmd_scribble(int argc, char **argv) {
 // ---- bench --------------------------------------------------------------------
 static const gl_opt bench_opts[] = {
     { "model", 1, "synthesis weights (default assets/handwriting-synth.safetensors)" },
-    { "sentences", 1, "test sentences for the end-of-text rate (default 100)" },
+    { "sentences", 1, "test texts for the end-of-text rate (default 100; 200 with --data iam:DIR)" },
+    { "data", 1, "test texts: random words (default) | iam:DIR: texts of IAM-OnDB's held-out forms (as eval handwriting)" },
+    { "exclude", 1, "IAM: file of line or form ids to skip (as in training)" },
     { "bias", 1, "sampling bias (default 1)" },
     { "seed", 1, "seed of the test sentences and the sampling (default 2024)" },
     { "picture", 1, "also write the five README sentences to this PNG" },
@@ -619,7 +670,16 @@ static const gl_opt bench_opts[] = {
     { NULL, 0, NULL },
 };
 
+// The README's picture: ordinary sentences with capitals, digits and
+// punctuation when the model can write them, else lower-case ones.
 static const char *README_SENTENCES[5] = {
+    "Hello, World! It is 2024.",
+    "The quick brown fox jumps over 3 lazy dogs.",
+    "Meet me at 7:30 by the old mill, please.",
+    "Is it \"soft\" attention? Yes - it is.",
+    "Graves wrote it in 2013 (page 23).",
+};
+static const char *README_SENTENCES_LOWER[5] = {
     "the quick brown fox jumps over a lazy dog",
     "attention is a soft window on the text",
     "handwriting with recurrent networks",
@@ -627,39 +687,98 @@ static const char *README_SENTENCES[5] = {
     "every point is sampled from a mixture",
 };
 
+static int by_text(const void *a, const void *b) { return strcmp(((const gl_hw_line *)a)->text, ((const gl_hw_line *)b)->text); }
+
+// The test texts of bench handwriting: n random word lines of up to 40
+// characters (Hershey word list, seed), or with iam:DIR n texts of the
+// held-out forms (style % GL_HW_IAM_HELDOUT_MOD == 0 after the model's own
+// preparation, as eval handwriting), sorted and taken evenly spaced so that
+// the choice does not depend on the order of the files on disk. Texts the
+// model cannot write, or longer than GL_HW_MAXU, are left out and counted.
+static int bench_texts(const char *data, const char *exclude, const gl_meta *meta, const gl_hw_cfg *cfg, int n, uint64_t seed,
+                       char ***out, int *nout, int *skipped, int *writable) {
+    gl_hw_corpus c = {0};
+    *out = NULL; *nout = 0; *skipped = 0; *writable = 0;
+    if (!data) {
+        gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
+        o.lines = n; o.seed = seed; o.min_words = 2; o.max_words = 6;
+        if (gl_hw_hershey_build(&c, &o)) return -1;
+        for (int i = 0; i < c.n; i++) {   // up to 40 characters, no trailing space
+            char *t = c.lines[i].text;
+            if (strlen(t) > 40) t[40] = 0;
+            for (size_t l = strlen(t); l > 0 && t[l - 1] == ' '; l--) t[l - 1] = 0;
+        }
+    } else {
+        if (strncmp(data, "iam:", 4)) { gl_seterr("--data must be iam:DIR (without it: random words)"); return -1; }
+        gl_hw_iam_defaults(&g_iam);
+        g_iam.thin = gl_meta_int(meta, "iam_thin", 1);
+        g_iam.exclude = exclude;
+        if (load_corpus(data, 0, 0, 0, &c)) { gl_hw_corpus_free(&c); return -1; }
+        int k = 0;
+        for (int i = 0; i < c.n; i++) {
+            if (c.lines[i].style % GL_HW_IAM_HELDOUT_MOD == 0) c.lines[k++] = c.lines[i];
+            else { free(c.lines[i].pts); free(c.lines[i].text); }
+        }
+        c.n = k;
+        qsort(c.lines, (size_t)c.n, sizeof *c.lines, by_text);
+    }
+    char **t = gl_calloc((size_t)c.n + 1, sizeof *t);
+    int m = 0;
+    for (int i = 0; i < c.n; i++) {
+        const char *x = c.lines[i].text;
+        if (!*x || strlen(x) > GL_HW_MAXU || gl_hw_encode(cfg, x, NULL)) { (*skipped)++; continue; }
+        t[m++] = gl_strdup(x);
+    }
+    gl_hw_corpus_free(&c);
+    *writable = m;
+    if (data && m > n) {   // n of them, evenly spaced
+        char **sel = gl_calloc((size_t)n + 1, sizeof *sel);
+        for (int i = 0; i < n; i++) { size_t j = (size_t)i * m / n; sel[i] = t[j]; t[j] = NULL; }
+        for (int i = 0; i < m; i++) free(t[i]);
+        free(t);
+        t = sel; m = n;
+    }
+    *out = t; *nout = m;
+    return 0;
+}
+
 int cmd_bench_handwriting(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench handwriting [--model FILE] [--sentences N] [--picture OUT.png]", &a);
+    int r = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench handwriting [--model FILE] [--sentences N] [--data iam:DIR] [--picture OUT.png]", &a);
     if (r) return r > 0 ? 0 : 2;
+    const char *data = gl_arg(&a, bench_opts, "data");
     long ns, seed; double bias;
-    if (!gl_arg_int(&a, bench_opts, "sentences", 1, 100000, 100, &ns) || !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 2024, &seed) ||
+    if (!gl_arg_int(&a, bench_opts, "sentences", 1, 100000, data ? 200 : 100, &ns) || !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 2024, &seed) ||
         !gl_arg_num(&a, bench_opts, "bias", 0, 100, 1, &bias)) return 2;
+    if (data && strncmp(data, "iam:", 4)) { fprintf(stderr, "glimpse: --data must be iam:DIR (without it: random words)\n"); return 2; }
     const char *path = gl_arg(&a, bench_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
     gl_hw_model m; gl_meta meta = {0};
     if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
     if (m.cfg.K == 0) { fprintf(stderr, "glimpse: bench handwriting needs a synthesis network\n"); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
-    printf("model %s: %d layer(s) x %d cells, M=%d, K=%d, %zu parameters; held-out loss %s nats/point; trained %s s\n",
-           path, m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, gl_params_count(&m.ps),
+    printf("model %s: %d layer(s) x %d cells, M=%d, K=%d, alphabet %d, %zu parameters; held-out loss %s nats/point; trained %s s\n",
+           path, m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, m.cfg.C, gl_params_count(&m.ps),
            gl_meta_get(&meta, "heldout_loss_per_point") ? gl_meta_get(&meta, "heldout_loss_per_point") : "?",
            gl_meta_get(&meta, "train_seconds") ? gl_meta_get(&meta, "train_seconds") : "?");
-    // test sentences: random words from the word list, up to 40 characters
-    gl_hw_corpus words = {0};
-    gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
-    o.lines = (int)ns; o.seed = (uint64_t)seed; o.min_words = 2; o.max_words = 6;
-    if (gl_hw_hershey_build(&words, &o)) return fail();
-    int ended = 0, within = 0; long steps = 0; double t_steps = 0, t_40 = 0; int n40 = 0;
-    for (int i = 0; i < words.n; i++) {
-        char text[64]; snprintf(text, sizeof text, "%.40s", words.lines[i].text);
+    // test texts: random words, up to 40 characters; or IAM-OnDB's held-out forms' texts
+    char **texts; int ntexts, skipped, writable;
+    if (bench_texts(data, gl_arg(&a, bench_opts, "exclude"), &meta, &m.cfg, (int)ns, (uint64_t)seed, &texts, &ntexts, &skipped, &writable)) {
+        gl_hw_model_free(&m); gl_meta_free(&meta); return fail();
+    }
+    if (ntexts == 0) {
+        fprintf(stderr, "glimpse: no test text can be written with the model's alphabet (%d left out)\n", skipped);
+        free(texts); gl_hw_model_free(&m); gl_meta_free(&meta); return 1;
+    }
+    int ended = 0, within = 0; long steps = 0, chars = 0; double t_steps = 0, t_40 = 0; int n40 = 0;
+    for (int i = 0; i < ntexts; i++) {
+        const char *text = texts[i];
         int len = (int)strlen(text);
-        while (len > 0 && text[len - 1] == ' ') text[--len] = 0;
-        if (gl_hw_encode(&m.cfg, text, NULL)) continue;
         gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)seed + i;
         gl_hw_result res;
         double t0 = gl_now();
-        if (gl_hw_sample(&m, text, &so, &res, NULL) < 0) return fail();
+        if (gl_hw_sample(&m, text, &so, &res, NULL) < 0) { for (int k = 0; k < ntexts; k++) free(texts[k]); free(texts); gl_hw_model_free(&m); gl_meta_free(&meta); return fail(); }
         double dt = gl_now() - t0;
-        t_steps += dt; steps += res.n;
+        t_steps += dt; steps += res.n; chars += len;
         if (len >= 35) { t_40 += dt * 40.0 / len; n40++; }
         if (res.ended) {
             ended++;
@@ -684,8 +803,11 @@ int cmd_bench_handwriting(int argc, char **argv) {
         }
         gl_hw_result_free(&res);
     }
-    int tested = words.n;
-    printf("ends on its own: %d / %d sentences (window passed the last character); %d / %d also stopped within one character of it\n", ended, tested, within, tested);
+    if (data) printf("test texts: %d of the %d texts of IAM-OnDB's held-out forms (%s; forms whose id hashes to 0 mod %d; sorted, evenly spaced; %d more left out: characters outside the alphabet or over %d)\n",
+                     ntexts, writable, data + 4, GL_HW_IAM_HELDOUT_MOD, skipped, GL_HW_MAXU);
+    else printf("test texts: %d lines of random words (seed %ld, up to 40 characters; %d left out: characters outside the alphabet)\n", ntexts, seed, skipped);
+    printf("ends on its own: %d / %d texts (%.1f%%; the window passed the last character); %d / %d also stopped within one character of it; bias %g, mean %.1f characters\n",
+           ended, ntexts, 100.0 * ended / ntexts, within, ntexts, bias, (double)chars / ntexts);
     printf("synthesis step (batch 1, 1 thread): %.3f ms (%ld steps)\n", 1000.0 * t_steps / (steps ? steps : 1), steps);
     {
         char why[512] = "skipped (--no-twin)", targs[4200];
@@ -694,18 +816,24 @@ int cmd_bench_handwriting(int argc, char **argv) {
         printf("OpenBLAS kernels %s; vector kernels %s; sgemm %.1f GFLOP/s on 1 thread\n", gl_bench_blas_core(), gl_vmath_target(), gl_bench_sgemm_rate(1));
         gl_bench_side_by_side("synthesis step, batch 1, 1 thread", 1000.0 * t_steps / (steps ? steps : 1), tw, "ms", 0, why);
     }
-    if (n40) printf("40-character line: %.3f s (mean over %d lines of 35-40 characters, scaled to 40)\n", t_40 / n40, n40);
+    if (n40) printf("40-character line: %.3f s (mean over %d texts of 35 or more characters, scaled to 40)\n", t_40 / n40, n40);
+    for (int k = 0; k < ntexts; k++) free(texts[k]);
+    free(texts);
     const char *pic = gl_arg(&a, bench_opts, "picture");
     if (pic) {
+        const char *const *sent = README_SENTENCES;
+        for (int i = 0; i < 5; i++) if (gl_hw_encode(&m.cfg, README_SENTENCES[i], NULL)) sent = README_SENTENCES_LOWER;
         gl_hw_result res[5];
         for (int i = 0; i < 5; i++) {
             gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)i + 1;
-            if (gl_hw_sample(&m, README_SENTENCES[i], &so, &res[i], NULL) < 0) return fail();
+            if (gl_hw_sample(&m, sent[i], &so, &res[i], NULL) < 0) {
+                gl_seterr("--picture: %s", gl_err()); for (int k = 0; k < i; k++) gl_hw_result_free(&res[k]); gl_hw_model_free(&m); gl_meta_free(&meta); return fail(); }
         }
-        if (save_output(pic, res, 5)) return fail();
+        int rc = save_output(pic, res, 5);
         for (int i = 0; i < 5; i++) gl_hw_result_free(&res[i]);
-        printf("wrote %s (seeds 1..5, bias %g)\n", pic, bias);
+        if (rc) { gl_hw_model_free(&m); gl_meta_free(&meta); return fail(); }
+        printf("wrote %s (%s sentences, seeds 1..5, bias %g)\n", pic, sent == README_SENTENCES ? "mixed-case" : "lower-case", bias);
     }
-    gl_hw_corpus_free(&words); gl_meta_free(&meta); gl_hw_model_free(&m);
+    gl_meta_free(&meta); gl_hw_model_free(&m);
     return 0;
 }

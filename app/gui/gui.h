@@ -188,6 +188,11 @@ typedef struct {
     long long lo, hi;
     const char *hint;       // shown dimmed while the field is empty
     const char *what;       // what it holds, for messages ("seed", "test digit")
+    // Typed or pasted text passes through map first (NULL: as it comes), which
+    // may rewrite it into out (cap bytes, NUL-terminated): e.g. the look-alikes
+    // of characters a model knows. What is still outside ASCII is refused.
+    void (*map)(void *user, const char *in, char *out, size_t cap);
+    void *map_user;
 } gui_field_opts;
 enum { GUI_FIELD_EDITED = 1, GUI_FIELD_SUBMIT = 2 };
 int gui_field(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, const gui_field_opts *o);

@@ -70,6 +70,16 @@ static int delete_sel(gui_ctx *ui, char *buf) {
 // Inserts s (n bytes) at the caret over the selection, as far as the field
 // takes it; says what it left out. Returns 1 if the text changed.
 static int insert(gui_ctx *ui, char *buf, int cap, const gui_field_opts *o, const char *s, size_t n) {
+    char in[1024], mapped[1024];
+    if (o && o->map) {
+        if (n >= sizeof in) n = sizeof in - 1;
+        memcpy(in, s, n);
+        in[n] = 0;
+        mapped[0] = 0;
+        o->map(o->map_user, in, mapped, sizeof mapped);
+        s = mapped;
+        n = strlen(mapped);
+    }
     int changed = delete_sel(ui, buf);
     int limit = max_len(o, cap);
     size_t len = strlen(buf);

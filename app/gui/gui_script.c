@@ -77,10 +77,14 @@ int gui_script_parse(const char *text, const char *name, gui_script *out) {
             st->ev.type = GUI_EV_KEY; st->ev.key = tmp.ev.key; st->ev.mods = tmp.ev.mods;
         } else if (!strcmp(cmd, "text")) {
             if (!*rest) { gl_seterr("%s:%d: usage: text STRING", name, line); goto fail; }
-            // One event per character keeps within the event's text size.
-            for (const char *c = rest; *c; c++) {
+            // One event per character keeps within the event's text size; a
+            // UTF-8 character's bytes stay in one event, as SDL sends them.
+            for (const char *c = rest; *c;) {
                 gui_sc_step *st = add(out, GUI_SC_EVENT, line);
-                st->ev.type = GUI_EV_TEXT; st->ev.text[0] = *c;
+                st->ev.type = GUI_EV_TEXT;
+                int k = 0;
+                st->ev.text[k++] = *c++;
+                while (k < 4 && ((unsigned char)*c & 0xC0) == 0x80) st->ev.text[k++] = *c++;
             }
         } else if (!strcmp(cmd, "wait")) {
             if (sscanf(rest, "%d %7s", &a[0], extra) != 1 || a[0] < 0 || a[0] > 600000) { gl_seterr("%s:%d: usage: wait MS", name, line); goto fail; }

@@ -1,7 +1,10 @@
 // view_synthesis: type text and watch it being handwritten (Graves 2013, §5).
 //
 // Top: the text field and the sampling controls (bias §5.4, seed, a primed
-// style §5.5 or none, pen speed, stroke width and colour). Middle: the paper,
+// style §5.5 or none, pen speed, stroke width and colour). The styles are
+// presets -- lines the model itself wrote, style files in
+// assets/handwriting/styles (data/make_styles.sh) -- or a line the person
+// writes with the mouse. Middle: the paper,
 // where the pen draws the trace's points up to the current step. Under it:
 // the text with the character the window is on highlighted, the timeline,
 // and the alignment figure of the paper's Figure 13: characters down, steps
@@ -9,6 +12,13 @@
 // (eq. 51) as white lines, the current step as a vertical line. Right of it:
 // the window's mixture at the current step (α, β, κ per component, eq. 48-51)
 // and φ(t,·) with each component's share.
+//
+// Typed text goes through gl_hw_text_prepare: look-alikes of characters the
+// model knows are written as them, and a note on the paper says so. A
+// character it cannot write gets a note on the paper that names it and lists
+// what it can write; the note stays until the text changes, nothing is
+// written, and the status line says so (it names the text of the line shown,
+// never one that was not written).
 //
 // Every change of the text or of a sampling control bumps `version`;
 // request() then hands the engine one job that writes the whole line into a
@@ -18,6 +28,7 @@
 // times the speed), or all at once ("instant").
 #include "view.h"
 #include "hw_gui.h"
+#include "../style_file.h"
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_util.h"
@@ -27,31 +38,26 @@
 #include <string.h>
 
 #define SYN_WEIGHTS "handwriting-synth.safetensors"
-#define SYN_PRIMER "a quick brown fox"   // the text of the Hershey primers (as glimpse write --style)
+#define SYN_STYLES "handwriting/styles"   // the presets (style files), beside the weights
 #define SYN_TEXT_MAX 80
-#define NSTYLE 6                          // plain, four Hershey writers, mine
-#define STYLE_MINE 5
+#define NSTYLE_MAX (GL_STYLE_PRESETS_MAX + 2)   // plain, the presets, mine
 #define MINE_MAX 2000
 
 // ---- engine side -------------------------------------------------------------------
 typedef struct {
     gl_hw_model *m;                // the view's model: only the engine thread uses it after init
-    char text[SYN_TEXT_MAX + 1];
+    char text[GL_HW_MAXU + 1];     // prepared (look-alikes replaced)
     float bias;
     uint64_t seed;
-    int style;
-    float *mine; int nmine;        // STYLE_MINE: the person's line (raw offsets) and what it says
-    char mine_text[41];
+    float *prime; int nprime;      // the primer (a preset or the person's line, raw offsets), or none
+    char prime_text[GL_HW_MAXU + 1];
 } syn_job;
 
 static void syn_job_free(void *p) {
     syn_job *j = p;
-    free(j->mine);
+    free(j->prime);
     free(j);
 }
-
-// Writer style N of `glimpse write --style N`.
-static uint64_t style_seed(int n) { return (uint64_t)n * 2654435761u + 17; }
 
 static int syn_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
     syn_job *j = p;
@@ -60,16 +66,10 @@ static int syn_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
     o.seed = j->seed;
     o.cancel = (atomic_int *)cancel;   // gl_hw_sample only reads it
     gl_hw_corpus pc = {0};
-    if (j->style >= 1 && j->style <= 4) {
-        gl_hw_hershey_opts ho;
-        gl_hw_hershey_defaults(&ho);
-        if (gl_hw_hershey_line(&pc, SYN_PRIMER, &ho, style_seed(j->style))) { gl_hw_corpus_free(&pc); return -1; }
+    if (j->nprime > 0) {
+        gl_hw_corpus_add(&pc, j->prime, j->nprime, j->prime_text, 0);
         o.prime = &pc.lines[0];
-        o.prime_text = SYN_PRIMER;
-    } else if (j->style == STYLE_MINE && j->nmine > 0) {
-        gl_hw_corpus_add(&pc, j->mine, j->nmine, j->mine_text, 0);
-        o.prime = &pc.lines[0];
-        o.prime_text = j->mine_text;
+        o.prime_text = j->prime_text;
     }
     int rc = gl_hw_sample(j->m, j->text, &o, NULL, traces[0]);
     gl_hw_corpus_free(&pc);
@@ -82,14 +82,26 @@ typedef struct {
     int have_model;
     char model_err[200];
     char text[SYN_TEXT_MAX + 1], last_text[SYN_TEXT_MAX + 1];
+    // what the text field's text became for the model, and the lasting notes
+    // about it: text_err (nothing written: a character it cannot write, a
+    // text too long) and text_info (look-alikes replaced). refused: typed
+    // characters the field left out, named until the text next changes.
+    char prepared[GL_HW_MAXU + 1];
+    char text_err[512], text_info[256], refused[512], typed_info[256];
+    uint64_t text_changes, refused_at; int refused_fresh;
     float bias, speed, width;      // speed: characters per second
     uint64_t seed;
     int style, colour, instant;
+    // styles: 0 plain, 1..presets.n the presets, presets.n + 1 mine
+    gl_style_presets presets;
+    int nstyle, style_mine;
+    const char *style_labels[NSTYLE_MAX];
+    float mine_height, mine_step;  // the person's line is scaled to the model's own writing
     // the shown trace and what it was asked for
     gl_trace *trace;
     uint64_t version, submitted, trace_version;
     char full[200];                // the text the window runs over (primer + ' ' + text)
-    char shown_text[SYN_TEXT_MAX + 1];   // the text of the trace (without the primer)
+    char shown_text[GL_HW_MAXU + 1];     // the text of the trace (without the primer)
     int U, K, M;
     // per-trace copies of the frames' points and window, filled as frames arrive
     int ncache, cache_cap;
@@ -112,7 +124,6 @@ typedef struct {
     uint64_t failures_seen;
 } syn_view;
 
-static const char *const style_labels[NSTYLE] = { "plain", "style 1", "style 2", "style 3", "style 4", "mine" };
 static const char *const colour_labels[3] = { "ink", "blue", "red" };
 static const gui_color ink_colours[3] = { { 25, 25, 35, 255 }, { 25, 70, 175, 255 }, { 185, 35, 40, 255 } };
 static const gui_color paper_col = { 250, 248, 240, 255 };
@@ -128,7 +139,7 @@ static const char *const syn_shortcuts[] = {
     "I\tinstant: show the whole line at once",
     "A\twrite again (new seed)",
     "[ / ]\tbias down / up (legibility)",
-    "0 .. 4\tplain or Hershey writer style 1-4 (priming)",
+    "0 .. 8\tplain or style preset 1-8 (priming with a line the model wrote)",
     "M\twrite a line of your own (M again: prime with it)",
     "E\texport the writing (SVG, PNG) and the alignment (PNG)",
     NULL,
@@ -170,6 +181,16 @@ static void cache_update(syn_view *v) {
     v->ncache = n;
 }
 
+// The line on the paper ended on its own: the window's argmax reached the
+// last character (§5.3) on its last point.
+static int syn_ended(const syn_view *v) {
+    if (!v->ncache) return 0;
+    const float *ph = v->phi + (size_t)(v->ncache - 1) * (v->U + 1);
+    int am = 0;
+    for (int u = 1; u <= v->U; u++) if (ph[u] > ph[am]) am = u;
+    return am >= v->U - 1;
+}
+
 static int step_of(const syn_view *v) {
     int s = (int)v->pos;
     return s < 0 ? 0 : s >= v->ncache ? v->ncache - 1 : s;
@@ -193,6 +214,42 @@ static int char_at(const syn_view *v, int s) {
 }
 
 // ---- lifecycle ------------------------------------------------------------------------
+static int cmp_float(const void *a, const void *b) { float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+
+// The person's line is brought to the model's own writing: the height (top
+// to bottom) and median pen-down step of the presets' lines, which the
+// model wrote. Without presets: the Hershey corpus's 20 and 4.5 units,
+// in this model's units (through its offsets' standard deviations).
+static void mine_scale(syn_view *v) {
+    float hs[GL_STYLE_PRESETS_MAX], *steps = NULL;
+    v->mine_height = v->mine_step = 0;
+    int nh = 0; size_t ns = 0;
+    for (int p = 0; p < v->presets.n; p++) {
+        const gl_hw_line *ln = &v->presets.p[p].pc.lines[0];
+        steps = realloc(steps, sizeof(float) * (ns + (size_t)ln->n));
+        if (!steps) abort();
+        float y = 0, y0 = 1e30f, y1 = -1e30f;
+        for (int i = 0; i < ln->n; i++) {
+            y += ln->pts[3 * i + 1];
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+            if (i > 0 && ln->pts[3 * (i - 1) + 2] < 0.5f) steps[ns++] = hypotf(ln->pts[3 * i], ln->pts[3 * i + 1]);
+        }
+        hs[nh++] = y1 - y0;
+    }
+    if (nh > 0 && ns > 0) {
+        qsort(hs, (size_t)nh, sizeof *hs, cmp_float);
+        qsort(steps, ns, sizeof *steps, cmp_float);
+        v->mine_height = hs[nh / 2];
+        v->mine_step = steps[ns / 2];
+    }
+    if (!(v->mine_height > 0 && v->mine_step > 0 && v->mine_step < v->mine_height)) {
+        v->mine_height = 20.0f * v->m.cfg.std[1] / 4.12f;
+        v->mine_step = 4.5f * v->m.cfg.std[0] / 3.65f;
+    }
+    free(steps);
+}
+
 static void *syn_init(gui_app *app) {
     syn_view *v = gl_calloc(1, sizeof *v);
     const char *path = app->asset_path ? app->asset_path(SYN_WEIGHTS) : SYN_WEIGHTS;
@@ -201,6 +258,18 @@ static void *syn_init(gui_app *app) {
         if (v->m.cfg.K > 0) v->have_model = 1;
         else { snprintf(v->model_err, sizeof v->model_err, "%s is not a synthesis network", path); gl_hw_model_free(&v->m); }
     } else snprintf(v->model_err, sizeof v->model_err, "%s", gl_err());
+    v->style_labels[0] = "plain";
+    v->nstyle = 2;
+    v->mine_height = 20; v->mine_step = 4.5f;
+    if (v->have_model) {
+        gl_style_presets_load(&v->presets, app->asset_path ? app->asset_path(SYN_STYLES) : SYN_STYLES, &v->m.cfg);
+        for (int i = 0; i < v->presets.n; i++) v->style_labels[1 + i] = v->presets.p[i].name;
+        v->nstyle = v->presets.n + 2;
+        if (v->presets.note[0]) gui_app_note(app, "%s", v->presets.note);
+        mine_scale(v);
+    }
+    v->style_mine = v->nstyle - 1;
+    v->style_labels[v->style_mine] = "mine";
     snprintf(v->text, sizeof v->text, "hello world");
     snprintf(v->mine_text, sizeof v->mine_text, "hello");
     v->bias = 1.0f;
@@ -217,6 +286,7 @@ static void syn_free(void *self) {
     syn_view *v = self;
     gl_trace_release(v->trace);
     if (v->have_model) gl_hw_model_free(&v->m);
+    gl_style_presets_free(&v->presets);
     free(v->ax); free(v->ay); free(v->up); free(v->phi); free(v->kappa); free(v->alpha);
     free(v->figpx); free(v->mine);
     free(v);
@@ -263,13 +333,11 @@ static void start_recording(syn_view *v, gui_app *app) {
     gui_app_note(app, "write \"%s\" on the paper with the mouse, then press Use my line", v->mine_text);
 }
 
-// Turns the recorded strokes into raw offsets for priming, in the corpus's
-// terms: the line is scaled to the height of a written line (about 20 pen
-// units from the tops of ascenders to the bottoms of descenders) and each
-// stroke is resampled by arc length, a point every MINE_STEP units (the
-// corpus's pen speed), keeping its first and last points.
-#define MINE_HEIGHT 20.0f
-#define MINE_STEP 4.5f
+// Turns the recorded strokes into raw offsets for priming, in the model's
+// terms (mine_scale): the line is scaled to the height of a line the model
+// writes (tops of ascenders to bottoms of descenders) and each stroke is
+// resampled by arc length, a point every mine_step units (its pen speed),
+// keeping its first and last points.
 static void mine_add(syn_view *v, float x, float y, int up, float *px, float *py) {
     if (v->nmine == 0) { *px = x; *py = y; }   // the line starts at its first point
     v->mine[3 * v->nmine] = x - *px; v->mine[3 * v->nmine + 1] = y - *py; v->mine[3 * v->nmine + 2] = (float)up;
@@ -282,12 +350,15 @@ static void finish_recording(syn_view *v, gui_app *app) {
     if (v->nrec < 5) { gui_app_note(app, "your line is empty: draw on the paper first"); return; }
     float y0 = 1e30f, y1 = -1e30f;
     for (int i = 0; i < v->nrec; i++) { if (v->rec_y[i] < y0) y0 = v->rec_y[i]; if (v->rec_y[i] > y1) y1 = v->rec_y[i]; }
-    float sc = y1 - y0 > 1 ? MINE_HEIGHT / (y1 - y0) : 1;
-    sc = sc < 0.25f ? 0.25f : sc > 4 ? 4 : sc;
+    // the recording is 3 px a unit, a written line about 20 units high: the
+    // scale is kept within 1/4 and 4 times the one such a line gets
+    float nominal = v->mine_height / 20.0f, step = v->mine_step;
+    float sc = y1 - y0 > 1 ? v->mine_height / (y1 - y0) : nominal;
+    sc = sc < 0.25f * nominal ? 0.25f * nominal : sc > 4 * nominal ? 4 * nominal : sc;
     // at most one point per recorded point plus one per MINE_STEP of path
     double len = 0;
     for (int i = 1; i < v->nrec; i++) len += hypotf(v->rec_x[i] - v->rec_x[i - 1], v->rec_y[i] - v->rec_y[i - 1]) * sc;
-    size_t cap = (size_t)v->nrec + (size_t)(len / MINE_STEP) + 2;
+    size_t cap = (size_t)v->nrec + (size_t)(len / step) + 2;
     free(v->mine);
     v->mine = gl_malloc(sizeof(float) * 3 * cap);
     v->nmine = 0;
@@ -299,17 +370,17 @@ static void finish_recording(syn_view *v, gui_app *app) {
         mine_add(v, lx, ly, a == b, &px, &py);
         for (int i = a + 1; i <= b; i++) {
             float x = v->rec_x[i] * sc, y = v->rec_y[i] * sc, d = hypotf(x - lx, y - ly);
-            // points along (l, i) every MINE_STEP of path since the last one
-            for (float t = MINE_STEP - carry; t < d; t += MINE_STEP)
+            // points along (l, i) every `step` of path since the last one
+            for (float t = step - carry; t < d; t += step)
                 if ((size_t)v->nmine < cap - 1) mine_add(v, lx + (x - lx) * t / d, ly + (y - ly) * t / d, 0, &px, &py);
-            carry = d > 0 ? fmodf(carry + d, MINE_STEP) : carry;
+            carry = d > 0 ? fmodf(carry + d, step) : carry;
             lx = x; ly = y;
         }
         if (b > a && (size_t)v->nmine < cap) mine_add(v, lx, ly, 1, &px, &py);
         else if (b > a) v->mine[3 * (v->nmine - 1) + 2] = 1;
         a = b + 1;
     }
-    v->style = STYLE_MINE;
+    v->style = v->style_mine;
     new_version(v);
     gui_app_note(app, "priming with your line (%d points)", v->nmine);
 }
@@ -356,7 +427,8 @@ static int syn_event(void *self, gui_app *app, const gui_event *ev) {
     case 'a': v->seed++; new_version(v); return 1;
     case '[': v->bias = fmaxf(0, v->bias - 0.25f); new_version(v); return 1;
     case ']': v->bias = fminf(5, v->bias + 0.25f); new_version(v); return 1;
-    case '0': case '1': case '2': case '3': case '4':
+    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
+        if (k - '0' > v->presets.n) return 0;   // no such preset
         if (v->style != k - '0') { v->style = k - '0'; new_version(v); }
         return 1;
     case 'm': if (v->recording) finish_recording(v, app); else start_recording(v, app); return 1;
@@ -375,37 +447,86 @@ static void syn_update(void *self, gui_app *app, double dt) {
     if (v->playing && v->trace && atomic_load(&v->trace->done) && v->ncache > 0 && step_of(v) >= v->ncache - 1) v->playing = 0;
 }
 
+// The text field's map (gui_field_opts.map): look-alikes of characters the
+// model knows become them (the note on the paper says which, once the text
+// is written); characters outside ASCII it still cannot write are named in
+// a note that stays until the text next changes (the field leaves them out).
+static void syn_map(void *user, const char *in, char *out, size_t cap) {
+    syn_view *v = user;
+    char note[256];
+    if (!v->have_model || gl_hw_text_prepare(&v->m.cfg, in, out, cap, note, sizeof note)) { snprintf(out, cap, "%s", in); return; }
+    // the note's items ("written A as 'a', B as 'b'") join those said
+    // before, until the text is emptied
+    for (char *item = note[0] ? strtok(note + strlen("written "), ",") : NULL; item; item = strtok(NULL, ",")) {
+        while (*item == ' ') item++;
+        size_t k = strlen(v->typed_info);
+        if (!strstr(v->typed_info, item) && k + strlen(item) + 12 < sizeof v->typed_info)
+            snprintf(v->typed_info + k, sizeof v->typed_info - k, "%s%s", k ? ", " : "written ", item);
+    }
+    int other = 0;
+    for (const char *p = out; *p; p++) other |= (unsigned char)*p >= 128;
+    if (other && gl_hw_encode(&v->m.cfg, out, NULL)) {
+        snprintf(v->refused, sizeof v->refused, "left out: %s", gl_err());
+        v->refused_fresh = 1;
+    }
+}
+
+// The line to write for the text as it stands, and the notes about it.
+// Returns 0 when it can be written (v->prepared), -1 with v->text_err.
+static int prepare_text(syn_view *v, const char *prime_text) {
+    v->text_err[0] = v->text_info[0] = 0;
+    if (gl_hw_text_prepare(&v->m.cfg, v->text, v->prepared, sizeof v->prepared, v->text_info, sizeof v->text_info) ||
+        gl_hw_encode(&v->m.cfg, v->prepared, NULL)) {   // names every character it cannot write, and what it can
+        snprintf(v->text_err, sizeof v->text_err, "not written: %s", gl_err());
+        return -1;
+    }
+    size_t n = strlen(v->prepared) + (prime_text ? strlen(prime_text) + 1 : 0);
+    if (n > GL_HW_MAXU) {
+        snprintf(v->text_err, sizeof v->text_err, "not written: with the style's text \"%s\" the line has %zu characters (at most %d): shorten it or write it plain",
+                 prime_text, n, GL_HW_MAXU);
+        return -1;
+    }
+    return 0;
+}
+
 static void syn_request(void *self, gui_app *app) {
     syn_view *v = self;
     if (v->submitted == v->version || !v->have_model) return;
     v->submitted = v->version;
     if (!v->text[0]) {   // nothing to write: drop the old line
+        v->text_err[0] = v->text_info[0] = v->typed_info[0] = 0;
         gl_engine_stop(app->engine);
         gl_trace_release(v->trace);
         v->trace = NULL;
         cache_reset(v);
         return;
     }
-    if (gl_hw_encode(&v->m.cfg, v->text, NULL)) {   // names every character it cannot write
-        gui_app_note(app, "%s", gl_err());
-        return;
+    // the primer: a preset (the model's own line) or the person's
+    const char *prime_text = NULL;
+    const float *prime = NULL; int nprime = 0;
+    char mine_prep[GL_HW_MAXU + 1];
+    if (v->style >= 1 && v->style <= v->presets.n) {
+        const gl_style_preset *p = &v->presets.p[v->style - 1];
+        prime_text = p->text; prime = p->pc.lines[0].pts; nprime = p->pc.lines[0].n;
+    } else if (v->style == v->style_mine && v->nmine > 0) {
+        if (gl_hw_text_prepare(&v->m.cfg, v->mine_text, mine_prep, sizeof mine_prep, NULL, 0) || gl_hw_encode(&v->m.cfg, mine_prep, NULL)) {
+            snprintf(v->text_err, sizeof v->text_err, "not written: your line's text: %s", gl_err());
+            return;
+        }
+        prime_text = mine_prep; prime = v->mine; nprime = v->nmine;
     }
+    if (prepare_text(v, prime_text)) return;   // the old line stays; the note says why
     syn_job *j = gl_calloc(1, sizeof *j);
     j->m = &v->m;
-    snprintf(j->text, sizeof j->text, "%s", v->text);
+    snprintf(j->text, sizeof j->text, "%s", v->prepared);
     j->bias = v->bias;
     j->seed = v->seed;
-    j->style = v->style;
-    const char *prime_text = NULL;
-    if (v->style >= 1 && v->style <= 4) prime_text = SYN_PRIMER;
-    else if (v->style == STYLE_MINE && v->nmine > 0) {
-        if (gl_hw_encode(&v->m.cfg, v->mine_text, NULL)) { gui_app_note(app, "your line's text: %s", gl_err()); free(j); return; }
-        j->mine = gl_malloc(sizeof(float) * 3 * (size_t)v->nmine);
-        memcpy(j->mine, v->mine, sizeof(float) * 3 * (size_t)v->nmine);
-        j->nmine = v->nmine;
-        snprintf(j->mine_text, sizeof j->mine_text, "%s", v->mine_text);
-        prime_text = v->mine_text;
-    } else j->style = 0;
+    if (prime_text) {
+        j->prime = gl_malloc(sizeof(float) * 3 * (size_t)nprime);
+        memcpy(j->prime, prime, sizeof(float) * 3 * (size_t)nprime);
+        j->nprime = nprime;
+        snprintf(j->prime_text, sizeof j->prime_text, "%s", prime_text);
+    }
     gl_hw_sample_opts o = {0};
     o.bias = v->bias; o.seed = v->seed; o.prime_text = prime_text;
     gl_trace *t = gl_hw_trace_new(&v->m, j->text, &o);
@@ -426,10 +547,57 @@ static void syn_request(void *self, gui_app *app) {
 }
 
 // ---- drawing ---------------------------------------------------------------------------
+// Text wrapped at spaces into lines of at most w points; returns the height
+// it took. draw 0: measure only.
+static int wrap_text(gui_ctx *ui, int x, int y, int w, gui_color c, const char *s, int draw) {
+    int lh = ui->line_h[GUI_FONT_NORMAL], h = 0;
+    char line[600];
+    while (*s) {
+        size_t best = 0, n = strlen(s);
+        if (n >= sizeof line) n = sizeof line - 1;
+        // the longest prefix ending at a space (or the end) that fits
+        for (size_t i = 1; i <= n; i++) {
+            if (i < n && s[i] != ' ') continue;
+            memcpy(line, s, i); line[i] = 0;
+            if (gui_text_w(ui, GUI_FONT_NORMAL, line) > w && best) break;
+            best = i;
+        }
+        memcpy(line, s, best); line[best] = 0;
+        if (draw) gui_text(ui, x, y + h, GUI_FONT_NORMAL, c, line);
+        h += lh;
+        s += best;
+        while (*s == ' ') s++;
+    }
+    return h;
+}
+
+// The lasting notes about the text, at the top of the paper: what could not
+// be written (and what can), or which look-alikes were replaced. Returns the
+// height they take.
+static int draw_text_notes(syn_view *v, gui_ctx *ui, gui_rect r) {
+    const char *err = v->text_err[0] ? v->text_err : v->refused[0] ? v->refused : NULL;
+    int y = r.y + 6, w = r.w - 24;
+    if (err) {
+        int h = wrap_text(ui, 0, 0, w, gui_col_text, err, 0);
+        gui_rect box = gui_r(r.x + 6, y - 2, r.w - 12, h + 6);
+        gui_rect_fill(ui, box, gui_rgb(250, 222, 218));
+        gui_rect_frame(ui, box, gui_rgb(190, 60, 50));
+        wrap_text(ui, r.x + 12, y + 1, w, gui_rgb(140, 20, 20), err, 1);
+        y += h + 10;
+    }
+    const char *info = v->text_info[0] ? v->text_info : v->typed_info;
+    if (info[0] && !v->text_err[0]) y += wrap_text(ui, r.x + 12, y, w, gui_rgb(90, 90, 120), info, 1) + 4;
+    return y - (r.y + 6);
+}
+
 static void draw_paper(syn_view *v, gui_ctx *ui, gui_rect r, int step) {
     gui_rect_fill(ui, r, paper_col);
     gui_rect_frame(ui, r, gui_col_button);
     gui_clip(ui, r);
+    if (!v->recording) {   // the notes take the paper's top; the line is fitted below them
+        int nh = draw_text_notes(v, ui, r);
+        if (nh > 0 && r.h - nh > 40) { r.y += nh; r.h -= nh; }
+    }
     if (v->recording) {
         gui_textf(ui, r.x + 10, r.y + 8, GUI_FONT_NORMAL, gui_rgb(120, 110, 90),
                   "write \"%s\" here with the mouse, then press Use my line", v->mine_text);
@@ -439,7 +607,9 @@ static void draw_paper(syn_view *v, gui_ctx *ui, gui_rect r, int step) {
         return;
     }
     if (v->ncache == 0) {
-        const char *msg = !v->have_model ? v->model_err : !v->text[0] ? "type some text (Return, then type)" : "writing...";
+        const char *msg = !v->have_model ? v->model_err : !v->text[0] ? "type some text (Return, then type)"
+                        : v->text_err[0] ? "" : v->trace && atomic_load(&v->trace->done) && gl_trace_count(v->trace) == 0 ? "nothing written (the engine failed)"
+                        : "writing...";
         gui_text(ui, r.x + 12, r.y + 10, GUI_FONT_NORMAL, gui_rgb(120, 110, 90), msg);
         gui_clip_reset(ui);
         return;
@@ -609,13 +779,16 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
     gui_rect lr = gui_flow_put(&fl, 34);
     gui_text(ui, lr.x, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "Text");
     int tw = area.w - 2 * m - 40 - 80;
-    gui_field_opts to = { .max_len = SYN_TEXT_MAX, .what = "the text", .hint = "type a line to write" };
+    gui_field_opts to = { .max_len = SYN_TEXT_MAX, .what = "the text", .hint = "type a line to write", .map = syn_map, .map_user = v };
     int submitted = gui_field(ui, gui_id("syn.text"), gui_flow_put(&fl, tw < 520 ? (tw > 200 ? tw : 200) : 520), v->text, sizeof v->text, &to) & GUI_FIELD_SUBMIT;
     if (v->want_focus) { gui_focus(ui, gui_id("syn.text")); v->want_focus = 0; }
     if (strcmp(v->text, v->last_text)) {   // typed: write it as it stands
         snprintf(v->last_text, sizeof v->last_text, "%s", v->text);
+        v->text_changes++;
+        if (v->refused[0] && !v->refused_fresh) v->refused[0] = 0;   // named until the text next changes
         new_version(v);
     }
+    if (v->refused_fresh) { v->refused_at = v->text_changes; v->refused_fresh = 0; }
     if (gui_button(ui, gui_id("syn.write"), gui_flow_put(&fl, 70), "Write") || submitted) new_version(v);
     if (gui_button(ui, gui_id("syn.again"), gui_flow_put(&fl, 110), "Write again")) { v->seed++; new_version(v); }
     if (gui_slider(ui, gui_id("syn.bias"), gui_flow_put(&fl, 170), &v->bias, 0, 5, "bias %.2f")) new_version(v);
@@ -623,8 +796,8 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
     gui_textf(ui, lr.x + 4, lr.y + 6, GUI_FONT_NORMAL, gui_col_dim, "seed %llu", (unsigned long long)v->seed);
     gui_flow_newline(&fl);
     int st = v->style;
-    if (gui_choice(ui, gui_id("syn.style"), gui_flow_put(&fl, 430), style_labels, NSTYLE, &st)) {
-        if (st == STYLE_MINE && v->nmine == 0) start_recording(v, app);
+    if (gui_choice(ui, gui_id("syn.style"), gui_flow_put(&fl, 70 * v->nstyle + 10), v->style_labels, v->nstyle, &st)) {
+        if (st == v->style_mine && v->nmine == 0) start_recording(v, app);
         else { v->style = st; new_version(v); }
     }
     if (v->recording) {
@@ -686,13 +859,23 @@ static void syn_draw(void *self, gui_app *app, gui_rect area) {
         gui_clip_reset(ui);
     }
 
-    const char *sname = style_labels[v->style];
+    // The status names the text of the line on the paper (shown_text), which
+    // is not the field's when that could not be written.
+    const char *sname = v->style_labels[v->style];
+    int done = v->trace && atomic_load(&v->trace->done);
+    char lead[300] = "";
+    if (v->text_err[0] && v->ncache) snprintf(lead, sizeof lead, "the text is not written (see the note) | shown: ");
+    else if (v->text_err[0]) snprintf(lead, sizeof lead, "the text is not written (see the note) | ");
     if (!v->have_model) snprintf(app->status, sizeof app->status, "no synthesis model: %s", v->model_err);
     else if (v->ncache)
-        snprintf(app->status, sizeof app->status, "\"%s\" | bias %.2f | seed %llu | %s | point %d/%d%s | on '%c' (%d of %d)",
-                 v->text, v->bias, (unsigned long long)v->seed, sname, step + 1, v->ncache,
-                 v->trace && atomic_load(&v->trace->done) ? "" : " (writing)", cur >= 0 ? v->full[cur] : ' ', cur + 1, v->U);
-    else snprintf(app->status, sizeof app->status, "bias %.2f | seed %llu | %s", v->bias, (unsigned long long)v->seed, sname);
+        snprintf(app->status, sizeof app->status, "%s\"%s\" | bias %.2f | seed %llu | %s | point %d/%d%s | on '%c' (%d of %d)",
+                 lead, v->shown_text, v->bias, (unsigned long long)v->seed, sname, step + 1, v->ncache,
+                 !done ? " (writing)" : syn_ended(v) ? "" : " (stopped before the end: step limit)",
+                 cur >= 0 ? v->full[cur] : ' ', cur + 1, v->U);
+    else if (done && gl_trace_count(v->trace) == 0 && v->text[0] && !v->text_err[0])
+        snprintf(app->status, sizeof app->status, "nothing written (the engine failed: see the note) | bias %.2f | seed %llu | %s",
+                 v->bias, (unsigned long long)v->seed, sname);
+    else snprintf(app->status, sizeof app->status, "%sbias %.2f | seed %llu | %s", lead, v->bias, (unsigned long long)v->seed, sname);
 }
 
 static int syn_probe(void *self, const char *what, double *out) {
@@ -725,11 +908,16 @@ static int syn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "fig_h")) *out = v->fig.h;
     else if (!strcmp(what, "ended")) {   // the window passed the last character (§5.3) on the last point
         if (!v->ncache) return -1;
-        const float *ph = v->phi + (size_t)(v->ncache - 1) * (v->U + 1);
-        int am = 0;
-        for (int u = 1; u <= v->U; u++) if (ph[u] > ph[am]) am = u;
-        *out = am >= v->U - 1;
-    } else return -1;
+        *out = syn_ended(v);
+    } else if (!strcmp(what, "styles")) *out = v->nstyle;
+    else if (!strcmp(what, "style_mine")) *out = v->style_mine;
+    else if (!strcmp(what, "mine_height")) *out = v->mine_height;
+    else if (!strcmp(what, "mine_step")) *out = v->mine_step;
+    else if (!strcmp(what, "text_error")) *out = v->text_err[0] != 0;
+    else if (!strcmp(what, "text_refused")) *out = v->refused[0] != 0;
+    else if (!strcmp(what, "text_replaced")) *out = v->text_info[0] || v->typed_info[0];
+    else if (!strcmp(what, "shown_len")) *out = v->ncache ? (double)strlen(v->shown_text) : -1;
+    else return -1;
     return 0;
 }
 

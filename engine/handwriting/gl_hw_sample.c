@@ -89,6 +89,32 @@ static void mixture(const float *y, int M, float b, float *e, float *pi, float *
     }
 }
 
+// After priming (§5.5) the window must sit on the space between the
+// primer's text and the new text. The network moves it only as far as it
+// reads the primer's ink as those characters: a line drawn with the mouse
+// (fewer, sparser points than the training lines) leaves it a few
+// characters behind, and the network then writes the rest of the primer's
+// text before the new one -- the primer leaking into the output. So the
+// window is moved, all K components by the same amount (its shape kept),
+// until its centre Σ α_k κ_k / Σ α_k is at position `pos` (1-based: the
+// space), and φ and w_{t−1}, which layer 1 reads at the first new step,
+// are recomputed there (eq. 46, 47).
+static void prime_align(hw_state *s, int K, int C, float pos) {
+    double sa = 0, sk = 0, plain = 0;
+    for (int k = 0; k < K; k++) { double a = exp(s->p[k]); sa += a; sk += a * s->kappa[k]; plain += s->kappa[k]; }
+    double centre = sa > 0 && isfinite(sk / sa) ? sk / sa : plain / K;
+    float shift = (float)(pos - centre);
+    for (int k = 0; k < K; k++) s->kappa[k] += shift;
+    int U = s->U;
+    memset(s->w, 0, sizeof(float) * C);
+    for (int u = 0; u <= U; u++) {
+        float ph = 0, at = (float)(u + 1);
+        for (int k = 0; k < K; k++) { float d = s->kappa[k] - at; ph += expf(s->p[k] - expf(s->p[K + k]) * d * d); }
+        s->phi[u] = ph;
+        if (u < U) s->w[s->chars[u]] += ph;
+    }
+}
+
 int gl_hw_max_steps(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts) {
     if (opts->max_steps > 0) return opts->max_steps;
     return m->cfg.K > 0 && text ? 40 * (int)strlen(text) + 40 : 700;
@@ -141,6 +167,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         }
         x[2] = 1;   // lift the pen before writing the new text
         nprime = pr->n;
+        if (synth) prime_align(&s, K, c->C, (float)strlen(opts->prime_text) + 1);
     }
     (void)nprime;
     int cap = 256, n = 0;

@@ -14,6 +14,7 @@ fail=0
 check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
 check '[ -x "$root/bin/glimpse" ]' "the binary is installed"
 check '[ -f "$root/share/glimpse/assets/attention-softmax.safetensors" ]' "the weights are installed"
+check '[ -f "$root/share/glimpse/assets/handwriting/styles/style-1.json" ]' "the synthesis view's style presets are installed"
 check '[ -f "$root/share/applications/glimpse.desktop" ]' "a desktop entry is installed"
 check 'grep -q "^Exec=$prefix/bin/glimpse" "$root/share/applications/glimpse.desktop"' "it starts the installed binary"
 check 'grep -q "^Icon=glimpse" "$root/share/applications/glimpse.desktop"' "it names the icon"

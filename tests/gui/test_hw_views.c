@@ -12,6 +12,7 @@
 // Prediction: draw a stroke with the mouse; the density of the next point is
 // drawn around the pen tip (hot pixels there, none far away); "continue"
 // writes on from the pen; the replay trail; clear; exports.
+#include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_test.h"
 #include "gl_util.h"
@@ -58,6 +59,24 @@ static int type_text(gui_run *r, const char *text) {
     if (*text) snprintf(s + n, sizeof s - n, "text %s\n", text);
     strcat(s, "key Return\n");
     return run_text(r, s);
+}
+
+// Every text the last frame drew, joined with spaces (a wrapped note is
+// several text commands).
+static const char *drawn_text(gui_run *r) {
+    static char all[16384];
+    size_t k = 0;
+    all[0] = 0;
+    const gui_ctx *ui = &r->sh->ui;
+    for (int i = 0; i < ui->ncmd && k + 2 < sizeof all; i++)
+        if (ui->cmds[i].type == GUI_CMD_TEXT) k += (size_t)snprintf(all + k, sizeof all - k, "%s ", gui_cmd_text(ui, &ui->cmds[i]));
+    return all;
+}
+
+// The transient note of the status line, expired: what is still drawn is the view's own.
+static void expire_note(gui_run *r) {
+    r->sh->app.note[0] = 0;
+    r->sh->app.note_until = 0;
 }
 
 static int ends_with(const char *s, const char *suf) { size_t a = strlen(s), b = strlen(suf); return a >= b && !strcmp(s + a - b, suf); }
@@ -122,11 +141,36 @@ static void synthesis(void) {
         gl_image_free(&im);
     } else CHECK(0, "read back: %s", gl_err());
 
-    // Characters it cannot write: named, nothing written, the old line stays.
+    // Characters it cannot write: named with what it can write in a note on
+    // the paper that lasts until the text changes; nothing written, the old
+    // line stays, and the status names the line shown, not the text typed.
     double shown = probe(&r, "shown_version");
     CHECK(run_text(&r, "key Return\ntext H!\nkey Return\nidle\n") == 0, "type a capital and '!'");
-    CHECK(strstr(r.sh->app.note, "'H'") && strstr(r.sh->app.note, "'!'"), "the note names them: %s", r.sh->app.note);
-    CHECK(probe(&r, "shown_version") == shown, "the last good line stays on the paper");
+    CHECK(probe(&r, "shown_version") == shown && probe(&r, "text_error") == 1, "the last good line stays on the paper");
+    expire_note(&r);
+    CHECK(run_text(&r, "wait 300\nframe 3\n") == 0, "frames later");
+    const char *d = drawn_text(&r);
+    CHECK(strstr(d, "'H'") && strstr(d, "'!'") && strstr(d, "abcdefghijklmnopqrstuvwxyz"),
+          "a lasting note on the paper names them and what it can write: %.300s", d);
+    CHECK(strstr(r.sh->app.status, "not written") && strstr(r.sh->app.status, "\"minimum\"") && !strstr(r.sh->app.status, "H!"),
+          "the status says it is not written and names the line shown: %s", r.sh->app.status);
+    CHECK(run_text(&r, "key Return\nkey Backspace\nkey Backspace\ntext ab\nkey Return\nidle\nframe\n") == 0, "change the text");
+    CHECK(probe(&r, "text_error") == 0 && !strstr(drawn_text(&r), "'H'") && probe(&r, "shown_version") == probe(&r, "input_version") &&
+          strstr(r.sh->app.status, "\"minimumab\""), "the note goes, the new text is written: %s", r.sh->app.status);
+    // A look-alike the model knows (… as ...) is written as it, and said.
+    CHECK(type_text(&r, "wait\xe2\x80\xa6") == 0 && run_text(&r, "idle\nframe\n") == 0, "type an ellipsis");
+    CHECK(probe(&r, "text_len") == 7 && probe(&r, "U") == 7 && probe(&r, "text_replaced") == 1 && probe(&r, "text_error") == 0,
+          "written as three full stops (%g characters)", probe(&r, "U"));
+    CHECK(strstr(drawn_text(&r), "as '...'") != NULL, "and the paper says so: %.200s", drawn_text(&r));
+    // A character outside ASCII it cannot write: the field leaves it out,
+    // the note names it until the text next changes.
+    CHECK(run_text(&r, "key Return\ntext \xc3\xa9\nidle\n") == 0, "type an e with an acute accent");
+    expire_note(&r);
+    CHECK(run_text(&r, "frame 2\n") == 0 && probe(&r, "text_len") == 7 && probe(&r, "text_refused") == 1 &&
+          strstr(drawn_text(&r), "'\xc3\xa9'") && strstr(drawn_text(&r), "abcdefghijklmnopqrstuvwxyz"),
+          "named, with what it can write, and left out: %.300s", drawn_text(&r));
+    CHECK(run_text(&r, "text s\nkey Return\nidle\nframe\n") == 0 && probe(&r, "text_refused") == 0 && !strstr(drawn_text(&r), "'\xc3\xa9'"),
+          "the next change of the text ends the note");
 
     // Changing the text while a line is being written: the old trace is cancelled.
     gl_engine_stats st0, st1;
@@ -181,10 +225,17 @@ static void synthesis(void) {
         unlink(p);
     }
 
-    // Priming: a Hershey writer style, then a line of one's own.
+    // Priming: a preset (a line the model wrote), then a line of one's own.
+    CHECK(probe(&r, "styles") == 6 && probe(&r, "style_mine") == 5, "plain, the four shipped presets and mine (%g)", probe(&r, "styles"));
+    CHECK(type_text(&r, "minimum") == 0, "a word");
     CHECK(run_text(&r, "key 2\nidle\nkey i\nframe\n") == 0, "style 2");
     CHECK(probe(&r, "style") == 2 && probe(&r, "shown_version") == probe(&r, "input_version") && probe(&r, "steps") > 20,
           "primed with style 2 (%g points)", probe(&r, "steps"));
+    CHECK(probe(&r, "U") == (double)strlen("a quick brown fox minimum"), "the window runs over the preset's text and the word (%g)", probe(&r, "U"));
+    CHECK(run_text(&r, "key Home\n") == 0 && probe(&r, "char") >= (double)strlen("a quick brown fox"),
+          "the first point is written on the word, not the primer's text (character %g)", probe(&r, "char"));
+    CHECK(probe(&r, "mine_height") > 10 && probe(&r, "mine_height") < 40 && probe(&r, "mine_step") > 1.5 && probe(&r, "mine_step") < 8,
+          "a line of one's own is scaled to the presets' height %g and step %g", probe(&r, "mine_height"), probe(&r, "mine_step"));
     int px = (int)probe(&r, "paper_x"), py = (int)probe(&r, "paper_y");
     char script[1024];
     snprintf(script, sizeof script, "key m\ndrag %d %d %d %d 20\ndrag %d %d %d %d 20\nkey m\nidle\n",
@@ -193,6 +244,8 @@ static void synthesis(void) {
     CHECK(probe(&r, "style") == 5 && probe(&r, "mine_points") >= 10 && probe(&r, "recording") == 0,
           "primed with my line (%g points)", probe(&r, "mine_points"));
     CHECK(probe(&r, "shown_version") == probe(&r, "input_version") && probe(&r, "steps") > 10, "and written");
+    CHECK(run_text(&r, "key Home\n") == 0 && probe(&r, "char") >= (double)strlen("hello"),
+          "no leak of my line: the first point is written on the word (character %g)", probe(&r, "char"));
     CHECK(run_text(&r, "key m\nkey m\n") == 0 && strstr(r.sh->app.note, "empty"), "an empty drawing is refused: %s", r.sh->app.note);
 
     // Empty text: nothing on the paper, no job.
@@ -204,6 +257,55 @@ static void synthesis(void) {
     double t0 = gl_now();
     gui_run_close(&r);
     CHECK(gl_now() - t0 < 0.5, "closing takes %.3f s", gl_now() - t0);
+}
+
+// A synthesis network with the IAM-OnDB alphabet (81 characters, IAM-sized
+// offsets) and random weights: what it writes is scribble, but the view's
+// handling of typed text is the one a trained IAM model gets.
+static char iam_model[300];
+static const char *iam_asset_path(const char *name) {
+    if (!strcmp(name, "handwriting-synth.safetensors")) return iam_model;
+    return test_asset_path(name);
+}
+
+static void iam_alphabet(void) {
+    gl_hw_cfg cfg = {0};
+    cfg.L = 1; cfg.H = 16; cfg.M = 2; cfg.K = 2;
+    snprintf(cfg.alphabet, sizeof cfg.alphabet, " !\"#&'()*+,-./0123456789:;?ABCDEFGHIJKLMNOPQRSTUVWXYZ[]abcdefghijklmnopqrstuvwxyz");
+    cfg.C = (int)strlen(cfg.alphabet);
+    cfg.mean[0] = 16; cfg.mean[1] = 0.2f; cfg.std[0] = 60; cfg.std[1] = 58;
+    gl_hw_model m;
+    snprintf(iam_model, sizeof iam_model, "%s/iam-synth.safetensors", getenv("GLIMPSE_EXPORT_DIR"));
+    CHECK(gl_hw_model_init(&m, &cfg, 1) == 0 && gl_hw_model_save(&m, iam_model, NULL, 0) == 0, "an IAM-alphabet model: %s", gl_err());
+    gl_hw_model_free(&m);
+    gui_run r;
+    int rc = gui_run_open(&r, 1280, 800, 1, "synthesis", iam_asset_path);
+    CHECK(rc == 0, "the app starts: %s", rc ? gl_err() : "");
+    if (rc != 0) { unlink(iam_model); return; }
+    gui_run_frame(&r);
+    CHECK(probe(&r, "have_model") == 1 && cfg.C == 81, "the model loads (%d characters)", cfg.C);
+    CHECK(probe(&r, "styles") == 2 && strstr(r.sh->app.note, "another model"),
+          "the shipped presets, written by another model, are left out and that is said: %s", r.sh->app.note);
+    CHECK(fabs(probe(&r, "mine_height") - 20 * 58 / 4.12) < 1, "a line of one's own is brought to this model's units (height %g)", probe(&r, "mine_height"));
+    // what people type first: capitals, digits, punctuation, curly quotes
+    CHECK(type_text(&r, "\xe2\x80\x9cHello,\xe2\x80\x9d World 2024!") == 0 && run_text(&r, "idle\nkey i\nframe\n") == 0, "type it");
+    CHECK(probe(&r, "text_len") == 20 && probe(&r, "text_error") == 0 && probe(&r, "text_replaced") == 1, "the quotes became '\"' (%g characters)",
+          probe(&r, "text_len"));
+    CHECK(probe(&r, "shown_version") == probe(&r, "input_version") && probe(&r, "steps") > 0 && probe(&r, "U") == 20, "and it is written (%g points)",
+          probe(&r, "steps"));
+    CHECK(strstr(drawn_text(&r), "as '\"'") && strstr(r.sh->app.status, "\"\"Hello,\" World 2024!\""), "said on the paper; status %s", r.sh->app.status);
+    CHECK(run_text(&r, "key Return\ntext \xe2\x82\xac\nidle\nframe\n") == 0 && probe(&r, "text_refused") == 1, "a euro sign");
+    const char *d = drawn_text(&r);
+    CHECK(strstr(d, "'\xe2\x82\xac'") && strstr(d, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strstr(d, "0123456789"), "named with what it can write: %.300s", d);
+    // a line of one's own primes it
+    int px = (int)probe(&r, "paper_x"), py = (int)probe(&r, "paper_y");
+    char script[512];
+    snprintf(script, sizeof script, "key Return\nkey m\ndrag %d %d %d %d 20\ndrag %d %d %d %d 20\nkey m\nidle\n",
+             px + 40, py + 120, px + 160, py + 80, px + 170, py + 60, px + 260, py + 130);
+    CHECK(run_text(&r, script) == 0 && probe(&r, "style") == 1 && probe(&r, "mine_points") >= 10, "primed with my line (%g points)", probe(&r, "mine_points"));
+    CHECK(probe(&r, "shown_version") == probe(&r, "input_version") && probe(&r, "steps") > 0, "and written");
+    gui_run_close(&r);
+    unlink(iam_model);
 }
 
 // Hot (density) pixels in a box: red to yellow, not the ink's white nor the canvas.
@@ -365,6 +467,7 @@ int main(int argc, char **argv) {
     if (argc > 1) screenshots(argv[1]);
     else {
         synthesis();
+        iam_alphabet();
         prediction();
     }
     rmdir(dir);

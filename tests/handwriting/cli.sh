@@ -105,4 +105,55 @@ m = json.loads(b[8:8 + n])['__metadata__']
 assert 'Z' not in m['alphabet'], m['alphabet']
 assert not any(v.lower() in ('nan', '-nan', 'inf') for v in m.values()), m
 PY
+# issue 12: typed text. Look-alikes the model knows are written as them and
+# said; a character it cannot write is named with what it can, status 2,
+# nothing written.
+"$G" write "a cab$(printf '\xe2\x80\xa6')" $M -o "$T/e.svg" 2>"$T/err" && grep -q "written $(printf '\xe2\x80\xa6') as '...'" "$T/err" && [ -s "$T/e.svg" ] \
+  && ok || bad "ellipsis written as three full stops: $(cat "$T/err")"
+"$G" write "aQb#" $M -o "$T/q.svg" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] && [ ! -e "$T/q.svg" ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "cannot write 'Q', '#' (it knows: \" abcdefghijklmnopqrstuvwxyz.,\")" "$T/err" \
+  && ok || bad "unknown characters: status $rc, $(cat "$T/err")"
+expect_err "a curly quote the model has no quote for" "cannot write '$(printf '\xe2\x80\x99')'" "$G" write "it$(printf '\xe2\x80\x99')s" $M -o "$T/q.svg"
+expect_err "one bad line of two" "line 2: the model cannot write 'Z'" "$G" write "abc" "aZ" $M -o "$T/q.svg"
+[ ! -e "$T/q.svg" ] && ok || bad "nothing written for a bad line"
+# a model with an IAM-style alphabet, trained on a data set in IAM-OnDB's layout made by the test
+python3 tests/handwriting/make_iam.py "$T/iamx"
+X="$T/x.safetensors"
+"$G" train handwriting --data "iam:$T/iamx" $TINY --iters 2 -o "$X" 2>"$T/log" && ok || bad "train on a made-up IAM layout: $(tail -3 "$T/log")"
+q1=$(printf '\xe2\x80\x9c'); q2=$(printf '\xe2\x80\x9d'); ap=$(printf '\xe2\x80\x99'); nb=$(printf '\xc2\xa0'); en=$(printf '\xe2\x80\x93')
+"$G" write "${q1}Hello,${q2} it${ap}s 2024${nb}${en} yes!" --model "$X" --max-steps 20 -o "$T/n.svg" 2>"$T/err" \
+  && grep -qF "written $q1 as '\"', $q2 as '\"', $ap as ''', non-breaking space as ' ', $en as '-'" "$T/err" \
+  && [ -s "$T/n.svg" ] && ok || bad "look-alikes of an IAM-style alphabet: $(cat "$T/err")"
+expect_err "a character outside an IAM-style alphabet" "cannot write '$(printf '\xe2\x82\xac')' (it knows: \" !" "$G" write "5 $(printf '\xe2\x82\xac')" --model "$X" -o "$T/n.svg"
+expect_err "Hershey style number with an IAM model" "Hershey writer style" "$G" write "Hello" --model "$X" --style 2 -o "$T/n.svg"
+
+# style files written by the model (--save-style): the view's presets
+"$G" write "a cab" $M --seed 3 --name "mine 1" --save-style "$T/st.json" 2>"$T/err" && ok || bad "save-style: $(cat "$T/err")"
+python3 - "$T/st.json" "$T/s.safetensors" <<'PY' && ok || bad "style file: text, points, the model's normalisation"
+import json, struct, sys
+d = json.load(open(sys.argv[1]))
+b = open(sys.argv[2], 'rb').read(); n = struct.unpack('<Q', b[:8])[0]
+m = json.loads(b[8:8 + n])['__metadata__']
+assert d['name'] == 'mine 1' and d['text'] == 'a cab' and len(d['points']) >= 10
+assert all(len(p) == 3 and p[2] in (0, 1) for p in d['points'])
+w = d['written_by']
+assert w['seed'] == 3 and w['bias'] == 1 and w['alphabet'] == m['alphabet']
+assert abs(w['std'][0] - float(m['std_x'])) < 1e-4 * float(m['std_x'])
+PY
+"$G" write "bed" $M --style "$T/st.json" -o "$T/p.svg" 2>/dev/null && ok || bad "a saved style primes"
+expect_err "save-style with two texts" "one line" "$G" write "a" "b" $M --save-style "$T/x.json"
+expect_err "save-style not json" "must end in .json" "$G" write "a" $M --save-style "$T/x.txt"
+expect_err "save-style of a line that does not end" "did not end on its own" "$G" write "a cab" $M --max-steps 3 --save-style "$T/x.json"
+[ ! -e "$T/x.json" ] && ok || bad "no style file for a line that did not end"
+GLIMPSE="$G" bash data/make_styles.sh "$T/s.safetensors" "$T/styles" >"$T/out" 2>&1; rc=$?
+if [ $rc -eq 0 ]; then ls "$T/styles"/style-[1-4].json >/dev/null && ok || bad "make_styles wrote four presets"
+else grep -q "only .* presets" "$T/out" && ok || bad "make_styles: $(cat "$T/out")"; fi
+
+# bench on the held-out forms' texts; the README picture in mixed case when the alphabet has it
+"$G" bench handwriting --model "$X" --data "iam:$T/iamx" --sentences 5 --no-twin --picture "$T/five.png" >"$T/out" 2>&1 \
+  && grep -q "test texts: 2 of the 2 texts of IAM-OnDB's held-out forms" "$T/out" && grep -q "ends on its own: [0-9]* / 2 texts" "$T/out" \
+  && grep -q "mixed-case sentences" "$T/out" && head -c 4 "$T/five.png" | grep -q PNG \
+  && ok || bad "bench --data iam: $(cat "$T/out")"
+expect_err "bench --data not iam" "--data must be iam:DIR" "$G" bench handwriting $M --data hershey
+
 summary

@@ -244,10 +244,48 @@ static void test_stepper(void) {
     gl_hw_model_free(&m);
 }
 
+// Priming must not leak the primer into the output. A window that moves
+// slowly (exp(κ̂) = 0.05 a step) reads only a fraction of a character of a
+// short primer -- as a line drawn with the mouse leaves the window behind
+// in a trained network -- and without the alignment after priming the
+// network would spend its first ~50 steps on the rest of the primer's text
+// ("ba"). From the first new point the window's weight must sit on the new
+// text (the space after the primer, then "abcab"), never on the primer's
+// characters, and the primer's points are not in the result.
+static void test_prime_leak(void) {
+    gl_hw_model m; tiny(&m, 2, 5);
+    int K = m.cfg.K, H = m.cfg.H;
+    memset(m.Wp, 0, sizeof(float) * 3 * K * H);
+    for (int k = 0; k < K; k++) { m.bp[k] = 0; m.bp[K + k] = 1.0f; m.bp[2 * K + k] = logf(0.05f); }
+    gl_hw_line pr = {0}; float pts[12] = { 1, 0, 0, 2, 1, 0, 1, -1, 1, 3, 0, 1 };
+    pr.n = 4; pr.pts = pts; pr.text = "ba";
+    gl_hw_sample_opts o = {0}; o.seed = 1; o.prime = &pr; o.prime_text = "ba";
+    gl_hw_result r;
+    CHECK(gl_hw_sample(&m, "abcab", &o, &r, NULL) == 0, "primed: %s", gl_err());
+    int lp = 2, U = r.U, on_primer = 0, first = -1;
+    for (int t = 0; t < r.n; t++) {
+        const float *ph = r.phi + (size_t)t * (U + 1);
+        int am = 0;
+        for (int u = 1; u < U; u++) if (ph[u] > ph[am]) am = u;
+        if (t == 0) first = am;
+        on_primer += am < lp;
+    }
+    double mass_primer = 0, mass_text = 0;
+    for (int u = 0; u < U; u++) *(u < lp ? &mass_primer : &mass_text) += r.phi[u];
+    CHECK(U == 8 && r.n > 0, "primed text of %d characters, %d points", U, r.n);
+    CHECK(first == lp, "the first new point's window is on the space after the primer (character %d, want %d)", first, lp);
+    CHECK(mass_text > 10 * mass_primer, "its weight is on the new text (%g) not the primer's (%g)", mass_text, mass_primer);
+    CHECK(on_primer == 0, "no point is written on the primer's characters (%d are)", on_primer);
+    CHECK(r.ended, "the line ends on its own (%d points)", r.n);
+    gl_hw_result_free(&r);
+    gl_hw_model_free(&m);
+}
+
 int main(void) {
     test_seed();
     test_bias();
     test_end();
+    test_prime_leak();
     test_io();
     test_stepper();
     TEST_MAIN_END();
