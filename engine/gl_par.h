@@ -17,6 +17,12 @@ void gl_par_set_threads(int n);
 // thread's section runs (or from inside fn) runs its tasks on the caller.
 void gl_par_run(int n, void (*fn)(void *ctx, int i), void *ctx);
 
+// Part i of n of a batch of B: rows [*lo, *hi), contiguous, sizes differing by at most one.
+static inline void gl_par_slice(int B, int n, int i, int *lo, int *hi) {
+    *lo = (int)((long)B * i / n);
+    *hi = (int)((long)B * (i + 1) / n);
+}
+
 // dst shares src's weights (w) and owns zeroed gradients; no Adam moments.
 void gl_params_replica(gl_params *dst, const gl_params *src);
 void gl_params_replica_free(gl_params *dst);

@@ -596,12 +596,11 @@ void gl_attn_trainer_free(gl_attn_trainer *t) {
     free(t);
 }
 
-static void slice_of(int B, int n, int i, int *lo, int *hi) { *lo = (int)((long)B * i / n); *hi = (int)((long)B * (i + 1) / n); }
 
 static void trainer_task(void *ctx, int i) {
     gl_attn_trainer *t = ctx;
     int lo, hi;
-    slice_of(t->B, t->n, i, &lo, &hi);
+    gl_par_slice(t->B, t->n, i, &lo, &hi);
     int b = hi - lo;
     gl_attn *r = t->rep[i];
     gl_attn_ws *w = t->ws[i];
@@ -639,7 +638,7 @@ double gl_attn_trainer_step(gl_attn_trainer *t, const float *img, const uint8_t 
     int right = 0;
     for (int i = 0; i < t->n; i++) {
         int lo, hi;
-        slice_of(B, t->n, i, &lo, &hi);
+        gl_par_slice(B, t->n, i, &lo, &hi);
         float share = (float)(hi - lo) / (float)B;
         if (hi <= lo) continue;
         add_scaled(&t->m->ps, &t->rep[i]->ps, share);
@@ -655,7 +654,7 @@ typedef struct { gl_attn *m; const float *img; int n, nt; float *probs; } classi
 static void classify_task(void *vp, int i) {
     classify_ctx *c = vp;
     int lo, hi;
-    slice_of(c->n, c->nt, i, &lo, &hi);
+    gl_par_slice(c->n, c->nt, i, &lo, &hi);
     enum { CHUNK = 64 };
     gl_attn_ws *w = gl_attn_ws_new(c->m, CHUNK);
     for (int a = lo; a < hi; a += CHUNK) {

@@ -540,13 +540,12 @@ void gl_draw_trainer_free(gl_draw_trainer *t) {
     free(t);
 }
 
-static void draw_slice(int B, int n, int i, int *lo, int *hi) { *lo = (int)((long)B * i / n); *hi = (int)((long)B * (i + 1) / n); }
 
 static void draw_task(void *ctx, int i) {
     gl_draw_trainer *t = ctx;
     int lo, hi, T = t->m->c.T;
     size_t Z = (size_t)t->m->c.z;
-    draw_slice(t->B, t->n, i, &lo, &hi);
+    gl_par_slice(t->B, t->n, i, &lo, &hi);
     int b = hi - lo;
     gl_draw *r = t->rep[i];
     if (t->grads) gl_params_zero_grad(&r->ps);
@@ -570,7 +569,7 @@ double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps
     double bound = 0, r = 0, k = 0;
     for (int i = 0; i < n; i++) {
         int lo, hi;
-        draw_slice(B, n, i, &lo, &hi);
+        gl_par_slice(B, n, i, &lo, &hi);
         if (hi <= lo) continue;
         float share = (float)(hi - lo) / (float)B;
         if (grads) {

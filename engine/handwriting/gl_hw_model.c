@@ -558,12 +558,11 @@ void gl_hw_trainer_free(gl_hw_trainer *t) {
     free(t);
 }
 
-static void hw_slice(int B, int n, int i, int *lo, int *hi) { *lo = (int)((long)B * i / n); *hi = (int)((long)B * (i + 1) / n); }
 
 static void hw_task(void *ctx, int i) {
     gl_hw_trainer *t = ctx;
     int lo, hi;
-    hw_slice(t->B, t->n, i, &lo, &hi);
+    gl_par_slice(t->B, t->n, i, &lo, &hi);
     if (hi <= lo) { t->loss[i] = 0; t->np[i] = 0; t->fail[i] = 0; return; }
     if (t->phase == 0) {
         t->fail[i] = gl_hw_ws_fill(&t->ws[i], &t->rep[i], t->c, t->idx + lo, hi - lo, t->max_T) != 0;
@@ -589,7 +588,7 @@ double gl_hw_trainer_step(gl_hw_trainer *t, const gl_hw_corpus *c, const int *id
         gl_par_run(n, hw_task, t);
         for (int i = 0; i < n; i++) {
             int lo, hi;
-            hw_slice(B, n, i, &lo, &hi);
+            gl_par_slice(B, n, i, &lo, &hi);
             if (hi > lo) gl_params_add_grads(&t->m->ps, &t->rep[i].ps);
         }
     }
