@@ -12,6 +12,7 @@ if [ "${1:-}" = "--sanitize" ]; then
   opts=(-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false)
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export GLIMPSE_TEST_SLOW=3   # timed GUI runs (the Train view's 20 s) get 3 times as long
   export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 fi
 if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "${opts[@]}" >/dev/null

@@ -95,7 +95,11 @@ static void with_executable(const char *exe) {
     snprintf(shot, sizeof shot, "%s/shot.png", dir);
     FILE *f = fopen(script, "w");
     if (!f) { CHECK(0, "script file"); return; }
-    fprintf(f, "# Start, a screenshot of the untrained probe, 20 s of training\nclick 60 325\nwait 1500\nscreenshot %s\nwait 20000\n", early);
+    // 20 s of training; a sanitizer build runs several times slower, so
+    // ./test.sh --sanitize gives it GLIMPSE_TEST_SLOW times as long
+    const char *slow = getenv("GLIMPSE_TEST_SLOW");
+    int k = slow && atoi(slow) > 1 ? atoi(slow) : 1;
+    fprintf(f, "# Start, a screenshot of the untrained probe, 20 s of training\nclick 60 325\nwait %d\nscreenshot %s\nwait %d\n", 1500 * k, early, 20000 * k);
     fclose(f);
     snprintf(cmd, sizeof cmd, "GLIMPSE_TRAIN_DIR='%s' '%s' --view train --script '%s' --screenshot '%s'", dir, exe, script, shot);
     CHECK(system(cmd) == 0, "glimpse --view train --script --screenshot exits 0");
