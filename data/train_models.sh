@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts (or, when a checkpoint exists, resumes) the long training runs in
+# the background: DRAW in the paper's configuration with and without
+# attention, and the IAM-OnDB synthesis and prediction networks. Each logs
+# to OUT/NAME.log and checkpoints to OUT/NAME.safetensors.ckpt every 5
+# minutes; run it again after a stop to go on where they were.
+#   IAM=/tmp/iam/data EXCLUDE=blacklist.txt data/train_models.sh [OUT]
+# IAM: the unpacked IAM-OnDB (its lineStrokes/ and ascii/); without it the
+# handwriting runs are left out. The binary is copied to OUT first, so that
+# rebuilding while they run does not touch them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-out}"
+mkdir -p "$out"
+cp build/glimpse "$out/glimpse-run"
+G="$out/glimpse-run"
+run() {   # run NAME NICE ARGS...: start or resume one training
+  local name=$1 nice=$2; shift 2
+  local resume=()
+  [ -f "$out/$name.safetensors.ckpt" ] && resume=(--resume)
+  if pgrep -f -- "$out/$name.safetensors" >/dev/null; then echo "$name: already running"; return; fi
+  nohup nice -n "$nice" "$G" "$@" "${resume[@]}" >>"$out/$name.log" 2>&1 &
+  echo "$name: ${resume[*]:-started} (log $out/$name.log)"
+}
+run draw-attention-t64 5 train draw --steps 64 --read 2 --write 5 --enc 256 --dec 256 --z 100 --batch 100 \
+    --epochs 40 --lr 1e-3 --lr-final 1e-4 --every 300 --out "$out/draw-attention-t64.safetensors"
+run draw-noattention-t64 15 train draw --no-attention --steps 64 --enc 256 --dec 256 --z 100 --batch 100 \
+    --epochs 40 --lr 1e-3 --lr-final 1e-4 --every 300 --out "$out/draw-noattention-t64.safetensors"
+if [ -n "${IAM:-}" ]; then
+  ex=(); [ -n "${EXCLUDE:-}" ] && ex=(--exclude "$EXCLUDE")
+  run handwriting-synth-iam 5 train handwriting --task synth --data "iam:$IAM" "${ex[@]}" --thin 2 --layers 3 --cells 256 \
+      --mixtures 20 --window 10 --batch 32 --lr 1e-3 --iters 7000 --every 300 -o "$out/handwriting-synth-iam.safetensors"
+  run handwriting-predict-iam 10 train handwriting --task predict --data "iam:$IAM" "${ex[@]}" --thin 2 --layers 3 --cells 256 \
+      --mixtures 20 --batch 32 --lr 1e-3 --iters 7000 --every 300 -o "$out/handwriting-predict-iam.safetensors"
+fi
