@@ -171,7 +171,7 @@ static void test_encode_names_characters(void) {
 
 static void iam_line(const char *dir, int k, const char *coords) {
     char p[600];
-    snprintf(p, sizeof p, "%s/lineStrokes/a01/a01-000u-%02d.xml", dir, k);
+    snprintf(p, sizeof p, "%s/lineStrokes/t01/t01-000u-%02d.xml", dir, k);
     FILE *f = fopen(p, "w");
     fprintf(f, "<WhiteboardCaptureSession><StrokeSet><Stroke>%s</Stroke></StrokeSet></WhiteboardCaptureSession>\n", coords);
     fclose(f);
@@ -182,10 +182,10 @@ static void test_iam(void) {
     snprintf(dir, sizeof dir, "%s", tmp("iam"));
     mkdir(dir, 0755);
     snprintf(p, sizeof p, "%s/lineStrokes", dir); mkdir(p, 0755);
-    snprintf(p, sizeof p, "%s/lineStrokes/a01", dir); mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/lineStrokes/t01", dir); mkdir(p, 0755);
     snprintf(p, sizeof p, "%s/ascii", dir); mkdir(p, 0755);
-    snprintf(p, sizeof p, "%s/ascii/a01", dir); mkdir(p, 0755);
-    snprintf(p, sizeof p, "%s/ascii/a01/a01-000u.txt", dir);
+    snprintf(p, sizeof p, "%s/ascii/t01", dir); mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/ascii/t01/t01-000u.txt", dir);
     write_str(p, "CSR:\n\none\ntwo\nthree\nfour\nfive\n");
     // ordinary lines: offsets of about 10 units
     char pts[4096];
@@ -199,9 +199,9 @@ static void test_iam(void) {
     // within range but 10^5 times the corpus's median offset: dropped, not
     // left to set the normalisation
     iam_line(dir, 5, "<Point x=\"1\" y=\"1\"/><Point x=\"900000\" y=\"1\"/><Point x=\"900010\" y=\"1\"/>");
-    // symlinks back to the directory itself (a01/a -> ., a01/b -> ..)
-    snprintf(p, sizeof p, "%s/lineStrokes/a01/a", dir); CHECK(symlink(".", p) == 0, "symlink");
-    snprintf(p, sizeof p, "%s/lineStrokes/a01/b", dir); CHECK(symlink("..", p) == 0, "symlink");
+    // symlinks back to the directory itself (t01/a -> ., t01/b -> ..)
+    snprintf(p, sizeof p, "%s/lineStrokes/t01/a", dir); CHECK(symlink(".", p) == 0, "symlink");
+    snprintf(p, sizeof p, "%s/lineStrokes/t01/b", dir); CHECK(symlink("..", p) == 0, "symlink");
     gl_hw_corpus c = {0};
     double t0 = gl_now();
     CHECK(gl_hw_iam_load(&c, dir, 1) == 0, "loads: %s", gl_err());

@@ -23,7 +23,7 @@ $G train handwriting --task predict --lines 10 --words 1 --layers 2 --cells 1 --
 cp "$T"/*.safetensors "$T"/draw-att.safetensors.ckpt "$T"/hw-*.ckpt $S/safetensors/
 $G write "ab" --model "$T/hw-synth.safetensors" --max-steps 12 --json > $S/style/write.json 2>/dev/null || true
 python3 tests/fuzz/make_seeds.py $S
-cp tests/handwriting/fixtures/iam/lineStrokes/a01/a01-000/*.xml $S/iam/
-cp tests/handwriting/fixtures/iam/ascii/a01/a01-000/*.txt $S/iam/
+cp tests/handwriting/fixtures/iam/lineStrokes/t01/t01-000/*.xml $S/iam/
+cp tests/handwriting/fixtures/iam/ascii/t01/t01-000/*.txt $S/iam/
 cp tests/handwriting/fixtures/hershey/*.jhf $S/jhf/
 du -sh $S/*

@@ -29,7 +29,7 @@ expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --t
 
 # IAM-OnDB fixtures: malformed files are reported with file:line, the rest trains
 "$G" train handwriting --data iam:tests/handwriting/fixtures/iam $TINY --iters 2 -o "$T/i.safetensors" 2>"$T/log" && ok || bad "train on IAM fixtures: $(tail -3 "$T/log")"
-grep -q "skipped .*a01-000u-03.xml:6:" "$T/log" && [ "$(grep -c skipped "$T/log")" -eq 3 ] && ok || bad "IAM skips: $(cat "$T/log")"
+grep -q "skipped .*t01-000x-03.xml:6:" "$T/log" && [ "$(grep -c skipped "$T/log")" -eq 3 ] && ok || bad "IAM skips: $(cat "$T/log")"
 "$G" eval handwriting --model "$T/i.safetensors" --data iam:tests/handwriting/fixtures/iam --all 2>/dev/null | grep -q "2  lines" && ok || bad "eval on IAM"
 expect_err "eval on IAM: only the held-out forms" "no line of a held-out form" "$G" eval handwriting --model "$T/i.safetensors" --data iam:tests/handwriting/fixtures/iam
 
@@ -92,10 +92,10 @@ expect_err "resume with another lr" "written with --lr 0.002, not 0.01" "$G" tra
 # IAM: a line over 128 characters is dropped and counted; its characters do
 # not enter the alphabet; held out it leaves no "nan" in the metadata
 I="$T/iam"; cp -r tests/handwriting/fixtures/iam "$I"
-D="$I/lineStrokes/a01/a01-000"
-cp "$D/a01-000u-01.xml" "$D/a01-000u-07.xml"
+D="$I/lineStrokes/t01/t01-000"
+cp "$D/t01-000x-01.xml" "$D/t01-000x-07.xml"
 long="$(printf 'Zz%.0s' $(seq 70))"
-printf 'line six\n%s\n' "$long" >> "$I/ascii/a01/a01-000/a01-000u.txt"   # CSR line 7: the last file
+printf 'line six\n%s\n' "$long" >> "$I/ascii/t01/t01-000/t01-000x.txt"   # CSR line 7: the last file
 "$G" train handwriting --data "iam:$I" $TINY --iters 2 -o "$T/l.safetensors" 2>"$T/log" && ok || bad "train with a long IAM line: $(tail -3 "$T/log")"
 grep -q "dropped 1 line(s) over 128 characters" "$T/log" && ok || bad "long line counted: $(cat "$T/log")"
 python3 - "$T/l.safetensors" <<'PY' && ok || bad "alphabet from kept lines, no nan in metadata"

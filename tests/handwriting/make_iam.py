@@ -11,10 +11,10 @@ def h(s):
 out = sys.argv[1]
 held = next('z01-%03dh' % i for i in range(1000) if h('z01-%03dh' % i) % 20 == 0)
 train = next('z01-%03dt' % i for i in range(1000) if h('z01-%03dt' % i) % 20 != 0)
-texts = {train: ["Hello, World 2024!", "It's a \"soft\" window? Yes - yes.", "A MOVE to stop Mr. Gaitskell",
+texts = {train: ["Hello, World 2024!", "It's a \"soft\" window? Yes - yes.", "Seven herons by the mill",
                 "The quick brown fox jumps over 3 lazy dogs.", "Meet me at 7:30 by the old mill, please.",
                 "Graves wrote it in 2013 (page 23).", "5 boxing wizards jump quickly"],
-         held: ["Peers: 12 (or 13); why?", "Quiet jazz & box"]}
+         held: ["Herons: 12 (or 13); why?", "Quiet jazz & box"]}
 for form, lines in texts.items():
     d = os.path.join(out, 'lineStrokes', form[:3], form[:7]); os.makedirs(d, exist_ok=True)
     a = os.path.join(out, 'ascii', form[:3], form[:7]); os.makedirs(a, exist_ok=True)

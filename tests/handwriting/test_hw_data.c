@@ -90,7 +90,7 @@ static void test_hershey(void) {
 
 static void test_iam(void) {
     float *pts; int n;
-    const char *good = FIX "/iam/lineStrokes/a01/a01-000/a01-000u-01.xml";
+    const char *good = FIX "/iam/lineStrokes/t01/t01-000/t01-000x-01.xml";
     CHECK(gl_hw_iam_read_strokes(good, &pts, &n) == 0, "read: %s", gl_err());
     CHECK(n == 5, "points %d", n);
     if (n == 5) {
@@ -101,15 +101,15 @@ static void test_iam(void) {
         CHECK(pts[8] == 1 && pts[14] == 1 && pts[2] == 0 && pts[11] == 0, "end-of-stroke flags");
         free(pts);
     }
-    CHECK(gl_hw_iam_read_strokes(FIX "/iam/lineStrokes/a01/a01-000/a01-000u-03.xml", &pts, &n) != 0, "point without y");
-    CHECK(strstr(gl_err(), "a01-000u-03.xml:6:") != NULL, "error names file and line: %s", gl_err());
-    CHECK(gl_hw_iam_read_strokes(FIX "/iam/lineStrokes/a01/a01-000/a01-000u-04.xml", &pts, &n) != 0, "unclosed stroke");
-    CHECK(strstr(gl_err(), "a01-000u-04.xml:") != NULL && strstr(gl_err(), "not closed"), "error: %s", gl_err());
+    CHECK(gl_hw_iam_read_strokes(FIX "/iam/lineStrokes/t01/t01-000/t01-000x-03.xml", &pts, &n) != 0, "point without y");
+    CHECK(strstr(gl_err(), "t01-000x-03.xml:6:") != NULL, "error names file and line: %s", gl_err());
+    CHECK(gl_hw_iam_read_strokes(FIX "/iam/lineStrokes/t01/t01-000/t01-000x-04.xml", &pts, &n) != 0, "unclosed stroke");
+    CHECK(strstr(gl_err(), "t01-000x-04.xml:") != NULL && strstr(gl_err(), "not closed"), "error: %s", gl_err());
     char *text;
-    CHECK(gl_hw_iam_read_text(FIX "/iam/ascii/a01/a01-000/a01-000u.txt", 2, &text) == 0, "text: %s", gl_err());
+    CHECK(gl_hw_iam_read_text(FIX "/iam/ascii/t01/t01-000/t01-000x.txt", 2, &text) == 0, "text: %s", gl_err());
     CHECK(!strcmp(text, "the river while the morning fog"), "CSR line 2 '%s'", text);
     free(text);
-    CHECK(gl_hw_iam_read_text(FIX "/iam/ascii/a01/a01-000/a01-000u.txt", 6, &text) != 0 && strstr(gl_err(), "a01-000u.txt:"), "missing line: %s", gl_err());
+    CHECK(gl_hw_iam_read_text(FIX "/iam/ascii/t01/t01-000/t01-000x.txt", 6, &text) != 0 && strstr(gl_err(), "t01-000x.txt:"), "missing line: %s", gl_err());
     // the whole directory: two good lines load, three malformed ones are skipped
     gl_hw_corpus c = {0};
     CHECK(gl_hw_iam_load(&c, FIX "/iam", 1) == 0, "load: %s", gl_err());
