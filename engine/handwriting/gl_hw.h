@@ -99,7 +99,7 @@ int gl_hw_iam_load(gl_hw_corpus *c, const char *dir, int quiet);
 // The same with the preparation for training (gl_hw_iam_defaults: prepare
 // on, thin 1; prepare 0 reads the files as gl_hw_iam_load does, with style =
 // the form's hash):
-// - lines whose id (a01-000u-01) or form (a01-000u) is in the exclude file
+// - lines whose id (x01-000a-01) or form (x01-000a) is in the exclude file
 //   (one id a line, # comments) are skipped; so is every line of a form with
 //   more stroke files than transcribed lines (file NN is text line NN);
 // - each line starts at its first point (that point's offset is dropped);

@@ -607,7 +607,7 @@ int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o,
     int form_ok = 0;
     for (int i = 0; i < L.n; i++) {
         const char *path = L.v[i];
-        // DIR/lineStrokes/a01/a01-000/a01-000u-01.xml -> DIR/ascii/a01/a01-000/a01-000u.txt, line 1
+        // DIR/lineStrokes/x01/x01-000/x01-000a-01.xml -> DIR/ascii/x01/x01-000/x01-000a.txt, line 1
         const char *rel = path + strlen(root);
         char tpath[4096]; snprintf(tpath, sizeof tpath, "%s/ascii%s", dir, rel);
         size_t tl = strlen(tpath);
@@ -619,7 +619,7 @@ int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o,
         }
         float *pts; int n; char *text = NULL;
         if (idx < 0) { gl_seterr("%s:1: file name does not end in -NN.xml (line number)", path); goto bad; }
-        // ids: the line (a01-000u-01) and its form (a01-000u)
+        // ids: the line (x01-000a-01) and its form (x01-000a)
         const char *base = strrchr(path, '/'); base = base ? base + 1 : path;
         char lid[256], form[256];
         snprintf(lid, sizeof lid, "%.*s", (int)(strlen(base) > 4 ? strlen(base) - 4 : 0), base);
