@@ -366,7 +366,7 @@ int cmd_train_handwriting(int argc, char **argv) {
 static const gl_opt eval_opts[] = {
     { "model", 1, "weights (default assets/handwriting-synth.safetensors)" },
     { "task", 1, "predict | synth: picks the shipped weights (default synth)" },
-    { "data", 1, "hershey (default) | iam:DIR: the held-out forms, prepared as the model's training data was" },
+    { "data", 1, "hershey | iam:DIR: the held-out forms, prepared as the model's training data was (default: the corpus the model was trained on; IAM needs its DIR)" },
     { "exclude", 1, "IAM: file of line or form ids to skip (as in training)" },
     { "all", 0, "IAM: every line, not only the held-out forms" },
     { "lines", 1, "held-out Hershey lines (default 200)" },
@@ -387,7 +387,17 @@ int cmd_eval_handwriting(int argc, char **argv) {
     long dseed = gl_meta_int(&meta, "corpus_seed", 1) + 1000;
     long words = gl_meta_int(&meta, "corpus_words", 3);
     if (!gl_arg_int(&a, eval_opts, "lines", 1, 1000000, 200, &lines) || !gl_arg_int(&a, eval_opts, "corpus-seed", 0, 1L << 40, dseed, &cs)) return 2;
-    const char *data = gl_arg(&a, eval_opts, "data"); if (!data) data = "hershey";
+    const char *data = gl_arg(&a, eval_opts, "data");
+    if (!data) {
+        // a model's held-out lines come from the corpus it was trained on: an
+        // IAM-OnDB model scored on Hershey lines would be a figure about nothing
+        const char *trained = gl_meta_get(&meta, "corpus");
+        if (trained && !strncmp(trained, "iam:", 4)) {
+            fprintf(stderr, "glimpse: %s was trained on IAM-OnDB; evaluate it on its held-out forms with --data iam:DIR (or --data hershey for the built-in corpus)\n", path);
+            gl_meta_free(&meta); gl_hw_model_free(&m); return 2;
+        }
+        data = "hershey";
+    }
     gl_hw_iam_defaults(&g_iam);
     g_iam.quiet = 1;   // only the result (and one line on an error)
     g_iam.thin = gl_meta_int(&meta, "iam_thin", 1);

@@ -32,6 +32,7 @@ expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --t
 grep -q "skipped .*t01-000x-03.xml:6:" "$T/log" && [ "$(grep -c skipped "$T/log")" -eq 3 ] && ok || bad "IAM skips: $(cat "$T/log")"
 "$G" eval handwriting --model "$T/i.safetensors" --data iam:tests/handwriting/fixtures/iam --all 2>/dev/null | grep -q "2  lines" && ok || bad "eval on IAM"
 expect_err "eval on IAM: only the held-out forms" "no line of a held-out form" "$G" eval handwriting --model "$T/i.safetensors" --data iam:tests/handwriting/fixtures/iam
+expect_err "eval of an IAM model needs its data" "trained on IAM-OnDB" "$G" eval handwriting --model "$T/i.safetensors"
 
 M="--model $T/s.safetensors"
 "$G" write "a cab" --model "$T/s.safetensors" --window "$T/w.png" 2>/dev/null && head -c 4 "$T/w.png" | grep -q PNG && ok || bad "write --window"
