@@ -77,6 +77,7 @@ static const gl_opt train_opts[] = {
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
     { "every", 1, "seconds between checkpoints (default 120; 0: after every iteration)" },
     { "resume", 0, "continue from the checkpoint" },
+    { "extend-to", 1, "with --resume: go on to this many epochs in all; the learning rate stays at --lr-final after the first run's epochs" },
     { "no-eval", 0, "skip the test-set bound at the end" },
     { "data", 1, "MNIST directory" },
     { NULL, 0, NULL },
@@ -144,6 +145,8 @@ int cmd_train_draw(int argc, char **argv) {
     long it = 0;
     double prev_secs = 0;
     int resume = gl_arg(&a, train_opts, "resume") != NULL;
+    long decay_epochs = 0;
+    if (gl_arg(&a, train_opts, "extend-to") && !resume) { fprintf(stderr, "glimpse: --extend-to goes with --resume\n"); return 2; }
     gl_clean_stale_tmp(ckpt);
     gl_clean_stale_tmp(out);
     if (resume) {
@@ -170,6 +173,13 @@ int cmd_train_draw(int argc, char **argv) {
         gl_resume_num(&r, "lr", "lr", &lr);
         gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
         gl_resume_num(&r, "clip", "clip", &clip);
+        decay_epochs = (long)gl_meta_num(cm, "decay_epochs", (double)epochs);
+        if (gl_arg(&a, train_opts, "extend-to")) {
+            long to;
+            if (!gl_arg_int(&a, train_opts, "extend-to", 1, 100000, epochs, &to)) { gl_draw_free(m); return 2; }
+            if (to < epochs) { fprintf(stderr, "glimpse: --extend-to %ld is fewer than the run's %ld epochs\n", to, epochs); gl_draw_free(m); return 2; }
+            epochs = to;
+        }
         if (gl_resume_end(&r)) { gl_draw_free(m); return 1; }
         const gl_draw_config *c = gl_draw_cfg(m);
         attention = c->attention;
@@ -186,7 +196,7 @@ int cmd_train_draw(int argc, char **argv) {
     gl_draw_train_defaults(&o);
     o.cfg = *gl_draw_cfg(m);
     o.batch = o.batch_option = batch; o.epochs = epochs; o.limit = limit; o.seed = seed;
-    o.lr = lr; o.lr_final = lr_final; o.clip = clip;
+    o.lr = lr; o.lr_final = lr_final; o.clip = clip; o.decay_epochs = decay_epochs;
     gl_train *t = gl_draw_train_new(&o, m, it, prev_secs, &tr, NULL);
     if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
     long total = gl_train_total(t);
@@ -209,6 +219,7 @@ int cmd_train_draw(int argc, char **argv) {
         gl_meta_set(&meta, "batch", "%d", B);
         gl_meta_set(&meta, "lr", "%g", lr);
         gl_meta_set(&meta, "lr_final", "%g", lr_final);
+        if (decay_epochs && decay_epochs != epochs) gl_meta_set(&meta, "decay_epochs", "%ld", decay_epochs);
         gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
         if (!gl_arg(&a, train_opts, "no-eval")) {
             if (load_binarized(gl_arg(&a, train_opts, "data"), "t10k", 0, &te)) status = 1;

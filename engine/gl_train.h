@@ -87,6 +87,10 @@ typedef struct {
     gl_draw_config cfg;
     long batch, epochs, limit, seed, batch_option;
     double lr, lr_final, clip;
+    // the learning rate decays from lr to lr_final over the first
+    // decay_epochs (0: all epochs) and stays at lr_final after them, so a
+    // finished run can be extended without a jump in the rate
+    long decay_epochs;
 } gl_draw_train_opts;
 void gl_draw_train_defaults(gl_draw_train_opts *o);
 // m (may be NULL: a new model from o->cfg and o->seed) is taken over; a

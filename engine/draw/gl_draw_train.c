@@ -1,7 +1,8 @@
 // DRAW's training loop as a gl_train session: minibatches in an order that
 // depends only on (seed, epoch), reparameterisation noise only on (seed,
 // iteration), Adam with the learning rate decayed exponentially from lr to
-// lr_final over the whole run, gradient-norm clipping.
+// lr_final over the whole run (or its first decay_epochs, then held),
+// gradient-norm clipping.
 #include "gl_train_impl.h"
 #include "gl_util.h"
 #include <math.h>
@@ -48,8 +49,11 @@ static int draw_step(gl_train *t, gl_train_report *r) {
     gl_params *ps = gl_draw_params(d->m);
     gl_params_zero_grad(ps);
     double bound = gl_draw_trainer_step(d->par, d->xb, d->eps, B, 1, NULL, NULL);   // on every core
-    // exponential decay from lr to lr_final over the whole run (resume-safe: depends on it only)
-    double lr_it = d->o.lr * pow(d->o.lr_final / d->o.lr, (double)it / (double)t->total);
+    // exponential decay from lr to lr_final over the whole run, or over its
+    // first decay_epochs and then held (resume-safe: depends on it only)
+    double span = d->o.decay_epochs > 0 ? (double)d->o.decay_epochs * d->per_epoch : (double)t->total;
+    double frac = (double)it / span < 1 ? (double)it / span : 1;
+    double lr_it = d->o.lr * pow(d->o.lr_final / d->o.lr, frac);
     r->loss = bound;
     r->lr = lr_it;
     r->batch = B;
@@ -79,6 +83,7 @@ static int draw_checkpoint(gl_train *t, const char *path) {
     gl_meta_set(&meta, "batch_option", "%ld", o->batch_option);
     gl_meta_set(&meta, "limit", "%ld", o->limit);
     gl_meta_set(&meta, "epochs_option", "%ld", o->epochs);
+    gl_meta_set(&meta, "decay_epochs", "%ld", o->decay_epochs > 0 ? o->decay_epochs : o->epochs);
     gl_meta_set(&meta, "seed", "%ld", o->seed);
     gl_meta_set(&meta, "lr", "%.17g", o->lr);
     gl_meta_set(&meta, "lr_final", "%.17g", o->lr_final);

@@ -31,6 +31,19 @@ expect_err "resume other seed" "written with --seed 1, not 2" "$G" train draw --
 expect_err "resume other steps" "written with --steps 4, not 5" "$G" train draw --steps 5 --out "$W" --resume --no-eval
 "$G" train draw --out "$W" --resume --no-eval 2>"$T/resume2.err" >/dev/null \
   && grep -q "resuming with the checkpoint's --steps 4 --enc 16 --dec 16 --z 4 --batch 50 --limit 200 --epochs 2" "$T/resume2.err" && ok || bad "resume takes the checkpoint's: $(cat "$T/resume2.err")"
+# --extend-to: a finished run goes on to more epochs at lr_final (decay span kept)
+expect_err "extend without resume" "goes with --resume" "$G" train draw --out "$W" --extend-to 3 --no-eval
+expect_err "extend to fewer" "fewer than the run's 2 epochs" "$G" train draw --out "$W" --resume --extend-to 1 --no-eval
+"$G" train draw --out "$W" --resume --extend-to 3 --no-eval 2>"$T/ext.err" >/dev/null \
+  && grep -q "resuming .* at iteration 8" "$T/ext.err" && python3 - "$W" "$W.ckpt" <<'PY' && ok || bad "extend-to: $(cat "$T/ext.err")"
+import json, struct, sys
+def meta(p):
+    f = open(p, 'rb'); n = struct.unpack('<Q', f.read(8))[0]
+    return json.loads(f.read(n))["__metadata__"]
+m, c = meta(sys.argv[1]), meta(sys.argv[2])
+assert m["iter"] == "12" and m["decay_epochs"] == "2", m
+assert c["epochs_option"] == "3" and c["decay_epochs"] == "2", c
+PY
 # a decaying learning rate is recorded in the weights' metadata
 "$G" train draw --limit 100 --batch 50 --epochs 1 --steps 2 --enc 8 --dec 8 --z 2 --lr 2e-3 --lr-final 1e-4 --out "$T/lr.safetensors" --no-eval >/dev/null 2>&1 \
   && python3 - "$T/lr.safetensors" <<'PY' && ok || bad "lr-final metadata"
