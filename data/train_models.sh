@@ -8,6 +8,8 @@
 # IAM: the unpacked IAM-OnDB (its lineStrokes/ and ascii/); without it the
 # handwriting runs are left out. The binary is copied to OUT first, so that
 # rebuilding while they run does not touch them.
+# ONLY="draw-attention-t64 handwriting-synth-iam" starts just those (on two
+# cores, one or two runs at a time finish sooner than four side by side).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-out}"
@@ -16,6 +18,7 @@ cp build/glimpse "$out/glimpse-run"
 G="$out/glimpse-run"
 run() {   # run NAME NICE ARGS...: start or resume one training
   local name=$1 nice=$2; shift 2
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then return; fi
   local resume=()
   [ -f "$out/$name.safetensors.ckpt" ] && resume=(--resume)
   if pgrep -f -- "$out/$name.safetensors" >/dev/null; then echo "$name: already running"; return; fi
