@@ -1,8 +1,8 @@
 // view_prediction: write with the mouse and watch the prediction network's
 // density of the next pen position follow the pen (Graves 2013, §4).
 //
-// The canvas shows raw pen units at PX_PER_UNIT pixels each. The pen's path
-// is resampled into points about STEP_UNITS apart (the corpus's pen speed),
+// The canvas shows pen units at PX_PER_UNIT pixels each. The pen's path is
+// resampled into points about STEP_UNITS apart (the corpus's pen speed),
 // and every new point is fed to the prediction network on the engine thread,
 // one step per point (gl_hw_stepper). For each point the engine publishes a
 // frame: the mixture of the next offset (eq. 18-23), its end-of-stroke
@@ -16,6 +16,13 @@
 // right edge, and the view reveals its points at the pen speed with their
 // densities. Replay: the whole line again, step by
 // step, leaving the density of every step behind as a trail.
+//
+// Units: the view works in Hershey-corpus pen units (the scale STEP_UNITS,
+// PX_PER_UNIT and the grid's range are set for); a network trained on
+// another corpus (IAM-OnDB's tablet units are about 16 times larger) gets
+// every offset multiplied by `unit` (the ratio of its offsets' standard
+// deviation to the Hershey corpus's) and its mixtures divided by it, so the
+// same mouse gesture is the same handwriting to any model.
 //
 // A drawing is a *session*: the stepper's state belongs to one. Clearing,
 // a new bias, or drawing on after a continuation starts a new session; the
@@ -37,11 +44,12 @@
 #define MAX_PTS 2400           // points the person may draw in one session
 #define MAX_FRAMES 3200        // frames of one session: drawn points + continuation
 #define CONT_STEPS 400         // points one "continue" writes at most
-#define TRAIL_CELL 1.0f        // trail resolution, raw units per cell
+#define TRAIL_CELL 1.0f        // trail resolution, view units per cell
+#define HERSHEY_STD 3.879f     // geometric mean of the Hershey corpus's offset std (x 3.654, y 4.119)
 
 // ---- frames and the engine side --------------------------------------------------------
 typedef struct {
-    gl_hw_frame mix;           // mixture of the next offset; mix.x, mix.y: pen position from the first point
+    gl_hw_frame mix;           // mixture of the next offset in view units; mix.x, mix.y: pen position from the first point
     uint64_t ver;              // input version of the point (drawn points; 0 for generated ones)
     int generated;             // 1: sampled by the network (continue)
     float gx0, gy0, cell;      // grid cell (i, j) centre: pen + (gx0 + (j + .5) cell, gy0 + (i + .5) cell)
@@ -55,7 +63,8 @@ typedef struct {
     gl_hw_stepper *st;
     uint64_t session;          // the drawing the stepper's state belongs to
     int fed;                   // points of that drawing fed so far
-    gl_hw_frame last;          // the newest mixture (what continue samples from)
+    gl_hw_frame last;          // the newest mixture, model units (what continue samples from)
+    float unit;                // model units per view unit (see the top)
 } pred_engine;
 
 typedef struct {
@@ -63,11 +72,11 @@ typedef struct {
     gl_trace *trace;           // the session's trace (its own reference)
     uint64_t session;
     float bias;
-    int n;                     // points: (dx, dy, eos) raw offsets, point 0 is the origin
+    int n;                     // points: (dx, dy, eos) offsets in view units, point 0 is the origin
     float *pts;
     uint64_t *ver;
     int cont;                  // then continue for this many points
-    float x_limit;             // or until the pen passes this x (raw, from the first point): the canvas's edge
+    float x_limit;             // or until the pen passes this x (view units, from the first point): the canvas's edge
     uint64_t seed;
 } pred_job;
 
@@ -100,6 +109,10 @@ static int push(pred_job *j, const gl_hw_frame *mix, uint64_t ver, int generated
     pred_frame f;
     memset(&f, 0, sizeof f);
     f.mix = *mix;
+    float inv = 1.0f / j->pe->unit;   // model units -> view units
+    f.mix.x *= inv; f.mix.y *= inv; f.mix.dx *= inv; f.mix.dy *= inv;
+    for (int k = 0; k < j->pe->m.cfg.M; k++)
+        for (int d = 0; d < 2; d++) { f.mix.mu[k][d] *= inv; f.mix.sigma[k][d] *= inv; }
     f.ver = ver;
     f.generated = generated;
     grid_fill(&f, j->pe->m.cfg.M);
@@ -121,7 +134,11 @@ static int pred_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
         if (gl_job_cancelled(cancel)) return 1;
         int i = pe->fed;
         if (i == 0) gl_hw_stepper_start(pe->st, j->bias, &mix);   // the first point is where the line starts
-        else gl_hw_stepper_feed(pe->st, j->pts + 3 * i, j->bias, &mix);
+        else {
+            const float *q = j->pts + 3 * i;
+            float o[3] = { q[0] * pe->unit, q[1] * pe->unit, q[2] };
+            gl_hw_stepper_feed(pe->st, o, j->bias, &mix);
+        }
         if (push(j, &mix, j->ver[i], 0)) return 0;   // the session's trace is full
         pe->fed++;
     }
@@ -135,7 +152,7 @@ static int pred_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
         gl_hw_stepper_feed(pe->st, o, j->bias, &mix);
         if (push(j, &mix, 0, 1)) return 0;
         pe->fed++;   // generated points belong to the state too: drawing on starts a new session
-        if (mix.x > j->x_limit) break;
+        if (mix.x > j->x_limit * pe->unit) break;
     }
     return 0;
 }
@@ -147,7 +164,7 @@ typedef struct {
     pred_engine pe;
     int have_model;
     char model_err[200];
-    // the drawing (raw units, absolute; point 0 is where the first stroke began)
+    // the drawing (view units, absolute; point 0 is where the first stroke began)
     float px[MAX_PTS], py[MAX_PTS];
     uint8_t up[MAX_PTS];
     uint64_t pver[MAX_PTS];
@@ -165,8 +182,8 @@ typedef struct {
     float bias, speed;
     uint64_t seed;
     gui_rect canvas, zoom;
-    float ox, oy;              // canvas point of raw (0, 0)
-    // caches of the frames' pen positions (raw, absolute like px/py)
+    float ox, oy;              // canvas point of view (0, 0)
+    // caches of the frames' pen positions (view units, absolute like px/py)
     int ncache;
     float fx[MAX_FRAMES], fy[MAX_FRAMES];
     uint8_t fup[MAX_FRAMES];
@@ -242,7 +259,11 @@ static void *pred_init(gui_app *app) {
     const char *path = app->asset_path ? app->asset_path(PRED_WEIGHTS) : PRED_WEIGHTS;
     if (gl_hw_model_load(&v->pe.m, path, NULL, 0) == 0) {
         v->pe.st = gl_hw_stepper_new(&v->pe.m);
-        if (v->pe.st) v->have_model = 1;
+        if (v->pe.st) {
+            v->have_model = 1;
+            const float *sd = v->pe.m.cfg.std;
+            v->pe.unit = sd[0] > 0 && sd[1] > 0 ? sqrtf(sd[0] * sd[1]) / HERSHEY_STD : 1;
+        }
         else { snprintf(v->model_err, sizeof v->model_err, "%s: %s", path, gl_err()); gl_hw_model_free(&v->pe.m); }
     } else snprintf(v->model_err, sizeof v->model_err, "%s", gl_err());
     v->bias = 0;
@@ -322,7 +343,7 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
         if (v->n >= MAX_PTS) { gui_app_note(app, "the canvas is full (%d points): C clears it", MAX_PTS); return 1; }
         v->pen_down = 1;
         float x = (ev->x - v->ox) / PX_PER_UNIT, y = (ev->y - v->oy) / PX_PER_UNIT;
-        if (v->n == 0) { v->ox = (float)ev->x; v->oy = (float)ev->y; x = y = 0; }   // raw (0,0) at the first point
+        if (v->n == 0) { v->ox = (float)ev->x; v->oy = (float)ev->y; x = y = 0; }   // view (0,0) at the first point
         // a new stroke starts with a point where the pen touches
         if (v->n == 0 || hypotf(x - v->px[v->n - 1], y - v->py[v->n - 1]) > 0.5f) add_point(v, x, y);
         return 1;
@@ -450,7 +471,7 @@ static void trail_update(pred_view *v, int upto) {
         v->trail_upto = -1;
     }
     if (upto < v->trail_upto) { memset(v->trail, 0, sizeof(float) * (size_t)tw * th); v->trail_upto = -1; }
-    // raw unit -> trail cell: canvas pixel (ox + PX * x) / (PX * TRAIL_CELL)
+    // view unit -> trail cell: canvas pixel (ox + PX * x) / (PX * TRAIL_CELL)
     float s = 1.0f / TRAIL_CELL, cx0 = (v->ox - v->canvas.x) / (PX_PER_UNIT * TRAIL_CELL), cy0 = (v->oy - v->canvas.y) / (PX_PER_UNIT * TRAIL_CELL);
     for (int i = v->trail_upto + 1; i <= upto; i++) {
         const pred_frame *f = frame_at(v, i);

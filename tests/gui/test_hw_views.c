@@ -461,6 +461,47 @@ static void screenshots(const char *exe) {
     }
 }
 
+// The prediction view in a model's own units: two networks with the same
+// weights, one with the Hershey corpus's normalisation and one with every
+// offset 16 times larger (IAM-OnDB's tablet units), see the same gesture as
+// the same normalised input, so the density on screen must be the same.
+static char pred_model[300];
+static const char *pred_asset_path(const char *name) {
+    if (!strcmp(name, "handwriting-predict.safetensors")) return pred_model;
+    return test_asset_path(name);
+}
+
+static int pred_units_run(float scale, double out[5]) {
+    gl_hw_cfg cfg = {0};
+    cfg.L = 1; cfg.H = 16; cfg.M = 3; cfg.K = 0;
+    cfg.mean[0] = 1.41f * scale; cfg.mean[1] = 0.03f * scale; cfg.std[0] = 3.654f * scale; cfg.std[1] = 4.119f * scale;
+    gl_hw_model m;
+    snprintf(pred_model, sizeof pred_model, "%s/units-predict.safetensors", getenv("GLIMPSE_EXPORT_DIR"));
+    if (gl_hw_model_init(&m, &cfg, 7) || gl_hw_model_save(&m, pred_model, NULL, 0)) { gl_hw_model_free(&m); return -1; }
+    gl_hw_model_free(&m);
+    gui_run r;
+    if (gui_run_open(&r, 1280, 800, 1, "prediction", pred_asset_path)) { unlink(pred_model); return -1; }
+    gui_run_frame(&r);
+    int cx = (int)probe(&r, "canvas_x"), cy = (int)probe(&r, "canvas_y");
+    char script[16384];
+    arc_script(script, sizeof script, cx + 250, cy + 250, 90, M_PI, 2 * M_PI, 40, 1);
+    strcat(script, "idle\n");
+    int rc = run_text(&r, script);
+    out[0] = probe(&r, "points"); out[1] = probe(&r, "grid_half"); out[2] = probe(&r, "peak_x"); out[3] = probe(&r, "peak_y"); out[4] = probe(&r, "eos");
+    gui_run_close(&r);
+    unlink(pred_model);
+    return rc;
+}
+
+static void prediction_units(void) {
+    double a[5], b[5];
+    CHECK(pred_units_run(1, a) == 0 && pred_units_run(16, b) == 0, "both views run: %s", gl_err());
+    CHECK(a[0] == b[0] && a[0] >= 19, "the same gesture, the same points (%g, %g)", a[0], b[0]);
+    CHECK(fabs(a[1] - b[1]) < 0.01 * a[1], "the same grid on screen (+-%g, +-%g px)", a[1], b[1]);
+    CHECK(hypot(a[2] - b[2], a[3] - b[3]) <= 2 * a[1] / 40 + 1, "the densest cell in the same place ((%g,%g), (%g,%g))", a[2], a[3], b[2], b[3]);
+    CHECK(fabs(a[4] - b[4]) < 1e-4, "the same end-of-stroke probability (%g, %g)", a[4], b[4]);
+}
+
 int main(int argc, char **argv) {
     char dir[] = "/tmp/glimpse-hw-XXXXXX";
     if (mkdtemp(dir)) setenv("GLIMPSE_EXPORT_DIR", dir, 1);
@@ -469,6 +510,7 @@ int main(int argc, char **argv) {
         synthesis();
         iam_alphabet();
         prediction();
+        prediction_units();
     }
     rmdir(dir);
     TEST_MAIN_END();
