@@ -457,6 +457,7 @@ static int train_probe_fn(void *self, const char *what, double *out) {
     if (!strcmp(what, "first_smooth")) { *out = v->first_smooth; return 0; }
     if (!strcmp(what, "last_smooth")) { *out = v->last_smooth; return 0; }
     if (!strcmp(what, "step")) { int n = atomic_load(&r->npts); *out = n > 0 ? r->x[n - 1] : 0; return 0; }
+    if (!strcmp(what, "train_seconds")) { pthread_mutex_lock(&r->mu); *out = r->seconds; pthread_mutex_unlock(&r->mu); return 0; }
     if (!strcmp(what, "rate")) { pthread_mutex_lock(&r->mu); *out = r->rate; pthread_mutex_unlock(&r->mu); return 0; }
     if (!strcmp(what, "first_point_s")) {
         pthread_mutex_lock(&r->mu);
