@@ -95,6 +95,7 @@ int bench_gui_train(double seconds, int w, int h, int json) {
     gl_train_set_eval(cli, 100, 500);   // the view's held-out figures, so both do the same work
     train_run_pause(run);
     train_run_wait_idle(run, 10);
+    gui_run_frame(&r);
     long at = (long)steps_now(&r);
     if (gl_train_step_no(cli) < at) gl_train_run(cli, at - gl_train_step_no(cli), NULL, NULL, NULL);
     int rounds = (int)(seconds / 1.0 + 0.5);
