@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include "cli.h"
 #include "gl_hw.h"
+#include "hw_train_data.h"
 #include "gl_image.h"
 #include "gl_json.h"
 #include "gl_progress.h"
@@ -20,7 +21,6 @@
 
 #define SYNTH_WEIGHTS "handwriting-synth.safetensors"
 #define PREDICT_WEIGHTS "handwriting-predict.safetensors"
-#define HERSHEY_ALPHABET " abcdefghijklmnopqrstuvwxyz.,"
 
 static int fail(void) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
 
@@ -28,39 +28,10 @@ static int fail(void) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
 static gl_hw_iam_opts g_iam;
 static gl_hw_iam_report g_iam_rep;
 
-// --data hershey | iam:DIR. Hershey lines come from (lines, seed).
+// --data hershey | iam:DIR, prepared with g_iam (see hw_train_data.h).
 static int load_corpus(const char *data, int lines, uint64_t seed, int max_words, gl_hw_corpus *c) {
-    memset(c, 0, sizeof *c);
-    if (!data || !strcmp(data, "hershey")) {
-        gl_hw_hershey_opts o; gl_hw_hershey_defaults(&o);
-        o.lines = lines; o.seed = seed; o.max_words = max_words;
-        return gl_hw_hershey_build(c, &o);
-    }
-    if (!strncmp(data, "iam:", 4)) {
-        if (!g_iam.thin) gl_hw_iam_defaults(&g_iam);
-        if (gl_hw_iam_load_ex(c, data + 4, &g_iam, &g_iam_rep)) return -1;
-        if (g_iam.quiet) return 0;
-        const gl_hw_iam_report *r = &g_iam_rep;
-        fprintf(stderr, "glimpse: IAM-OnDB: %d stroke files; not used: %d excluded, %d lines of %d forms that do not pair with their text, %d unreadable, "
-                "%d with an offset of another scale, %d with a pen jump, %d whose strokes do not fit their text; %d sensor spikes merged; "
-                "%d lines, %ld of %ld points (thinned to every %d%s)\n",
-                r->files, r->excluded, r->unpaired_lines, r->unpaired_forms, r->bad_files, r->outliers, r->jumps, r->misfits, r->spikes,
-                r->lines, r->points_out, r->points_in, g_iam.thin, g_iam.thin == 2 ? "nd" : g_iam.thin == 3 ? "rd" : g_iam.thin == 1 ? "st" : "th");
-        return 0;
-    }
-    gl_seterr("--data must be 'hershey' or 'iam:DIR' (got '%s')", data);
-    return -1;
-}
-
-// Alphabet of a corpus (sorted, space first); IAM characters outside
-// printable ASCII are dropped from the lines' texts.
-static void corpus_alphabet(const gl_hw_corpus *c, const gl_hw_corpus *c2, char *out) {
-    int seen[128] = {0};
-    for (int i = 0; i < c->n; i++) for (const char *p = c->lines[i].text; *p; p++) if ((unsigned char)*p >= 32 && (unsigned char)*p < 127) seen[(int)*p] = 1;
-    for (int i = 0; i < c2->n; i++) for (const char *p = c2->lines[i].text; *p; p++) if ((unsigned char)*p >= 32 && (unsigned char)*p < 127) seen[(int)*p] = 1;
-    int n = 0;
-    for (int ch = 32; ch < 127; ch++) if (seen[ch]) out[n++] = (char)ch;
-    out[n] = 0;
+    if (!g_iam.thin) gl_hw_iam_defaults(&g_iam);
+    return hw_load_corpus(data, lines, seed, max_words, &g_iam, &g_iam_rep, g_iam.quiet ? NULL : stderr, c);
 }
 
 // Mean NLL per point and per line over a corpus (already normalised).
@@ -83,44 +54,29 @@ static double corpus_loss(gl_hw_model *m, const gl_hw_corpus *c, int max_T, doub
     return tot / (np ? np : 1);
 }
 
-// Drops the lines a synthesis network cannot be trained on: over GL_HW_MAXU
-// characters, or with a character outside cfg's alphabet (cfg NULL:
-// outside printable ASCII). Adds the counts to *too_long and *bad_chars.
-static void drop_unwritable(gl_hw_corpus *c, const gl_hw_cfg *cfg, int *too_long, int *bad_chars) {
-    int k = 0;
-    for (int i = 0; i < c->n; i++) {
-        const char *t = c->lines[i].text;
-        int ok = strlen(t) <= GL_HW_MAXU, len_ok = ok;
-        if (ok && cfg) ok = gl_hw_encode(cfg, t, NULL) == 0;
-        else if (ok) for (const char *p = t; *p; p++) if ((unsigned char)*p < 32 || (unsigned char)*p > 126) { ok = 0; break; }
-        if (ok) c->lines[k++] = c->lines[i];
-        else {
-            if (!len_ok) (*too_long)++; else (*bad_chars)++;
-            free(c->lines[i].pts); free(c->lines[i].text);
-        }
-    }
-    c->n = k;
-}
+static atomic_int g_stop;
+static void on_sigint(int s) { (void)s; atomic_store(&g_stop, 1); }
 
-// The run's options in a checkpoint, for --resume to compare.
-static void run_meta(gl_meta *ex, long B, long seed, long maxT, double lr) {
-    if (g_iam_rep.files) {
-        gl_meta_set(ex, "iam_thin", "%d", g_iam.thin);
-        if (g_iam.exclude) { const char *b = strrchr(g_iam.exclude, '/'); gl_meta_set(ex, "iam_exclude", "%s", b ? b + 1 : g_iam.exclude); }
-        gl_meta_set(ex, "iam_heldout", "forms whose FNV-1a hash of the form id is 0 mod %d", GL_HW_IAM_HELDOUT_MOD);
-        gl_meta_set(ex, "iam_lines", "%d", g_iam_rep.lines);
-        gl_meta_set(ex, "iam_dropped", "excluded %d, unpaired forms %d (%d lines), unreadable %d, outliers %d, pen jumps %d, misfits %d; spikes merged %d",
-                    g_iam_rep.excluded, g_iam_rep.unpaired_forms, g_iam_rep.unpaired_lines, g_iam_rep.bad_files, g_iam_rep.outliers,
-                    g_iam_rep.jumps, g_iam_rep.misfits, g_iam_rep.spikes);
-    }
-    gl_meta_set(ex, "batch", "%ld", B);
-    gl_meta_set(ex, "seed", "%ld", seed);
-    gl_meta_set(ex, "max_points", "%ld", maxT);
-    gl_meta_set(ex, "lr", "%.17g", lr);
-}
+// The CLI's side of a training run: the progress bar (the loss per point
+// smoothed as the checkpoints record it), a checkpoint every `every`
+// seconds, and the stop after --minutes.
+typedef struct {
+    gl_train *t;
+    const char *ckpt;
+    double every, minutes, t0, last_ck, ema;
+    gl_progress pg;
+} hw_cli;
 
-static volatile sig_atomic_t g_stop = 0;
-static void on_sigint(int s) { (void)s; g_stop = 1; }
+static void hw_cli_report(void *user, const gl_train_report *r) {
+    hw_cli *c = user;
+    c->ema = isnan(c->ema) ? r->loss : 0.98 * c->ema + 0.02 * r->loss;
+    gl_progress_update(&c->pg, r->step, "loss/point %.3f", c->ema);
+    if (gl_now() - c->last_ck > c->every) {
+        if (gl_train_checkpoint(c->t, c->ckpt)) fprintf(stderr, "\nglimpse: checkpoint: %s\n", gl_err());
+        c->last_ck = gl_now();
+    }
+    if (gl_now() - c->t0 > c->minutes * 60) atomic_store(&g_stop, 1);
+}
 
 // ---- train --------------------------------------------------------------------
 static const gl_opt train_opts[] = {
@@ -205,160 +161,65 @@ int cmd_train_handwriting(int argc, char **argv) {
     }
     gl_clean_stale_tmp(ckpt);
     gl_clean_stale_tmp(out);
-    gl_hw_iam_defaults(&g_iam);
-    g_iam.thin = (int)thin;
-    g_iam.exclude = gl_arg(&a, train_opts, "exclude");
-    double t_load = gl_now();
+    hw_train_spec sp;
+    hw_train_spec_defaults(&sp);
+    sp.synth = synth; sp.data = data; sp.lines = lines; sp.words = words; sp.corpus_seed = cseed;
+    sp.iam.thin = (int)thin;
+    sp.iam.exclude = gl_arg(&a, train_opts, "exclude");
+    sp.L = L; sp.H = H; sp.M = M; sp.K = K;
+    sp.batch = B; sp.seed = seed; sp.iters = iters; sp.lr = lr;
+    sp.max_points = maxT;
+    sp.max_points_given = gl_arg(&a, train_opts, "max-points") || (resume && gl_meta_get(&meta, "max_points"));
     gl_hw_corpus tr, va;
-    memset(&va, 0, sizeof va);
-    if (load_corpus(data, (int)lines, (uint64_t)cseed, (int)words, &tr)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
-    int iam = strcmp(data, "hershey") != 0;
-    if (iam && !gl_arg(&a, train_opts, "max-points") && !(resume && gl_meta_get(&meta, "max_points"))) maxT = 1000;
-    if (synth) {
-        // a line cut short no longer matches its text: synthesis drops it
-        int k = 0, cut = 0;
-        for (int i = 0; i < tr.n; i++) {
-            if (tr.lines[i].n > maxT) { free(tr.lines[i].pts); free(tr.lines[i].text); cut++; }
-            else tr.lines[k++] = tr.lines[i];
-        }
-        tr.n = k;
-        if (cut) fprintf(stderr, "glimpse: dropped %d line(s) of more than %ld points (--max-points)\n", cut, maxT);
+    if (hw_train_prepare(&sp, &m, resume, &tr, &va, stderr)) {
+        int rc = fail();
+        if (resume) gl_hw_model_free(&m);
+        gl_meta_free(&meta);
+        return rc;
     }
-    if (!iam && load_corpus(data, 200, (uint64_t)cseed + 1000, (int)words, &va)) { if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); return fail(); }
-    // Synthesis needs texts it can encode: lines longer than GL_HW_MAXU or
-    // with characters outside printable ASCII (or a resumed model's alphabet)
-    // are dropped, and counted, before the held-out split and before the
-    // alphabet is taken, so neither comes from a line that is not used.
-    if (synth) {
-        int too_long = 0, bad_chars = 0;
-        drop_unwritable(&tr, resume ? &m.cfg : NULL, &too_long, &bad_chars);
-        drop_unwritable(&va, resume ? &m.cfg : NULL, &too_long, &bad_chars);
-        if (too_long || bad_chars)
-            fprintf(stderr, "glimpse: dropped %d line(s) over %d characters and %d with characters %s\n", too_long, GL_HW_MAXU, bad_chars,
-                    resume ? "outside the model's alphabet" : "outside printable ASCII");
-    }
-    if (iam) {
-        // IAM: the held-out lines are those of the forms whose id hashes to
-        // 0 mod 20 (about 5%, fixed for all time; `eval handwriting` uses them)
-        int k = 0;
-        for (int i = 0; i < tr.n; i++) {
-            gl_hw_line *ln = &tr.lines[i];
-            if (ln->style % GL_HW_IAM_HELDOUT_MOD == 0) { gl_hw_corpus_add(&va, ln->pts, ln->n, ln->text, ln->style); free(ln->pts); free(ln->text); }
-            else tr.lines[k++] = *ln;
-        }
-        tr.n = k;
-        if (tr.n < 1) {
-            fprintf(stderr, "glimpse: every form of this corpus is a held-out one (%d lines): nothing to train on\n", va.n);
-            if (resume) { gl_hw_model_free(&m); gl_meta_free(&meta); } gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return 1;
-        }
-        if (va.n == 0) fprintf(stderr, "glimpse: no form of this corpus is a held-out one: nothing is held out\n");
-    }
-    long tot_pts = 0; size_t tot_chars = 0;
-    for (int i = 0; i < tr.n; i++) { tot_pts += tr.lines[i].n; tot_chars += strlen(tr.lines[i].text); }
-    fprintf(stderr, "glimpse: corpus %s: %d lines, %ld points (%.1f per character), %d held out; built in %.1f s\n",
-            data, tr.n, tot_pts, (double)tot_pts / (tot_chars ? tot_chars : 1), va.n, gl_now() - t_load);
-    if (!resume) {
-        gl_hw_cfg cfg = {0};
-        cfg.L = (int)L; cfg.H = (int)H; cfg.M = (int)M; cfg.K = synth ? (int)K : 0;
-        if (synth) {
-            if (!iam) snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", HERSHEY_ALPHABET);
-            else corpus_alphabet(&tr, &va, cfg.alphabet);
-            cfg.C = (int)strlen(cfg.alphabet);
-        }
-        gl_hw_norm_stats(&tr, cfg.mean, cfg.std);
-        if (gl_hw_model_init(&m, &cfg, (uint64_t)seed)) { gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return fail(); }
-        // the Hershey texts must fit the built-in alphabet
-        int tl = 0, bc = 0;
-        if (synth) { drop_unwritable(&tr, &m.cfg, &tl, &bc); drop_unwritable(&va, &m.cfg, &tl, &bc); }
-    }
-    if (tr.n == 0) {
-        fprintf(stderr, "glimpse: no training line is left\n");
-        gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return 1;
-    }
-    gl_hw_corpus_normalise(&tr, m.cfg.mean, m.cfg.std);
-    gl_hw_corpus_normalise(&va, m.cfg.mean, m.cfg.std);
-    fprintf(stderr, "glimpse: %s network: %d layer(s) x %d cells, M=%d, K=%d, alphabet %d: %zu parameters\n",
-            synth ? "synthesis" : "prediction", m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, m.cfg.C, gl_params_count(&m.ps));
+    maxT = sp.max_points;
+    g_iam = sp.iam; g_iam_rep = sp.iam_rep;
 
-    // batches of similar length: sort by length, cut into batches, shuffle their order
-    int *order = gl_malloc(sizeof(int) * tr.n);
-    for (int i = 0; i < tr.n; i++) order[i] = i;
-    for (int i = 1; i < tr.n; i++) {   // insertion sort by length (stable)
-        int v = order[i], j = i - 1;
-        while (j >= 0 && tr.lines[order[j]].n > tr.lines[v].n) { order[j + 1] = order[j]; j--; }
-        order[j + 1] = v;
-    }
-    int nb = (tr.n + (int)B - 1) / (int)B;
-    int *border = gl_malloc(sizeof(int) * nb);
-    gl_hw_trainer *trainer = gl_hw_trainer_new(&m);
+    // the training loop: a gl_train session (engine/handwriting/gl_hw_train.c),
+    // the one the Train view runs; progress and checkpoints from its reports
+    gl_train *t = hw_train_session(&sp, &m, train_seconds, &tr, &va);
+    if (!t) { int rc = fail(); gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return rc; }
     signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
-    gl_progress pg; gl_progress_begin(&pg, synth ? "train synth" : "train predict", iters);
-    gl_progress_resume_at(&pg, m.ps.step);
-    double t0 = gl_now(), last_ck = t0, ema = NAN;
-    long cur_epoch = -1;
+    hw_cli cli = { .t = t, .ckpt = ckpt, .every = (double)every, .minutes = minutes, .t0 = gl_now(), .ema = NAN };
+    cli.last_ck = cli.t0;
+    gl_progress_begin(&cli.pg, synth ? "train synth" : "train predict", iters);
+    gl_progress_resume_at(&cli.pg, gl_train_step_no(t));
     int rc = 0;
     double va_loss = NAN;
-    for (;;) {
-        if (m.ps.step >= iters || g_stop || gl_now() - t0 > minutes * 60) break;
-        // The batch order of an epoch depends only on (seed, epoch), and the
-        // update count says where in it we are: a resumed run continues the
-        // interrupted epoch with the very batches it would have had.
-        long epoch = m.ps.step / nb;
-        int bi = (int)(m.ps.step % nb);
-        if (epoch != cur_epoch) {
-            gl_rng rng; gl_rng_seed(&rng, (uint64_t)seed * 1000003u + (uint64_t)epoch);
-            for (int i = 0; i < nb; i++) border[i] = i;
-            gl_rng_shuffle(&rng, border, nb);
-            cur_epoch = epoch;
-        }
-        int s0 = border[bi] * (int)B, nbat = tr.n - s0 < B ? tr.n - s0 : (int)B;
-        int np;
-        gl_params_zero_grad(&m.ps);
-        double loss = gl_hw_trainer_step(trainer, &tr, order + s0, nbat, (int)maxT, 1, 100.0f, 10.0f, &np);   // on every core
-        if (isnan(loss)) { rc = fail(); break; }
-        gl_params_clip(&m.ps, 5.0f);
-        gl_adam_step(&m.ps, (float)lr, 0.9f, 0.999f, 1e-8f);
-        double lp = loss / np;
-        if (!isfinite(lp)) { fprintf(stderr, "\nglimpse: loss is not finite at update %ld\n", m.ps.step); rc = 1; break; }
-        ema = isnan(ema) ? lp : 0.98 * ema + 0.02 * lp;
-        gl_progress_update(&pg, m.ps.step, "loss/point %.3f", ema);
-        if (gl_now() - last_ck > every) {
-            gl_meta ex = {0};
-            gl_meta_set(&ex, "corpus", "%s", data); gl_meta_set(&ex, "corpus_lines", "%ld", lines);
-            gl_meta_set(&ex, "corpus_seed", "%ld", cseed); gl_meta_set(&ex, "corpus_words", "%ld", words);
-            run_meta(&ex, B, seed, maxT, lr);
-            gl_meta_set(&ex, "train_seconds", "%.0f", train_seconds + gl_now() - t0);
-            if (isfinite(ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
-            if (gl_hw_model_save(&m, ckpt, &ex, 1)) fprintf(stderr, "\nglimpse: checkpoint: %s\n", gl_err());
-            gl_meta_free(&ex);
-            last_ck = gl_now();
-        }
+    if (gl_train_step_no(t) < iters && gl_train_run(t, iters, &g_stop, hw_cli_report, &cli) < 0) {
+        if (isnan(gl_train_last_loss(t)) && strncmp(gl_err(), "the loss became", 15)) rc = fail();
+        else { fprintf(stderr, "\nglimpse: loss is not finite at update %ld\n", gl_train_step_no(t)); rc = 1; }
     }
-    gl_progress_end(&pg);
+    gl_progress_end(&cli.pg);
+    gl_hw_model *mm = gl_hw_train_model(t);
+    double ema = gl_hw_train_smoothed(t);
     if (rc == 0 && va.n == 0) { fprintf(stderr, "glimpse: no held-out line can be evaluated\n"); }
     if (rc == 0) {
         double per_line = NAN;
-        if (va.n > 0) va_loss = corpus_loss(&m, &va, 100000, &per_line, NULL);
-        double secs = train_seconds + gl_now() - t0;
+        if (va.n > 0) va_loss = corpus_loss(mm, &va, 100000, &per_line, NULL);
+        double secs = train_seconds + gl_now() - cli.t0;
         fprintf(stderr, "glimpse: %ld updates, %.0f s of training; held-out loss %.4f nats/point, %.2f nats/line (%d lines)\n",
-                m.ps.step, secs, va_loss, per_line, va.n);
+                mm->ps.step, secs, va_loss, per_line, va.n);
         gl_meta ex = {0};
-        gl_meta_set(&ex, "corpus", "%s", data); gl_meta_set(&ex, "corpus_lines", "%ld", lines);
-        gl_meta_set(&ex, "corpus_seed", "%ld", cseed); gl_meta_set(&ex, "corpus_words", "%ld", words);
+        hw_train_meta(&sp, &ex);
         gl_meta_set(&ex, "train_seconds", "%.0f", secs);
-        gl_meta_set(&ex, "updates", "%ld", m.ps.step);
-        run_meta(&ex, B, seed, maxT, lr);
+        gl_meta_set(&ex, "updates", "%ld", mm->ps.step);
         // no "nan" in metadata: a value that was not measured is left out
         if (isfinite(ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
         if (isfinite(va_loss)) gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", va_loss);
         if (isfinite(per_line)) gl_meta_set(&ex, "heldout_loss_per_line", "%.3f", per_line);
-        if (gl_hw_model_save(&m, ckpt, &ex, 1) || gl_hw_model_save(&m, out, &ex, 0)) rc = fail();
+        if (gl_hw_model_save(mm, ckpt, &ex, 1) || gl_hw_model_save(mm, out, &ex, 0)) rc = fail();
         else fprintf(stderr, "glimpse: wrote %s (checkpoint %s)\n", out, ckpt);
         gl_meta_free(&ex);
     }
-    free(order); free(border);
-    gl_hw_trainer_free(trainer); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va);
-    gl_meta_free(&meta); gl_hw_model_free(&m);
+    gl_train_free(t);   // and the model
+    gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va);
+    gl_meta_free(&meta);
     return rc;
 }
 

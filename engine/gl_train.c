@@ -24,7 +24,7 @@ int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_r
         t->run_seconds += r.step_s;
         t->last_loss = r.loss;
         if (rc != 0) {
-            gl_seterr("the loss became %g at step %ld", r.loss, t->step);
+            if (rc != -2) gl_seterr("the loss became %g at step %ld", r.loss, t->step);
             return -1;
         }
         t->step++;

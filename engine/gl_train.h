@@ -23,15 +23,17 @@ typedef struct {
     int stage;            // attention: 0 CNN pre-training, 1 attention; DRAW: 0
     int epoch;            // 1-based epoch of this step within its stage
     int epoch_end;        // this step was the last of an epoch
-    long batch;           // samples in this step
-    double loss;          // training loss of this step's batch (attention: cross-entropy; DRAW: bound, nats)
+    long batch;           // samples in this step (handwriting: lines)
+    long points;          // handwriting: pen points in this step's lines; 0 otherwise
+    double loss;          // training loss of this step's batch (attention: cross-entropy; DRAW: bound, nats;
+                          // handwriting: nats per point)
     double acc;           // attention: the batch's accuracy; NaN otherwise
     double lr;            // learning rate this step used
     double seconds;       // training time so far, runs resumed from included
     double step_s;        // wall time of this step (forward, backward, update)
     // held-out figures, computed after this step when has_eval is set
     int has_eval, eval_n;
-    double eval_loss;     // attention: test cross-entropy; DRAW: test bound (nats)
+    double eval_loss;     // attention: test cross-entropy; DRAW: test bound (nats); handwriting: nats per point
     double eval_acc;      // attention: test accuracy; NaN otherwise
 } gl_train_report;
 
@@ -42,8 +44,9 @@ typedef struct gl_train gl_train;
 // Runs up to max_steps steps (fewer at the end of the run), calling fn after
 // each. Returns 0 when it took them all (or reached the end), 1 when *stop
 // (may be NULL) was raised between steps (checked before each step) or fn
-// raised it, -1 when the loss became non-finite (gl_err says so; the step's
-// update is not applied; gl_train_last_loss gives the value).
+// raised it, -1 when the loss became non-finite or the step failed (gl_err
+// says so; the step's update is not applied; gl_train_last_loss gives the
+// value).
 int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user);
 long gl_train_step_no(const gl_train *t);     // steps done
 long gl_train_total(const gl_train *t);
@@ -99,4 +102,28 @@ void gl_draw_train_defaults(gl_draw_train_opts *o);
 gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_iter, double prev_seconds,
                             const gl_mnist *train, const gl_mnist *test);
 gl_draw *gl_draw_train_model(gl_train *t);
+
+// ---- handwriting (engine/handwriting/gl_hw_train.c) ------------------------------
+// Minibatches of lines of similar length (the corpus sorted by length, cut
+// into batches, their order shuffled per epoch from (seed, epoch)); the
+// derivatives clipped as gl_hw_backward says (100 at the outputs, 10 into
+// the LSTMs), the gradient's norm to 5, Adam at a fixed rate. The step count
+// is the model's (m->ps.step), so a model loaded from a checkpoint with its
+// Adam state continues where it stopped, with the very batches it would
+// have had.
+#include "handwriting/gl_hw.h"
+typedef struct {
+    long batch, max_points, seed, iters;   // iters: the run's total updates
+    double lr;
+} gl_hw_train_opts;
+// m is taken over (the session owns it from now; the caller's struct is
+// zeroed). tr and va (normalised with m's statistics; va may be empty: no
+// held-out figures) are borrowed. meta (may be NULL) is copied: it goes
+// into every checkpoint, with train_seconds and train_loss_per_point.
+gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr,
+                          const gl_hw_corpus *va, const gl_meta *meta);
+gl_hw_model *gl_hw_train_model(gl_train *t);
+// The training loss per point smoothed over the last steps (0.98 per step),
+// as checkpoints record it; NaN before the first step.
+double gl_hw_train_smoothed(gl_train *t);
 #endif

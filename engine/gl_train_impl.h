@@ -7,7 +7,7 @@
 typedef struct {
     // One step at t->step (0-based): fills loss, acc, lr, stage, epoch,
     // epoch_end, batch of r. Returns -1 (update not applied) when the loss
-    // is not finite.
+    // is not finite, -2 for another failure that gl_err already names.
     int (*step)(gl_train *t, gl_train_report *r);
     // Held-out figures on the first n samples; -1 if there is no held-out set.
     int (*eval)(gl_train *t, int n, gl_train_report *r);

@@ -209,7 +209,7 @@ int cmd_bench_gui(int argc, char **argv) {
         return bench_idle(view, idle_s, w, h, gl_arg(&a, bench_opts, "json") != NULL);
     }
     if (view && !strcmp(view, "train")) {
-        return bench_gui_train(gl_arg(&a, bench_opts, "seconds") ? seconds : 9, w, h, gl_arg(&a, bench_opts, "json") != NULL);
+        return bench_gui_train(gl_arg(&a, bench_opts, "seconds") ? seconds : 20, w, h, gl_arg(&a, bench_opts, "json") != NULL);
     }
     if (view && !strcmp(view, "synthesis")) return bench_gui_synthesis((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
     if (view && !strcmp(view, "prediction")) return bench_gui_prediction((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);

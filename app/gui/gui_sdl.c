@@ -42,6 +42,19 @@ struct gui_sdl {
     // steady layout re-uploads pixels into the same textures.
     image_slot *img;
     int nimg;
+    // Damage tracking (software renderers, whose target keeps its pixels
+    // between frames): the window is cut into tiles, each with a hash of the
+    // commands that touch it; only tiles whose hash changed are drawn again.
+    int damage;               // on for this renderer
+    int full;                 // the next frame is drawn whole (first frame, resize, expose)
+    int tw, th;               // tiles across and down
+    uint64_t *tile_prev, *tile_cur;
+    uint8_t *tile_dirty;
+    gui_rect *bbox;           // per command: the pixels it can touch (clipped); w = 0: none
+    int *slot;                // per command: its image slot
+    int nbbox;
+    int out_w, out_h;         // renderer output size the tiles were made for
+    long drawn_tiles, frames_drawn;   // for bench numbers
 };
 
 // fontconfig: a sans-serif face that is a TrueType/OpenType file.
@@ -190,6 +203,9 @@ gui_sdl *gui_sdl_open(int w, int h, int headless) {
         if (open_window(b, w, h) != 0) { gui_sdl_close(b); return NULL; }
     }
     SDL_SetRenderDrawBlendMode(b->ren, SDL_BLENDMODE_BLEND);
+    SDL_RendererInfo ri;
+    b->damage = SDL_GetRendererInfo(b->ren, &ri) == 0 && (ri.flags & SDL_RENDERER_SOFTWARE) && !SDL_getenv("GLIMPSE_FULL_REDRAW");
+    b->full = 1;
     if (TTF_Init() != 0) { gl_seterr("SDL_ttf: %s", TTF_GetError()); gui_sdl_close(b); return NULL; }
     b->ttf_ok = 1;
     float s = b->scale;
@@ -205,6 +221,7 @@ void gui_sdl_close(gui_sdl *b) {
     text_cache_clear(b, UINT64_MAX);
     for (int i = 0; i < b->nimg; i++) if (b->img[i].tex) SDL_DestroyTexture(b->img[i].tex);
     free(b->img);
+    free(b->tile_prev); free(b->tile_cur); free(b->tile_dirty); free(b->bbox); free(b->slot);
     for (int i = 0; i < GUI_NFONT; i++) if (b->font[i]) TTF_CloseFont(b->font[i]);
     if (b->ttf_ok) TTF_Quit();
     if (b->ren) SDL_DestroyRenderer(b->ren);
@@ -248,12 +265,14 @@ int gui_sdl_poll(gui_sdl *b, gui_event *ev) {
             switch (e.window.event) {
             case SDL_WINDOWEVENT_SIZE_CHANGED:
                 update_scale(b);
+                b->full = 1;
                 ev->type = GUI_EV_RESIZE; ev->x = b->w; ev->y = b->h;
                 return 1;
             case SDL_WINDOWEVENT_HIDDEN: case SDL_WINDOWEVENT_MINIMIZED: b->visible = 0; break;
             case SDL_WINDOWEVENT_SHOWN: case SDL_WINDOWEVENT_RESTORED: case SDL_WINDOWEVENT_MAXIMIZED:
             case SDL_WINDOWEVENT_EXPOSED:
                 b->visible = 1;
+                b->full = 1;
                 ev->type = GUI_EV_EXPOSE;
                 return 1;
             default: break;
@@ -355,74 +374,265 @@ static void draw_thick_line(SDL_Renderer *r, const gui_cmd *c) {
     SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
 }
 
+// ---- damage tracking --------------------------------------------------------------
+#define TILE 32   // points
+
+static gui_rect rect_and(gui_rect a, gui_rect b) {
+    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w, y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
+    if (x1 <= x0 || y1 <= y0) return (gui_rect){ 0, 0, 0, 0 };
+    return (gui_rect){ x0, y0, x1 - x0, y1 - y0 };
+}
+
+static uint64_t mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 31);
+}
+static uint64_t mix_bytes(uint64_t h, const void *p, size_t n) {
+    const uint8_t *s = p;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { uint64_t v; memcpy(&v, s + i, 8); h = mix(h, v); }
+    uint64_t v = 0;
+    memcpy(&v, s + i, n - i);
+    return mix(h, v ^ n);
+}
+static uint64_t bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+
+// The pixels a command can touch, within the clip in force, and its hash.
+static gui_rect cmd_extent(gui_sdl *b, const gui_ctx *ui, const gui_cmd *c, gui_rect clip, uint64_t *hash) {
+    gui_rect e = c->r;
+    uint64_t h = mix(mix((uint64_t)c->type, ((uint64_t)(uint32_t)c->r.x << 32) | (uint32_t)c->r.y), ((uint64_t)(uint32_t)c->r.w << 32) | (uint32_t)c->r.h);
+    h = mix(h, ((uint64_t)c->c.r << 24) | ((uint64_t)c->c.g << 16) | ((uint64_t)c->c.b << 8) | c->c.a);
+    switch (c->type) {
+    case GUI_CMD_LINE: {
+        float m = c->width / 2 + 2;
+        float x0 = c->x0 < c->x1 ? c->x0 : c->x1, x1 = c->x0 < c->x1 ? c->x1 : c->x0;
+        float y0 = c->y0 < c->y1 ? c->y0 : c->y1, y1 = c->y0 < c->y1 ? c->y1 : c->y0;
+        e = gui_r((int)SDL_floorf(x0 - m), (int)SDL_floorf(y0 - m), (int)SDL_ceilf(x1 - x0 + 2 * m) + 1, (int)SDL_ceilf(y1 - y0 + 2 * m) + 1);
+        h = mix(mix(h, bits(c->x0) << 32 | bits(c->y0)), bits(c->x1) << 32 | bits(c->y1));
+        h = mix(h, bits(c->width));
+        break;
+    }
+    case GUI_CMD_TEXT: {
+        const char *s = gui_cmd_text(ui, c);
+        text_entry *t = text_get(b, c->font, s);
+        e = gui_r(c->r.x, c->r.y, (int)SDL_ceilf(t->w / b->scale) + 1, (int)SDL_ceilf(t->h / b->scale) + 1);
+        h = mix_bytes(mix(h, (uint64_t)c->font), s, strlen(s));
+        break;
+    }
+    case GUI_CMD_IMAGE:
+        h = mix_bytes(mix(h, ((uint64_t)(uint32_t)c->iw << 32) | (uint32_t)c->ih), gui_cmd_pixels(ui, c), (size_t)c->iw * c->ih * 3);
+        break;
+    case GUI_CMD_FRAME: case GUI_CMD_RECT: break;
+    case GUI_CMD_CLIP: return (gui_rect){ 0, 0, 0, 0 };
+    }
+    e = rect_and(e, clip);
+    *hash = mix(h, ((uint64_t)(uint32_t)e.x << 48) ^ ((uint64_t)(uint32_t)e.y << 32) ^ ((uint64_t)(uint32_t)e.w << 16) ^ (uint32_t)e.h);
+    return e;
+}
+
+// A one-pixel line as points (a DDA): SDL's line drawing cuts the line to
+// the clip rect first and rasterises what is left, which moves pixels when
+// the clip differs (two damaged areas, one line); points are each kept or
+// dropped alone.
+static void draw_thin_line(SDL_Renderer *r, const gui_cmd *c) {
+    enum { CAP = 512 };
+    SDL_Point pts[CAP];
+    float dx = c->x1 - c->x0, dy = c->y1 - c->y0;
+    int n = (int)SDL_ceilf(SDL_fabsf(dx) > SDL_fabsf(dy) ? SDL_fabsf(dx) : SDL_fabsf(dy));
+    if (n > 100000) n = 100000;
+    int k = 0;
+    for (int i = 0; i <= n; i++) {
+        float t = n ? (float)i / (float)n : 0;
+        pts[k].x = (int)SDL_floorf(c->x0 + t * dx + 0.5f);
+        pts[k].y = (int)SDL_floorf(c->y0 + t * dy + 0.5f);
+        if (k > 0 && pts[k].x == pts[k - 1].x && pts[k].y == pts[k - 1].y) continue;
+        if (++k == CAP) { SDL_RenderDrawPoints(r, pts, k); k = 0; }
+    }
+    if (k) SDL_RenderDrawPoints(r, pts, k);
+}
+
+static void draw_cmd(gui_sdl *b, const gui_ctx *ui, const gui_cmd *c, int slot, uint8_t *uploaded) {
+    SDL_Renderer *r = b->ren;
+    SDL_Rect rr = { c->r.x, c->r.y, c->r.w, c->r.h };
+    switch (c->type) {
+    case GUI_CMD_RECT:
+        // Opaque fills skip blending: the software renderer would blend
+        // every pixel of a window-sized background otherwise.
+        SDL_SetRenderDrawBlendMode(r, c->c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
+        SDL_RenderFillRect(r, &rr);
+        break;
+    case GUI_CMD_FRAME:
+        SDL_SetRenderDrawBlendMode(r, c->c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
+        SDL_RenderDrawRect(r, &rr);
+        break;
+    case GUI_CMD_LINE:
+        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+        if (c->width <= 1.5f) {
+            SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
+            draw_thin_line(r, c);
+        } else draw_thick_line(r, c);
+        break;
+    case GUI_CMD_TEXT: {
+        text_entry *e = text_get(b, c->font, gui_cmd_text(ui, c));
+        if (!e->tex) break;
+        SDL_SetTextureColorMod(e->tex, c->c.r, c->c.g, c->c.b);
+        SDL_SetTextureAlphaMod(e->tex, c->c.a);
+        SDL_FRect d = { (float)c->r.x, (float)c->r.y, e->w / b->scale, e->h / b->scale };
+        SDL_RenderCopyF(r, e->tex, NULL, &d);
+        break;
+    }
+    case GUI_CMD_IMAGE: {
+        // Scaled here (nearest), not by SDL: SDL's scaled copy samples the
+        // source from where its clip cuts the destination, so the same image
+        // drawn in two parts (two damaged areas) would not meet exactly.
+        image_slot *s = &b->img[slot];
+        int dw = c->r.w, dh = c->r.h;
+        if (dw <= 0 || dh <= 0 || (long)dw * dh > 4096L * 4096) break;
+        if (!s->tex || s->w != dw || s->h != dh) {
+            if (s->tex) SDL_DestroyTexture(s->tex);
+            s->tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING, dw, dh);
+            s->w = dw; s->h = dh;
+            if (s->tex) SDL_SetTextureScaleMode(s->tex, SDL_ScaleModeNearest);
+            uploaded[slot] = 0;
+        }
+        if (!s->tex) break;
+        if (!uploaded[slot]) {
+            const uint8_t *src = gui_cmd_pixels(ui, c);
+            if (dw == c->iw && dh == c->ih) SDL_UpdateTexture(s->tex, NULL, src, c->iw * 3);
+            else {
+                void *dst;
+                int pitch;
+                if (SDL_LockTexture(s->tex, NULL, &dst, &pitch) != 0) break;
+                for (int y = 0; y < dh; y++) {
+                    const uint8_t *row = src + (size_t)((long)y * c->ih / dh) * c->iw * 3;
+                    uint8_t *o = (uint8_t *)dst + (size_t)y * pitch;
+                    for (int x = 0; x < dw; x++) memcpy(o + x * 3, row + (size_t)((long)x * c->iw / dw) * 3, 3);
+                }
+                SDL_UnlockTexture(s->tex);
+            }
+            uploaded[slot] = 1;
+        }
+        SDL_RenderCopy(r, s->tex, NULL, &rr);
+        break;
+    }
+    case GUI_CMD_CLIP: break;
+    }
+}
+
+// Draws the commands that touch area (everything when area is NULL): the
+// area is cleared first and every clip is cut to it.
+static void draw_area(gui_sdl *b, const gui_ctx *ui, const gui_rect *area, uint8_t *uploaded) {
+    SDL_Renderer *r = b->ren;
+    gui_rect all = gui_r(0, 0, b->w, b->h), A = area ? *area : all, clip = all;
+    SDL_Rect ar = { A.x, A.y, A.w, A.h };
+    SDL_RenderSetClipRect(r, &ar);
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+    SDL_RenderFillRect(r, &ar);
+    gui_rect set = A;   // the clip rect SDL holds
+    for (int i = 0; i < ui->ncmd; i++) {
+        const gui_cmd *c = &ui->cmds[i];
+        if (c->type == GUI_CMD_CLIP) { clip = c->r.w > 0 ? rect_and(c->r, all) : all; continue; }
+        gui_rect e = b->bbox[i];
+        if (e.w <= 0 || rect_and(e, A).w <= 0) continue;
+        gui_rect want = rect_and(clip, A);
+        if (want.x != set.x || want.y != set.y || want.w != set.w || want.h != set.h) {
+            SDL_Rect wr = { want.x, want.y, want.w, want.h };
+            SDL_RenderSetClipRect(r, &wr);
+            set = want;
+        }
+        draw_cmd(b, ui, c, b->slot[i], uploaded);
+    }
+}
+
 void gui_sdl_render(gui_sdl *b, const gui_ctx *ui) {
     SDL_Renderer *r = b->ren;
-    SDL_RenderSetClipRect(r, NULL);
-    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-    SDL_RenderClear(r);
+    // per command: extent, hash into the tiles it touches, image slot
+    if (b->nbbox < ui->ncmd) {
+        b->nbbox = ui->ncmd + 256;
+        b->bbox = realloc(b->bbox, (size_t)b->nbbox * sizeof *b->bbox);
+        b->slot = realloc(b->slot, (size_t)b->nbbox * sizeof *b->slot);
+        if (!b->bbox || !b->slot) abort();
+    }
+    int pw = 0, ph = 0;
+    SDL_GetRendererOutputSize(r, &pw, &ph);
+    int tw = (b->w + TILE - 1) / TILE, th = (b->h + TILE - 1) / TILE;
+    if (tw != b->tw || th != b->th || pw != b->out_w || ph != b->out_h || !b->tile_prev) {
+        free(b->tile_prev); free(b->tile_cur); free(b->tile_dirty);
+        b->tw = tw; b->th = th; b->out_w = pw; b->out_h = ph;
+        b->tile_prev = gl_calloc((size_t)tw * th + 1, sizeof(uint64_t));
+        b->tile_cur = gl_calloc((size_t)tw * th + 1, sizeof(uint64_t));
+        b->tile_dirty = gl_calloc((size_t)tw * th + 1, 1);
+        b->full = 1;
+    }
+    for (int t = 0; t < tw * th; t++) b->tile_cur[t] = 0x51ed270b27ULL + (uint64_t)t;
+    gui_rect all = gui_r(0, 0, b->w, b->h), clip = all;
     int nimg = 0;
     for (int i = 0; i < ui->ncmd; i++) {
         const gui_cmd *c = &ui->cmds[i];
-        SDL_Rect rr = { c->r.x, c->r.y, c->r.w, c->r.h };
-        switch (c->type) {
-        case GUI_CMD_RECT:
-            // Opaque fills skip blending: the software renderer would blend
-            // every pixel of a window-sized background otherwise.
-            SDL_SetRenderDrawBlendMode(r, c->c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-            SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
-            SDL_RenderFillRect(r, &rr);
-            break;
-        case GUI_CMD_FRAME:
-            SDL_SetRenderDrawBlendMode(r, c->c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-            SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
-            SDL_RenderDrawRect(r, &rr);
-            break;
-        case GUI_CMD_LINE:
-            SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-            if (c->width <= 1.5f) {
-                SDL_SetRenderDrawColor(r, c->c.r, c->c.g, c->c.b, c->c.a);
-                SDL_RenderDrawLineF(r, c->x0, c->y0, c->x1, c->y1);
-            } else draw_thick_line(r, c);
-            break;
-        case GUI_CMD_TEXT: {
-            text_entry *e = text_get(b, c->font, gui_cmd_text(ui, c));
-            if (!e->tex) break;
-            SDL_SetTextureColorMod(e->tex, c->c.r, c->c.g, c->c.b);
-            SDL_SetTextureAlphaMod(e->tex, c->c.a);
-            SDL_FRect d = { (float)c->r.x, (float)c->r.y, e->w / b->scale, e->h / b->scale };
-            SDL_RenderCopyF(r, e->tex, NULL, &d);
-            break;
-        }
-        case GUI_CMD_IMAGE: {
-            if (nimg == b->nimg) {
-                b->img = realloc(b->img, (size_t)(b->nimg + 16) * sizeof *b->img);
-                if (!b->img) abort();
-                memset(b->img + b->nimg, 0, 16 * sizeof *b->img);
-                b->nimg += 16;
-            }
-            image_slot *s = &b->img[nimg++];
-            if (!s->tex || s->w != c->iw || s->h != c->ih) {
-                if (s->tex) SDL_DestroyTexture(s->tex);
-                s->tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING, c->iw, c->ih);
-                s->w = c->iw; s->h = c->ih;
-                // Nearest sampling: a 28x28 digit must stay 28x28 pixels when shown large.
-                if (s->tex) SDL_SetTextureScaleMode(s->tex, SDL_ScaleModeNearest);
-            }
-            if (!s->tex) break;
-            SDL_UpdateTexture(s->tex, NULL, gui_cmd_pixels(ui, c), c->iw * 3);
-            SDL_RenderCopy(r, s->tex, NULL, &rr);
-            break;
-        }
-        case GUI_CMD_CLIP:
-            SDL_RenderSetClipRect(r, c->r.w > 0 ? &rr : NULL);
-            break;
-        }
+        b->slot[i] = -1;
+        if (c->type == GUI_CMD_CLIP) { clip = c->r.w > 0 ? rect_and(c->r, all) : all; b->bbox[i] = (gui_rect){ 0, 0, 0, 0 }; continue; }
+        if (c->type == GUI_CMD_IMAGE) b->slot[i] = nimg++;
+        uint64_t h = 0;
+        gui_rect e = b->bbox[i] = cmd_extent(b, ui, c, clip, &h);
+        if (e.w <= 0) continue;
+        int tx0 = e.x / TILE, ty0 = e.y / TILE, tx1 = (e.x + e.w - 1) / TILE, ty1 = (e.y + e.h - 1) / TILE;
+        for (int ty = ty0; ty <= ty1 && ty < th; ty++)
+            for (int tx = tx0; tx <= tx1 && tx < tw; tx++) b->tile_cur[ty * tw + tx] = mix(b->tile_cur[ty * tw + tx], h);
     }
+    if (nimg > b->nimg) {
+        int n = nimg + 16;
+        b->img = realloc(b->img, (size_t)n * sizeof *b->img);
+        if (!b->img) abort();
+        memset(b->img + b->nimg, 0, (size_t)(n - b->nimg) * sizeof *b->img);
+        b->nimg = n;
+    }
+    uint8_t up_stack[256], *uploaded = nimg <= 256 ? up_stack : gl_calloc((size_t)nimg, 1);
+    memset(uploaded, 0, nimg <= 256 ? sizeof up_stack : 0);
+    if (!b->damage || b->full || b->scale != 1.0f) {
+        draw_area(b, ui, NULL, uploaded);
+        b->drawn_tiles += (long)tw * th;
+        b->full = 0;
+    } else {
+        // dirty tiles, as runs along each tile row merged down the rows they repeat in
+        int any = 0;
+        for (int t = 0; t < tw * th; t++) { b->tile_dirty[t] = b->tile_cur[t] != b->tile_prev[t]; any |= b->tile_dirty[t]; }
+        for (int ty = 0; any && ty < th; ty++)
+            for (int tx = 0; tx < tw;) {
+                if (!b->tile_dirty[ty * tw + tx]) { tx++; continue; }
+                int x1 = tx;
+                while (x1 < tw && b->tile_dirty[ty * tw + x1]) x1++;
+                int y1 = ty + 1;
+                for (;; y1++) {
+                    if (y1 >= th) break;
+                    int same = 1;
+                    for (int k = tx; k < x1 && same; k++) same = b->tile_dirty[y1 * tw + k];
+                    if (!same) break;
+                    for (int k = tx; k < x1; k++) b->tile_dirty[y1 * tw + k] = 0;
+                }
+                gui_rect a = rect_and(gui_r(tx * TILE, ty * TILE, (x1 - tx) * TILE, (y1 - ty) * TILE), all);
+                draw_area(b, ui, &a, uploaded);
+                b->drawn_tiles += (long)(x1 - tx) * (y1 - ty);
+                tx = x1;
+            }
+    }
+    if (uploaded != up_stack) free(uploaded);
+    uint64_t *sw = b->tile_prev; b->tile_prev = b->tile_cur; b->tile_cur = sw;
+    b->frames_drawn++;
+    SDL_RenderSetClipRect(r, NULL);
     SDL_RenderPresent(r);
     // Strings unused for a few seconds are dropped, so the cache stays small
     // while numbers on screen keep changing.
     if (b->frame % 120 == 0) text_cache_clear(b, b->frame > 240 ? b->frame - 240 : 0);
     b->frame++;
+}
+
+double gui_sdl_drawn_share(gui_sdl *b) {
+    return b->frames_drawn > 0 && b->tw > 0 && b->th > 0 ? (double)b->drawn_tiles / ((double)b->frames_drawn * b->tw * b->th) : 1;
 }
 
 int gui_sdl_read(gui_sdl *b, gl_image *out) {

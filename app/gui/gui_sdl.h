@@ -18,6 +18,11 @@ int gui_sdl_poll(gui_sdl *b, gui_event *ev);
 void gui_sdl_render(gui_sdl *b, const gui_ctx *ui);
 // The last rendered frame as an RGB image (caller frees).
 int gui_sdl_read(gui_sdl *b, gl_image *out);
+// A software renderer draws again only the parts of the window whose
+// commands changed since the last frame (32-point tiles); the share of the
+// window drawn per frame so far (1: every frame whole). GLIMPSE_FULL_REDRAW
+// set: every frame whole.
+double gui_sdl_drawn_share(gui_sdl *b);
 // For gui_init: text width in points, and line heights.
 int gui_sdl_text_width(void *b, int font, const char *s);
 void gui_sdl_line_heights(gui_sdl *b, int out[GUI_NFONT]);

@@ -22,6 +22,12 @@ void train_config_defaults(train_config *c) {
     c->read_n = 2;
     c->write_n = 5;
     c->draw_epochs = 5;
+    c->hw_task = 0;
+    snprintf(c->hw_data, sizeof c->hw_data, "hershey");
+    c->hw_layers = 1;
+    c->hw_cells = 128;
+    c->hw_lines = 2000;
+    c->hw_iters = 3000;
 }
 
 const char *train_state_name(train_state s) {
@@ -73,6 +79,49 @@ static gl_mnist subset(const gl_mnist *d, int limit) {
 
 static gl_mnist g_sub_train[TRAIN_NMODEL];   // engine thread only (one run at a time)
 
+// Handwriting: the corpus prepared as `glimpse train handwriting` prepares
+// it (hw_train_data.c), a new network or the checkpoint's, whose options
+// (and corpus, unless the data field names another) it continues with.
+static gl_train *build_hw(train_run *r, const train_config *c) {
+    gl_hw_corpus_free(&r->hw_tr);
+    gl_hw_corpus_free(&r->hw_va);
+    hw_train_spec *s = &r->hw_spec;
+    hw_train_spec_defaults(s);
+    snprintf(r->hw_data, sizeof r->hw_data, "%s", c->hw_data[0] ? c->hw_data : "hershey");
+    s->synth = c->hw_task == 0;
+    s->lines = c->hw_lines; s->L = c->hw_layers; s->H = c->hw_cells;
+    s->batch = c->batch; s->lr = c->lr; s->seed = c->seed; s->iters = c->hw_iters;
+    gl_hw_model m;
+    memset(&m, 0, sizeof m);
+    double secs = 0;
+    int resumed = 0;
+    if (c->resume[0]) {
+        gl_meta meta = {0};
+        if (gl_hw_model_load(&m, c->resume, &meta, 1) != 0) { gl_meta_free(&meta); return NULL; }
+        resumed = 1;
+        s->synth = m.cfg.K > 0;
+        s->batch = gl_meta_int(&meta, "batch", (int)s->batch);
+        s->seed = gl_meta_int(&meta, "seed", (int)s->seed);
+        s->lr = gl_meta_num(&meta, "lr", s->lr);
+        if (gl_meta_get(&meta, "max_points")) { s->max_points = gl_meta_int(&meta, "max_points", 400); s->max_points_given = 1; }
+        s->iam.thin = gl_meta_int(&meta, "iam_thin", s->iam.thin);
+        const char *d = gl_meta_get(&meta, "corpus");
+        if (d && (!c->hw_data[0] || !strcmp(c->hw_data, "hershey"))) snprintf(r->hw_data, sizeof r->hw_data, "%s", d);
+        s->lines = gl_meta_int(&meta, "corpus_lines", (int)s->lines);
+        s->corpus_seed = gl_meta_int(&meta, "corpus_seed", (int)s->corpus_seed);
+        s->words = gl_meta_int(&meta, "corpus_words", (int)s->words);
+        secs = gl_meta_num(&meta, "train_seconds", 0);
+        if (s->iters <= m.ps.step) s->iters = m.ps.step + c->hw_iters;   // the field: updates still to make
+        gl_meta_free(&meta);
+    }
+    s->data = r->hw_data;
+    if (hw_train_prepare(s, &m, resumed, &r->hw_tr, &r->hw_va, NULL) != 0) { if (resumed) gl_hw_model_free(&m); return NULL; }
+    gl_train *t = hw_train_session(s, &m, secs, &r->hw_tr, &r->hw_va);
+    if (!t) { gl_hw_model_free(&m); return NULL; }
+    gl_train_set_eval(t, 50, 32);
+    return t;
+}
+
 static gl_train *build(train_run *r, const train_config *c) {
     if (c->model == TRAIN_ATTENTION) {
         if (load_mnist(r) != 0) return NULL;
@@ -109,6 +158,7 @@ static gl_train *build(train_run *r, const train_config *c) {
         if (t) gl_train_set_eval(t, 100, 500);
         return t;
     }
+    if (c->model == TRAIN_HANDWRITING) return build_hw(r, c);
     if (load_binarized(r) != 0) return NULL;
     gl_draw_train_opts o;
     gl_draw_train_defaults(&o);
@@ -142,9 +192,12 @@ static gl_train *build(train_run *r, const train_config *c) {
 }
 
 // Per-step arrays for the whole run, made before the first step is published.
+// The GUI copies them under r->mu, so they are replaced under it.
 static void alloc_series(train_run *r, long total) {
+    pthread_mutex_lock(&r->mu);
     free(r->x); free(r->loss); free(r->smooth); free(r->lr); free(r->acc);
     free(r->ex); free(r->eloss); free(r->eacc);
+    r->run_seq++;
     r->cap = total > 0 ? total : 1;
     r->x = gl_malloc((size_t)r->cap * sizeof(float));
     r->loss = gl_malloc((size_t)r->cap * sizeof(float));
@@ -157,6 +210,7 @@ static void alloc_series(train_run *r, long total) {
     r->eacc = gl_malloc((size_t)r->ecap * sizeof(float));
     atomic_store(&r->npts, 0);
     atomic_store(&r->nevals, 0);
+    pthread_mutex_unlock(&r->mu);
 }
 
 static void on_report(void *user, const gl_train_report *rep) {
@@ -184,12 +238,14 @@ static void on_report(void *user, const gl_train_report *rep) {
     pthread_mutex_lock(&r->mu);
     if (r->first_point_at == 0) r->first_point_at = now;
     r->seconds = rep->seconds;
-    // throughput over the last few seconds of wall time (evaluations and probes included)
+    // throughput over the last second or so of wall time (evaluations and
+    // probes included): samples, or pen points for handwriting
+    r->rate_n += rep->points > 0 ? rep->points : rep->batch;
     if (now - r->rate_t0 >= 1.0) {
         double sps = (double)(rep->step - r->rate_s0) / (now - r->rate_t0);
-        r->rate = sps * (double)rep->batch;
+        r->rate = (double)r->rate_n / (now - r->rate_t0);
         r->eta = sps > 0 ? (double)(rep->total - rep->step) / sps : 0;
-        r->rate_t0 = now; r->rate_s0 = rep->step;
+        r->rate_t0 = now; r->rate_s0 = rep->step; r->rate_n = 0;
     }
     pthread_mutex_unlock(&r->mu);
 }
@@ -210,8 +266,27 @@ static void probe(train_run *r) {
             memcpy(o, img, 784 * sizeof(float));
             for (int s = 0; s < GL_ATTN_STEPS; s++) memcpy(o + 784 + s * 196, fr[s].mask, 196 * sizeof(float));
         }
+        p.len = TRAIN_ATTN_PROBE_N;
+    } else if (r->model == TRAIN_HANDWRITING) {
+        // one fixed sentence written with the current weights (synthesis;
+        // prediction: unconditional points), same seed and bias each time
+        gl_hw_model *m = gl_hw_train_model(r->t);
+        gl_hw_sample_opts so = { .bias = 1.0f, .seed = 1, .max_steps = m->cfg.K > 0 ? 0 : TRAIN_HW_PREDICT_STEPS };
+        gl_hw_result res;
+        memset(&res, 0, sizeof res);
+        const char *text = m->cfg.K > 0 ? TRAIN_HW_TEXT : NULL;
+        int n = 0, U = 0;
+        if (gl_hw_sample(m, text, &so, &res, NULL) >= 0) { n = res.n; U = text ? res.U : 0; }
+        p.len = 2 + n * 3 + (U ? n * (U + 1) : 0);
+        p.v = gl_malloc((size_t)p.len * sizeof(float));
+        p.v[0] = (float)n; p.v[1] = (float)U;
+        if (n > 0) memcpy(p.v + 2, res.pts, (size_t)n * 3 * sizeof(float));
+        if (n > 0 && U > 0 && res.phi) memcpy(p.v + 2 + n * 3, res.phi, (size_t)n * (U + 1) * sizeof(float));
+        else if (n > 0 && U > 0) memset(p.v + 2 + n * 3, 0, (size_t)n * (U + 1) * sizeof(float));
+        gl_hw_result_free(&res);
     } else {
         gl_draw *m = gl_draw_train_model(r->t);
+        p.len = TRAIN_DRAW_PROBE_N;
         p.v = gl_malloc(TRAIN_DRAW_PROBE_N * sizeof(float));
         for (int s = 0; s < TRAIN_PROBE_SAMPLES; s++) gl_draw_generate(m, 1000 + (uint64_t)s, NULL, NULL, p.v + (size_t)s * 784);
         float *in = p.v + (size_t)TRAIN_PROBE_SAMPLES * 784;
@@ -247,6 +322,13 @@ static void do_save(train_run *r) {
         gl_meta meta = {0};
         gl_meta_set(&meta, "train_steps", "%ld", gl_train_step_no(r->t));
         rc = gl_attn_save(gl_attn_train_model(r->t), path, &meta);
+        gl_meta_free(&meta);
+    } else if (r->model == TRAIN_HANDWRITING) {
+        gl_meta meta = {0};
+        hw_train_meta(&r->hw_spec, &meta);
+        gl_meta_set(&meta, "updates", "%ld", gl_train_step_no(r->t));
+        gl_meta_set(&meta, "train_seconds", "%.0f", gl_train_seconds(r->t));
+        rc = gl_hw_model_save(gl_hw_train_model(r->t), path, &meta, 0);
         gl_meta_free(&meta);
     } else rc = gl_draw_save(gl_draw_train_model(r->t), path, NULL, 0);
     pthread_mutex_lock(&r->mu);
@@ -295,6 +377,7 @@ static int job_run(void *arg, gl_trace **traces, const atomic_int *cancel) {
     if (!j->train || !r->t) return 0;
     r->rate_t0 = gl_now();
     r->rate_s0 = gl_train_step_no(r->t);
+    r->rate_n = 0;
     while (!gl_train_done(r->t)) {
         if (gl_job_cancelled(cancel)) return 1;
         if (atomic_exchange(&r->want_save, 0)) do_save(r);
@@ -331,6 +414,7 @@ void train_run_free(train_run *r) {
     free(r->ex); free(r->eloss); free(r->eacc);
     gl_mnist_free(&r->mn_train); gl_mnist_free(&r->mn_test);
     gl_mnist_free(&r->bin_train); gl_mnist_free(&r->bin_test);
+    gl_hw_corpus_free(&r->hw_tr); gl_hw_corpus_free(&r->hw_va);
     pthread_mutex_destroy(&r->mu);
 }
 
@@ -340,7 +424,8 @@ void train_run_start(train_run *r, const train_config *cfg) {
     r->model = cfg->model;
     r->started_at = gl_now();
     r->first_point_at = 0;
-    snprintf(r->msg, sizeof r->msg, "%s", r->have_mnist ? "building the model" : "loading MNIST");
+    if (cfg->model == TRAIN_HANDWRITING) snprintf(r->msg, sizeof r->msg, "building the corpus (%s)", cfg->hw_data[0] ? cfg->hw_data : "hershey");
+    else snprintf(r->msg, sizeof r->msg, "%s", r->have_mnist ? "building the model" : "loading MNIST");
     pthread_mutex_unlock(&r->mu);
     submit(r, 1, 1, cfg);   // a run in progress is cancelled by the engine
 }

@@ -18,10 +18,11 @@
 #include "gl_engine.h"
 #include "gl_mnist.h"
 #include "gl_train.h"
+#include "../hw_train_data.h"
 #include <pthread.h>
 #include <stdatomic.h>
 
-typedef enum { TRAIN_ATTENTION, TRAIN_DRAW, TRAIN_NMODEL } train_model;
+typedef enum { TRAIN_ATTENTION, TRAIN_DRAW, TRAIN_HANDWRITING, TRAIN_NMODEL } train_model;
 typedef enum { TRAIN_IDLE, TRAIN_LOADING, TRAIN_RUNNING, TRAIN_PAUSED, TRAIN_STOPPED, TRAIN_DONE, TRAIN_FAILED } train_state;
 
 typedef struct {
@@ -34,6 +35,10 @@ typedef struct {
     int key, hidden, epochs;
     // DRAW
     int draw_attention, T, read_n, write_n, draw_epochs;
+    // handwriting (the CLI's corpus options; M = 10, K = 5 as its defaults)
+    int hw_task;             // 0 synthesis, 1 prediction
+    char hw_data[1024];      // "hershey" (the built-in corpus) or "iam:DIR" (IAM-OnDB)
+    int hw_layers, hw_cells, hw_lines, hw_iters;
     char resume[1024];       // a checkpoint to continue ("" to start from scratch)
 } train_config;
 void train_config_defaults(train_config *c);
@@ -43,16 +48,22 @@ void train_config_defaults(train_config *c);
 #define TRAIN_PROBE_MAX 400                   // probes kept
 #define TRAIN_ATTN_PROBE_N (TRAIN_PROBE_DIGITS * (784 + 10 * 196))
 #define TRAIN_DRAW_PROBE_N ((TRAIN_PROBE_SAMPLES + 2) * 784)
+#define TRAIN_HW_TEXT "watch it learn"          // handwriting: the sentence the synthesis probe writes
+#define TRAIN_HW_PREDICT_STEPS 300             // prediction: points the probe writes
 
 // One probe: the model on its fixed inputs at one step.
 //   attention: for each digit, the image (784) then its 10 masks (196 each);
 //              pred[d] the prediction after the last step;
 //   DRAW: the samples' final canvases (784 each, probabilities), then the
-//         reconstructed digit's input and its final canvas.
+//         reconstructed digit's input and its final canvas;
+//   handwriting: n, U, then the n written points (dx, dy, eos; raw pen
+//         units), then the window φ(t,u) (n rows of U+1; U = 0 for a
+//         prediction network); len floats in all.
 typedef struct {
     long step;
     double seconds;
     int pred[TRAIN_PROBE_DIGITS];
+    int len;
     float *v;
 } train_probe;
 
@@ -64,7 +75,8 @@ typedef struct train_run {
     train_model model;       // of the current run
     char msg[1200];          // what the state line says (errors, "loading MNIST")
     long total;
-    double seconds, rate, eta;   // training time, samples per second, seconds left
+    double seconds, rate, eta;   // training time, samples (handwriting: points) per second, seconds left
+    long run_seq;            // bumped when a run starts (its arrays are new)
     double started_at, first_point_at;   // gl_now() of start, of the first step reported
     train_probe probes[TRAIN_PROBE_MAX];
     int nprobes;
@@ -81,8 +93,11 @@ typedef struct train_run {
     gl_mnist mn_train, mn_test;   // attention: as loaded; DRAW: binarized copies below
     gl_mnist bin_train, bin_test;
     int have_mnist, have_bin;
+    gl_hw_corpus hw_tr, hw_va;    // handwriting: the run's corpora (normalised)
+    hw_train_spec hw_spec;
+    char hw_data[1024];
     double last_probe, rate_t0;
-    long rate_s0;
+    long rate_s0, rate_n;
     double ema;
     // commands for the next job
     atomic_int want_save;

@@ -34,7 +34,7 @@
 #include "gl_engine.h"
 #include "gui.h"
 
-enum { GUI_USE_ATTENTION, GUI_USE_DRAW, GUI_USE_N };
+enum { GUI_USE_ATTENTION, GUI_USE_DRAW, GUI_USE_SYNTH, GUI_USE_PREDICT, GUI_USE_N };
 
 // What the shell lends to views.
 typedef struct gui_app {
@@ -49,7 +49,7 @@ typedef struct gui_app {
     double note_until;
     // "use these weights" (the Train view): the weights file a view should
     // run from now on, per model (GUI_USE_*), bumped use_seq when it is
-    // written; use_key: the attention key type it holds.
+    // written; use_key: the attention key type it holds (attention only).
     char use_path[GUI_USE_N][1024];
     uint64_t use_seq[GUI_USE_N];
     int use_key, use_wait;

@@ -167,6 +167,7 @@ typedef struct {
     int ncells;
     int exports;                     // files written (for tests)
     char last_export[1200];
+    uint64_t use_seen;               // app->use_seq[GUI_USE_DRAW] taken
 } draw_view;
 
 static const char *const draw_shortcuts[] = {
@@ -512,8 +513,32 @@ static void draw_update(void *self, gui_app *app, double dt) {
     if (T > 0 && v->step >= T) v->step = T - 1;
 }
 
+// "Use these weights" (the Train view): the DRAW model being trained takes
+// the place of the shipped weights of its variant (attention or not, as the
+// file says), and the view runs it. The models belong to the engine thread,
+// so the shared engine is stopped and idle before the swap.
+static void draw_take_use(draw_view *v, gui_app *app) {
+    if (app->use_seq[GUI_USE_DRAW] == v->use_seen) return;
+    v->use_seen = app->use_seq[GUI_USE_DRAW];
+    const char *path = app->use_path[GUI_USE_DRAW];
+    gl_draw *m = gl_draw_load(path, 0);
+    if (!m) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return; }
+    int var = gl_draw_cfg(m)->attention ? 0 : 1;
+    gl_engine_stop(app->engine);
+    gl_engine_wait_idle(app->engine, 10);
+    gl_draw_free(v->models.m[var]);
+    v->models.m[var] = m;
+    snprintf(v->models.path[var], sizeof v->models.path[var], "%s", path);
+    v->models.mtime[var] = file_mtime(path);
+    release_all(v->shown, &v->nshown);
+    release_all(v->pending, &v->npending);
+    v->variant = var;
+    changed(v, 1);
+}
+
 static void draw_request(void *self, gui_app *app) {
     draw_view *v = self;
+    draw_take_use(v, app);
     if (v->npending && hdr(v->pending[0])->version == v->version) return;   // under way
     if (v->nshown && hdr(v->shown[0])->version == v->version) return;       // on screen
     if (v->failed_version == v->version) return;   // failed: wait for another request

@@ -193,6 +193,7 @@ typedef struct {
     uint8_t *trail_rgb;
     uint8_t tip_rgb[PG * PG * 3];
     uint64_t failures_seen;
+    uint64_t use_seen;         // app->use_seq[GUI_USE_PREDICT] taken
     int cont_pending;          // "continue" asked: submit it in request()
     int cont_stopped;          // the person stopped the network: the pen stays where it is
 } pred_view;
@@ -397,8 +398,30 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
     }
 }
 
+// "Use these weights" (the Train view): the network being trained takes the
+// place of this view's, and the drawing is read again with it. The shared
+// engine's jobs use v->pe, so it is stopped and idle before the swap.
+static void pred_take_use(pred_view *v, gui_app *app) {
+    if (app->use_seq[GUI_USE_PREDICT] == v->use_seen) return;
+    v->use_seen = app->use_seq[GUI_USE_PREDICT];
+    const char *path = app->use_path[GUI_USE_PREDICT];
+    gl_hw_model m;
+    if (gl_hw_model_load(&m, path, NULL, 0) != 0) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return; }
+    gl_engine_stop(app->engine);
+    gl_engine_wait_idle(app->engine, 10);
+    if (v->have_model) { gl_hw_stepper_free(v->pe.st); gl_hw_model_free(&v->pe.m); v->have_model = 0; }
+    v->pe.m = m;
+    v->pe.st = gl_hw_stepper_new(&v->pe.m);   // NULL for a synthesis network
+    if (!v->pe.st) { snprintf(v->model_err, sizeof v->model_err, "%.80s: %.100s", path, gl_err()); gl_hw_model_free(&v->pe.m); gui_app_note(app, "%s", v->model_err); return; }
+    v->have_model = 1;
+    v->model_err[0] = 0;
+    v->pe.session = 0;   // the stepper starts over
+    new_session(v);
+}
+
 static void pred_update(void *self, gui_app *app, double dt) {
     pred_view *v = self;
+    pred_take_use(v, app);
     cache_update(v);
     gui_app_note_engine_failure(app, &v->failures_seen);
     int n = frames(v);
@@ -685,6 +708,7 @@ static int pred_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "mode")) *out = v->mode;
     else if (!strcmp(what, "playing")) *out = v->playing;
     else if (!strcmp(what, "have_model")) *out = v->have_model;
+    else if (!strcmp(what, "cells")) *out = v->have_model ? v->pe.m.cfg.H : 0;
     else if (!strcmp(what, "bias")) *out = v->bias;
     else if (!strcmp(what, "canvas_x")) *out = v->canvas.x;
     else if (!strcmp(what, "canvas_y")) *out = v->canvas.y;

@@ -122,6 +122,7 @@ typedef struct {
     hw_xform xf;
     uint8_t *figpx; size_t figpx_cap;
     uint64_t failures_seen;
+    uint64_t use_seen;             // app->use_seq[GUI_USE_SYNTH] taken
 } syn_view;
 
 static const char *const colour_labels[3] = { "ink", "blue", "red" };
@@ -250,14 +251,10 @@ static void mine_scale(syn_view *v) {
     free(steps);
 }
 
-static void *syn_init(gui_app *app) {
-    syn_view *v = gl_calloc(1, sizeof *v);
-    const char *path = app->asset_path ? app->asset_path(SYN_WEIGHTS) : SYN_WEIGHTS;
-    // Loaded here, before any job: from now on only the engine thread uses it.
-    if (gl_hw_model_load(&v->m, path, NULL, 0) == 0) {
-        if (v->m.cfg.K > 0) v->have_model = 1;
-        else { snprintf(v->model_err, sizeof v->model_err, "%s is not a synthesis network", path); gl_hw_model_free(&v->m); }
-    } else snprintf(v->model_err, sizeof v->model_err, "%s", gl_err());
+// The style presets the model can write (their alphabet is its), and the
+// scale of the person's own line.
+static void load_styles(syn_view *v, gui_app *app) {
+    gl_style_presets_free(&v->presets);
     v->style_labels[0] = "plain";
     v->nstyle = 2;
     v->mine_height = 20; v->mine_step = 4.5f;
@@ -270,6 +267,42 @@ static void *syn_init(gui_app *app) {
     }
     v->style_mine = v->nstyle - 1;
     v->style_labels[v->style_mine] = "mine";
+    if (v->style >= v->nstyle) v->style = 0;
+}
+
+// "Use these weights" (the Train view): the network being trained takes the
+// place of this view's, and the text is written again with it. The shared
+// engine's jobs use v->m, so it is stopped and idle before the swap.
+static void syn_take_use(syn_view *v, gui_app *app) {
+    if (app->use_seq[GUI_USE_SYNTH] == v->use_seen) return;
+    v->use_seen = app->use_seq[GUI_USE_SYNTH];
+    const char *path = app->use_path[GUI_USE_SYNTH];
+    gl_hw_model m;
+    if (gl_hw_model_load(&m, path, NULL, 0) != 0) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return; }
+    if (m.cfg.K <= 0) { gl_hw_model_free(&m); gui_app_note(app, "%s is not a synthesis network", path); return; }
+    gl_engine_stop(app->engine);
+    gl_engine_wait_idle(app->engine, 10);
+    gl_trace_release(v->trace);
+    v->trace = NULL;
+    if (v->have_model) gl_hw_model_free(&v->m);
+    v->m = m;
+    v->have_model = 1;
+    v->model_err[0] = 0;
+    load_styles(v, app);
+    cache_reset(v);
+    v->playing = 1;
+    v->version++;
+}
+
+static void *syn_init(gui_app *app) {
+    syn_view *v = gl_calloc(1, sizeof *v);
+    const char *path = app->asset_path ? app->asset_path(SYN_WEIGHTS) : SYN_WEIGHTS;
+    // Loaded here, before any job: from now on only the engine thread uses it.
+    if (gl_hw_model_load(&v->m, path, NULL, 0) == 0) {
+        if (v->m.cfg.K > 0) v->have_model = 1;
+        else { snprintf(v->model_err, sizeof v->model_err, "%s is not a synthesis network", path); gl_hw_model_free(&v->m); }
+    } else snprintf(v->model_err, sizeof v->model_err, "%s", gl_err());
+    load_styles(v, app);
     snprintf(v->text, sizeof v->text, "hello world");
     snprintf(v->mine_text, sizeof v->mine_text, "hello");
     v->bias = 1.0f;
@@ -439,6 +472,7 @@ static int syn_event(void *self, gui_app *app, const gui_event *ev) {
 
 static void syn_update(void *self, gui_app *app, double dt) {
     syn_view *v = self;
+    syn_take_use(v, app);
     cache_update(v);
     gui_app_note_engine_failure(app, &v->failures_seen);
     if (v->instant) set_pos(v, v->ncache);
@@ -893,6 +927,7 @@ static int syn_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "bias")) *out = v->bias;
     else if (!strcmp(what, "seed")) *out = (double)v->seed;
     else if (!strcmp(what, "U")) *out = v->U;
+    else if (!strcmp(what, "cells")) *out = v->have_model ? v->m.cfg.H : 0;
     else if (!strcmp(what, "char")) *out = char_at(v, step_of(v));
     else if (!strcmp(what, "recording")) *out = v->recording;
     else if (!strcmp(what, "mine_points")) *out = v->nmine;

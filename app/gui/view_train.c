@@ -1,5 +1,6 @@
 // view_train: the Train view. A person picks a model (the attention
-// classifier or DRAW), sets the learning rate and batch size, starts
+// classifier, DRAW, or a handwriting network on the built-in Hershey corpus
+// or IAM-OnDB), sets the learning rate and batch size, starts
 // training from scratch or from a checkpoint, and watches it learn: the loss
 // per step (raw, faint, and smoothed), held-out figures at intervals, the
 // learning rate, throughput and ETA; every few seconds the current weights
@@ -11,6 +12,7 @@
 #include "gui_plot.h"
 #include "gui_shell.h"
 #include "view_train.h"
+#include "hw_gui.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,22 +20,43 @@
 #include <sys/stat.h>
 #include <errno.h>
 
-static const char *const model_labels[TRAIN_NMODEL] = { "Attention", "DRAW" };
+static const char *const model_labels[TRAIN_NMODEL] = { "Attention", "DRAW", "Handwriting" };
+static const char *const task_labels[2] = { "synthesis", "prediction" };
+static const char *const layer_labels[3] = { "1", "2", "3" };
 static const char *const key_labels[3] = { "softmax", "gaussian", "feature" };
 static const char *const hidden_labels[4] = { "32", "64", "128", "256" };
 static const int hidden_vals[4] = { 32, 64, 128, 256 };
 
+// The run's curves as the GUI thread holds them: copied from the worker's
+// arrays (only the new points, under its lock) once a frame, then drawn
+// without holding anything the worker waits for.
+typedef struct {
+    long run_seq;
+    int n, ne, cap, ecap;
+    float *x, *loss, *smooth, *lr, *acc, *ex, *eloss, *eacc;
+} train_curves;
+
 typedef struct {
     train_run run;
     train_config cfg;
-    int hidden_sel;
+    int hidden_sel, hw_cells_sel, hw_layers_sel;
     char lr_buf[24], batch_buf[16], epochs_buf[16], limit_buf[16], t_buf[8], read_buf[8], write_buf[8], resume_buf[1024];
+    char hw_data_buf[1024], hw_lines_buf[16], hw_iters_buf[16];
+    train_curves cv;
     gui_plot_x px;
     int sel;                 // probe shown (index into the history); -1: the newest
     long seen_probe_seq;
     train_probe shown;       // a copy of the probe on screen
     int shown_cap;
     int shown_model;
+    // what the shown probe draws, made once when it changes: the attention
+    // masks as images; the written points as a pen path and the window as
+    // an image (handwriting)
+    uint8_t *mask_px;
+    float *hx, *hy;
+    uint8_t *hup, *hphi_px;
+    int hn, hU;
+    double probe_sum;        // for tests: a checksum of the shown probe
     double next_draw;
     char train_dir[900];
     long saved_seen;
@@ -90,6 +113,11 @@ static void *train_init(gui_app *app) {
     snprintf(v->t_buf, sizeof v->t_buf, "%d", v->cfg.T);
     snprintf(v->read_buf, sizeof v->read_buf, "%d", v->cfg.read_n);
     snprintf(v->write_buf, sizeof v->write_buf, "%d", v->cfg.write_n);
+    snprintf(v->hw_data_buf, sizeof v->hw_data_buf, "%s", v->cfg.hw_data);
+    snprintf(v->hw_lines_buf, sizeof v->hw_lines_buf, "%d", v->cfg.hw_lines);
+    snprintf(v->hw_iters_buf, sizeof v->hw_iters_buf, "%d", v->cfg.hw_iters);
+    v->hw_cells_sel = 2;   // 128
+    v->hw_layers_sel = v->cfg.hw_layers - 1;
     gui_plot_x_init(&v->px);
     v->sel = -1;
     train_dir(v->train_dir, sizeof v->train_dir);
@@ -100,6 +128,9 @@ static void train_free(void *self) {
     train_view *v = self;
     train_run_free(&v->run);
     free(v->shown.v);
+    free(v->mask_px); free(v->hx); free(v->hy); free(v->hup); free(v->hphi_px);
+    train_curves *c = &v->cv;
+    free(c->x); free(c->loss); free(c->smooth); free(c->lr); free(c->acc); free(c->ex); free(c->eloss); free(c->eacc);
     free(v);
 }
 
@@ -117,12 +148,22 @@ static void start(train_view *v, gui_app *app) {
     char *end;
     double lr = strtod(v->lr_buf, &end);
     if (end == v->lr_buf || *end || !(lr >= 1e-6 && lr <= 1)) { gui_app_note(app, "learning rate must be a number from 1e-6 to 1"); return; }
-    long batch, epochs, limit, T = c.T, rn = c.read_n, wn = c.write_n;
-    if (field_long(app, v->batch_buf, "batch", 1, 1000, &batch) || field_long(app, v->epochs_buf, "epochs", 1, 1000, &epochs) ||
-        field_long(app, v->limit_buf, "training digits", 100, 60000, &limit)) return;
+    long batch, epochs = c.epochs, limit = 60000, T = c.T, rn = c.read_n, wn = c.write_n, lines = c.hw_lines, iters = c.hw_iters;
+    if (field_long(app, v->batch_buf, "batch", 1, 1000, &batch)) return;
+    if (c.model != TRAIN_HANDWRITING && (field_long(app, v->epochs_buf, "epochs", 1, 1000, &epochs) ||
+                                         field_long(app, v->limit_buf, "training digits", 100, 60000, &limit))) return;
+    if (c.model == TRAIN_HANDWRITING) {
+        if (field_long(app, v->hw_lines_buf, "lines", 10, 1000000, &lines) || field_long(app, v->hw_iters_buf, "updates", 1, 100000000, &iters)) return;
+        const char *d = v->hw_data_buf[0] ? v->hw_data_buf : "hershey";
+        if (strcmp(d, "hershey") && (strncmp(d, "iam:", 4) || !d[4])) { gui_app_note(app, "data must be hershey or iam:DIR (a directory in IAM-OnDB's layout)"); return; }
+        snprintf(c.hw_data, sizeof c.hw_data, "%s", d);
+        c.hw_lines = (int)lines; c.hw_iters = (int)iters;
+        c.hw_cells = hidden_vals[v->hw_cells_sel];
+        c.hw_layers = v->hw_layers_sel + 1;
+    }
     if (c.model == TRAIN_DRAW && (field_long(app, v->t_buf, "T", 1, GL_DRAW_MAXT, &T) || field_long(app, v->read_buf, "read N", 1, GL_DRAW_MAXN, &rn) ||
                                   field_long(app, v->write_buf, "write N", 1, GL_DRAW_MAXN, &wn))) return;
-    if (batch > limit) { gui_app_note(app, "batch (%ld) is larger than the training set (%ld)", batch, limit); return; }
+    if (c.model != TRAIN_HANDWRITING && batch > limit) { gui_app_note(app, "batch (%ld) is larger than the training set (%ld)", batch, limit); return; }
     c.lr = lr; c.batch = (int)batch; c.limit = (int)limit;
     c.epochs = (int)epochs; c.draw_epochs = (int)epochs;
     c.T = (int)T; c.read_n = (int)rn; c.write_n = (int)wn;
@@ -136,6 +177,15 @@ static void start(train_view *v, gui_app *app) {
     train_run_start(&v->run, &c);
 }
 
+// The view that runs weights of the current run (GUI_USE_*).
+static int use_slot(train_view *v) {
+    switch (v->run.model) {
+    case TRAIN_ATTENTION: return GUI_USE_ATTENTION;
+    case TRAIN_DRAW: return GUI_USE_DRAW;
+    default: return v->run.hw_spec.synth ? GUI_USE_SYNTH : GUI_USE_PREDICT;
+    }
+}
+
 static void save(train_view *v, gui_app *app, int weights_only) {
     train_state s = train_run_state(&v->run);
     if (s == TRAIN_IDLE || s == TRAIN_LOADING) { gui_app_note(app, "nothing trained yet: start first"); return; }
@@ -145,14 +195,19 @@ static void save(train_view *v, gui_app *app, int weights_only) {
     if (v->run.model == TRAIN_ATTENTION) {
         if (weights_only) snprintf(path, sizeof path, "%s/attention-%s-trained.safetensors", v->train_dir, key_labels[v->cfg.key]);
         else snprintf(path, sizeof path, "%s/attention-%s-step%ld.safetensors.ckpt", v->train_dir, key_labels[v->cfg.key], step);
+    } else if (v->run.model == TRAIN_HANDWRITING) {
+        const char *task = v->run.hw_spec.synth ? "synth" : "predict";
+        if (weights_only) snprintf(path, sizeof path, "%s/handwriting-%s-trained.safetensors", v->train_dir, task);
+        else snprintf(path, sizeof path, "%s/handwriting-%s-step%ld.safetensors.ckpt", v->train_dir, task, step);
     } else {
         if (weights_only) snprintf(path, sizeof path, "%s/draw-trained.safetensors", v->train_dir);
         else snprintf(path, sizeof path, "%s/draw-step%ld.safetensors.ckpt", v->train_dir, step);
     }
     train_run_save(&v->run, path, weights_only);
     if (weights_only) {
-        snprintf(app->use_path[v->run.model], sizeof app->use_path[0], "%s", path);
-        app->use_key = v->cfg.key;
+        int use = use_slot(v);
+        snprintf(app->use_path[use], sizeof app->use_path[0], "%s", path);
+        app->use_key = v->run.model == TRAIN_DRAW ? v->cfg.draw_attention : v->cfg.key;
         app->use_wait = 1;   // handed over once the file is written (train_update)
     }
 }
@@ -183,41 +238,26 @@ static int train_event(void *self, gui_app *app, const gui_event *ev) {
     return 0;
 }
 
-static void train_update(void *self, gui_app *app, double dt) {
-    (void)dt;
-    train_view *v = self;
-    train_run *r = &v->run;
-    pthread_mutex_lock(&r->mu);
-    int n = r->nprobes;
-    int idx = v->sel < 0 || v->sel >= n ? n - 1 : v->sel;
-    if (idx >= 0 && (r->probe_seq != v->seen_probe_seq || v->shown.step != r->probes[idx].step || v->shown_model != (int)r->model)) {
-        int len = r->model == TRAIN_ATTENTION ? TRAIN_ATTN_PROBE_N : TRAIN_DRAW_PROBE_N;
-        if (v->shown_cap < len) { free(v->shown.v); v->shown.v = gl_malloc((size_t)len * sizeof(float)); v->shown_cap = len; }
-        float *keep = v->shown.v;
-        v->shown = r->probes[idx];
-        v->shown.v = keep;
-        memcpy(v->shown.v, r->probes[idx].v, (size_t)len * sizeof(float));
-        v->shown_model = (int)r->model;
-        v->seen_probe_seq = r->probe_seq;
-    } else if (idx < 0) v->shown.step = -1;
-    long saved = r->saved_seq;
-    char saved_path[1024], msg[1200];
-    snprintf(saved_path, sizeof saved_path, "%s", r->saved);
-    snprintf(msg, sizeof msg, "%s", r->msg);
-    pthread_mutex_unlock(&r->mu);
-    if (saved != v->saved_seen) {
-        v->saved_seen = saved;
-        // "use these weights": the file is written; the view that shows this model takes it
-        if (app->use_wait && !strcmp(saved_path, app->use_path[r->model])) {
-            app->use_wait = 0;
-            app->use_seq[r->model]++;
-            if (r->model == TRAIN_ATTENTION) { app->want_view = gui_view_find("attention") + 1; gui_app_note(app, "the Attention view now runs %s", saved_path); }
-            else gui_app_note(app, "wrote %s (open it with glimpse draw --weights FILE)", saved_path);
-        } else gui_app_note(app, "%s", msg);
+// Appends the worker's new points to the view's copies (all of them again
+// when a new run replaced the arrays). Called with r->mu held.
+static float *grow(float *a, int cap) { float *b = realloc(a, (size_t)(cap > 0 ? cap : 1) * sizeof(float)); if (!b) abort(); return b; }
+static void curves_take(train_curves *c, train_run *r) {
+    if (c->run_seq != r->run_seq) { c->run_seq = r->run_seq; c->n = c->ne = 0; }
+    int n = atomic_load_explicit(&r->npts, memory_order_acquire), ne = atomic_load_explicit(&r->nevals, memory_order_acquire);
+    if (n > c->cap) {
+        c->cap = n + 1024;
+        c->x = grow(c->x, c->cap); c->loss = grow(c->loss, c->cap); c->smooth = grow(c->smooth, c->cap);
+        c->lr = grow(c->lr, c->cap); c->acc = grow(c->acc, c->cap);
     }
+    if (ne > c->ecap) {
+        c->ecap = ne + 256;
+        c->ex = grow(c->ex, c->ecap); c->eloss = grow(c->eloss, c->ecap); c->eacc = grow(c->eacc, c->ecap);
+    }
+    for (int i = c->n; i < n; i++) { c->x[i] = r->x[i]; c->loss[i] = r->loss[i]; c->smooth[i] = r->smooth[i]; c->lr[i] = r->lr[i]; c->acc[i] = r->acc[i]; }
+    for (int i = c->ne; i < ne; i++) { c->ex[i] = r->ex[i]; c->eloss[i] = r->eloss[i]; c->eacc[i] = r->eacc[i]; }
+    c->n = n; c->ne = ne;
 }
 
-// ---- drawing ---------------------------------------------------------------------------
 // A mask over its digit: jet colours of the mask (scaled to its maximum),
 // darkened where there is no ink, at 28x28.
 static void mask_image(const float *digit, const float *mask, uint8_t *px) {
@@ -232,6 +272,121 @@ static void mask_image(const float *digit, const float *mask, uint8_t *px) {
         }
 }
 
+// What the shown probe draws, made once when it changes.
+static void probe_prepare(train_view *v) {
+    const train_probe *p = &v->shown;
+    double sum = 0;
+    for (int i = 0; i < p->len; i++) if (isfinite(p->v[i])) sum += p->v[i] * (1 + (i % 7));
+    v->probe_sum = sum;
+    if (v->shown_model == TRAIN_ATTENTION) {
+        if (!v->mask_px) v->mask_px = gl_malloc((size_t)TRAIN_PROBE_DIGITS * 10 * 784 * 3);
+        for (int d = 0; d < TRAIN_PROBE_DIGITS; d++) {
+            const float *o = p->v + (size_t)d * (784 + 10 * 196);
+            for (int s = 0; s < 10; s++) mask_image(o, o + 784 + s * 196, v->mask_px + ((size_t)d * 10 + s) * 784 * 3);
+        }
+    } else if (v->shown_model == TRAIN_HANDWRITING) {
+        int n = (int)p->v[0], U = (int)p->v[1];
+        v->hn = n; v->hU = U;
+        free(v->hx); free(v->hy); free(v->hup); free(v->hphi_px);
+        v->hx = gl_malloc((size_t)(n + 1) * sizeof(float));
+        v->hy = gl_malloc((size_t)(n + 1) * sizeof(float));
+        v->hup = gl_malloc((size_t)n + 1);
+        v->hphi_px = NULL;
+        const float *pts = p->v + 2;
+        float x = 0, y = 0;
+        for (int i = 0; i < n; i++) {   // offsets to positions; a non-finite offset (an untrained net) stays put
+            if (isfinite(pts[i * 3]) && isfinite(pts[i * 3 + 1])) { x += pts[i * 3]; y += pts[i * 3 + 1]; }
+            v->hx[i] = x; v->hy[i] = y; v->hup[i] = pts[i * 3 + 2] > 0.5f;
+        }
+        if (U > 0 && n > 0) {   // the window, characters down and points across, square-root colour scale
+            const float *phi = pts + (size_t)n * 3;
+            float mx = 1e-12f;
+            for (int i = 0; i < n * (U + 1); i++) if (phi[i] > mx) mx = phi[i];
+            v->hphi_px = gl_malloc((size_t)n * (U + 1) * 3);
+            for (int u = 0; u <= U; u++)
+                for (int t = 0; t < n; t++) hw_heat_rgb(sqrtf(fmaxf(phi[(size_t)t * (U + 1) + u], 0) / mx), gui_col_panel, v->hphi_px + ((size_t)u * n + t) * 3);
+        }
+    }
+}
+
+static void train_update(void *self, gui_app *app, double dt) {
+    (void)dt;
+    train_view *v = self;
+    train_run *r = &v->run;
+    pthread_mutex_lock(&r->mu);
+    curves_take(&v->cv, r);
+    int n = r->nprobes, fresh = 0;
+    int idx = v->sel < 0 || v->sel >= n ? n - 1 : v->sel;
+    if (idx >= 0 && (r->probe_seq != v->seen_probe_seq || v->shown.step != r->probes[idx].step || v->shown_model != (int)r->model)) {
+        int len = r->probes[idx].len;
+        if (v->shown_cap < len) { free(v->shown.v); v->shown.v = gl_malloc((size_t)len * sizeof(float)); v->shown_cap = len; }
+        float *keep = v->shown.v;
+        v->shown = r->probes[idx];
+        v->shown.v = keep;
+        memcpy(v->shown.v, r->probes[idx].v, (size_t)len * sizeof(float));
+        v->shown_model = (int)r->model;
+        v->seen_probe_seq = r->probe_seq;
+        fresh = 1;
+    } else if (idx < 0) v->shown.step = -1;
+    long saved = r->saved_seq;
+    char saved_path[1024], msg[1200];
+    snprintf(saved_path, sizeof saved_path, "%s", r->saved);
+    snprintf(msg, sizeof msg, "%s", r->msg);
+    pthread_mutex_unlock(&r->mu);
+    if (fresh) probe_prepare(v);
+    if (saved != v->saved_seen) {
+        v->saved_seen = saved;
+        // "use these weights": the file is written; the view that shows this model takes it
+        int use = use_slot(v);
+        if (app->use_wait && !strcmp(saved_path, app->use_path[use])) {
+            static const char *const views[GUI_USE_N] = { "attention", "draw", "synthesis", "prediction" };
+            static const char *const names[GUI_USE_N] = { "Attention", "DRAW", "Synthesis", "Prediction" };
+            app->use_wait = 0;
+            app->use_seq[use]++;
+            app->want_view = gui_view_find(views[use]) + 1;
+            gui_app_note(app, "the %s view now runs %s", names[use], saved_path);
+        } else gui_app_note(app, "%s", msg);
+    }
+}
+
+// ---- drawing ---------------------------------------------------------------------------
+// Handwriting: the sentence written with the weights of the probe's step
+// (left), and the soft window over its characters against the points
+// written (right, as the Synthesis view's alignment figure).
+static void draw_hw_probe(train_view *v, gui_ctx *ui, gui_rect r) {
+    int lh = ui->line_h[GUI_FONT_SMALL], n = v->hn, U = v->hU;
+    gui_rect pen = U > 0 ? gui_r(r.x + 8, r.y, (r.w - 24) / 2, r.h - 8) : gui_r(r.x + 8, r.y, r.w - 16, r.h - 8);
+    gui_rect_fill(ui, pen, gui_rgb(246, 244, 238));
+    float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+    for (int i = 0; i < n; i++) {
+        if (v->hx[i] < x0) x0 = v->hx[i];
+        if (v->hx[i] > x1) x1 = v->hx[i];
+        if (v->hy[i] < y0) y0 = v->hy[i];
+        if (v->hy[i] > y1) y1 = v->hy[i];
+    }
+    if (n > 1 && x1 > x0 && y1 >= y0) {
+        float sx = (pen.w - 20) / (x1 - x0), sy = (pen.h - 20) / (y1 - y0 > 1e-6f ? y1 - y0 : 1e-6f);
+        float sc = sx < sy ? sx : sy;
+        hw_xform xf = { sc, pen.x + 10 + ((pen.w - 20) - sc * (x1 - x0)) / 2 - sc * x0, pen.y + 10 + ((pen.h - 20) - sc * (y1 - y0)) / 2 - sc * y0 };
+        gui_clip(ui, pen);
+        hw_draw_strokes(ui, v->hx, v->hy, v->hup, n, xf, 2.0f, gui_rgb(20, 30, 60));
+        gui_clip_reset(ui);
+    } else gui_text(ui, pen.x + 10, pen.y + 10, GUI_FONT_SMALL, gui_rgb(80, 80, 80), "no points written");
+    if (U <= 0 || !v->hphi_px) return;
+    // characters down (the last row: past the end), points across
+    gui_rect fig = gui_r(pen.x + pen.w + 8 + 22, r.y, r.w - 16 - pen.w - 8 - 22, r.h - 8 - lh - 4);
+    if (fig.w < 20 || fig.h < 10) return;
+    gui_image(ui, fig, v->hphi_px, n, U + 1);
+    const char *text = TRAIN_HW_TEXT;
+    for (int u = 0; u <= U; u++) {
+        int y = fig.y + (int)((u + 0.5) * fig.h / (U + 1)) - lh / 2;
+        char ch[4] = { u < U && u < (int)strlen(text) ? text[u] : '#', 0 };
+        if (ch[0] == ' ') ch[0] = '_';
+        if (fig.h / (U + 1) >= lh * 2 / 3 || u % 2 == 0) gui_text(ui, fig.x - 14, y, GUI_FONT_SMALL, gui_col_dim, ch);
+    }
+    gui_textf(ui, fig.x, fig.y + fig.h + 4, GUI_FONT_SMALL, gui_col_dim, "window phi(t,u): characters down (# = end), %d points across", n);
+}
+
 static void draw_probe(train_view *v, gui_ctx *ui, gui_rect r) {
     gui_mark(ui, r, "probe");
     gui_rect_fill(ui, r, gui_col_panel);
@@ -241,11 +396,13 @@ static void draw_probe(train_view *v, gui_ctx *ui, gui_rect r) {
         return;
     }
     char title[160];
-    snprintf(title, sizeof title, "%s at step %ld (%.0f s of training)%s", v->shown_model == TRAIN_ATTENTION ? "Masks of 3 test digits" : "4 samples and one reconstruction",
+    const char *what = v->shown_model == TRAIN_ATTENTION ? "Masks of 3 test digits" : v->shown_model == TRAIN_DRAW ? "4 samples and one reconstruction"
+                     : v->hU > 0 ? "\"" TRAIN_HW_TEXT "\" written, and the window over its characters" : "300 points written (no text: a prediction network)";
+    snprintf(title, sizeof title, "%s at step %ld (%.0f s of training)%s", what,
              v->shown.step, v->shown.seconds, v->sel < 0 ? "  live" : "  (history: End returns to live)");
     gui_text(ui, r.x + 8, r.y + 4, GUI_FONT_SMALL, gui_col_text, title);
     int top = r.y + lh + 10;
-    uint8_t px[28 * 28 * 3];
+    if (v->shown_model == TRAIN_HANDWRITING) { draw_hw_probe(v, ui, gui_r(r.x, top, r.w, r.y + r.h - top)); return; }
     if (v->shown_model == TRAIN_ATTENTION) {
         int cols = 11, gap = 4, rows = TRAIN_PROBE_DIGITS;
         int cell = (r.w - 16 - (cols - 1) * gap) / cols, ch = (r.y + r.h - top - 8 - (rows - 1) * gap) / rows - lh;
@@ -257,9 +414,8 @@ static void draw_probe(train_view *v, gui_ctx *ui, gui_rect r) {
             gui_heat(ui, gui_r(r.x + 8, y, cell, cell), o, 28, 28, 0, 1, 1);
             gui_textf(ui, r.x + 8, y + cell, GUI_FONT_SMALL, gui_col_dim, "says %d", v->shown.pred[d]);
             for (int s = 0; s < 10; s++) {
-                mask_image(o, o + 784 + s * 196, px);
                 int x = r.x + 8 + (s + 1) * (cell + gap);
-                gui_image(ui, gui_r(x, y, cell, cell), px, 28, 28);
+                gui_image(ui, gui_r(x, y, cell, cell), v->mask_px + ((size_t)d * 10 + s) * 784 * 3, 28, 28);
                 if (d == 0) gui_textf(ui, x, y + cell, GUI_FONT_SMALL, gui_col_dim, "t=%d", s + 1);
             }
         }
@@ -331,6 +487,16 @@ static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
         gui_choice(ui, GUI_ID("train.key"), gui_r(c.x + lw, y, fw, rh), key_labels, 3, &v->cfg.key); y += rh + gap;
         LABEL("hidden");
         gui_choice(ui, GUI_ID("train.hidden"), gui_r(c.x + lw, y, fw, rh), hidden_labels, 4, &v->hidden_sel); y += rh + gap;
+    } else if (v->cfg.model == TRAIN_HANDWRITING) {
+        LABEL("network");
+        gui_choice(ui, GUI_ID("train.hwtask"), gui_r(c.x + lw, y, fw, rh), task_labels, 2, &v->cfg.hw_task); y += rh + gap;
+        gui_field_opts fd = { .max_len = 1000, .what = "data", .hint = "hershey | iam:DIR" };
+        LABEL("data");
+        submit |= gui_field(ui, GUI_ID("train.hwdata"), gui_r(c.x + lw, y, fw, rh), v->hw_data_buf, sizeof v->hw_data_buf, &fd) & GUI_FIELD_SUBMIT; y += rh + gap;
+        LABEL("layers, cells");
+        int w2 = (fw - gap) / 2;
+        gui_choice(ui, GUI_ID("train.hwlayers"), gui_r(c.x + lw, y, w2, rh), layer_labels, 3, &v->hw_layers_sel);
+        gui_choice(ui, GUI_ID("train.hwcells"), gui_r(c.x + lw + w2 + gap, y, w2, rh), hidden_labels, 4, &v->hw_cells_sel); y += rh + gap;
     } else {
         LABEL("attention");
         gui_toggle(ui, GUI_ID("train.datt"), gui_r(c.x + lw, y, fw, rh), v->cfg.draw_attention ? "on" : "off", &v->cfg.draw_attention); y += rh + gap;
@@ -350,8 +516,15 @@ static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
     gui_field_opts fr = { .max_len = 1000, .what = "checkpoint", .hint = "(from scratch)" };
     LABEL("learning rate"); submit |= gui_field(ui, GUI_ID("train.lr"), gui_r(c.x + lw, y, fw, rh), v->lr_buf, sizeof v->lr_buf, &flr) & GUI_FIELD_SUBMIT; y += rh + gap;
     LABEL("batch"); submit |= gui_field(ui, GUI_ID("train.batch"), gui_r(c.x + lw, y, fw, rh), v->batch_buf, sizeof v->batch_buf, &fb) & GUI_FIELD_SUBMIT; y += rh + gap;
-    LABEL("epochs"); submit |= gui_field(ui, GUI_ID("train.epochs"), gui_r(c.x + lw, y, fw, rh), v->epochs_buf, sizeof v->epochs_buf, &fe) & GUI_FIELD_SUBMIT; y += rh + gap;
-    LABEL("digits"); submit |= gui_field(ui, GUI_ID("train.limit"), gui_r(c.x + lw, y, fw, rh), v->limit_buf, sizeof v->limit_buf, &fl) & GUI_FIELD_SUBMIT; y += rh + gap;
+    if (v->cfg.model == TRAIN_HANDWRITING) {
+        gui_field_opts fu = { .numeric = 1, .lo = 1, .hi = 100000000, .what = "updates" };
+        gui_field_opts fn2 = { .numeric = 1, .lo = 10, .hi = 1000000, .what = "Hershey lines" };
+        LABEL("updates"); submit |= gui_field(ui, GUI_ID("train.hwiters"), gui_r(c.x + lw, y, fw, rh), v->hw_iters_buf, sizeof v->hw_iters_buf, &fu) & GUI_FIELD_SUBMIT; y += rh + gap;
+        LABEL("lines"); submit |= gui_field(ui, GUI_ID("train.hwlines"), gui_r(c.x + lw, y, fw, rh), v->hw_lines_buf, sizeof v->hw_lines_buf, &fn2) & GUI_FIELD_SUBMIT; y += rh + gap;
+    } else {
+        LABEL("epochs"); submit |= gui_field(ui, GUI_ID("train.epochs"), gui_r(c.x + lw, y, fw, rh), v->epochs_buf, sizeof v->epochs_buf, &fe) & GUI_FIELD_SUBMIT; y += rh + gap;
+        LABEL("digits"); submit |= gui_field(ui, GUI_ID("train.limit"), gui_r(c.x + lw, y, fw, rh), v->limit_buf, sizeof v->limit_buf, &fl) & GUI_FIELD_SUBMIT; y += rh + gap;
+    }
     LABEL("resume from"); submit |= gui_field(ui, GUI_ID("train.resume"), gui_r(c.x + lw, y, fw, rh), v->resume_buf, sizeof v->resume_buf, &fr) & GUI_FIELD_SUBMIT; y += rh + gap + 6;
 #undef LABEL
     int bw = (c.w - 2 * gap) / 3;
@@ -373,54 +546,59 @@ static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
     char msg[1200];
     snprintf(msg, sizeof msg, "%s", r->msg);
     pthread_mutex_unlock(&r->mu);
-    int n = atomic_load_explicit(&r->npts, memory_order_acquire);
+    const train_curves *cv = &v->cv;
+    int n = cv->n;
     char e1[32], e2[32];
     fmt_time(e1, sizeof e1, secs);
     fmt_time(e2, sizeof e2, eta);
     gui_textf(ui, c.x, y, GUI_FONT_NORMAL, st == TRAIN_FAILED ? gui_rgb(240, 110, 100) : gui_col_accent, "%s", train_state_name(st)); y += lh + 8;
     if (msg[0]) { gui_text(ui, c.x, y, GUI_FONT_SMALL, gui_col_dim, msg); y += lh + 4; }
     if (total > 0) {
-        gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "step %d of %ld (%.1f%%)", n > 0 ? (int)r->x[n - 1] : 0, total, n > 0 ? 100.0 * r->x[n - 1] / total : 0); y += lh + 4;
-        gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "%.0f %s/s   elapsed %s   ETA %s", rate, r->model == TRAIN_ATTENTION ? "digits" : "images", e1, st == TRAIN_RUNNING ? e2 : "-"); y += lh + 4;
-        if (n > 0) { gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "loss %.4f (smoothed %.4f)", r->loss[n - 1], r->smooth[n - 1]); y += lh + 4; }
-        int ne = atomic_load_explicit(&r->nevals, memory_order_acquire);
+        gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "step %d of %ld (%.1f%%)", n > 0 ? (int)cv->x[n - 1] : 0, total, n > 0 ? 100.0 * cv->x[n - 1] / total : 0); y += lh + 4;
+        gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "%.0f %s/s   elapsed %s   ETA %s", rate, r->model == TRAIN_ATTENTION ? "digits" : r->model == TRAIN_DRAW ? "images" : "points", e1, st == TRAIN_RUNNING ? e2 : "-"); y += lh + 4;
+        if (n > 0) { gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "loss %.4f (smoothed %.4f)%s", cv->loss[n - 1], cv->smooth[n - 1], r->model == TRAIN_HANDWRITING ? " nats/point" : ""); y += lh + 4; }
+        int ne = cv->ne;
         if (ne > 0) {
-            if (r->model == TRAIN_ATTENTION) gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "held-out: accuracy %.1f%%, loss %.3f", 100 * r->eacc[ne - 1], r->eloss[ne - 1]);
-            else gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "held-out bound %.1f nats", r->eloss[ne - 1]);
+            if (r->model == TRAIN_ATTENTION) gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "held-out: accuracy %.1f%%, loss %.3f", 100 * cv->eacc[ne - 1], cv->eloss[ne - 1]);
+            else if (r->model == TRAIN_DRAW) gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "held-out bound %.1f nats", cv->eloss[ne - 1]);
+            else gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "held-out loss %.3f nats/point", cv->eloss[ne - 1]);
         }
     }
     snprintf(app->status, sizeof app->status, "Train: %s%s%s", train_state_name(st), n > 0 ? ", step " : "", "");
-    if (n > 0) snprintf(app->status + strlen(app->status), sizeof app->status - strlen(app->status), "%d/%ld  %.0f samples/s", (int)r->x[n - 1], total, rate);
+    if (n > 0) snprintf(app->status + strlen(app->status), sizeof app->status - strlen(app->status), "%d/%ld  %.0f %s/s", (int)cv->x[n - 1], total, rate,
+                         r->model == TRAIN_HANDWRITING ? "points" : "samples");
 }
 
 static void draw_plots(train_view *v, gui_ctx *ui, gui_rect r) {
     train_run *tr = &v->run;
-    pthread_mutex_lock(&tr->mu);   // the arrays are replaced only under it (a new run)
-    int n = atomic_load_explicit(&tr->npts, memory_order_acquire), ne = atomic_load_explicit(&tr->nevals, memory_order_acquire);
-    int attn = tr->model == TRAIN_ATTENTION;
+    const train_curves *cv = &v->cv;   // the GUI thread's copies: nothing is held while drawing
+    pthread_mutex_lock(&tr->mu);
+    int model = tr->model;
     double total = (double)tr->total;
+    pthread_mutex_unlock(&tr->mu);
+    int n = cv->n, ne = cv->ne, attn = model == TRAIN_ATTENTION;
     int gap = 10, w1 = (r.w - gap) * 3 / 5, w2 = r.w - gap - w1;
     gui_series loss[3] = {
-        { tr->x, tr->loss, n, gui_rgba(120, 170, 255, 70), 1, NULL, NULL },
-        { tr->x, tr->smooth, n, gui_rgb(120, 180, 255), 0, "train", "%.4f" },
-        { tr->ex, tr->eloss, ne, gui_rgb(250, 170, 70), 2, "held-out", "%.4f" },
+        { cv->x, cv->loss, n, gui_rgba(120, 170, 255, 70), 1, NULL, NULL },
+        { cv->x, cv->smooth, n, gui_rgb(120, 180, 255), 0, "train", "%.4f" },
+        { cv->ex, cv->eloss, ne, gui_rgb(250, 170, 70), 2, "held-out", "%.4f" },
     };
-    gui_plot_opts lo = { .title = attn ? "Loss (cross-entropy)" : "Bound (nats per image)", .xlabel = "step", .logy = 1, .xmax = total };
+    gui_plot_opts lo = { .title = attn ? "Loss (cross-entropy)" : model == TRAIN_DRAW ? "Bound (nats per image)" : "Loss (nats per point)", .xlabel = "step", .logy = 1, .xmax = total };
     gui_plot(ui, GUI_ID("train.plot.loss"), gui_r(r.x, r.y, w1, r.h), &v->px, &lo, loss, 3);
     if (attn) {
-        gui_series acc[1] = { { tr->ex, tr->eacc, ne, gui_rgb(110, 220, 140), 2, "held-out accuracy", "%.3f" } };
+        gui_series acc[1] = { { cv->ex, cv->eacc, ne, gui_rgb(110, 220, 140), 2, "held-out accuracy", "%.3f" } };
         gui_plot_opts ao = { .title = "Accuracy", .xlabel = "step", .xmax = total, .ymin = 0, .ymax = 1 };
         gui_plot(ui, GUI_ID("train.plot.acc"), gui_r(r.x + w1 + gap, r.y, w2, r.h / 2 - gap / 2), &v->px, &ao, acc, 1);
     } else {
-        gui_series b[1] = { { tr->x, tr->smooth, n, gui_rgb(120, 180, 255), 0, "train (smoothed)", "%.2f" } };
-        gui_plot_opts bo = { .title = "Bound, linear", .xlabel = "step", .xmax = total };
-        gui_plot(ui, GUI_ID("train.plot.lin"), gui_r(r.x + w1 + gap, r.y, w2, r.h / 2 - gap / 2), &v->px, &bo, b, 1);
+        gui_series b[2] = { { cv->x, cv->smooth, n, gui_rgb(120, 180, 255), 0, "train", "%.3f" },
+                            { cv->ex, cv->eloss, ne, gui_rgb(250, 170, 70), 2, "held-out", "%.3f" } };
+        gui_plot_opts bo = { .title = model == TRAIN_DRAW ? "Bound, linear" : "Loss per point, linear", .xlabel = "step", .xmax = total };
+        gui_plot(ui, GUI_ID("train.plot.lin"), gui_r(r.x + w1 + gap, r.y, w2, r.h / 2 - gap / 2), &v->px, &bo, b, model == TRAIN_DRAW ? 1 : 2);
     }
-    gui_series lr[1] = { { tr->x, tr->lr, n, gui_rgb(200, 160, 240), 0, "lr", "%.2e" } };
+    gui_series lr[1] = { { cv->x, cv->lr, n, gui_rgb(200, 160, 240), 0, "lr", "%.2e" } };
     gui_plot_opts ro = { .title = "Learning rate", .xlabel = "step", .xmax = total };
     gui_plot(ui, GUI_ID("train.plot.lr"), gui_r(r.x + w1 + gap, r.y + r.h / 2 + gap / 2, w2, r.h - r.h / 2 - gap / 2), &v->px, &ro, lr, 1);
-    if (n > 0) { v->first_smooth = tr->smooth[0]; v->last_smooth = tr->smooth[n - 1]; }
-    pthread_mutex_unlock(&tr->mu);
+    if (n > 0) { v->first_smooth = cv->smooth[0]; v->last_smooth = cv->smooth[n - 1]; }
 }
 
 static void train_draw(void *self, gui_app *app, gui_rect area) {
@@ -456,7 +634,12 @@ static int train_probe_fn(void *self, const char *what, double *out) {
     if (!strcmp(what, "shown_probe_step")) { *out = (double)v->shown.step; return 0; }
     if (!strcmp(what, "first_smooth")) { *out = v->first_smooth; return 0; }
     if (!strcmp(what, "last_smooth")) { *out = v->last_smooth; return 0; }
-    if (!strcmp(what, "step")) { int n = atomic_load(&r->npts); *out = n > 0 ? r->x[n - 1] : 0; return 0; }
+    if (!strcmp(what, "step")) { int n = v->cv.n; *out = n > 0 ? v->cv.x[n - 1] : 0; return 0; }
+    if (!strcmp(what, "shown_probe_sum")) { *out = v->probe_sum; return 0; }
+    if (!strcmp(what, "shown_probe_points")) { *out = v->shown_model == TRAIN_HANDWRITING ? v->hn : 0; return 0; }
+    if (!strcmp(what, "last_eval")) { *out = v->cv.ne > 0 ? v->cv.eloss[v->cv.ne - 1] : NAN; return 0; }
+    if (!strcmp(what, "first_eval")) { *out = v->cv.ne > 0 ? v->cv.eloss[0] : NAN; return 0; }
+    if (!strcmp(what, "train_seconds")) { pthread_mutex_lock(&r->mu); *out = r->seconds; pthread_mutex_unlock(&r->mu); return 0; }
     if (!strcmp(what, "rate")) { pthread_mutex_lock(&r->mu); *out = r->rate; pthread_mutex_unlock(&r->mu); return 0; }
     if (!strcmp(what, "first_point_s")) {
         pthread_mutex_lock(&r->mu);
@@ -482,4 +665,5 @@ const gui_view_class view_train = {
 // For the bench and tests: the view's run (the view must be view_train's).
 train_run *view_train_run(void *self) { return &((train_view *)self)->run; }
 void view_train_start(void *self, gui_app *app) { start(self, app); }
+void view_train_use(void *self, gui_app *app) { save(self, app, 1); }
 train_config *view_train_config(void *self) { return &((train_view *)self)->cfg; }

@@ -10,4 +10,6 @@ train_run *view_train_run(void *self);
 train_config *view_train_config(void *self);
 // Starts a run from the view's fields, as the Start button does.
 void view_train_start(void *self, gui_app *app);
+// "Use these weights", as the button does.
+void view_train_use(void *self, gui_app *app);
 #endif

@@ -1,7 +1,11 @@
 // The Train view (issue 16), headless. In-process: a small attention run
 // started, its curve and probes arriving while frames are drawn, pause
 // (the worker idle, no more points), resume, "use these weights" (the
-// Attention view switched to and running the trained file), stop. With the
+// Attention view switched to and running the trained file), stop; a small
+// handwriting (synthesis) run on the Hershey corpus: the training and
+// held-out losses per point go down, the probe (the fixed sentence written
+// with the current weights, and its window) changes, "use these weights"
+// opens the Synthesis view on the network being trained. With the
 // glimpse executable (argv[1]): `--screenshot` after a scripted 20-second run
 // from the Start button, and its pixels: the smoothed loss curve goes down,
 // the masks differ from the untrained model's (a screenshot at 1.5 s).
@@ -66,6 +70,60 @@ static void in_process(void) {
     snprintf(path, sizeof path, "%s/attention-softmax-trained.safetensors", dir);
     CHECK(gl_file_exists(path), "%s written", path);
     // stop
+    train_run_stop(run);
+    CHECK(train_run_wait_idle(run, 5) == 0 && train_run_state(run) == TRAIN_STOPPED, "stopped");
+    gui_run_close(&r);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void handwriting(void) {
+    char dir[] = "/tmp/glimpse-trainhw-XXXXXX";
+    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+    setenv("GLIMPSE_TRAIN_DIR", dir, 1);
+    gui_run r;
+    CHECK(gui_run_open(&r, 1280, 800, 1, "train", test_asset_path) == 0, "open: %s", gl_err());
+    gui_run_frame(&r);
+    int vi = gui_view_find("train");
+    void *self = r.sh->state[vi];
+    train_run *run = view_train_run(self);
+    train_config c;
+    train_config_defaults(&c);
+    c.model = TRAIN_HANDWRITING;
+    c.hw_task = 0;   // synthesis
+    c.hw_cells = 32; c.hw_layers = 1; c.hw_lines = 300; c.batch = 16; c.hw_iters = 100000;   // longer than the test
+    train_run_start(run, &c);
+    double t0 = gl_now(), sum0 = 0, step0 = -1;
+    while (gl_now() - t0 < 60 && probe(&r, "probes") < 1) frames(&r, 0.02);
+    gui_run_frame(&r);   // takes the probe
+    step0 = probe(&r, "shown_probe_step");
+    sum0 = probe(&r, "shown_probe_sum");
+    CHECK(step0 == 0 && probe(&r, "shown_probe_points") > 0, "the untrained network's probe: %g points at step %g (%s)", probe(&r, "shown_probe_points"), step0, run->msg);
+    int slow = getenv("GLIMPSE_TEST_SLOW") && atoi(getenv("GLIMPSE_TEST_SLOW")) > 1 ? atoi(getenv("GLIMPSE_TEST_SLOW")) : 1;
+    t0 = gl_now();
+    while (gl_now() - t0 < 120 * slow && (probe(&r, "points") < 150 || probe(&r, "evals") < 3 || probe(&r, "probes") < 3)) frames(&r, 0.1);
+    CHECK(probe(&r, "points") >= 150 && probe(&r, "evals") >= 3, "points %.0f and held-out figures %.0f arrive (state %s: %s)", probe(&r, "points"),
+          probe(&r, "evals"), train_state_name(train_run_state(run)), run->msg);
+    CHECK(probe(&r, "last_smooth") < probe(&r, "first_smooth") - 0.3, "the smoothed loss per point went down: %.3f -> %.3f nats", probe(&r, "first_smooth"), probe(&r, "last_smooth"));
+    CHECK(probe(&r, "last_eval") < probe(&r, "first_eval"), "the held-out loss per point went down: %.3f -> %.3f nats", probe(&r, "first_eval"), probe(&r, "last_eval"));
+    CHECK(probe(&r, "shown_probe_step") > 0 && probe(&r, "shown_probe_sum") != sum0 && probe(&r, "shown_probe_points") > 0,
+          "the probe of step %g differs from the untrained one (%g vs %g)", probe(&r, "shown_probe_step"), probe(&r, "shown_probe_sum"), sum0);
+    CHECK(probe(&r, "rate") > 0, "points per second measured (%.0f)", probe(&r, "rate"));
+    printf("handwriting: %.0f steps, loss per point %.3f -> %.3f (held-out %.3f -> %.3f), %.0f points/s, probe of step %.0f: %.0f points\n",
+           probe(&r, "step"), probe(&r, "first_smooth"), probe(&r, "last_smooth"), probe(&r, "first_eval"), probe(&r, "last_eval"), probe(&r, "rate"),
+           probe(&r, "shown_probe_step"), probe(&r, "shown_probe_points"));
+    // use these weights: the Synthesis view runs the network being trained (32 cells, not the shipped one)
+    view_train_use(self, &r.sh->app);
+    t0 = gl_now();
+    while (gl_now() - t0 < 20 && probe(&r, "view") != gui_view_find("synthesis")) frames(&r, 0.05);
+    CHECK(probe(&r, "view") == gui_view_find("synthesis"), "the Synthesis view is shown");
+    frames(&r, 0.1);
+    CHECK(probe(&r, "cells") == 32, "and runs the trained network (%g cells)", probe(&r, "cells"));
+    gui_run_settle(&r);
+    CHECK(probe(&r, "steps") > 0, "which writes its text (%g points)", probe(&r, "steps"));
+    char path[1200];
+    snprintf(path, sizeof path, "%s/handwriting-synth-trained.safetensors", dir);
+    CHECK(gl_file_exists(path), "%s written", path);
     train_run_stop(run);
     CHECK(train_run_wait_idle(run, 5) == 0 && train_run_state(run) == TRAIN_STOPPED, "stopped");
     gui_run_close(&r);
@@ -162,5 +220,6 @@ static void with_executable(const char *exe) {
 int main(int argc, char **argv) {
     if (argc > 1) { with_executable(argv[1]); TEST_MAIN_END(); }
     in_process();
+    handwriting();
     TEST_MAIN_END();
 }

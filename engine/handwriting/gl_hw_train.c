@@ -1,0 +1,128 @@
+// The handwriting networks' training loop as a gl_train session (see
+// gl_train.h): the loop `glimpse train handwriting` ran, moved here so the
+// Train view runs the same one.
+#include "gl_train_impl.h"
+#include "gl_util.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    gl_hw_train_opts o;
+    gl_hw_model m;
+    const gl_hw_corpus *tr, *va;
+    gl_hw_trainer *par;
+    int *order, *border, nb;
+    long cur_epoch;
+    double ema;
+    gl_meta meta;
+} hw_train;
+
+static int hw_step(gl_train *t, gl_train_report *r) {
+    hw_train *h = t->impl;
+    gl_hw_model *m = &h->m;
+    int B = (int)h->o.batch;
+    // The batch order of an epoch depends only on (seed, epoch), and the
+    // update count says where in it we are: a resumed run continues the
+    // interrupted epoch with the very batches it would have had.
+    long epoch = t->step / h->nb;
+    int bi = (int)(t->step % h->nb);
+    if (epoch != h->cur_epoch) {
+        gl_rng rng;
+        gl_rng_seed(&rng, (uint64_t)h->o.seed * 1000003u + (uint64_t)epoch);
+        for (int i = 0; i < h->nb; i++) h->border[i] = i;
+        gl_rng_shuffle(&rng, h->border, h->nb);
+        h->cur_epoch = epoch;
+    }
+    int s0 = h->border[bi] * B, nbat = h->tr->n - s0 < B ? h->tr->n - s0 : B;
+    int np = 0;
+    gl_params_zero_grad(&m->ps);
+    double loss = gl_hw_trainer_step(h->par, h->tr, h->order + s0, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np);   // on every core
+    r->batch = nbat;
+    r->points = np;
+    r->lr = h->o.lr;
+    r->epoch = (int)epoch + 1;
+    r->epoch_end = bi == h->nb - 1;
+    r->loss = np > 0 ? loss / np : NAN;
+    if (isnan(loss)) return -2;   // a text outside the alphabet: gl_err says which
+    if (!isfinite(r->loss)) return -1;
+    gl_params_clip(&m->ps, 5.0f);
+    gl_adam_step(&m->ps, (float)h->o.lr, 0.9f, 0.999f, 1e-8f);
+    h->ema = isnan(h->ema) ? r->loss : 0.98 * h->ema + 0.02 * r->loss;
+    return 0;
+}
+
+// Mean loss per point over the first n held-out lines, whole (no cut).
+static int hw_eval(gl_train *t, int n, gl_train_report *r) {
+    hw_train *h = t->impl;
+    if (!h->va || h->va->n <= 0) return -1;
+    if (n > h->va->n) n = h->va->n;
+    enum { B = 16 };
+    int idx[B];
+    double tot = 0;
+    long np = 0;
+    for (int i = 0; i < n; i += B) {
+        int b = n - i < B ? n - i : B, k;
+        for (int j = 0; j < b; j++) idx[j] = i + j;
+        double l = gl_hw_trainer_step(h->par, h->va, idx, b, 100000, 0, 0, 0, &k);
+        if (isnan(l)) return -1;
+        tot += l;
+        np += k;
+    }
+    r->eval_loss = tot / (np ? np : 1);
+    return 0;
+}
+
+static int hw_checkpoint(gl_train *t, const char *path) {
+    hw_train *h = t->impl;
+    gl_meta ex = {0};
+    for (int i = 0; i < h->meta.n; i++) gl_meta_set(&ex, h->meta.key[i], "%s", h->meta.val[i]);
+    gl_meta_set(&ex, "train_seconds", "%.0f", gl_train_seconds(t));
+    if (isfinite(h->ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", h->ema);
+    int rc = gl_hw_model_save(&h->m, path, &ex, 1);
+    gl_meta_free(&ex);
+    return rc;
+}
+
+static void hw_free(gl_train *t) {
+    hw_train *h = t->impl;
+    gl_hw_trainer_free(h->par);
+    free(h->order); free(h->border);
+    gl_meta_free(&h->meta);
+    gl_hw_model_free(&h->m);
+    free(h);
+}
+
+static const gl_train_ops hw_ops = { hw_step, hw_eval, NULL, hw_checkpoint, hw_free };
+
+gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr,
+                          const gl_hw_corpus *va, const gl_meta *meta) {
+    if (tr->n < 1) { gl_seterr("no training line"); return NULL; }
+    if (o->batch < 1) { gl_seterr("the batch must hold at least one line"); return NULL; }
+    hw_train *h = gl_calloc(1, sizeof *h);
+    h->o = *o;
+    h->m = *m;
+    memset(m, 0, sizeof *m);
+    h->tr = tr; h->va = va;
+    h->ema = NAN;
+    h->cur_epoch = -1;
+    if (meta) for (int i = 0; i < meta->n; i++) gl_meta_set(&h->meta, meta->key[i], "%s", meta->val[i]);
+    // batches of similar length: sort by length, cut into batches (their order is shuffled per epoch)
+    h->order = gl_malloc(sizeof(int) * (size_t)tr->n);
+    for (int i = 0; i < tr->n; i++) h->order[i] = i;
+    for (int i = 1; i < tr->n; i++) {   // insertion sort by length (stable)
+        int v = h->order[i], j = i - 1;
+        while (j >= 0 && tr->lines[h->order[j]].n > tr->lines[v].n) { h->order[j + 1] = h->order[j]; j--; }
+        h->order[j + 1] = v;
+    }
+    h->nb = (int)((tr->n + o->batch - 1) / o->batch);
+    h->border = gl_malloc(sizeof(int) * (size_t)h->nb);
+    h->par = gl_hw_trainer_new(&h->m);
+    gl_train *t = gl_train_make(&hw_ops, h, o->iters);
+    t->step = h->m.ps.step;
+    t->prev_seconds = prev_seconds;
+    return t;
+}
+
+gl_hw_model *gl_hw_train_model(gl_train *t) { return &((hw_train *)t->impl)->m; }
+double gl_hw_train_smoothed(gl_train *t) { return ((hw_train *)t->impl)->ema; }
