@@ -97,19 +97,33 @@ static void mixture(const float *y, int M, float b, float *e, float *pi, float *
 // text before the new one -- the primer leaking into the output. So the
 // window is moved, all K components by the same amount (its shape kept),
 // until its centre Σ α_k κ_k / Σ α_k is at position `pos` (1-based: the
-// space), and φ and w_{t−1}, which layer 1 reads at the first new step,
-// are recomputed there (eq. 46, 47).
+// space), then by what takes the peak of φ there too (components spread
+// over several characters can put the peak a character away from the
+// mean), and φ and w_{t−1}, which layer 1 reads at the first new step, are
+// recomputed there (eq. 46, 47).
+static float window_at(const hw_state *s, int K, float x) {
+    float ph = 0;
+    for (int k = 0; k < K; k++) { float d = s->kappa[k] - x; ph += expf(s->p[k] - expf(s->p[K + k]) * d * d); }
+    return ph;
+}
+
 static void prime_align(hw_state *s, int K, int C, float pos) {
     double sa = 0, sk = 0, plain = 0;
     for (int k = 0; k < K; k++) { double a = exp(s->p[k]); sa += a; sk += a * s->kappa[k]; plain += s->kappa[k]; }
     double centre = sa > 0 && isfinite(sk / sa) ? sk / sa : plain / K;
     float shift = (float)(pos - centre);
     for (int k = 0; k < K; k++) s->kappa[k] += shift;
+    // the peak of φ within two characters of pos, on a grid of 1/20 character
+    float best = -1, at_best = pos;
+    for (int i = -40; i <= 40; i++) {
+        float x = pos + 0.05f * (float)i, ph = window_at(s, K, x);
+        if (ph > best) { best = ph; at_best = x; }
+    }
+    for (int k = 0; k < K; k++) s->kappa[k] += pos - at_best;
     int U = s->U;
     memset(s->w, 0, sizeof(float) * C);
     for (int u = 0; u <= U; u++) {
-        float ph = 0, at = (float)(u + 1);
-        for (int k = 0; k < K; k++) { float d = s->kappa[k] - at; ph += expf(s->p[k] - expf(s->p[K + k]) * d * d); }
+        float ph = window_at(s, K, (float)(u + 1));
         s->phi[u] = ph;
         if (u < U) s->w[s->chars[u]] += ph;
     }
