@@ -493,10 +493,10 @@ static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
         gui_field_opts fd = { .max_len = 1000, .what = "data", .hint = "hershey | iam:DIR" };
         LABEL("data");
         submit |= gui_field(ui, GUI_ID("train.hwdata"), gui_r(c.x + lw, y, fw, rh), v->hw_data_buf, sizeof v->hw_data_buf, &fd) & GUI_FIELD_SUBMIT; y += rh + gap;
-        LABEL("layers, cells");
-        int w2 = (fw - gap) / 2;
-        gui_choice(ui, GUI_ID("train.hwlayers"), gui_r(c.x + lw, y, w2, rh), layer_labels, 3, &v->hw_layers_sel);
-        gui_choice(ui, GUI_ID("train.hwcells"), gui_r(c.x + lw + w2 + gap, y, w2, rh), hidden_labels, 4, &v->hw_cells_sel); y += rh + gap;
+        LABEL("layers");
+        gui_choice(ui, GUI_ID("train.hwlayers"), gui_r(c.x + lw, y, fw, rh), layer_labels, 3, &v->hw_layers_sel); y += rh + gap;
+        LABEL("cells");
+        gui_choice(ui, GUI_ID("train.hwcells"), gui_r(c.x + lw, y, fw, rh), hidden_labels, 4, &v->hw_cells_sel); y += rh + gap;
     } else {
         LABEL("attention");
         gui_toggle(ui, GUI_ID("train.datt"), gui_r(c.x + lw, y, fw, rh), v->cfg.draw_attention ? "on" : "off", &v->cfg.draw_attention); y += rh + gap;
