@@ -197,8 +197,10 @@ static void on_report(void *user, const gl_train_report *rep) {
 // The model on its fixed inputs: the first test digits (attention), four
 // seeds and one test digit (DRAW).
 static void probe(train_run *r) {
-    train_probe p = { .step = gl_train_step_no(r->t), .seconds = gl_train_seconds(r->t) };
-    if (r->model == TRAIN_ATTENTION) {
+    // The session's model (engine thread only): r->model changes as soon
+    // as Start is pressed for another model, while this run still goes on.
+    train_probe p = { .step = gl_train_step_no(r->t), .seconds = gl_train_seconds(r->t), .model = r->cfg.model };
+    if (p.model == TRAIN_ATTENTION) {
         gl_attn *m = gl_attn_train_model(r->t);
         gl_attn_weights_changed(m);   // Adam changed them: the one-digit path's copies are stale
         p.v = gl_malloc(TRAIN_ATTN_PROBE_N * sizeof(float));

@@ -52,6 +52,7 @@ void train_config_defaults(train_config *c);
 typedef struct {
     long step;
     double seconds;
+    int model;               // train_model of the run it comes from (sizes v)
     int pred[TRAIN_PROBE_DIGITS];
     float *v;
 } train_probe;

@@ -190,14 +190,16 @@ static void train_update(void *self, gui_app *app, double dt) {
     pthread_mutex_lock(&r->mu);
     int n = r->nprobes;
     int idx = v->sel < 0 || v->sel >= n ? n - 1 : v->sel;
-    if (idx >= 0 && (r->probe_seq != v->seen_probe_seq || v->shown.step != r->probes[idx].step || v->shown_model != (int)r->model)) {
-        int len = r->model == TRAIN_ATTENTION ? TRAIN_ATTN_PROBE_N : TRAIN_DRAW_PROBE_N;
+    // The probe says which model it shows: after Start of another model,
+    // the last run's probes stay until the worker takes up the new run.
+    if (idx >= 0 && (r->probe_seq != v->seen_probe_seq || v->shown.step != r->probes[idx].step || v->shown_model != r->probes[idx].model)) {
+        int len = r->probes[idx].model == TRAIN_ATTENTION ? TRAIN_ATTN_PROBE_N : TRAIN_DRAW_PROBE_N;
         if (v->shown_cap < len) { free(v->shown.v); v->shown.v = gl_malloc((size_t)len * sizeof(float)); v->shown_cap = len; }
         float *keep = v->shown.v;
         v->shown = r->probes[idx];
         v->shown.v = keep;
         memcpy(v->shown.v, r->probes[idx].v, (size_t)len * sizeof(float));
-        v->shown_model = (int)r->model;
+        v->shown_model = r->probes[idx].model;
         v->seen_probe_seq = r->probe_seq;
     } else if (idx < 0) v->shown.step = -1;
     long saved = r->saved_seq;
