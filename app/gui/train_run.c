@@ -38,26 +38,32 @@ static void set_state(train_run *r, train_state s, const char *fmt, ...) {
 }
 
 // ---- data (the app's side: the engine's trainer borrows it) ------------------------
-static int load_mnist(train_run *r) {
+// Loading takes a second or more: it looks at the job's cancel flag, so
+// closing the app (or Stop) does not wait for it. -1 error, 1 cancelled.
+static int load_mnist(train_run *r, const atomic_int *cancel) {
     if (r->have_mnist) return 0;
-    if (gl_mnist_load(gl_mnist_dir(), "train", &r->mn_train) != 0) return -1;
-    if (gl_mnist_load(gl_mnist_dir(), "t10k", &r->mn_test) != 0) { gl_mnist_free(&r->mn_train); return -1; }
+    int rc = gl_mnist_load_c(gl_mnist_dir(), "train", &r->mn_train, cancel);
+    if (rc != 0) return rc;
+    if ((rc = gl_mnist_load_c(gl_mnist_dir(), "t10k", &r->mn_test, cancel)) != 0) { gl_mnist_free(&r->mn_train); return rc; }
     r->have_mnist = 1;
     return 0;
 }
 
 // DRAW trains on binarized digits, binarized once with the CLI's fixed seeds.
-static int load_binarized(train_run *r) {
+static int load_binarized(train_run *r, const atomic_int *cancel) {
     if (r->have_bin) return 0;
-    if (load_mnist(r) != 0) return -1;
+    int rc = load_mnist(r, cancel);
+    if (rc != 0) return rc;
     gl_mnist *src[2] = { &r->mn_train, &r->mn_test }, *dst[2] = { &r->bin_train, &r->bin_test };
     for (int i = 0; i < 2; i++) {
         dst[i]->n = src[i]->n;
         dst[i]->x = gl_malloc((size_t)src[i]->n * 784 * sizeof(float));
         dst[i]->y = gl_malloc((size_t)src[i]->n);
-        memcpy(dst[i]->x, src[i]->x, (size_t)src[i]->n * 784 * sizeof(float));
         memcpy(dst[i]->y, src[i]->y, (size_t)src[i]->n);
-        gl_draw_binarize(dst[i]->x, (size_t)dst[i]->n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + (uint64_t)i);
+        if (gl_draw_binarize_copy(dst[i]->x, src[i]->x, (size_t)dst[i]->n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + (uint64_t)i, cancel)) {
+            gl_mnist_free(&r->bin_train); gl_mnist_free(&r->bin_test);
+            return 1;
+        }
     }
     r->have_bin = 1;
     return 0;
@@ -73,9 +79,9 @@ static gl_mnist subset(const gl_mnist *d, int limit) {
 
 static gl_mnist g_sub_train[TRAIN_NMODEL];   // engine thread only (one run at a time)
 
-static gl_train *build(train_run *r, const train_config *c) {
+static gl_train *build(train_run *r, const train_config *c, const atomic_int *cancel) {
     if (c->model == TRAIN_ATTENTION) {
-        if (load_mnist(r) != 0) return NULL;
+        if (load_mnist(r, cancel) != 0) return NULL;
         g_sub_train[0] = subset(&r->mn_train, c->limit);
         gl_attn_train_opts o;
         gl_attn_train_defaults(&o);
@@ -109,7 +115,7 @@ static gl_train *build(train_run *r, const train_config *c) {
         if (t) gl_train_set_eval(t, 100, 500);
         return t;
     }
-    if (load_binarized(r) != 0) return NULL;
+    if (load_binarized(r, cancel) != 0) return NULL;
     gl_draw_train_opts o;
     gl_draw_train_defaults(&o);
     gl_draw *m = NULL;
@@ -284,7 +290,8 @@ static int job_run(void *arg, gl_trace **traces, const atomic_int *cancel) {
         atomic_store(&r->npts, 0);
         atomic_store(&r->nevals, 0);
         r->cfg = j->cfg;
-        r->t = build(r, &j->cfg);
+        r->t = build(r, &j->cfg, cancel);
+        if (!r->t && gl_job_cancelled(cancel)) return 1;   // stopped while loading
         if (!r->t) { set_state(r, TRAIN_FAILED, "cannot start: %s", gl_err()); return 0; }
         alloc_series(r, gl_train_total(r->t));
         pthread_mutex_lock(&r->mu);
@@ -335,6 +342,8 @@ void train_run_free(train_run *r) {
     gl_mnist_free(&r->bin_train); gl_mnist_free(&r->bin_test);
     pthread_mutex_destroy(&r->mu);
 }
+
+void train_run_quit(train_run *r) { gl_engine_quit(r->engine); }
 
 void train_run_start(train_run *r, const train_config *cfg) {
     pthread_mutex_lock(&r->mu);

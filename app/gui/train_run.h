@@ -95,6 +95,8 @@ typedef struct train_run {
 
 int train_run_init(train_run *r);   // -1 with gl_err if the thread cannot start
 void train_run_free(train_run *r);
+// The application is closing: stops the worker without waiting (train_run_free joins).
+void train_run_quit(train_run *r);
 // Starts a new run with cfg (a run in progress is stopped first).
 void train_run_start(train_run *r, const train_config *cfg);
 void train_run_pause(train_run *r);

@@ -88,6 +88,9 @@ typedef struct gui_view_class {
     // 0 lets the application sleep until the next event. A view that
     // leaves this out is drawn only after input and while the engine works.
     int (*animating)(void *self, gui_app *app);
+    // Optional: the application is closing; stop background work of the
+    // view's own (a worker thread) without waiting for it. free() follows.
+    void (*quit)(void *self);
     void (*free)(void *self);
     // Optional: named numbers for tests and `glimpse bench gui`
     // ("input_version", "shown_version", "step", ...). 0 if known, -1 if not.

@@ -96,6 +96,8 @@ static void *train_init(gui_app *app) {
     return v;
 }
 
+static void train_quit(void *self) { train_run_quit(&((train_view *)self)->run); }
+
 static void train_free(void *self) {
     train_view *v = self;
     train_run_free(&v->run);
@@ -477,6 +479,7 @@ const gui_view_class view_train = {
     .update = train_update,
     .draw = train_draw,
     .animating = train_animating,
+    .quit = train_quit,
     .free = train_free,
     .probe = train_probe_fn,
 };
