@@ -135,7 +135,6 @@ exit)
         t1=$(now_ms)
         gpid=
         ms=$(( t1 - t0 ))
-        [ -n "${SHOW_LOG:-}" ] && { { grep XT "$tmp/glimpse.log" || true; } | tr '\n' ' ' >&2; echo " => t0 $t0 t1 $t1 $ms" >&2; }
     }
     bg=
     for state in ${STATES:-idle attention-drawing synthesis-writing draw-6x6 train-attention train-draw train-loading}; do
