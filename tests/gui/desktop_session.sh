@@ -99,8 +99,8 @@ round() {
     tab $TAB_TRAIN
     if [ $((i % 2)) = 0 ]; then click 85 58; else click 237 58; fi   # attention or DRAW, in turn
     click 60 325; sleep 2; click 263 325   # Start, Stop
-    sleep 0.3
     rm -rf "$GLIMPSE_EXPORT_DIR"
+    sleep 2   # the window goes idle: what stays resident then is measured
 }
 
 case "$mode" in
@@ -108,14 +108,18 @@ rss)
     minutes=${arg:-10}
     start
     t0=$(date +%s)
-    echo "round  seconds  rss_MB"
-    echo "0  0  $(rss_mb)"
+    heap() {   # what malloc holds, from the window's SIGUSR1 line (read within a second: the idle loop's wait)
+        kill -USR1 "$gpid"; sleep 1.2
+        grep 'glimpse: frames' "$tmp/glimpse.log" | tail -1 | sed -n 's/.*heap in use \([0-9.]*\) MB, free in arenas \([0-9.]*\) MB.*/\1  \2/p'
+    }
+    echo "round  seconds  rss_MB  heap_in_use_MB  heap_free_MB"
+    echo "0  0  $(rss_mb)  $(heap)"
     i=0
     while [ $(( $(date +%s) - t0 )) -lt $(( minutes * 60 )) ]; do
         i=$((i + 1))
         round "$i"
         kill -0 "$gpid" 2>/dev/null || { wait "$gpid" || echo "desktop_session: glimpse ended (status $?) in round $i" >&2; gpid=; exit 1; }
-        echo "$i  $(( $(date +%s) - t0 ))  $(rss_mb)"
+        echo "$i  $(( $(date +%s) - t0 ))  $(rss_mb)  $(heap)"
     done
     sleep 2
     kill -USR1 "$gpid"; sleep 0.3
