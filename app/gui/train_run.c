@@ -343,7 +343,14 @@ void train_run_free(train_run *r) {
     pthread_mutex_destroy(&r->mu);
 }
 
-void train_run_quit(train_run *r) { gl_engine_quit(r->engine); }
+void train_run_quit(train_run *r, int wait) {
+    if (!wait) { gl_engine_quit(r->engine); return; }
+    gl_engine_free(r->engine);   // joins: a save under way is finished
+    r->engine = NULL;
+    // A save asked for just before closing that the worker had not reached
+    // (it stops before its next step): the session is ours now, so write it.
+    if (atomic_exchange(&r->want_save, 0)) do_save(r);
+}
 
 void train_run_start(train_run *r, const train_config *cfg) {
     pthread_mutex_lock(&r->mu);

@@ -96,7 +96,7 @@ static void *train_init(gui_app *app) {
     return v;
 }
 
-static void train_quit(void *self) { train_run_quit(&((train_view *)self)->run); }
+static void train_quit(void *self, int wait) { train_run_quit(&((train_view *)self)->run, wait); }
 
 static void train_free(void *self) {
     train_view *v = self;

@@ -44,15 +44,27 @@ for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 
 W=
 start() {
-    "$GLIMPSE" >"$tmp/glimpse.log" 2>&1 &
-    gpid=$!
-    W=
-    for _ in $(seq 100); do
-        W=$(xdotool search --name '^glimpse$' 2>/dev/null | head -1 || true)
+    local attempt
+    for attempt in 1 2 3; do
+        "$GLIMPSE" >"$tmp/glimpse.log" 2>&1 &
+        gpid=$!
+        W=
+        for _ in $(seq 100); do
+            W=$(xdotool search --name '^glimpse$' 2>/dev/null | head -1 || true)
+            [ -n "$W" ] && break
+            kill -0 "$gpid" 2>/dev/null || break
+            sleep 0.1
+        done
         [ -n "$W" ] && break
-        sleep 0.1
+        # Now and then (about once in 30 starts right after a quit) SDL
+        # cannot connect to Xvfb and glimpse says there is no display: again.
+        kill "$gpid" 2>/dev/null || true
+        wait "$gpid" 2>/dev/null || true
+        gpid=
+        echo "desktop_session: no window (attempt $attempt): $(grep glimpse: "$tmp/glimpse.log" | head -1)" >&2
+        sleep 0.5
     done
-    [ -n "$W" ] || { echo "desktop_session: no window appeared" >&2; cat "$tmp/glimpse.log" "$tmp/xvfb.log" >&2; kill -0 "$xvfb" || echo "Xvfb is gone" >&2; exit 1; }
+    [ -n "$W" ] || { echo "desktop_session: no window appeared" >&2; cat "$tmp/glimpse.log" "$tmp/xvfb.log" >&2; exit 1; }
     sleep 0.5
     xdotool mousemove --window "$W" 640 400   # no window manager: the keys go where the pointer is
 }
