@@ -135,8 +135,8 @@ static void check_interrupted_run(const gl_mnist *bin, const gl_mnist *bin_test)
     pthread_join(th, NULL);
     CHECK(gl_train_step_no(b) == 30, "the interrupted run reaches step 30 (%ld)", gl_train_step_no(b));
     CHECK(same_params(gl_draw_params(gl_draw_train_model(a)), gl_draw_params(gl_draw_train_model(b))),
-          "stopped %d times (%d without the step), then taken up: the same weights as one go, bit for bit", stops, given_up);
-    printf("interrupted DRAW run: %d stops, %d of them before the step was taken (one step %.1f ms)\n", stops, given_up, step_s * 1e3);
+          "stopped %d times (%d giving up a step under way), then taken up: the same weights as one go, bit for bit", stops, given_up);
+    printf("interrupted DRAW run: %d stops, %d of them giving up a step under way (one step %.1f ms)\n", stops, given_up, step_s * 1e3);
     gl_train_free(a);
     gl_train_free(b);
 }
