@@ -146,7 +146,7 @@ void gl_engine_last_error(gl_engine *e, char *buf, int n) {
     pthread_mutex_unlock(&e->mu);
 }
 
-void gl_engine_free(gl_engine *e) {
+void gl_engine_quit(gl_engine *e) {
     if (!e) return;
     gl_job old = {0};
     pthread_mutex_lock(&e->mu);
@@ -157,6 +157,11 @@ void gl_engine_free(gl_engine *e) {
     pthread_cond_signal(&e->wake);
     pthread_mutex_unlock(&e->mu);
     if (had) job_retire(&old);
+}
+
+void gl_engine_free(gl_engine *e) {
+    if (!e) return;
+    gl_engine_quit(e);
     pthread_join(e->thread, NULL);
     pthread_cond_destroy(&e->wake);
     pthread_cond_destroy(&e->idle);

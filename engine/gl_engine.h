@@ -60,5 +60,11 @@ int gl_engine_wait_idle(gl_engine *e, double timeout_s);
 void gl_engine_get_stats(gl_engine *e, gl_engine_stats *st);
 // The message of the last job that failed ("" if none).
 void gl_engine_last_error(gl_engine *e, char *buf, int n);
+// Asks the worker to end without waiting for it: drops the pending job,
+// cancels the running one; submit() must not be called after it. The
+// application calls it on every engine it has before freeing any, so their
+// jobs wind down together rather than one after another.
+void gl_engine_quit(gl_engine *e);
+// gl_engine_quit, then waits for the worker to end.
 void gl_engine_free(gl_engine *e);
 #endif

@@ -56,7 +56,9 @@ done:
     return rc;
 }
 
-int gl_mnist_load(const char *dir, const char *split, gl_mnist *out) {
+int gl_mnist_load(const char *dir, const char *split, gl_mnist *out) { return gl_mnist_load_c(dir, split, out, NULL); }
+
+int gl_mnist_load_c(const char *dir, const char *split, gl_mnist *out, const atomic_int *cancel) {
     char ip[4096], lp[4096];
     snprintf(ip, sizeof ip, "%s/%s-images-idx3-ubyte", dir, split);
     snprintf(lp, sizeof lp, "%s/%s-labels-idx1-ubyte", dir, split);
@@ -65,11 +67,17 @@ int gl_mnist_load(const char *dir, const char *split, gl_mnist *out) {
     if (gl_idx_read_images(ip, &px, &ni) != 0) return -1;
     if (gl_idx_read_labels(lp, &lab, &nl) != 0) { free(px); return -1; }
     if (ni != nl) { free(px); free(lab); gl_seterr("%s: %d images but %s has %d labels", ip, ni, lp, nl); return -1; }
+    float *x = gl_malloc((size_t)ni * 784 * sizeof(float));
+    // In blocks of 1000 images (a few ms each), looking at the flag between them.
+    for (size_t i0 = 0; i0 < (size_t)ni * 784; i0 += 1000 * 784) {
+        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed)) { free(x); free(px); free(lab); return 1; }
+        size_t i1 = i0 + 1000 * 784 < (size_t)ni * 784 ? i0 + 1000 * 784 : (size_t)ni * 784;
+        for (size_t i = i0; i < i1; i++) x[i] = px[i] / 255.0f;
+    }
+    free(px);
     out->n = ni;
     out->y = lab;
-    out->x = gl_malloc((size_t)ni * 784 * sizeof(float));
-    for (size_t i = 0; i < (size_t)ni * 784; i++) out->x[i] = px[i] / 255.0f;
-    free(px);
+    out->x = x;
     return 0;
 }
 

@@ -14,7 +14,7 @@ gl_train *gl_train_make(const gl_train_ops *ops, void *impl, long total) {
     return t;
 }
 
-int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user) {
+static int run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user) {
     for (long k = 0; k < max_steps && t->step < t->total; k++) {
         if (stop && atomic_load_explicit(stop, memory_order_relaxed)) return 1;
         gl_train_report r = { .total = t->total, .acc = NAN, .eval_loss = NAN, .eval_acc = NAN };
@@ -23,6 +23,9 @@ int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_r
         r.step_s = gl_now() - t0;
         t->run_seconds += r.step_s;
         t->last_loss = r.loss;
+        // A step stopped half-way (the model looks at t->stop) is not taken:
+        // it is repeated, the same, when the run goes on.
+        if (rc != 0 && stop && atomic_load_explicit(stop, memory_order_relaxed)) return 1;
         if (rc != 0) {
             if (rc != -2) gl_seterr("the loss became %g at step %ld", r.loss, t->step);
             return -1;
@@ -40,6 +43,13 @@ int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_r
     }
     if (stop && atomic_load_explicit(stop, memory_order_relaxed) && t->step < t->total) return 1;
     return 0;
+}
+
+int gl_train_run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_report_fn fn, void *user) {
+    t->stop = stop;   // the model's long passes look at it too (steps, held-out figures)
+    int rc = run(t, max_steps, stop, fn, user);
+    t->stop = NULL;
+    return rc;
 }
 
 long gl_train_step_no(const gl_train *t) { return t->step; }

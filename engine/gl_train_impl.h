@@ -7,9 +7,11 @@
 typedef struct {
     // One step at t->step (0-based): fills loss, acc, lr, stage, epoch,
     // epoch_end, batch of r. Returns -1 (update not applied) when the loss
-    // is not finite, -2 for another failure that gl_err already names.
+    // is not finite, or when t->stop was raised during the step (it may
+    // give up part-way then); -2 for another failure that gl_err already names.
     int (*step)(gl_train *t, gl_train_report *r);
-    // Held-out figures on the first n samples; -1 if there is no held-out set.
+    // Held-out figures on the first n samples; -1 if there is no held-out set
+    // (or t->stop cut it short).
     int (*eval)(gl_train *t, int n, gl_train_report *r);
     // Held-out figures the model always computes after this step (attention:
     // the end of an attention epoch, on 1000 digits): n > 0; 0 for none;
@@ -28,6 +30,7 @@ struct gl_train {
     double last_loss;
     long eval_every;
     int eval_n;
+    const atomic_int *stop;   // gl_train_run's stop flag while it runs (else NULL)
 };
 
 gl_train *gl_train_make(const gl_train_ops *ops, void *impl, long total);

@@ -2,6 +2,9 @@
 #include "gui_run.h"
 #include "gl_util.h"
 #include <cblas.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -87,6 +90,18 @@ int gui_run_step(gui_run *r, double max_wait) {
     double due = paced(r, gui_shell_next_frame(r->sh));
     int visible = r->headless || gui_sdl_visible(r->sdl);
     if (!visible) due = -1;   // nothing is drawn while the window is hidden; its events still come
+    if (due < 0 && r->frames != r->trimmed_at) {
+        // Going idle (nothing due, no timer): hand the memory freed since
+        // the last time back to the system. glibc keeps freed blocks in its
+        // arenas (the GUI's, the engine's, the training workers'), and over a
+        // session of models and traces made and dropped, that retained
+        // memory is what grows; malloc_trim returns it (a few ms, once per
+        // idle spell).
+#ifdef __GLIBC__
+        malloc_trim(0);
+#endif
+        r->trimmed_at = r->frames;
+    }
     if (due != 0) {
         double wait = due < 0 || due > max_wait ? max_wait : due;
         if (r->headless) gui_sleep(wait);

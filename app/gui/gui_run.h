@@ -15,6 +15,7 @@ typedef struct {
     double build_s, render_s;   // of which: building the command list, rendering it
     uint64_t frames;    // frames rendered
     uint64_t splits;    // frames built (not rendered) so that input fits (gui_input_fits)
+    uint64_t trimmed_at;   // frames drawn when the loop last went idle (and trimmed the heap)
 } gui_run;
 
 int gui_run_open(gui_run *r, int w, int h, int headless, const char *view, const char *(*asset_path)(const char *));

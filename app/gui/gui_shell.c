@@ -138,9 +138,23 @@ gui_shell *gui_shell_new(int w, int h, gui_text_width_fn tw, void *tw_user, cons
     return sh;
 }
 
+void gui_shell_quit(gui_shell *sh) {
+    if (!sh || sh->stopped) return;
+    // Every worker is told to stop before any is waited for: they wind down
+    // together, and closing takes as long as the slowest, not their sum.
+    gl_engine_quit(sh->app.engine);
+    for (int i = 0; i < sh->nviews; i++)
+        if (sh->state[i] && sh->cls[i]->quit) sh->cls[i]->quit(sh->state[i], 0);
+    gl_engine_free(sh->app.engine);   // joins
+    sh->app.engine = NULL;
+    for (int i = 0; i < sh->nviews; i++)
+        if (sh->state[i] && sh->cls[i]->quit) sh->cls[i]->quit(sh->state[i], 1);
+    sh->stopped = 1;
+}
+
 void gui_shell_free(gui_shell *sh) {
     if (!sh) return;
-    gl_engine_free(sh->app.engine);   // first: no job may outlive the views' models
+    gui_shell_quit(sh);   // first: no job may outlive the views' models
     for (int i = 0; i < sh->nviews; i++)
         if (sh->state[i]) sh->cls[i]->free(sh->state[i]);
     gui_free(&sh->ui);

@@ -26,6 +26,7 @@ typedef struct gui_shell {
     uint64_t frames;     // frames built
     gui_rect help_rect;  // the shortcuts overlay's panel (last drawn)
     int help_cmd;        // its first drawing command
+    int stopped;         // gui_shell_quit has stopped every worker
 } gui_shell;
 
 // Creates the engine thread and every registered view; view_name (may be
@@ -43,7 +44,12 @@ void gui_shell_end(gui_shell *sh);
 double gui_shell_next_frame(gui_shell *sh);
 // Asks for a frame (the window was exposed or resized).
 void gui_shell_invalidate(gui_shell *sh);
-// Shuts the engine down (cancelling a running job), then frees the views.
+// Stops every worker (the engine, views' own) and waits for them: nothing
+// runs in the background after it. The views and their memory stay; the
+// window's close ends the process after it without freeing them (the system
+// takes the memory back faster than free() does). No frame may follow.
+void gui_shell_quit(gui_shell *sh);
+// gui_shell_quit (cancelling a running job), then frees the views.
 void gui_shell_free(gui_shell *sh);
 // A named number of the current view (view.h probe), or of the shell:
 // "help", "view", "engine_busy", "frames_built", "animating".

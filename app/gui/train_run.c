@@ -44,26 +44,32 @@ static void set_state(train_run *r, train_state s, const char *fmt, ...) {
 }
 
 // ---- data (the app's side: the engine's trainer borrows it) ------------------------
-static int load_mnist(train_run *r) {
+// Loading takes a second or more: it looks at the job's cancel flag, so
+// closing the app (or Stop) does not wait for it. -1 error, 1 cancelled.
+static int load_mnist(train_run *r, const atomic_int *cancel) {
     if (r->have_mnist) return 0;
-    if (gl_mnist_load(gl_mnist_dir(), "train", &r->mn_train) != 0) return -1;
-    if (gl_mnist_load(gl_mnist_dir(), "t10k", &r->mn_test) != 0) { gl_mnist_free(&r->mn_train); return -1; }
+    int rc = gl_mnist_load_c(gl_mnist_dir(), "train", &r->mn_train, cancel);
+    if (rc != 0) return rc;
+    if ((rc = gl_mnist_load_c(gl_mnist_dir(), "t10k", &r->mn_test, cancel)) != 0) { gl_mnist_free(&r->mn_train); return rc; }
     r->have_mnist = 1;
     return 0;
 }
 
 // DRAW trains on binarized digits, binarized once with the CLI's fixed seeds.
-static int load_binarized(train_run *r) {
+static int load_binarized(train_run *r, const atomic_int *cancel) {
     if (r->have_bin) return 0;
-    if (load_mnist(r) != 0) return -1;
+    int rc = load_mnist(r, cancel);
+    if (rc != 0) return rc;
     gl_mnist *src[2] = { &r->mn_train, &r->mn_test }, *dst[2] = { &r->bin_train, &r->bin_test };
     for (int i = 0; i < 2; i++) {
         dst[i]->n = src[i]->n;
         dst[i]->x = gl_malloc((size_t)src[i]->n * 784 * sizeof(float));
         dst[i]->y = gl_malloc((size_t)src[i]->n);
-        memcpy(dst[i]->x, src[i]->x, (size_t)src[i]->n * 784 * sizeof(float));
         memcpy(dst[i]->y, src[i]->y, (size_t)src[i]->n);
-        gl_draw_binarize(dst[i]->x, (size_t)dst[i]->n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + (uint64_t)i);
+        if (gl_draw_binarize_copy(dst[i]->x, src[i]->x, (size_t)dst[i]->n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + (uint64_t)i, cancel)) {
+            gl_mnist_free(&r->bin_train); gl_mnist_free(&r->bin_test);
+            return 1;
+        }
     }
     r->have_bin = 1;
     return 0;
@@ -122,9 +128,9 @@ static gl_train *build_hw(train_run *r, const train_config *c) {
     return t;
 }
 
-static gl_train *build(train_run *r, const train_config *c) {
+static gl_train *build(train_run *r, const train_config *c, const atomic_int *cancel) {
     if (c->model == TRAIN_ATTENTION) {
-        if (load_mnist(r) != 0) return NULL;
+        if (load_mnist(r, cancel) != 0) return NULL;
         g_sub_train[0] = subset(&r->mn_train, c->limit);
         gl_attn_train_opts o;
         gl_attn_train_defaults(&o);
@@ -159,7 +165,7 @@ static gl_train *build(train_run *r, const train_config *c) {
         return t;
     }
     if (c->model == TRAIN_HANDWRITING) return build_hw(r, c);
-    if (load_binarized(r) != 0) return NULL;
+    if (load_binarized(r, cancel) != 0) return NULL;
     gl_draw_train_opts o;
     gl_draw_train_defaults(&o);
     gl_draw *m = NULL;
@@ -253,8 +259,10 @@ static void on_report(void *user, const gl_train_report *rep) {
 // The model on its fixed inputs: the first test digits (attention), four
 // seeds and one test digit (DRAW).
 static void probe(train_run *r) {
-    train_probe p = { .step = gl_train_step_no(r->t), .seconds = gl_train_seconds(r->t) };
-    if (r->model == TRAIN_ATTENTION) {
+    // The session's model (engine thread only): r->model changes as soon
+    // as Start is pressed for another model, while this run still goes on.
+    train_probe p = { .step = gl_train_step_no(r->t), .seconds = gl_train_seconds(r->t), .model = r->cfg.model };
+    if (p.model == TRAIN_ATTENTION) {
         gl_attn *m = gl_attn_train_model(r->t);
         gl_attn_weights_changed(m);   // Adam changed them: the one-digit path's copies are stale
         p.v = gl_malloc(TRAIN_ATTN_PROBE_N * sizeof(float));
@@ -267,7 +275,7 @@ static void probe(train_run *r) {
             for (int s = 0; s < GL_ATTN_STEPS; s++) memcpy(o + 784 + s * 196, fr[s].mask, 196 * sizeof(float));
         }
         p.len = TRAIN_ATTN_PROBE_N;
-    } else if (r->model == TRAIN_HANDWRITING) {
+    } else if (p.model == TRAIN_HANDWRITING) {
         // one fixed sentence written with the current weights (synthesis;
         // prediction: unconditional points), same seed and bias each time
         gl_hw_model *m = gl_hw_train_model(r->t);
@@ -364,7 +372,8 @@ static int job_run(void *arg, gl_trace **traces, const atomic_int *cancel) {
         atomic_store(&r->npts, 0);
         atomic_store(&r->nevals, 0);
         r->cfg = j->cfg;
-        r->t = build(r, &j->cfg);
+        r->t = build(r, &j->cfg, cancel);
+        if (!r->t && gl_job_cancelled(cancel)) return 1;   // stopped while loading
         if (!r->t) { set_state(r, TRAIN_FAILED, "cannot start: %s", gl_err()); return 0; }
         alloc_series(r, gl_train_total(r->t));
         pthread_mutex_lock(&r->mu);
@@ -416,6 +425,15 @@ void train_run_free(train_run *r) {
     gl_mnist_free(&r->bin_train); gl_mnist_free(&r->bin_test);
     gl_hw_corpus_free(&r->hw_tr); gl_hw_corpus_free(&r->hw_va);
     pthread_mutex_destroy(&r->mu);
+}
+
+void train_run_quit(train_run *r, int wait) {
+    if (!wait) { gl_engine_quit(r->engine); return; }
+    gl_engine_free(r->engine);   // joins: a save under way is finished
+    r->engine = NULL;
+    // A save asked for just before closing that the worker had not reached
+    // (it stops before its next step): the session is ours now, so write it.
+    if (atomic_exchange(&r->want_save, 0)) do_save(r);
 }
 
 void train_run_start(train_run *r, const train_config *cfg) {

@@ -62,6 +62,7 @@ void train_config_defaults(train_config *c);
 typedef struct {
     long step;
     double seconds;
+    int model;               // train_model of the run it comes from (sizes v)
     int pred[TRAIN_PROBE_DIGITS];
     int len;
     float *v;
@@ -109,6 +110,10 @@ typedef struct train_run {
 
 int train_run_init(train_run *r);   // -1 with gl_err if the thread cannot start
 void train_run_free(train_run *r);
+// The application is closing: wait 0 tells the worker to stop; wait 1 waits
+// for it to end, and writes a save asked for that it had not reached yet.
+// Nothing but train_run_free may follow.
+void train_run_quit(train_run *r, int wait);
 // Starts a new run with cfg (a run in progress is stopped first).
 void train_run_start(train_run *r, const train_config *cfg);
 void train_run_pause(train_run *r);

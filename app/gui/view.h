@@ -88,6 +88,11 @@ typedef struct gui_view_class {
     // 0 lets the application sleep until the next event. A view that
     // leaves this out is drawn only after input and while the engine works.
     int (*animating)(void *self, gui_app *app);
+    // Optional: the application is closing. wait 0: tell background work of
+    // the view's own (a worker thread) to stop, without waiting; wait 1 (after
+    // every view had its 0): wait until it has stopped. No job of the view
+    // runs after that; free() may follow, or the process ends.
+    void (*quit)(void *self, int wait);
     void (*free)(void *self);
     // Optional: named numbers for tests and `glimpse bench gui`
     // ("input_version", "shown_version", "step", ...). 0 if known, -1 if not.

@@ -124,6 +124,8 @@ static void *train_init(gui_app *app) {
     return v;
 }
 
+static void train_quit(void *self, int wait) { train_run_quit(&((train_view *)self)->run, wait); }
+
 static void train_free(void *self) {
     train_view *v = self;
     train_run_free(&v->run);
@@ -317,14 +319,14 @@ static void train_update(void *self, gui_app *app, double dt) {
     curves_take(&v->cv, r);
     int n = r->nprobes, fresh = 0;
     int idx = v->sel < 0 || v->sel >= n ? n - 1 : v->sel;
-    if (idx >= 0 && (r->probe_seq != v->seen_probe_seq || v->shown.step != r->probes[idx].step || v->shown_model != (int)r->model)) {
+    if (idx >= 0 && (r->probe_seq != v->seen_probe_seq || v->shown.step != r->probes[idx].step || v->shown_model != r->probes[idx].model)) {
         int len = r->probes[idx].len;
         if (v->shown_cap < len) { free(v->shown.v); v->shown.v = gl_malloc((size_t)len * sizeof(float)); v->shown_cap = len; }
         float *keep = v->shown.v;
         v->shown = r->probes[idx];
         v->shown.v = keep;
         memcpy(v->shown.v, r->probes[idx].v, (size_t)len * sizeof(float));
-        v->shown_model = (int)r->model;
+        v->shown_model = r->probes[idx].model;
         v->seen_probe_seq = r->probe_seq;
         fresh = 1;
     } else if (idx < 0) v->shown.step = -1;
@@ -658,6 +660,7 @@ const gui_view_class view_train = {
     .update = train_update,
     .draw = train_draw,
     .animating = train_animating,
+    .quit = train_quit,
     .free = train_free,
     .probe = train_probe_fn,
 };

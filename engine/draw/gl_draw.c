@@ -40,7 +40,11 @@ struct gl_draw {
     float *dqs, *dwps;      // (T,B,2Z), (T,B,WP)
     float *dp5w, *dp5r;     // (T,B,5) write and read window parameters
     double recon, kl;
+    const atomic_int *stop;   // raised: passes return early (gl_draw_set_stop)
 };
+
+static int stopped(const gl_draw *m) { return m->stop && atomic_load_explicit(m->stop, memory_order_relaxed); }
+void gl_draw_set_stop(gl_draw *m, const atomic_int *stop) { m->stop = stop; }
 
 static float *P(gl_draw *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[k]].w; }
 static float *G(gl_draw *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[k]].g; }
@@ -300,6 +304,7 @@ double gl_draw_forward(gl_draw *m, const float *x, const float *eps, int B, doub
     memset(m->hdec, 0, b * m->c.dec * sizeof(float));             // h_dec_0 = 0
     double klsum = 0;
     for (int t = 0; t < m->c.T; t++) {
+        if (stopped(m)) return NAN;
         step_encode(m, t, x, B);
         sample_z(m, t, eps + (size_t)t * b * Z, B);
         const float *q = m->q + (size_t)t * b * 2 * Z;
@@ -336,6 +341,7 @@ void gl_draw_backward(gl_draw *m) {
     memset(m->dh, 0, b * H * sizeof(float)); memset(m->dcd, 0, b * H * sizeof(float));
     memset(m->dhe, 0, b * E * sizeof(float)); memset(m->dce, 0, b * E * sizeof(float));
     for (int t = T - 1; t >= 0; t--) {
+        if (stopped(m)) return;   // the caller sees the stop and drops these gradients
         // ---- write: c_t = c_{t−1} + write(h_dec_t); dc flows on unchanged to c_{t−1}
         float *dwp = m->dwps + (size_t)t * b * WP;
         if (m->c.attention) {
@@ -417,6 +423,7 @@ void gl_draw_backward(gl_draw *m) {
         sw = m->dhe; m->dhe = m->dhe2; m->dhe2 = sw;
         sw = m->dce; m->dce = m->dce2; m->dce2 = sw;
     }
+    if (stopped(m)) return;
     // dc now holds ∂L/∂c_0 of every sample
     float *g0 = G(m, P_C0);
     for (int n = 0; n < B; n++) for (size_t k = 0; k < D; k++) g0[k] += m->dc[(size_t)n * D + k];
@@ -495,10 +502,16 @@ int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *t
     return run(m, img, seed, seed != 0, trace, cancel, out784);
 }
 
-void gl_draw_binarize(float *x, size_t n, uint64_t seed) {
+void gl_draw_binarize(float *x, size_t n, uint64_t seed) { gl_draw_binarize_copy(x, x, n, seed, NULL); }
+
+int gl_draw_binarize_copy(float *dst, const float *src, size_t n, uint64_t seed, const atomic_int *cancel) {
     gl_rng r;
     gl_rng_seed(&r, seed);
-    for (size_t k = 0; k < n; k++) x[k] = gl_rng_uniform(&r) < x[k] ? 1.0f : 0.0f;
+    for (size_t k = 0; k < n; k++) {
+        if ((k & 0xffff) == 0 && cancel && atomic_load_explicit(cancel, memory_order_relaxed)) return 1;
+        dst[k] = gl_rng_uniform(&r) < src[k] ? 1.0f : 0.0f;
+    }
+    return 0;
 }
 
 // ---- on every core ----------------------------------------------------------------
@@ -565,7 +578,9 @@ double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps
     int n = t->n < B ? t->n : B;
     int saved = t->n;
     t->n = n;
+    for (int i = 0; i < n; i++) t->rep[i]->stop = t->m->stop;
     gl_par_run(n, draw_task, t);
+    if (stopped(t->m)) { t->n = saved; return NAN; }   // some part stopped early: no step
     double bound = 0, r = 0, k = 0;
     for (int i = 0; i < n; i++) {
         int lo, hi;
@@ -592,6 +607,7 @@ static void bound_task(void *vp, int i) {
     int T = c->t->m->c.T, Z = c->t->m->c.z;
     gl_draw *r = c->t->rep[i];
     for (int j = i; j < c->nb; j += c->t->n) {   // batches i, i+n, ...: fixed, so the sums are too
+        if (stopped(r)) return;
         int lo = j * BB, b = c->n - lo < BB ? c->n - lo : BB;
         double re, kl;
         c->sb[j] = gl_draw_forward(r, c->x + (size_t)lo * GL_DRAW_D, c->eps + (size_t)lo * T * Z, b, &re, &kl) * b;
@@ -610,9 +626,11 @@ double gl_draw_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *r
     gl_draw_trainer *t = gl_draw_trainer_new(m);
     double *sums = gl_calloc((size_t)3 * nb, sizeof(double));
     bound_ctx c = { t, x, eps, n, nb, sums, sums + nb, sums + 2 * nb };
+    for (int i = 0; i < t->n; i++) t->rep[i]->stop = m->stop;
     gl_par_run(t->n < nb ? t->n : nb, bound_task, &c);
     double s = 0, sr = 0, sk = 0;
     for (int j = 0; j < nb; j++) { s += c.sb[j]; sr += c.sr[j]; sk += c.sk[j]; }
+    if (stopped(m)) s = sr = sk = NAN;
     free(sums); free(eps);
     gl_draw_trainer_free(t);
     if (rec) *rec = sr / n;

@@ -121,6 +121,12 @@ typedef struct gl_draw_trainer gl_draw_trainer;
 gl_draw_trainer *gl_draw_trainer_new(gl_draw *m);
 void gl_draw_trainer_free(gl_draw_trainer *t);
 double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps, int B, int grads, double *rec, double *kl);
+// A flag (NULL: none) that long passes on m look at between time steps: the
+// trainer's step (gl_draw_trainer_step of a trainer made from m) and
+// gl_draw_bound return NaN, leaving m's weights as they were, soon after it
+// is raised. A training session uses its stop flag, so closing the app or
+// pausing does not wait out a step.
+void gl_draw_set_stop(gl_draw *m, const atomic_int *stop);
 // Mean bound (nats per image) of n binarized images in batches of 100 on
 // every core, one ε sample per image: the noise of all batches is drawn in
 // order from one stream seeded with seed, each batch's as (T, b, z).
@@ -175,5 +181,9 @@ int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs,
 // Binarizes MNIST images in place: pixel = 1 with probability = intensity,
 // from a fixed seed (done once, as in the literature).
 void gl_draw_binarize(float *x, size_t n, uint64_t seed);
+// dst = src binarized as gl_draw_binarize(copy of src, n, seed) would, looking
+// at *cancel (may be NULL) every 2^16 values: returns 1, dst part-filled,
+// soon after it is raised; 0 when done.
+int gl_draw_binarize_copy(float *dst, const float *src, size_t n, uint64_t seed, const atomic_int *cancel);
 #define GL_DRAW_BINARIZE_SEED 20150216ULL
 #endif

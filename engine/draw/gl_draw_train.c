@@ -48,7 +48,9 @@ static int draw_step(gl_train *t, gl_train_report *r) {
     for (size_t j = 0; j < (size_t)c->T * B * c->z; j++) d->eps[j] = gl_rng_normal(&er);
     gl_params *ps = gl_draw_params(d->m);
     gl_params_zero_grad(ps);
+    gl_draw_set_stop(d->m, t->stop);
     double bound = gl_draw_trainer_step(d->par, d->xb, d->eps, B, 1, NULL, NULL);   // on every core
+    gl_draw_set_stop(d->m, NULL);
     // exponential decay from lr to lr_final over the whole run, or over its
     // first decay_epochs and then held (resume-safe: depends on it only)
     double span = d->o.decay_epochs > 0 ? (double)d->o.decay_epochs * d->per_epoch : (double)t->total;
@@ -69,7 +71,11 @@ static int draw_eval(gl_train *t, int n, gl_train_report *r) {
     draw_train *d = t->impl;
     if (!d->te || d->te->n <= 0) return -1;
     if (n > d->te->n) n = d->te->n;
-    r->eval_loss = gl_draw_bound(d->m, d->te->x, n, 12345, NULL, NULL);
+    gl_draw_set_stop(d->m, t->stop);
+    double bound = gl_draw_bound(d->m, d->te->x, n, 12345, NULL, NULL);
+    gl_draw_set_stop(d->m, NULL);
+    if (!isfinite(bound) && t->stop && atomic_load(t->stop)) return -1;
+    r->eval_loss = bound;
     return 0;
 }
 
