@@ -499,14 +499,21 @@ static void trail_update(pred_view *v, int upto) {
     for (int i = v->trail_upto + 1; i <= upto; i++) {
         const pred_frame *f = frame_at(v, i);
         float hi = f->gmax > 0 ? f->gmax : 1;
+        // each grid cell covers every trail cell its square overlaps (a
+        // grid cell can be larger than a trail cell: no holes between them)
         for (int gi = 0; gi < PG; gi++)
             for (int gj = 0; gj < PG; gj++) {
-                float x = v->fx[i] + f->gx0 + (gj + 0.5f) * f->cell, y = v->fy[i] + f->gy0 + (gi + 0.5f) * f->cell;
-                int tx = (int)floorf(cx0 + x * s), ty = (int)floorf(cy0 + y * s);
-                if (tx < 0 || ty < 0 || tx >= tw || ty >= th) continue;
+                float x = v->fx[i] + f->gx0 + gj * f->cell, y = v->fy[i] + f->gy0 + gi * f->cell;
+                int tx0 = (int)floorf(cx0 + x * s), ty0 = (int)floorf(cy0 + y * s);
+                int tx1 = (int)ceilf(cx0 + (x + f->cell) * s) - 1, ty1 = (int)ceilf(cy0 + (y + f->cell) * s) - 1;
+                if (tx1 < tx0) tx1 = tx0;
+                if (ty1 < ty0) ty1 = ty0;
                 float val = f->grid[gi * PG + gj] / hi;
-                float *t = &v->trail[ty * tw + tx];
-                if (val > *t) *t = val;
+                for (int ty = ty0 < 0 ? 0 : ty0; ty <= ty1 && ty < th; ty++)
+                    for (int tx = tx0 < 0 ? 0 : tx0; tx <= tx1 && tx < tw; tx++) {
+                        float *t = &v->trail[ty * tw + tx];
+                        if (val > *t) *t = val;
+                    }
             }
     }
     v->trail_upto = upto;
