@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-# A tiny data set in IAM-OnDB's layout, made up here (no IAM-OnDB content):
+# A tiny data set in IAM-OnDB's layout, made up here (no IAM-OnDB content;
+# the form ids t02-NNNh/t are invented, no IAM-OnDB form has them):
 # zigzag strokes, about 10 points a character, texts with capitals, digits
 # and punctuation; two forms, one of them held out (form hash 0 mod 20).
 #   make_iam.py OUTDIR
@@ -9,8 +10,8 @@ def h(s):
     for c in s.encode(): x ^= c; x = (x * 16777619) & 0xffffffff
     return x & 0x7fffffff
 out = sys.argv[1]
-held = next('z01-%03dh' % i for i in range(1000) if h('z01-%03dh' % i) % 20 == 0)
-train = next('z01-%03dt' % i for i in range(1000) if h('z01-%03dt' % i) % 20 != 0)
+held = next('t02-%03dh' % i for i in range(1000) if h('t02-%03dh' % i) % 20 == 0)
+train = next('t02-%03dt' % i for i in range(1000) if h('t02-%03dt' % i) % 20 != 0)
 texts = {train: ["Hello, World 2024!", "It's a \"soft\" window? Yes - yes.", "Seven herons by the mill",
                 "The quick brown fox jumps over 3 lazy dogs.", "Meet me at 7:30 by the old mill, please.",
                 "Graves wrote it in 2013 (page 23).", "5 boxing wizards jump quickly"],
