@@ -67,3 +67,18 @@ int hw_export_base(gui_app *app, const char *prefix, const char *const *exts, in
     return -1;
 }
 
+
+int hw_take_use(gui_app *app, int slot, uint64_t *seen, int synth, gl_hw_model *m) {
+    if (app->use_seq[slot] == *seen) return 0;
+    *seen = app->use_seq[slot];
+    const char *path = app->use_path[slot];
+    if (gl_hw_model_load(m, path, NULL, 0) != 0) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return -1; }
+    if ((m->cfg.K > 0) != synth) {
+        gl_hw_model_free(m);
+        gui_app_note(app, "%s is not a %s network", path, synth ? "synthesis" : "prediction");
+        return -1;
+    }
+    gl_engine_stop(app->engine);
+    gl_engine_wait_idle(app->engine, 10);
+    return 1;
+}

@@ -3,6 +3,7 @@
 // export file names. GUI-thread code; it draws through gui.h only.
 #ifndef HW_GUI_H
 #define HW_GUI_H
+#include "gl_hw.h"
 #include "gui.h"
 #include "view.h"
 #include <stdint.h>
@@ -19,6 +20,13 @@ void hw_draw_strokes(gui_ctx *ui, const float *x, const float *y, const uint8_t 
 // Colour of a density value t in [0, 1] over a background: dark blue
 // through red to yellow-white, blended into bg where t is small.
 void hw_heat_rgb(float t, gui_color bg, uint8_t *out);
+
+// "Use these weights" for a handwriting view: when the Train view has a
+// newer file in `slot` than *seen, loads it into *m (a synthesis network
+// when synth, else a prediction one), stops the shared engine and waits
+// for it to be idle (its jobs use the view's model), and returns 1; 0 when
+// there is nothing new; -1, with a note, when the file cannot be used.
+int hw_take_use(gui_app *app, int slot, uint64_t *seen, int synth, gl_hw_model *m);
 
 // A free export name: DIR/glimpse-PREFIX-NNN (no extension; the caller
 // appends its own). Picks the first NNN for which none of exts exists;

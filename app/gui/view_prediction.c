@@ -254,6 +254,12 @@ static void cache_update(pred_view *v) {
     v->ncache = n;
 }
 
+// Model units per view unit (see the top).
+static float model_unit(const gl_hw_model *m) {
+    const float *sd = m->cfg.std;
+    return sd[0] > 0 && sd[1] > 0 ? sqrtf(sd[0] * sd[1]) / HERSHEY_STD : 1;
+}
+
 // ---- lifecycle ------------------------------------------------------------------------
 static void *pred_init(gui_app *app) {
     pred_view *v = gl_calloc(1, sizeof *v);
@@ -262,8 +268,7 @@ static void *pred_init(gui_app *app) {
         v->pe.st = gl_hw_stepper_new(&v->pe.m);
         if (v->pe.st) {
             v->have_model = 1;
-            const float *sd = v->pe.m.cfg.std;
-            v->pe.unit = sd[0] > 0 && sd[1] > 0 ? sqrtf(sd[0] * sd[1]) / HERSHEY_STD : 1;
+            v->pe.unit = model_unit(&v->pe.m);
         }
         else { snprintf(v->model_err, sizeof v->model_err, "%s: %s", path, gl_err()); gl_hw_model_free(&v->pe.m); }
     } else snprintf(v->model_err, sizeof v->model_err, "%s", gl_err());
@@ -402,18 +407,15 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
 // place of this view's, and the drawing is read again with it. The shared
 // engine's jobs use v->pe, so it is stopped and idle before the swap.
 static void pred_take_use(pred_view *v, gui_app *app) {
-    if (app->use_seq[GUI_USE_PREDICT] == v->use_seen) return;
-    v->use_seen = app->use_seq[GUI_USE_PREDICT];
     const char *path = app->use_path[GUI_USE_PREDICT];
     gl_hw_model m;
-    if (gl_hw_model_load(&m, path, NULL, 0) != 0) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return; }
-    gl_engine_stop(app->engine);
-    gl_engine_wait_idle(app->engine, 10);
+    if (hw_take_use(app, GUI_USE_PREDICT, &v->use_seen, 0, &m) != 1) return;
     if (v->have_model) { gl_hw_stepper_free(v->pe.st); gl_hw_model_free(&v->pe.m); v->have_model = 0; }
     v->pe.m = m;
     v->pe.st = gl_hw_stepper_new(&v->pe.m);   // NULL for a synthesis network
     if (!v->pe.st) { snprintf(v->model_err, sizeof v->model_err, "%.80s: %.100s", path, gl_err()); gl_hw_model_free(&v->pe.m); gui_app_note(app, "%s", v->model_err); return; }
     v->have_model = 1;
+    v->pe.unit = model_unit(&v->pe.m);   // the new network's units
     v->model_err[0] = 0;
     v->pe.session = 0;   // the stepper starts over
     new_session(v);

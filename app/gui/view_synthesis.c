@@ -274,14 +274,8 @@ static void load_styles(syn_view *v, gui_app *app) {
 // place of this view's, and the text is written again with it. The shared
 // engine's jobs use v->m, so it is stopped and idle before the swap.
 static void syn_take_use(syn_view *v, gui_app *app) {
-    if (app->use_seq[GUI_USE_SYNTH] == v->use_seen) return;
-    v->use_seen = app->use_seq[GUI_USE_SYNTH];
-    const char *path = app->use_path[GUI_USE_SYNTH];
     gl_hw_model m;
-    if (gl_hw_model_load(&m, path, NULL, 0) != 0) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return; }
-    if (m.cfg.K <= 0) { gl_hw_model_free(&m); gui_app_note(app, "%s is not a synthesis network", path); return; }
-    gl_engine_stop(app->engine);
-    gl_engine_wait_idle(app->engine, 10);
+    if (hw_take_use(app, GUI_USE_SYNTH, &v->use_seen, 1, &m) != 1) return;
     gl_trace_release(v->trace);
     v->trace = NULL;
     if (v->have_model) gl_hw_model_free(&v->m);
