@@ -182,7 +182,7 @@ int cmd_train_attention(int argc, char **argv) {
     gl_meta_set(&meta, "test_accuracy", "%.4f", acc);
     gl_meta_set(&meta, "test_loss", "%.4f", tl);
     gl_meta_set(&meta, "subset1000_accuracy", "%.4f", acc1k);
-    gl_meta_set(&meta, "train_seconds", "%.0f", seconds);
+    gl_train_meta_times(t, &meta);
     gl_meta_set(&meta, "train_digits", "%d", N);
     gl_meta_set(&meta, "epochs", "%ld", epochs);
     gl_meta_set(&meta, "cnn_epochs", "%ld", cnn_epochs);

@@ -198,6 +198,7 @@ int cmd_train_draw(int argc, char **argv) {
     o.batch = o.batch_option = batch; o.epochs = epochs; o.limit = limit; o.seed = seed;
     o.lr = lr; o.lr_final = lr_final; o.clip = clip; o.decay_epochs = decay_epochs;
     gl_train *t = gl_draw_train_new(&o, m, it, prev_secs, &tr, NULL);
+    if (t && resume) gl_train_resume_times(t, gl_draw_meta(gl_draw_train_model(t)));
     if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
     long total = gl_train_total(t);
     int status = 0;
@@ -215,7 +216,7 @@ int cmd_train_draw(int argc, char **argv) {
         gl_meta meta = {0};
         gl_meta_set(&meta, "iter", "%ld", it);
         gl_meta_set(&meta, "epochs", "%.2f", (double)it / per_epoch);
-        gl_meta_set(&meta, "train_seconds", "%.0f", secs);
+        gl_train_meta_times(t, &meta);
         gl_meta_set(&meta, "batch", "%d", B);
         gl_meta_set(&meta, "lr", "%g", lr);
         gl_meta_set(&meta, "lr_final", "%g", lr_final);

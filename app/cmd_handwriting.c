@@ -95,6 +95,8 @@ static const gl_opt train_opts[] = {
     { "lr", 1, "Adam learning rate (default 2e-3)" },
     { "max-points", 1, "cut lines after this many points (default 400; IAM 1000); synthesis drops longer lines instead" },
     { "iters", 1, "stop after this many updates in total (default 20000)" },
+    { "lr-final", 1, "learning rate at update --iters, decayed exponentially from --lr (default: constant); with --resume of a constant-rate run, the decay starts where it resumes" },
+    { "decay-from", 1, "the update the --lr-final decay starts at (default 0, or the update resumed at)" },
     { "minutes", 1, "stop (and save) after this many minutes of this run" },
     { "seed", 1, "random seed for weights and batch order (default 1)" },
     { "o", 1, "weights to write (default assets/handwriting-synth.safetensors or -predict)" },
@@ -111,7 +113,7 @@ int cmd_train_handwriting(int argc, char **argv) {
     const char *task = gl_arg(&a, train_opts, "task"); if (!task) task = "synth";
     int synth = !strcmp(task, "synth");
     if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
-    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin; double lr, minutes;
+    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from; double lr, lr_final, minutes;
     if (!gl_arg_int(&a, train_opts, "thin", 1, 16, 2, &thin) ||
         !gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
         !gl_arg_int(&a, train_opts, "corpus-seed", 0, 1L << 40, 1, &cseed) || !gl_arg_int(&a, train_opts, "layers", 1, 4, 2, &L) ||
@@ -119,7 +121,11 @@ int cmd_train_handwriting(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "window", 1, GL_HW_MAXK, 5, &K) || !gl_arg_int(&a, train_opts, "batch", 1, 1024, 32, &B) ||
         !gl_arg_int(&a, train_opts, "max-points", 10, 100000, 400, &maxT) || !gl_arg_int(&a, train_opts, "iters", 1, 100000000, 20000, &iters) ||
         !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, train_opts, "every", 0, 100000, 120, &every) ||
-        !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes)) return 2;
+        !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes) ||
+        !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, 0, &lr_final) || !gl_arg_int(&a, train_opts, "decay-from", 0, 100000000, 0, &decay_from)) return 2;
+    int lr_final_given = gl_arg(&a, train_opts, "lr-final") != NULL;
+    if (gl_arg(&a, train_opts, "decay-from") && !lr_final_given) { fprintf(stderr, "glimpse: --decay-from needs --lr-final\n"); return 2; }
+    long decay_to = iters;
     const char *data = gl_arg(&a, train_opts, "data"); if (!data) data = "hershey";
     char out[4096], ckpt[4096];
     snprintf(out, sizeof out, "%s", gl_arg(&a, train_opts, "o") ? gl_arg(&a, train_opts, "o") : gl_asset_path(synth ? SYNTH_WEIGHTS : PREDICT_WEIGHTS));
@@ -151,6 +157,13 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_resume_int(&r, "max-points", "max_points", &maxT);
         gl_resume_num(&r, "lr", "lr", &lr);
         gl_resume_int(&r, "thin", "iam_thin", &thin);
+        if (gl_meta_get(&meta, "lr_final")) {   // the schedule is the checkpoint's
+            gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
+            gl_resume_int(&r, "decay-from", "lr_decay_from", &decay_from);
+            decay_to = gl_meta_int(&meta, "lr_decay_to", (int)iters);
+        } else if (lr_final_given && !gl_arg(&a, train_opts, "decay-from")) {
+            decay_from = m.ps.step;   // a constant-rate run decays from here on
+        }
         if (gl_resume_end(&r)) { gl_hw_model_free(&m); gl_meta_free(&meta); return 1; }
         const char *d = gl_meta_get(&meta, "corpus"); if (d && !gl_arg(&a, train_opts, "data")) data = d;
         if (!gl_arg(&a, train_opts, "lines")) lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
@@ -168,6 +181,11 @@ int cmd_train_handwriting(int argc, char **argv) {
     sp.iam.exclude = gl_arg(&a, train_opts, "exclude");
     sp.L = L; sp.H = H; sp.M = M; sp.K = K;
     sp.batch = B; sp.seed = seed; sp.iters = iters; sp.lr = lr;
+    if (lr_final > 0) {
+        if (decay_from >= decay_to) { fprintf(stderr, "glimpse: the decay to --lr-final must start before update %ld (--iters)\n", decay_to); if (resume) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
+        sp.lr_final = lr_final; sp.decay_from = decay_from; sp.decay_to = decay_to;
+        fprintf(stderr, "glimpse: learning rate %g until update %ld, then down to %g at update %ld\n", lr, decay_from, lr_final, decay_to);
+    }
     sp.max_points = maxT;
     sp.max_points_given = gl_arg(&a, train_opts, "max-points") || (resume && gl_meta_get(&meta, "max_points"));
     gl_hw_corpus tr, va;
@@ -183,6 +201,7 @@ int cmd_train_handwriting(int argc, char **argv) {
     // the training loop: a gl_train session (engine/handwriting/gl_hw_train.c),
     // the one the Train view runs; progress and checkpoints from its reports
     gl_train *t = hw_train_session(&sp, &m, train_seconds, &tr, &va);
+    if (t && resume) gl_train_resume_times(t, &meta);
     if (!t) { int rc = fail(); gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return rc; }
     signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
     hw_cli cli = { .t = t, .ckpt = ckpt, .every = (double)every, .minutes = minutes, .t0 = gl_now(), .ema = NAN };
@@ -202,12 +221,12 @@ int cmd_train_handwriting(int argc, char **argv) {
     if (rc == 0) {
         double per_line = NAN;
         if (va.n > 0) va_loss = corpus_loss(mm, &va, 100000, &per_line, NULL);
-        double secs = train_seconds + gl_now() - cli.t0;
+        double secs = gl_train_seconds(t);
         fprintf(stderr, "glimpse: %ld updates, %.0f s of training; held-out loss %.4f nats/point, %.2f nats/line (%d lines)\n",
                 mm->ps.step, secs, va_loss, per_line, va.n);
         gl_meta ex = {0};
         hw_train_meta(&sp, &ex);
-        gl_meta_set(&ex, "train_seconds", "%.0f", secs);
+        gl_train_meta_times(t, &ex);
         gl_meta_set(&ex, "updates", "%ld", mm->ps.step);
         // no "nan" in metadata: a value that was not measured is left out
         if (isfinite(ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);

@@ -166,10 +166,16 @@ void hw_train_meta(const hw_train_spec *s, gl_meta *ex) {
     gl_meta_set(ex, "seed", "%ld", s->seed);
     gl_meta_set(ex, "max_points", "%ld", s->max_points);
     gl_meta_set(ex, "lr", "%.17g", s->lr);
+    if (s->lr_final > 0) {
+        gl_meta_set(ex, "lr_final", "%.17g", s->lr_final);
+        gl_meta_set(ex, "lr_decay_from", "%ld", s->decay_from);
+        gl_meta_set(ex, "lr_decay_to", "%ld", s->decay_to);
+    }
 }
 
 gl_train *hw_train_session(const hw_train_spec *s, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr, const gl_hw_corpus *va) {
-    gl_hw_train_opts o = { .batch = s->batch, .max_points = s->max_points, .seed = s->seed, .iters = s->iters, .lr = s->lr };
+    gl_hw_train_opts o = { .batch = s->batch, .max_points = s->max_points, .seed = s->seed, .iters = s->iters, .lr = s->lr,
+                           .lr_final = s->lr_final, .decay_from = s->decay_from, .decay_to = s->decay_to };
     gl_meta ex = {0};
     hw_train_meta(s, &ex);
     gl_train *t = gl_hw_train_new(&o, m, prev_seconds, tr, va, &ex);

@@ -28,6 +28,8 @@ typedef struct {
     long max_points;               // lines cut (prediction) or dropped (synthesis) after this many points
     int max_points_given;          // 0: 400, or 1000 for IAM-OnDB
     double lr;
+    double lr_final;               // > 0: decayed from lr at update decay_from to lr_final at decay_to
+    long decay_from, decay_to;
     // filled by hw_train_prepare
     gl_hw_iam_report iam_rep;
     int iam_loaded;

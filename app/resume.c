@@ -45,7 +45,11 @@ void gl_resume_num(gl_resume *r, const char *opt, const char *key, double *val) 
     if (end == mv || *end || !isfinite(ck)) { mismatch(r, opt, mv, "a number"); return; }
     if (gl_arg(r->a, r->opts, opt)) {
         // older checkpoints kept 6 digits ("%g"): equal within that
-        if (fabs(ck - *val) > 1e-6 * fabs(*val)) { char now[32]; snprintf(now, sizeof now, "%g", *val); mismatch(r, opt, mv, now); }
+        if (fabs(ck - *val) > 1e-6 * fabs(*val)) {
+            char now[32], was[32];
+            snprintf(now, sizeof now, "%g", *val); snprintf(was, sizeof was, "%g", ck);
+            mismatch(r, opt, was, now);
+        }
         return;
     }
     if (ck != *val) taken(r, opt, mv);

@@ -18,9 +18,10 @@ static int run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_rep
     for (long k = 0; k < max_steps && t->step < t->total; k++) {
         if (stop && atomic_load_explicit(stop, memory_order_relaxed)) return 1;
         gl_train_report r = { .total = t->total, .acc = NAN, .eval_loss = NAN, .eval_acc = NAN };
-        double t0 = gl_now();
+        double t0 = gl_now(), c0 = gl_cpu_now();
         int rc = t->ops->step(t, &r);
         r.step_s = gl_now() - t0;
+        t->run_cpu += gl_cpu_now() - c0;
         t->run_seconds += r.step_s;
         t->last_loss = r.loss;
         // A step stopped half-way (the model looks at t->stop) is not taken:
@@ -34,9 +35,10 @@ static int run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_rep
         r.step = t->step;
         int due = t->ops->eval_due ? t->ops->eval_due(t, &r) : 0;
         if (due > 0 || (due == 0 && t->eval_every > 0 && (t->step % t->eval_every == 0 || t->step == t->total))) {
-            double e0 = gl_now();
+            double e0 = gl_now(), c0 = gl_cpu_now();
             if (t->ops->eval(t, due > 0 ? due : t->eval_n, &r) == 0) { r.has_eval = 1; r.eval_n = due > 0 ? due : t->eval_n; }
             t->run_seconds += gl_now() - e0;
+            t->run_cpu += gl_cpu_now() - c0;
         }
         r.seconds = gl_train_seconds(t);
         if (fn) fn(user, &r);
@@ -57,6 +59,25 @@ long gl_train_total(const gl_train *t) { return t->total; }
 int gl_train_done(const gl_train *t) { return t->step >= t->total; }
 double gl_train_seconds(const gl_train *t) { return t->prev_seconds + t->run_seconds; }
 double gl_train_last_loss(const gl_train *t) { return t->last_loss; }
+double gl_train_cpu_seconds(const gl_train *t) { return t->prev_cpu + t->run_cpu; }
+
+void gl_train_resume_times(gl_train *t, const gl_meta *ckpt) {
+    t->prev_seconds = gl_meta_num(ckpt, "train_seconds", 0);
+    t->run_seconds = t->run_cpu = 0;
+    if (gl_meta_get(ckpt, "train_cpu_seconds")) {
+        t->prev_cpu = gl_meta_num(ckpt, "train_cpu_seconds", 0);
+        t->cpu_from = (long)gl_meta_num(ckpt, "train_cpu_seconds_from_step", 0);
+    } else {   // written before CPU time was kept: counted from here on
+        t->prev_cpu = 0;
+        t->cpu_from = t->step;
+    }
+}
+
+void gl_train_meta_times(const gl_train *t, gl_meta *m) {
+    gl_meta_set(m, "train_seconds", "%.0f", gl_train_seconds(t));
+    gl_meta_set(m, "train_cpu_seconds", "%.0f", gl_train_cpu_seconds(t));
+    if (t->cpu_from > 0) gl_meta_set(m, "train_cpu_seconds_from_step", "%ld", t->cpu_from);
+}
 void gl_train_set_eval(gl_train *t, long every, int n) { t->eval_every = every > 0 ? every : 0; if (n > 0) t->eval_n = n; }
 
 int gl_train_eval(gl_train *t, int n, gl_train_report *r) {

@@ -53,6 +53,16 @@ long gl_train_total(const gl_train *t);
 int gl_train_done(const gl_train *t);
 double gl_train_seconds(const gl_train *t);   // training time so far (resumed runs included)
 double gl_train_last_loss(const gl_train *t);
+// CPU seconds of the process (all its threads) inside the run's steps and
+// held-out passes, resumed runs included.
+double gl_train_cpu_seconds(const gl_train *t);
+// A resumed run's times so far from its checkpoint's metadata (call after
+// the step is set). A checkpoint from before CPU time was kept starts the
+// count at its step.
+void gl_train_resume_times(gl_train *t, const gl_meta *ckpt);
+// train_seconds (wall), train_cpu_seconds and, when the count started late,
+// train_cpu_seconds_from_step.
+void gl_train_meta_times(const gl_train *t, gl_meta *m);
 // Held-out figures after every `every` steps (0: none besides the model's
 // own, which for attention is the end of each attention epoch) on the first
 // n held-out samples.
@@ -107,7 +117,9 @@ gl_draw *gl_draw_train_model(gl_train *t);
 // Minibatches of lines of similar length (the corpus sorted by length, cut
 // into batches, their order shuffled per epoch from (seed, epoch)); the
 // derivatives clipped as gl_hw_backward says (100 at the outputs, 10 into
-// the LSTMs), the gradient's norm to 5, Adam at a fixed rate. The step count
+// the LSTMs), the gradient's norm to 5, Adam at lr, or, with lr_final > 0,
+// at lr until update decay_from, then decayed exponentially to lr_final at
+// update decay_to and held there. The step count
 // is the model's (m->ps.step), so a model loaded from a checkpoint with its
 // Adam state continues where it stopped, with the very batches it would
 // have had.
@@ -115,7 +127,11 @@ gl_draw *gl_draw_train_model(gl_train *t);
 typedef struct {
     long batch, max_points, seed, iters;   // iters: the run's total updates
     double lr;
+    double lr_final;             // 0: a constant rate
+    long decay_from, decay_to;   // the updates the decay spans
 } gl_hw_train_opts;
+// The learning rate of update `step` (counted from 0) under o's schedule.
+double gl_hw_train_lr(const gl_hw_train_opts *o, long step);
 // m is taken over (the session owns it from now; the caller's struct is
 // zeroed). tr and va (normalised with m's statistics; va may be empty: no
 // held-out figures) are borrowed. meta (may be NULL) is copied: it goes

@@ -88,6 +88,12 @@ double gl_now(void) {
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+double gl_cpu_now(void) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)) return 0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 int gl_read_file(const char *path, uint8_t **buf, size_t *n) { return gl_read_file_max(path, buf, n, GL_READ_MAX); }
 
 int gl_read_file_max(const char *path, uint8_t **buf, size_t *n, size_t max) {

@@ -23,6 +23,7 @@ uint32_t gl_rng_below(gl_rng *r, uint32_t n);
 void gl_rng_shuffle(gl_rng *r, int *a, int n);
 
 double gl_now(void);                    // monotonic seconds
+double gl_cpu_now(void);                // this process's CPU seconds (all threads)
 // The p-th percentile (0..100, nearest rank) of v[0..n); sorts v in place.
 double gl_percentile(double *v, int n, double p);
 

@@ -335,7 +335,7 @@ static void do_save(train_run *r) {
         gl_meta meta = {0};
         hw_train_meta(&r->hw_spec, &meta);
         gl_meta_set(&meta, "updates", "%ld", gl_train_step_no(r->t));
-        gl_meta_set(&meta, "train_seconds", "%.0f", gl_train_seconds(r->t));
+        gl_train_meta_times(r->t, &meta);
         rc = gl_hw_model_save(gl_hw_train_model(r->t), path, &meta, 0);
         gl_meta_free(&meta);
     } else rc = gl_draw_save(gl_draw_train_model(r->t), path, NULL, 0);

@@ -131,7 +131,7 @@ static int attn_checkpoint(gl_train *t, const char *path) {
     gl_meta_set(&cm, "no_coords", "%d", o->no_coords);
     gl_meta_set(&cm, "fixed_conv", "%d", o->fixed_conv);
     gl_meta_set(&cm, "global_step", "%ld", t->step);
-    gl_meta_set(&cm, "train_seconds", "%.1f", gl_train_seconds(t));
+    gl_train_meta_times(t, &cm);
     int rc = gl_params_save(&a->all, path, &cm, 1);
     gl_meta_free(&cm);
     return rc;
@@ -178,8 +178,7 @@ int gl_attn_train_resume(gl_train *t, const char *ckpt) {
     gl_meta cm = {0};
     if (gl_params_load(&a->all, ckpt, &cm, 1) != 0) { gl_meta_free(&cm); return -1; }
     t->step = gl_meta_int(&cm, "global_step", 0);
-    t->prev_seconds = gl_meta_num(&cm, "train_seconds", 0);
-    t->run_seconds = 0;
+    gl_train_resume_times(t, &cm);
     gl_meta_free(&cm);
     // the model's step (Adam's t) came with the file: the one-digit path's transposed copies are stale
     gl_attn_weights_changed(a->m);

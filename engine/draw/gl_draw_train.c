@@ -84,7 +84,7 @@ static int draw_checkpoint(gl_train *t, const char *path) {
     const gl_draw_train_opts *o = &d->o;
     gl_meta meta = {0};
     gl_meta_set(&meta, "iter", "%ld", t->step);
-    gl_meta_set(&meta, "train_seconds", "%.0f", gl_train_seconds(t));
+    gl_train_meta_times(t, &meta);
     gl_meta_set(&meta, "batch", "%d", d->B);
     gl_meta_set(&meta, "batch_option", "%ld", o->batch_option);
     gl_meta_set(&meta, "limit", "%ld", o->limit);
@@ -130,6 +130,7 @@ gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_
     gl_train *t = gl_train_make(&draw_ops, d, d->per_epoch * o->epochs);
     t->step = start_iter;
     t->prev_seconds = prev_seconds;
+    t->cpu_from = start_iter;   // until gl_train_resume_times says what came before
     return t;
 }
 

@@ -18,6 +18,13 @@ typedef struct {
     gl_meta meta;
 } hw_train;
 
+double gl_hw_train_lr(const gl_hw_train_opts *o, long step) {
+    if (!(o->lr_final > 0) || step <= o->decay_from) return o->lr;
+    if (step >= o->decay_to || o->decay_to <= o->decay_from) return o->lr_final;
+    double f = (double)(step - o->decay_from) / (double)(o->decay_to - o->decay_from);
+    return o->lr * pow(o->lr_final / o->lr, f);
+}
+
 static int hw_step(gl_train *t, gl_train_report *r) {
     hw_train *h = t->impl;
     gl_hw_model *m = &h->m;
@@ -40,14 +47,15 @@ static int hw_step(gl_train *t, gl_train_report *r) {
     double loss = gl_hw_trainer_step(h->par, h->tr, h->order + s0, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np);   // on every core
     r->batch = nbat;
     r->points = np;
-    r->lr = h->o.lr;
+    double lr = gl_hw_train_lr(&h->o, t->step);
+    r->lr = lr;
     r->epoch = (int)epoch + 1;
     r->epoch_end = bi == h->nb - 1;
     r->loss = np > 0 ? loss / np : NAN;
     if (isnan(loss)) return -2;   // a text outside the alphabet: gl_err says which
     if (!isfinite(r->loss)) return -1;
     gl_params_clip(&m->ps, 5.0f);
-    gl_adam_step(&m->ps, (float)h->o.lr, 0.9f, 0.999f, 1e-8f);
+    gl_adam_step(&m->ps, (float)lr, 0.9f, 0.999f, 1e-8f);
     h->ema = isnan(h->ema) ? r->loss : 0.98 * h->ema + 0.02 * r->loss;
     return 0;
 }
@@ -77,7 +85,7 @@ static int hw_checkpoint(gl_train *t, const char *path) {
     hw_train *h = t->impl;
     gl_meta ex = {0};
     for (int i = 0; i < h->meta.n; i++) gl_meta_set(&ex, h->meta.key[i], "%s", h->meta.val[i]);
-    gl_meta_set(&ex, "train_seconds", "%.0f", gl_train_seconds(t));
+    gl_train_meta_times(t, &ex);
     if (isfinite(h->ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", h->ema);
     int rc = gl_hw_model_save(&h->m, path, &ex, 1);
     gl_meta_free(&ex);
@@ -121,6 +129,7 @@ gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev
     gl_train *t = gl_train_make(&hw_ops, h, o->iters);
     t->step = h->m.ps.step;
     t->prev_seconds = prev_seconds;
+    t->cpu_from = t->step;   // until gl_train_resume_times says what came before
     return t;
 }
 

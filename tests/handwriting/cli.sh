@@ -24,6 +24,13 @@ grep -q "parameters" "$T/log" && ok || bad "train prints the parameter count"
 [ -f "$T/s.safetensors" ] && [ -f "$T/s.safetensors.ckpt" ] && ok || bad "weights and checkpoint written"
 "$G" train handwriting --task synth $TINY --iters 5 --resume -o "$T/s.safetensors" 2>"$T/log" && ok || bad "resume: $(tail -3 "$T/log")"
 grep -q "resuming .* at update 3" "$T/log" && grep -q "5 updates" "$T/log" && ok || bad "resume continues at update 3: $(cat "$T/log")"
+# a constant-rate checkpoint resumed with --lr-final decays from where it resumes
+"$G" train handwriting --task synth $TINY --iters 7 --lr-final 2e-4 --resume -o "$T/s.safetensors" 2>"$T/log" && ok || bad "resume with --lr-final: $(tail -3 "$T/log")"
+grep -q "learning rate 0.002 until update 5, then down to 0.0002 at update 7" "$T/log" && ok || bad "the decay starts at the resumed update: $(cat "$T/log")"
+head -c 4096 "$T/s.safetensors" | grep -a -q '"train_cpu_seconds"' && head -c 4096 "$T/s.safetensors" | grep -a -q '"lr_decay_from":"5"' && ok || bad "CPU time and the schedule in the metadata"
+expect_err "decay schedule kept on resume" "written with --lr-final 0.0002, not 0.001" "$G" train handwriting --task synth --iters 9 --lr-final 1e-3 --resume -o "$T/s.safetensors"
+expect_err "--decay-from alone" "needs --lr-final" "$G" train handwriting --task synth $TINY --decay-from 3 -o "$T/x.safetensors"
+expect_err "decay after the end" "must start before update 4" "$G" train handwriting --task synth $TINY --iters 4 --lr-final 1e-4 --decay-from 9 -o "$T/x.safetensors"
 expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --task predict --resume --checkpoint "$T/s.safetensors.ckpt" -o "$T/p.safetensors"
 "$G" train handwriting --task predict $TINY --iters 3 -o "$T/p.safetensors" 2>"$T/log" && ok || bad "train predict: $(tail -3 "$T/log")"
 

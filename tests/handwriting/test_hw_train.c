@@ -1,7 +1,9 @@
 // A tiny training run on the built-in corpus lowers the loss (both networks),
 // and a checkpoint with the Adam state resumes exactly.
 #include "gl_hw.h"
+#include "gl_train.h"
 #include "gl_test.h"
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -66,7 +68,21 @@ static void test_train(int K) {
     gl_hw_corpus_free(&c);
 }
 
+// The --lr-final schedule: constant until decay_from, exponential to
+// lr_final at decay_to, held after it; constant without lr_final.
+static void test_schedule(void) {
+    gl_hw_train_opts o = { .lr = 1e-3 };
+    CHECK(gl_hw_train_lr(&o, 0) == 1e-3 && gl_hw_train_lr(&o, 100000) == 1e-3, "constant rate");
+    o.lr_final = 1e-4; o.decay_from = 100; o.decay_to = 300;
+    CHECK(gl_hw_train_lr(&o, 50) == 1e-3 && gl_hw_train_lr(&o, 100) == 1e-3, "before the decay: %g", gl_hw_train_lr(&o, 50));
+    double mid = gl_hw_train_lr(&o, 200);
+    CHECK(fabs(mid - sqrt(1e-3 * 1e-4)) < 1e-12, "half way is the geometric mean: %g", mid);
+    CHECK(gl_hw_train_lr(&o, 150) > mid && gl_hw_train_lr(&o, 250) < mid, "decreasing");
+    CHECK(fabs(gl_hw_train_lr(&o, 300) - 1e-4) < 1e-15 && gl_hw_train_lr(&o, 5000) == 1e-4, "held at lr_final");
+}
+
 int main(void) {
+    test_schedule();
     test_train(0);
     test_train(3);
     TEST_MAIN_END();
