@@ -1,7 +1,9 @@
 // gl_vmath: run-time choice between the AVX2+FMA and the baseline kernels
 // of gl_vmath_kern.c (compiled twice).
 #include "gl_vmath.h"
+#include <math.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #define DECL(suf)                                                                                   \
     void gl_vexp##suf(float *, const float *, size_t);                                              \
@@ -11,7 +13,8 @@
     void gl_lstm_pointwise_backward##suf(float *, float *, const float *, float *, const float *,   \
                                          const float *, const float *, int, int);                   \
     void gl_conv5x5_forward##suf(float *, const float *, const float *, int, int);                  \
-    void gl_conv5x5_backward_w##suf(float *, const float *, const float *, int, int);
+    void gl_conv5x5_backward_w##suf(float *, const float *, const float *, int, int);                \
+    void gl_hgemv##suf(float *, const uint16_t *, const float *, int, int);
 DECL(_base)
 #if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
 DECL(_avx2)
@@ -23,7 +26,7 @@ static int use_avx2(void) {
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     }
     return cached && !atomic_load(&force_base);
 #else
@@ -55,4 +58,35 @@ void gl_conv5x5_forward(float *out, const float *pad, const float *w, int wstrid
 }
 void gl_conv5x5_backward_w(float *dw, const float *dout, const float *pad, int wstride, int CH) {
     PICK(gl_conv5x5_backward_w)(dw, dout, pad, wstride, CH);
+}
+
+void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols) { PICK(gl_hgemv)(y, W, x, rows, cols); }
+
+size_t gl_hpack_len(int rows, int cols) { return (size_t)((rows + 63) / 64) * 64 * (size_t)cols; }
+
+// float to half, rounding to nearest even (subnormal halves included)
+static uint16_t to_half(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    uint32_t s = (u >> 16) & 0x8000, a = u & 0x7fffffff;
+    if (a >= 0x477ff000u) return (uint16_t)(s | 0x7c00);   // rounds beyond 65504 (callers reject these)
+    if (a < 0x38800000u) {                                  // below 2^-14: a subnormal half (or 0)
+        float h = fabsf(f) * 16777216.0f;                     // in units of 2^-24
+        return (uint16_t)(s | (uint32_t)lrintf(h));            // the default rounding: to nearest even
+    }
+    uint32_t r = a - 0x38000000u;                           // rebias the exponent (127 -> 15)
+    uint32_t m = r >> 13, rest = r & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (m & 1))) m++;
+    return (uint16_t)(s | m);
+}
+
+int gl_hpack(uint16_t *dst, const float *W, int rows, int cols) {
+    for (size_t i = 0; i < (size_t)rows * cols; i++)
+        if (!(fabsf(W[i]) <= 65504.0f)) return -1;
+    size_t n = gl_hpack_len(rows, cols);
+    memset(dst, 0, n * sizeof *dst);
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < cols; j++)
+            dst[(size_t)(r / 64) * 64 * cols + (size_t)j * 64 + r % 64] = to_half(W[(size_t)r * cols + j]);
+    return 0;
 }

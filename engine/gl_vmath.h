@@ -35,6 +35,18 @@ void gl_lstm_pointwise_backward(float *dpre, float *dc_prev, const float *dh, fl
 void gl_conv5x5_forward(float *out, const float *pad, const float *w, int wstride, int CH);
 void gl_conv5x5_backward_w(float *dw, const float *dout, const float *pad, int wstride, int CH);
 
+// Batch-1 products with half-precision weights (a matrix-vector product is
+// bound by reading its weights; halves read half the bytes). gl_hpack stores
+// the row-major (rows, cols) W as IEEE halves (round to nearest even) in
+// blocks of 64 rows, column after column, zero-padded to a whole block:
+// gl_hpack_len(rows, cols) halves. -1 when a weight is beyond ±65504 (or not
+// finite): keep such a matrix in floats. gl_hgemv: y[r] += Σ_j W(r,j)·x[j],
+// in float arithmetic; columns with x[j] == 0 are skipped.
+#include <stdint.h>
+size_t gl_hpack_len(int rows, int cols);
+int gl_hpack(uint16_t *dst, const float *W, int rows, int cols);
+void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols);
+
 // Name of the kernel set in use ("avx2+fma" or "baseline"), for benchmarks.
 const char *gl_vmath_target(void);
 // Forces the baseline kernels (tests compare both sets); returns the old setting.

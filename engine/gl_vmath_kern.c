@@ -186,3 +186,51 @@ void K(gl_conv5x5_backward_w)(float *dw, const float *dout, const float *pad, in
         }
     }
 }
+
+// ---- half-precision weights, batch-1 products --------------------------------
+// y[r] += Σ_j W(r, j)·x[j] with W stored as IEEE half floats in blocks of 64
+// rows, each block column after column (gl_hpack's layout), so a block's 64
+// sums stay in eight registers while its columns stream past, and a column
+// whose x[j] is exactly 0 is skipped (the window's one-hot characters).
+#if defined(__F16C__)
+#include <immintrin.h>
+static inline v8f h8(const uint16_t *p) { return (v8f)_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)); }
+#else
+static inline float h1(uint16_t h) {
+    uint32_t s = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 31, m = h & 1023, u;
+    if (e == 31) u = s | 0x7f800000u | (m << 13);
+    else if (e) u = s | ((e + 112) << 23) | (m << 13);
+    else if (!m) u = s;
+    else {   // subnormal: normalise
+        e = 113;
+        while (!(m & 1024)) { m <<= 1; e--; }
+        u = s | (e << 23) | ((m & 1023) << 13);
+    }
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+static inline v8f h8(const uint16_t *p) {
+    v8f v;
+    for (int k = 0; k < 8; k++) v[k] = h1(p[k]);
+    return v;
+}
+#endif
+
+void K(gl_hgemv)(float *y, const uint16_t *W, const float *x, int rows, int cols) {
+    for (int r0 = 0; r0 < rows; r0 += 64) {
+        const uint16_t *blk = W + (size_t)r0 * cols;
+        v8f a0 = splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int j = 0; j < cols; j++) {
+            float xj = x[j];
+            if (xj == 0.0f) continue;
+            const uint16_t *p = blk + (size_t)j * 64;
+            v8f v = splat(xj);
+            a0 += h8(p) * v;      a1 += h8(p + 8) * v;  a2 += h8(p + 16) * v; a3 += h8(p + 24) * v;
+            a4 += h8(p + 32) * v; a5 += h8(p + 40) * v; a6 += h8(p + 48) * v; a7 += h8(p + 56) * v;
+        }
+        v8f acc[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
+        int n = rows - r0 < 64 ? rows - r0 : 64;
+        for (int k = 0; k < n; k++) y[r0 + k] += acc[k / 8][k % 8];
+    }
+}

@@ -146,6 +146,7 @@ typedef struct {
     float *Wx[4], *Wh[4], *b[4], *Wy, *by, *Wp, *bp;
     int NI[4];
     int NY;        // 1 + 6M
+    struct gl_hw_half *half;   // the batch-1 path's half-precision copy (gl_hw_sample.c), made on first use
 } gl_hw_model;
 
 int gl_hw_model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed);
@@ -253,6 +254,9 @@ typedef struct {
     int max_steps;         // 0: 40 per character (synthesis) or 700 (prediction)
     const gl_hw_line *prime; const char *prime_text;  // §5.5 priming (raw points), or NULL
     atomic_int *cancel;    // checked between steps; may be NULL
+    int fp32;              // 1: the products in float weights as trained (the twins' check);
+                           // 0 (default): the LSTM and output weights read as half floats
+                           // (gl_hpack; arithmetic in float), twice as fast at batch 1
 } gl_hw_sample_opts;
 
 typedef struct {
@@ -292,7 +296,10 @@ gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sa
 // offset (pi, mu, sigma, rho, e in raw units, bias b applied as in §5.4);
 // fr->x, fr->y is the pen position after the fed point.
 typedef struct gl_hw_stepper gl_hw_stepper;
-// NULL with gl_err() for a synthesis network.
+// The half-precision copy's owner frees it (gl_hw_model_free calls this).
+void gl_hw_half_free(struct gl_hw_half *h);
+// NULL with gl_err() for a synthesis network. Half-precision weights as
+// gl_hw_sample_opts.fp32 = 0 says.
 gl_hw_stepper *gl_hw_stepper_new(const gl_hw_model *m);
 void gl_hw_stepper_free(gl_hw_stepper *s);
 // Back to the start of a line (zero state, pen at the origin).

@@ -233,7 +233,7 @@ int gl_hw_model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed) {
     return 0;
 }
 
-void gl_hw_model_free(gl_hw_model *m) { gl_params_free(&m->ps); memset(m, 0, sizeof *m); }
+void gl_hw_model_free(gl_hw_model *m) { gl_hw_half_free(m->half); gl_params_free(&m->ps); memset(m, 0, sizeof *m); }
 
 int gl_hw_model_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int with_opt) {
     gl_meta meta = {0};

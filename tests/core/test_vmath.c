@@ -90,7 +90,48 @@ static void lstm_gates(const char *set) {
     CHECK(worst < 1e-6, "%s LSTM gates match the formulas (worst %.3g)", set, worst);
 }
 
+// Half-precision weights: rounding to nearest even at the edges of the
+// format, and the blocked product against the same halves in doubles.
+static uint16_t half_of(float f) { uint16_t h[64]; CHECK(gl_hpack(h, &f, 1, 1) == 0, "pack %g", f); return h[0]; }
+static double half_value(uint16_t h) {
+    int e = (h >> 10) & 31, m = h & 1023;
+    double v = e ? ldexp(1024 + m, e - 25) : ldexp(m, -24);
+    return h & 0x8000 ? -v : v;
+}
+static void halves(const char *set) {
+    CHECK(half_of(1.0f) == 0x3c00 && half_of(-2.0f) == 0xc000 && half_of(65504.0f) == 0x7bff, "halves of 1, -2, 65504");
+    CHECK(half_of(1.0f + 0x1p-11f) == 0x3c00 && half_of(1.0f + 3 * 0x1p-11f) == 0x3c02, "ties round to even");
+    CHECK(half_of(0x1p-24f) == 0x0001 && half_of(0x1p-25f) == 0x0000 && half_of(0x1.8p-24f) == 0x0002, "subnormal halves");
+    CHECK(half_of(0x1p-14f) == 0x0400 && half_of(0.1f) == 0x2e66, "smallest normal, 0.1");
+    float big = 70000.0f, nan = NAN;
+    uint16_t h[64];
+    CHECK(gl_hpack(h, &big, 1, 1) == -1 && gl_hpack(h, &nan, 1, 1) == -1, "beyond the half range is refused");
+    enum { R = 150, C = 77 };
+    static float W[R * C], x[C], y[R];
+    static uint16_t P[3 * 64 * C];
+    CHECK(gl_hpack_len(R, C) == 3 * 64 * C, "padded to whole blocks");
+    gl_rng rng; gl_rng_seed(&rng, 5);
+    for (int i = 0; i < R * C; i++) W[i] = (float)(gl_rng_normal(&rng) * 0.3);
+    for (int j = 0; j < C; j++) x[j] = j % 7 == 3 ? 0.0f : (float)gl_rng_normal(&rng);
+    CHECK(gl_hpack(P, W, R, C) == 0, "pack");
+    double worst = 0;
+    for (int r = 0; r < R; r++) y[r] = (float)r;
+    gl_hgemv(y, P, x, R, C);
+    for (int r = 0; r < R; r++) {
+        double ref = r, err16 = 0;
+        for (int j = 0; j < C; j++) {
+            double hw = half_value(P[(size_t)(r / 64) * 64 * C + (size_t)j * 64 + r % 64]);
+            ref += hw * x[j];
+            if (fabs(W[r * C + j]) > 0x1p-14) err16 = fmax(err16, fabs(hw - W[r * C + j]) / fabs(W[r * C + j]));
+        }
+        CHECK(err16 <= 0x1p-11 * 1.0001, "row %d: halves within half an ulp (%g)", r, err16);
+        worst = fmax(worst, fabs(y[r] - ref) / (1 + fabs(ref)));
+    }
+    CHECK(worst < 1e-5, "%s half-precision product matches doubles (worst %.3g)", set, worst);
+}
+
 int main(void) {
+    halves(gl_vmath_target());
     printf("kernels in use: %s\n", gl_vmath_target());
     sweep(gl_vmath_target());
     lstm_gates(gl_vmath_target());
@@ -98,6 +139,7 @@ int main(void) {
     CHECK(!strcmp(gl_vmath_target(), "baseline"), "baseline can be forced");
     sweep("baseline");
     lstm_gates("baseline");
+    halves("baseline");
     gl_vmath_force_baseline(old);
     TEST_MAIN_END();
 }

@@ -3,6 +3,7 @@
 // the cancel flag, SVG/PNG output and save/load.
 #include "gl_hw.h"
 #include "gl_test.h"
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -281,7 +282,51 @@ static void test_prime_leak(void) {
     gl_hw_model_free(&m);
 }
 
+// The half-precision batch-1 path (the default) against the float path the
+// twins check: the same mixtures to half precision's accuracy, a model
+// whose weights leave the half range runs in floats, and a change of the
+// weights is seen (the packed copy is made again).
+static double frames_diff(gl_hw_model *m, int a_fp32, int b_fp32, int n) {
+    gl_hw_sample_opts o = {0}; o.seed = 4; o.max_steps = n; o.bias = 0.5f;
+    gl_trace *ta, *tb;
+    o.fp32 = a_fp32; ta = gl_hw_trace_new(m, "abc", &o);
+    CHECK(gl_hw_sample(m, "abc", &o, NULL, ta) == 0, "sample a: %s", gl_err());
+    o.fp32 = b_fp32; tb = gl_hw_trace_new(m, "abc", &o);
+    CHECK(gl_hw_sample(m, "abc", &o, NULL, tb) == 0, "sample b: %s", gl_err());
+    double worst = 0;
+    int k = gl_trace_count(ta) < gl_trace_count(tb) ? gl_trace_count(ta) : gl_trace_count(tb);
+    CHECK(k > 5, "frames %d", k);
+    for (int t = 0; t < k; t++) {
+        const gl_hw_frame *fa = gl_trace_frame(ta, t), *fb = gl_trace_frame(tb, t);
+        worst = fmax(worst, fabs(fa->e - fb->e));
+        for (int j = 0; j < m->cfg.M; j++) {
+            worst = fmax(worst, fabs(fa->pi[j] - fb->pi[j]));
+            worst = fmax(worst, fabs(fa->mu[j][0] - fb->mu[j][0]) / (1 + fabs(fb->mu[j][0])));
+            worst = fmax(worst, fabs(fa->sigma[j][1] - fb->sigma[j][1]) / fb->sigma[j][1]);
+            worst = fmax(worst, fabs(fa->rho[j] - fb->rho[j]));
+        }
+        for (int u = 0; u <= fa->U; u++) worst = fmax(worst, fabs(fa->phi[u] - fb->phi[u]));
+    }
+    gl_trace_release(ta); gl_trace_release(tb);
+    return worst;
+}
+
+static void test_half(void) {
+    gl_hw_model m; tiny(&m, 2, 8);
+    for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;   // livelier than the initial weights
+    double d = frames_diff(&m, 0, 1, 30);
+    CHECK(d > 0 && d < 5e-3, "half-precision weights: mixtures and window within 5e-3 of floats (%.3g)", d);
+    CHECK(frames_diff(&m, 0, 0, 30) == 0, "the half path is reproducible");
+    float keep = m.Wy[0];
+    m.Wy[0] = 1e5f;   // beyond ±65504: the whole model runs in floats
+    CHECK(frames_diff(&m, 0, 1, 30) == 0, "out of the half range: floats");
+    m.Wy[0] = keep;
+    CHECK(frames_diff(&m, 0, 1, 30) == d, "weights changed back: the half copy follows");
+    gl_hw_model_free(&m);
+}
+
 int main(void) {
+    test_half();
     test_seed();
     test_bias();
     test_end();
