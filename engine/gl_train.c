@@ -26,7 +26,7 @@ static int run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_rep
         t->last_loss = r.loss;
         // A step stopped half-way (the model looks at t->stop) is not taken:
         // it is repeated, the same, when the run goes on.
-        if (rc != 0 && stop && atomic_load_explicit(stop, memory_order_relaxed)) return 1;
+        if (rc != 0 && stop && atomic_load_explicit(stop, memory_order_relaxed)) { t->abandoned++; return 1; }
         if (rc != 0) {
             if (rc != -2) gl_seterr("the loss became %g at step %ld", r.loss, t->step);
             return -1;
@@ -59,6 +59,7 @@ long gl_train_total(const gl_train *t) { return t->total; }
 int gl_train_done(const gl_train *t) { return t->step >= t->total; }
 double gl_train_seconds(const gl_train *t) { return t->prev_seconds + t->run_seconds; }
 double gl_train_last_loss(const gl_train *t) { return t->last_loss; }
+long gl_train_abandoned(const gl_train *t) { return t->abandoned; }
 double gl_train_cpu_seconds(const gl_train *t) { return t->prev_cpu + t->run_cpu; }
 
 void gl_train_resume_times(gl_train *t, const gl_meta *ckpt) {

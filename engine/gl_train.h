@@ -53,6 +53,8 @@ long gl_train_total(const gl_train *t);
 int gl_train_done(const gl_train *t);
 double gl_train_seconds(const gl_train *t);   // training time so far (resumed runs included)
 double gl_train_last_loss(const gl_train *t);
+// Steps stopped half-way by the stop flag (not taken; repeated when the run goes on).
+long gl_train_abandoned(const gl_train *t);
 // CPU seconds of the process (all its threads) inside the run's steps and
 // held-out passes, resumed runs included.
 double gl_train_cpu_seconds(const gl_train *t);

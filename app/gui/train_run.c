@@ -215,6 +215,7 @@ static void alloc_series(train_run *r, long total) {
     r->eloss = gl_malloc((size_t)r->ecap * sizeof(float));
     r->eacc = gl_malloc((size_t)r->ecap * sizeof(float));
     atomic_store(&r->npts, 0);
+    atomic_store(&r->abandoned, 0);
     atomic_store(&r->nevals, 0);
     pthread_mutex_unlock(&r->mu);
 }
@@ -392,6 +393,7 @@ static int job_run(void *arg, gl_trace **traces, const atomic_int *cancel) {
         if (atomic_exchange(&r->want_save, 0)) do_save(r);
         if (gl_now() - r->last_probe >= probe_interval(r)) probe(r);
         int rc = gl_train_run(r->t, 1, cancel, on_report, r);
+        atomic_store(&r->abandoned, gl_train_abandoned(r->t));
         if (rc < 0) { probe(r); set_state(r, TRAIN_FAILED, "%s; lower the learning rate", gl_err()); return 0; }
         if (rc > 0) return 1;
     }

@@ -84,6 +84,7 @@ typedef struct train_run {
     long probe_seq;          // bumped with each probe
     // ---- per-step arrays (published by count) --------------------------------
     atomic_int npts;
+    atomic_long abandoned;   // steps the worker stopped half-way (closing, stop)
     float *x, *loss, *smooth, *lr, *acc;   // step, raw loss, smoothed loss, lr, batch accuracy (cap: total)
     atomic_int nevals;
     float *ex, *eloss, *eacc;               // held-out figures at intervals

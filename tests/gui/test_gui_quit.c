@@ -3,9 +3,9 @@
 // (a step takes far longer than closing may) is stopped inside its step, so
 // no step is added after the quit and the session's weights are those of a
 // whole number of steps; a checkpoint asked for just before closing is
-// written all the same. The bound below is generous (one step of this run
-// takes several seconds on this machine, closing a few ms); the figure itself
-// is measured by tests/gui/desktop_session.sh exit.
+// written all the same. What is checked is that the step under way was
+// abandoned (one step of this run takes seconds); the time closing takes is
+// measured by tests/gui/desktop_session.sh exit.
 #include "gl_test.h"
 #include "gui_test.h"
 #include "view_train.h"
@@ -45,7 +45,10 @@ int main(void) {
     gui_shell_quit(r.sh);
     double quit_s = gl_now() - q0;
     printf("closing during a %d-image DRAW step, a checkpoint to write: %.1f ms (%ld steps done)\n", c.batch, quit_s * 1e3, steps);
-    CHECK(quit_s < 2.0 * slow, "the worker stopped inside its step: closing took %.3f s", quit_s);
+    // inside its step: the step under way was abandoned, not finished (the
+    // time is only a guard against a hang; the machine may be loaded)
+    CHECK(atomic_load(&run->abandoned) == 1, "the worker stopped inside its step (%ld abandoned)", (long)atomic_load(&run->abandoned));
+    CHECK(quit_s < 30.0 * slow, "closing took %.3f s", quit_s);
     CHECK(run->engine == NULL, "no worker left");
     long after = atomic_load(&run->npts);
     gui_sleep(0.2);   // (no frames: after the quit only the teardown may follow)
