@@ -279,6 +279,7 @@ static const gl_opt draw_opts[] = {
     { "seed", 1, "seed of the first sample (default 1); sample i uses seed+i" },
     { "grid", 1, "a GxG grid of samples (default 1)" },
     { "frames", 0, "one row per sample: the canvas at every step, write window drawn" },
+    { "wrap", 1, "with --frames: at most this many steps a row (a sample takes several rows), each cell with the window's path so far" },
     { "json", 0, "print each step's attention parameters and canvas as JSON" },
     { "scale", 1, "pixels per canvas pixel (default 4, 2 for grids)" },
     { "digit", 1, "reconstruct binarized test digit I instead: read windows (green) on the input row, canvas and write windows (red) below" },
@@ -343,9 +344,14 @@ int cmd_draw(int argc, char **argv) {
         return st;
     }
     int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
-    if (out && image_size_check(frames ? (long long)T * (cell + pad) + pad : grid * (cell + pad) + pad,
-                                (frames ? ns : grid) * (long long)(cell + pad) + pad, "lower --grid or --scale")) { gl_draw_free(m); return 2; }
-    gl_image im = frames ? gl_image_new(T * (cell + pad) + pad, ns * (cell + pad) + pad, 40, 40, 40)
+    long wrap = T;
+    if (gl_arg(&a, draw_opts, "wrap") && !frames) { fprintf(stderr, "glimpse: --wrap goes with --frames\n"); gl_draw_free(m); return 2; }
+    if (!gl_arg_int(&a, draw_opts, "wrap", 1, 64, T, &wrap)) { gl_draw_free(m); return 2; }
+    if (wrap > T) wrap = T;
+    int rows = frames ? (T + (int)wrap - 1) / (int)wrap : 1;   // rows per sample
+    if (out && image_size_check(frames ? (long long)wrap * (cell + pad) + pad : grid * (cell + pad) + pad,
+                                (frames ? (long long)ns * rows : grid) * (long long)(cell + pad) + pad, "lower --grid or --scale")) { gl_draw_free(m); return 2; }
+    gl_image im = frames ? gl_image_new((int)wrap * (cell + pad) + pad, ns * rows * (cell + pad) + pad, 40, 40, 40)
                          : gl_image_new((int)grid * (cell + pad) + pad, (int)grid * (cell + pad) + pad, 40, 40, 40);
     gl_buf j = {0};
     if (json) gl_buf_printf(&j, "{\"model\": \"draw\", \"attention\": %d, \"steps\": %d, \"read_n\": %d, \"write_n\": %d, \"samples\": [", c->attention, T, c->read_n, c->write_n);
@@ -358,8 +364,15 @@ int cmd_draw(int argc, char **argv) {
             gl_trace_release(tr); gl_buf_free(&j); gl_image_free(&im); gl_draw_free(m);
             return 1;
         }
-        if (frames) {
+        if (frames && wrap >= T) {
             if (gl_trace_count(tr)) gl_draw_image_row(&im, pad, pad + s * (cell + pad), S, pad, c, gl_trace_frame(tr, 0), gl_trace_count(tr), NULL);
+        } else if (frames) {   // wrapped: each cell also shows the path of the write window so far
+            const gl_draw_frame *fr = gl_trace_count(tr) ? gl_trace_frame(tr, 0) : NULL;
+            for (int t = 0; fr && t < gl_trace_count(tr); t++) {
+                int x = pad + (t % (int)wrap) * (cell + pad), y = pad + (s * rows + t / (int)wrap) * (cell + pad);
+                gl_draw_image_cell(&im, x, y, S, fr[t].canvas, c->attention ? &fr[t].write : NULL, c->write_n, gl_draw_write_rgb);
+                if (c->attention && t > 0) gl_draw_image_trail(&im, x, y, S, fr, t, t, 0, c->write_n, gl_draw_write_rgb);
+            }
         } else {
             int gx = s % (int)grid, gy = s / (int)grid;
             gl_image_heat(&im, pad + gx * (cell + pad), pad + gy * (cell + pad), img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
