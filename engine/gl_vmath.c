@@ -3,6 +3,9 @@
 #include "gl_vmath.h"
 #include <math.h>
 #include <stdatomic.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <string.h>
 
 #define DECL(suf)                                                                                   \
@@ -26,7 +29,9 @@ static int use_avx2(void) {
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+        unsigned a, b, c = 0, d;   // F16C: CPUID leaf 1, ECX bit 29 (every AVX2 CPU has it; checked all the same)
+        int f16c = __get_cpuid(1, &a, &b, &c, &d) && (c >> 29 & 1);
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c;
     }
     return cached && !atomic_load(&force_base);
 #else

@@ -31,7 +31,7 @@ build() {
   for v in $variants; do
     o=$B/obj/gl_vmath_kern_$v.o
     if [ ! -f "$o" ] || [ "$kern" -nt "$o" ]; then
-      if [ $v = avx2 ]; then $CC $vflags -DGL_VSUF=_avx2 -mavx2 -mfma -c $kern -o "$o"
+      if [ $v = avx2 ]; then $CC $vflags -DGL_VSUF=_avx2 -mavx2 -mfma -mf16c -c $kern -o "$o"
       else $CC $vflags -DGL_VSUF=_base -Wno-psabi -c $kern -o "$o"; fi
     fi
     objs+=("$o")
