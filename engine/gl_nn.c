@@ -10,6 +10,11 @@ void gl_nn_flops_reset(void) { atomic_store(&flops, 0); }
 double gl_nn_flops(void) { return (double)atomic_load(&flops); }
 #define COUNT(m, n, k) atomic_fetch_add_explicit(&flops, 2LL * (long long)(m) * (long long)(n) * (long long)(k), memory_order_relaxed)
 
+void gl_sgemm(int tA, int tB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    COUNT(M, N, K);
+    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
+}
+
 void gl_linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC, int accumulate) {
     if (!accumulate) {
         for (int i = 0; i < B; i++) {

@@ -26,6 +26,7 @@ struct gl_draw {
     float *xhat;            // (T,B,D)
     float *rp, *rFx, *rFy, *rgam, *rtx, *rtxh;   // read params (T,B,5), banks (T,B,N,A), γ (T,B), tmps Fy·x, Fy·x̂ (T,B,N,A)
     float *xenc;            // (T,B,XE) = [r_t, h_dec_{t-1}]
+    float *ux;              // without attention: (B,4E) = enc.b + x·enc.Wx[:, :D]ᵀ, the same at every step
     float *henc, *cenc;     // (T+1,B,E)
     float *aenc, *tcenc;    // (T,B,4E), (T,B,E)
     float *q, *z;           // (T,B,2Z) = [μ, log σ], (T,B,Z)
@@ -210,6 +211,7 @@ static void ensure_ws(gl_draw *m, int B) {
     AL(m->rp, T * b * 5); AL(m->rFx, T * b * rn * A); AL(m->rFy, T * b * rn * A); AL(m->rgam, T * b);
     AL(m->rtx, T * b * A * rn); AL(m->rtxh, T * b * A * rn);
     AL(m->xenc, T * b * m->XE);
+    AL(m->ux, b * 4 * E);
     AL(m->henc, (T + 1) * b * E); AL(m->cenc, (T + 1) * b * E); AL(m->aenc, T * b * 4 * E); AL(m->tcenc, T * b * E);
     AL(m->q, T * b * 2 * Z); AL(m->z, T * b * Z);
     AL(m->hdec, (T + 1) * b * H); AL(m->cdec, (T + 1) * b * H); AL(m->adec, T * b * 4 * H); AL(m->tcdec, T * b * H);
@@ -252,10 +254,27 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
         }
     }
     for (int n = 0; n < B; n++) memcpy(xe + (size_t)n * XE + m->R, hprev + (size_t)n * H, H * sizeof(float));
-    gl_lstm_forward(m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E,
-                    m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E, xe,
-                    t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL,
-                    P(m, P_ENC_WX), P(m, P_ENC_WH), P(m, P_ENC_B), NULL, B, XE, (int)E);
+    if (m->c.attention) {
+        gl_lstm_forward(m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E,
+                        m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E, xe,
+                        t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL,
+                        P(m, P_ENC_WX), P(m, P_ENC_WH), P(m, P_ENC_B), NULL, B, XE, (int)E);
+    } else {
+        // Without attention the encoder reads all of x at every step: its
+        // part of the gate pre-activations is made once (at t = 0) and
+        // reused; each step multiplies only [x̂_t, h_dec_{t−1}].
+        const float *Wx = P(m, P_ENC_WX);
+        int G = (int)(4 * E);
+        if (t == 0) {
+            for (int n = 0; n < B; n++) memcpy(m->ux + (size_t)n * G, P(m, P_ENC_B), (size_t)G * sizeof(float));
+            gl_sgemm(0, 1, B, G, (int)D, x, (int)D, Wx, XE, 1.0f, m->ux, G);
+        }
+        float *act = m->aenc + (size_t)t * b * G;
+        memcpy(act, m->ux, b * (size_t)G * sizeof(float));
+        gl_sgemm(0, 1, B, G, XE - (int)D, xe + D, XE, Wx + D, XE, 1.0f, act, G);
+        gl_lstm_step_forward(m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act, m->tcenc + (size_t)t * b * E,
+                             t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL, P(m, P_ENC_WH), B, (int)E);
+    }
     gl_linear_forward(m->q + (size_t)t * b * 2 * Z, m->henc + (size_t)(t + 1) * b * E, P(m, P_Q_W), P(m, P_Q_B), B, (int)E, (int)(2 * Z), 0);
 }
 
@@ -388,7 +407,9 @@ void gl_draw_backward(gl_draw *m) {
                               m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E,
                               t ? m->cenc + (size_t)t * b * E : NULL, P(m, P_ENC_WH), B, (int)E);
         memset(m->dxenc, 0, b * XE * sizeof(float));
-        gl_linear_backward(m->dxenc, NULL, NULL, dpe, NULL, P(m, P_ENC_WX), B, XE, (int)(4 * E));
+        if (m->c.attention) gl_linear_backward(m->dxenc, NULL, NULL, dpe, NULL, P(m, P_ENC_WX), B, XE, (int)(4 * E));
+        else   // x is data: only [x̂, h_dec] need their gradient
+            gl_sgemm(0, 0, B, XE - (int)D, (int)(4 * E), dpe, (int)(4 * E), P(m, P_ENC_WX) + D, XE, 0.0f, m->dxenc + D, XE);
         const float *xe = m->xenc + (size_t)t * b * XE;
         // h_dec_{t−1} entered the encoder input directly
         if (t) for (int n = 0; n < B; n++) for (size_t k = 0; k < H; k++) m->dh2[n * H + k] += m->dxenc[(size_t)n * XE + m->R + k];
@@ -438,7 +459,22 @@ void gl_draw_backward(gl_draw *m) {
     }
     gl_linear_backward(NULL, G(m, P_Q_W), G(m, P_Q_B), m->dqs, henc1, NULL, TB, (int)E, (int)(2 * Z));
     gl_lstm_weights_backward(NULL, G(m, P_DEC_WX), G(m, P_DEC_WH), G(m, P_DEC_B), m->dpred, m->z, hdec1, NULL, T, B, (int)Z, (int)H);
-    gl_lstm_weights_backward(NULL, G(m, P_ENC_WX), G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, m->xenc, henc1, NULL, T, B, XE, (int)E);
+    if (m->c.attention) {
+        gl_lstm_weights_backward(NULL, G(m, P_ENC_WX), G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, m->xenc, henc1, NULL, T, B, XE, (int)E);
+    } else {
+        // x's columns: Σ_t dpre_tᵀ x = (Σ_t dpre_t)ᵀ x, one product of B rows
+        int G4 = (int)(4 * E);
+        float *S = m->ux;   // free after the forward pass
+        memcpy(S, m->dpree, b * (size_t)G4 * sizeof(float));
+        for (int t = 1; t < T; t++) {
+            const float *d = m->dpree + (size_t)t * b * G4;
+            for (size_t k = 0; k < b * (size_t)G4; k++) S[k] += d[k];
+        }
+        float *gW = G(m, P_ENC_WX);
+        gl_sgemm(1, 0, G4, (int)D, B, S, G4, x, (int)D, 1.0f, gW, XE);
+        gl_sgemm(1, 0, G4, XE - (int)D, TB, m->dpree, G4, m->xenc + D, XE, 1.0f, gW + D, XE);
+        gl_lstm_weights_backward(NULL, NULL, G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, NULL, henc1, NULL, T, B, 0, (int)E);
+    }
 }
 
 // ---- runs ---------------------------------------------------------------------
