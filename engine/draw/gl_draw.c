@@ -178,7 +178,7 @@ int gl_draw_save(const gl_draw *m, const char *path, const gl_meta *extra, int w
 }
 
 static void free_ws(gl_draw *m) {
-    float **bufs[] = { &m->canvas, &m->xhat, &m->rp, &m->rFx, &m->rFy, &m->rgam, &m->rtx, &m->rtxh, &m->xenc,
+    float **bufs[] = { &m->canvas, &m->xhat, &m->rp, &m->rFx, &m->rFy, &m->rgam, &m->rtx, &m->rtxh, &m->xenc, &m->ux,
         &m->henc, &m->cenc, &m->aenc, &m->tcenc, &m->q, &m->z, &m->hdec, &m->cdec, &m->adec, &m->tcdec, &m->wp,
         &m->ap, &m->wFx, &m->wFy, &m->wgam, &m->wtmp, &m->dc, &m->dxhat, &m->dh, &m->dh2, &m->dcd, &m->dcd2,
         &m->dhe, &m->dhe2, &m->dce, &m->dce2, &m->dxenc, &m->dz, &m->dFx, &m->dFy,
