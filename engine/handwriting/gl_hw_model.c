@@ -547,6 +547,7 @@ gl_hw_trainer *gl_hw_trainer_new(gl_hw_model *m) {
     t->n = gl_par_threads();
     for (int i = 0; i < t->n; i++) {
         t->rep[i] = *m;
+        t->rep[i].half = NULL;   // the model's half copy stays its own (replicas never sample)
         gl_params_replica(&t->rep[i].ps, &m->ps);
     }
     return t;

@@ -21,6 +21,26 @@ static void frames(gui_run *r, double seconds) {
     while (gl_now() < end) { gui_run_frame(r); gui_sleep(1.0 / 60); }
 }
 
+// After "use these weights": the view named comes up (within 20 s).
+static int wait_view(gui_run *r, const char *name) {
+    double t0 = gl_now();
+    while (gl_now() - t0 < 20 && probe(r, "view") != gui_view_find(name)) frames(r, 0.05);
+    return probe(r, "view") == gui_view_find(name);
+}
+
+// The end of a run's test: the weights file the Train view wrote exists;
+// the run stops; everything made is removed.
+static void finish(gui_run *r, train_run *run, const char *dir, const char *file) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    CHECK(gl_file_exists(path), "%s written", path);
+    train_run_stop(run);
+    CHECK(train_run_wait_idle(run, 5) == 0 && train_run_state(run) == TRAIN_STOPPED, "stopped");
+    gui_run_close(r);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void in_process(void) {
     char dir[] = "/tmp/glimpse-train-XXXXXX";
     if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
@@ -61,20 +81,10 @@ static void in_process(void) {
     char s[128];
     snprintf(s, sizeof s, "click %d %d\nframe 2", use_x, use_y);
     CHECK(run_text(&r, s) == 0, "click Use these weights");
-    t0 = gl_now();
-    while (gl_now() - t0 < 20 && probe(&r, "view") != gui_view_find("attention")) frames(&r, 0.05);
-    CHECK(probe(&r, "view") == gui_view_find("attention"), "the Attention view is shown");
+    CHECK(wait_view(&r, "attention"), "the Attention view is shown");
     gui_run_settle(&r);
     CHECK(probe(&r, "untrained") == 0, "and runs trained weights (the file from the Train view)");
-    char path[1200];
-    snprintf(path, sizeof path, "%s/attention-softmax-trained.safetensors", dir);
-    CHECK(gl_file_exists(path), "%s written", path);
-    // stop
-    train_run_stop(run);
-    CHECK(train_run_wait_idle(run, 5) == 0 && train_run_state(run) == TRAIN_STOPPED, "stopped");
-    gui_run_close(&r);
-    unlink(path);
-    rmdir(dir);
+    finish(&r, run, dir, "attention-softmax-trained.safetensors");
 }
 
 static void handwriting(void) {
@@ -114,21 +124,12 @@ static void handwriting(void) {
            probe(&r, "shown_probe_step"), probe(&r, "shown_probe_points"));
     // use these weights: the Synthesis view runs the network being trained (32 cells, not the shipped one)
     view_train_use(self, &r.sh->app);
-    t0 = gl_now();
-    while (gl_now() - t0 < 20 && probe(&r, "view") != gui_view_find("synthesis")) frames(&r, 0.05);
-    CHECK(probe(&r, "view") == gui_view_find("synthesis"), "the Synthesis view is shown");
+    CHECK(wait_view(&r, "synthesis"), "the Synthesis view is shown");
     frames(&r, 0.1);
     CHECK(probe(&r, "cells") == 32, "and runs the trained network (%g cells)", probe(&r, "cells"));
     gui_run_settle(&r);
     CHECK(probe(&r, "steps") > 0, "which writes its text (%g points)", probe(&r, "steps"));
-    char path[1200];
-    snprintf(path, sizeof path, "%s/handwriting-synth-trained.safetensors", dir);
-    CHECK(gl_file_exists(path), "%s written", path);
-    train_run_stop(run);
-    CHECK(train_run_wait_idle(run, 5) == 0 && train_run_state(run) == TRAIN_STOPPED, "stopped");
-    gui_run_close(&r);
-    unlink(path);
-    rmdir(dir);
+    finish(&r, run, dir, "handwriting-synth-trained.safetensors");
 }
 
 static const uint8_t *px(const gl_image *im, int x, int y) { return im->px + ((size_t)y * im->w + x) * 3; }
