@@ -11,6 +11,7 @@
 #include "gl_hw.h"
 #include "gl_mnist.h"
 #include "gl_nn.h"
+#include "gl_wpack.h"
 #include "gl_par.h"
 #include "gl_progress.h"
 #include "gl_util.h"
@@ -188,7 +189,8 @@ int cmd_bench_train(int argc, char **argv) {
         fprintf(stderr, "glimpse: unknown model '%s' (attention, draw, synthesis or prediction)\n", model);
         return 2;
     }
-    printf("OpenBLAS kernels: %s; vector kernels: %s\n", gl_bench_blas_core(), gl_vmath_target_name());
+    printf("OpenBLAS kernels: %s; vector kernels: %s; per-step products: %s\n", gl_bench_blas_core(), gl_vmath_target_name(),
+           !strcmp(gl_wpack_target(), "avx512") ? "packed weights, AVX-512" : "OpenBLAS");
     for (int i = 0; i < nt; i++) {
         int th = tlist[i];
         double rate = gl_bench_sgemm_rate(th);

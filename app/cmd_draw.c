@@ -430,8 +430,8 @@ int cmd_bench_draw(int argc, char **argv) {
     printf("DRAW %s, T=%d, read %dx%d, write %dx%d, LSTM %d/%d, z %d (%zu parameters)\n", c->attention ? "with attention" : "without attention",
            c->T, c->read_n, c->read_n, c->write_n, c->write_n, c->enc, c->dec, c->z, gl_params_count(gl_draw_params(m)));
     int twin_ok = !gl_arg(&a, bench_opts, "no-twin");
-    printf("OpenBLAS kernels %s; vector kernels %s; sgemm %.1f GFLOP/s on 1 thread, %.1f on 2\n",
-           gl_bench_blas_core(), gl_vmath_target(), gl_bench_sgemm_rate(1), gl_bench_sgemm_rate(2));
+    printf("OpenBLAS kernels %s; vector kernels %s; per-step products %s; sgemm %.1f GFLOP/s on 1 thread, %.1f on 2\n",
+           gl_bench_blas_core(), gl_vmath_target(), gl_wpack_target(), gl_bench_sgemm_rate(1), gl_bench_sgemm_rate(2));
     gl_par_set_threads(2);
     double t_bound = gl_now();
     double rec, kl, b = dataset_bound(m, te.x, te.n, 12345, &rec, &kl);

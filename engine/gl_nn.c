@@ -8,6 +8,7 @@
 static atomic_llong flops;
 void gl_nn_flops_reset(void) { atomic_store(&flops, 0); }
 double gl_nn_flops(void) { return (double)atomic_load(&flops); }
+void gl_nn_flops_add(double n) { atomic_fetch_add_explicit(&flops, (long long)n, memory_order_relaxed); }
 #define COUNT(m, n, k) atomic_fetch_add_explicit(&flops, 2LL * (long long)(m) * (long long)(n) * (long long)(k), memory_order_relaxed)
 
 void gl_sgemm(int tA, int tB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
@@ -65,6 +66,18 @@ void gl_lstm_step_backward(float *dpre, float *dh_prev, float *dc_prev, const fl
                            const float *act, const float *tc, const float *c_prev, const float *Wh, int B, int H) {
     gl_lstm_pointwise_backward(dpre, dc_prev, dh, dc, act, tc, c_prev, B, H);
     if (dh_prev) gl_linear_backward(dh_prev, NULL, NULL, dpre, NULL, Wh, B, H, 4 * H);
+}
+
+void gl_lstm_step_forward_p(float *h, float *c, float *act, float *tc,
+                            const float *h_prev, const float *c_prev, const gl_wpack *Whf, int B, int H) {
+    if (h_prev) gl_wpack_gemm(act, 4 * H, h_prev, H, B, Whf, 1.0f);
+    gl_lstm_pointwise_forward(act, c, tc, h, c_prev, B, H);
+}
+
+void gl_lstm_step_backward_p(float *dpre, float *dh_prev, float *dc_prev, const float *dh, float *dc,
+                             const float *act, const float *tc, const float *c_prev, const gl_wpack *Whb, int B, int H) {
+    gl_lstm_pointwise_backward(dpre, dc_prev, dh, dc, act, tc, c_prev, B, H);
+    if (dh_prev) gl_wpack_gemm(dh_prev, H, dpre, 4 * H, B, Whb, 1.0f);
 }
 
 void gl_lstm_backward(float *dpre, float *dx, float *dh_prev, float *dc_prev,

@@ -3,6 +3,7 @@
 // gradient they write, so the caller zeroes them once per minibatch.
 #ifndef GL_NN_H
 #define GL_NN_H
+#include "gl_wpack.h"
 
 // out (B,OC) = inp (B,C) · wᵀ (w is (OC,C)) + b (OC); b may be NULL.
 // With accumulate set, out += instead of =.
@@ -50,6 +51,13 @@ void gl_lstm_step_forward(float *h, float *c, float *act, float *tc,
 // large products.
 void gl_lstm_step_backward(float *dpre, float *dh_prev, float *dc_prev, const float *dh, float *dc,
                            const float *act, const float *tc, const float *c_prev, const float *Wh, int B, int H);
+// The same two steps with Wh packed once for all of them (gl_wpack.h):
+// Whf = gl_wpack_set(·, Wh, 0, 1, H, 4H) for the forward, Whb =
+// gl_wpack_set(·, Wh, 0, 0, 4H, H) for the backward.
+void gl_lstm_step_forward_p(float *h, float *c, float *act, float *tc,
+                            const float *h_prev, const float *c_prev, const gl_wpack *Whf, int B, int H);
+void gl_lstm_step_backward_p(float *dpre, float *dh_prev, float *dc_prev, const float *dh, float *dc,
+                             const float *act, const float *tc, const float *c_prev, const gl_wpack *Whb, int B, int H);
 // dPRE (T·B,4H) of all steps; X (T·B,NI) the inputs of all steps; Hprev
 // ((T−1)·B,H) the states that steps 1..T−1 read (step 0 reads zeros).
 // dX (T·B,NI) += dPRE·Wx (may be NULL); dWx += dPREᵀX; db += Σ dPRE;
@@ -61,6 +69,7 @@ void gl_lstm_weights_backward(float *dX, float *dWx, float *dWh, float *db, cons
 // that went through gl_linear_*, for the benchmarks' GFLOP/s.
 void gl_nn_flops_reset(void);
 double gl_nn_flops(void);
+void gl_nn_flops_add(double n);   // products computed elsewhere (gl_wpack)
 
 static inline float gl_sigmoid(float x) { return 1.0f / (1.0f + __builtin_expf(-x)); }
 // In-place softmax over n values; returns log of the normaliser (logsumexp).

@@ -40,6 +40,10 @@ struct gl_draw {
     float *dpree, *dpred;   // (T,B,4E), (T,B,4H) LSTM gates
     float *dqs, *dwps;      // (T,B,2Z), (T,B,WP)
     float *dp5w, *dp5r;     // (T,B,5) write and read window parameters
+    // the weights of the per-step products, packed (gl_wpack.h) by the
+    // batched passes: kf for the forward (set with packed), kb for the backward
+    gl_wpack kf[P_COUNT], kb[P_COUNT];
+    int packed;
     double recon, kl;
     const atomic_int *stop;   // raised: passes return early (gl_draw_set_stop)
 };
@@ -184,6 +188,8 @@ static void free_ws(gl_draw *m) {
         &m->dhe, &m->dhe2, &m->dce, &m->dce2, &m->dxenc, &m->dz, &m->dFx, &m->dFy,
         &m->dpree, &m->dpred, &m->dqs, &m->dwps, &m->dp5w, &m->dp5r };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) { free(*bufs[i]); *bufs[i] = NULL; }
+    for (int k = 0; k < P_COUNT; k++) { gl_wpack_free(&m->kf[k]); gl_wpack_free(&m->kb[k]); }
+    m->packed = 0;
     m->cap = 0;
 }
 
@@ -226,6 +232,49 @@ static void ensure_ws(gl_draw *m, int B) {
     m->cap = B;
 }
 
+// Packing for the batched passes (a run of one sample multiplies each weight
+// by one row per step: packing would cost more than it saves). Without
+// attention the encoder's per-step product uses only the columns of [x̂,
+// h_dec] (x's part is made once per pass).
+static void pack_forward(gl_draw *m) {
+    int E = m->c.enc, H = m->c.dec, Z = m->c.z, XE = m->XE, D = GL_DRAW_D, off = m->c.attention ? 0 : D;
+    gl_wpack_set(&m->kf[P_ENC_WX], P(m, P_ENC_WX) + off, XE, 1, XE - off, 4 * E);
+    gl_wpack_set(&m->kf[P_ENC_WH], P(m, P_ENC_WH), 0, 1, E, 4 * E);
+    gl_wpack_set(&m->kf[P_Q_W], P(m, P_Q_W), 0, 1, E, 2 * Z);
+    gl_wpack_set(&m->kf[P_DEC_WX], P(m, P_DEC_WX), 0, 1, Z, 4 * H);
+    gl_wpack_set(&m->kf[P_DEC_WH], P(m, P_DEC_WH), 0, 1, H, 4 * H);
+    gl_wpack_set(&m->kf[P_WR_W], P(m, P_WR_W), 0, 1, H, m->WP);
+    if (m->c.attention) {
+        gl_wpack_set(&m->kf[P_RA_W], P(m, P_RA_W), 0, 1, H, 5);
+        gl_wpack_set(&m->kf[P_WA_W], P(m, P_WA_W), 0, 1, H, 5);
+    }
+    m->packed = 1;
+}
+static void pack_backward(gl_draw *m) {
+    int E = m->c.enc, H = m->c.dec, Z = m->c.z, XE = m->XE, D = GL_DRAW_D, off = m->c.attention ? 0 : D;
+    gl_wpack_set(&m->kb[P_ENC_WX], P(m, P_ENC_WX) + off, XE, 0, 4 * E, XE - off);
+    gl_wpack_set(&m->kb[P_ENC_WH], P(m, P_ENC_WH), 0, 0, 4 * E, E);
+    gl_wpack_set(&m->kb[P_Q_W], P(m, P_Q_W), 0, 0, 2 * Z, E);
+    gl_wpack_set(&m->kb[P_DEC_WX], P(m, P_DEC_WX), 0, 0, 4 * H, Z);
+    gl_wpack_set(&m->kb[P_DEC_WH], P(m, P_DEC_WH), 0, 0, 4 * H, H);
+    gl_wpack_set(&m->kb[P_WR_W], P(m, P_WR_W), 0, 0, m->WP, H);
+    if (m->c.attention) {
+        gl_wpack_set(&m->kb[P_RA_W], P(m, P_RA_W), 0, 0, 5, H);
+        gl_wpack_set(&m->kb[P_WA_W], P(m, P_WA_W), 0, 0, 5, H);
+    }
+}
+// out (B,OC) = inp (B,C)·Wᵀ + b for weight parameter w and bias bi
+static void lin(gl_draw *m, float *out, const float *inp, int w, int bi, int B, int C, int OC) {
+    if (!m->packed) { gl_linear_forward(out, inp, P(m, w), P(m, bi), B, C, OC, 0); return; }
+    for (int n = 0; n < B; n++) memcpy(out + (size_t)n * OC, P(m, bi), (size_t)OC * sizeof(float));
+    gl_wpack_gemm(out, OC, inp, C, B, &m->kf[w], 1.0f);
+}
+// one LSTM step on pre-activations act that already hold the input part
+static void lstm_step(gl_draw *m, float *h, float *c, float *act, float *tc, const float *hp, const float *cp, int wh, int B, int n) {
+    if (m->packed) gl_lstm_step_forward_p(h, c, act, tc, hp, cp, &m->kf[wh], B, n);
+    else gl_lstm_step_forward(h, c, act, tc, hp, cp, P(m, wh), B, n);
+}
+
 // ---- one step, shared by training and the runs ---------------------------------
 
 // Encoder half of step t (0-based): x̂, read, encoder LSTM, q. Uses canvas[t], hdec[t].
@@ -238,7 +287,7 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
     for (size_t k = 0; k < b * D; k++) xh[k] = x[k] - xh[k];   // x̂ = x − σ(c_{t−1})
     if (m->c.attention) {
         float *rp = m->rp + (size_t)t * b * 5;
-        gl_linear_forward(rp, hprev, P(m, P_RA_W), P(m, P_RA_B), B, (int)H, 5, 0);
+        lin(m, rp, hprev, P_RA_W, P_RA_B, B, (int)H, 5);
         for (int n = 0; n < B; n++) {
             size_t o = ((size_t)t * b + n);
             float *Fx = m->rFx + o * N * A, *Fy = m->rFy + o * N * A;
@@ -255,10 +304,10 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
     }
     for (int n = 0; n < B; n++) memcpy(xe + (size_t)n * XE + m->R, hprev + (size_t)n * H, H * sizeof(float));
     if (m->c.attention) {
-        gl_lstm_forward(m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E,
-                        m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E, xe,
-                        t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL,
-                        P(m, P_ENC_WX), P(m, P_ENC_WH), P(m, P_ENC_B), NULL, B, XE, (int)E);
+        float *act = m->aenc + (size_t)t * b * 4 * E;
+        lin(m, act, xe, P_ENC_WX, P_ENC_B, B, XE, (int)(4 * E));
+        lstm_step(m, m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act, m->tcenc + (size_t)t * b * E,
+                  t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL, P_ENC_WH, B, (int)E);
     } else {
         // Without attention the encoder reads all of x at every step: its
         // part of the gate pre-activations is made once (at t = 0) and
@@ -271,28 +320,29 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
         }
         float *act = m->aenc + (size_t)t * b * G;
         memcpy(act, m->ux, b * (size_t)G * sizeof(float));
-        gl_sgemm(0, 1, B, G, XE - (int)D, xe + D, XE, Wx + D, XE, 1.0f, act, G);
-        gl_lstm_step_forward(m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act, m->tcenc + (size_t)t * b * E,
-                             t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL, P(m, P_ENC_WH), B, (int)E);
+        if (m->packed) gl_wpack_gemm(act, G, xe + D, XE, B, &m->kf[P_ENC_WX], 1.0f);
+        else gl_sgemm(0, 1, B, G, XE - (int)D, xe + D, XE, Wx + D, XE, 1.0f, act, G);
+        lstm_step(m, m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act, m->tcenc + (size_t)t * b * E,
+                  t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL, P_ENC_WH, B, (int)E);
     }
-    gl_linear_forward(m->q + (size_t)t * b * 2 * Z, m->henc + (size_t)(t + 1) * b * E, P(m, P_Q_W), P(m, P_Q_B), B, (int)E, (int)(2 * Z), 0);
+    lin(m, m->q + (size_t)t * b * 2 * Z, m->henc + (size_t)(t + 1) * b * E, P_Q_W, P_Q_B, B, (int)E, (int)(2 * Z));
 }
 
 // Decoder half of step t: decoder LSTM on z[t], write onto canvas[t+1].
 static void step_decode(gl_draw *m, int t, int B) {
     size_t D = GL_DRAW_D, A = GL_DRAW_A, b = (size_t)B, H = m->c.dec, Z = m->c.z;
     int N = m->c.write_n;
-    float *h = m->hdec + (size_t)(t + 1) * b * H;
-    gl_lstm_forward(h, m->cdec + (size_t)(t + 1) * b * H, m->adec + (size_t)t * b * 4 * H, m->tcdec + (size_t)t * b * H,
-                    m->z + (size_t)t * b * Z, t ? m->hdec + (size_t)t * b * H : NULL, t ? m->cdec + (size_t)t * b * H : NULL,
-                    P(m, P_DEC_WX), P(m, P_DEC_WH), P(m, P_DEC_B), NULL, B, (int)Z, (int)H);
+    float *h = m->hdec + (size_t)(t + 1) * b * H, *act = m->adec + (size_t)t * b * 4 * H;
+    lin(m, act, m->z + (size_t)t * b * Z, P_DEC_WX, P_DEC_B, B, (int)Z, (int)(4 * H));
+    lstm_step(m, h, m->cdec + (size_t)(t + 1) * b * H, act, m->tcdec + (size_t)t * b * H,
+              t ? m->hdec + (size_t)t * b * H : NULL, t ? m->cdec + (size_t)t * b * H : NULL, P_DEC_WH, B, (int)H);
     float *cnew = m->canvas + (size_t)(t + 1) * b * D, *cold = m->canvas + (size_t)t * b * D;
     float *wp = m->wp + (size_t)t * b * m->WP;
-    gl_linear_forward(wp, h, P(m, P_WR_W), P(m, P_WR_B), B, (int)H, m->WP, 0);
+    lin(m, wp, h, P_WR_W, P_WR_B, B, (int)H, m->WP);
     if (m->c.attention) {
         memcpy(cnew, cold, b * D * sizeof(float));
         float *ap = m->ap + (size_t)t * b * 5;
-        gl_linear_forward(ap, h, P(m, P_WA_W), P(m, P_WA_B), B, (int)H, 5, 0);
+        lin(m, ap, h, P_WA_W, P_WA_B, B, (int)H, 5);
         for (int n = 0; n < B; n++) {
             size_t o = (size_t)t * b + n;
             float *Fx = m->wFx + o * N * A, *Fy = m->wFy + o * N * A;
@@ -316,6 +366,7 @@ static void sample_z(gl_draw *m, int t, const float *eps, int B) {
 
 double gl_draw_forward(gl_draw *m, const float *x, const float *eps, int B, double *recon, double *kl) {
     ensure_ws(m, B);
+    pack_forward(m);
     m->B = B; m->x = x; m->eps = eps;
     size_t D = GL_DRAW_D, b = (size_t)B, Z = m->c.z;
     for (int n = 0; n < B; n++) memcpy(m->canvas + (size_t)n * D, P(m, P_C0), D * sizeof(float));   // c_0
@@ -353,6 +404,7 @@ void gl_draw_backward(gl_draw *m) {
     int XE = m->XE, rn = m->c.read_n, wn = m->c.write_n, WP = m->WP;
     float inv = 1.0f / (float)B;
     const float *x = m->x;
+    pack_backward(m);
     // d(mean loss)/dc_T = (σ(c_T) − x)/B
     const float *cT = m->canvas + (size_t)T * b * D;
     gl_vsigmoid(m->dc, cT, b * D);
@@ -376,19 +428,18 @@ void gl_draw_backward(gl_draw *m) {
                                              m->wp + (size_t)t * b * WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
                 gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->ap + o * 5, wn, (int)A);
             }
-            gl_linear_backward(m->dh, NULL, NULL, dp5, NULL, P(m, P_WA_W), B, (int)H, 5);
+            gl_wpack_gemm(m->dh, (int)H, dp5, 5, B, &m->kb[P_WA_W], 1.0f);
         } else {
             memcpy(dwp, m->dc, b * D * sizeof(float));
         }
-        gl_linear_backward(m->dh, NULL, NULL, dwp, NULL, P(m, P_WR_W), B, (int)H, WP);
+        gl_wpack_gemm(m->dh, (int)H, dwp, WP, B, &m->kb[P_WR_W], 1.0f);
         // ---- decoder LSTM: h_dec_t = LSTM(h_dec_{t−1}, z_t)
         float *dpd = m->dpred + (size_t)t * b * 4 * H;
         memset(m->dh2, 0, b * H * sizeof(float)); memset(m->dcd2, 0, b * H * sizeof(float));
-        gl_lstm_step_backward(dpd, t ? m->dh2 : NULL, t ? m->dcd2 : NULL, m->dh, m->dcd,
-                              m->adec + (size_t)t * b * 4 * H, m->tcdec + (size_t)t * b * H,
-                              t ? m->cdec + (size_t)t * b * H : NULL, P(m, P_DEC_WH), B, (int)H);
-        memset(m->dz, 0, b * Z * sizeof(float));
-        gl_linear_backward(m->dz, NULL, NULL, dpd, NULL, P(m, P_DEC_WX), B, (int)Z, (int)(4 * H));
+        gl_lstm_step_backward_p(dpd, t ? m->dh2 : NULL, t ? m->dcd2 : NULL, m->dh, m->dcd,
+                                m->adec + (size_t)t * b * 4 * H, m->tcdec + (size_t)t * b * H,
+                                t ? m->cdec + (size_t)t * b * H : NULL, &m->kb[P_DEC_WH], B, (int)H);
+        gl_wpack_gemm(m->dz, (int)Z, dpd, (int)(4 * H), B, &m->kb[P_DEC_WX], 0.0f);
         // ---- z = μ + σ ε and the KL term
         const float *q = m->q + (size_t)t * b * 2 * Z, *eps = m->eps + (size_t)t * b * Z;
         float *dq = m->dqs + (size_t)t * b * 2 * Z;
@@ -399,17 +450,16 @@ void gl_draw_backward(gl_draw *m) {
                 dq[n * 2 * Z + Z + k] = dz * sig * eps[n * Z + k];
             }
         for (int n = 0; n < B; n++) gl_kl_backward(dq + n * 2 * Z, dq + n * 2 * Z + Z, q + n * 2 * Z, q + n * 2 * Z + Z, (int)Z, inv);
-        gl_linear_backward(m->dhe, NULL, NULL, dq, NULL, P(m, P_Q_W), B, (int)E, (int)(2 * Z));
+        gl_wpack_gemm(m->dhe, (int)E, dq, (int)(2 * Z), B, &m->kb[P_Q_W], 1.0f);
         // ---- encoder LSTM: h_enc_t = LSTM(h_enc_{t−1}, [r_t, h_dec_{t−1}])
         float *dpe = m->dpree + (size_t)t * b * 4 * E;
         memset(m->dhe2, 0, b * E * sizeof(float)); memset(m->dce2, 0, b * E * sizeof(float));
-        gl_lstm_step_backward(dpe, t ? m->dhe2 : NULL, t ? m->dce2 : NULL, m->dhe, m->dce,
-                              m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E,
-                              t ? m->cenc + (size_t)t * b * E : NULL, P(m, P_ENC_WH), B, (int)E);
-        memset(m->dxenc, 0, b * XE * sizeof(float));
-        if (m->c.attention) gl_linear_backward(m->dxenc, NULL, NULL, dpe, NULL, P(m, P_ENC_WX), B, XE, (int)(4 * E));
-        else   // x is data: only [x̂, h_dec] need their gradient
-            gl_sgemm(0, 0, B, XE - (int)D, (int)(4 * E), dpe, (int)(4 * E), P(m, P_ENC_WX) + D, XE, 0.0f, m->dxenc + D, XE);
+        gl_lstm_step_backward_p(dpe, t ? m->dhe2 : NULL, t ? m->dce2 : NULL, m->dhe, m->dce,
+                                m->aenc + (size_t)t * b * 4 * E, m->tcenc + (size_t)t * b * E,
+                                t ? m->cenc + (size_t)t * b * E : NULL, &m->kb[P_ENC_WH], B, (int)E);
+        // without attention x is data: only [x̂, h_dec] need their gradient (the pack has their columns)
+        if (m->c.attention) gl_wpack_gemm(m->dxenc, XE, dpe, (int)(4 * E), B, &m->kb[P_ENC_WX], 0.0f);
+        else gl_wpack_gemm(m->dxenc + D, XE, dpe, (int)(4 * E), B, &m->kb[P_ENC_WX], 0.0f);
         const float *xe = m->xenc + (size_t)t * b * XE;
         // h_dec_{t−1} entered the encoder input directly
         if (t) for (int n = 0; n < B; n++) for (size_t k = 0; k < H; k++) m->dh2[n * H + k] += m->dxenc[(size_t)n * XE + m->R + k];
@@ -430,7 +480,7 @@ void gl_draw_backward(gl_draw *m) {
                 gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
             }
             // h_dec_0 = 0 is a constant: only the bias learns from the first read
-            if (t) gl_linear_backward(m->dh2, NULL, NULL, dp5, NULL, P(m, P_RA_W), B, (int)H, 5);
+            if (t) gl_wpack_gemm(m->dh2, (int)H, dp5, 5, B, &m->kb[P_RA_W], 1.0f);
         } else {
             for (int n = 0; n < B; n++) memcpy(m->dxhat + (size_t)n * D, m->dxenc + (size_t)n * XE + D, D * sizeof(float));
         }
@@ -501,7 +551,7 @@ static void fill_frame(gl_draw *m, int t, int has_read, gl_draw_frame *f) {
 
 static int run(gl_draw *m, const float *img, uint64_t seed, int use_noise, gl_trace *trace, const atomic_int *cancel, float *out784) {
     ensure_ws(m, 1);
-    m->B = 1;
+    m->B = 1; m->packed = 0;
     size_t Z = m->c.z;
     memcpy(m->canvas, P(m, P_C0), GL_DRAW_D * sizeof(float));
     memset(m->hdec, 0, m->c.dec * sizeof(float));

@@ -45,6 +45,7 @@
 #include "gl_st.h"
 #include "gl_util.h"
 #include "gl_trace.h"
+#include "gl_wpack.h"
 
 // ---------------------------------------------------------------- corpora
 typedef struct { int n; float *pts; char *text; int style; } gl_hw_line;   // pts (n,3)
@@ -199,6 +200,10 @@ typedef struct {
     float *dpre[4], *din[4], *dhcat, *dp;
     // scratch of one step (B,·)
     float *dw, *dk, *dcur, *dh, *dc, *dhp, *dcp;
+    // the weights of the per-step products, packed once per pass: each
+    // layer's Wh (forward, backward); layer 1's Wx and the window's Wp
+    // (synthesis: layer 1 and the window run step by step)
+    gl_wpack whf[4], whb[4], wx0f, wx0b, wpf, wpb;
 } gl_hw_ws;
 void gl_hw_ws_free(gl_hw_ws *ws);
 // Fills a workspace with lines (indices idx[0..B)) of a normalised corpus:

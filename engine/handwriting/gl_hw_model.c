@@ -302,6 +302,8 @@ void gl_hw_ws_free(gl_hw_ws *ws) {
         free(ws->dpre[l]); free(ws->din[l]);
     }
     free(ws->chars); free(ws->U);
+    for (int l = 0; l < 4; l++) { gl_wpack_free(&ws->whf[l]); gl_wpack_free(&ws->whb[l]); }
+    gl_wpack_free(&ws->wx0f); gl_wpack_free(&ws->wx0b); gl_wpack_free(&ws->wpf); gl_wpack_free(&ws->wpb);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -386,6 +388,8 @@ double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts) {
     const gl_hw_cfg *c = &m->cfg;
     int B = ws->B, T = ws->T, H = c->H, K = c->K, L = c->L, W = K > 0 ? c->C : 0, U1 = ws->Umax + 1, NY = m->NY;
     size_t TB = (size_t)T * B;
+    for (int l = 0; l < L; l++) gl_wpack_set(&ws->whf[l], m->Wh[l], 0, 1, H, 4 * H);
+    if (W) { gl_wpack_set(&ws->wx0f, m->Wx[0], 0, 1, m->NI[0], 4 * H); gl_wpack_set(&ws->wpf, m->Wp, 0, 1, H, 3 * K); }
     for (int l = 0; l < L; l++) {
         int NI = m->NI[l];
         float *in = ws->in[l], *act = ws->act[l];
@@ -402,13 +406,15 @@ double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts) {
             float *at = act + o * 4 * H;
             if (stepwise) {
                 build_input(in + o * NI, ws->x + o * 3, t > 0 ? ws->w + (o - B) * W : NULL, NULL, B, NI, W, H);
-                gl_linear_forward(at, in + o * NI, m->Wx[0], m->b[0], B, NI, 4 * H, 0);
+                for (int b = 0; b < B; b++) memcpy(at + (size_t)b * 4 * H, m->b[0], sizeof(float) * 4 * H);
+                gl_wpack_gemm(at, 4 * H, in + o * NI, NI, B, &ws->wx0f, 1.0f);
             }
-            gl_lstm_step_forward(ws->h[l] + o * H, ws->c[l] + o * H, at, ws->tc[l] + o * H,
-                                 t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL, m->Wh[l], B, H);
+            gl_lstm_step_forward_p(ws->h[l] + o * H, ws->c[l] + o * H, at, ws->tc[l] + o * H,
+                                   t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL, &ws->whf[l], B, H);
             if (stepwise) {
                 float *p = ws->p + o * 3 * K;
-                gl_linear_forward(p, ws->h[0] + o * H, m->Wp, m->bp, B, H, 3 * K, 0);
+                for (int b = 0; b < B; b++) memcpy(p + (size_t)b * 3 * K, m->bp, sizeof(float) * 3 * K);
+                gl_wpack_gemm(p, 3 * K, ws->h[0] + o * H, H, B, &ws->wpf, 1.0f);
                 gl_hw_window_forward(ws->kappa + o * K, ws->phi + o * U1, ws->w + o * W, p,
                                      t > 0 ? ws->kappa + (o - B) * K : NULL, ws->chars, ws->U, B, K, ws->Umax, W);
             }
@@ -447,6 +453,8 @@ void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, flo
         snprintf(nm, sizeof nm, "lstm%d.Wh", l); pWh[l] = gl_params_find(&m->ps, nm);
         snprintf(nm, sizeof nm, "lstm%d.b", l); pb[l] = gl_params_find(&m->ps, nm);
     }
+    for (int l = 0; l < L; l++) gl_wpack_set(&ws->whb[l], m->Wh[l], 0, 0, 4 * H, H);
+    if (W) { gl_wpack_set(&ws->wx0b, m->Wx[0], 0, 0, 4 * H, m->NI[0]); gl_wpack_set(&ws->wpb, m->Wp, 0, 0, 3 * K, H); }
     for (size_t i = 0; i < TB * NY; i++) ws->dy[i] *= scale;
     clip(ws->dy, TB * NY, clip_y);
     // y = Wy·hcat + by, all steps
@@ -488,14 +496,14 @@ void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, flo
                 float *dp = ws->dp + o * 3 * K;
                 gl_hw_window_backward(dp, ws->dk, ws->dw, ws->p + o * 3 * K, ws->kappa + o * K,
                                       t > 0 ? ws->kappa + (o - B) * K : NULL, ws->chars, ws->U, B, K, ws->Umax, W);
-                gl_linear_backward(dcur, NULL, NULL, dp, NULL, m->Wp, B, H, 3 * K);
+                gl_wpack_gemm(dcur, H, dp, 3 * K, B, &ws->wpb, 1.0f);
             }
             clip(dcur, (size_t)B * H, clip_lstm);
             memset(ws->dhp, 0, sizeof(float) * B * H); memset(ws->dcp, 0, sizeof(float) * B * H);
             float *dpre = ws->dpre[l] + o * 4 * H;
-            gl_lstm_step_backward(dpre, t > 0 ? ws->dhp : NULL, t > 0 ? ws->dcp : NULL, dcur, dc,
-                                  ws->act[l] + o * 4 * H, ws->tc[l] + o * H, t > 0 ? ws->c[l] + (o - B) * H : NULL, m->Wh[l], B, H);
-            if (stepwise) gl_linear_backward(ws->din[0] + o * NI, NULL, NULL, dpre, NULL, m->Wx[0], B, NI, 4 * H);
+            gl_lstm_step_backward_p(dpre, t > 0 ? ws->dhp : NULL, t > 0 ? ws->dcp : NULL, dcur, dc,
+                                    ws->act[l] + o * 4 * H, ws->tc[l] + o * H, t > 0 ? ws->c[l] + (o - B) * H : NULL, &ws->whb[l], B, H);
+            if (stepwise) gl_wpack_gemm(ws->din[0] + o * NI, NI, dpre, 4 * H, B, &ws->wx0b, 1.0f);
             float *sw = dh; dh = ws->dhp; ws->dhp = sw; ws->dh = dh;
             sw = dc; dc = ws->dcp; ws->dcp = sw; ws->dc = dc;
         }

@@ -2,8 +2,10 @@
 // [-100, 100], near 0 and at the special points, for both kernel sets (the
 // AVX2+FMA one when this CPU has it, and the baseline); the fused LSTM gate
 // kernels against the textbook formulas; lengths that are not multiples of
-// the vector width.
+// the vector width. The packed-weight product (gl_wpack) against sums in
+// doubles, on both paths, at every shape its kernel treats differently.
 #include "gl_test.h"
+#include "gl_wpack.h"
 #include "gl_vmath.h"
 #include "gl_nn.h"
 #include "gl_util.h"
@@ -130,6 +132,48 @@ static void halves(const char *set) {
     CHECK(worst < 1e-5, "%s half-precision product matches doubles (worst %.3g)", set, worst);
 }
 
+// C = A·op(w) + beta·C through gl_wpack, against doubles: rows 1..19 (the
+// 8-row blocks and every remainder), columns around the 16- and 32-wide
+// panels, K from 0; leading dimensions wider than the blocks (w's too);
+// both layouts of w. Each row must come out the same whether multiplied alone or with
+// others (threads split minibatches by rows).
+static void wpack(const char *set) {
+    static const int Ns[] = {1, 15, 16, 17, 31, 32, 33, 83, 256}, Ks[] = {0, 1, 7, 64, 257}, Ms[] = {1, 3, 7, 8, 9, 16, 19};
+    gl_rng r; gl_rng_seed(&r, 5);
+    double worst = 0; int bad_rows = 0, nan_left = 0;
+    for (size_t in = 0; in < sizeof Ns / sizeof *Ns; in++) for (size_t ik = 0; ik < sizeof Ks / sizeof *Ks; ik++)
+    for (int trans = 0; trans < 2; trans++) for (size_t im = 0; im < sizeof Ms / sizeof *Ms; im++) for (int beta = 0; beta < 2; beta++) {
+        int N = Ns[in], K = Ks[ik], M = Ms[im], lda = K + 3, ldc = N + 5;
+        int wide = (trans ? K : N) + (int)(im % 2) * 3, rows = trans ? N : K;   // odd cases: w is a block of a wider matrix
+        float *w = gl_malloc(sizeof(float) * ((size_t)rows * wide + 1)), *A = gl_malloc(sizeof(float) * ((size_t)M * lda + 1));
+        float *C = gl_malloc(sizeof(float) * (size_t)M * ldc), *C0 = gl_malloc(sizeof(float) * (size_t)M * ldc);
+        float *row = gl_malloc(sizeof(float) * ldc);
+        for (size_t i = 0; i < (size_t)rows * wide; i++) w[i] = gl_rng_normal(&r);
+        for (size_t i = 0; i < (size_t)M * lda; i++) A[i] = gl_rng_normal(&r);
+        for (size_t i = 0; i < (size_t)M * ldc; i++) C0[i] = C[i] = beta ? gl_rng_normal(&r) : NAN;   // beta 0 must not read C
+        gl_wpack pk = {0};
+        gl_wpack_set(&pk, w, wide, trans, K, N);
+        gl_wpack_gemm(C, ldc, A, lda, M, &pk, (float)beta);
+        for (int i = 0; i < M; i++) {
+            for (int n = 0; n < N; n++) {
+                double s = beta ? C0[(size_t)i * ldc + n] : 0;
+                for (int k = 0; k < K; k++) s += (double)A[(size_t)i * lda + k] * (trans ? w[(size_t)n * wide + k] : w[(size_t)k * wide + n]);
+                double e = fabs(C[(size_t)i * ldc + n] - s) / (1 + sqrt((double)K));
+                if (!(e <= worst)) worst = isnan(e) ? INFINITY : e;
+            }
+            for (int n = N; n < ldc; n++) nan_left += beta ? C[(size_t)i * ldc + n] != C0[(size_t)i * ldc + n] : !isnan(C[(size_t)i * ldc + n]);
+            memcpy(row, C0 + (size_t)i * ldc, sizeof(float) * ldc);
+            gl_wpack_gemm(row, ldc, A + (size_t)i * lda, lda, 1, &pk, (float)beta);
+            bad_rows += memcmp(row, C + (size_t)i * ldc, sizeof(float) * N) != 0;
+        }
+        gl_wpack_free(&pk);
+        free(w); free(A); free(C); free(C0); free(row);
+    }
+    CHECK(worst < 1e-5, "%s packed product matches doubles (worst %.3g per sqrt K)", set, worst);
+    CHECK(nan_left == 0, "%s packed product writes only its N columns (%d others touched)", set, nan_left);
+    if (strcmp(set, "blas")) CHECK(bad_rows == 0, "%s a row multiplied alone equals the same row in a block (%d differ)", set, bad_rows);
+}
+
 int main(void) {
     halves(gl_vmath_target());
     printf("kernels in use: %s\n", gl_vmath_target());
@@ -141,5 +185,11 @@ int main(void) {
     lstm_gates("baseline");
     halves("baseline");
     gl_vmath_force_baseline(old);
+    printf("packed products: %s\n", gl_wpack_target());
+    wpack(gl_wpack_target());
+    old = gl_wpack_force_blas(1);
+    CHECK(!strcmp(gl_wpack_target(), "blas"), "the BLAS path can be forced");
+    wpack("blas");
+    gl_wpack_force_blas(old);
     TEST_MAIN_END();
 }
