@@ -22,6 +22,7 @@ int cmd_bench_draw(int argc, char **argv);
 int gui_main(int argc, char **argv);
 int cmd_bench_gui(int argc, char **argv);
 int cmd_bench_train(int argc, char **argv);
+int cmd_bench_products(int argc, char **argv);
 
 // Path of a shipped asset: $GLIMPSE_ASSETS/NAME, else the source tree's assets/.
 const char *gl_asset_path(const char *name);

@@ -22,6 +22,7 @@ static const command commands[] = {
     { "bench", "handwriting", cmd_bench_handwriting, "speed and end-of-text rate of the handwriting models" },
     { "bench", "draw", cmd_bench_draw, "bound, recognisability and speed of DRAW" },
     { "bench", "train", cmd_bench_train, "training throughput beside the PyTorch twin (attention|draw|synthesis|prediction)" },
+    { "bench", "products", cmd_bench_products, "the per-step matrix products: OpenBLAS against packed weights" },
     { "bench", "gui", cmd_bench_gui, "frame times and latency of the app, headless" },
     { "attend", NULL, cmd_attend, "run one digit; print or draw its 10 attention masks" },
     { "write", NULL, cmd_write, "handwrite a text with the synthesis network" },

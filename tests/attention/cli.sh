@@ -28,6 +28,12 @@ expect_err "bench train bad threads" "--threads takes counts" "$G" bench train a
 grep -q "1 thread: sgemm" "$T/bt.out" && grep -q "2 threads: sgemm" "$T/bt.out" && grep -Eq "training, 2 threads +glimpse +[0-9.e+]+ samples/s" "$T/bt.out" \
   && ok || bad "bench train attention: $(cat "$T/bt.out")"
 
+# bench products: every shape measured on both paths, extra words refused
+"$G" bench products --reps 5 >"$T/bp.out" 2>&1
+[ "$(grep -Ec '^(handwriting|synthesis|DRAW).* [0-9]+x[0-9]+x[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+x$' "$T/bp.out")" = 11 ] \
+  && ok || bad "bench products: $(cat "$T/bp.out")"
+expect_err "bench products extra word" "extra" "$G" bench products extra
+
 M="$A/attention-softmax.safetensors"
 head -c 100 "$M" > "$T/trunc.safetensors"
 expect_err "truncated weights" "truncated" "$G" attend --model "$T/trunc.safetensors" --index 0
