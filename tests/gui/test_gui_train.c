@@ -218,9 +218,56 @@ static void with_executable(const char *exe) {
     rmdir(dir);
 }
 
+// "Use these weights" for the two models the runs above do not cover: a
+// small DRAW (T = 4, write 3×3: not the shipped sizes) opens in the DRAW
+// view and generates with them; a prediction network of 24 cells in the
+// Prediction view.
+static void use_draw_and_prediction(void) {
+    for (int which = 0; which < 2; which++) {
+        char dir[] = "/tmp/glimpse-trainuse-XXXXXX";
+        if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
+        setenv("GLIMPSE_TRAIN_DIR", dir, 1);
+        gui_run r;
+        CHECK(gui_run_open(&r, 1280, 800, 1, "train", test_asset_path) == 0, "open: %s", gl_err());
+        gui_run_frame(&r);
+        void *self = r.sh->state[gui_view_find("train")];
+        train_run *run = view_train_run(self);
+        train_config c;
+        train_config_defaults(&c);
+        if (which == 0) {
+            c.model = TRAIN_DRAW; c.T = 4; c.read_n = 2; c.write_n = 3; c.batch = 20; c.limit = 2000; c.draw_epochs = 1000;   // longer than the test
+        } else {
+            c.model = TRAIN_HANDWRITING; c.hw_task = 1; c.hw_cells = 24; c.hw_layers = 1; c.hw_lines = 300; c.batch = 16; c.hw_iters = 100000;
+        }
+        train_run_start(run, &c);
+        int slow = getenv("GLIMPSE_TEST_SLOW") && atoi(getenv("GLIMPSE_TEST_SLOW")) > 1 ? atoi(getenv("GLIMPSE_TEST_SLOW")) : 1;
+        double t0 = gl_now();
+        while (gl_now() - t0 < 60 * slow && (probe(&r, "points") < 10 || probe(&r, "probes") < 1)) frames(&r, 0.05);
+        CHECK(probe(&r, "points") >= 10, "%s: steps arrive (%.0f; state %s: %s)", which ? "prediction" : "DRAW", probe(&r, "points"),
+              train_state_name(train_run_state(run)), run->msg);
+        view_train_use(self, &r.sh->app);
+        if (which == 0) {
+            CHECK(wait_view(&r, "draw"), "the DRAW view is shown");
+            t0 = gl_now();   // the view loads the file on its engine thread
+            while (gl_now() - t0 < 20 * slow && probe(&r, "T") < 0) frames(&r, 0.05);
+            CHECK(probe(&r, "T") == 4 && probe(&r, "write_n") == 3, "and runs the trained model (T %g, write %g)", probe(&r, "T"), probe(&r, "write_n"));
+            gui_run_settle(&r);
+            CHECK(probe(&r, "samples") > 0 && probe(&r, "error") == 0, "which generates (%g samples shown, error %g)", probe(&r, "samples"), probe(&r, "error"));
+            finish(&r, run, dir, "draw-trained.safetensors");
+        } else {
+            CHECK(wait_view(&r, "prediction"), "the Prediction view is shown");
+            t0 = gl_now();
+            while (gl_now() - t0 < 20 * slow && probe(&r, "have_model") != 1) frames(&r, 0.05);
+            CHECK(probe(&r, "have_model") == 1 && probe(&r, "cells") == 24, "and runs the trained network (%g cells)", probe(&r, "cells"));
+            finish(&r, run, dir, "handwriting-predict-trained.safetensors");
+        }
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) { with_executable(argv[1]); TEST_MAIN_END(); }
     in_process();
     handwriting();
+    use_draw_and_prediction();
     TEST_MAIN_END();
 }
