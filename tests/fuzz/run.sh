@@ -51,7 +51,10 @@ build() {
 }
 
 opts() {   # per-harness libFuzzer options: its dictionary, memory and time limits
-  local h=$1 o=(-rss_limit_mb=2048 -timeout=10 -max_len=65536)
+  # -close_fd_mask=3: the target's own output is dropped (the CLI parser prints
+  # a message or its usage for every input: 16 GB of log in 30 minutes);
+  # libFuzzer's and the sanitizers' reports still reach stderr
+  local h=$1 o=(-rss_limit_mb=2048 -timeout=10 -max_len=65536 -close_fd_mask=3)
   [ -f $F/$h.dict ] && o+=(-dict=$F/$h.dict)
   echo "${o[@]}"
 }
