@@ -41,16 +41,22 @@ static void finish(gui_run *r, train_run *run, const char *dir, const char *file
     rmdir(dir);
 }
 
+// A Train view of its own: a fresh directory for what it saves (dir, a
+// mkdtemp template), the app opened headless on it. Returns the view.
+static void *open_train(gui_run *r, char *dir) {
+    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return NULL; }
+    setenv("GLIMPSE_TRAIN_DIR", dir, 1);
+    CHECK(gui_run_open(r, 1280, 800, 1, "train", test_asset_path) == 0, "open: %s", gl_err());
+    gui_run_frame(r);
+    return r->sh->state[gui_view_find("train")];
+}
+
 static void in_process(void) {
     char dir[] = "/tmp/glimpse-train-XXXXXX";
-    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
-    setenv("GLIMPSE_TRAIN_DIR", dir, 1);
     gui_run r;
-    CHECK(gui_run_open(&r, 1280, 800, 1, "train", test_asset_path) == 0, "open: %s", gl_err());
-    gui_run_frame(&r);
+    void *self = open_train(&r, dir);
+    if (!self) return;
     CHECK(probe(&r, "state") == TRAIN_IDLE && probe(&r, "animating") == 0, "idle before a start: no frames owed");
-    int vi = gui_view_find("train");
-    void *self = r.sh->state[vi];
     train_run *run = view_train_run(self);
     train_config c;
     train_config_defaults(&c);
@@ -89,13 +95,9 @@ static void in_process(void) {
 
 static void handwriting(void) {
     char dir[] = "/tmp/glimpse-trainhw-XXXXXX";
-    if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
-    setenv("GLIMPSE_TRAIN_DIR", dir, 1);
     gui_run r;
-    CHECK(gui_run_open(&r, 1280, 800, 1, "train", test_asset_path) == 0, "open: %s", gl_err());
-    gui_run_frame(&r);
-    int vi = gui_view_find("train");
-    void *self = r.sh->state[vi];
+    void *self = open_train(&r, dir);
+    if (!self) return;
     train_run *run = view_train_run(self);
     train_config c;
     train_config_defaults(&c);
@@ -225,12 +227,9 @@ static void with_executable(const char *exe) {
 static void use_draw_and_prediction(void) {
     for (int which = 0; which < 2; which++) {
         char dir[] = "/tmp/glimpse-trainuse-XXXXXX";
-        if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
-        setenv("GLIMPSE_TRAIN_DIR", dir, 1);
         gui_run r;
-        CHECK(gui_run_open(&r, 1280, 800, 1, "train", test_asset_path) == 0, "open: %s", gl_err());
-        gui_run_frame(&r);
-        void *self = r.sh->state[gui_view_find("train")];
+        void *self = open_train(&r, dir);
+        if (!self) return;
         train_run *run = view_train_run(self);
         train_config c;
         train_config_defaults(&c);
