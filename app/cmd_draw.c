@@ -77,7 +77,7 @@ static const gl_opt train_opts[] = {
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
     { "every", 1, "seconds between checkpoints (default 120; 0: after every iteration)" },
     { "resume", 0, "continue from the checkpoint" },
-    { "extend-to", 1, "with --resume: go on to this many epochs in all; the learning rate stays at --lr-final after the first run's epochs" },
+    { "extend-to", 1, "with --resume: go on to this many epochs in all; the learning rate stays at --lr-final after the first run's epochs (--epochs, if given, names those)" },
     { "no-eval", 0, "skip the test-set bound at the end" },
     { "data", 1, "MNIST directory" },
     { NULL, 0, NULL },
@@ -168,16 +168,21 @@ int cmd_train_draw(int argc, char **argv) {
         gl_resume_int(&r, "z", "z", &z);
         gl_resume_int(&r, "batch", "batch_option", &batch);
         gl_resume_int(&r, "limit", "limit", &limit);
-        gl_resume_int(&r, "epochs", "epochs_option", &epochs);
+        // with --extend-to, --epochs names the first run's epochs (the span of
+        // its decay), so that the first command line plus --extend-to resumes
+        // a run that has been extended before
+        int extend = gl_arg(&a, train_opts, "extend-to") != NULL;
+        long planned = (long)gl_meta_num(cm, "epochs_option", (double)epochs);
+        gl_resume_int(&r, "epochs", extend ? "decay_epochs" : "epochs_option", &epochs);
         gl_resume_int(&r, "seed", "seed", &seed);
         gl_resume_num(&r, "lr", "lr", &lr);
         gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
         gl_resume_num(&r, "clip", "clip", &clip);
         decay_epochs = (long)gl_meta_num(cm, "decay_epochs", (double)epochs);
-        if (gl_arg(&a, train_opts, "extend-to")) {
+        if (extend) {
             long to;
-            if (!gl_arg_int(&a, train_opts, "extend-to", 1, 100000, epochs, &to)) { gl_draw_free(m); return 2; }
-            if (to < epochs) { fprintf(stderr, "glimpse: --extend-to %ld is fewer than the run's %ld epochs\n", to, epochs); gl_draw_free(m); return 2; }
+            if (!gl_arg_int(&a, train_opts, "extend-to", 1, 100000, planned, &to)) { gl_draw_free(m); return 2; }
+            if (to < planned) { fprintf(stderr, "glimpse: --extend-to %ld is fewer than the run's %ld epochs\n", to, planned); gl_draw_free(m); return 2; }
             epochs = to;
         }
         if (gl_resume_end(&r)) { gl_draw_free(m); return 1; }

@@ -20,14 +20,17 @@ run() {   # run NAME NICE ARGS...: start or resume one training
   local name=$1 nice=$2; shift 2
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then return; fi
   local resume=()
-  [ -f "$out/$name.safetensors.ckpt" ] && resume=(--resume)
+  # EXTEND: options for a resume only (a run that has been extended: --extend-to)
+  [ -f "$out/$name.safetensors.ckpt" ] && resume=(--resume ${EXTEND:-})
   if pgrep -f -- "$out/$name.safetensors" >/dev/null; then echo "$name: already running"; return; fi
   nohup nice -n "$nice" "$G" "$@" "${resume[@]}" >>"$out/$name.log" 2>&1 &
   echo "$name: ${resume[*]:-started} (log $out/$name.log)"
 }
-run draw-attention-t64 5 train draw --steps 64 --read 2 --write 5 --enc 256 --dec 256 --z 100 --batch 100 \
+# DRAW: 40 epochs with the learning rate decaying, then 40 more at --lr-final
+# (both the same way, so that the two bounds compare)
+EXTEND="--extend-to 80" run draw-attention-t64 5 train draw --steps 64 --read 2 --write 5 --enc 256 --dec 256 --z 100 --batch 100 \
     --epochs 40 --lr 1e-3 --lr-final 1e-4 --every 300 --out "$out/draw-attention-t64.safetensors"
-run draw-noattention-t64 15 train draw --no-attention --steps 64 --enc 256 --dec 256 --z 100 --batch 100 \
+EXTEND="--extend-to 80" run draw-noattention-t64 15 train draw --no-attention --steps 64 --enc 256 --dec 256 --z 100 --batch 100 \
     --epochs 40 --lr 1e-3 --lr-final 1e-4 --every 300 --out "$out/draw-noattention-t64.safetensors"
 if [ -n "${IAM:-}" ]; then
   ex=(); [ -n "${EXCLUDE:-}" ] && ex=(--exclude "$EXCLUDE")

@@ -44,6 +44,17 @@ m, c = meta(sys.argv[1]), meta(sys.argv[2])
 assert m["iter"] == "12" and m["decay_epochs"] == "2", m
 assert c["epochs_option"] == "3" and c["decay_epochs"] == "2", c
 PY
+# an extended run resumes with its first command line plus --extend-to
+# (--epochs then names the first run's 2 epochs, not the 3 it now plans)
+expect_err "extend: other first epochs" "written with --epochs 2, not 3" "$G" train draw --limit 200 --batch 50 --epochs 3 --out "$W" --resume --extend-to 4 --no-eval
+expect_err "extend: fewer than extended" "fewer than the run's 3 epochs" "$G" train draw --epochs 2 --out "$W" --resume --extend-to 2 --no-eval
+"$G" train draw --limit 200 --batch 50 --epochs 2 --out "$W" --resume --extend-to 4 --no-eval 2>"$T/ext2.err" >/dev/null \
+  && grep -q "resuming .* at iteration 12" "$T/ext2.err" && python3 - "$W.ckpt" <<'PY' && ok || bad "extend again: $(cat "$T/ext2.err")"
+import json, struct, sys
+f = open(sys.argv[1], 'rb'); n = struct.unpack('<Q', f.read(8))[0]
+c = json.loads(f.read(n))["__metadata__"]
+assert c["iter"] == "16" and c["epochs_option"] == "4" and c["decay_epochs"] == "2", c
+PY
 # a decaying learning rate is recorded in the weights' metadata
 "$G" train draw --limit 100 --batch 50 --epochs 1 --steps 2 --enc 8 --dec 8 --z 2 --lr 2e-3 --lr-final 1e-4 --out "$T/lr.safetensors" --no-eval >/dev/null 2>&1 \
   && python3 - "$T/lr.safetensors" <<'PY' && ok || bad "lr-final metadata"
