@@ -251,6 +251,7 @@ static const gl_opt eval_opts[] = {
     { "all", 0, "IAM: every line, not only the held-out forms" },
     { "lines", 1, "held-out Hershey lines (default 200)" },
     { "corpus-seed", 1, "Hershey seed (default: the model's corpus seed + 1000, never trained on)" },
+    { "batch1", 1, "also score the first N lines one point at a time, as the app runs the network, in float, half and int8 weights" },
     { NULL, 0, NULL },
 };
 
@@ -266,7 +267,9 @@ int cmd_eval_handwriting(int argc, char **argv) {
     long lines, cs;
     long dseed = gl_meta_int(&meta, "corpus_seed", 1) + 1000;
     long words = gl_meta_int(&meta, "corpus_words", 3);
-    if (!gl_arg_int(&a, eval_opts, "lines", 1, 1000000, 200, &lines) || !gl_arg_int(&a, eval_opts, "corpus-seed", 0, 1L << 40, dseed, &cs)) return 2;
+    long nb1;
+    if (!gl_arg_int(&a, eval_opts, "lines", 1, 1000000, 200, &lines) || !gl_arg_int(&a, eval_opts, "corpus-seed", 0, 1L << 40, dseed, &cs) ||
+        !gl_arg_int(&a, eval_opts, "batch1", 0, 1000000, 0, &nb1)) return 2;
     const char *data = gl_arg(&a, eval_opts, "data");
     if (!data) {
         // a model's held-out lines come from the corpus it was trained on: an
@@ -315,6 +318,23 @@ int cmd_eval_handwriting(int argc, char **argv) {
     else printf("%s: %d %s lines, %ld points (every %d%s point of a stroke kept)\n", data, c.n, gl_arg(&a, eval_opts, "all") ? "" : "held-out", np,
                 g_iam.thin, g_iam.thin == 1 ? "st" : g_iam.thin == 2 ? "nd" : g_iam.thin == 3 ? "rd" : "th");
     printf("loss: %.4f nats per point, %.2f nats per line (%.1f s)\n", lp, per_line, gl_now() - t0);
+    if (nb1 > 0) {   // the batch-1 path (the app's): float weights, halves, int8
+        int n1 = nb1 < c.n ? (int)nb1 : c.n;
+        double l1[3] = {0, 0, 0}; long p1 = 0;
+        static const char *names[3] = {"float", "half", "int8"};
+        for (int i = 0; i < n1; i++) {
+            p1 += c.lines[i].n;
+            for (int k = 0; k < 3; k++) {
+                gl_hw_sample_opts so = {0}; so.fp32 = k == 0; so.int8 = k == 2;
+                double l = gl_hw_line_loss(&m, &c.lines[i], &so);
+                if (isnan(l)) { gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m); return fail(); }
+                l1[k] += l;
+            }
+        }
+        printf("one point at a time (the app's path), the first %d lines, %ld points:", n1, p1);
+        for (int k = 0; k < 3; k++) printf(" %s %.4f%s", names[k], l1[k] / (p1 ? p1 : 1), k < 2 ? "," : "");
+        printf(" nats per point\n");
+    }
     gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m);
     return 0;
 }
@@ -395,6 +415,7 @@ static const gl_opt write_opts[] = {
     { "save-style", 1, "also save the (one) line as a style file OUT.json: a style preset written by this model" },
     { "name", 1, "the style file's name (--save-style; default: the file's name)" },
     { "fp32", 0, "run the network on its float weights as trained (default: the weights read as half floats, twice as fast; see README)" },
+    { "int8", 0, "run the network on int8 weights, a scale per row (faster again than halves; see README)" },
     { NULL, 0, NULL },
 };
 
@@ -404,6 +425,7 @@ int cmd_write(int argc, char **argv) {
     int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json] [--save-style OUT.json]", &a, GL_MAXPOS);
     if (r) return r > 0 ? 0 : 2;
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
+    if (gl_arg(&a, write_opts, "fp32") && gl_arg(&a, write_opts, "int8")) { fprintf(stderr, "glimpse: --fp32 and --int8 exclude each other\n"); return 2; }
     const char *out = gl_arg(&a, write_opts, "o"), *save_style = gl_arg(&a, write_opts, "save-style");
     if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window") && !save_style) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window, --save-style)\n"); return 2; }
     if (save_style && !ends_with(save_style, ".json")) { fprintf(stderr, "glimpse: --save-style must end in .json\n"); return 2; }
@@ -459,6 +481,7 @@ int cmd_write(int argc, char **argv) {
     for (int i = 0; i < a.npos && !rc; i++) {
         gl_hw_sample_opts so = {0};
         so.fp32 = gl_arg(&a, write_opts, "fp32") != NULL;
+        so.int8 = gl_arg(&a, write_opts, "int8") != NULL;
         so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.max_steps = (int)maxs;
         if (ptext) { so.prime = &pc.lines[0]; so.prime_text = ptext; }
         if (gl_hw_sample(&m, texts[i], &so, &res[i], NULL) < 0) rc = fail();
@@ -702,17 +725,17 @@ int cmd_bench_handwriting(int argc, char **argv) {
            ended, ntexts, 100.0 * ended / ntexts, within, ntexts, bias, (double)chars / ntexts);
     printf("synthesis step (batch 1, 1 thread, half-precision weights): %.3f ms (%ld steps)\n", 1000.0 * t_steps / (steps ? steps : 1), steps);
     {   // the float path (what the twins check) on the first 20 texts, and the half path on the same
-        double tf = 0, th = 0; long sf = 0, sh = 0;
-        for (int i = 0; i < ntexts && i < 20; i++) for (int fp = 0; fp < 2; fp++) {
-            gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.fp32 = fp;
+        double tk[3] = {0, 0, 0}; long sk[3] = {0, 0, 0};   // float, half, int8
+        for (int i = 0; i < ntexts && i < 20; i++) for (int k = 0; k < 3; k++) {
+            gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.fp32 = k == 0; so.int8 = k == 2;
             gl_hw_result res;
             double t0 = gl_now();
             if (gl_hw_sample(&m, texts[i], &so, &res, NULL) < 0) continue;
-            if (fp) { tf += gl_now() - t0; sf += res.n; } else { th += gl_now() - t0; sh += res.n; }
+            tk[k] += gl_now() - t0; sk[k] += res.n;
             gl_hw_result_free(&res);
         }
-        if (sf && sh) printf("synthesis step in float weights: %.3f ms, half: %.3f ms (the first %d texts, alternating)\n",
-                             1000.0 * tf / sf, 1000.0 * th / sh, ntexts < 20 ? ntexts : 20);
+        if (sk[0] && sk[1] && sk[2]) printf("synthesis step in float weights: %.3f ms, half: %.3f ms, int8: %.3f ms (the first %d texts, in turn)\n",
+                             1000.0 * tk[0] / sk[0], 1000.0 * tk[1] / sk[1], 1000.0 * tk[2] / sk[2], ntexts < 20 ? ntexts : 20);
     }
     {
         char why[512] = "skipped (--no-twin)", targs[4200];

@@ -46,9 +46,19 @@ void gl_conv5x5_backward_w(float *dw, const float *dout, const float *pad, int w
 size_t gl_hpack_len(int rows, int cols);
 int gl_hpack(uint16_t *dst, const float *W, int rows, int cols);
 void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols);
+// The same with int8 weights and one scale per row (a quarter of the float
+// bytes): gl_qpack stores round(W(r,j)/scale[r]), scale[r] = max_j |W(r,j)|/127,
+// in gl_hpack's layout (gl_hpack_len(rows, cols) bytes; scale holds rows
+// rounded up to 64 floats); -1 when a weight is not finite. gl_qgemv:
+// y[r] += scale[r]·Σ_j Q(r,j)·x[j], in float arithmetic; zero x[j] skipped.
+int gl_qpack(int8_t *dst, float *scale, const float *W, int rows, int cols);
+void gl_qgemv(float *y, const int8_t *Q, const float *scale, const float *x, int rows, int cols);
 
 // Name of the kernel set in use ("avx2+fma" or "baseline"), for benchmarks.
 const char *gl_vmath_target(void);
+// Forces the int8 product's AVX2 kernel where AVX-512 is there (tests run
+// both); returns the old setting.
+int gl_vmath_force_no_avx512(int on);
 // Forces the baseline kernels (tests compare both sets); returns the old setting.
 int gl_vmath_force_baseline(int on);
 #endif

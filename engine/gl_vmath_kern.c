@@ -192,8 +192,10 @@ void K(gl_conv5x5_backward_w)(float *dw, const float *dout, const float *pad, in
 // rows, each block column after column (gl_hpack's layout), so a block's 64
 // sums stay in eight registers while its columns stream past, and a column
 // whose x[j] is exactly 0 is skipped (the window's one-hot characters).
-#if defined(__F16C__)
+#if defined(__F16C__) || defined(__AVX2__)
 #include <immintrin.h>
+#endif
+#if defined(__F16C__)
 static inline v8f h8(const uint16_t *p) { return (v8f)_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)); }
 #else
 static inline float h1(uint16_t h) {
@@ -232,5 +234,34 @@ void K(gl_hgemv)(float *y, const uint16_t *W, const float *x, int rows, int cols
         v8f acc[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
         int n = rows - r0 < 64 ? rows - r0 : 64;
         for (int k = 0; k < n; k++) y[r0 + k] += acc[k / 8][k % 8];
+    }
+}
+
+// ---- int8 weights, batch-1 products --------------------------------------------
+// y[r] += scale[r]·Σ_j Q(r, j)·x[j] with Q stored as int8 in gl_hpack's layout
+// (blocks of 64 rows, column after column): a quarter of the float bytes,
+// half of the halves'. The sums are taken in float over the integers and
+// scaled once per row; columns with x[j] == 0 are skipped.
+#if defined(__AVX2__)
+static inline v8f q8(const int8_t *p) { return (v8f)_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p))); }
+#else
+static inline v8f q8(const int8_t *p) { v8f v; for (int k = 0; k < 8; k++) v[k] = (float)p[k]; return v; }
+#endif
+
+void K(gl_qgemv)(float *y, const int8_t *Q, const float *scale, const float *x, int rows, int cols) {
+    for (int r0 = 0; r0 < rows; r0 += 64) {
+        const int8_t *blk = Q + (size_t)r0 * cols;
+        v8f a0 = splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int j = 0; j < cols; j++) {
+            float xj = x[j];
+            if (xj == 0.0f) continue;
+            const int8_t *p = blk + (size_t)j * 64;
+            v8f v = splat(xj);
+            a0 += q8(p) * v;      a1 += q8(p + 8) * v;  a2 += q8(p + 16) * v; a3 += q8(p + 24) * v;
+            a4 += q8(p + 32) * v; a5 += q8(p + 40) * v; a6 += q8(p + 48) * v; a7 += q8(p + 56) * v;
+        }
+        v8f acc[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
+        int n = rows - r0 < 64 ? rows - r0 : 64;
+        for (int k = 0; k < n; k++) y[r0 + k] += scale[r0 + k] * acc[k / 8][k % 8];
     }
 }

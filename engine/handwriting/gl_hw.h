@@ -262,6 +262,9 @@ typedef struct {
     int fp32;              // 1: the products in float weights as trained (the twins' check);
                            // 0 (default): the LSTM and output weights read as half floats
                            // (gl_hpack; arithmetic in float), twice as fast at batch 1
+    int int8;              // 1 (and fp32 0): those weights as int8 with a scale per row
+                           // (gl_qpack: each within half a step, max|row|/254, of its value),
+                           // half the bytes of halves again
 } gl_hw_sample_opts;
 
 typedef struct {
@@ -281,6 +284,11 @@ void gl_hw_result_free(gl_hw_result *r);
 // *opts->cancel to stop it between steps (then returns 1 with what was
 // written so far). res may be NULL when only the trace is wanted.
 int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace);
+// The loss (eq. 26, summed over the points) of one line of normalised points
+// through this batch-1 path, in the weights opts->fp32 / opts->int8 pick
+// (bias, seed and priming are not used): the app's network beside training's.
+// NAN (with gl_err) when the text cannot be written.
+double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts);
 
 // For the GUI: a trace sized for one run of gl_hw_sample (kind GL_TRACE_WRITE
 // for a synthesis model with text, GL_TRACE_PREDICT otherwise; frames are

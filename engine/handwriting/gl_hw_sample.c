@@ -21,6 +21,8 @@ typedef struct {
     float *h[4], *c[4], *hn, *cn, *act, *tc, *in, *hcat, *y, *p, *kappa, *kn, *phi, *w;
     float *Wcat[4], *vin;
     const uint16_t *W16[4], *Wy16;   // the model's half copy (not owned)
+    const int8_t *Q8[4], *Qy8;       // or its int8 copy, with a scale per row (not owned)
+    const float *S8[4], *Sy8;
     int *chars; int U, started;
 } hw_state;
 
@@ -35,12 +37,18 @@ static void st_free(hw_state *s) {
 // model while its weights stay the same (a fingerprint of every weight is
 // compared at each use: 0.2 ms, against 7 ms to pack them again). NULL when
 // a weight is beyond the half range: the model then runs in floats.
-struct gl_hw_half { uint64_t print; int ok; uint16_t *W16[4], *Wy16; };
+// The int8 copy (gl_qpack: a scale per row) is made beside it on the first
+// int8 run.
+struct gl_hw_half {
+    uint64_t print; int ok, qdone, qok;
+    uint16_t *W16[4], *Wy16;
+    int8_t *Q8[4], *Qy8; float *S8[4], *Sy8;
+};
 
 void gl_hw_half_free(struct gl_hw_half *h) {
     if (!h) return;
-    for (int l = 0; l < 4; l++) free(h->W16[l]);
-    free(h->Wy16);
+    for (int l = 0; l < 4; l++) { free(h->W16[l]); free(h->Q8[l]); free(h->S8[l]); }
+    free(h->Wy16); free(h->Qy8); free(h->Sy8);
     free(h);
 }
 
@@ -56,7 +64,37 @@ static uint64_t fingerprint(const gl_params *ps) {
 }
 
 static pthread_mutex_t half_mu = PTHREAD_MUTEX_INITIALIZER;
-static const struct gl_hw_half *half_of(const gl_hw_model *mc) {
+static void cat_weights(const gl_hw_model *m, int l, float *cat) {   // [Wx | Wh] side by side, as Wcat
+    int H = m->cfg.H, NI = m->NI[l];
+    for (int r = 0; r < 4 * H; r++) {
+        memcpy(cat + (size_t)r * (NI + H), m->Wx[l] + (size_t)r * NI, sizeof(float) * NI);
+        memcpy(cat + (size_t)r * (NI + H) + NI, m->Wh[l] + (size_t)r * H, sizeof(float) * H);
+    }
+}
+
+static void make_int8(const gl_hw_model *m, struct gl_hw_half *h) {
+    const gl_hw_cfg *c = &m->cfg;
+    int H = c->H, ok = 1;
+    float *cat = NULL;
+    for (int l = 0; l < c->L && ok; l++) {
+        int NI = m->NI[l];
+        cat = realloc(cat, sizeof(float) * 4 * H * (NI + H));
+        cat_weights(m, l, cat);
+        h->Q8[l] = gl_malloc(gl_hpack_len(4 * H, NI + H));
+        h->S8[l] = gl_malloc(sizeof(float) * ((size_t)(4 * H + 63) / 64 * 64));
+        ok = gl_qpack(h->Q8[l], h->S8[l], cat, 4 * H, NI + H) == 0;
+    }
+    free(cat);
+    if (ok) {
+        h->Qy8 = gl_malloc(gl_hpack_len(m->NY, c->L * H));
+        h->Sy8 = gl_malloc(sizeof(float) * ((size_t)(m->NY + 63) / 64 * 64));
+        ok = gl_qpack(h->Qy8, h->Sy8, m->Wy, m->NY, c->L * H) == 0;
+    }
+    h->qok = ok;
+    h->qdone = 1;
+}
+
+static const struct gl_hw_half *half_of(const gl_hw_model *mc, int int8) {
     gl_hw_model *m = (gl_hw_model *)mc;   // the cache is not part of the model's value
     uint64_t print = fingerprint(&m->ps);
     pthread_mutex_lock(&half_mu);
@@ -71,10 +109,7 @@ static const struct gl_hw_half *half_of(const gl_hw_model *mc) {
         for (int l = 0; l < c->L && ok; l++) {   // [Wx | Wh] side by side, as Wcat
             int NI = m->NI[l];
             cat = realloc(cat, sizeof(float) * 4 * H * (NI + H));
-            for (int r = 0; r < 4 * H; r++) {
-                memcpy(cat + (size_t)r * (NI + H), m->Wx[l] + (size_t)r * NI, sizeof(float) * NI);
-                memcpy(cat + (size_t)r * (NI + H) + NI, m->Wh[l] + (size_t)r * H, sizeof(float) * H);
-            }
+            cat_weights(m, l, cat);
             h->W16[l] = gl_malloc(sizeof(uint16_t) * gl_hpack_len(4 * H, NI + H));
             ok = gl_hpack(h->W16[l], cat, 4 * H, NI + H) == 0;
         }
@@ -85,19 +120,21 @@ static const struct gl_hw_half *half_of(const gl_hw_model *mc) {
         }
         h->ok = ok;
     }
+    if (int8 && !h->qdone) make_int8(m, h);
     pthread_mutex_unlock(&half_mu);
-    return h->ok ? h : NULL;
+    return (int8 ? h->qok : h->ok) ? h : NULL;
 }
 
-static void st_init(hw_state *s, const gl_hw_model *m, int U, int fp32) {
+static void st_init(hw_state *s, const gl_hw_model *m, int U, int fp32, int int8) {
     const gl_hw_cfg *c = &m->cfg;
     memset(s, 0, sizeof *s);
     int H = c->H, maxNI = 0;
-    const struct gl_hw_half *hf = fp32 ? NULL : half_of(m);   // all or nothing
+    const struct gl_hw_half *hf = fp32 ? NULL : half_of(m, int8);   // all or nothing
     for (int l = 0; l < c->L; l++) {
         s->h[l] = gl_calloc(H, 4); s->c[l] = gl_calloc(H, 4);
         int NI = m->NI[l];
         if (NI > maxNI) maxNI = NI;
+        if (hf && int8) { s->Q8[l] = hf->Q8[l]; s->S8[l] = hf->S8[l]; continue; }
         if (hf) { s->W16[l] = hf->W16[l]; continue; }
         s->Wcat[l] = gl_malloc(sizeof(float) * 4 * H * (NI + H));
         for (int r = 0; r < 4 * H; r++) {
@@ -105,7 +142,8 @@ static void st_init(hw_state *s, const gl_hw_model *m, int U, int fp32) {
             memcpy(s->Wcat[l] + (size_t)r * (NI + H) + NI, m->Wh[l] + (size_t)r * H, sizeof(float) * H);
         }
     }
-    if (hf) s->Wy16 = hf->Wy16;
+    if (hf && int8) { s->Qy8 = hf->Qy8; s->Sy8 = hf->Sy8; }
+    else if (hf) s->Wy16 = hf->Wy16;
     s->vin = gl_calloc(maxNI + H, 4);
     s->hn = gl_calloc(H, 4); s->cn = gl_calloc(H, 4); s->act = gl_calloc(4 * H, 4); s->tc = gl_calloc(H, 4);
     s->in = gl_calloc(maxNI, 4); s->hcat = gl_calloc((size_t)c->L * H, 4); s->y = gl_calloc(m->NY, 4);
@@ -127,7 +165,10 @@ static void st_step(const gl_hw_model *m, hw_state *s, const float *x) {
         if (W) memcpy(in + 3, s->w, W * sizeof(float));   // layer 1: w_{t−1}; layers ≥ 2: w_t (updated below)
         if (l > 0) memcpy(in + 3 + W, s->h[l - 1], H * sizeof(float));
         memcpy(in + NI, s->h[l], H * sizeof(float));
-        if (s->W16[l]) {
+        if (s->Q8[l]) {
+            memcpy(s->act, m->b[l], sizeof(float) * 4 * H);
+            gl_qgemv(s->act, s->Q8[l], s->S8[l], in, 4 * H, NI + H);
+        } else if (s->W16[l]) {
             memcpy(s->act, m->b[l], sizeof(float) * 4 * H);
             gl_hgemv(s->act, s->W16[l], in, 4 * H, NI + H);
         } else gl_linear_forward(s->act, in, s->Wcat[l], m->b[l], 1, NI + H, 4 * H, 0);
@@ -141,7 +182,10 @@ static void st_step(const gl_hw_model *m, hw_state *s, const float *x) {
         }
     }
     for (int l = 0; l < c->L; l++) memcpy(s->hcat + (size_t)l * H, s->h[l], H * sizeof(float));
-    if (s->Wy16) {
+    if (s->Qy8) {
+        memcpy(s->y, m->by, sizeof(float) * m->NY);
+        gl_qgemv(s->y, s->Qy8, s->Sy8, s->hcat, m->NY, c->L * H);
+    } else if (s->Wy16) {
         memcpy(s->y, m->by, sizeof(float) * m->NY);
         gl_hgemv(s->y, s->Wy16, s->hcat, m->NY, c->L * H);
     } else gl_linear_forward(s->y, s->hcat, m->Wy, m->by, 1, c->L * H, m->NY, 0);
@@ -234,7 +278,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         if ((int)strlen(full) > GL_HW_MAXU) { gl_seterr("write: text too long (%d characters, at most %d)", (int)strlen(full), GL_HW_MAXU); free(full); if (trace) gl_trace_finish(trace); return -1; }
     }
     int U = synth ? (int)strlen(full) : 0;
-    hw_state s; st_init(&s, m, U, opts->fp32);
+    hw_state s; st_init(&s, m, U, opts->fp32, opts->int8);
     if (synth && gl_hw_encode(c, full, s.chars)) { free(full); st_free(&s); if (trace) gl_trace_finish(trace); return -1; }
     int ntext = synth ? (int)strlen(text) : 0;
     int max_steps = opts->max_steps > 0 ? opts->max_steps : (synth ? 40 * ntext + 40 : 700);
@@ -316,6 +360,27 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     return cancelled ? 1 : 0;
 }
 
+// The loss of one line (normalised points, the inputs and targets of
+// training: the first input is (0, 0, 1)) through the batch-1 path, in the
+// weights opts asks for (fp32, half or int8): what the app's network scores,
+// to set beside the training path's figure. Σ over points of eq. 26.
+double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts) {
+    int synth = m->cfg.K > 0;
+    int U = synth ? (int)strlen(ln->text) : 0;
+    if (synth && (U < 1 || U > GL_HW_MAXU)) { gl_seterr("line loss: the text must have 1 to %d characters", GL_HW_MAXU); return NAN; }
+    hw_state s; st_init(&s, m, U, opts->fp32, opts->int8);
+    if (synth && gl_hw_encode(&m->cfg, ln->text, s.chars)) { st_free(&s); return NAN; }
+    float x[3] = {0, 0, 1};
+    double tot = 0;
+    for (int t = 0; t < ln->n; t++) {
+        st_step(m, &s, x);
+        tot += gl_hw_mdn_forward_backward(NULL, s.y, ln->pts + 3 * t, NULL, 1, m->cfg.M);
+        memcpy(x, ln->pts + 3 * t, sizeof x);
+    }
+    st_free(&s);
+    return tot;
+}
+
 // ------------------------------------------------------------------ stepper
 struct gl_hw_stepper { const gl_hw_model *m; hw_state s; int steps; float x, y; };
 
@@ -323,7 +388,7 @@ gl_hw_stepper *gl_hw_stepper_new(const gl_hw_model *m) {
     if (m->cfg.K > 0) { gl_seterr("the step-by-step predictor needs a prediction network (this one is a synthesis network)"); return NULL; }
     gl_hw_stepper *st = gl_calloc(1, sizeof *st);
     st->m = m;
-    st_init(&st->s, m, 0, 0);
+    st_init(&st->s, m, 0, 0, 0);
     return st;
 }
 

@@ -132,6 +132,41 @@ static void halves(const char *set) {
     CHECK(worst < 1e-5, "%s half-precision product matches doubles (worst %.3g)", set, worst);
 }
 
+// int8 weights: each weight within half a step (scale/2) of scale·Q, the row's
+// largest at ±127, a row of zeros kept at zero, non-finite refused; the
+// blocked product against the same integers in doubles.
+static void int8s(const char *set) {
+    enum { R = 150, C = 77 };
+    static float W[R * C], x[C], y[R], S[192];
+    static int8_t Q[3 * 64 * C];
+    float nan = NAN, inf = INFINITY;
+    int8_t q1[64]; float s1[64];
+    CHECK(gl_qpack(q1, s1, &nan, 1, 1) == -1 && gl_qpack(q1, s1, &inf, 1, 1) == -1, "non-finite weights are refused");
+    float one = -0.5f;
+    CHECK(gl_qpack(q1, s1, &one, 1, 1) == 0 && q1[0] == -127 && s1[0] == 0.5f / 127.0f, "a row's largest weight is ±127");
+    gl_rng rng; gl_rng_seed(&rng, 9);
+    for (int i = 0; i < R * C; i++) W[i] = (float)(gl_rng_normal(&rng) * 0.3);
+    for (int j = 0; j < C; j++) W[7 * C + j] = 0;   // a row of zeros
+    for (int j = 0; j < C; j++) x[j] = j % 7 == 3 ? 0.0f : (float)gl_rng_normal(&rng);
+    CHECK(gl_qpack(Q, S, W, R, C) == 0, "int8 pack");
+    CHECK(S[7] == 0, "a row of zeros has scale 0");
+    for (int r = 0; r < R; r++) y[r] = (float)r;
+    gl_qgemv(y, Q, S, x, R, C);
+    double worst = 0; int off = 0;
+    for (int r = 0; r < R; r++) {
+        double ref = 0;
+        for (int j = 0; j < C; j++) {
+            int q = Q[(size_t)(r / 64) * 64 * C + (size_t)j * 64 + r % 64];
+            if (fabs((double)S[r] * q - W[r * C + j]) > 0.5001 * S[r] + 1e-12) off++;
+            ref += (double)q * x[j];
+        }
+        ref = r + (double)S[r] * ref;
+        worst = fmax(worst, fabs(y[r] - ref) / (1 + fabs(ref)));
+    }
+    CHECK(off == 0, "every weight within half a step of its int8 value (%d off)", off);
+    CHECK(worst < 1e-5, "%s int8 product matches doubles (worst %.3g)", set, worst);
+}
+
 // C = A·op(w) + beta·C through gl_wpack, against doubles: rows 1..19 (the
 // 8-row blocks and every remainder), columns around the 16- and 32-wide
 // panels, K from 0; leading dimensions wider than the blocks (w's too);
@@ -176,6 +211,10 @@ static void wpack(const char *set) {
 
 int main(void) {
     halves(gl_vmath_target());
+    int8s(gl_vmath_target());
+    int no512 = gl_vmath_force_no_avx512(1);
+    int8s("avx2 (no avx512)");
+    gl_vmath_force_no_avx512(no512);
     printf("kernels in use: %s\n", gl_vmath_target());
     sweep(gl_vmath_target());
     lstm_gates(gl_vmath_target());
@@ -184,6 +223,7 @@ int main(void) {
     sweep("baseline");
     lstm_gates("baseline");
     halves("baseline");
+    int8s("baseline");
     gl_vmath_force_baseline(old);
     printf("packed products: %s\n", gl_wpack_target());
     wpack(gl_wpack_target());

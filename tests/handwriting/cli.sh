@@ -64,7 +64,11 @@ expect_err "write with prediction model" "prediction network" "$G" write "abc" -
 "$G" scribble --model "$T/p.safetensors" --steps 50 -o "$T/s.svg" 2>/dev/null && grep -q "<path" "$T/s.svg" && ok || bad "scribble"
 expect_err "scribble with synthesis model" "synthesis network" "$G" scribble --model "$T/s.safetensors" -o "$T/s.svg"
 "$G" eval handwriting $M --lines 10 >"$T/out" 2>&1 && grep -q "nats per point" "$T/out" && ok || bad "eval: $(cat "$T/out")"
-"$G" bench handwriting $M --sentences 3 >"$T/out" 2>&1 && grep -q "ends on its own" "$T/out" && grep -q "ms" "$T/out" && ok || bad "bench: $(cat "$T/out")"
+# the app's one-point-at-a-time path scored in float, half and int8 weights
+"$G" eval handwriting $M --lines 10 --batch1 3 >"$T/out" 2>&1 && grep -qE "the first 3 lines, [0-9]+ points: float -?[0-9.]+, half -?[0-9.]+, int8 -?[0-9.]+ nats" "$T/out" && ok || bad "eval --batch1: $(cat "$T/out")"
+"$G" write "a cab" $M --seed 3 --int8 -o "$T/i8.svg" 2>/dev/null && grep -q "<path" "$T/i8.svg" && ok || bad "write --int8"
+expect_err "fp32 and int8" "exclude each other" "$G" write "a cab" $M --fp32 --int8 -o "$T/i8.svg"
+"$G" bench handwriting $M --sentences 3 >"$T/out" 2>&1 && grep -q "ends on its own" "$T/out" && grep -q "int8: [0-9.]* ms" "$T/out" && ok || bad "bench: $(cat "$T/out")"
 
 # the app's handwriting views in `glimpse bench gui` (the figures' form, not the targets)
 expect_err "bench gui bad view" "--view must be" "$G" bench gui --view nope

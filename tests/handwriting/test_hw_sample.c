@@ -286,12 +286,13 @@ static void test_prime_leak(void) {
 // twins check: the same mixtures to half precision's accuracy, a model
 // whose weights leave the half range runs in floats, and a change of the
 // weights is seen (the packed copy is made again).
+// a_fp32, b_fp32: 1 floats, 0 halves, 2 int8
 static double frames_diff(gl_hw_model *m, int a_fp32, int b_fp32, int n) {
     gl_hw_sample_opts o = {0}; o.seed = 4; o.max_steps = n; o.bias = 0.5f;
     gl_trace *ta, *tb;
-    o.fp32 = a_fp32; ta = gl_hw_trace_new(m, "abc", &o);
+    o.fp32 = a_fp32 == 1; o.int8 = a_fp32 == 2; ta = gl_hw_trace_new(m, "abc", &o);
     CHECK(gl_hw_sample(m, "abc", &o, NULL, ta) == 0, "sample a: %s", gl_err());
-    o.fp32 = b_fp32; tb = gl_hw_trace_new(m, "abc", &o);
+    o.fp32 = b_fp32 == 1; o.int8 = b_fp32 == 2; tb = gl_hw_trace_new(m, "abc", &o);
     CHECK(gl_hw_sample(m, "abc", &o, NULL, tb) == 0, "sample b: %s", gl_err());
     double worst = 0;
     int k = gl_trace_count(ta) < gl_trace_count(tb) ? gl_trace_count(ta) : gl_trace_count(tb);
@@ -325,8 +326,62 @@ static void test_half(void) {
     gl_hw_model_free(&m);
 }
 
+// The int8 batch-1 path: close to floats (a step of max|row|/254 per
+// weight), reproducible, and it follows a change of the weights.
+static void test_int8(void) {
+    gl_hw_model m; tiny(&m, 2, 8);
+    for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;
+    double d = frames_diff(&m, 2, 1, 30), dh = frames_diff(&m, 0, 1, 30);
+    CHECK(d > dh && d < 3e-2, "int8 weights: mixtures and window within 3e-2 of floats (%.3g; halves %.3g)", d, dh);
+    CHECK(frames_diff(&m, 2, 2, 30) == 0, "the int8 path is reproducible");
+    // every output weight flipped: a stale int8 copy would be far from the floats
+    size_t nwy = (size_t)m.NY * m.cfg.L * m.cfg.H;
+    for (size_t i = 0; i < nwy; i++) m.Wy[i] = -m.Wy[i];
+    double d2 = frames_diff(&m, 2, 1, 30);
+    for (size_t i = 0; i < nwy; i++) m.Wy[i] = -m.Wy[i];
+    CHECK(d2 < 3e-2 && frames_diff(&m, 2, 1, 30) == d, "weights changed and back: the int8 copy follows (%.3g, %.3g)", d2, d);
+    gl_hw_model_free(&m);
+}
+
+// gl_hw_line_loss in floats is the training forward's loss of the same line;
+// halves and int8 are close to it.
+static void test_line_loss(void) {
+    gl_hw_model m; tiny(&m, 2, 6);
+    for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;
+    float pts[30 * 3];
+    gl_rng r; gl_rng_seed(&r, 78);
+    for (int t = 0; t < 30; t++) {
+        pts[3 * t] = 2.5f + 1.5f * sinf(t * 0.4f) + 0.3f * gl_rng_normal(&r);
+        pts[3 * t + 1] = 2.0f * cosf(t * 0.5f);
+        pts[3 * t + 2] = (t == 11 || t == 29) ? 1 : 0;
+    }
+    gl_hw_corpus c = {0};
+    gl_hw_corpus_add(&c, pts, 30, "ab ca", 0);
+    gl_hw_corpus_normalise(&c, m.cfg.mean, m.cfg.std);
+    gl_hw_ws ws = {0};
+    int idx = 0, np = 0;
+    CHECK(gl_hw_ws_fill(&ws, &m, &c, &idx, 1, 1000) == 0, "fill");
+    double want = gl_hw_forward(&m, &ws, &np);
+    gl_hw_ws_free(&ws);
+    double got[3];
+    for (int k = 0; k < 3; k++) {
+        gl_hw_sample_opts o = {0}; o.fp32 = k == 0; o.int8 = k == 2;
+        got[k] = gl_hw_line_loss(&m, &c.lines[0], &o);
+    }
+    CHECK(np == 30 && fabs(got[0] - want) < 1e-4 * fabs(want) + 1e-4, "line loss in floats %.6f, training forward %.6f", got[0], want);
+    CHECK(fabs(got[1] - want) < 1e-2 * fabs(want) + 1e-2 && fabs(got[2] - want) < 5e-2 * fabs(want) + 5e-2,
+          "halves %.5f and int8 %.5f near %.5f", got[1], got[2], want);
+    free(c.lines[0].text); c.lines[0].text = gl_strdup("abz");
+    gl_hw_sample_opts o = {0};
+    CHECK(isnan(gl_hw_line_loss(&m, &c.lines[0], &o)), "a text outside the alphabet: NAN");
+    gl_hw_corpus_free(&c);
+    gl_hw_model_free(&m);
+}
+
 int main(void) {
     test_half();
+    test_int8();
+    test_line_loss();
     test_seed();
     test_bias();
     test_end();
