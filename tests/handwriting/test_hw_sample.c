@@ -173,6 +173,27 @@ static void test_io(void) {
     char cmd[300]; snprintf(cmd, sizeof cmd, "rm -rf %s", dir); CHECK(system(cmd) == 0, "cleanup");
 }
 
+// A line of n raw points in pts: a wavy stroke, a pen lift after point
+// `lift`, another stroke; added (normalised) to *c with text. Returns the
+// training forward's loss of it (gl_hw_forward), its points in *np.
+static double wavy_line(gl_hw_model *m, float *pts, int n, int lift, uint64_t seed, const char *text, gl_hw_corpus *c, int *np) {
+    gl_rng r; gl_rng_seed(&r, seed);
+    for (int t = 0; t < n; t++) {
+        pts[3 * t] = 2.5f + 1.5f * sinf(t * 0.4f) + 0.3f * gl_rng_normal(&r);
+        pts[3 * t + 1] = 2.0f * cosf(t * 0.5f);
+        pts[3 * t + 2] = (t == lift || t == n - 1) ? 1 : 0;
+    }
+    memset(c, 0, sizeof *c);
+    gl_hw_corpus_add(c, pts, n, text, 0);
+    gl_hw_corpus_normalise(c, m->cfg.mean, m->cfg.std);
+    gl_hw_ws ws = {0};
+    int idx = 0;
+    CHECK(gl_hw_ws_fill(&ws, m, c, &idx, 1, 1000) == 0, "fill");
+    double l = gl_hw_forward(m, &ws, np);
+    gl_hw_ws_free(&ws);
+    return l;
+}
+
 // The step-by-step predictor the app feeds with pen points: its density of
 // each next point must be the training loss's (gl_hw_forward on the same
 // line), the density grid must hold the mixture's whole mass, and samples
@@ -182,22 +203,11 @@ static void test_stepper(void) {
     gl_hw_model syn; tiny(&syn, 2, 5);
     CHECK(gl_hw_stepper_new(&syn) == NULL && strstr(gl_err(), "prediction network"), "a synthesis network is refused: %s", gl_err());
     gl_hw_model_free(&syn);
-    // a line of 40 raw points: a wavy stroke, a pen lift, another stroke
     float pts[40 * 3];
-    gl_rng r; gl_rng_seed(&r, 77);
-    for (int t = 0; t < 40; t++) {
-        pts[3 * t] = 2.5f + 1.5f * sinf(t * 0.4f) + 0.3f * gl_rng_normal(&r);
-        pts[3 * t + 1] = 2.0f * cosf(t * 0.5f);
-        pts[3 * t + 2] = (t == 17 || t == 39) ? 1 : 0;
-    }
-    gl_hw_corpus c = {0};
-    gl_hw_corpus_add(&c, pts, 40, "", 0);
-    gl_hw_corpus_normalise(&c, m.cfg.mean, m.cfg.std);
-    gl_hw_ws ws = {0};
-    int idx = 0, np = 0;
-    CHECK(gl_hw_ws_fill(&ws, &m, &c, &idx, 1, 1000) == 0, "fill");
-    double nll_norm = gl_hw_forward(&m, &ws, &np);
-    gl_hw_ws_free(&ws); gl_hw_corpus_free(&c);
+    gl_hw_corpus c;
+    int np = 0;
+    double nll_norm = wavy_line(&m, pts, 40, 17, 77, "", &c, &np);
+    gl_hw_corpus_free(&c);
 
     gl_hw_stepper *st = gl_hw_stepper_new(&m);
     gl_hw_frame fr;
@@ -230,6 +240,7 @@ static void test_stepper(void) {
     double ex = 0, ey = 0, mxs = 0, mys = 0, ee = 0;
     for (int k = 0; k < m.cfg.M; k++) { ex += fr.pi[k] * fr.mu[k][0]; ey += fr.pi[k] * fr.mu[k][1]; }
     int N = 20000;
+    gl_rng r; gl_rng_seed(&r, 77);
     for (int i = 0; i < N; i++) { float o[3]; gl_hw_mixture_sample(&fr, m.cfg.M, &r, o); mxs += o[0]; mys += o[1]; ee += o[2]; }
     CHECK(fabs(mxs / N - ex) < 0.1 && fabs(mys / N - ey) < 0.1, "sample mean (%.3f,%.3f) vs (%.3f,%.3f)", mxs / N, mys / N, ex, ey);
     CHECK(fabs(ee / N - fr.e) < 0.02, "end-of-stroke rate %.3f vs e %.3f", ee / N, fr.e);
@@ -349,20 +360,9 @@ static void test_line_loss(void) {
     gl_hw_model m; tiny(&m, 2, 6);
     for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;
     float pts[30 * 3];
-    gl_rng r; gl_rng_seed(&r, 78);
-    for (int t = 0; t < 30; t++) {
-        pts[3 * t] = 2.5f + 1.5f * sinf(t * 0.4f) + 0.3f * gl_rng_normal(&r);
-        pts[3 * t + 1] = 2.0f * cosf(t * 0.5f);
-        pts[3 * t + 2] = (t == 11 || t == 29) ? 1 : 0;
-    }
-    gl_hw_corpus c = {0};
-    gl_hw_corpus_add(&c, pts, 30, "ab ca", 0);
-    gl_hw_corpus_normalise(&c, m.cfg.mean, m.cfg.std);
-    gl_hw_ws ws = {0};
-    int idx = 0, np = 0;
-    CHECK(gl_hw_ws_fill(&ws, &m, &c, &idx, 1, 1000) == 0, "fill");
-    double want = gl_hw_forward(&m, &ws, &np);
-    gl_hw_ws_free(&ws);
+    gl_hw_corpus c;
+    int np = 0;
+    double want = wavy_line(&m, pts, 30, 11, 78, "ab ca", &c, &np);
     double got[3];
     for (int k = 0; k < 3; k++) {
         gl_hw_sample_opts o = {0}; o.fp32 = k == 0; o.int8 = k == 2;
