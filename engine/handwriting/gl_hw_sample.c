@@ -137,10 +137,7 @@ static void st_init(hw_state *s, const gl_hw_model *m, int U, int fp32, int int8
         if (hf && int8) { s->Q8[l] = hf->Q8[l]; s->S8[l] = hf->S8[l]; continue; }
         if (hf) { s->W16[l] = hf->W16[l]; continue; }
         s->Wcat[l] = gl_malloc(sizeof(float) * 4 * H * (NI + H));
-        for (int r = 0; r < 4 * H; r++) {
-            memcpy(s->Wcat[l] + (size_t)r * (NI + H), m->Wx[l] + (size_t)r * NI, sizeof(float) * NI);
-            memcpy(s->Wcat[l] + (size_t)r * (NI + H) + NI, m->Wh[l] + (size_t)r * H, sizeof(float) * H);
-        }
+        cat_weights(m, l, s->Wcat[l]);
     }
     if (hf && int8) { s->Qy8 = hf->Qy8; s->Sy8 = hf->Sy8; }
     else if (hf) s->Wy16 = hf->Wy16;
