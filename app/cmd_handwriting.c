@@ -60,22 +60,110 @@ static void on_sigint(int s) { (void)s; atomic_store(&g_stop, 1); }
 // The CLI's side of a training run: the progress bar (the loss per point
 // smoothed as the checkpoints record it), a checkpoint every `every`
 // seconds, and the stop after --minutes.
+//
+// With --eval-every N it also scores the held-out lines every N updates and
+// keeps the best: whenever a score beats every earlier one, the weights go
+// to OUT at once (so a stop or a crash leaves the best so far there), and
+// with --patience P the run stops after P scores in a row without a better
+// one. This is the paper's early stopping: a large network goes on lowering
+// its training loss long after its held-out loss has turned (the 3 x 400
+// synthesis network on IAM-OnDB did so from about update 8,000).
 typedef struct {
     gl_train *t;
-    const char *ckpt;
+    const char *ckpt, *out;
+    const hw_train_spec *sp;
     double every, minutes, t0, last_ck, ema;
+    long eval_every, patience, since_best, best_update;
+    double best;           // the best held-out loss per point so far (INFINITY: none)
+    int stopped_early;
     gl_progress pg;
 } hw_cli;
+
+// The run's metadata as a weights file of update `step` records it.
+static void hw_cli_meta(hw_cli *c, gl_meta *ex) {
+    hw_train_meta(c->sp, ex);
+    gl_train_meta_times(c->t, ex);
+    gl_meta_set(ex, "updates", "%ld", gl_train_step_no(c->t));
+    if (isfinite(c->ema)) gl_meta_set(ex, "train_loss_per_point", "%.4f", c->ema);
+    if (c->eval_every > 0) {
+        gl_meta_set(ex, "eval_every", "%ld", c->eval_every);
+        if (c->patience > 0) gl_meta_set(ex, "patience", "%ld", c->patience);
+        if (c->best_update > 0) {
+            gl_meta_set(ex, "best_update", "%ld", c->best_update);
+            gl_meta_set(ex, "best_heldout_loss_per_point", "%.6f", c->best);
+            gl_meta_set(ex, "evals_since_best", "%ld", c->since_best);
+        }
+    }
+}
+
+static void hw_cli_eval(hw_cli *c, const gl_train_report *r) {
+    int better = isfinite(r->eval_loss) && r->eval_loss < c->best;
+    if (better) { c->best = r->eval_loss; c->best_update = r->step; c->since_best = 0; }
+    else c->since_best++;
+    fprintf(stderr, "%sglimpse: update %ld: held-out loss %.4f nats/point (%d lines)%s", c->pg.tty ? "\n" : "", r->step, r->eval_loss, r->eval_n,
+            better ? ", the best so far" : "");
+    if (!better) fprintf(stderr, "; the best is %.4f at update %ld", c->best, c->best_update);
+    fputc('\n', stderr);
+    // every checkpoint from now on carries the best so far (what --resume needs)
+    gl_meta *sm = gl_hw_train_meta(c->t);
+    gl_meta_set(sm, "eval_every", "%ld", c->eval_every);
+    if (c->patience > 0) gl_meta_set(sm, "patience", "%ld", c->patience);
+    if (c->best_update > 0) {
+        gl_meta_set(sm, "best_update", "%ld", c->best_update);
+        gl_meta_set(sm, "best_heldout_loss_per_point", "%.6f", c->best);
+    }
+    gl_meta_set(sm, "evals_since_best", "%ld", c->since_best);
+    if (better) {
+        gl_meta ex = {0};
+        hw_cli_meta(c, &ex);
+        gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", r->eval_loss);
+        if (gl_hw_model_save(gl_hw_train_model(c->t), c->out, &ex, 0)) fprintf(stderr, "glimpse: %s: %s\n", c->out, gl_err());
+        gl_meta_free(&ex);
+    }
+    if (c->patience > 0 && c->since_best >= c->patience) {
+        fprintf(stderr, "glimpse: %ld held-out scores in a row without a better one: stopping (the best, update %ld, is in %s)\n",
+                c->since_best, c->best_update, c->out);
+        c->stopped_early = 1;
+        atomic_store(&g_stop, 1);
+    }
+}
 
 static void hw_cli_report(void *user, const gl_train_report *r) {
     hw_cli *c = user;
     c->ema = isnan(c->ema) ? r->loss : 0.98 * c->ema + 0.02 * r->loss;
+    if (r->has_eval) hw_cli_eval(c, r);
     gl_progress_update(&c->pg, r->step, "loss/point %.3f", c->ema);
     if (gl_now() - c->last_ck > c->every) {
         if (gl_train_checkpoint(c->t, c->ckpt)) fprintf(stderr, "\nglimpse: checkpoint: %s\n", gl_err());
         c->last_ck = gl_now();
     }
     if (gl_now() - c->t0 > c->minutes * 60) atomic_store(&g_stop, 1);
+}
+
+// The end of an early-stopped run: -o holds the best update's weights (as
+// hw_cli_eval wrote them); they get the same held-out figures as a last
+// update would (per point and per line, every held-out line) and the run's
+// totals beside their own. -1 with gl_err.
+static int finish_best(const char *out, const gl_hw_corpus *va, const hw_cli *c, long last_update, double run_seconds) {
+    gl_hw_model b;
+    gl_meta bm = {0};
+    if (gl_hw_model_load(&b, out, &bm, 0)) return -1;
+    if (gl_meta_int(&bm, "updates", -1) != c->best_update) {
+        gl_seterr("%s is not the best update's weights (update %d, the best is %ld): keeping the last update's in the checkpoint only",
+                  out, gl_meta_int(&bm, "updates", -1), c->best_update);
+        gl_hw_model_free(&b); gl_meta_free(&bm); return -1;
+    }
+    double per_line = NAN, lp = corpus_loss(&b, va, 100000, &per_line, NULL);
+    if (isfinite(lp)) gl_meta_set(&bm, "heldout_loss_per_point", "%.4f", lp);
+    if (isfinite(per_line)) gl_meta_set(&bm, "heldout_loss_per_line", "%.3f", per_line);
+    gl_meta_set(&bm, "early_stopping", "the best of held-out scores every %ld updates: update %ld of %ld", c->eval_every,
+                c->best_update, last_update);
+    gl_meta_set(&bm, "run_updates", "%ld", last_update);
+    gl_meta_set(&bm, "run_train_seconds", "%.0f", run_seconds);
+    fprintf(stderr, "glimpse: update %ld: held-out loss %.4f nats/point, %.2f nats/line\n", c->best_update, lp, per_line);
+    int rc = gl_hw_model_save(&b, out, &bm, 0);
+    gl_hw_model_free(&b); gl_meta_free(&bm);
+    return rc;
 }
 
 // ---- train --------------------------------------------------------------------
@@ -102,6 +190,8 @@ static const gl_opt train_opts[] = {
     { "o", 1, "weights to write (default assets/handwriting-synth.safetensors or -predict)" },
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
     { "every", 1, "seconds between checkpoints (default 120; 0: after every update)" },
+    { "eval-every", 1, "score the held-out lines every N updates and write the best weights to -o (early stopping; default 0: the last update's weights)" },
+    { "patience", 1, "with --eval-every: stop after this many scores in a row without a better one (default 0: never)" },
     { "resume", 0, "continue from the checkpoint exactly (its options; its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
     { NULL, 0, NULL },
 };
@@ -113,7 +203,8 @@ int cmd_train_handwriting(int argc, char **argv) {
     const char *task = gl_arg(&a, train_opts, "task"); if (!task) task = "synth";
     int synth = !strcmp(task, "synth");
     if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
-    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from; double lr, lr_final, minutes;
+    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from, eval_every, patience; double lr, lr_final, minutes;
+    long best_update = 0; double best = INFINITY;
     if (!gl_arg_int(&a, train_opts, "thin", 1, 16, 2, &thin) ||
         !gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
         !gl_arg_int(&a, train_opts, "corpus-seed", 0, 1L << 40, 1, &cseed) || !gl_arg_int(&a, train_opts, "layers", 1, 4, 2, &L) ||
@@ -122,7 +213,10 @@ int cmd_train_handwriting(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "max-points", 10, 100000, 400, &maxT) || !gl_arg_int(&a, train_opts, "iters", 1, 100000000, 20000, &iters) ||
         !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, train_opts, "every", 0, 100000, 120, &every) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes) ||
-        !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, 0, &lr_final) || !gl_arg_int(&a, train_opts, "decay-from", 0, 100000000, 0, &decay_from)) return 2;
+        !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, 0, &lr_final) || !gl_arg_int(&a, train_opts, "decay-from", 0, 100000000, 0, &decay_from) ||
+        !gl_arg_int(&a, train_opts, "eval-every", 0, 100000000, 0, &eval_every) ||
+        !gl_arg_int(&a, train_opts, "patience", 0, 1000000, 0, &patience)) return 2;
+    if (patience > 0 && eval_every == 0 && !gl_arg(&a, train_opts, "resume")) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); return 2; }
     int lr_final_given = gl_arg(&a, train_opts, "lr-final") != NULL;
     if (gl_arg(&a, train_opts, "decay-from") && !lr_final_given) { fprintf(stderr, "glimpse: --decay-from needs --lr-final\n"); return 2; }
     long decay_to = iters;
@@ -170,6 +264,14 @@ int cmd_train_handwriting(int argc, char **argv) {
         if (!gl_arg(&a, train_opts, "corpus-seed")) cseed = gl_meta_int(&meta, "corpus_seed", (int)cseed);
         if (!gl_arg(&a, train_opts, "words")) words = gl_meta_int(&meta, "corpus_words", (int)words);
         train_seconds = gl_meta_num(&meta, "train_seconds", 0);
+        // early stopping goes on with the checkpoint's cadence and best score
+        // (how often the held-out lines are scored changes nothing learnt, so
+        // a new --eval-every or --patience is taken as given)
+        if (!gl_arg(&a, train_opts, "eval-every")) eval_every = gl_meta_int(&meta, "eval_every", 0);
+        if (!gl_arg(&a, train_opts, "patience")) patience = gl_meta_int(&meta, "patience", 0);
+        if (patience > 0 && eval_every == 0) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
+        best_update = gl_meta_int(&meta, "best_update", 0);
+        if (best_update > 0) best = gl_meta_num(&meta, "best_heldout_loss_per_point", INFINITY);
         fprintf(stderr, "glimpse: resuming %s at update %ld\n", ckpt, m.ps.step);
     }
     gl_clean_stale_tmp(ckpt);
@@ -204,7 +306,11 @@ int cmd_train_handwriting(int argc, char **argv) {
     if (t && resume) gl_train_resume_times(t, &meta);
     if (!t) { int rc = fail(); gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return rc; }
     signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
-    hw_cli cli = { .t = t, .ckpt = ckpt, .every = (double)every, .minutes = minutes, .t0 = gl_now(), .ema = NAN };
+    if (eval_every > 0 && va.n == 0) { fprintf(stderr, "glimpse: --eval-every: this corpus has no held-out line to score\n"); eval_every = 0; }
+    if (eval_every > 0) gl_train_set_eval(t, eval_every, va.n);
+    hw_cli cli = { .t = t, .ckpt = ckpt, .out = out, .sp = &sp, .every = (double)every, .minutes = minutes, .t0 = gl_now(), .ema = NAN,
+                   .eval_every = eval_every, .patience = patience, .best_update = best_update, .best = best,
+                   .since_best = resume ? gl_meta_int(&meta, "evals_since_best", 0) : 0 };
     cli.last_ck = cli.t0;
     gl_progress_begin(&cli.pg, synth ? "train synth" : "train predict", iters);
     gl_progress_resume_at(&cli.pg, gl_train_step_no(t));
@@ -224,16 +330,22 @@ int cmd_train_handwriting(int argc, char **argv) {
         double secs = gl_train_seconds(t);
         fprintf(stderr, "glimpse: %ld updates, %.0f s of training; held-out loss %.4f nats/point, %.2f nats/line (%d lines)\n",
                 mm->ps.step, secs, va_loss, per_line, va.n);
+        cli.ema = ema;
         gl_meta ex = {0};
-        hw_train_meta(&sp, &ex);
-        gl_train_meta_times(t, &ex);
-        gl_meta_set(&ex, "updates", "%ld", mm->ps.step);
+        hw_cli_meta(&cli, &ex);
         // no "nan" in metadata: a value that was not measured is left out
-        if (isfinite(ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", ema);
         if (isfinite(va_loss)) gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", va_loss);
         if (isfinite(per_line)) gl_meta_set(&ex, "heldout_loss_per_line", "%.3f", per_line);
-        if (gl_hw_model_save(mm, ckpt, &ex, 1) || gl_hw_model_save(mm, out, &ex, 0)) rc = fail();
-        else fprintf(stderr, "glimpse: wrote %s (checkpoint %s)\n", out, ckpt);
+        // early stopping: -o keeps the best scored weights unless the last
+        // update is at least as good (or no score was kept)
+        int keep_best = cli.best_update > 0 && cli.best_update != mm->ps.step && !(va_loss <= cli.best);
+        if (gl_hw_model_save(mm, ckpt, &ex, 1)) rc = fail();
+        else if (!keep_best) {
+            if (gl_hw_model_save(mm, out, &ex, 0)) rc = fail();
+            else fprintf(stderr, "glimpse: wrote %s (checkpoint %s)\n", out, ckpt);
+        } else if (finish_best(out, &va, &cli, mm->ps.step, secs)) rc = fail();
+        else fprintf(stderr, "glimpse: %s holds update %ld, the best held-out score (checkpoint %s: update %ld)\n", out,
+                     cli.best_update, ckpt, mm->ps.step);
         gl_meta_free(&ex);
     }
     gl_train_free(t);   // and the model

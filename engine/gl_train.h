@@ -144,4 +144,7 @@ gl_hw_model *gl_hw_train_model(gl_train *t);
 // The training loss per point smoothed over the last steps (0.98 per step),
 // as checkpoints record it; NaN before the first step.
 double gl_hw_train_smoothed(gl_train *t);
+// The metadata every checkpoint of the session carries (the caller may add
+// to it: early stopping keeps its best score there).
+gl_meta *gl_hw_train_meta(gl_train *t);
 #endif

@@ -135,3 +135,4 @@ gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev
 
 gl_hw_model *gl_hw_train_model(gl_train *t) { return &((hw_train *)t->impl)->m; }
 double gl_hw_train_smoothed(gl_train *t) { return ((hw_train *)t->impl)->ema; }
+gl_meta *gl_hw_train_meta(gl_train *t) { return &((hw_train *)t->impl)->meta; }

@@ -29,6 +29,35 @@ grep -q "resuming .* at update 3" "$T/log" && grep -q "5 updates" "$T/log" && ok
 grep -q "learning rate 0.002 until update 5, then down to 0.0002 at update 7" "$T/log" && ok || bad "the decay starts at the resumed update: $(cat "$T/log")"
 head -c 4096 "$T/s.safetensors" | grep -a -q '"train_cpu_seconds"' && head -c 4096 "$T/s.safetensors" | grep -a -q '"lr_decay_from":"5"' && ok || bad "CPU time and the schedule in the metadata"
 expect_err "decay schedule kept on resume" "written with --lr-final 0.0002, not 0.001" "$G" train handwriting --task synth --iters 9 --lr-final 1e-3 --resume -o "$T/s.safetensors"
+# early stopping: the held-out lines scored every 2 updates; -o holds the
+# best scored update (its figures and update in the metadata), the checkpoint
+# the last; a resumed run keeps the best so far
+ES="--lines 60 --cells 16 --mixtures 2 --window 2 --batch 8 --every 100000 --lr 0.05 --eval-every 2"
+"$G" train handwriting --task synth $ES --patience 2 --iters 40 -o "$T/e.safetensors" 2>"$T/log" && ok || bad "early stopping: $(tail -3 "$T/log")"
+expect_err "--patience alone" "needs --eval-every" "$G" train handwriting --task synth $TINY --patience 2 -o "$T/x.safetensors"
+check_best() {   # check_best LOG...: -o is the update with the lowest logged score
+python3 - "$T/e.safetensors" "$T/e.safetensors.ckpt" "$@" <<'PY'
+import json, re, struct, sys
+def meta(p):
+    b = open(p, 'rb').read(); n = struct.unpack('<Q', b[:8])[0]
+    return json.loads(b[8:8 + n])['__metadata__']
+scores = {}
+for log in sys.argv[3:]:
+    for u, l in re.findall(r'update (\d+): held-out loss ([-\d.]+) nats/point \(', open(log).read()):
+        scores[int(u)] = float(l)
+best = min(scores, key=lambda u: (scores[u], u))
+w, c = meta(sys.argv[1]), meta(sys.argv[2])
+assert len(scores) >= 3, scores
+assert int(w['updates']) == best, (w['updates'], best, scores)
+assert abs(float(w['heldout_loss_per_point']) - scores[best]) < 1e-3, (w['heldout_loss_per_point'], scores[best])
+assert int(c['best_update']) == best and int(c['updates']) == max(scores), c
+if best != max(scores): assert 'early_stopping' in w and int(w['run_updates']) == max(scores), w
+PY
+}
+check_best "$T/log" && ok || bad "early stopping keeps the best update: $(cat "$T/log")"
+cp "$T/log" "$T/log1"
+"$G" train handwriting --task synth $ES --patience 0 --iters 50 --resume -o "$T/e.safetensors" 2>"$T/log" && ok || bad "early stopping resumed: $(tail -3 "$T/log")"
+grep -q "50 updates" "$T/log" && check_best "$T/log1" "$T/log" && ok || bad "the best is kept across a resume: $(cat "$T/log")"
 expect_err "--decay-from alone" "needs --lr-final" "$G" train handwriting --task synth $TINY --decay-from 3 -o "$T/x.safetensors"
 expect_err "decay after the end" "must start before update 4" "$G" train handwriting --task synth $TINY --iters 4 --lr-final 1e-4 --decay-from 9 -o "$T/x.safetensors"
 expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --task predict --resume --checkpoint "$T/s.safetensors.ckpt" -o "$T/p.safetensors"
