@@ -620,7 +620,7 @@ int cmd_write(int argc, char **argv) {
     const char *wpng = gl_arg(&a, write_opts, "window");
     if (!rc && wpng) {
         char *full = NULL;
-        if (ptext) { full = gl_malloc(strlen(ptext) + strlen(texts[0]) + 2); sprintf(full, "%s %s", ptext, texts[0]); }
+        if (ptext) { size_t n = strlen(ptext) + strlen(texts[0]) + 2; full = gl_malloc(n); snprintf(full, n, "%s %s", ptext, texts[0]); }
         if (gl_hw_save_window_png(wpng, &res[0], full ? full : texts[0])) rc = fail();
         else fprintf(stderr, "glimpse: wrote %s\n", wpng);
         free(full);
