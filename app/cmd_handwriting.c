@@ -433,18 +433,18 @@ int cmd_eval_handwriting(int argc, char **argv) {
     if (nb1 > 0) {   // the batch-1 path (the app's): float weights, halves, int8
         int n1 = nb1 < c.n ? (int)nb1 : c.n;
         double l1[3] = {0, 0, 0}; long p1 = 0;
-        static const char *names[3] = {"float", "half", "int8"};
+        static const gl_hw_weights ws[3] = {GL_HW_FP32, GL_HW_HALF, GL_HW_INT8};
         for (int i = 0; i < n1; i++) {
             p1 += c.lines[i].n;
             for (int k = 0; k < 3; k++) {
-                gl_hw_sample_opts so = {0}; so.fp32 = k == 0; so.int8 = k == 2;
+                gl_hw_sample_opts so = {0}; so.weights = ws[k];
                 double l = gl_hw_line_loss(&m, &c.lines[i], &so);
                 if (isnan(l)) { gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m); return fail(); }
                 l1[k] += l;
             }
         }
         printf("one point at a time (the app's path), the first %d lines, %ld points:", n1, p1);
-        for (int k = 0; k < 3; k++) printf(" %s %.4f%s", names[k], l1[k] / (p1 ? p1 : 1), k < 2 ? "," : "");
+        for (int k = 0; k < 3; k++) printf(" %s %.4f%s", gl_hw_weights_name(ws[k]), l1[k] / (p1 ? p1 : 1), k < 2 ? "," : "");
         printf(" nats per point\n");
     }
     gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m);
@@ -526,8 +526,9 @@ static const gl_opt write_opts[] = {
     { "window", 1, "also draw the first line's window weights φ(t,u) under it to this PNG" },
     { "save-style", 1, "also save the (one) line as a style file OUT.json: a style preset written by this model" },
     { "name", 1, "the style file's name (--save-style; default: the file's name)" },
-    { "fp32", 0, "run the network on its float weights as trained (default: the weights read as half floats, twice as fast; see README)" },
-    { "int8", 0, "run the network on int8 weights, a scale per row (faster again than halves; see README)" },
+    { "fp32", 0, "run the network on its float weights as trained (default: int8 weights with a scale per row, four times fewer bytes; see README)" },
+    { "half", 0, "run the network on its weights read as half floats" },
+    { "int8", 0, "run the network on int8 weights, a scale per row (the default)" },
     { NULL, 0, NULL },
 };
 
@@ -537,7 +538,9 @@ int cmd_write(int argc, char **argv) {
     int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json] [--save-style OUT.json]", &a, GL_MAXPOS);
     if (r) return r > 0 ? 0 : 2;
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
-    if (gl_arg(&a, write_opts, "fp32") && gl_arg(&a, write_opts, "int8")) { fprintf(stderr, "glimpse: --fp32 and --int8 exclude each other\n"); return 2; }
+    if (!!gl_arg(&a, write_opts, "fp32") + !!gl_arg(&a, write_opts, "half") + !!gl_arg(&a, write_opts, "int8") > 1) {
+        fprintf(stderr, "glimpse: --fp32, --half and --int8 exclude each other\n"); return 2; }
+    gl_hw_weights wts = gl_arg(&a, write_opts, "fp32") ? GL_HW_FP32 : gl_arg(&a, write_opts, "half") ? GL_HW_HALF : GL_HW_INT8;
     const char *out = gl_arg(&a, write_opts, "o"), *save_style = gl_arg(&a, write_opts, "save-style");
     if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window") && !save_style) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window, --save-style)\n"); return 2; }
     if (save_style && !ends_with(save_style, ".json")) { fprintf(stderr, "glimpse: --save-style must end in .json\n"); return 2; }
@@ -592,8 +595,7 @@ int cmd_write(int argc, char **argv) {
     gl_hw_result *res = gl_calloc(a.npos, sizeof(gl_hw_result));
     for (int i = 0; i < a.npos && !rc; i++) {
         gl_hw_sample_opts so = {0};
-        so.fp32 = gl_arg(&a, write_opts, "fp32") != NULL;
-        so.int8 = gl_arg(&a, write_opts, "int8") != NULL;
+        so.weights = wts;
         so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.max_steps = (int)maxs;
         if (ptext) { so.prime = &pc.lines[0]; so.prime_text = ptext; }
         if (gl_hw_sample(&m, texts[i], &so, &res[i], NULL) < 0) rc = fail();
@@ -835,11 +837,13 @@ int cmd_bench_handwriting(int argc, char **argv) {
     else printf("test texts: %d lines of random words (seed %ld, up to 40 characters; %d left out: characters outside the alphabet)\n", ntexts, seed, skipped);
     printf("ends on its own: %d / %d texts (%.1f%%; the window passed the last character); %d / %d also stopped within one character of it; bias %g, mean %.1f characters\n",
            ended, ntexts, 100.0 * ended / ntexts, within, ntexts, bias, (double)chars / ntexts);
-    printf("synthesis step (batch 1, 1 thread, half-precision weights): %.3f ms (%ld steps)\n", 1000.0 * t_steps / (steps ? steps : 1), steps);
-    {   // the float path (what the twins check) on the first 20 texts, and the half path on the same
+    printf("synthesis step (batch 1, 1 thread, %s weights, the default): %.3f ms (%ld steps)\n", gl_hw_weights_name(GL_HW_INT8),
+           1000.0 * t_steps / (steps ? steps : 1), steps);
+    {   // the float path (what the twins check), halves and int8 on the first 20 texts, in turn
         double tk[3] = {0, 0, 0}; long sk[3] = {0, 0, 0};   // float, half, int8
+        static const gl_hw_weights ws[3] = {GL_HW_FP32, GL_HW_HALF, GL_HW_INT8};
         for (int i = 0; i < ntexts && i < 20; i++) for (int k = 0; k < 3; k++) {
-            gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.fp32 = k == 0; so.int8 = k == 2;
+            gl_hw_sample_opts so = {0}; so.bias = (float)bias; so.seed = (uint64_t)seed + i; so.weights = ws[k];
             gl_hw_result res;
             double t0 = gl_now();
             if (gl_hw_sample(&m, texts[i], &so, &res, NULL) < 0) continue;

@@ -253,18 +253,23 @@ typedef struct {
     int U;
 } gl_hw_frame;
 
+// The weights the batch-1 path (the app's) multiplies with. It reads every
+// weight at every step, so the fewer bytes, the faster: int8 with a scale
+// per row (gl_qpack: each weight within half a step, max|row|/254, of its
+// value; a quarter of the bytes of floats) is the default; halves
+// (gl_hpack) are twice the bytes, floats as trained (the twins' check) four
+// times. The arithmetic is in float in all three. A model whose weights a
+// copy cannot hold (beyond the half range; non-finite) runs in floats.
+typedef enum { GL_HW_INT8 = 0, GL_HW_HALF, GL_HW_FP32 } gl_hw_weights;
+const char *gl_hw_weights_name(gl_hw_weights w);   // "int8", "half", "float"
+
 typedef struct {
     float bias;            // §5.4: π̂(1+b), σ̂−b
     uint64_t seed;
     int max_steps;         // 0: 40 per character (synthesis) or 700 (prediction)
     const gl_hw_line *prime; const char *prime_text;  // §5.5 priming (raw points), or NULL
     atomic_int *cancel;    // checked between steps; may be NULL
-    int fp32;              // 1: the products in float weights as trained (the twins' check);
-                           // 0 (default): the LSTM and output weights read as half floats
-                           // (gl_hpack; arithmetic in float), twice as fast at batch 1
-    int int8;              // 1 (and fp32 0): those weights as int8 with a scale per row
-                           // (gl_qpack: each within half a step, max|row|/254, of its value),
-                           // half the bytes of halves again
+    gl_hw_weights weights; // the LSTM and output weights as int8 (0, the default), halves or floats
 } gl_hw_sample_opts;
 
 typedef struct {
@@ -285,7 +290,7 @@ void gl_hw_result_free(gl_hw_result *r);
 // written so far). res may be NULL when only the trace is wanted.
 int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace);
 // The loss (eq. 26, summed over the points) of one line of normalised points
-// through this batch-1 path, in the weights opts->fp32 / opts->int8 pick
+// through this batch-1 path, in the weights opts->weights picks
 // (bias, seed and priming are not used): the app's network beside training's.
 // NAN (with gl_err) when the text cannot be written.
 double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts);
@@ -311,8 +316,8 @@ gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sa
 typedef struct gl_hw_stepper gl_hw_stepper;
 // The half-precision copy's owner frees it (gl_hw_model_free calls this).
 void gl_hw_half_free(struct gl_hw_half *h);
-// NULL with gl_err() for a synthesis network. Half-precision weights as
-// gl_hw_sample_opts.fp32 = 0 says.
+// NULL with gl_err() for a synthesis network. The default weights (int8,
+// see gl_hw_weights).
 gl_hw_stepper *gl_hw_stepper_new(const gl_hw_model *m);
 void gl_hw_stepper_free(gl_hw_stepper *s);
 // Back to the start of a line (zero state, pen at the origin).

@@ -14,9 +14,10 @@
 
 // Batch 1 is bound by reading the weights, so each layer's Wx and Wh are
 // kept side by side (Wcat, (4H, NI+H)) and its gates come from one
-// matrix-vector product with [input, h_{t−1}] (vin). Unless fp32 is asked
-// for, Wcat and Wy are read as half floats (W16, Wy16: half the bytes per
-// step; the products skip the window's zero entries).
+// matrix-vector product with [input, h_{t−1}] (vin). Unless floats are asked
+// for, Wcat and Wy are read as int8 with a scale per row (Q8, Qy8: a quarter
+// of the bytes per step) or half floats (W16, Wy16: half); the products skip
+// the window's zero entries.
 typedef struct {
     float *h[4], *c[4], *hn, *cn, *act, *tc, *in, *hcat, *y, *p, *kappa, *kn, *phi, *w;
     float *Wcat[4], *vin;
@@ -37,13 +38,15 @@ static void st_free(hw_state *s) {
 // model while its weights stay the same (a fingerprint of every weight is
 // compared at each use: 0.2 ms, against 7 ms to pack them again). NULL when
 // a weight is beyond the half range: the model then runs in floats.
-// The int8 copy (gl_qpack: a scale per row) is made beside it on the first
-// int8 run.
+// The int8 copy (gl_qpack: a scale per row) is kept beside it; each is made
+// on the first run that asks for it.
 struct gl_hw_half {
-    uint64_t print; int ok, qdone, qok;
+    uint64_t print; int hdone, ok, qdone, qok;
     uint16_t *W16[4], *Wy16;
     int8_t *Q8[4], *Qy8; float *S8[4], *Sy8;
 };
+
+const char *gl_hw_weights_name(gl_hw_weights w) { return w == GL_HW_FP32 ? "float" : w == GL_HW_HALF ? "half" : "int8"; }
 
 void gl_hw_half_free(struct gl_hw_half *h) {
     if (!h) return;
@@ -72,6 +75,26 @@ static void cat_weights(const gl_hw_model *m, int l, float *cat) {   // [Wx | Wh
     }
 }
 
+static void make_half(const gl_hw_model *m, struct gl_hw_half *h) {
+    const gl_hw_cfg *c = &m->cfg;
+    int H = c->H, ok = 1;
+    float *cat = NULL;
+    for (int l = 0; l < c->L && ok; l++) {
+        int NI = m->NI[l];
+        cat = realloc(cat, sizeof(float) * 4 * H * (NI + H));
+        cat_weights(m, l, cat);
+        h->W16[l] = gl_malloc(sizeof(uint16_t) * gl_hpack_len(4 * H, NI + H));
+        ok = gl_hpack(h->W16[l], cat, 4 * H, NI + H) == 0;
+    }
+    free(cat);
+    if (ok) {
+        h->Wy16 = gl_malloc(sizeof(uint16_t) * gl_hpack_len(m->NY, c->L * H));
+        ok = gl_hpack(h->Wy16, m->Wy, m->NY, c->L * H) == 0;
+    }
+    h->ok = ok;
+    h->hdone = 1;
+}
+
 static void make_int8(const gl_hw_model *m, struct gl_hw_half *h) {
     const gl_hw_cfg *c = &m->cfg;
     int H = c->H, ok = 1;
@@ -94,42 +117,30 @@ static void make_int8(const gl_hw_model *m, struct gl_hw_half *h) {
     h->qdone = 1;
 }
 
-static const struct gl_hw_half *half_of(const gl_hw_model *mc, int int8) {
+// The copy in the weights w asks for (GL_HW_HALF or GL_HW_INT8), made on its
+// first use; NULL when they cannot hold the model (the caller runs floats).
+static const struct gl_hw_half *half_of(const gl_hw_model *mc, gl_hw_weights w) {
     gl_hw_model *m = (gl_hw_model *)mc;   // the cache is not part of the model's value
     uint64_t print = fingerprint(&m->ps);
+    int int8 = w == GL_HW_INT8;
     pthread_mutex_lock(&half_mu);
     struct gl_hw_half *h = m->half;
-    if (!h || h->print != print) {
+    if (!h || h->print != print) {   // new weights: both copies are stale
         gl_hw_half_free(h);
         h = m->half = gl_calloc(1, sizeof *h);
         h->print = print;
-        const gl_hw_cfg *c = &m->cfg;
-        int H = c->H, ok = 1;
-        float *cat = NULL;
-        for (int l = 0; l < c->L && ok; l++) {   // [Wx | Wh] side by side, as Wcat
-            int NI = m->NI[l];
-            cat = realloc(cat, sizeof(float) * 4 * H * (NI + H));
-            cat_weights(m, l, cat);
-            h->W16[l] = gl_malloc(sizeof(uint16_t) * gl_hpack_len(4 * H, NI + H));
-            ok = gl_hpack(h->W16[l], cat, 4 * H, NI + H) == 0;
-        }
-        free(cat);
-        if (ok) {
-            h->Wy16 = gl_malloc(sizeof(uint16_t) * gl_hpack_len(m->NY, c->L * H));
-            ok = gl_hpack(h->Wy16, m->Wy, m->NY, c->L * H) == 0;
-        }
-        h->ok = ok;
     }
     if (int8 && !h->qdone) make_int8(m, h);
+    if (!int8 && !h->hdone) make_half(m, h);
     pthread_mutex_unlock(&half_mu);
     return (int8 ? h->qok : h->ok) ? h : NULL;
 }
 
-static void st_init(hw_state *s, const gl_hw_model *m, int U, int fp32, int int8) {
+static void st_init(hw_state *s, const gl_hw_model *m, int U, gl_hw_weights w) {
     const gl_hw_cfg *c = &m->cfg;
     memset(s, 0, sizeof *s);
-    int H = c->H, maxNI = 0;
-    const struct gl_hw_half *hf = fp32 ? NULL : half_of(m, int8);   // all or nothing
+    int H = c->H, maxNI = 0, int8 = w == GL_HW_INT8;
+    const struct gl_hw_half *hf = w == GL_HW_FP32 ? NULL : half_of(m, w);   // all or nothing
     for (int l = 0; l < c->L; l++) {
         s->h[l] = gl_calloc(H, 4); s->c[l] = gl_calloc(H, 4);
         int NI = m->NI[l];
@@ -275,7 +286,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         if ((int)strlen(full) > GL_HW_MAXU) { gl_seterr("write: text too long (%d characters, at most %d)", (int)strlen(full), GL_HW_MAXU); free(full); if (trace) gl_trace_finish(trace); return -1; }
     }
     int U = synth ? (int)strlen(full) : 0;
-    hw_state s; st_init(&s, m, U, opts->fp32, opts->int8);
+    hw_state s; st_init(&s, m, U, opts->weights);
     if (synth && gl_hw_encode(c, full, s.chars)) { free(full); st_free(&s); if (trace) gl_trace_finish(trace); return -1; }
     int ntext = synth ? (int)strlen(text) : 0;
     int max_steps = opts->max_steps > 0 ? opts->max_steps : (synth ? 40 * ntext + 40 : 700);
@@ -359,13 +370,13 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
 
 // The loss of one line (normalised points, the inputs and targets of
 // training: the first input is (0, 0, 1)) through the batch-1 path, in the
-// weights opts asks for (fp32, half or int8): what the app's network scores,
+// weights opts asks for (floats, halves or int8): what the app's network scores,
 // to set beside the training path's figure. Σ over points of eq. 26.
 double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts) {
     int synth = m->cfg.K > 0;
     int U = synth ? (int)strlen(ln->text) : 0;
     if (synth && (U < 1 || U > GL_HW_MAXU)) { gl_seterr("line loss: the text must have 1 to %d characters", GL_HW_MAXU); return NAN; }
-    hw_state s; st_init(&s, m, U, opts->fp32, opts->int8);
+    hw_state s; st_init(&s, m, U, opts->weights);
     if (synth && gl_hw_encode(&m->cfg, ln->text, s.chars)) { st_free(&s); return NAN; }
     float x[3] = {0, 0, 1};
     double tot = 0;
@@ -385,7 +396,7 @@ gl_hw_stepper *gl_hw_stepper_new(const gl_hw_model *m) {
     if (m->cfg.K > 0) { gl_seterr("the step-by-step predictor needs a prediction network (this one is a synthesis network)"); return NULL; }
     gl_hw_stepper *st = gl_calloc(1, sizeof *st);
     st->m = m;
-    st_init(&st->s, m, 0, 0, 0);
+    st_init(&st->s, m, 0, GL_HW_INT8);   // the app's default weights
     return st;
 }
 

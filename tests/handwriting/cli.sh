@@ -97,6 +97,7 @@ expect_err "scribble with synthesis model" "synthesis network" "$G" scribble --m
 "$G" eval handwriting $M --lines 10 --batch1 3 >"$T/out" 2>&1 && grep -qE "the first 3 lines, [0-9]+ points: float -?[0-9.]+, half -?[0-9.]+, int8 -?[0-9.]+ nats" "$T/out" && ok || bad "eval --batch1: $(cat "$T/out")"
 "$G" write "a cab" $M --seed 3 --int8 -o "$T/i8.svg" 2>/dev/null && grep -q "<path" "$T/i8.svg" && ok || bad "write --int8"
 expect_err "fp32 and int8" "exclude each other" "$G" write "a cab" $M --fp32 --int8 -o "$T/i8.svg"
+expect_err "half and int8" "exclude each other" "$G" write "a cab" $M --half --int8 -o "$T/i8.svg"
 "$G" bench handwriting $M --sentences 3 >"$T/out" 2>&1 && grep -q "ends on its own" "$T/out" && grep -q "int8: [0-9.]* ms" "$T/out" && ok || bad "bench: $(cat "$T/out")"
 
 # the app's handwriting views in `glimpse bench gui` (the figures' form, not the targets)

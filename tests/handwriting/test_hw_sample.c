@@ -297,13 +297,12 @@ static void test_prime_leak(void) {
 // twins check: the same mixtures to half precision's accuracy, a model
 // whose weights leave the half range runs in floats, and a change of the
 // weights is seen (the packed copy is made again).
-// a_fp32, b_fp32: 1 floats, 0 halves, 2 int8
-static double frames_diff(gl_hw_model *m, int a_fp32, int b_fp32, int n) {
+static double frames_diff(gl_hw_model *m, gl_hw_weights a, gl_hw_weights b, int n) {
     gl_hw_sample_opts o = {0}; o.seed = 4; o.max_steps = n; o.bias = 0.5f;
     gl_trace *ta, *tb;
-    o.fp32 = a_fp32 == 1; o.int8 = a_fp32 == 2; ta = gl_hw_trace_new(m, "abc", &o);
+    o.weights = a; ta = gl_hw_trace_new(m, "abc", &o);
     CHECK(gl_hw_sample(m, "abc", &o, NULL, ta) == 0, "sample a: %s", gl_err());
-    o.fp32 = b_fp32 == 1; o.int8 = b_fp32 == 2; tb = gl_hw_trace_new(m, "abc", &o);
+    o.weights = b; tb = gl_hw_trace_new(m, "abc", &o);
     CHECK(gl_hw_sample(m, "abc", &o, NULL, tb) == 0, "sample b: %s", gl_err());
     double worst = 0;
     int k = gl_trace_count(ta) < gl_trace_count(tb) ? gl_trace_count(ta) : gl_trace_count(tb);
@@ -326,14 +325,14 @@ static double frames_diff(gl_hw_model *m, int a_fp32, int b_fp32, int n) {
 static void test_half(void) {
     gl_hw_model m; tiny(&m, 2, 8);
     for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;   // livelier than the initial weights
-    double d = frames_diff(&m, 0, 1, 30);
+    double d = frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30);
     CHECK(d > 0 && d < 5e-3, "half-precision weights: mixtures and window within 5e-3 of floats (%.3g)", d);
-    CHECK(frames_diff(&m, 0, 0, 30) == 0, "the half path is reproducible");
+    CHECK(frames_diff(&m, GL_HW_HALF, GL_HW_HALF, 30) == 0, "the half path is reproducible");
     float keep = m.Wy[0];
     m.Wy[0] = 1e5f;   // beyond ±65504: the whole model runs in floats
-    CHECK(frames_diff(&m, 0, 1, 30) == 0, "out of the half range: floats");
+    CHECK(frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30) == 0, "out of the half range: floats");
     m.Wy[0] = keep;
-    CHECK(frames_diff(&m, 0, 1, 30) == d, "weights changed back: the half copy follows");
+    CHECK(frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30) == d, "weights changed back: the half copy follows");
     gl_hw_model_free(&m);
 }
 
@@ -342,15 +341,15 @@ static void test_half(void) {
 static void test_int8(void) {
     gl_hw_model m; tiny(&m, 2, 8);
     for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;
-    double d = frames_diff(&m, 2, 1, 30), dh = frames_diff(&m, 0, 1, 30);
+    double d = frames_diff(&m, GL_HW_INT8, GL_HW_FP32, 30), dh = frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30);
     CHECK(d > dh && d < 3e-2, "int8 weights: mixtures and window within 3e-2 of floats (%.3g; halves %.3g)", d, dh);
-    CHECK(frames_diff(&m, 2, 2, 30) == 0, "the int8 path is reproducible");
+    CHECK(frames_diff(&m, GL_HW_INT8, GL_HW_INT8, 30) == 0, "the int8 path is reproducible");
     // every output weight flipped: a stale int8 copy would be far from the floats
     size_t nwy = (size_t)m.NY * m.cfg.L * m.cfg.H;
     for (size_t i = 0; i < nwy; i++) m.Wy[i] = -m.Wy[i];
-    double d2 = frames_diff(&m, 2, 1, 30);
+    double d2 = frames_diff(&m, GL_HW_INT8, GL_HW_FP32, 30);
     for (size_t i = 0; i < nwy; i++) m.Wy[i] = -m.Wy[i];
-    CHECK(d2 < 3e-2 && frames_diff(&m, 2, 1, 30) == d, "weights changed and back: the int8 copy follows (%.3g, %.3g)", d2, d);
+    CHECK(d2 < 3e-2 && frames_diff(&m, GL_HW_INT8, GL_HW_FP32, 30) == d, "weights changed and back: the int8 copy follows (%.3g, %.3g)", d2, d);
     gl_hw_model_free(&m);
 }
 
@@ -365,7 +364,7 @@ static void test_line_loss(void) {
     double want = wavy_line(&m, pts, 30, 11, 78, "ab ca", &c, &np);
     double got[3];
     for (int k = 0; k < 3; k++) {
-        gl_hw_sample_opts o = {0}; o.fp32 = k == 0; o.int8 = k == 2;
+        gl_hw_sample_opts o = {0}; o.weights = k == 0 ? GL_HW_FP32 : k == 1 ? GL_HW_HALF : GL_HW_INT8;
         got[k] = gl_hw_line_loss(&m, &c.lines[0], &o);
     }
     CHECK(np == 30 && fabs(got[0] - want) < 1e-4 * fabs(want) + 1e-4, "line loss in floats %.6f, training forward %.6f", got[0], want);

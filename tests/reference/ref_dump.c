@@ -148,7 +148,7 @@ static int dump_handwriting(const char *weights, const char *out) {
     // generation, bias 0.5, fixed seed; 60 steps at most
     const char *text = "glimpse";
     gl_hw_sample_opts so = {0};
-    so.fp32 = 1;   // the twin computes in floats: compare the float path
+    so.weights = GL_HW_FP32;   // the twin computes in floats: compare the float path
     so.bias = 0.5f; so.seed = 7; so.max_steps = 60;
     gl_hw_result res;
     gl_trace *tr = gl_hw_trace_new(&m, synth ? text : NULL, &so);
