@@ -132,7 +132,8 @@ static void hw_cli_report(void *user, const gl_train_report *r) {
     hw_cli *c = user;
     c->ema = isnan(c->ema) ? r->loss : 0.98 * c->ema + 0.02 * r->loss;
     if (r->has_eval) hw_cli_eval(c, r);
-    gl_progress_update(&c->pg, r->step, "loss/point %.3f", c->ema);
+    if (c->best_update > 0) gl_progress_update(&c->pg, r->step, "loss/point %.3f  held-out best %.4f (update %ld)", c->ema, c->best, c->best_update);
+    else gl_progress_update(&c->pg, r->step, "loss/point %.3f", c->ema);
     if (gl_now() - c->last_ck > c->every) {
         if (gl_train_checkpoint(c->t, c->ckpt)) fprintf(stderr, "\nglimpse: checkpoint: %s\n", gl_err());
         c->last_ck = gl_now();
