@@ -79,21 +79,24 @@ typedef struct {
     gl_progress pg;
 } hw_cli;
 
+// Early stopping's state, as checkpoints keep it for --resume.
+static void hw_cli_es_meta(const hw_cli *c, gl_meta *m) {
+    gl_meta_set(m, "eval_every", "%ld", c->eval_every);
+    if (c->patience > 0) gl_meta_set(m, "patience", "%ld", c->patience);
+    if (c->best_update > 0) {
+        gl_meta_set(m, "best_update", "%ld", c->best_update);
+        gl_meta_set(m, "best_heldout_loss_per_point", "%.6f", c->best);
+    }
+    gl_meta_set(m, "evals_since_best", "%ld", c->since_best);
+}
+
 // The run's metadata as a weights file of update `step` records it.
 static void hw_cli_meta(hw_cli *c, gl_meta *ex) {
     hw_train_meta(c->sp, ex);
     gl_train_meta_times(c->t, ex);
     gl_meta_set(ex, "updates", "%ld", gl_train_step_no(c->t));
     if (isfinite(c->ema)) gl_meta_set(ex, "train_loss_per_point", "%.4f", c->ema);
-    if (c->eval_every > 0) {
-        gl_meta_set(ex, "eval_every", "%ld", c->eval_every);
-        if (c->patience > 0) gl_meta_set(ex, "patience", "%ld", c->patience);
-        if (c->best_update > 0) {
-            gl_meta_set(ex, "best_update", "%ld", c->best_update);
-            gl_meta_set(ex, "best_heldout_loss_per_point", "%.6f", c->best);
-            gl_meta_set(ex, "evals_since_best", "%ld", c->since_best);
-        }
-    }
+    if (c->eval_every > 0) hw_cli_es_meta(c, ex);
 }
 
 static void hw_cli_eval(hw_cli *c, const gl_train_report *r) {
@@ -105,14 +108,7 @@ static void hw_cli_eval(hw_cli *c, const gl_train_report *r) {
     if (!better) fprintf(stderr, "; the best is %.4f at update %ld", c->best, c->best_update);
     fputc('\n', stderr);
     // every checkpoint from now on carries the best so far (what --resume needs)
-    gl_meta *sm = gl_hw_train_meta(c->t);
-    gl_meta_set(sm, "eval_every", "%ld", c->eval_every);
-    if (c->patience > 0) gl_meta_set(sm, "patience", "%ld", c->patience);
-    if (c->best_update > 0) {
-        gl_meta_set(sm, "best_update", "%ld", c->best_update);
-        gl_meta_set(sm, "best_heldout_loss_per_point", "%.6f", c->best);
-    }
-    gl_meta_set(sm, "evals_since_best", "%ld", c->since_best);
+    hw_cli_es_meta(c, gl_hw_train_meta(c->t));
     if (better) {
         gl_meta ex = {0};
         hw_cli_meta(c, &ex);

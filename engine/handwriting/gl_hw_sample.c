@@ -75,46 +75,30 @@ static void cat_weights(const gl_hw_model *m, int l, float *cat) {   // [Wx | Wh
     }
 }
 
-static void make_half(const gl_hw_model *m, struct gl_hw_half *h) {
+// Packs one of the copies: halves (int8 0) or int8 with a scale per row.
+static void make_copy(const gl_hw_model *m, struct gl_hw_half *h, int int8) {
     const gl_hw_cfg *c = &m->cfg;
     int H = c->H, ok = 1;
     float *cat = NULL;
-    for (int l = 0; l < c->L && ok; l++) {
-        int NI = m->NI[l];
-        cat = realloc(cat, sizeof(float) * 4 * H * (NI + H));
-        cat_weights(m, l, cat);
-        h->W16[l] = gl_malloc(sizeof(uint16_t) * gl_hpack_len(4 * H, NI + H));
-        ok = gl_hpack(h->W16[l], cat, 4 * H, NI + H) == 0;
+    for (int l = 0; l < c->L + 1 && ok; l++) {   // the L layers' [Wx | Wh], then Wy
+        int rows = l < c->L ? 4 * H : m->NY, cols = l < c->L ? m->NI[l] + H : c->L * H;
+        const float *w = m->Wy;
+        if (l < c->L) { cat = realloc(cat, sizeof(float) * rows * cols); cat_weights(m, l, cat); w = cat; }
+        if (int8) {
+            int8_t **q = l < c->L ? &h->Q8[l] : &h->Qy8;
+            float **sc = l < c->L ? &h->S8[l] : &h->Sy8;
+            *q = gl_malloc(gl_hpack_len(rows, cols));
+            *sc = gl_malloc(sizeof(float) * ((size_t)(rows + 63) / 64 * 64));
+            ok = gl_qpack(*q, *sc, w, rows, cols) == 0;
+        } else {
+            uint16_t **q = l < c->L ? &h->W16[l] : &h->Wy16;
+            *q = gl_malloc(sizeof(uint16_t) * gl_hpack_len(rows, cols));
+            ok = gl_hpack(*q, w, rows, cols) == 0;
+        }
     }
     free(cat);
-    if (ok) {
-        h->Wy16 = gl_malloc(sizeof(uint16_t) * gl_hpack_len(m->NY, c->L * H));
-        ok = gl_hpack(h->Wy16, m->Wy, m->NY, c->L * H) == 0;
-    }
-    h->ok = ok;
-    h->hdone = 1;
-}
-
-static void make_int8(const gl_hw_model *m, struct gl_hw_half *h) {
-    const gl_hw_cfg *c = &m->cfg;
-    int H = c->H, ok = 1;
-    float *cat = NULL;
-    for (int l = 0; l < c->L && ok; l++) {
-        int NI = m->NI[l];
-        cat = realloc(cat, sizeof(float) * 4 * H * (NI + H));
-        cat_weights(m, l, cat);
-        h->Q8[l] = gl_malloc(gl_hpack_len(4 * H, NI + H));
-        h->S8[l] = gl_malloc(sizeof(float) * ((size_t)(4 * H + 63) / 64 * 64));
-        ok = gl_qpack(h->Q8[l], h->S8[l], cat, 4 * H, NI + H) == 0;
-    }
-    free(cat);
-    if (ok) {
-        h->Qy8 = gl_malloc(gl_hpack_len(m->NY, c->L * H));
-        h->Sy8 = gl_malloc(sizeof(float) * ((size_t)(m->NY + 63) / 64 * 64));
-        ok = gl_qpack(h->Qy8, h->Sy8, m->Wy, m->NY, c->L * H) == 0;
-    }
-    h->qok = ok;
-    h->qdone = 1;
+    if (int8) { h->qok = ok; h->qdone = 1; }
+    else { h->ok = ok; h->hdone = 1; }
 }
 
 // The copy in the weights w asks for (GL_HW_HALF or GL_HW_INT8), made on its
@@ -130,8 +114,7 @@ static const struct gl_hw_half *half_of(const gl_hw_model *mc, gl_hw_weights w) 
         h = m->half = gl_calloc(1, sizeof *h);
         h->print = print;
     }
-    if (int8 && !h->qdone) make_int8(m, h);
-    if (!int8 && !h->hdone) make_half(m, h);
+    if (int8 ? !h->qdone : !h->hdone) make_copy(m, h, int8);
     pthread_mutex_unlock(&half_mu);
     return (int8 ? h->qok : h->ok) ? h : NULL;
 }
