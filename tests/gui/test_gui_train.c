@@ -256,7 +256,8 @@ static void use_draw_and_prediction(void) {
         } else {
             CHECK(wait_view(&r, "prediction"), "the Prediction view is shown");
             t0 = gl_now();
-            while (gl_now() - t0 < 20 * slow && probe(&r, "have_model") != 1) frames(&r, 0.05);
+            // the view swaps networks once its engine is idle: until then it runs the shipped one
+            while (gl_now() - t0 < 20 * slow && (probe(&r, "have_model") != 1 || probe(&r, "cells") != 24)) frames(&r, 0.05);
             CHECK(probe(&r, "have_model") == 1 && probe(&r, "cells") == 24, "and runs the trained network (%g cells)", probe(&r, "cells"));
             finish(&r, run, dir, "handwriting-predict-trained.safetensors");
         }
