@@ -189,6 +189,8 @@ static const gl_opt train_opts[] = {
     { "every", 1, "seconds between checkpoints (default 120; 0: after every update)" },
     { "eval-every", 1, "score the held-out lines every N updates and write the best weights to -o (early stopping; default 0: the last update's weights)" },
     { "patience", 1, "with --eval-every: stop after this many scores in a row without a better one (default 0: never)" },
+    { "rare", 1, "repeat each line whose rarest character occurs c < N times in the training texts ceil(N/c) times an epoch, at most 4 (digits, capitals; default 0: none)" },
+    { "init", 1, "fine-tune: start from these weights (their size, alphabet and normalisation) with a fresh optimiser, updates counted from 0" },
     { "resume", 0, "continue from the checkpoint exactly (its options; its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
     { NULL, 0, NULL },
 };
@@ -200,7 +202,7 @@ int cmd_train_handwriting(int argc, char **argv) {
     const char *task = gl_arg(&a, train_opts, "task"); if (!task) task = "synth";
     int synth = !strcmp(task, "synth");
     if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
-    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from, eval_every, patience; double lr, lr_final, minutes;
+    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from, eval_every, patience, rare; double lr, lr_final, minutes;
     long best_update = 0; double best = INFINITY;
     if (!gl_arg_int(&a, train_opts, "thin", 1, 16, 2, &thin) ||
         !gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
@@ -212,7 +214,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes) ||
         !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, 0, &lr_final) || !gl_arg_int(&a, train_opts, "decay-from", 0, 100000000, 0, &decay_from) ||
         !gl_arg_int(&a, train_opts, "eval-every", 0, 100000000, 0, &eval_every) ||
-        !gl_arg_int(&a, train_opts, "patience", 0, 1000000, 0, &patience)) return 2;
+        !gl_arg_int(&a, train_opts, "patience", 0, 1000000, 0, &patience) || !gl_arg_int(&a, train_opts, "rare", 0, 100000000, 0, &rare)) return 2;
     if (patience > 0 && eval_every == 0 && !gl_arg(&a, train_opts, "resume")) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); return 2; }
     int lr_final_given = gl_arg(&a, train_opts, "lr-final") != NULL;
     if (gl_arg(&a, train_opts, "decay-from") && !lr_final_given) { fprintf(stderr, "glimpse: --decay-from needs --lr-final\n"); return 2; }
@@ -223,10 +225,35 @@ int cmd_train_handwriting(int argc, char **argv) {
     snprintf(ckpt, sizeof ckpt, "%s", gl_arg(&a, train_opts, "checkpoint") ? gl_arg(&a, train_opts, "checkpoint") : out);
     if (!gl_arg(&a, train_opts, "checkpoint")) strncat(ckpt, ".ckpt", sizeof ckpt - strlen(ckpt) - 1);
     int resume = gl_arg(&a, train_opts, "resume") != NULL;
+    const char *init = gl_arg(&a, train_opts, "init");
+    if (init && resume) { fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n"); return 2; }
 
     gl_hw_model m;
     gl_meta meta = {0};
     double train_seconds = 0;
+    char init_from[600] = "";
+    if (init) {
+        // a fine-tune: the network of the file, its normalisation and
+        // alphabet; a fresh Adam (its moments are not in a weights file)
+        if (gl_hw_model_load(&m, init, &meta, 0)) return fail();
+        const char *why = (m.cfg.K > 0) != synth ? "task" : NULL;
+        if (!why && gl_arg(&a, train_opts, "layers") && L != m.cfg.L) why = "--layers";
+        if (!why && gl_arg(&a, train_opts, "cells") && H != m.cfg.H) why = "--cells";
+        if (!why && gl_arg(&a, train_opts, "mixtures") && M != m.cfg.M) why = "--mixtures";
+        if (!why && synth && gl_arg(&a, train_opts, "window") && K != m.cfg.K) why = "--window";
+        if (!why && gl_arg(&a, train_opts, "thin") && gl_meta_get(&meta, "iam_thin") && thin != gl_meta_int(&meta, "iam_thin", 0)) why = "--thin";
+        if (why) {
+            fprintf(stderr, "glimpse: --init %s: a %s network (%d x %d, M=%d, K=%d, thin %ld): its %s differs from what was asked\n", init,
+                    m.cfg.K > 0 ? "synthesis" : "prediction", m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, (long)gl_meta_int(&meta, "iam_thin", 1), why);
+            gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
+        }
+        L = m.cfg.L; H = m.cfg.H; M = m.cfg.M; K = m.cfg.K;
+        if (!gl_arg(&a, train_opts, "thin")) thin = gl_meta_int(&meta, "iam_thin", (int)thin);
+        const char *b = strrchr(init, '/');
+        snprintf(init_from, sizeof init_from, "%s, update %ld", b ? b + 1 : init, (long)gl_meta_int(&meta, "updates", 0));
+        m.ps.step = 0;
+        fprintf(stderr, "glimpse: fine-tuning %s (%d x %d cells, update %ld of its run)\n", init, m.cfg.L, m.cfg.H, (long)gl_meta_int(&meta, "updates", 0));
+    }
     if (resume) {
         if (gl_hw_model_load(&m, ckpt, &meta, 1)) return fail();
         if ((m.cfg.K > 0) != synth) {
@@ -248,6 +275,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_resume_int(&r, "max-points", "max_points", &maxT);
         gl_resume_num(&r, "lr", "lr", &lr);
         gl_resume_int(&r, "thin", "iam_thin", &thin);
+        gl_resume_int(&r, "rare", "rare", &rare);
         if (gl_meta_get(&meta, "lr_final")) {   // the schedule is the checkpoint's
             gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
             gl_resume_int(&r, "decay-from", "lr_decay_from", &decay_from);
@@ -267,6 +295,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         if (!gl_arg(&a, train_opts, "eval-every")) eval_every = gl_meta_int(&meta, "eval_every", 0);
         if (!gl_arg(&a, train_opts, "patience")) patience = gl_meta_int(&meta, "patience", 0);
         if (patience > 0 && eval_every == 0) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
+        if (gl_meta_get(&meta, "init_from")) snprintf(init_from, sizeof init_from, "%s", gl_meta_get(&meta, "init_from"));
         best_update = gl_meta_int(&meta, "best_update", 0);
         if (best_update > 0) best = gl_meta_num(&meta, "best_heldout_loss_per_point", INFINITY);
         fprintf(stderr, "glimpse: resuming %s at update %ld\n", ckpt, m.ps.step);
@@ -280,17 +309,19 @@ int cmd_train_handwriting(int argc, char **argv) {
     sp.iam.exclude = gl_arg(&a, train_opts, "exclude");
     sp.L = L; sp.H = H; sp.M = M; sp.K = K;
     sp.batch = B; sp.seed = seed; sp.iters = iters; sp.lr = lr;
+    sp.rare = rare;
+    if (init_from[0]) sp.init = init_from;
     if (lr_final > 0) {
-        if (decay_from >= decay_to) { fprintf(stderr, "glimpse: the decay to --lr-final must start before update %ld (--iters)\n", decay_to); if (resume) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
+        if (decay_from >= decay_to) { fprintf(stderr, "glimpse: the decay to --lr-final must start before update %ld (--iters)\n", decay_to); if (resume || init) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
         sp.lr_final = lr_final; sp.decay_from = decay_from; sp.decay_to = decay_to;
         fprintf(stderr, "glimpse: learning rate %g until update %ld, then down to %g at update %ld\n", lr, decay_from, lr_final, decay_to);
     }
     sp.max_points = maxT;
     sp.max_points_given = gl_arg(&a, train_opts, "max-points") || (resume && gl_meta_get(&meta, "max_points"));
     gl_hw_corpus tr, va;
-    if (hw_train_prepare(&sp, &m, resume, &tr, &va, stderr)) {
+    if (hw_train_prepare(&sp, &m, resume || init, &tr, &va, stderr)) {
         int rc = fail();
-        if (resume) gl_hw_model_free(&m);
+        if (resume || init) gl_hw_model_free(&m);
         gl_meta_free(&meta);
         return rc;
     }
@@ -300,7 +331,8 @@ int cmd_train_handwriting(int argc, char **argv) {
     // the training loop: a gl_train session (engine/handwriting/gl_hw_train.c),
     // the one the Train view runs; progress and checkpoints from its reports
     gl_train *t = hw_train_session(&sp, &m, train_seconds, &tr, &va);
-    if (t && resume) gl_train_resume_times(t, &meta);
+    // (a fine-tune's times begin with those of the weights it started from)
+    if (t && (resume || init)) gl_train_resume_times(t, &meta);
     if (!t) { int rc = fail(); gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return rc; }
     signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
     if (eval_every > 0 && va.n == 0) { fprintf(stderr, "glimpse: --eval-every: this corpus has no held-out line to score\n"); eval_every = 0; }

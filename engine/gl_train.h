@@ -131,7 +131,14 @@ typedef struct {
     double lr;
     double lr_final;             // 0: a constant rate
     long decay_from, decay_to;   // the updates the decay spans
+    long rare;                   // > 0: lines with a rare character are repeated (gl_hw_rare_copies)
 } gl_hw_train_opts;
+#define GL_HW_RARE_MAX_COPIES 4
+// Oversampling of rare characters: a line whose rarest character occurs c <
+// rare times in c's texts is trained on min(ceil(rare / c), max_copies) times
+// an epoch (once when rare <= 0). copies (c->n) receives each line's count;
+// returns their sum (the lines an epoch holds).
+long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int max_copies, int *copies);
 // The learning rate of update `step` (counted from 0) under o's schedule.
 double gl_hw_train_lr(const gl_hw_train_opts *o, long step);
 // m is taken over (the session owns it from now; the caller's struct is

@@ -12,7 +12,7 @@ typedef struct {
     gl_hw_model m;
     const gl_hw_corpus *tr, *va;
     gl_hw_trainer *par;
-    int *order, *border, nb;
+    int *order, *border, nb, norder;   // order: line indices, a line repeated as --rare says
     long cur_epoch;
     double ema;
     gl_meta meta;
@@ -23,6 +23,22 @@ double gl_hw_train_lr(const gl_hw_train_opts *o, long step) {
     if (step >= o->decay_to || o->decay_to <= o->decay_from) return o->lr_final;
     double f = (double)(step - o->decay_from) / (double)(o->decay_to - o->decay_from);
     return o->lr * pow(o->lr_final / o->lr, f);
+}
+
+long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int max_copies, int *copies) {
+    long count[256] = {0}, total = 0;
+    for (int i = 0; i < c->n; i++) for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) count[*p]++;
+    for (int i = 0; i < c->n; i++) {
+        long least = 0;   // the count of the line's rarest character
+        for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) if (!least || count[*p] < least) least = count[*p];
+        long k = 1;
+        if (rare > 0 && least > 0 && least < rare) k = (rare + least - 1) / least;
+        if (k > max_copies) k = max_copies;
+        if (k < 1) k = 1;
+        copies[i] = (int)k;
+        total += k;
+    }
+    return total;
 }
 
 static int hw_step(gl_train *t, gl_train_report *r) {
@@ -41,7 +57,7 @@ static int hw_step(gl_train *t, gl_train_report *r) {
         gl_rng_shuffle(&rng, h->border, h->nb);
         h->cur_epoch = epoch;
     }
-    int s0 = h->border[bi] * B, nbat = h->tr->n - s0 < B ? h->tr->n - s0 : B;
+    int s0 = h->border[bi] * B, nbat = h->norder - s0 < B ? h->norder - s0 : B;
     int np = 0;
     gl_params_zero_grad(&m->ps);
     double loss = gl_hw_trainer_step(h->par, h->tr, h->order + s0, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np);   // on every core
@@ -116,14 +132,20 @@ gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev
     h->cur_epoch = -1;
     if (meta) for (int i = 0; i < meta->n; i++) gl_meta_set(&h->meta, meta->key[i], "%s", meta->val[i]);
     // batches of similar length: sort by length, cut into batches (their order is shuffled per epoch)
-    h->order = gl_malloc(sizeof(int) * (size_t)tr->n);
-    for (int i = 0; i < tr->n; i++) h->order[i] = i;
-    for (int i = 1; i < tr->n; i++) {   // insertion sort by length (stable)
+    // (a line repeated for its rare characters is repeated in place: its
+    // copies usually share a batch, which weighs it that much more there)
+    int *copies = gl_malloc(sizeof(int) * (size_t)tr->n);
+    long norder = gl_hw_rare_copies(tr, o->rare, GL_HW_RARE_MAX_COPIES, copies);
+    h->norder = (int)norder;
+    h->order = gl_malloc(sizeof(int) * (size_t)norder);
+    for (int i = 0, k = 0; i < tr->n; i++) for (int j = 0; j < copies[i]; j++) h->order[k++] = i;
+    free(copies);
+    for (int i = 1; i < h->norder; i++) {   // insertion sort by length (stable)
         int v = h->order[i], j = i - 1;
         while (j >= 0 && tr->lines[h->order[j]].n > tr->lines[v].n) { h->order[j + 1] = h->order[j]; j--; }
         h->order[j + 1] = v;
     }
-    h->nb = (int)((tr->n + o->batch - 1) / o->batch);
+    h->nb = (int)((h->norder + o->batch - 1) / o->batch);
     h->border = gl_malloc(sizeof(int) * (size_t)h->nb);
     h->par = gl_hw_trainer_new(&h->m);
     gl_train *t = gl_train_make(&hw_ops, h, o->iters);

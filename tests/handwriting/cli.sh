@@ -58,6 +58,29 @@ check_best "$T/log" && ok || bad "early stopping keeps the best update: $(cat "$
 cp "$T/log" "$T/log1"
 "$G" train handwriting --task synth $ES --patience 0 --iters 50 --resume -o "$T/e.safetensors" 2>"$T/log" && ok || bad "early stopping resumed: $(tail -3 "$T/log")"
 grep -q "50 updates" "$T/log" && check_best "$T/log1" "$T/log" && ok || bad "the best is kept across a resume: $(cat "$T/log")"
+# fine-tuning (--init): the network of a weights file goes on with a fresh
+# optimiser, its updates counted from 0, its times added to the file's;
+# --rare repeats the lines with rare characters and is kept on --resume
+"$G" train handwriting --task synth --lines 60 --batch 8 --every 100000 --init "$T/e.safetensors" --rare 40 --lr 1e-3 --iters 4 -o "$T/f.safetensors" 2>"$T/log" && ok || bad "fine-tune: $(tail -3 "$T/log")"
+grep -q "fine-tuning .*e.safetensors (2 x 16 cells" "$T/log" && grep -q -- "--rare 40: [1-9][0-9]* line(s) .* repeated" "$T/log" && grep -q "4 updates" "$T/log" && ok || bad "fine-tune log: $(cat "$T/log")"
+python3 - "$T/e.safetensors" "$T/f.safetensors" <<'PY' && ok || bad "fine-tune metadata"
+import json, struct, sys
+def load(p):
+    b = open(p, 'rb').read(); n = struct.unpack('<Q', b[:8])[0]; return json.loads(b[8:8 + n]), b[8 + n:]
+(e, eb), (f, fb) = load(sys.argv[1]), load(sys.argv[2])
+em, fm = e['__metadata__'], f['__metadata__']
+assert fm['init_from'] == 'e.safetensors, update %s' % em['updates'], fm['init_from']
+assert int(fm['updates']) == 4 and fm['rare'] == '40', fm
+assert float(fm['train_seconds']) >= float(em['train_seconds']), (fm['train_seconds'], em['train_seconds'])
+assert fm['cells'] == '16' and fm['alphabet'] == em['alphabet'] and fm['mean_x'] == em['mean_x'], fm
+assert eb != fb   # it did train
+PY
+expect_err "resume with another --rare" "written with --rare 40, not 7" "$G" train handwriting --task synth --iters 6 --rare 7 --resume -o "$T/f.safetensors"
+"$G" train handwriting --task synth --iters 6 --resume -o "$T/f.safetensors" 2>"$T/log" && grep -q "6 updates" "$T/log" && head -c 8192 "$T/f.safetensors" | grep -a -q '"init_from":"e.safetensors' && ok || bad "fine-tune resumed: $(tail -3 "$T/log")"
+expect_err "--init and --resume" "give one of them" "$G" train handwriting --task synth --init "$T/e.safetensors" --resume -o "$T/f.safetensors"
+expect_err "--init of another size" "its --cells differs" "$G" train handwriting --task synth $TINY --init "$T/e.safetensors" -o "$T/x.safetensors"
+expect_err "--init of another task" "its task differs" "$G" train handwriting --task predict --init "$T/e.safetensors" -o "$T/x.safetensors"
+expect_err "--init of a missing file" "cannot" "$G" train handwriting --init "$T/none.safetensors" -o "$T/x.safetensors"
 expect_err "--decay-from alone" "needs --lr-final" "$G" train handwriting --task synth $TINY --decay-from 3 -o "$T/x.safetensors"
 expect_err "decay after the end" "must start before update 4" "$G" train handwriting --task synth $TINY --iters 4 --lr-final 1e-4 --decay-from 9 -o "$T/x.safetensors"
 expect_err "resume wrong task" "synthesis checkpoint" "$G" train handwriting --task predict --resume --checkpoint "$T/s.safetensors.ckpt" -o "$T/p.safetensors"

@@ -1,5 +1,6 @@
 // A tiny training run on the built-in corpus lowers the loss (both networks),
-// and a checkpoint with the Adam state resumes exactly.
+// and a checkpoint with the Adam state resumes exactly; the --rare
+// oversampling counts.
 #include "gl_hw.h"
 #include "gl_train.h"
 #include "gl_test.h"
@@ -81,7 +82,24 @@ static void test_schedule(void) {
     CHECK(fabs(gl_hw_train_lr(&o, 300) - 1e-4) < 1e-15 && gl_hw_train_lr(&o, 5000) == 1e-4, "held at lr_final");
 }
 
+// --rare: copies = min(ceil(rare / count of the line's rarest character), 4)
+static void test_rare(void) {
+    gl_hw_corpus c = {0};
+    float pt[3] = { 0, 0, 0 };
+    const char *texts[] = { "aaaa", "ab", "a7", "Zb" };   // a: 7, b: 2, 7: 1, Z: 1 occurrences
+    for (int i = 0; i < 4; i++) gl_hw_corpus_add(&c, pt, 1, texts[i], i);
+    int cp[4];
+    CHECK(gl_hw_rare_copies(&c, 0, 4, cp) == 4 && cp[0] == 1 && cp[1] == 1 && cp[2] == 1 && cp[3] == 1, "rare 0: each line once");
+    long n = gl_hw_rare_copies(&c, 3, 4, cp);
+    CHECK(cp[0] == 1 && cp[1] == 2 && cp[2] == 3 && cp[3] == 3 && n == 9, "rare 3: %d %d %d %d (%ld)", cp[0], cp[1], cp[2], cp[3], n);
+    n = gl_hw_rare_copies(&c, 100, 4, cp);
+    CHECK(cp[0] == 4 && cp[1] == 4 && cp[2] == 4 && cp[3] == 4 && n == 16, "capped at 4: %d %d %d %d", cp[0], cp[1], cp[2], cp[3]);
+    CHECK(gl_hw_rare_copies(&c, 8, 4, cp) == 14 && cp[0] == 2 && cp[1] == 4, "rare 8: a (7 times) twice, b (2) four times: %d %d", cp[0], cp[1]);
+    gl_hw_corpus_free(&c);
+}
+
 int main(void) {
+    test_rare();
     test_schedule();
     test_train(0);
     test_train(3);
