@@ -21,7 +21,8 @@ run() {   # run NAME NICE ARGS...: start or resume one training
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then return; fi
   local resume=()
   # EXTEND: options for a resume only (a run that has been extended: --extend-to)
-  [ -f "$out/$name.safetensors.ckpt" ] && resume=(--resume ${EXTEND:-})
+  # INIT: options for a fresh start only (a fine-tune: --init WEIGHTS)
+  if [ -f "$out/$name.safetensors.ckpt" ]; then resume=(--resume ${EXTEND:-}); else resume=(${INIT:-}); fi
   if pgrep -f -- "$out/$name.safetensors" >/dev/null; then echo "$name: already running"; return; fi
   nohup nice -n "$nice" "$G" "$@" "${resume[@]}" >>"$out/$name.log" 2>&1 &
   echo "$name: ${resume[*]:-started} (log $out/$name.log)"
@@ -44,6 +45,14 @@ if [ -n "${IAM:-}" ]; then
       --mixtures 20 --window 10 --batch 32 --lr 1e-3 --lr-final 1e-4 --decay-from 8000 --iters 12000 --every 300 \
       --eval-every 250 --patience 12 \
       -o "$out/handwriting-synth-iam-400.safetensors"
+  # stage 2: the best of that run fine-tuned at a lower rate, the lines with rare characters
+  # (digits, some capitals and punctuation) repeated up to 4 times an epoch; it starts once stage 1
+  # has stopped (its -o then holds its best update)
+  if [ -f "$out/handwriting-synth-iam-400.safetensors" ] && ! pgrep -f -- "$out/handwriting-synth-iam-400.safetensors" >/dev/null; then
+    INIT="--init $out/handwriting-synth-iam-400.safetensors" run handwriting-synth-iam-400-ft 5 train handwriting --task synth \
+        --data "iam:$IAM" "${ex[@]}" --rare 300 --batch 32 --lr 3e-4 --lr-final 5e-5 --iters 2500 --every 300 \
+        --eval-every 250 --patience 6 -o "$out/handwriting-synth-iam-400-ft.safetensors"
+  fi
   run handwriting-predict-iam 10 train handwriting --task predict --data "iam:$IAM" "${ex[@]}" --thin 2 --layers 3 --cells 256 \
       --mixtures 20 --batch 32 --lr 1e-3 --iters 7000 --every 300 -o "$out/handwriting-predict-iam.safetensors"
 fi
