@@ -243,8 +243,11 @@ int cmd_train_handwriting(int argc, char **argv) {
         if (!why && synth && gl_arg(&a, train_opts, "window") && K != m.cfg.K) why = "--window";
         if (!why && gl_arg(&a, train_opts, "thin") && gl_meta_get(&meta, "iam_thin") && thin != gl_meta_int(&meta, "iam_thin", 0)) why = "--thin";
         if (why) {
-            fprintf(stderr, "glimpse: --init %s: a %s network (%d x %d, M=%d, K=%d, thin %ld): its %s differs from what was asked\n", init,
-                    m.cfg.K > 0 ? "synthesis" : "prediction", m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, (long)gl_meta_int(&meta, "iam_thin", 1), why);
+            // a Hershey-trained file has no thinning: say so rather than show the default
+            char thin_s[32] = ", no thinning";
+            if (gl_meta_get(&meta, "iam_thin")) snprintf(thin_s, sizeof thin_s, ", thin %ld", (long)gl_meta_int(&meta, "iam_thin", 1));
+            fprintf(stderr, "glimpse: --init %s: a %s network (%d x %d, M=%d, K=%d%s): its %s differs from what was asked\n", init,
+                    m.cfg.K > 0 ? "synthesis" : "prediction", m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, thin_s, why);
             gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
         }
         L = m.cfg.L; H = m.cfg.H; M = m.cfg.M; K = m.cfg.K;

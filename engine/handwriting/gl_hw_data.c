@@ -539,7 +539,7 @@ static int cmp_f(const void *a, const void *b) { float x = *(const float *)a, y 
 static int clean_line(float *p, int n, float spike, float max_up, int thin, int *spikes) {
     if (n < 2) return -1;
     // the line starts at its first point: its offset from "nowhere" goes
-    memmove(p, p + 3, sizeof(float) * 3 * (size_t)(n - 1));
+    for (int i = 0; i < 3 * (n - 1); i++) p[i] = p[i + 3];   // (a memmove here draws a false -Warray-bounds from GCC once inlined)
     n--;
     // a point far off while the pen is down, whose neighbour brings the pen
     // back, is a sensor spike: merge its offset into the next point

@@ -78,7 +78,7 @@ PY
 expect_err "resume with another --rare" "written with --rare 40, not 7" "$G" train handwriting --task synth --iters 6 --rare 7 --resume -o "$T/f.safetensors"
 "$G" train handwriting --task synth --iters 6 --resume -o "$T/f.safetensors" 2>"$T/log" && grep -q "6 updates" "$T/log" && head -c 8192 "$T/f.safetensors" | grep -a -q '"init_from":"e.safetensors' && ok || bad "fine-tune resumed: $(tail -3 "$T/log")"
 expect_err "--init and --resume" "give one of them" "$G" train handwriting --task synth --init "$T/e.safetensors" --resume -o "$T/f.safetensors"
-expect_err "--init of another size" "its --cells differs" "$G" train handwriting --task synth $TINY --init "$T/e.safetensors" -o "$T/x.safetensors"
+expect_err "--init of another size" "no thinning): its --cells differs" "$G" train handwriting --task synth $TINY --init "$T/e.safetensors" -o "$T/x.safetensors"
 expect_err "--init of another task" "its task differs" "$G" train handwriting --task predict --init "$T/e.safetensors" -o "$T/x.safetensors"
 expect_err "--init of a missing file" "cannot" "$G" train handwriting --init "$T/none.safetensors" -o "$T/x.safetensors"
 expect_err "--decay-from alone" "needs --lr-final" "$G" train handwriting --task synth $TINY --decay-from 3 -o "$T/x.safetensors"
