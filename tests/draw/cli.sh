@@ -94,6 +94,27 @@ assert 0 < d["frame_ms_median"] <= d["frame_ms_p99"] <= d["frame_ms_max"], d
 assert d["seeds"] == 1 and d["seed_to_screen_frames_median"] >= 1, d
 PY
 
+# Ctrl-C (and TERM) end a run after the step at hand with a checkpoint of
+# that step (not the last periodic one: --every is far off here), a status of
+# 128 + the signal, and -o left as it was; --resume goes on from there
+I="$T/int.safetensors"
+printf keep > "$I"
+for sig in INT TERM; do
+  env -u GLIMPSE_QUIET "$G" train draw --limit 200 --batch 50 --epochs 100000 --steps 4 --enc 16 --dec 16 --z 4 --every 100000 --out "$I" --no-eval \
+      >/dev/null 2>"$T/int.err" &
+  pid=$!
+  for i in $(seq 600); do grep -q "train draw \[" "$T/int.err" 2>/dev/null && break; sleep 0.1; done
+  sleep 0.5
+  kill -$sig $pid; wait $pid; rc=$?
+  want=$([ $sig = INT ] && echo 130 || echo 143)
+  [ $rc -eq $want ] && grep -q "stopped (\(interrupted\|terminated\)) at iteration [1-9][0-9]* of 400000; .*int.safetensors.ckpt holds it" "$T/int.err" \
+    && [ "$(cat "$I")" = keep ] && ok || bad "SIG$sig: rc $rc, $(tail -2 "$T/int.err")"
+  at=$(grep -o "at iteration [0-9]*" "$T/int.err" | grep -o "[0-9]*")
+  "$G" train draw --out "$I" --resume --no-eval --minutes 0.001 >/dev/null 2>"$T/int2.err"
+  grep -q "resuming .* at iteration ${at:-x} " "$T/int2.err" && ok || bad "resume after SIG$sig (iteration ${at:-?}): $(head -2 "$T/int2.err")"
+  rm -f "$I.ckpt"; printf keep > "$I"
+done
+
 # issue 14: sizes within the documented ranges but too large a picture, a
 # header that lies, weights that make Inf: one line each, nothing written
 C="python3 tests/crafted.py"
