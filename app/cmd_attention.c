@@ -10,6 +10,7 @@
 #include "gl_progress.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "stop_signal.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -64,7 +65,7 @@ static const gl_opt train_opts[] = {
 typedef struct {
     gl_train *t;
     const char *ckpt;
-    long every, start_step;
+    long every, start_step, ckpt_step;
     double last_ck, run_loss, run_acc;
     int cnn_epochs;
     gl_progress pg;
@@ -76,8 +77,9 @@ static void attn_cli_report(void *user, const gl_train_report *r) {
     c->run_loss = first ? r->loss : 0.98 * c->run_loss + 0.02 * r->loss;
     c->run_acc = first ? r->acc : 0.98 * c->run_acc + 0.02 * r->acc;
     gl_progress_update(&c->pg, r->step, "%s ep %d loss %.4f acc %.2f%%", r->stage ? "attn" : "cnn", r->epoch, c->run_loss, 100 * c->run_acc);
-    if (r->epoch_end || gl_now() - c->last_ck >= c->every || r->step == r->total) {
+    if (r->epoch_end || gl_now() - c->last_ck >= c->every || r->step == r->total || stop_signal()) {
         if (gl_train_checkpoint(c->t, c->ckpt) != 0) fprintf(stderr, "\nglimpse: checkpoint failed: %s\n", gl_err());
+        else c->ckpt_step = r->step;
         c->last_ck = gl_now();
     }
     if (r->has_eval && r->epoch_end && r->stage && !c->pg.quiet)
@@ -169,14 +171,28 @@ int cmd_train_attention(int argc, char **argv) {
     long start_step = gl_train_step_no(t), total = gl_train_total(t);
     fprintf(stderr, "attention/%s: %d cells, %zu parameters, %d training digits, %ld steps\n",
             gl_key_name(key), (int)hidden, gl_params_count(gl_attn_params(m)), N, total);
-    attn_cli cli = { .t = t, .ckpt = ckpt, .every = every, .start_step = start_step, .last_ck = gl_now(), .cnn_epochs = (int)cnn_epochs };
+    attn_cli cli = { .t = t, .ckpt = ckpt, .every = every, .start_step = start_step, .ckpt_step = start_step, .last_ck = gl_now(), .cnn_epochs = (int)cnn_epochs };
     gl_progress_begin(&cli.pg, "train", total);
     gl_progress_resume_at(&cli.pg, start_step);
-    if (gl_train_run(t, total, NULL, attn_cli_report, &cli) < 0) {
+    atomic_int stop = 0;
+    stop_on_signals(&stop);   // Ctrl-C: a checkpoint of the step at hand
+    int ran = gl_train_run(t, total, &stop, attn_cli_report, &cli);
+    stop_on_signals(NULL);
+    if (ran < 0) {
         fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", gl_train_last_loss(t), gl_train_step_no(t));
         status = 1; goto done;
     }
     gl_progress_end(&cli.pg);
+    if (stop_signal()) {
+        // the checkpoint and nothing else: OUT may hold a finished model
+        long it = gl_train_step_no(t);
+        if (it != cli.ckpt_step && gl_train_checkpoint(t, ckpt) != 0) { fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; }
+        else {
+            fprintf(stderr, "glimpse: stopped (%s) at step %ld of %ld; %s holds it: go on with --resume\n", stop_signal_word(), it, total, ckpt);
+            status = 128 + stop_signal();
+        }
+        goto done;
+    }
     double seconds = gl_train_seconds(t);
     double tl, acc = gl_attn_accuracy(m, &te, te.n, &tl), acc1k = gl_attn_accuracy(m, &te, 1000, NULL);
     gl_meta_set(&meta, "test_accuracy", "%.4f", acc);

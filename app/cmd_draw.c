@@ -15,8 +15,8 @@
 #include "gl_train.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "stop_signal.h"
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,17 +96,6 @@ typedef struct {
     gl_progress p;
 } draw_cli;
 
-// Ctrl-C or a TERM (a logout, a shutdown) ends the run after the step at
-// hand with a checkpoint, so no more than one step is lost; a second one
-// ends the process at once.
-static atomic_int *g_draw_stop;
-static volatile sig_atomic_t g_draw_signal;
-static void on_stop_signal(int s) {
-    g_draw_signal = s;
-    if (g_draw_stop) atomic_store(g_draw_stop, 1);
-    signal(s, SIG_DFL);
-}
-
 static void draw_cli_report(void *user, const gl_train_report *r) {
     draw_cli *c = user;
     c->avg += r->loss; c->navg++;
@@ -116,7 +105,7 @@ static void draw_cli_report(void *user, const gl_train_report *r) {
         gl_progress_update(&c->p, r->step, "epoch %ld  bound %.2f nats", r->step / per_epoch + (r->step % per_epoch ? 1 : 0), c->avg / c->navg);
         c->avg = 0; c->navg = 0;
     }
-    int stop = (c->minutes > 0 && now - c->t0 >= c->minutes * 60) || g_draw_signal;
+    int stop = (c->minutes > 0 && now - c->t0 >= c->minutes * 60) || stop_signal();
     if (now - c->last_ckpt >= c->every || r->step == r->total || stop) {
         if (gl_train_checkpoint(c->t, c->ckpt)) {
             gl_progress_end(&c->p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
@@ -226,25 +215,23 @@ int cmd_train_draw(int argc, char **argv) {
     gl_progress_begin(&cli.p, "train draw", total);
     gl_progress_resume_at(&cli.p, it);
     cli.ckpt_step = it;
-    g_draw_stop = &cli.stop;
-    signal(SIGINT, on_stop_signal); signal(SIGTERM, on_stop_signal);
+    stop_on_signals(&cli.stop);   // Ctrl-C: a checkpoint of the step at hand, not of the last periodic one
     if (gl_train_run(t, total, &cli.stop, draw_cli_report, &cli) < 0) { gl_progress_end(&cli.p); fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", gl_train_step_no(t), gl_train_last_loss(t)); status = 1; }
     else if (cli.failed) status = 1;
     it = gl_train_step_no(t);
     gl_progress_end(&cli.p);
-    if (g_draw_signal && !status) {
+    if (stop_signal() && !status) {
         // stopped by a signal: the checkpoint (if the last step came after
         // the report that saved it, once more) and nothing else: -o may hold
         // a finished run's weights that a half-trained model must not replace
         if (it != cli.ckpt_step && gl_train_checkpoint(t, ckpt)) { fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; }
         else {
             fprintf(stderr, "glimpse: stopped (%s) at iteration %ld of %ld; %s holds it: go on with --resume\n",
-                    g_draw_signal == SIGINT ? "interrupted" : "terminated", it, total, ckpt);
-            status = 128 + (int)g_draw_signal;
+                    stop_signal_word(), it, total, ckpt);
+            status = 128 + stop_signal();
         }
     }
-    signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL);
-    g_draw_stop = NULL;
+    stop_on_signals(NULL);
     if (!status) {
         double secs = gl_train_seconds(t);
         gl_meta meta = {0};

@@ -100,6 +100,22 @@ expect_err "resume with another lr" "written with --lr 0.002, not 0.01" "$G" tra
 "$G" train attention --key gaussian --threads 1 --out "$T/tiny.safetensors" --resume >/dev/null 2>"$T/resume2.err" \
   && grep -q "resuming with the checkpoint's --hidden 16 --limit 300 --epochs 1" "$T/resume2.err" && ok || bad "resume takes the checkpoint's options: $(cat "$T/resume2.err")"
 "$G" eval attention --model "$T/tiny.safetensors" --limit 100 | grep -q "attention/gaussian: test accuracy" && ok || bad "eval --model"
+# Ctrl-C ends a run after the step at hand with a checkpoint of that step
+# (--every is far off here), status 130, no weights written; --resume goes on from it
+env -u GLIMPSE_QUIET "$G" train attention --key gaussian --hidden 16 --limit 300 --epochs 1000 --cnn-epochs 1 --batch 50 \
+    --threads 1 --every 100000 --out "$T/int.safetensors" >/dev/null 2>"$T/int.err" &
+pid=$!
+for i in $(seq 600); do grep -q "train \[" "$T/int.err" 2>/dev/null && break; sleep 0.1; done
+sleep 0.5
+kill -INT $pid; wait $pid; rc=$?
+[ $rc -eq 130 ] && grep -q "stopped (interrupted) at step [1-9][0-9]* of .*int.safetensors.ckpt holds it" "$T/int.err" \
+  && [ ! -e "$T/int.safetensors" ] && ok || bad "Ctrl-C: rc $rc, $(tail -2 "$T/int.err")"
+at=$(grep -o "at step [0-9]*" "$T/int.err" | grep -o "[0-9]*")
+"$G" train attention --key gaussian --threads 1 --out "$T/int.safetensors" --resume >/dev/null 2>"$T/int2.err" &
+pid=$!
+for i in $(seq 600); do grep -q "resuming" "$T/int2.err" 2>/dev/null && break; sleep 0.1; done
+kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 143 ] && grep -q "resuming .* at step ${at:-x}$" "$T/int2.err" && ok || bad "resume after Ctrl-C (step ${at:-?}), then TERM: rc $rc, $(head -2 "$T/int2.err")"
 # issue 14: crafted and odd input is one line, never a crash or gigabytes
 C="python3 tests/crafted.py"
 expect_err "model is a directory" "is a directory" "$G" attend --model "$T" --index 0
