@@ -12,9 +12,9 @@
 #include "gl_st.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "stop_signal.h"
 #include "style_file.h"
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +55,6 @@ static double corpus_loss(gl_hw_model *m, const gl_hw_corpus *c, int max_T, doub
 }
 
 static atomic_int g_stop;
-static void on_sigint(int s) { (void)s; atomic_store(&g_stop, 1); }
 
 // The CLI's side of a training run: the progress bar (the loss per point
 // smoothed as the checkpoints record it), a checkpoint every `every`
@@ -337,7 +336,7 @@ int cmd_train_handwriting(int argc, char **argv) {
     // (a fine-tune's times begin with those of the weights it started from)
     if (t && (resume || init)) gl_train_resume_times(t, &meta);
     if (!t) { int rc = fail(); gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return rc; }
-    signal(SIGINT, on_sigint); signal(SIGTERM, on_sigint);
+    stop_on_signals(&g_stop);   // Ctrl-C: stop after the update at hand (a second one: at once)
     if (eval_every > 0 && va.n == 0) { fprintf(stderr, "glimpse: --eval-every: this corpus has no held-out line to score\n"); eval_every = 0; }
     if (eval_every > 0) gl_train_set_eval(t, eval_every, va.n);
     hw_cli cli = { .t = t, .ckpt = ckpt, .out = out, .sp = &sp, .every = (double)every, .minutes = minutes, .t0 = gl_now(), .ema = NAN,
@@ -352,6 +351,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         if (isnan(gl_train_last_loss(t)) && strncmp(gl_err(), "the loss became", 15)) rc = fail();
         else { fprintf(stderr, "\nglimpse: loss is not finite at update %ld\n", gl_train_step_no(t)); rc = 1; }
     }
+    stop_on_signals(NULL);
     gl_progress_end(&cli.pg);
     gl_hw_model *mm = gl_hw_train_model(t);
     double ema = gl_hw_train_smoothed(t);
