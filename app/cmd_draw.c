@@ -78,6 +78,7 @@ static const gl_opt train_opts[] = {
     { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
     { "every", 1, "seconds between checkpoints (default 120; 0: after every iteration)" },
     { "resume", 0, "continue from the checkpoint" },
+    { "init", 1, "start from these weights (their sizes) with a fresh Adam, iterations from 0 and this command's schedule; their training time carries on" },
     { "extend-to", 1, "with --resume: go on to this many epochs in all; the learning rate stays at --lr-final after the first run's epochs (--epochs, if given, names those)" },
     { "no-eval", 0, "skip the test-set bound at the end" },
     { "data", 1, "MNIST directory" },
@@ -149,6 +150,9 @@ int cmd_train_draw(int argc, char **argv) {
     int resume = gl_arg(&a, train_opts, "resume") != NULL;
     long decay_epochs = 0;
     if (gl_arg(&a, train_opts, "extend-to") && !resume) { fprintf(stderr, "glimpse: --extend-to goes with --resume\n"); return 2; }
+    const char *init = gl_arg(&a, train_opts, "init");
+    if (init && resume) { fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n"); return 2; }
+    char init_from[512] = "";
     gl_clean_stale_tmp(ckpt);
     gl_clean_stale_tmp(out);
     if (resume) {
@@ -188,10 +192,46 @@ int cmd_train_draw(int argc, char **argv) {
             epochs = to;
         }
         if (gl_resume_end(&r)) { gl_draw_free(m); return 1; }
+        if (gl_meta_get(cm, "init_from")) snprintf(init_from, sizeof init_from, "%s", gl_meta_get(cm, "init_from"));
         const gl_draw_config *c = gl_draw_cfg(m);
         attention = c->attention;
         fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, read %d, write %d, enc %d, dec %d, z %d)\n", ckpt, it,
                 c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
+    } else if (init) {
+        // another run's weights, a new schedule: the sizes are the file's
+        // (asked for otherwise: refused), the Adam moments start at zero
+        m = gl_draw_load(init, 0);
+        if (!m) { fprintf(stderr, "glimpse: --init: %s\n", gl_err()); return 1; }
+        const gl_draw_config *c = gl_draw_cfg(m);
+        const char *why = NULL;
+        if ((gl_arg(&a, train_opts, "no-attention") && c->attention) || (gl_arg(&a, train_opts, "attention") && !c->attention)) why = "attention";
+        else if (gl_arg(&a, train_opts, "steps") && T != c->T) why = "--steps";
+        else if (c->attention && gl_arg(&a, train_opts, "read") && rn != c->read_n) why = "--read";
+        else if (c->attention && gl_arg(&a, train_opts, "write") && wn != c->write_n) why = "--write";
+        else if (gl_arg(&a, train_opts, "enc") && enc != c->enc) why = "--enc";
+        else if (gl_arg(&a, train_opts, "dec") && dec != c->dec) why = "--dec";
+        else if (gl_arg(&a, train_opts, "z") && z != c->z) why = "--z";
+        if (why) {
+            fprintf(stderr, "glimpse: --init %s: DRAW %s, T=%d, read %d, write %d, enc %d, dec %d, z %d: its %s differs from what was asked\n", init,
+                    c->attention ? "with attention" : "without attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z, why);
+            gl_draw_free(m); return 2;
+        }
+        attention = c->attention;
+        if (!gl_arg(&a, train_opts, "out")) {   // the default follows the file's variant
+            snprintf(out, sizeof out, "%s", default_weights(attention));
+            if (!gl_arg(&a, train_opts, "checkpoint")) snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
+            gl_clean_stale_tmp(ckpt);
+            gl_clean_stale_tmp(out);
+        }
+        const gl_meta *fm = gl_draw_meta(m);
+        const char *b = strrchr(init, '/');
+        long fit = (long)gl_meta_num(fm, "iter", 0);
+        if (gl_meta_get(fm, "train_cpu_seconds_from_step"))
+            snprintf(init_from, sizeof init_from, "%s, iteration %ld (its CPU time counted from iteration %ld)", b ? b + 1 : init, fit,
+                     (long)gl_meta_num(fm, "train_cpu_seconds_from_step", 0));
+        else snprintf(init_from, sizeof init_from, "%s, iteration %ld", b ? b + 1 : init, fit);
+        fprintf(stderr, "starting from %s (iteration %ld of its run; %s, T=%d, read %d, write %d, enc %d, dec %d, z %d): a fresh Adam, iterations from 0\n",
+                init, fit, c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
     } else {
         gl_draw_config c = { .attention = attention, .T = (int)T, .read_n = (int)rn, .write_n = (int)wn, .enc = (int)enc, .dec = (int)dec, .z = (int)z };
         m = gl_draw_new(&c, (uint64_t)seed);
@@ -204,8 +244,10 @@ int cmd_train_draw(int argc, char **argv) {
     o.cfg = *gl_draw_cfg(m);
     o.batch = o.batch_option = batch; o.epochs = epochs; o.limit = limit; o.seed = seed;
     o.lr = lr; o.lr_final = lr_final; o.clip = clip; o.decay_epochs = decay_epochs;
+    snprintf(o.init_from, sizeof o.init_from, "%s", init_from);
     gl_train *t = gl_draw_train_new(&o, m, it, prev_secs, &tr, NULL);
     if (t && resume) gl_train_resume_times(t, gl_draw_meta(gl_draw_train_model(t)));
+    if (t && init) gl_train_init_times(t, gl_draw_meta(gl_draw_train_model(t)));
     if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
     long total = gl_train_total(t);
     int status = 0;
@@ -243,6 +285,7 @@ int cmd_train_draw(int argc, char **argv) {
         gl_meta_set(&meta, "lr_final", "%g", lr_final);
         if (decay_epochs && decay_epochs != epochs) gl_meta_set(&meta, "decay_epochs", "%ld", decay_epochs);
         gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
+        if (init_from[0]) gl_meta_set(&meta, "init_from", "%s", init_from);
         if (!gl_arg(&a, train_opts, "no-eval")) {
             if (load_binarized(gl_arg(&a, train_opts, "data"), "t10k", 0, &te)) status = 1;
             else {

@@ -74,6 +74,13 @@ void gl_train_resume_times(gl_train *t, const gl_meta *ckpt) {
     }
 }
 
+void gl_train_init_times(gl_train *t, const gl_meta *weights) {
+    t->prev_seconds = gl_meta_num(weights, "train_seconds", 0);
+    t->prev_cpu = gl_meta_num(weights, "train_cpu_seconds", 0);
+    t->run_seconds = t->run_cpu = 0;
+    t->cpu_from = 0;
+}
+
 void gl_train_meta_times(const gl_train *t, gl_meta *m) {
     gl_meta_set(m, "train_seconds", "%.0f", gl_train_seconds(t));
     gl_meta_set(m, "train_cpu_seconds", "%.0f", gl_train_cpu_seconds(t));

@@ -62,6 +62,10 @@ double gl_train_cpu_seconds(const gl_train *t);
 // the step is set). A checkpoint from before CPU time was kept starts the
 // count at its step.
 void gl_train_resume_times(gl_train *t, const gl_meta *ckpt);
+// A run started from another run's weights (--init) carries that run's wall
+// and CPU seconds on; its steps count from 0, so a late start of the CPU
+// count (train_cpu_seconds_from_step) is not carried: the caller says it.
+void gl_train_init_times(gl_train *t, const gl_meta *weights);
 // train_seconds (wall), train_cpu_seconds and, when the count started late,
 // train_cpu_seconds_from_step.
 void gl_train_meta_times(const gl_train *t, gl_meta *m);
@@ -106,6 +110,9 @@ typedef struct {
     // decay_epochs (0: all epochs) and stays at lr_final after them, so a
     // finished run can be extended without a jump in the rate
     long decay_epochs;
+    // a run started from another run's weights (--init): "FILE, iteration N",
+    // kept in every checkpoint; empty otherwise
+    char init_from[512];
 } gl_draw_train_opts;
 void gl_draw_train_defaults(gl_draw_train_opts *o);
 // m (may be NULL: a new model from o->cfg and o->seed) is taken over; a

@@ -95,6 +95,7 @@ static int draw_checkpoint(gl_train *t, const char *path) {
     gl_meta_set(&meta, "lr_final", "%.17g", o->lr_final);
     gl_meta_set(&meta, "clip", "%.17g", o->clip);
     gl_meta_set(&meta, "no_attention", "%d", !gl_draw_cfg(d->m)->attention);
+    if (o->init_from[0]) gl_meta_set(&meta, "init_from", "%s", o->init_from);
     int rc = gl_draw_save(d->m, path, &meta, 1);
     gl_meta_free(&meta);
     return rc;

@@ -55,6 +55,31 @@ f = open(sys.argv[1], 'rb'); n = struct.unpack('<Q', f.read(8))[0]
 c = json.loads(f.read(n))["__metadata__"]
 assert c["iter"] == "16" and c["epochs_option"] == "4" and c["decay_epochs"] == "2", c
 PY
+# --init: another run's weights with a fresh Adam and a new schedule; the
+# sizes come from the file (asked for otherwise: refused), iterations count
+# from 0, the file's training time carries on, init_from names it
+"$G" train draw --init "$W" --limit 200 --batch 50 --epochs 1 --lr 5e-4 --lr-final 1e-4 --out "$T/ft.safetensors" --no-eval \
+    >/dev/null 2>"$T/ft.err" && grep -q "starting from .*d.safetensors (iteration 16 of its run; attention, T=4" "$T/ft.err" \
+  && python3 - "$W" "$T/ft.safetensors" "$T/ft.safetensors.ckpt" <<'PY' && ok || bad "--init: $(tail -2 "$T/ft.err")"
+import json, struct, sys
+def load(p):
+    f = open(p, 'rb'); n = struct.unpack('<Q', f.read(8))[0]
+    h = json.loads(f.read(n)); return h, f.read()
+(wh, wb), (fh, fb), (ch, cb) = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[3])
+wm, fm, cm = wh["__metadata__"], fh["__metadata__"], ch["__metadata__"]
+assert fm["init_from"] == "d.safetensors, iteration 16" and cm["init_from"] == fm["init_from"], (fm, cm)
+assert fm["iter"] == "4" and float(fm["lr"]) == 5e-4 and float(fm["lr_final"]) == 1e-4, fm
+assert float(fm["train_seconds"]) >= float(wm["train_seconds"]), (fm, wm)
+assert fm["steps"] == "4" and fm["enc"] == "16" and fm["z"] == "4", fm
+e = wh["canvas0"]; g = fh["canvas0"]
+assert wb[e["data_offsets"][0]:e["data_offsets"][1]] != fb[g["data_offsets"][0]:g["data_offsets"][1]], "weights unchanged"
+PY
+"$G" train draw --out "$T/ft.safetensors" --resume --extend-to 2 --no-eval >/dev/null 2>&1 \
+  && head -c 8192 "$T/ft.safetensors" | grep -a -q '"init_from":"d.safetensors, iteration 16"' && ok || bad "a resumed --init run keeps init_from"
+expect_err "--init and --resume" "give one of them" "$G" train draw --init "$W" --resume --out "$T/ft.safetensors"
+expect_err "--init of other steps" "T=4, read 2, write 5, enc 16, dec 16, z 4: its --steps differs" "$G" train draw --init "$W" --steps 5 --out "$T/x.safetensors"
+expect_err "--init without attention" "its attention differs" "$G" train draw --init "$W" --no-attention --out "$T/x.safetensors"
+expect_err "--init of a missing file" "--init: .*cannot open" "$G" train draw --init "$T/none.safetensors" --out "$T/x.safetensors"
 # a decaying learning rate is recorded in the weights' metadata
 "$G" train draw --limit 100 --batch 50 --epochs 1 --steps 2 --enc 8 --dec 8 --z 2 --lr 2e-3 --lr-final 1e-4 --out "$T/lr.safetensors" --no-eval >/dev/null 2>&1 \
   && python3 - "$T/lr.safetensors" <<'PY' && ok || bad "lr-final metadata"
