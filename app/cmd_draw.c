@@ -70,6 +70,7 @@ static const gl_opt train_opts[] = {
     { "lr", 1, "Adam learning rate (default 1e-3)" },
     { "lr-final", 1, "learning rate at the last iteration, decayed exponentially from --lr (default: constant)" },
     { "clip", 1, "gradient norm clip (default 10)" },
+    { "warmup", 1, "raise the learning rate linearly over the first N iterations (default 0; for --init)" },
     { "epochs", 1, "passes over the training set (default 20)" },
     { "minutes", 1, "stop (and save) after this many minutes of this run" },
     { "limit", 1, "use only the first N training images" },
@@ -126,7 +127,7 @@ int cmd_train_draw(int argc, char **argv) {
     if (gl_arg(&a, train_opts, "attention") && gl_arg(&a, train_opts, "no-attention")) {
         fprintf(stderr, "glimpse: --attention and --no-attention exclude each other\n"); return 2;
     }
-    long T, rn, wn, enc, dec, z, batch, epochs, limit, seed, every;
+    long T, rn, wn, enc, dec, z, batch, epochs, limit, seed, every, warmup;
     double lr, lr_final, clip, minutes;
     if (!gl_arg_int(&a, train_opts, "steps", 1, GL_DRAW_MAXT, 64, &T) || !gl_arg_int(&a, train_opts, "read", 1, GL_DRAW_MAXN, 2, &rn) ||
         !gl_arg_int(&a, train_opts, "write", 1, GL_DRAW_MAXN, 5, &wn) || !gl_arg_int(&a, train_opts, "enc", 1, 4096, 256, &enc) ||
@@ -134,6 +135,7 @@ int cmd_train_draw(int argc, char **argv) {
         !gl_arg_int(&a, train_opts, "batch", 1, 10000, 100, &batch) || !gl_arg_int(&a, train_opts, "epochs", 1, 100000, 20, &epochs) ||
         !gl_arg_int(&a, train_opts, "limit", 0, 60000, 0, &limit) || !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
         !gl_arg_int(&a, train_opts, "every", 0, 1000000, 120, &every) ||
+        !gl_arg_int(&a, train_opts, "warmup", 0, 100000000, 0, &warmup) ||
         !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 1e-3, &lr) || !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 10, &clip) ||
         !gl_arg_num(&a, train_opts, "minutes", 0, 1e7, 0, &minutes) ||
         !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, lr, &lr_final))
@@ -184,6 +186,7 @@ int cmd_train_draw(int argc, char **argv) {
         gl_resume_num(&r, "lr", "lr", &lr);
         gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
         gl_resume_num(&r, "clip", "clip", &clip);
+        gl_resume_int(&r, "warmup", "warmup", &warmup);
         decay_epochs = (long)gl_meta_num(cm, "decay_epochs", (double)epochs);
         if (extend) {
             long to;
@@ -243,7 +246,7 @@ int cmd_train_draw(int argc, char **argv) {
     gl_draw_train_defaults(&o);
     o.cfg = *gl_draw_cfg(m);
     o.batch = o.batch_option = batch; o.epochs = epochs; o.limit = limit; o.seed = seed;
-    o.lr = lr; o.lr_final = lr_final; o.clip = clip; o.decay_epochs = decay_epochs;
+    o.lr = lr; o.lr_final = lr_final; o.clip = clip; o.decay_epochs = decay_epochs; o.warmup = warmup;
     snprintf(o.init_from, sizeof o.init_from, "%s", init_from);
     gl_train *t = gl_draw_train_new(&o, m, it, prev_secs, &tr, NULL);
     if (t && resume) gl_train_resume_times(t, gl_draw_meta(gl_draw_train_model(t)));
@@ -284,6 +287,7 @@ int cmd_train_draw(int argc, char **argv) {
         gl_meta_set(&meta, "lr", "%g", lr);
         gl_meta_set(&meta, "lr_final", "%g", lr_final);
         if (decay_epochs && decay_epochs != epochs) gl_meta_set(&meta, "decay_epochs", "%ld", decay_epochs);
+        if (warmup) gl_meta_set(&meta, "warmup", "%ld", warmup);
         gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
         if (init_from[0]) gl_meta_set(&meta, "init_from", "%s", init_from);
         if (!gl_arg(&a, train_opts, "no-eval")) {
@@ -575,9 +579,13 @@ int cmd_bench_draw(int argc, char **argv) {
         gl_attn_free(cls);
     }
     const gl_meta *meta = gl_draw_meta(m);
-    if (gl_meta_get(meta, "train_seconds"))
-        printf("training:          %.1f min, %s epochs (from the weights' metadata)\n",
-               gl_meta_num(meta, "train_seconds", 0) / 60, gl_meta_get(meta, "epochs") ? gl_meta_get(meta, "epochs") : "?");
+    if (gl_meta_get(meta, "train_seconds")) {
+        // a run started with --init counts its own epochs: say what it started from
+        const char *from = gl_meta_get(meta, "init_from");
+        printf("training:          %.1f min in all, %s epochs%s%s (from the weights' metadata)\n",
+               gl_meta_num(meta, "train_seconds", 0) / 60, gl_meta_get(meta, "epochs") ? gl_meta_get(meta, "epochs") : "?",
+               from ? " of a run started from " : "", from ? from : "");
+    }
     gl_mnist_free(&te);
     gl_draw_free(m);
     return 0;

@@ -33,6 +33,15 @@ EXTEND="--extend-to 80" run draw-attention-t64 5 train draw --steps 64 --read 2 
     --epochs 40 --lr 1e-3 --lr-final 1e-4 --every 300 --out "$out/draw-attention-t64.safetensors"
 EXTEND="--extend-to 80" run draw-noattention-t64 15 train draw --no-attention --steps 64 --enc 256 --dec 256 --z 100 --batch 100 \
     --epochs 40 --lr 1e-3 --lr-final 1e-4 --every 300 --out "$out/draw-noattention-t64.safetensors"
+# DRAW stage 2: a shipped pair (the weights in DRAW_FROM, default assets/) annealed the same way,
+# from a fresh Adam warmed up over 300 iterations: 12 epochs from 1e-4 to 1e-5, one thread each
+# (two one-thread runs side by side do more on two cores than one after the other on two)
+DRAW_FROM="${DRAW_FROM:-assets}"
+for v in attention noattention; do
+  [ -f "$out/draw-$v-ft.safetensors.ckpt" ] || [ -f "$DRAW_FROM/draw-$v.safetensors" ] || continue
+  GLIMPSE_THREADS=1 INIT="--init $DRAW_FROM/draw-$v.safetensors" run draw-$v-ft 5 train draw --epochs 12 --lr 1e-4 --lr-final 1e-5 \
+      --warmup 300 --every 300 --out "$out/draw-$v-ft.safetensors"
+done
 if [ -n "${IAM:-}" ]; then
   ex=(); [ -n "${EXCLUDE:-}" ] && ex=(--exclude "$EXCLUDE")
   run handwriting-synth-iam 5 train handwriting --task synth --data "iam:$IAM" "${ex[@]}" --thin 2 --layers 3 --cells 256 \

@@ -110,6 +110,11 @@ typedef struct {
     // decay_epochs (0: all epochs) and stays at lr_final after them, so a
     // finished run can be extended without a jump in the rate
     long decay_epochs;
+    // the rate rises linearly from lr/warmup to the schedule's over the first
+    // warmup iterations (0: none), so that a fresh Adam's first steps, each
+    // about lr in every weight whatever its gradient, do not jolt a trained
+    // model (--init)
+    long warmup;
     // a run started from another run's weights (--init): "FILE, iteration N",
     // kept in every checkpoint; empty otherwise
     char init_from[512];

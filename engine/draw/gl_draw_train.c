@@ -2,6 +2,7 @@
 // depends only on (seed, epoch), reparameterisation noise only on (seed,
 // iteration), Adam with the learning rate decayed exponentially from lr to
 // lr_final over the whole run (or its first decay_epochs, then held),
+// after an optional linear warm-up,
 // gradient-norm clipping.
 #include "gl_train_impl.h"
 #include "gl_util.h"
@@ -56,6 +57,7 @@ static int draw_step(gl_train *t, gl_train_report *r) {
     double span = d->o.decay_epochs > 0 ? (double)d->o.decay_epochs * d->per_epoch : (double)t->total;
     double frac = (double)it / span < 1 ? (double)it / span : 1;
     double lr_it = d->o.lr * pow(d->o.lr_final / d->o.lr, frac);
+    if (d->o.warmup > 0 && it < d->o.warmup) lr_it *= (double)(it + 1) / (double)d->o.warmup;
     r->loss = bound;
     r->lr = lr_it;
     r->batch = B;
@@ -94,6 +96,7 @@ static int draw_checkpoint(gl_train *t, const char *path) {
     gl_meta_set(&meta, "lr", "%.17g", o->lr);
     gl_meta_set(&meta, "lr_final", "%.17g", o->lr_final);
     gl_meta_set(&meta, "clip", "%.17g", o->clip);
+    gl_meta_set(&meta, "warmup", "%ld", o->warmup);
     gl_meta_set(&meta, "no_attention", "%d", !gl_draw_cfg(d->m)->attention);
     if (o->init_from[0]) gl_meta_set(&meta, "init_from", "%s", o->init_from);
     int rc = gl_draw_save(d->m, path, &meta, 1);

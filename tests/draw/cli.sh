@@ -76,6 +76,33 @@ assert wb[e["data_offsets"][0]:e["data_offsets"][1]] != fb[g["data_offsets"][0]:
 PY
 "$G" train draw --out "$T/ft.safetensors" --resume --extend-to 2 --no-eval >/dev/null 2>&1 \
   && head -c 8192 "$T/ft.safetensors" | grep -a -q '"init_from":"d.safetensors, iteration 16"' && ok || bad "a resumed --init run keeps init_from"
+# --warmup: the rate rises from lr/N, so a fresh Adam's first step (about lr
+# in every weight, whatever the gradient) all but leaves the weights alone;
+# without it the same step moves them by about lr. Recorded in the metadata
+# and kept on --resume.
+for wu in 0 100000; do
+  "$G" train draw --init "$W" --limit 50 --batch 50 --epochs 1 --lr 1e-3 --warmup $wu --out "$T/wu$wu.safetensors" --no-eval >/dev/null 2>"$T/wu.err" \
+    || bad "--warmup $wu: $(tail -1 "$T/wu.err")"
+done
+python3 - "$W" "$T/wu0.safetensors" "$T/wu100000.safetensors" "$T/wu100000.safetensors.ckpt" <<'PY' && ok || bad "--warmup: the first step's size"
+import json, struct, sys, array
+def load(p):
+    f = open(p, 'rb'); n = struct.unpack('<Q', f.read(8))[0]
+    h = json.loads(f.read(n)); return h, f.read()
+def maxdiff(a, b, name):
+    (ah, ab), (bh, bb) = a, b
+    ea, eb = ah[name]["data_offsets"], bh[name]["data_offsets"]
+    x = array.array('f', ab[ea[0]:ea[1]]); y = array.array('f', bb[eb[0]:eb[1]])
+    return max(abs(u - v) for u, v in zip(x, y))
+w, n0, n1 = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[3])
+c = load(sys.argv[4])[0]["__metadata__"]
+d0, d1 = maxdiff(w, n0, "dec.Wh"), maxdiff(w, n1, "dec.Wh")
+assert 3e-4 < d0 < 3e-3, d0            # one Adam step at lr 1e-3
+assert d1 < 1e-6, d1                   # the same step at lr 1e-3 / 100000
+assert n1[0]["__metadata__"]["warmup"] == "100000" and c["warmup"] == "100000", c
+assert "warmup" not in n0[0]["__metadata__"], n0[0]["__metadata__"]
+PY
+expect_err "resume other warmup" "written with --warmup 100000, not 5" "$G" train draw --out "$T/wu100000.safetensors" --resume --warmup 5 --no-eval
 expect_err "--init and --resume" "give one of them" "$G" train draw --init "$W" --resume --out "$T/ft.safetensors"
 expect_err "--init of other steps" "T=4, read 2, write 5, enc 16, dec 16, z 4: its --steps differs" "$G" train draw --init "$W" --steps 5 --out "$T/x.safetensors"
 expect_err "--init without attention" "its attention differs" "$G" train draw --init "$W" --no-attention --out "$T/x.safetensors"
