@@ -233,6 +233,12 @@ int cmd_train_draw(int argc, char **argv) {
             snprintf(init_from, sizeof init_from, "%s, iteration %ld (its CPU time counted from iteration %ld)", b ? b + 1 : init, fit,
                      (long)gl_meta_num(fm, "train_cpu_seconds_from_step", 0));
         else snprintf(init_from, sizeof init_from, "%s, iteration %ld", b ? b + 1 : init, fit);
+        // weights that came from a --init run themselves: keep the chain
+        const char *prev = gl_meta_get(fm, "init_from");
+        if (prev) {
+            size_t n = strlen(init_from);
+            snprintf(init_from + n, sizeof init_from - n, "; that run started from %s", prev);
+        }
         fprintf(stderr, "starting from %s (iteration %ld of its run; %s, T=%d, read %d, write %d, enc %d, dec %d, z %d): a fresh Adam, iterations from 0\n",
                 init, fit, c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
     } else {

@@ -103,6 +103,10 @@ assert n1[0]["__metadata__"]["warmup"] == "100000" and c["warmup"] == "100000", 
 assert "warmup" not in n0[0]["__metadata__"], n0[0]["__metadata__"]
 PY
 expect_err "resume other warmup" "written with --warmup 100000, not 5" "$G" train draw --out "$T/wu100000.safetensors" --resume --warmup 5 --no-eval
+# weights from a --init run started again with --init: init_from keeps the chain
+"$G" train draw --init "$T/ft.safetensors" --limit 50 --batch 50 --epochs 1 --out "$T/ft2.safetensors" --no-eval >/dev/null 2>&1 \
+  && head -c 8192 "$T/ft2.safetensors" | grep -a -q '"init_from":"ft.safetensors, iteration 8; that run started from d.safetensors, iteration 16"' \
+  && ok || bad "--init of --init weights: $(head -c 8192 "$T/ft2.safetensors" | grep -a -o '"init_from":"[^"]*"')"
 expect_err "--init and --resume" "give one of them" "$G" train draw --init "$W" --resume --out "$T/ft.safetensors"
 expect_err "--init of other steps" "T=4, read 2, write 5, enc 16, dec 16, z 4: its --steps differs" "$G" train draw --init "$W" --steps 5 --out "$T/x.safetensors"
 expect_err "--init without attention" "its attention differs" "$G" train draw --init "$W" --no-attention --out "$T/x.safetensors"
