@@ -42,6 +42,14 @@ for v in attention noattention; do
   GLIMPSE_THREADS=1 INIT="--init $DRAW_FROM/draw-$v.safetensors" run draw-$v-ft 5 train draw --epochs 12 --lr 1e-4 --lr-final 1e-5 \
       --warmup 300 --every 300 --out "$out/draw-$v-ft.safetensors"
 done
+# DRAW stage 3: the stage-2 pair, the rate raised again to 3e-4 and decayed to 1e-5 over 22 epochs
+# (another 1e-4 -> 1e-5 anneal gained under 0.1 nats); it starts once stage 2 has written its weights
+for v in attention noattention; do
+  [ -f "$out/draw-$v-s3.safetensors.ckpt" ] || { [ -f "$out/draw-$v-ft.safetensors" ] &&
+    ! pgrep -f -- "$out/draw-$v-ft.safetensors" >/dev/null; } || continue
+  GLIMPSE_THREADS=1 INIT="--init $out/draw-$v-ft.safetensors" run draw-$v-s3 5 train draw --epochs 22 --lr 3e-4 --lr-final 1e-5 \
+      --warmup 300 --every 300 --out "$out/draw-$v-s3.safetensors"
+done
 if [ -n "${IAM:-}" ]; then
   ex=(); [ -n "${EXCLUDE:-}" ] && ex=(--exclude "$EXCLUDE")
   run handwriting-synth-iam 5 train handwriting --task synth --data "iam:$IAM" "${ex[@]}" --thin 2 --layers 3 --cells 256 \
