@@ -163,6 +163,14 @@ static int finish_best(const char *out, const gl_hw_corpus *va, const hw_cli *c,
 }
 
 // ---- train --------------------------------------------------------------------
+// A model trained without an --exclude list's lines, scored on IAM-OnDB
+// without that list, is scored on those lines too: said on stderr.
+static void note_exclude(const gl_meta *meta, const char *path, const char *data, const char *exclude) {
+    const char *exn = gl_meta_get(meta, "iam_exclude");
+    if (exn && data && !strncmp(data, "iam:", 4) && !exclude)
+        fprintf(stderr, "glimpse: note: %s was trained without the lines of --exclude %s; without --exclude they are used here\n", path, exn);
+}
+
 static const gl_opt train_opts[] = {
     { "task", 1, "predict | synth (default synth)" },
     { "data", 1, "hershey (built-in corpus, default) | iam:DIR (IAM-OnDB)" },
@@ -189,6 +197,8 @@ static const gl_opt train_opts[] = {
     { "eval-every", 1, "score the held-out lines every N updates and write the best weights to -o (early stopping; default 0: the last update's weights)" },
     { "patience", 1, "with --eval-every: stop after this many scores in a row without a better one (default 0: never)" },
     { "rare", 1, "repeat each line whose rarest character occurs c < N times in the training texts ceil(N/c) times an epoch, at most 4 (digits, capitals; default 0: none)" },
+    { "rare-final", 0, "with --rare: count a letter that ends a word (the x of \"fox.\") apart from the same letter inside one" },
+    { "augment", 1, "each time a line enters a batch, stretch its width and height by exp(S*N(0,1)) and slant it by S*N(0,1) (both cut at 2 S; e.g. 0.1; default 0: as written)" },
     { "init", 1, "fine-tune: start from these weights (their size, alphabet and normalisation) with a fresh optimiser, updates counted from 0" },
     { "resume", 0, "continue from the checkpoint exactly (its options; its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
     { NULL, 0, NULL },
@@ -202,7 +212,8 @@ int cmd_train_handwriting(int argc, char **argv) {
     int synth = !strcmp(task, "synth");
     if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
     long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from, eval_every, patience, rare; double lr, lr_final, minutes;
-    long best_update = 0; double best = INFINITY;
+    long best_update = 0; double best = INFINITY, augment;
+    int rare_final = gl_arg(&a, train_opts, "rare-final") != NULL;
     if (!gl_arg_int(&a, train_opts, "thin", 1, 16, 2, &thin) ||
         !gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
         !gl_arg_int(&a, train_opts, "corpus-seed", 0, 1L << 40, 1, &cseed) || !gl_arg_int(&a, train_opts, "layers", 1, 4, 2, &L) ||
@@ -213,7 +224,8 @@ int cmd_train_handwriting(int argc, char **argv) {
         !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes) ||
         !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, 0, &lr_final) || !gl_arg_int(&a, train_opts, "decay-from", 0, 100000000, 0, &decay_from) ||
         !gl_arg_int(&a, train_opts, "eval-every", 0, 100000000, 0, &eval_every) ||
-        !gl_arg_int(&a, train_opts, "patience", 0, 1000000, 0, &patience) || !gl_arg_int(&a, train_opts, "rare", 0, 100000000, 0, &rare)) return 2;
+        !gl_arg_int(&a, train_opts, "patience", 0, 1000000, 0, &patience) || !gl_arg_int(&a, train_opts, "rare", 0, 100000000, 0, &rare) ||
+        !gl_arg_num(&a, train_opts, "augment", 0, 1, 0, &augment)) return 2;
     if (patience > 0 && eval_every == 0 && !gl_arg(&a, train_opts, "resume")) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); return 2; }
     int lr_final_given = gl_arg(&a, train_opts, "lr-final") != NULL;
     if (gl_arg(&a, train_opts, "decay-from") && !lr_final_given) { fprintf(stderr, "glimpse: --decay-from needs --lr-final\n"); return 2; }
@@ -278,12 +290,20 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_resume_num(&r, "lr", "lr", &lr);
         gl_resume_int(&r, "thin", "iam_thin", &thin);
         gl_resume_int(&r, "rare", "rare", &rare);
+        gl_resume_num(&r, "augment", "augment", &augment);
+        gl_resume_flag(&r, "rare-final", "rare_final", &rare_final);
         if (gl_meta_get(&meta, "lr_final")) {   // the schedule is the checkpoint's
             gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
             gl_resume_int(&r, "decay-from", "lr_decay_from", &decay_from);
             decay_to = gl_meta_int(&meta, "lr_decay_to", (int)iters);
         } else if (lr_final_given && !gl_arg(&a, train_opts, "decay-from")) {
             decay_from = m.ps.step;   // a constant-rate run decays from here on
+        }
+        // the ids skipped are not stored (only the list's name): resuming without them would train on them
+        const char *exn = gl_meta_get(&meta, "iam_exclude"), *rd = gl_arg(&a, train_opts, "data") ? data : gl_meta_get(&meta, "corpus");
+        if (exn && rd && !strncmp(rd, "iam:", 4) && !gl_arg(&a, train_opts, "exclude")) {
+            fprintf(stderr, "glimpse: %s was trained without the lines of --exclude %s: give --exclude FILE again\n", ckpt, exn);
+            gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
         }
         if (gl_resume_end(&r)) { gl_hw_model_free(&m); gl_meta_free(&meta); return 1; }
         const char *d = gl_meta_get(&meta, "corpus"); if (d && !gl_arg(&a, train_opts, "data")) data = d;
@@ -312,6 +332,9 @@ int cmd_train_handwriting(int argc, char **argv) {
     sp.L = L; sp.H = H; sp.M = M; sp.K = K;
     sp.batch = B; sp.seed = seed; sp.iters = iters; sp.lr = lr;
     sp.rare = rare;
+    if (rare_final && rare <= 0) { fprintf(stderr, "glimpse: --rare-final needs --rare\n"); if (resume || init) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
+    sp.rare_final = rare_final;
+    sp.augment = augment;
     if (init_from[0]) sp.init = init_from;
     if (lr_final > 0) {
         if (decay_from >= decay_to) { fprintf(stderr, "glimpse: the decay to --lr-final must start before update %ld (--iters)\n", decay_to); if (resume || init) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
@@ -429,6 +452,7 @@ int cmd_eval_handwriting(int argc, char **argv) {
     g_iam.quiet = 1;   // only the result (and one line on an error)
     g_iam.thin = gl_meta_int(&meta, "iam_thin", 1);
     g_iam.exclude = gl_arg(&a, eval_opts, "exclude");
+    note_exclude(&meta, path, data, g_iam.exclude);
     gl_hw_corpus c;
     if (load_corpus(data, (int)lines, (uint64_t)cs, (int)words, &c)) return fail();
     int iam = strcmp(data, "hershey") != 0;
@@ -821,6 +845,7 @@ int cmd_bench_handwriting(int argc, char **argv) {
            path, m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, m.cfg.C, gl_params_count(&m.ps),
            gl_meta_get(&meta, "heldout_loss_per_point") ? gl_meta_get(&meta, "heldout_loss_per_point") : "?",
            gl_meta_get(&meta, "train_seconds") ? gl_meta_get(&meta, "train_seconds") : "?");
+    note_exclude(&meta, path, data, gl_arg(&a, bench_opts, "exclude"));
     // test texts: random words, up to 40 characters; or IAM-OnDB's held-out forms' texts
     char **texts; int ntexts, skipped, writable;
     if (bench_texts(data, gl_arg(&a, bench_opts, "exclude"), &meta, &m.cfg, (int)ns, (uint64_t)seed, &texts, &ntexts, &skipped, &writable)) {

@@ -145,11 +145,11 @@ int hw_train_prepare(hw_train_spec *s, gl_hw_model *m, int resumed, gl_hw_corpus
     }
     if (s->rare > 0 && log) {
         int *copies = gl_malloc(sizeof(int) * (size_t)tr->n), rep = 0;
-        long epoch = gl_hw_rare_copies(tr, s->rare, GL_HW_RARE_MAX_COPIES, copies);
+        long epoch = gl_hw_rare_copies(tr, s->rare, s->rare_final, GL_HW_RARE_MAX_COPIES, copies);
         for (int i = 0; i < tr->n; i++) rep += copies[i] > 1;
         free(copies);
-        fprintf(log, "glimpse: --rare %ld: %d line(s) with a character seen fewer times repeated (up to %dx): an epoch holds %ld lines\n",
-                s->rare, rep, GL_HW_RARE_MAX_COPIES, epoch);
+        fprintf(log, "glimpse: --rare %ld%s: %d line(s) with a character seen fewer times repeated (up to %dx): an epoch holds %ld lines\n",
+                s->rare, s->rare_final ? " --rare-final" : "", rep, GL_HW_RARE_MAX_COPIES, epoch);
     }
     gl_hw_corpus_normalise(tr, m->cfg.mean, m->cfg.std);
     gl_hw_corpus_normalise(va, m->cfg.mean, m->cfg.std);
@@ -183,12 +183,14 @@ void hw_train_meta(const hw_train_spec *s, gl_meta *ex) {
         gl_meta_set(ex, "lr_decay_to", "%ld", s->decay_to);
     }
     if (s->rare > 0) gl_meta_set(ex, "rare", "%ld", s->rare);
+    if (s->rare > 0) gl_meta_set(ex, "rare_final", "%d", s->rare_final ? 1 : 0);
+    if (s->augment > 0) gl_meta_set(ex, "augment", "%.17g", s->augment);
     if (s->init) gl_meta_set(ex, "init_from", "%s", s->init);
 }
 
 gl_train *hw_train_session(const hw_train_spec *s, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr, const gl_hw_corpus *va) {
     gl_hw_train_opts o = { .batch = s->batch, .max_points = s->max_points, .seed = s->seed, .iters = s->iters, .lr = s->lr,
-                           .lr_final = s->lr_final, .decay_from = s->decay_from, .decay_to = s->decay_to, .rare = s->rare };
+                           .lr_final = s->lr_final, .decay_from = s->decay_from, .decay_to = s->decay_to, .rare = s->rare, .rare_final = s->rare_final, .augment = s->augment };
     gl_meta ex = {0};
     hw_train_meta(s, &ex);
     gl_train *t = gl_hw_train_new(&o, m, prev_seconds, tr, va, &ex);

@@ -31,6 +31,8 @@ typedef struct {
     double lr_final;               // > 0: decayed from lr at update decay_from to lr_final at decay_to
     long decay_from, decay_to;
     long rare;                     // > 0: lines with a character seen fewer times are repeated (--rare)
+    int rare_final;                // --rare-final: a letter that ends a word counts apart
+    double augment;                // > 0: each batch's lines under random affine maps (--augment)
     const char *init;              // "FILE, update N": the weights a fine-tune started from (--init), for the metadata; NULL: none
     // filled by hw_train_prepare
     gl_hw_iam_report iam_rep;

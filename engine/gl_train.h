@@ -144,13 +144,27 @@ typedef struct {
     double lr_final;             // 0: a constant rate
     long decay_from, decay_to;   // the updates the decay spans
     long rare;                   // > 0: lines with a rare character are repeated (gl_hw_rare_copies)
+    int rare_final;              // with rare: a letter that ends a word counts apart (gl_hw_rare_copies)
+    double augment;              // > 0: each line of each batch under its own random affine map (gl_hw_augment_draw)
 } gl_hw_train_opts;
 #define GL_HW_RARE_MAX_COPIES 4
 // Oversampling of rare characters: a line whose rarest character occurs c <
 // rare times in c's texts is trained on min(ceil(rare / c), max_copies) times
 // an epoch (once when rare <= 0). copies (c->n) receives each line's count;
-// returns their sum (the lines an epoch holds).
-long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int max_copies, int *copies);
+// returns their sum (the lines an epoch holds). With final set, a letter
+// that ends a word (followed by a non-letter or the end of the text) is
+// counted apart from the same letter inside a word: the x of "fox." is
+// written otherwise than the x of "taxi", and far more rarely.
+long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int final, int max_copies, int *copies);
+// Augmentation (--augment s): every time a line enters a batch, its raw
+// pen offsets (dx, dy) are mapped by A = [[sx, k], [0, sy]]: sx = exp(s·a),
+// sy = exp(s·b) (width and height), k = s·c (slant: dx += k·dy, y down),
+// with a, b, c standard normal cut at ±2, drawn from (seed, update, place
+// in the batch), so a resumed run draws the same ones. The pen bits stay.
+// gl_hw_augment_draw draws A (row-major, 4 floats); gl_hw_augment_line maps
+// the n points of a normalised line (offsets (d − mean)/std) from src to dst.
+void gl_hw_augment_draw(gl_rng *r, double s, float A[4]);
+void gl_hw_augment_line(const float *src, float *dst, int n, const float mean[2], const float std[2], const float A[4]);
 // The learning rate of update `step` (counted from 0) under o's schedule.
 double gl_hw_train_lr(const gl_hw_train_opts *o, long step);
 // m is taken over (the session owns it from now; the caller's struct is

@@ -1,6 +1,7 @@
 // gl_hw_sample: generating handwriting one point at a time (batch 1), with
 // biased (§5.4) and primed (§5.5) sampling, the end-of-text test of §5.3
-// (stop when φ(t,U+1) > φ(t,u) for every u ≤ U), and SVG/PNG output.
+// (stop when φ(t,U+1) > φ(t,u) for every u ≤ U; a stroke begun by the
+// point just before is dropped, see gl_hw_result.dropped), and SVG/PNG output.
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_json.h"
@@ -296,16 +297,28 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     float *kaps = synth ? gl_malloc(sizeof(float) * K * cap) : NULL;
     float e, pi[GL_HW_MAXM], mu1[GL_HW_MAXM], mu2[GL_HW_MAXM], s1[GL_HW_MAXM], s2[GL_HW_MAXM], rho[GL_HW_MAXM];
     float px = 0, py = 0;
-    int ended = 0, cancelled = 0;
+    int ended = 0, cancelled = 0, dropped = 0;
     gl_hw_frame *fr = trace ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;
+    // A point that begins a stroke (the pen put down after a lift) is held
+    // back one step, frame included: when the window passes the last
+    // character at the next step, that point is no ink of the text -- the
+    // pen moved on to where a next character would start -- and would show as
+    // a stray dot after the line ("2024.."). It is dropped; otherwise kept.
+    gl_hw_frame *held = trace && synth ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;
+    int holding = 0;
     for (int step = 0; step < max_steps; step++) {
         if (opts->cancel && atomic_load(opts->cancel)) { cancelled = 1; break; }
         st_step(m, &s, x);
         if (synth) {
             int past = 1;
             for (int u = 0; u < U; u++) if (!(s.phi[U] > s.phi[u])) { past = 0; break; }
-            if (past) { ended = 1; break; }
+            if (past) {
+                ended = 1;
+                if (n >= 2 && pts[3 * (n - 2) + 2] > 0.5f && pts[3 * (n - 1) + 2] < 0.5f) { n--; dropped = 1; holding = 0; }
+                break;
+            }
         }
+        if (holding) { holding = 0; if (gl_trace_push(trace, held)) break; }
         mixture(s.y, M, opts->bias, &e, pi, mu1, mu2, s1, s2, rho);
         // pick a component, then draw from the bivariate Gaussian
         float r = gl_rng_uniform(&rng), acc = 0; int j = M - 1;
@@ -338,13 +351,15 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 memcpy(fr->phi, s.phi, sizeof(float) * (U + 1));
                 fr->U = U;
             }
-            if (gl_trace_push(trace, fr)) break;   // trace full
+            if (synth && n >= 2 && pts[3 * (n - 2) + 2] > 0.5f && !eos) { memcpy(held, fr, sizeof *fr); holding = 1; }
+            else if (gl_trace_push(trace, fr)) break;   // trace full
         }
     }
-    free(fr);
+    if (holding) gl_trace_push(trace, held);   // stopped otherwise (steps, cancel): the point stays
+    free(fr); free(held);
     if (trace) gl_trace_finish(trace);
     if (res) {
-        res->n = n; res->pts = pts; res->U = U; res->phi = phis; res->kappa = kaps; res->K = K; res->ended = ended;
+        res->n = n; res->pts = pts; res->U = U; res->phi = phis; res->kappa = kaps; res->K = K; res->ended = ended; res->dropped = dropped;
     } else { free(pts); free(phis); free(kaps); }
     free(full);
     st_free(&s);

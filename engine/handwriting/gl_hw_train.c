@@ -16,6 +16,9 @@ typedef struct {
     long cur_epoch;
     double ema;
     gl_meta meta;
+    gl_hw_corpus aug;   // --augment: the batch's lines, mapped (texts borrowed from tr)
+    int aug_cap;        // points allocated in each of aug's lines
+    int *aidx;          // 0..batch: aug's lines in order
 } hw_train;
 
 double gl_hw_train_lr(const gl_hw_train_opts *o, long step) {
@@ -25,12 +28,19 @@ double gl_hw_train_lr(const gl_hw_train_opts *o, long step) {
     return o->lr * pow(o->lr_final / o->lr, f);
 }
 
-long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int max_copies, int *copies) {
-    long count[256] = {0}, total = 0;
-    for (int i = 0; i < c->n; i++) for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) count[*p]++;
+static int is_letter(unsigned char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+// The counting token of p's character: 256 + the character for a letter that ends a word (with final).
+static int rare_token(const unsigned char *p, int final) { return final && is_letter(p[0]) && !is_letter(p[1]) ? 256 + p[0] : p[0]; }
+
+long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int final, int max_copies, int *copies) {
+    long count[512] = {0}, total = 0;
+    for (int i = 0; i < c->n; i++) for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) count[rare_token(p, final)]++;
     for (int i = 0; i < c->n; i++) {
         long least = 0;   // the count of the line's rarest character
-        for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) if (!least || count[*p] < least) least = count[*p];
+        for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) {
+            long k = count[rare_token(p, final)];
+            if (!least || k < least) least = k;
+        }
         long k = 1;
         if (rare > 0 && least > 0 && least < rare) k = (rare + least - 1) / least;
         if (k > max_copies) k = max_copies;
@@ -39,6 +49,50 @@ long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int max_copies, int *co
         total += k;
     }
     return total;
+}
+
+static float cut2(float v) { return v > 2 ? 2 : v < -2 ? -2 : v; }
+
+void gl_hw_augment_draw(gl_rng *r, double s, float A[4]) {
+    float a = cut2(gl_rng_normal(r)), b = cut2(gl_rng_normal(r)), c = cut2(gl_rng_normal(r));
+    A[0] = (float)exp(s * a); A[1] = (float)(s * c);
+    A[2] = 0;                 A[3] = (float)exp(s * b);
+}
+
+void gl_hw_augment_line(const float *src, float *dst, int n, const float mean[2], const float std[2], const float A[4]) {
+    for (int i = 0; i < n; i++) {
+        float dx = src[3 * i] * std[0] + mean[0], dy = src[3 * i + 1] * std[1] + mean[1];
+        float ex = A[0] * dx + A[1] * dy, ey = A[2] * dx + A[3] * dy;
+        dst[3 * i] = (ex - mean[0]) / std[0];
+        dst[3 * i + 1] = (ey - mean[1]) / std[1];
+        dst[3 * i + 2] = src[3 * i + 2];
+    }
+}
+
+// The batch's lines under their maps, into h->aug (lines 0..nbat).
+static void hw_augment_batch(hw_train *h, const int *idx, int nbat, long step) {
+    if (!h->aug.lines) {
+        h->aug.lines = gl_calloc((size_t)h->o.batch, sizeof *h->aug.lines);
+        h->aug.n = h->aug.cap = (int)h->o.batch;
+        h->aidx = gl_malloc(sizeof(int) * (size_t)h->o.batch);
+        for (int j = 0; j < h->aug.n; j++) h->aidx[j] = j;
+    }
+    int most = 0;
+    for (int j = 0; j < nbat; j++) if (h->tr->lines[idx[j]].n > most) most = h->tr->lines[idx[j]].n;
+    if (most > h->aug_cap) {
+        for (int j = 0; j < h->aug.n; j++) { free(h->aug.lines[j].pts); h->aug.lines[j].pts = gl_malloc(sizeof(float) * 3 * (size_t)most); }
+        h->aug_cap = most;
+    }
+    gl_rng rng;
+    gl_rng_seed(&rng, (uint64_t)h->o.seed * 7919u + (uint64_t)step * 1000003u + 17u);
+    for (int j = 0; j < nbat; j++) {
+        const gl_hw_line *src = &h->tr->lines[idx[j]];
+        gl_hw_line *d = &h->aug.lines[j];
+        float A[4];
+        gl_hw_augment_draw(&rng, h->o.augment, A);
+        gl_hw_augment_line(src->pts, d->pts, src->n, h->m.cfg.mean, h->m.cfg.std, A);
+        d->n = src->n; d->text = src->text; d->style = src->style;
+    }
 }
 
 static int hw_step(gl_train *t, gl_train_report *r) {
@@ -60,7 +114,13 @@ static int hw_step(gl_train *t, gl_train_report *r) {
     int s0 = h->border[bi] * B, nbat = h->norder - s0 < B ? h->norder - s0 : B;
     int np = 0;
     gl_params_zero_grad(&m->ps);
-    double loss = gl_hw_trainer_step(h->par, h->tr, h->order + s0, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np);   // on every core
+    const gl_hw_corpus *c = h->tr;
+    const int *idx = h->order + s0;
+    if (h->o.augment > 0) {
+        hw_augment_batch(h, idx, nbat, t->step);
+        c = &h->aug; idx = h->aidx;
+    }
+    double loss = gl_hw_trainer_step(h->par, c, idx, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np);   // on every core
     r->batch = nbat;
     r->points = np;
     double lr = gl_hw_train_lr(&h->o, t->step);
@@ -112,6 +172,7 @@ static void hw_free(gl_train *t) {
     hw_train *h = t->impl;
     gl_hw_trainer_free(h->par);
     free(h->order); free(h->border);
+    if (h->aug.lines) { for (int j = 0; j < h->aug.n; j++) free(h->aug.lines[j].pts); free(h->aug.lines); free(h->aidx); }
     gl_meta_free(&h->meta);
     gl_hw_model_free(&h->m);
     free(h);
@@ -135,7 +196,7 @@ gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev
     // (a line repeated for its rare characters is repeated in place: its
     // copies usually share a batch, which weighs it that much more there)
     int *copies = gl_malloc(sizeof(int) * (size_t)tr->n);
-    long norder = gl_hw_rare_copies(tr, o->rare, GL_HW_RARE_MAX_COPIES, copies);
+    long norder = gl_hw_rare_copies(tr, o->rare, o->rare_final, GL_HW_RARE_MAX_COPIES, copies);
     h->norder = (int)norder;
     h->order = gl_malloc(sizeof(int) * (size_t)norder);
     for (int i = 0, k = 0; i < tr->n; i++) for (int j = 0; j < copies[i]; j++) h->order[k++] = i;

@@ -77,6 +77,17 @@ assert eb != fb   # it did train
 PY
 expect_err "resume with another --rare" "written with --rare 40, not 7" "$G" train handwriting --task synth --iters 6 --rare 7 --resume -o "$T/f.safetensors"
 "$G" train handwriting --task synth --iters 6 --resume -o "$T/f.safetensors" 2>"$T/log" && grep -q "6 updates" "$T/log" && head -c 8192 "$T/f.safetensors" | grep -a -q '"init_from":"e.safetensors' && ok || bad "fine-tune resumed: $(tail -3 "$T/log")"
+# --augment trains on randomly stretched and slanted copies, is recorded and kept on --resume
+"$G" train handwriting --task synth --lines 60 --batch 8 --every 100000 --init "$T/e.safetensors" --augment 0.1 --lr 1e-3 --iters 3 -o "$T/g.safetensors" 2>"$T/log" && ok || bad "augmented fine-tune: $(tail -3 "$T/log")"
+head -c 8192 "$T/g.safetensors" | grep -a -q '"augment":"0.10000000000000001"' && ok || bad "augment in the metadata: $(head -c 2000 "$T/g.safetensors" | tr -c '[:print:]' ' ')"
+expect_err "resume with another --augment" "written with --augment 0.1, not 0.2" "$G" train handwriting --task synth --iters 5 --augment 0.2 --resume -o "$T/g.safetensors"
+"$G" train handwriting --task synth --iters 5 --resume -o "$T/g.safetensors" 2>"$T/log" && grep -q "5 updates" "$T/log" && ok || bad "augmented run resumed: $(tail -3 "$T/log")"
+expect_err "--augment out of range" "augment" "$G" train handwriting --task synth $TINY --augment 2 -o "$T/x.safetensors"
+# --rare-final counts word-final letters apart: more lines repeated, recorded, kept on --resume
+"$G" train handwriting --task synth --lines 60 --batch 8 --every 100000 --init "$T/e.safetensors" --rare 40 --rare-final --lr 1e-3 --iters 2 -o "$T/h.safetensors" 2>"$T/log" && ok || bad "--rare-final: $(tail -3 "$T/log")"
+grep -q -- "--rare 40 --rare-final: [1-9][0-9]* line(s)" "$T/log" && head -c 8192 "$T/h.safetensors" | grep -a -q '"rare_final":"1"' && ok || bad "--rare-final logged and recorded: $(grep rare "$T/log")"
+expect_err "resume adding --rare-final" "written without --rare-final" "$G" train handwriting --task synth --iters 6 --rare-final --resume -o "$T/f.safetensors"
+expect_err "--rare-final alone" "needs --rare" "$G" train handwriting --task synth $TINY --rare-final -o "$T/x.safetensors"
 expect_err "--init and --resume" "give one of them" "$G" train handwriting --task synth --init "$T/e.safetensors" --resume -o "$T/f.safetensors"
 expect_err "--init of another size" "no thinning): its --cells differs" "$G" train handwriting --task synth $TINY --init "$T/e.safetensors" -o "$T/x.safetensors"
 expect_err "--init of another task" "its task differs" "$G" train handwriting --task predict --init "$T/e.safetensors" -o "$T/x.safetensors"
@@ -92,6 +103,13 @@ grep -q "skipped .*t01-000x-03.xml:6:" "$T/log" && [ "$(grep -c skipped "$T/log"
 "$G" eval handwriting --model "$T/i.safetensors" --data iam:tests/handwriting/fixtures/iam --all 2>/dev/null | grep -q "2  lines" && ok || bad "eval on IAM"
 expect_err "eval on IAM: only the held-out forms" "no line of a held-out form" "$G" eval handwriting --model "$T/i.safetensors" --data iam:tests/handwriting/fixtures/iam
 expect_err "eval of an IAM model needs its data" "trained on IAM-OnDB" "$G" eval handwriting --model "$T/i.safetensors"
+# --exclude is not stored (only the list's name): a resume without it is refused, not trained on the skipped lines
+printf 't01-000x-05\n' > "$T/skip.txt"
+"$G" train handwriting --data iam:tests/handwriting/fixtures/iam $TINY --iters 2 --exclude "$T/skip.txt" -o "$T/x5.safetensors" 2>"$T/log" && grep -q "not used: 1 excluded" "$T/log" && ok || bad "train with --exclude: $(tail -3 "$T/log")"
+expect_err "resume without --exclude" "trained without the lines of --exclude skip.txt: give --exclude FILE again" "$G" train handwriting --iters 3 --resume -o "$T/x5.safetensors"
+"$G" train handwriting --iters 3 --exclude "$T/skip.txt" --resume -o "$T/x5.safetensors" 2>"$T/log" && grep -q "not used: 1 excluded" "$T/log" && grep -q "3 updates" "$T/log" && ok || bad "resume with --exclude: $(tail -3 "$T/log")"
+"$G" eval handwriting --model "$T/x5.safetensors" --data iam:tests/handwriting/fixtures/iam --all >/dev/null 2>"$T/log" && grep -q "note: .*x5.safetensors was trained without the lines of --exclude skip.txt" "$T/log" && ok || bad "eval without --exclude says so: $(cat "$T/log")"
+"$G" eval handwriting --model "$T/x5.safetensors" --data iam:tests/handwriting/fixtures/iam --all --exclude "$T/skip.txt" >/dev/null 2>"$T/log" && ! grep -q "note:" "$T/log" && ok || bad "eval with --exclude: $(cat "$T/log")"
 
 M="--model $T/s.safetensors"
 "$G" write "a cab" --model "$T/s.safetensors" --window "$T/w.png" 2>/dev/null && head -c 4 "$T/w.png" | grep -q PNG && ok || bad "write --window"

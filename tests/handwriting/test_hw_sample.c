@@ -137,6 +137,45 @@ static void test_end(void) {
     gl_hw_model_free(&m);
 }
 
+// A point that begins a stroke just before the window passes the last
+// character is a pen move, not ink: dropped from the result and the trace
+// alike (no stray dot after the line). The end of a stroke (e) is a coin
+// toss here, so over the seeds some lines end just after such a point.
+static void test_end_drop(void) {
+    gl_hw_model m; tiny(&m, 2, 5);
+    int K = m.cfg.K, H = m.cfg.H, LH = m.cfg.L * m.cfg.H;
+    memset(m.Wp, 0, sizeof(float) * 3 * K * H);
+    for (int k = 0; k < K; k++) { m.bp[k] = 0; m.bp[K + k] = logf(0.3f); m.bp[2 * K + k] = 0.0f; }
+    memset(m.Wy, 0, sizeof(float) * LH); m.by[0] = 0;   // e = 1/2 at every point
+    int drops = 0, kept = 0, lone = 0, consistent = 1, ends = 0;
+    for (int seed = 1; seed <= 60; seed++) {
+        gl_hw_sample_opts o = {0}; o.seed = (uint64_t)seed;
+        gl_trace *tr = gl_hw_trace_new(&m, "abcab", &o);
+        gl_hw_result r, r2;
+        CHECK(gl_hw_sample(&m, "abcab", &o, &r, tr) == 0 && gl_hw_sample(&m, "abcab", &o, &r2, NULL) == 0, "sample seed %d", seed);
+        ends += r.ended;
+        drops += r.dropped; kept += r.ended && !r.dropped;
+        if (r.ended && r.n >= 2 && r.pts[3 * (r.n - 2) + 2] > 0.5f && r.pts[3 * (r.n - 1) + 2] < 0.5f) lone++;
+        if (gl_trace_count(tr) != r.n || !same_result(&r, &r2) || r.dropped != r2.dropped) consistent = 0;
+        for (int t = 0; t < r.n && consistent; t++) {
+            const gl_hw_frame *f = gl_trace_frame(tr, t);
+            if (f->dx != r.pts[3 * t] || f->dy != r.pts[3 * t + 1] || f->eos != (int)r.pts[3 * t + 2]) consistent = 0;
+        }
+        gl_trace_release(tr); gl_hw_result_free(&r); gl_hw_result_free(&r2);
+    }
+    CHECK(ends == 60, "every line ends (%d of 60)", ends);
+    CHECK(drops > 0 && kept > 0, "some ends drop a point (%d), others do not (%d)", drops, kept);
+    CHECK(lone == 0, "no line ends in a stroke's first point (%d do)", lone);
+    CHECK(consistent, "trace frames are the result's points, with and without a trace");
+    // at a step limit the point is kept (the trace gets every point)
+    gl_hw_sample_opts o = {0}; o.seed = 3; o.max_steps = 2;
+    gl_trace *tr = gl_hw_trace_new(&m, "abcab", &o);
+    gl_hw_result r;
+    CHECK(gl_hw_sample(&m, "abcab", &o, &r, tr) == 0 && r.n == 2 && gl_trace_count(tr) == 2 && !r.dropped, "step limit: %d points, %d frames", r.n, gl_trace_count(tr));
+    gl_trace_release(tr); gl_hw_result_free(&r);
+    gl_hw_model_free(&m);
+}
+
 static void test_io(void) {
     gl_hw_model m; tiny(&m, 2, 6);
     char dir[] = "/tmp/glimpse-hw-XXXXXX";
@@ -384,6 +423,7 @@ int main(void) {
     test_seed();
     test_bias();
     test_end();
+    test_end_drop();
     test_prime_leak();
     test_io();
     test_stepper();

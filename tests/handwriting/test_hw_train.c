@@ -1,6 +1,6 @@
 // A tiny training run on the built-in corpus lowers the loss (both networks),
 // and a checkpoint with the Adam state resumes exactly; the --rare
-// oversampling counts.
+// oversampling counts; --augment's maps act on the raw offsets.
 #include "gl_hw.h"
 #include "gl_train.h"
 #include "gl_test.h"
@@ -89,16 +89,72 @@ static void test_rare(void) {
     const char *texts[] = { "aaaa", "ab", "a7", "Zb" };   // a: 7, b: 2, 7: 1, Z: 1 occurrences
     for (int i = 0; i < 4; i++) gl_hw_corpus_add(&c, pt, 1, texts[i], i);
     int cp[4];
-    CHECK(gl_hw_rare_copies(&c, 0, 4, cp) == 4 && cp[0] == 1 && cp[1] == 1 && cp[2] == 1 && cp[3] == 1, "rare 0: each line once");
-    long n = gl_hw_rare_copies(&c, 3, 4, cp);
+    CHECK(gl_hw_rare_copies(&c, 0, 0, 4, cp) == 4 && cp[0] == 1 && cp[1] == 1 && cp[2] == 1 && cp[3] == 1, "rare 0: each line once");
+    long n = gl_hw_rare_copies(&c, 3, 0, 4, cp);
     CHECK(cp[0] == 1 && cp[1] == 2 && cp[2] == 3 && cp[3] == 3 && n == 9, "rare 3: %d %d %d %d (%ld)", cp[0], cp[1], cp[2], cp[3], n);
-    n = gl_hw_rare_copies(&c, 100, 4, cp);
+    n = gl_hw_rare_copies(&c, 100, 0, 4, cp);
     CHECK(cp[0] == 4 && cp[1] == 4 && cp[2] == 4 && cp[3] == 4 && n == 16, "capped at 4: %d %d %d %d", cp[0], cp[1], cp[2], cp[3]);
-    CHECK(gl_hw_rare_copies(&c, 8, 4, cp) == 14 && cp[0] == 2 && cp[1] == 4, "rare 8: a (7 times) twice, b (2) four times: %d %d", cp[0], cp[1]);
+    CHECK(gl_hw_rare_copies(&c, 8, 0, 4, cp) == 14 && cp[0] == 2 && cp[1] == 4, "rare 8: a (7 times) twice, b (2) four times: %d %d", cp[0], cp[1]);
+    gl_hw_corpus_free(&c);
+    // final: a letter that ends a word counts apart from the same letter inside one
+    const char *t3[] = { "fox.", "taxi", "taxi", "box" };   // x inside twice, x final twice
+    for (int i = 0; i < 4; i++) gl_hw_corpus_add(&c, pt, 1, t3[i], i);
+    n = gl_hw_rare_copies(&c, 4, 0, 4, cp);   // x 4 times: '.' (once) and f (once) are rarer in line 0; t, i twice in lines 1-2; b once
+    CHECK(cp[0] == 4 && cp[1] == 2 && cp[2] == 2 && cp[3] == 4, "x counted whole: %d %d %d %d", cp[0], cp[1], cp[2], cp[3]);
+    gl_hw_corpus_free(&c);
+    const char *t4[] = { "ox ox", "oxo", "oxo", "oxo" };
+    for (int i = 0; i < 4; i++) gl_hw_corpus_add(&c, pt, 1, t4[i], i);
+    // counts, whole: o 8, x 5, ' ' 1 -> line 0 has ' ' (1): 4 copies; lines 1-3 rarest x (5): 1 copy at rare 5
+    n = gl_hw_rare_copies(&c, 5, 0, 4, cp);
+    CHECK(cp[0] == 4 && cp[1] == 1 && cp[2] == 1 && cp[3] == 1, "whole: %d %d %d %d", cp[0], cp[1], cp[2], cp[3]);
+    // final: x-final 2 (line 0), x-inside 3 (lines 1-3), o-final 3 (lines 1-3), o-inside 5
+    n = gl_hw_rare_copies(&c, 5, 1, 4, cp);
+    CHECK(cp[0] == 4 && cp[1] == 2 && cp[2] == 2 && cp[3] == 2 && n == 10, "final: %d %d %d %d (%ld)", cp[0], cp[1], cp[2], cp[3], n);
     gl_hw_corpus_free(&c);
 }
 
+// --augment: A acts on the raw offsets (d = x·std + mean) and the result is
+// normalised again; the identity leaves a line as it was, the pen bits stay.
+static void test_augment(void) {
+    const float mean[2] = { 0.5f, -0.25f }, sd[2] = { 2.0f, 4.0f };
+    const float src[9] = { 0.1f, 0.2f, 0, -1.5f, 0.75f, 1, 2.0f, -0.5f, 0 };
+    float dst[9];
+    const float I[4] = { 1, 0, 0, 1 };
+    gl_hw_augment_line(src, dst, 3, mean, sd, I);
+    int same = 1;
+    for (int i = 0; i < 9; i++) same &= fabsf(dst[i] - src[i]) < 1e-6f;
+    CHECK(same, "the identity map keeps the line");
+    const float A[4] = { 1.5f, 0.25f, 0, 0.5f };   // wider, flatter, slanted
+    gl_hw_augment_line(src, dst, 3, mean, sd, A);
+    int ok = 1;
+    for (int i = 0; i < 3; i++) {
+        float dx = src[3 * i] * sd[0] + mean[0], dy = src[3 * i + 1] * sd[1] + mean[1];
+        float ex = 1.5f * dx + 0.25f * dy, ey = 0.5f * dy;
+        ok &= fabsf(dst[3 * i] * sd[0] + mean[0] - ex) < 1e-5f && fabsf(dst[3 * i + 1] * sd[1] + mean[1] - ey) < 1e-5f;
+        ok &= dst[3 * i + 2] == src[3 * i + 2];
+    }
+    // the second point by hand: d = (-2.5, 2.75) -> (-3.0625, 1.375) -> normalised (-1.78125, 0.40625)
+    CHECK(ok && fabsf(dst[3] + 1.78125f) < 1e-5f && fabsf(dst[4] - 0.40625f) < 1e-5f, "a known map: %g %g", dst[3], dst[4]);
+    gl_rng r;
+    gl_rng_seed(&r, 5);
+    float A0[4];
+    gl_hw_augment_draw(&r, 0, A0);
+    CHECK(A0[0] == 1 && A0[1] == 0 && A0[2] == 0 && A0[3] == 1, "s = 0 draws the identity");
+    double lo = 1e9, hi = 0, kmax = 0, lsum = 0;
+    for (int i = 0; i < 20000; i++) {
+        float B[4];
+        gl_hw_augment_draw(&r, 0.1, B);
+        for (int j = 0; j < 4; j += 3) { lo = fmin(lo, B[j]); hi = fmax(hi, B[j]); lsum += log(B[j]); }
+        kmax = fmax(kmax, fabs(B[1]));
+        CHECK(B[2] == 0, "no shear of y by x");
+    }
+    CHECK(lo >= exp(-0.2) - 1e-6 && hi <= exp(0.2) + 1e-6 && lo < exp(-0.15) && hi > exp(0.15), "scales within exp(±2s): %g..%g", lo, hi);
+    CHECK(kmax <= 0.2 + 1e-6 && kmax > 0.15, "slant within ±2s: %g", kmax);
+    CHECK(fabs(lsum / 40000) < 0.005, "log-scales centred on 0: %g", lsum / 40000);
+}
+
 int main(void) {
+    test_augment();
     test_rare();
     test_schedule();
     test_train(0);
