@@ -280,7 +280,7 @@ typedef struct {
     int K;
     int ended;             // 1 when the window passed the last character (synthesis)
     int dropped;           // 1 when the point before the end was dropped: it began a stroke after the
-                           // last character (a pen move to where a next one would start, not ink)
+                           // stroke written on the last character (a pen move on past the text, not ink)
 } gl_hw_result;
 void gl_hw_result_free(gl_hw_result *r);
 

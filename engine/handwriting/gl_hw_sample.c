@@ -236,6 +236,30 @@ static void prime_align(hw_state *s, int K, int C, float pos) {
     }
 }
 
+// The last of the n points begins a stroke (the one before lifted the
+// pen), the stroke before it was written with the window's peak on the last
+// character or past it, and the point lies right of all the ink so far by
+// more than a quarter of that stroke's height: a stroke after the text, if
+// the window ends here -- not the dot of a closing "!", "?" or "i", which
+// sits under or over its stroke.
+static int stray_start(const float *pts, const float *phis, int n, int U) {
+    if (n < 2 || !(pts[3 * (n - 2) + 2] > 0.5f)) return 0;
+    const float *ph = phis + (size_t)(n - 2) * (U + 1);
+    int am = 0;
+    for (int u = 1; u <= U; u++) if (ph[u] > ph[am]) am = u;
+    if (am < U - 1) return 0;
+    float x = 0, y = 0, maxx = -INFINITY, lo = INFINITY, hi = -INFINITY;
+    int last_start = 0;   // the first point of the stroke before
+    for (int i = 0; i < n - 1; i++) {
+        x += pts[3 * i]; y += pts[3 * i + 1];
+        if (i > 0 && pts[3 * (i - 1) + 2] > 0.5f) { last_start = i; lo = INFINITY; hi = -INFINITY; }
+        if (x > maxx) maxx = x;
+        if (i >= last_start) { if (y < lo) lo = y; if (y > hi) hi = y; }
+    }
+    x += pts[3 * (n - 1)];
+    return x > maxx + 0.25f * (hi - lo);
+}
+
 int gl_hw_max_steps(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts) {
     if (opts->max_steps > 0) return opts->max_steps;
     return m->cfg.K > 0 && text ? 40 * (int)strlen(text) + 40 : 700;
@@ -299,11 +323,13 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     float px = 0, py = 0;
     int ended = 0, cancelled = 0, dropped = 0;
     gl_hw_frame *fr = trace ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;
-    // A point that begins a stroke (the pen put down after a lift) is held
-    // back one step, frame included: when the window passes the last
-    // character at the next step, that point is no ink of the text -- the
-    // pen moved on to where a next character would start -- and would show as
-    // a stray dot after the line ("2024.."). It is dropped; otherwise kept.
+    // A point that begins a stroke (the pen put down after a lift) once the
+    // stroke before it was written on the last character is held back one
+    // step, frame included: when the window passes the end at the next step,
+    // that point is no ink of the text -- the pen moved on to where a next
+    // character would start -- and would show as a stray dot after the line
+    // ("2024.."). It is dropped; otherwise kept. (A stroke begun on an earlier
+    // character, such as the full stop after "fox", is ink and stays.)
     gl_hw_frame *held = trace && synth ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;
     int holding = 0;
     for (int step = 0; step < max_steps; step++) {
@@ -314,7 +340,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
             for (int u = 0; u < U; u++) if (!(s.phi[U] > s.phi[u])) { past = 0; break; }
             if (past) {
                 ended = 1;
-                if (n >= 2 && pts[3 * (n - 2) + 2] > 0.5f && pts[3 * (n - 1) + 2] < 0.5f) { n--; dropped = 1; holding = 0; }
+                if (stray_start(pts, phis, n, U)) { n--; dropped = 1; holding = 0; }
                 break;
             }
         }
@@ -351,7 +377,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 memcpy(fr->phi, s.phi, sizeof(float) * (U + 1));
                 fr->U = U;
             }
-            if (synth && n >= 2 && pts[3 * (n - 2) + 2] > 0.5f && !eos) { memcpy(held, fr, sizeof *fr); holding = 1; }
+            if (synth && stray_start(pts, phis, n, U)) { memcpy(held, fr, sizeof *fr); holding = 1; }
             else if (gl_trace_push(trace, fr)) break;   // trace full
         }
     }
