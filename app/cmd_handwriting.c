@@ -199,6 +199,7 @@ static const gl_opt train_opts[] = {
     { "rare", 1, "repeat each line whose rarest character occurs c < N times in the training texts ceil(N/c) times an epoch, at most 4 (digits, capitals; default 0: none)" },
     { "rare-final", 0, "with --rare: count a letter that ends a word (the x of \"fox.\") apart from the same letter inside one" },
     { "augment", 1, "each time a line enters a batch, stretch its width and height by exp(S*N(0,1)) and slant it by S*N(0,1) (both cut at 2 S; e.g. 0.1; default 0: as written)" },
+    { "jump-weight", 1, "the gradient of each pen-up jump (where the pen goes after a lift: the second stroke of an x or a 4) counted W times (default 1; the loss shown stays the plain one)" },
     { "init", 1, "fine-tune: start from these weights (their size, alphabet and normalisation) with a fresh optimiser, updates counted from 0" },
     { "resume", 0, "continue from the checkpoint exactly (its options; its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
     { NULL, 0, NULL },
@@ -212,7 +213,7 @@ int cmd_train_handwriting(int argc, char **argv) {
     int synth = !strcmp(task, "synth");
     if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
     long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from, eval_every, patience, rare; double lr, lr_final, minutes;
-    long best_update = 0; double best = INFINITY, augment;
+    long best_update = 0; double best = INFINITY, augment, jump_weight;
     int rare_final = gl_arg(&a, train_opts, "rare-final") != NULL;
     if (!gl_arg_int(&a, train_opts, "thin", 1, 16, 2, &thin) ||
         !gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
@@ -225,7 +226,8 @@ int cmd_train_handwriting(int argc, char **argv) {
         !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, 0, &lr_final) || !gl_arg_int(&a, train_opts, "decay-from", 0, 100000000, 0, &decay_from) ||
         !gl_arg_int(&a, train_opts, "eval-every", 0, 100000000, 0, &eval_every) ||
         !gl_arg_int(&a, train_opts, "patience", 0, 1000000, 0, &patience) || !gl_arg_int(&a, train_opts, "rare", 0, 100000000, 0, &rare) ||
-        !gl_arg_num(&a, train_opts, "augment", 0, 1, 0, &augment)) return 2;
+        !gl_arg_num(&a, train_opts, "augment", 0, 1, 0, &augment) ||
+        !gl_arg_num(&a, train_opts, "jump-weight", 1, 100, 1, &jump_weight)) return 2;
     if (patience > 0 && eval_every == 0 && !gl_arg(&a, train_opts, "resume")) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); return 2; }
     int lr_final_given = gl_arg(&a, train_opts, "lr-final") != NULL;
     if (gl_arg(&a, train_opts, "decay-from") && !lr_final_given) { fprintf(stderr, "glimpse: --decay-from needs --lr-final\n"); return 2; }
@@ -291,6 +293,7 @@ int cmd_train_handwriting(int argc, char **argv) {
         gl_resume_int(&r, "thin", "iam_thin", &thin);
         gl_resume_int(&r, "rare", "rare", &rare);
         gl_resume_num(&r, "augment", "augment", &augment);
+        gl_resume_num(&r, "jump-weight", "jump_weight", &jump_weight);
         gl_resume_flag(&r, "rare-final", "rare_final", &rare_final);
         if (gl_meta_get(&meta, "lr_final")) {   // the schedule is the checkpoint's
             gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
@@ -335,6 +338,8 @@ int cmd_train_handwriting(int argc, char **argv) {
     if (rare_final && rare <= 0) { fprintf(stderr, "glimpse: --rare-final needs --rare\n"); if (resume || init) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
     sp.rare_final = rare_final;
     sp.augment = augment;
+    sp.jump_weight = jump_weight;
+    if (jump_weight > 1) fprintf(stderr, "glimpse: --jump-weight %g: each pen-up jump's gradient counted %g times\n", jump_weight, jump_weight);
     if (init_from[0]) sp.init = init_from;
     if (lr_final > 0) {
         if (decay_from >= decay_to) { fprintf(stderr, "glimpse: the decay to --lr-final must start before update %ld (--iters)\n", decay_to); if (resume || init) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }

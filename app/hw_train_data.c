@@ -185,12 +185,13 @@ void hw_train_meta(const hw_train_spec *s, gl_meta *ex) {
     if (s->rare > 0) gl_meta_set(ex, "rare", "%ld", s->rare);
     if (s->rare > 0) gl_meta_set(ex, "rare_final", "%d", s->rare_final ? 1 : 0);
     if (s->augment > 0) gl_meta_set(ex, "augment", "%.17g", s->augment);
+    if (s->jump_weight > 1) gl_meta_set(ex, "jump_weight", "%.17g", s->jump_weight);
     if (s->init) gl_meta_set(ex, "init_from", "%s", s->init);
 }
 
 gl_train *hw_train_session(const hw_train_spec *s, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr, const gl_hw_corpus *va) {
     gl_hw_train_opts o = { .batch = s->batch, .max_points = s->max_points, .seed = s->seed, .iters = s->iters, .lr = s->lr,
-                           .lr_final = s->lr_final, .decay_from = s->decay_from, .decay_to = s->decay_to, .rare = s->rare, .rare_final = s->rare_final, .augment = s->augment };
+                           .lr_final = s->lr_final, .decay_from = s->decay_from, .decay_to = s->decay_to, .rare = s->rare, .rare_final = s->rare_final, .augment = s->augment, .jump_weight = s->jump_weight };
     gl_meta ex = {0};
     hw_train_meta(s, &ex);
     gl_train *t = gl_hw_train_new(&o, m, prev_seconds, tr, va, &ex);

@@ -33,6 +33,7 @@ typedef struct {
     long rare;                     // > 0: lines with a character seen fewer times are repeated (--rare)
     int rare_final;                // --rare-final: a letter that ends a word counts apart
     double augment;                // > 0: each batch's lines under random affine maps (--augment)
+    double jump_weight;            // > 1: each pen-up jump's gradient counted that many times (--jump-weight)
     const char *init;              // "FILE, update N": the weights a fine-tune started from (--init), for the metadata; NULL: none
     // filled by hw_train_prepare
     gl_hw_iam_report iam_rep;

@@ -146,6 +146,7 @@ typedef struct {
     long rare;                   // > 0: lines with a rare character are repeated (gl_hw_rare_copies)
     int rare_final;              // with rare: a letter that ends a word counts apart (gl_hw_rare_copies)
     double augment;              // > 0: each line of each batch under its own random affine map (gl_hw_augment_draw)
+    double jump_weight;          // > 1: a pen-up jump's gradient counts this many times (gl_hw_trainer_set_jump_weight)
 } gl_hw_train_opts;
 #define GL_HW_RARE_MAX_COPIES 4
 // Oversampling of rare characters: a line whose rarest character occurs c <

@@ -189,6 +189,7 @@ void gl_hw_window_backward(float *dp, float *dkappa, const float *dw, const floa
 typedef struct {
     int B, T, Umax, cap_T, cap_B, cap_U;
     float *x, *mask;          // (T,B,3) inputs, (T,B) target mask
+    float jump_weight;        // gl_hw_backward: a pen-up jump's gradient counts this many times (0 or 1: once)
     float *tgt;               // (T,B,3) targets
     int *chars, *U;           // (B,Umax), (B)
     // per step activations (T,...)
@@ -231,6 +232,14 @@ gl_hw_trainer *gl_hw_trainer_new(gl_hw_model *m);
 void gl_hw_trainer_free(gl_hw_trainer *t);
 double gl_hw_trainer_step(gl_hw_trainer *t, const gl_hw_corpus *c, const int *idx, int B, int max_T, int grads,
                           float clip_y, float clip_lstm, int *npts);
+// Jump weighting (train handwriting --jump-weight W): the gradient of each
+// pen-up jump -- a point whose input, the point before it, lifted the pen
+// (not a line's first point) -- is multiplied by W, so that the network
+// models where the pen goes next (the second stroke of an x or a 4, the
+// bar of a t) more sharply. The loss returned stays the plain sum of eq. 26;
+// the gradient is that of Σ_t w_t · loss_t (w_t = W on jumps, 1 elsewhere).
+// W <= 0 or 1: the plain gradient.
+void gl_hw_trainer_set_jump_weight(gl_hw_trainer *t, float w);
 
 // Normalisation: computes mean/std of dx, dy over a corpus into cfg;
 // gl_hw_corpus_normalise rewrites offsets as (d − mean)/std.

@@ -424,6 +424,11 @@ double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts) {
         for (int l = 0; l < L; l++) memcpy(ws->hcat + (r * L + l) * H, ws->h[l] + r * H, H * sizeof(float));
     gl_linear_forward(ws->y, ws->hcat, m->Wy, m->by, (int)TB, L * H, NY, 0);
     double loss = gl_hw_mdn_forward_backward(ws->dy, ws->y, ws->tgt, ws->mask, B * T, c->M);
+    if (ws->jump_weight > 0 && ws->jump_weight != 1) {   // rows of step ≥ 1 whose input lifted the pen: the jumps
+        for (size_t r = (size_t)B; r < TB; r++)
+            if (ws->mask[r] > 0 && ws->x[3 * r + 2] > 0.5f)
+                for (int k = 0; k < NY; k++) ws->dy[r * NY + k] *= ws->jump_weight;
+    }
     if (npts) { int n = 0; for (size_t i = 0; i < TB; i++) n += ws->mask[i] > 0; *npts = n; }
     return loss;
 }
@@ -545,7 +550,7 @@ struct gl_hw_trainer {
     gl_hw_ws ws[16];
     // the current call
     const gl_hw_corpus *c; const int *idx; int B, max_T, phase, fail[16], np[16];
-    float scale, clip_y, clip_lstm;
+    float scale, clip_y, clip_lstm, jump_weight;
     double loss[16];
 };
 
@@ -575,12 +580,15 @@ static void hw_task(void *ctx, int i) {
     if (hi <= lo) { t->loss[i] = 0; t->np[i] = 0; t->fail[i] = 0; return; }
     if (t->phase == 0) {
         t->fail[i] = gl_hw_ws_fill(&t->ws[i], &t->rep[i], t->c, t->idx + lo, hi - lo, t->max_T) != 0;
+        t->ws[i].jump_weight = t->jump_weight;
         t->loss[i] = t->fail[i] ? NAN : gl_hw_forward(&t->rep[i], &t->ws[i], &t->np[i]);
     } else {
         gl_params_zero_grad(&t->rep[i].ps);
         gl_hw_backward(&t->rep[i], &t->ws[i], t->scale, t->clip_y, t->clip_lstm);
     }
 }
+
+void gl_hw_trainer_set_jump_weight(gl_hw_trainer *t, float w) { t->jump_weight = w; }
 
 double gl_hw_trainer_step(gl_hw_trainer *t, const gl_hw_corpus *c, const int *idx, int B, int max_T, int grads,
                           float clip_y, float clip_lstm, int *npts) {

@@ -120,6 +120,7 @@ static int hw_step(gl_train *t, gl_train_report *r) {
         hw_augment_batch(h, idx, nbat, t->step);
         c = &h->aug; idx = h->aidx;
     }
+    gl_hw_trainer_set_jump_weight(h->par, (float)h->o.jump_weight);
     double loss = gl_hw_trainer_step(h->par, c, idx, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np);   // on every core
     r->batch = nbat;
     r->points = np;
@@ -148,6 +149,7 @@ static int hw_eval(gl_train *t, int n, gl_train_report *r) {
     for (int i = 0; i < n; i += B) {
         int b = n - i < B ? n - i : B, k;
         for (int j = 0; j < b; j++) idx[j] = i + j;
+        gl_hw_trainer_set_jump_weight(h->par, 1);   // (no gradient here: the weight would change nothing)
         double l = gl_hw_trainer_step(h->par, h->va, idx, b, 100000, 0, 0, 0, &k);
         if (isnan(l)) return -1;
         tot += l;

@@ -83,6 +83,12 @@ head -c 8192 "$T/g.safetensors" | grep -a -q '"augment":"0.10000000000000001"' &
 expect_err "resume with another --augment" "written with --augment 0.1, not 0.2" "$G" train handwriting --task synth --iters 5 --augment 0.2 --resume -o "$T/g.safetensors"
 "$G" train handwriting --task synth --iters 5 --resume -o "$T/g.safetensors" 2>"$T/log" && grep -q "5 updates" "$T/log" && ok || bad "augmented run resumed: $(tail -3 "$T/log")"
 expect_err "--augment out of range" "augment" "$G" train handwriting --task synth $TINY --augment 2 -o "$T/x.safetensors"
+# --jump-weight weighs the pen-up jumps' gradient, is logged, recorded and kept on --resume
+"$G" train handwriting --task synth --lines 60 --batch 8 --every 100000 --init "$T/e.safetensors" --jump-weight 3 --lr 1e-3 --iters 3 -o "$T/j.safetensors" 2>"$T/log" && grep -q "jump's gradient counted 3 times" "$T/log" && ok || bad "--jump-weight: $(tail -3 "$T/log")"
+head -c 8192 "$T/j.safetensors" | grep -a -q '"jump_weight":"3"' && ok || bad "jump_weight in the metadata: $(head -c 2000 "$T/j.safetensors" | tr -c '[:print:]' ' ')"
+expect_err "resume with another --jump-weight" "written with --jump-weight 3, not 2" "$G" train handwriting --task synth --iters 5 --jump-weight 2 --resume -o "$T/j.safetensors"
+"$G" train handwriting --task synth --iters 5 --resume -o "$T/j.safetensors" 2>"$T/log" && grep -q "5 updates" "$T/log" && grep -q "counted 3 times" "$T/log" && ok || bad "jump-weighted run resumed: $(tail -3 "$T/log")"
+expect_err "--jump-weight below 1" "jump-weight" "$G" train handwriting --task synth $TINY --jump-weight 0.5 -o "$T/x.safetensors"
 # --rare-final counts word-final letters apart: more lines repeated, recorded, kept on --resume
 "$G" train handwriting --task synth --lines 60 --batch 8 --every 100000 --init "$T/e.safetensors" --rare 40 --rare-final --lr 1e-3 --iters 2 -o "$T/h.safetensors" 2>"$T/log" && ok || bad "--rare-final: $(tail -3 "$T/log")"
 grep -q -- "--rare 40 --rare-final: [1-9][0-9]* line(s)" "$T/log" && head -c 8192 "$T/h.safetensors" | grep -a -q '"rare_final":"1"' && ok || bad "--rare-final logged and recorded: $(grep rare "$T/log")"

@@ -71,10 +71,26 @@ static void test_window(void) {
 }
 
 // ---- full networks
-typedef struct { gl_hw_model *m; gl_hw_ws *ws; } net_ctx;
-static double net_loss(void *p) { net_ctx *c = p; return gl_hw_forward(c->m, c->ws, NULL); }
+typedef struct { gl_hw_model *m; gl_hw_ws *ws; float jw; } net_ctx;
+// Rows of step >= 1 whose input lifted the pen: the pen-up jumps.
+static int is_jump(const gl_hw_ws *ws, size_t r) { return r >= (size_t)ws->B && ws->mask[r] > 0 && ws->x[3 * r + 2] > 0.5f; }
+// The loss whose gradient gl_hw_backward gives: Σ_t w_t loss_t, w_t = jw on
+// the jumps (the plain loss, then the jumps' loss alone, masked, jw − 1 times more).
+static double net_loss(void *p) {
+    net_ctx *c = p;
+    double L = gl_hw_forward(c->m, c->ws, NULL);
+    if (c->jw == 1) return L;
+    size_t TB = (size_t)c->ws->T * c->ws->B;
+    float *keep = malloc(TB * sizeof(float));
+    memcpy(keep, c->ws->mask, TB * sizeof(float));
+    for (size_t r = 0; r < TB; r++) if (!is_jump(c->ws, r)) c->ws->mask[r] = 0;
+    L += (c->jw - 1) * gl_hw_forward(c->m, c->ws, NULL);
+    memcpy(c->ws->mask, keep, TB * sizeof(float));
+    free(keep);
+    return L;
+}
 
-static void test_net(int L, int K, const char *what) {
+static void test_net(int L, int K, const char *what, float jw) {
     gl_hw_cfg cfg = {0};
     cfg.L = L; cfg.H = 5; cfg.M = 3; cfg.K = K;
     snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", " abc"); cfg.C = 4;
@@ -97,17 +113,22 @@ static void test_net(int L, int K, const char *what) {
     int idx[3] = { 0, 1, 2 };
     CHECK(gl_hw_ws_fill(&ws, &m, &c, idx, 3, 100) == 0, "fill: %s", gl_err());
     int npts;
+    ws.jump_weight = jw;
+    int jumps = 0;
+    for (size_t r = 0; r < (size_t)ws.T * ws.B; r++) jumps += is_jump(&ws, r);
+    CHECK(jw == 1 || jumps >= 2, "%s: %d jumps to weigh", what, jumps);
     double L0 = gl_hw_forward(&m, &ws, &npts);
     CHECK(npts == 17, "points %d", npts);
     CHECK(isfinite(L0), "loss finite");
     gl_params_zero_grad(&m.ps);
     gl_hw_backward(&m, &ws, 1.0f, 0, 0);
-    net_ctx nc = { &m, &ws };
+    net_ctx nc = { &m, &ws, jw };
     // the loss sums 17 points in float32 (~1e-6 relative): with eps 1e-2 a
     // difference quotient resolves about 3e-4, so smaller gradients are
     // compared in absolute terms against 3e-3
+    // (a weighted loss is larger, and so is its rounding: the floor grows with it)
     double floor_saved = gl_gradcheck_floor;
-    gl_gradcheck_floor = 3e-3;
+    gl_gradcheck_floor = 3e-3 * fmax(1.0, fabs(net_loss(&nc) / L0));
     for (int i = 0; i < m.ps.n; i++) {
         char nm[128]; snprintf(nm, sizeof nm, "%s %s", what, m.ps.p[i].name);
         // the backward pass reuses dy from the forward pass: copy grads first
@@ -125,10 +146,13 @@ static void test_net(int L, int K, const char *what) {
 int main(void) {
     test_mdn();
     test_window();
-    test_net(1, 0, "predict L1");
-    test_net(2, 0, "predict L2");
-    test_net(1, 2, "synth L1");
-    test_net(2, 2, "synth L2");
-    test_net(3, 3, "synth L3");
+    test_net(1, 0, "predict L1", 1);
+    test_net(2, 0, "predict L2", 1);
+    test_net(1, 2, "synth L1", 1);
+    test_net(2, 2, "synth L2", 1);
+    test_net(3, 3, "synth L3", 1);
+    // --jump-weight: the gradient is that of the loss with each jump counted 3 times
+    test_net(2, 0, "predict L2 jumps x3", 3);
+    test_net(2, 2, "synth L2 jumps x3", 3);
     TEST_MAIN_END();
 }
