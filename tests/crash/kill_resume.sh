@@ -57,6 +57,12 @@ run_killed() {
     local pid=$!
     ms=$(( D / 10 + RANDOM % (D * 4 / 10 + 1) ))
     sleep "$(( ms / 1000 )).$(printf '%03d' $(( ms % 1000 )))"
+    # no checkpoint yet (the first kill landed inside the first write): this
+    # run is killed only once it has written one, or on a loaded machine every
+    # kill could land before it, leaving nothing to resume
+    if [ ${#r[@]} -eq 0 ]; then
+      for i in $(seq 400); do [ -f "$ckpt" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+    fi
     if ! kill -9 "$pid" 2>/dev/null; then
       wait "$pid"; r=$?
       [ $r -eq 0 ] || { bad "$name: a run ended with $r: $(tail -2 "$T/$name.err")"; return; }
