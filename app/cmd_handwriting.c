@@ -199,7 +199,7 @@ static const gl_opt train_opts[] = {
     { "rare", 1, "repeat each line whose rarest character occurs c < N times in the training texts ceil(N/c) times an epoch, at most 4 (digits, capitals; default 0: none)" },
     { "rare-final", 0, "with --rare: count a letter that ends a word (the x of \"fox.\") apart from the same letter inside one" },
     { "augment", 1, "each time a line enters a batch, stretch its width and height by exp(S*N(0,1)) and slant it by S*N(0,1) (both cut at 2 S; e.g. 0.1; default 0: as written)" },
-    { "jump-weight", 1, "the gradient of each pen-up jump (where the pen goes after a lift: the second stroke of an x or a 4) counted W times (default 1; the loss shown stays the plain one)" },
+    { "jump-weight", 1, "the gradient of each pen-up jump (where the pen goes after a lift: the second stroke of an x or a 4) counted V times (default 1; the loss shown stays the plain one)" },
     { "init", 1, "fine-tune: start from these weights (their size, alphabet and normalisation) with a fresh optimiser, updates counted from 0" },
     { "resume", 0, "continue from the checkpoint exactly (its options; its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
     { NULL, 0, NULL },
