@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 pkgs=(build-essential meson ninja-build pkg-config python3 libsdl2-dev libsdl2-ttf-dev
-      libopenblas-dev libpng-dev libfontconfig-dev fonts-dejavu-core hershey-fonts-data wamerican
+      libopenblas-dev libpng-dev libgif-dev libfontconfig-dev fonts-dejavu-core hershey-fonts-data wamerican
       python3-numpy python3-torch)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -9,7 +9,8 @@
 
 double gl_bench_sgemm_rate(int threads) {
     enum { N = 1024, REPS = 5 };
-    float *a = gl_malloc(sizeof(float) * N * N), *b = gl_malloc(sizeof(float) * N * N), *c = gl_malloc(sizeof(float) * N * N);
+    float *a = gl_malloc(sizeof(float) * N * N), *b = gl_malloc(sizeof(float) * N * N),
+          *c = gl_malloc(sizeof(float) * N * N);
     for (int i = 0; i < N * N; i++) { a[i] = (float)(i % 13) * 0.01f; b[i] = (float)(i % 7) * 0.02f; }
     int old = openblas_get_num_threads();
     openblas_set_num_threads(threads);
@@ -29,8 +30,9 @@ const char *gl_bench_blas_core(void) { return openblas_get_corename(); }
 
 double gl_bench_twin(const char *bench, int threads, const char *args, const char *key, char *why, int why_len) {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s/tests/reference/run_py.sh' '%s/tests/reference/bench_twin.py' %s --threads %d %s 2>&1",
-             GL_SOURCE_DIR, GL_SOURCE_DIR, bench, threads, args ? args : "");
+    snprintf(cmd, sizeof cmd,
+             "'%s/tests/reference/run_py.sh' '%s/tests/reference/bench_twin.py' %s --threads %d %s 2>&1", GL_SOURCE_DIR,
+             GL_SOURCE_DIR, bench, threads, args ? args : "");
     if (!gl_file_exists(GL_SOURCE_DIR "/tests/reference/bench_twin.py")) {
         snprintf(why, why_len, "the twins are in the source tree (%s/tests/reference), not found", GL_SOURCE_DIR);
         return NAN;
@@ -54,7 +56,8 @@ double gl_bench_twin(const char *bench, int threads, const char *args, const cha
     return val;
 }
 
-void gl_bench_side_by_side(const char *what, double ours, double twin, const char *unit, int higher_better, const char *why) {
+void gl_bench_side_by_side(const char *what, double ours, double twin, const char *unit, int higher_better,
+                           const char *why) {
     if (isnan(twin)) { printf("  %-34s glimpse %10.4g %-10s twin: %s\n", what, ours, unit, why); return; }
     double ratio = higher_better ? ours / twin : twin / ours;
     printf("  %-34s glimpse %10.4g %-10s twin %10.4g %-10s glimpse is %.2fx %s\n", what, ours, unit, twin, unit, ratio,

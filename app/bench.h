@@ -16,5 +16,6 @@ const char *gl_bench_blas_core(void);
 double gl_bench_twin(const char *bench, int threads, const char *args, const char *key, char *why, int why_len);
 // Prints "glimpse X unit | twin Y unit | ratio R" columns for a figure where
 // higher is better (higher_better) or lower is better.
-void gl_bench_side_by_side(const char *what, double ours, double twin, const char *unit, int higher_better, const char *why);
+void gl_bench_side_by_side(const char *what, double ours, double twin, const char *unit, int higher_better,
+                           const char *why);
 #endif

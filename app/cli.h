@@ -18,6 +18,11 @@ int cmd_eval_draw(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
 int cmd_bench_draw(int argc, char **argv);
 
+int cmd_train_cluttered(int argc, char **argv);
+int cmd_eval_cluttered(int argc, char **argv);
+int cmd_bench_cluttered(int argc, char **argv);
+int cmd_find(int argc, char **argv);
+
 // The desktop application (bare `glimpse`, or `glimpse --screenshot ...`).
 int gui_main(int argc, char **argv);
 int cmd_bench_gui(int argc, char **argv);

@@ -6,10 +6,12 @@
 #include "gl_json.h"
 #include "gl_par.h"
 #include "bench.h"
+#include "gif_export.h"
 #include "gl_mnist.h"
 #include "gl_progress.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "train_opts.h"
 #include "stop_signal.h"
 #include <cblas.h>
 #include <math.h>
@@ -38,28 +40,6 @@ static gl_attn *load_model(const char *path) {
 // ---------------------------------------------------------------------------
 // train
 
-static const gl_opt train_opts[] = {
-    { "key", 1, "softmax | gaussian | feature (default softmax)" },
-    { "hidden", 1, "LSTM cells (default 128)" },
-    { "epochs", 1, "epochs of the attention stage (default 6)" },
-    { "cnn-epochs", 1, "epochs pre-training the conv layer as a CNN (default 1)" },
-    { "batch", 1, "minibatch size (default 50)" },
-    { "lr", 1, "Adam learning rate, cosine-decayed (default 0.002)" },
-    { "clip", 1, "gradient-norm clipping (default 5)" },
-    { "aux", 1, "weight of the per-step losses before the last step (default 0.2)" },
-    { "augment", 1, "shift each training digit by up to N pixels at random (default 2)" },
-    { "no-coords", 0, "no coordinate channels in the conv input (the seed's original layer)" },
-    { "fixed-conv", 0, "keep the pre-trained conv layer fixed (default: fine-tune end to end)" },
-    { "limit", 1, "train on the first N training digits only" },
-    { "seed", 1, "random seed (default 1)" },
-    { "out", 1, "weights file (default assets/attention-KEY.safetensors)" },
-    { "every", 1, "seconds between checkpoints besides each epoch's end (default 60; 0: after every step)" },
-    { "resume", 0, "continue from OUT.ckpt" },
-    { "threads", 1, "threads (default: all cores)" },
-    { "data", 1, "MNIST directory (default data/mnist)" },
-    { NULL, 0, NULL }
-};
-
 // The progress bar, checkpoints and epoch figures of a CLI run, from the
 // session's reports (the Train view plots the same reports).
 typedef struct {
@@ -76,102 +56,138 @@ static void attn_cli_report(void *user, const gl_train_report *r) {
     int first = r->step == c->start_step + 1;
     c->run_loss = first ? r->loss : 0.98 * c->run_loss + 0.02 * r->loss;
     c->run_acc = first ? r->acc : 0.98 * c->run_acc + 0.02 * r->acc;
-    gl_progress_update(&c->pg, r->step, "%s ep %d loss %.4f acc %.2f%%", r->stage ? "attn" : "cnn", r->epoch, c->run_loss, 100 * c->run_acc);
+    gl_progress_update(&c->pg, r->step, "%s ep %d loss %.4f acc %.2f%%", r->stage ? "attn" : "cnn", r->epoch,
+                       c->run_loss, 100 * c->run_acc);
     if (r->epoch_end || gl_now() - c->last_ck >= c->every || r->step == r->total || stop_signal()) {
         if (gl_train_checkpoint(c->t, c->ckpt) != 0) fprintf(stderr, "\nglimpse: checkpoint failed: %s\n", gl_err());
         else c->ckpt_step = r->step;
         c->last_ck = gl_now();
     }
     if (r->has_eval && r->epoch_end && r->stage && !c->pg.quiet)
-        fprintf(stderr, "%sepoch %d: test accuracy on 1000 digits %.2f%%\n", c->pg.tty ? "\n" : "", r->epoch, 100 * r->eval_acc);
+        fprintf(stderr, "%sepoch %d: test accuracy on 1000 digits %.2f%%\n", c->pg.tty ? "\n" : "", r->epoch,
+                100 * r->eval_acc);
 }
 
-int cmd_train_attention(int argc, char **argv) {
+// One `train attention`: parse, prepare, run, finish, then one cleanup.
+typedef struct {
     gl_args a;
-    int rc = gl_args_parse(argc, argv, train_opts, "usage: glimpse train attention [--key K] [options]\n\n"
+    gl_attn_train_opts o;
+    long every;
+    int resume;
+    char out[4096], ckpt[4200];
+    gl_mnist tr, te;
+    gl_train *t;
+    char taken[512];   // the options taken from the checkpoint, said once it is known good
+} attn_run;
+
+#define HELP_SHOWN (-1)   // --help printed: exit 0 without running
+
+static int attn_parse(attn_run *r, int argc, char **argv) {
+    const gl_opt *T = gl_attn_train_table;
+    int rc = gl_args_parse(argc, argv, T, "usage: glimpse train attention [--key K] [options]\n\n"
         "Pre-trains the 12-filter conv layer as a CNN classifier, then trains the\n"
         "10-step attention LSTM (and fine-tunes the conv layer) with Adam.\n"
-        "Checkpoints go to OUT.ckpt after every epoch and every minute.", &a);
-    if (rc) return rc > 0 ? 0 : 2;
-    gl_key_type key;
-    long hidden, epochs, cnn_epochs, batch, limit, seed, threads, augment, every;
-    double lr, clip, aux;
-    if (parse_key(gl_arg(&a, train_opts, "key"), &key) ||
-        !gl_arg_int(&a, train_opts, "hidden", 4, 2048, 128, &hidden) ||
-        !gl_arg_int(&a, train_opts, "epochs", 0, 1000, 6, &epochs) ||
-        !gl_arg_int(&a, train_opts, "cnn-epochs", 0, 100, 1, &cnn_epochs) ||
-        !gl_arg_int(&a, train_opts, "batch", 1, 4096, 50, &batch) ||
-        !gl_arg_int(&a, train_opts, "limit", 1, 60000, 60000, &limit) ||
-        !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
-        !gl_arg_int(&a, train_opts, "threads", 0, 256, 0, &threads) ||
-        !gl_arg_int(&a, train_opts, "augment", 0, 8, 2, &augment) ||
-        !gl_arg_int(&a, train_opts, "every", 0, 1000000, 60, &every) ||
-        !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 0.002, &lr) ||
-        !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 5, &clip) ||
-        !gl_arg_num(&a, train_opts, "aux", 0, 10, 0.2, &aux)) return 2;
-    if (threads > 0) gl_par_set_threads((int)threads);
-    int fixed_conv = gl_arg(&a, train_opts, "fixed-conv") != NULL;
-    const char *out = gl_arg(&a, train_opts, "out");
-    char outbuf[4096], ckpt[4200];
-    snprintf(outbuf, sizeof outbuf, "%s", out ? out : default_model_path(key));
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", outbuf);
-    const char *dir = gl_arg(&a, train_opts, "data");
-    gl_mnist tr = {0}, te = {0};
-    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "train", &tr) != 0 ||
-        gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) {
+        "Checkpoints go to OUT.ckpt after every epoch and every minute.", &r->a);
+    if (rc) return rc > 0 ? HELP_SHOWN : 2;
+    gl_attn_train_opts *o = &r->o;
+    gl_attn_train_defaults(o);
+    o->key = (gl_key_type)gl_opt_long(&r->a, T, "key");
+    o->hidden = gl_opt_long(&r->a, T, "hidden");
+    o->epochs = gl_opt_long(&r->a, T, "epochs");
+    o->cnn_epochs = gl_opt_long(&r->a, T, "cnn-epochs");
+    o->batch = gl_opt_long(&r->a, T, "batch");
+    o->limit = gl_opt_long(&r->a, T, "limit");
+    o->seed = gl_opt_long(&r->a, T, "seed");
+    o->augment = gl_opt_long(&r->a, T, "augment");
+    o->lr = gl_opt_num(&r->a, T, "lr");
+    o->clip = gl_opt_num(&r->a, T, "clip");
+    o->aux = gl_opt_num(&r->a, T, "aux");
+    o->no_coords = gl_opt_flag(&r->a, T, "no-coords");
+    o->fixed_conv = gl_opt_flag(&r->a, T, "fixed-conv");
+    r->every = gl_opt_long(&r->a, T, "every");
+    r->resume = gl_opt_flag(&r->a, T, "resume");
+    if (gl_arg(&r->a, T, "threads")) gl_par_set_threads((int)gl_opt_long(&r->a, T, "threads"));
+    const char *out = gl_opt_text(&r->a, T, "out");
+    snprintf(r->out, sizeof r->out, "%s", out ? out : default_model_path(o->key));
+    snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
+    return 0;
+}
+
+// The checkpoint's options, before anything is built from them: each
+// through its option's range, and equal to the command line's when given.
+static int attn_resume_opts(attn_run *r) {
+    gl_st_file f;
+    if (gl_st_load(r->ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+    gl_attn_train_opts *o = &r->o;
+    const char *ck = gl_meta_get(&f.meta, "key");
+    gl_key_type fk;
+    int status = 0;
+    if (!ck) {
+        fprintf(stderr, "glimpse: %s is not an attention checkpoint (it records no key type)\n", r->ckpt);
+        status = 1;
+    } else if (gl_key_parse(ck, &fk) != 0) {
+        fprintf(stderr, "glimpse: %s: metadata 'key' is '%.40s', not one of softmax|gaussian|feature\n", r->ckpt, ck);
+        status = 1;
+    } else if (fk != o->key) {
+        fprintf(stderr, "glimpse: %s was written with --key %s, not %s: start without --resume\n", r->ckpt, ck,
+                gl_key_name(o->key));
+        status = 1;
+    }
+    if (!status && gl_stored_counters_ok(&f.meta, r->ckpt)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+    if (status) { gl_st_free(&f); return status; }
+    gl_resume rs;
+    gl_resume_begin(&rs, &r->a, gl_attn_train_table, &f.meta, r->ckpt);
+    gl_resume_int(&rs, "hidden", "hidden", &o->hidden);
+    gl_resume_int(&rs, "batch", "batch", &o->batch);
+    gl_resume_int(&rs, "limit", "limit", &o->limit);
+    gl_resume_int(&rs, "epochs", "epochs", &o->epochs);
+    gl_resume_int(&rs, "cnn-epochs", "cnn_epochs", &o->cnn_epochs);
+    gl_resume_int(&rs, "seed", "seed", &o->seed);
+    gl_resume_int(&rs, "augment", "augment", &o->augment);
+    gl_resume_num(&rs, "lr", "lr", &o->lr);
+    gl_resume_num(&rs, "clip", "clip", &o->clip);
+    gl_resume_num(&rs, "aux", "aux", &o->aux);
+    gl_resume_flag(&rs, "no-coords", "no_coords", &o->no_coords);
+    gl_resume_flag(&rs, "fixed-conv", "fixed_conv", &o->fixed_conv);
+    int bad = gl_resume_check(&rs);
+    snprintf(r->taken, sizeof r->taken, "%s", rs.taken);
+    gl_st_free(&f);
+    return bad ? 1 : 0;
+}
+
+static int attn_prepare(attn_run *r) {
+    const char *dir = gl_opt_text(&r->a, gl_attn_train_table, "data");
+    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "train", &r->tr) != 0 ||
+        gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &r->te) != 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
-        gl_mnist_free(&tr);
         return 1;
     }
-    int resume = gl_arg(&a, train_opts, "resume") != NULL, no_coords = gl_arg(&a, train_opts, "no-coords") != NULL;
-    if (resume) {
-        // the checkpoint's options, before anything is built from them
-        gl_st_file f;
-        if (gl_st_load(ckpt, &f) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
-        const char *ck = gl_meta_get(&f.meta, "key");
-        if (!ck || strcmp(ck, gl_key_name(key))) {
-            fprintf(stderr, "glimpse: %s was written with --key %s, not %s: start without --resume\n", ckpt, ck ? ck : "?", gl_key_name(key));
-            gl_st_free(&f); gl_mnist_free(&tr); gl_mnist_free(&te); return 1;
+    if (r->resume && attn_resume_opts(r)) return 1;
+    gl_clean_stale_tmp(r->ckpt);
+    gl_clean_stale_tmp(r->out);
+    r->t = gl_attn_train_new(&r->o, &r->tr, &r->te);
+    if (!r->t) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (r->resume) {
+        if (gl_attn_train_resume(r->t, r->ckpt) != 0) {
+            fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err());
+            return 1;
         }
-        gl_resume r;
-        gl_resume_begin(&r, &a, train_opts, &f.meta, ckpt);
-        gl_resume_int(&r, "hidden", "hidden", &hidden);
-        gl_resume_int(&r, "batch", "batch", &batch);
-        gl_resume_int(&r, "limit", "limit", &limit);
-        gl_resume_int(&r, "epochs", "epochs", &epochs);
-        gl_resume_int(&r, "cnn-epochs", "cnn_epochs", &cnn_epochs);
-        gl_resume_int(&r, "seed", "seed", &seed);
-        gl_resume_int(&r, "augment", "augment", &augment);
-        gl_resume_num(&r, "lr", "lr", &lr);
-        gl_resume_num(&r, "clip", "clip", &clip);
-        gl_resume_num(&r, "aux", "aux", &aux);
-        gl_resume_flag(&r, "no-coords", "no_coords", &no_coords);
-        gl_resume_flag(&r, "fixed-conv", "fixed_conv", &fixed_conv);
-        int bad = gl_resume_end(&r);
-        gl_st_free(&f);
-        if (bad) { gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
+        gl_resume_say(r->taken);
+        fprintf(stderr, "resuming %s at step %ld\n", r->ckpt, gl_train_step_no(r->t));
     }
-    int N = (int)(limit < tr.n ? limit : tr.n);
-    gl_clean_stale_tmp(ckpt);
-    gl_clean_stale_tmp(outbuf);
+    return 0;
+}
 
-    gl_attn_train_opts o;
-    gl_attn_train_defaults(&o);
-    o.key = key; o.hidden = hidden; o.epochs = epochs; o.cnn_epochs = cnn_epochs; o.batch = batch; o.limit = limit;
-    o.seed = seed; o.augment = augment; o.lr = lr; o.clip = clip; o.aux = aux; o.no_coords = no_coords; o.fixed_conv = fixed_conv;
-    int status = 0;
-    gl_meta meta = {0};
-    gl_train *t = gl_attn_train_new(&o, &tr, &te);
-    if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
-    gl_attn *m = gl_attn_train_model(t);
-    if (resume) {
-        if (gl_attn_train_resume(t, ckpt) != 0) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); status = 1; goto done; }
-        fprintf(stderr, "resuming %s at step %ld\n", ckpt, gl_train_step_no(t));
-    }
+// The training loop; a signal ends it with a checkpoint of the step at hand
+// (and nothing else: OUT may hold a finished model), status 128 + signal.
+static int attn_train_loop(attn_run *r) {
+    gl_train *t = r->t;
     long start_step = gl_train_step_no(t), total = gl_train_total(t);
-    fprintf(stderr, "attention/%s: %d cells, %zu parameters, %d training digits, %ld steps\n",
-            gl_key_name(key), (int)hidden, gl_params_count(gl_attn_params(m)), N, total);
-    attn_cli cli = { .t = t, .ckpt = ckpt, .every = every, .start_step = start_step, .ckpt_step = start_step, .last_ck = gl_now(), .cnn_epochs = (int)cnn_epochs };
+    int N = (int)(r->o.limit < r->tr.n ? r->o.limit : r->tr.n);
+    fprintf(stderr, "attention/%s: %d cells, %zu parameters, %d training digits, %ld steps\n", gl_key_name(r->o.key),
+            (int)r->o.hidden, gl_params_count(gl_attn_params(gl_attn_train_model(t))), N, total);
+    attn_cli cli = { .t = t, .ckpt = r->ckpt, .every = r->every, .start_step = start_step, .ckpt_step = start_step,
+                     .last_ck = gl_now(), .cnn_epochs = (int)r->o.cnn_epochs };
     gl_progress_begin(&cli.pg, "train", total);
     gl_progress_resume_at(&cli.pg, start_step);
     atomic_int stop = 0;
@@ -179,61 +195,79 @@ int cmd_train_attention(int argc, char **argv) {
     int ran = gl_train_run(t, total, &stop, attn_cli_report, &cli);
     stop_on_signals(NULL);
     if (ran < 0) {
-        fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", gl_train_last_loss(t), gl_train_step_no(t));
-        status = 1; goto done;
+        fprintf(stderr, "\nglimpse: loss became %g at step %ld; lower --lr\n", gl_train_last_loss(t),
+                gl_train_step_no(t));
+        return 1;
     }
     gl_progress_end(&cli.pg);
-    if (stop_signal()) {
-        // the checkpoint and nothing else: OUT may hold a finished model
-        long it = gl_train_step_no(t);
-        if (it != cli.ckpt_step && gl_train_checkpoint(t, ckpt) != 0) { fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; }
-        else {
-            fprintf(stderr, "glimpse: stopped (%s) at step %ld of %ld; %s holds it: go on with --resume\n", stop_signal_word(), it, total, ckpt);
-            status = 128 + stop_signal();
-        }
-        goto done;
+    if (!stop_signal()) return 0;
+    long it = gl_train_step_no(t);
+    if (it != cli.ckpt_step && gl_train_checkpoint(t, r->ckpt) != 0) {
+        fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
+        return 1;
     }
-    double seconds = gl_train_seconds(t);
-    double tl, acc = gl_attn_accuracy(m, &te, te.n, &tl), acc1k = gl_attn_accuracy(m, &te, 1000, NULL);
+    fprintf(stderr, "glimpse: stopped (%s) at step %ld of %ld; %s holds it: go on with --resume\n", stop_signal_word(),
+            it, total, r->ckpt);
+    return 128 + stop_signal();
+}
+
+// Test-set figures into the weights' metadata, then OUT.
+static int attn_finish(attn_run *r) {
+    const gl_attn_train_opts *o = &r->o;
+    gl_attn *m = gl_attn_train_model(r->t);
+    int N = (int)(o->limit < r->tr.n ? o->limit : r->tr.n);
+    double seconds = gl_train_seconds(r->t);
+    double tl, acc = gl_attn_accuracy(m, &r->te, r->te.n, &tl), acc1k = gl_attn_accuracy(m, &r->te, 1000, NULL);
+    gl_meta meta = {0};
     gl_meta_set(&meta, "test_accuracy", "%.4f", acc);
     gl_meta_set(&meta, "test_loss", "%.4f", tl);
     gl_meta_set(&meta, "subset1000_accuracy", "%.4f", acc1k);
-    gl_train_meta_times(t, &meta);
+    gl_train_meta_times(r->t, &meta);
     gl_meta_set(&meta, "train_digits", "%d", N);
-    gl_meta_set(&meta, "epochs", "%ld", epochs);
-    gl_meta_set(&meta, "cnn_epochs", "%ld", cnn_epochs);
-    gl_meta_set(&meta, "batch", "%ld", batch);
-    gl_meta_set(&meta, "lr", "%g", lr);
-    gl_meta_set(&meta, "aux", "%g", aux);
-    gl_meta_set(&meta, "augment_shift", "%ld", augment);
-    gl_meta_set(&meta, "conv", "%s", fixed_conv ? "pre-trained, fixed" : "pre-trained, fine-tuned");
-    gl_meta_set(&meta, "seed", "%ld", seed);
-    if (gl_attn_save(m, outbuf, &meta) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; goto done; }
-    printf("attention/%s: test accuracy %.2f%% (10000 digits), trained in %.0f s -> %s\n", gl_key_name(key), 100 * acc, seconds, outbuf);
-done:
+    gl_meta_set(&meta, "epochs", "%ld", o->epochs);
+    gl_meta_set(&meta, "cnn_epochs", "%ld", o->cnn_epochs);
+    gl_meta_set(&meta, "batch", "%ld", o->batch);
+    gl_meta_set(&meta, "lr", "%g", o->lr);
+    gl_meta_set(&meta, "aux", "%g", o->aux);
+    gl_meta_set(&meta, "augment_shift", "%ld", o->augment);
+    gl_meta_set(&meta, "conv", "%s", o->fixed_conv ? "pre-trained, fixed" : "pre-trained, fine-tuned");
+    gl_meta_set(&meta, "seed", "%ld", o->seed);
+    int status = 0;
+    if (gl_attn_save(m, r->out, &meta) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+    else printf("attention/%s: test accuracy %.2f%% (10000 digits), trained in %.0f s -> %s\n", gl_key_name(o->key),
+                100 * acc, seconds, r->out);
     gl_meta_free(&meta);
-    gl_train_free(t);
-    gl_mnist_free(&tr); gl_mnist_free(&te);
     return status;
+}
+
+int cmd_train_attention(int argc, char **argv) {
+    attn_run r;
+    memset(&r, 0, sizeof r);
+    int status = attn_parse(&r, argc, argv);
+    if (!status) status = attn_prepare(&r);
+    if (!status) status = attn_train_loop(&r);
+    if (!status) status = attn_finish(&r);
+    gl_train_free(r.t);
+    gl_mnist_free(&r.tr); gl_mnist_free(&r.te);
+    return status == HELP_SHOWN ? 0 : status;
 }
 
 // ---------------------------------------------------------------------------
 // eval
 
 static const gl_opt eval_opts[] = {
-    { "key", 1, "softmax | gaussian | feature (default: all three)" },
-    { "model", 1, "weights file (default: the shipped one for the key)" },
-    { "limit", 1, "evaluate the first N test digits only" },
-    { "data", 1, "MNIST directory (default data/mnist)" },
-    { NULL, 0, NULL }
+    GL_TEXT("key", "softmax | gaussian | feature (default: all three)"),
+    GL_TEXT("model", "weights file (default: the shipped one for the key)"),
+    GL_INT("limit", 1, 10000, "10000", "evaluate the first N test digits only"),
+    GL_TEXT("data", "MNIST directory (default data/mnist)"),
+    GL_OPT_END
 };
 
 int cmd_eval_attention(int argc, char **argv) {
     gl_args a;
     int rc = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval attention [--key K] [--model FILE]\n\nPrints test-set accuracy.", &a);
     if (rc) return rc > 0 ? 0 : 2;
-    long limit;
-    if (!gl_arg_int(&a, eval_opts, "limit", 1, 10000, 10000, &limit)) return 2;
+    long limit = gl_opt_long(&a, eval_opts, "limit");
     const char *ks = gl_arg(&a, eval_opts, "key"), *model = gl_arg(&a, eval_opts, "model"), *dir = gl_arg(&a, eval_opts, "data");
     gl_mnist te;
     if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
@@ -256,19 +290,20 @@ int cmd_eval_attention(int argc, char **argv) {
 // attend
 
 static const gl_opt attend_opts[] = {
-    { "key", 1, "softmax | gaussian | feature (default softmax)" },
-    { "model", 1, "weights file (default: the shipped one for the key)" },
-    { "index", 1, "index into the MNIST test set (0..9999)" },
-    { "image", 1, "a PNG or PGM digit, any size (scaled and centred as MNIST)" },
-    { "json", 0, "print masks, per-step probabilities, prediction and label as JSON" },
-    { "png", 1, "write the figure: 10 masks over the digit, volume sum, original" },
-    { "data", 1, "MNIST directory (default data/mnist)" },
-    { NULL, 0, NULL }
+    GL_TEXT("key", "softmax | gaussian | feature (default softmax)"),
+    GL_TEXT("model", "weights file (default: the shipped one for the key)"),
+    GL_INT("index", 0, 9999, NULL, "index into the MNIST test set"),
+    GL_TEXT("image", "a PNG or PGM digit, any size (scaled and centred as MNIST)"),
+    GL_FLAG("json", "print masks, per-step probabilities, prediction and label as JSON"),
+    GL_TEXT("png", "write the figure: 10 masks over the digit, volume sum, original"),
+    GL_TEXT("gif", "write the figure as an animated GIF: one frame a glimpse, at 2 a second"),
+    GL_TEXT("data", "MNIST directory (default data/mnist)"),
+    GL_OPT_END
 };
 
 int cmd_attend(int argc, char **argv) {
     gl_args a;
-    int rc = gl_args_parse(argc, argv, attend_opts, "usage: glimpse attend [--key K] (--index N | --image FILE) [--json] [--png OUT.png]", &a);
+    int rc = gl_args_parse(argc, argv, attend_opts, "usage: glimpse attend [--key K] (--index N | --image FILE) [--json] [--png OUT.png] [--gif OUT.gif]", &a);
     if (rc) return rc > 0 ? 0 : 2;
     gl_key_type key;
     if (parse_key(gl_arg(&a, attend_opts, "key"), &key)) return 2;
@@ -277,8 +312,7 @@ int cmd_attend(int argc, char **argv) {
     float img[784];
     int label = -1;
     if (idx) {
-        long i;
-        if (!gl_arg_int(&a, attend_opts, "index", 0, 9999, 0, &i)) return 2;
+        long i = gl_opt_long(&a, attend_opts, "index");
         gl_mnist te;
         if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
         if (i >= te.n) { fprintf(stderr, "glimpse: --index %ld is past the %d test digits\n", i, te.n); gl_mnist_free(&te); return 2; }
@@ -329,6 +363,11 @@ int cmd_attend(int argc, char **argv) {
         if (gl_image_save_png(&im, png) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
         gl_image_free(&im);
     }
+    const char *gif = gl_arg(&a, attend_opts, "gif");
+    if (gif && !status && gif_attend(gif, img, fr, vs, label, gl_attn_key(m)) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        status = 1;
+    }
     gl_attn_free(m);
     return status;
 }
@@ -337,11 +376,11 @@ int cmd_attend(int argc, char **argv) {
 // bench
 
 static const gl_opt bench_opts[] = {
-    { "key", 1, "only this key type (default: all three)" },
-    { "runs", 1, "single-digit timing runs (default 2000)" },
-    { "data", 1, "MNIST directory (default data/mnist)" },
-    { "no-twin", 0, "skip the PyTorch twin" },
-    { NULL, 0, NULL }
+    GL_TEXT("key", "only this key type (default: all three)"),
+    GL_INT("runs", 10, 1000000, "2000", "single-digit timing runs"),
+    GL_TEXT("data", "MNIST directory (default data/mnist)"),
+    GL_FLAG("no-twin", "skip the PyTorch twin"),
+    GL_OPT_END
 };
 
 int cmd_bench_attention(int argc, char **argv) {
@@ -352,8 +391,7 @@ int cmd_bench_attention(int argc, char **argv) {
         "on two threads (median of 3), each beside the PyTorch twin's figure for the\n"
         "same work measured in the same run.", &a);
     if (rc) return rc > 0 ? 0 : 2;
-    long runs;
-    if (!gl_arg_int(&a, bench_opts, "runs", 10, 1000000, 2000, &runs)) return 2;
+    long runs = gl_opt_long(&a, bench_opts, "runs");
     const char *ks = gl_arg(&a, bench_opts, "key"), *dir = gl_arg(&a, bench_opts, "data");
     int twin_ok = !gl_arg(&a, bench_opts, "no-twin");
     gl_mnist te;

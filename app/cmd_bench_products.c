@@ -13,8 +13,8 @@
 #include <string.h>
 
 static const gl_opt opts[] = {
-    { "reps", 1, "timed repetitions per shape (default 200; the median is reported)" },
-    { NULL, 0, NULL }
+    GL_INT("reps", 5, 100000, "200", "timed repetitions per shape (the median is reported)"),
+    GL_OPT_END
 };
 
 typedef struct { const char *what; int M, N, K, trans; } shape;
@@ -39,8 +39,7 @@ int cmd_bench_products(int argc, char **argv) {
         "every step) at the shipped models' shapes, one thread: OpenBLAS's sgemm\n"
         "against the weights packed once (engine/gl_wpack.c), in GFLOP/s (median).", &a);
     if (rc) return rc > 0 ? 0 : 2;
-    long reps;
-    if (!gl_arg_int(&a, opts, "reps", 5, 100000, 200, &reps)) return 2;
+    long reps = gl_opt_long(&a, opts, "reps");
     int old = openblas_get_num_threads();
     openblas_set_num_threads(1);
     printf("OpenBLAS kernels %s; packed kernel %s; sgemm %.1f GFLOP/s on 1 thread (1024 x 1024 x 1024)\n",

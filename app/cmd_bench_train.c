@@ -15,20 +15,22 @@
 #include "gl_par.h"
 #include "gl_progress.h"
 #include "gl_util.h"
+#include "resume.h"
+#include "train_opts.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const gl_opt opts[] = {
-    { "threads", 1, "thread counts to measure, comma-separated (default 1,2)" },
-    { "steps", 1, "timed steps per thread count (default 20; the median is reported)" },
-    { "key", 1, "attention: key type (default softmax)" },
-    { "weights", 1, "weights file (default: the shipped one)" },
-    { "points", 1, "handwriting: points per line (default 300, 32 lines)" },
-    { "no-twin", 0, "skip the PyTorch twin" },
-    { "data", 1, "MNIST directory (default data/mnist)" },
-    { NULL, 0, NULL }
+    GL_TEXT("threads", "thread counts to measure, comma-separated, each 1..16 (default 1,2)"),
+    GL_INT("steps", 3, 100000, "20", "timed steps per thread count (the median is reported)"),
+    GL_TEXT("key", "attention: key type (default softmax)"),
+    GL_TEXT("weights", "weights file (default: the shipped one)"),
+    GL_INT("points", 10, 2000, "300", "handwriting: points per line (32 lines)"),
+    GL_FLAG("no-twin", "skip the PyTorch twin"),
+    GL_TEXT("data", "MNIST directory (default data/mnist)"),
+    GL_OPT_END
 };
 
 typedef struct {
@@ -85,7 +87,11 @@ static double median_step(bench_job *b, int steps, double *flops_per_step) {
         double l = b->step(b->ctx);
         ts[i] = gl_now() - t;
         fl = gl_nn_flops();
-        if (!isfinite(l)) { fprintf(stderr, "glimpse: the loss became %g during the benchmark\n", l); free(ts); return NAN; }
+        if (!isfinite(l)) {
+            fprintf(stderr, "glimpse: the loss became %g during the benchmark\n", l);
+            free(ts);
+            return NAN;
+        }
     }
     double med = gl_percentile(ts, steps, 50);
     free(ts);
@@ -93,137 +99,207 @@ static double median_step(bench_job *b, int steps, double *flops_per_step) {
     return med;
 }
 
-int cmd_bench_train(int argc, char **argv) {
+// What one `bench train` measures: the job, its twin, and what it holds.
+typedef struct {
     gl_args a;
-    int rc = gl_args_parse_pos(argc, argv, opts, "usage: glimpse bench train attention|draw|synthesis|prediction [options]\n\n"
-        "Training throughput at the shipped model's sizes and batch (forward, backward,\n"
-        "gradient clipping and an Adam update per step; the median of --steps steps),\n"
-        "on 1 and 2 threads, beside the PyTorch twin's figure for the same work, and\n"
-        "the GFLOP/s of the matrix products against the sgemm rate of this machine.", &a, 1);
-    if (rc) return rc > 0 ? 0 : 2;
-    if (a.npos != 1) { fprintf(stderr, "glimpse: bench train needs one model: attention, draw, synthesis or prediction\n"); return 2; }
-    const char *model = a.pos[0];
-    long steps, points;
-    if (!gl_arg_int(&a, opts, "steps", 3, 100000, 20, &steps) || !gl_arg_int(&a, opts, "points", 10, 2000, 300, &points)) return 2;
-    int tlist[8], nt = 0;
-    const char *ts = gl_arg(&a, opts, "threads");
-    if (!ts) { tlist[0] = 1; tlist[1] = 2; nt = 2; }
-    else for (const char *p = ts; *p && nt < 8;) {
+    bench_job job;
+    char twin_name[32], twin_args[512];
+    attn_job aj; draw_job dj; hw_job hj;
+    gl_mnist tr;
+    gl_hw_model hm;
+    int tlist[8], nt;
+} bench_run;
+
+static int parse_threads(const char *ts, int *tlist, int *nt) {
+    *nt = 0;
+    if (!ts) { tlist[0] = 1; tlist[1] = 2; *nt = 2; return 0; }
+    for (const char *p = ts; *p && *nt < 8;) {
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || v < 1 || v > 16) { fprintf(stderr, "glimpse: --threads takes counts from 1 to 16, comma-separated (got '%s')\n", ts); return 2; }
-        tlist[nt++] = (int)v;
-        p = *end == ',' ? end + 1 : end;
-        if (*end && *end != ',') { fprintf(stderr, "glimpse: --threads takes counts from 1 to 16, comma-separated (got '%s')\n", ts); return 2; }
-    }
-    const char *weights = gl_arg(&a, opts, "weights");
-    int twin_ok = !gl_arg(&a, opts, "no-twin");
-    bench_job job = { model, NULL, NULL, 0, NULL };
-    char twin_name[32] = "", twin_args[512] = "";
-    attn_job aj = {0}; draw_job dj = {0}; hw_job hj = {0};
-    gl_mnist tr = {0};
-    gl_hw_model hm = {0};
-    const char *mnist = gl_arg(&a, opts, "data");
-    int status = 0;
-
-    if (!strcmp(model, "attention")) {
-        const char *key = gl_arg(&a, opts, "key") ? gl_arg(&a, opts, "key") : "softmax";
-        gl_key_type k;
-        if (gl_key_parse(key, &k)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 2; }
-        char def[64];
-        snprintf(def, sizeof def, "attention-%s.safetensors", key);
-        const char *w = weights ? weights : gl_asset_path(def);
-        aj.m = gl_attn_load(w);
-        if (!aj.m) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
-        if (gl_mnist_load(mnist ? mnist : gl_mnist_dir(), "train", &tr)) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_attn_free(aj.m); return 1; }
-        aj.B = gl_meta_int(gl_attn_meta(aj.m), "batch", 50);
-        aj.aux = (float)gl_meta_num(gl_attn_meta(aj.m), "aux", 0.2);
-        aj.x = tr.x; aj.y = tr.y;
-        job.step = attn_step; job.ctx = &aj; job.samples = aj.B; job.unit = "samples/s";
-        printf("attention/%s: %d cells, %zu parameters, batch %d\n", key, gl_attn_hidden(aj.m), gl_params_count(gl_attn_params(aj.m)), aj.B);
-        snprintf(twin_name, sizeof twin_name, "attn_train");
-        snprintf(twin_args, sizeof twin_args, "--key %s --batch %d --weights '%s'", key, aj.B, w);
-    } else if (!strcmp(model, "draw")) {
-        const char *w = weights ? weights : gl_asset_path("draw-attention.safetensors");
-        dj.m = gl_draw_load(w, 0);
-        if (!dj.m) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
-        if (gl_mnist_load(mnist ? mnist : gl_mnist_dir(), "train", &tr)) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_draw_free(dj.m); return 1; }
-        dj.B = gl_meta_int(gl_draw_meta(dj.m), "batch", 100);
-        gl_draw_binarize(tr.x, (size_t)dj.B * GL_DRAW_D, GL_DRAW_BINARIZE_SEED);
-        const gl_draw_config *c = gl_draw_cfg(dj.m);
-        dj.x = tr.x;
-        dj.eps = gl_malloc(sizeof(float) * (size_t)c->T * dj.B * c->z);
-        gl_rng r; gl_rng_seed(&r, 1);
-        for (size_t i = 0; i < (size_t)c->T * dj.B * c->z; i++) dj.eps[i] = gl_rng_normal(&r);
-        job.step = draw_step; job.ctx = &dj; job.samples = dj.B; job.unit = "samples/s";
-        printf("draw: %s, T=%d, read %d, write %d, enc %d, dec %d, z %d; %zu parameters, batch %d\n", c->attention ? "attention" : "no attention",
-               c->T, c->read_n, c->write_n, c->enc, c->dec, c->z, gl_params_count(gl_draw_params(dj.m)), dj.B);
-        snprintf(twin_name, sizeof twin_name, "draw_train");
-        snprintf(twin_args, sizeof twin_args, "--batch %d --weights '%s'", dj.B, w);
-    } else if (!strcmp(model, "synthesis") || !strcmp(model, "prediction")) {
-        int synth = !strcmp(model, "synthesis");
-        const char *w = weights ? weights : gl_asset_path(synth ? "handwriting-synth.safetensors" : "handwriting-predict.safetensors");
-        if (gl_hw_model_load(&hm, w, NULL, 0)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
-        if (synth != (hm.cfg.K > 0)) { fprintf(stderr, "glimpse: %s is a %s network\n", w, hm.cfg.K ? "synthesis" : "prediction"); gl_hw_model_free(&hm); return 2; }
-        // 32 lines of `points` normalised offsets, a pen lift every ~25 points,
-        // texts of points/25 characters: every point real, no padding
-        hj.m = &hm; hj.B = 32;
-        gl_rng r; gl_rng_seed(&r, 3);
-        int U = (int)points / 25 > 0 ? (int)points / 25 : 1;
-        float *pts = gl_malloc(sizeof(float) * 3 * points);
-        char text[GL_HW_MAXU + 1];
-        for (int b = 0; b < hj.B; b++) {
-            for (int t = 0; t < points; t++) { pts[3 * t] = gl_rng_normal(&r); pts[3 * t + 1] = gl_rng_normal(&r); pts[3 * t + 2] = gl_rng_below(&r, 25) == 0; }
-            for (int u = 0; u < U && u < GL_HW_MAXU; u++) text[u] = synth ? hm.cfg.alphabet[gl_rng_below(&r, (uint32_t)hm.cfg.C)] : 'a';
-            text[U < GL_HW_MAXU ? U : GL_HW_MAXU] = 0;
-            gl_hw_corpus_add(&hj.c, pts, (int)points, text, 0);
-            hj.idx[b] = b;
+        if (end == p || v < 1 || v > 16 || (*end && *end != ',')) {
+            fprintf(stderr, "glimpse: --threads takes counts from 1 to 16, comma-separated (got '%s')\n", ts);
+            return -1;
         }
-        free(pts);
-        job.step = hw_step; job.ctx = &hj; job.samples = hj.B * (int)points; job.unit = "points/s";
-        printf("%s: %d layers x %d cells, M=%d, K=%d, %zu parameters; batch %d lines x %ld points\n", model, hm.cfg.L, hm.cfg.H, hm.cfg.M, hm.cfg.K,
-               gl_params_count(&hm.ps), hj.B, points);
-        snprintf(twin_name, sizeof twin_name, "hw_train");
-        snprintf(twin_args, sizeof twin_args, "--task %s --batch %d --points %ld --weights '%s'", synth ? "synth" : "predict", hj.B, points, w);
-    } else {
-        fprintf(stderr, "glimpse: unknown model '%s' (attention, draw, synthesis or prediction)\n", model);
+        tlist[(*nt)++] = (int)v;
+        p = *end == ',' ? end + 1 : end;
+    }
+    return 0;
+}
+
+// The shipped weights' batch (and aux weight), read through the ranges of
+// the training options that set them: a batch of 0 in a file would divide
+// by zero, a negative one ask for "out of memory".
+static int bench_attention(bench_run *b, const char *weights, const char *mnist) {
+    const char *key = gl_opt_text(&b->a, opts, "key") ? gl_opt_text(&b->a, opts, "key") : "softmax";
+    gl_key_type k;
+    if (gl_key_parse(key, &k)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 2; }
+    char def[64];
+    snprintf(def, sizeof def, "attention-%s.safetensors", key);
+    const char *w = weights ? weights : gl_asset_path(def);
+    attn_job *aj = &b->aj;
+    if (!(aj->m = gl_attn_load(w))) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    double B = 50, aux = 0.2;
+    const gl_meta *meta = gl_attn_meta(aj->m);
+    if (gl_stored_opt(meta, w, "batch", gl_attn_train_table, "batch", &B) < 0 ||
+        gl_stored_opt(meta, w, "aux", gl_attn_train_table, "aux", &aux) < 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
+    if (gl_mnist_load(mnist ? mnist : gl_mnist_dir(), "train", &b->tr)) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
+    aj->B = (int)B < b->tr.n ? (int)B : b->tr.n;
+    aj->aux = (float)aux;
+    aj->x = b->tr.x; aj->y = b->tr.y;
+    b->job = (bench_job){ "attention", attn_step, aj, aj->B, "samples/s" };
+    printf("attention/%s: %d cells, %zu parameters, batch %d\n", key, gl_attn_hidden(aj->m),
+           gl_params_count(gl_attn_params(aj->m)), aj->B);
+    snprintf(b->twin_name, sizeof b->twin_name, "attn_train");
+    snprintf(b->twin_args, sizeof b->twin_args, "--key %s --batch %d --weights '%s'", key, aj->B, w);
+    return 0;
+}
+
+static int bench_draw(bench_run *b, const char *weights, const char *mnist) {
+    const char *w = weights ? weights : gl_asset_path("draw-attention.safetensors");
+    draw_job *dj = &b->dj;
+    if (!(dj->m = gl_draw_load(w, 0))) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    double B = 100;
+    if (gl_stored_opt(gl_draw_meta(dj->m), w, "batch", gl_draw_train_table, "batch", &B) < 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
+    if (gl_mnist_load(mnist ? mnist : gl_mnist_dir(), "train", &b->tr)) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
+    dj->B = (int)B < b->tr.n ? (int)B : b->tr.n;
+    gl_draw_binarize(b->tr.x, (size_t)dj->B * GL_DRAW_D, GL_DRAW_BINARIZE_SEED);
+    const gl_draw_config *c = gl_draw_cfg(dj->m);
+    dj->x = b->tr.x;
+    dj->eps = gl_malloc(sizeof(float) * (size_t)c->T * dj->B * c->z);
+    gl_rng r; gl_rng_seed(&r, 1);
+    for (size_t i = 0; i < (size_t)c->T * dj->B * c->z; i++) dj->eps[i] = gl_rng_normal(&r);
+    b->job = (bench_job){ "draw", draw_step, dj, dj->B, "samples/s" };
+    printf("draw: %s, T=%d, read %d, write %d, enc %d, dec %d, z %d; %zu parameters, batch %d\n",
+           c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z,
+           gl_params_count(gl_draw_params(dj->m)), dj->B);
+    snprintf(b->twin_name, sizeof b->twin_name, "draw_train");
+    snprintf(b->twin_args, sizeof b->twin_args, "--batch %d --weights '%s'", dj->B, w);
+    return 0;
+}
+
+// 32 lines of `points` normalised offsets, a pen lift every ~25 points,
+// texts of points/25 characters: every point real, no padding.
+static int bench_handwriting(bench_run *b, const char *model, const char *weights) {
+    int synth = !strcmp(model, "synthesis");
+    long points = gl_opt_long(&b->a, opts, "points");
+    const char *w =
+        weights ? weights : gl_asset_path(synth ? "handwriting-synth.safetensors" : "handwriting-predict.safetensors");
+    gl_hw_model *hm = &b->hm;
+    if (gl_hw_model_load(hm, w, NULL, 0)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (synth != (hm->cfg.K > 0)) {
+        fprintf(stderr, "glimpse: %s is a %s network\n", w, hm->cfg.K ? "synthesis" : "prediction");
         return 2;
     }
-    printf("OpenBLAS kernels: %s; vector kernels: %s; per-step products: %s\n", gl_bench_blas_core(), gl_vmath_target_name(),
-           !strcmp(gl_wpack_target(), "avx512") ? "packed weights, AVX-512" : "OpenBLAS");
-    for (int i = 0; i < nt; i++) {
-        int th = tlist[i];
-        double rate = gl_bench_sgemm_rate(th);
-        gl_par_set_threads(th);
-        switch (job.step == attn_step ? 0 : job.step == draw_step ? 1 : 2) {
-            case 0: aj.t = gl_attn_trainer_new(aj.m, NULL, aj.B); break;
-            case 1: dj.t = gl_draw_trainer_new(dj.m); break;
-            default: hj.t = gl_hw_trainer_new(&hm); break;
+    hw_job *hj = &b->hj;
+    hj->m = hm; hj->B = 32;
+    gl_rng r; gl_rng_seed(&r, 3);
+    int U = (int)points / 25 > 0 ? (int)points / 25 : 1;
+    float *pts = gl_malloc(sizeof(float) * 3 * points);
+    char text[GL_HW_MAXU + 1];
+    for (int k = 0; k < hj->B; k++) {
+        for (int t = 0; t < points; t++) {
+            pts[3 * t] = gl_rng_normal(&r);
+            pts[3 * t + 1] = gl_rng_normal(&r);
+            pts[3 * t + 2] = gl_rng_below(&r, 25) == 0;
         }
-        double fl = 0, med = median_step(&job, (int)steps, &fl);
-        switch (job.step == attn_step ? 0 : job.step == draw_step ? 1 : 2) {
-            case 0: gl_attn_trainer_free(aj.t); break;
-            case 1: gl_draw_trainer_free(dj.t); break;
-            default: gl_hw_trainer_free(hj.t); break;
-        }
-        if (isnan(med)) { status = 1; break; }
-        double ours = job.samples / med, gf = fl / med / 1e9;
-        printf("%d thread%s: sgemm %.1f GFLOP/s; one step %.2f ms (median of %ld); matrix products %.1f GFLOP/s = %.0f%% of sgemm\n",
-               th, th > 1 ? "s" : "", rate, 1e3 * med, steps, gf, 100 * gf / rate);
-        char why[512] = "skipped (--no-twin)";
-        double twin = NAN;
-        if (twin_ok) {
-            const char *key = !strcmp(job.unit, "points/s") ? "points_per_s" : "samples_per_s";
-            twin = gl_bench_twin(twin_name, th, twin_args, key, why, sizeof why);
-        }
-        char what[64];
-        snprintf(what, sizeof what, "training, %d thread%s", th, th > 1 ? "s" : "");
-        gl_bench_side_by_side(what, ours, twin, job.unit, 1, why);
+        for (int u = 0; u < U && u < GL_HW_MAXU; u++)
+            text[u] = synth ? hm->cfg.alphabet[gl_rng_below(&r, (uint32_t)hm->cfg.C)] : 'a';
+        text[U < GL_HW_MAXU ? U : GL_HW_MAXU] = 0;
+        gl_hw_corpus_add(&hj->c, pts, (int)points, text, 0);
+        hj->idx[k] = k;
     }
-    gl_par_set_threads(0);
-    if (aj.m) gl_attn_free(aj.m);
-    if (dj.m) { gl_draw_free(dj.m); free(dj.eps); }
-    if (hm.NY) { gl_hw_corpus_free(&hj.c); gl_hw_model_free(&hm); }
-    gl_mnist_free(&tr);
-    return status;
+    free(pts);
+    b->job = (bench_job){ model, hw_step, hj, hj->B * (int)points, "points/s" };
+    printf("%s: %d layers x %d cells, M=%d, K=%d, %zu parameters; batch %d lines x %ld points\n", model, hm->cfg.L,
+           hm->cfg.H, hm->cfg.M, hm->cfg.K, gl_params_count(&hm->ps), hj->B, points);
+    snprintf(b->twin_name, sizeof b->twin_name, "hw_train");
+    snprintf(b->twin_args, sizeof b->twin_args, "--task %s --batch %d --points %ld --weights '%s'",
+             synth ? "synth" : "predict", hj->B, points, w);
+    return 0;
+}
+
+// One thread count: our median step beside the twin's. 0, or 1 when the loss was not finite.
+static int bench_threads(bench_run *b, int th, long steps, int twin_ok) {
+    bench_job *job = &b->job;
+    double rate = gl_bench_sgemm_rate(th);
+    gl_par_set_threads(th);
+    int kind = job->step == attn_step ? 0 : job->step == draw_step ? 1 : 2;
+    if (kind == 0) b->aj.t = gl_attn_trainer_new(b->aj.m, NULL, b->aj.B);
+    else if (kind == 1) b->dj.t = gl_draw_trainer_new(b->dj.m);
+    else b->hj.t = gl_hw_trainer_new(&b->hm);
+    double fl = 0, med = median_step(job, (int)steps, &fl);
+    if (kind == 0) gl_attn_trainer_free(b->aj.t);
+    else if (kind == 1) gl_draw_trainer_free(b->dj.t);
+    else gl_hw_trainer_free(b->hj.t);
+    if (isnan(med)) return 1;
+    double ours = job->samples / med, gf = fl / med / 1e9;
+    printf("%d thread%s: sgemm %.1f GFLOP/s; one step %.2f ms (median of %ld); matrix products %.1f GFLOP/s = %.0f%% "
+           "of sgemm\n",
+           th, th > 1 ? "s" : "", rate, 1e3 * med, steps, gf, 100 * gf / rate);
+    char why[512] = "skipped (--no-twin)";
+    double twin = NAN;
+    if (twin_ok) {
+        const char *key = !strcmp(job->unit, "points/s") ? "points_per_s" : "samples_per_s";
+        twin = gl_bench_twin(b->twin_name, th, b->twin_args, key, why, sizeof why);
+    }
+    char what[64];
+    snprintf(what, sizeof what, "training, %d thread%s", th, th > 1 ? "s" : "");
+    gl_bench_side_by_side(what, ours, twin, job->unit, 1, why);
+    return 0;
+}
+
+int cmd_bench_train(int argc, char **argv) {
+    bench_run *b = gl_calloc(1, sizeof *b);
+    int status = gl_args_parse_pos(argc, argv, opts,
+                                   "usage: glimpse bench train attention|draw|synthesis|prediction [options]\n\n"
+                                   "Training throughput at the shipped model's sizes and batch (forward, backward,\n"
+                                   "gradient clipping and an Adam update per step; the median of --steps steps),\n"
+                                   "on 1 and 2 threads, beside the PyTorch twin's figure for the same work, and\n"
+                                   "the GFLOP/s of the matrix products against the sgemm rate of this machine.",
+                                   &b->a, 1);
+    status = status > 0 ? -1 : status < 0 ? 2 : 0;
+    if (!status && b->a.npos != 1) {
+        fprintf(stderr, "glimpse: bench train needs one model: attention, draw, synthesis or prediction\n"); status = 2;
+    }
+    if (!status && parse_threads(gl_opt_text(&b->a, opts, "threads"), b->tlist, &b->nt)) status = 2;
+    const char *model = b->a.pos[0], *weights = gl_opt_text(&b->a, opts, "weights"),
+               *mnist = gl_opt_text(&b->a, opts, "data");
+    if (status) {}
+    else if (!strcmp(model, "attention")) status = bench_attention(b, weights, mnist);
+    else if (!strcmp(model, "draw")) status = bench_draw(b, weights, mnist);
+    else if (!strcmp(model, "synthesis") || !strcmp(model, "prediction")) status = bench_handwriting(b, model, weights);
+    else {
+        fprintf(stderr, "glimpse: unknown model '%s' (attention, draw, synthesis or prediction)\n", model);
+        status = 2;
+    }
+    if (!status) {
+        printf("OpenBLAS kernels: %s; vector kernels: %s; per-step products: %s\n", gl_bench_blas_core(),
+               gl_vmath_target_name(),
+               !strcmp(gl_wpack_target(), "avx512")     ? "packed weights, AVX-512"
+                   : !strcmp(gl_wpack_target(), "avx2") ? "packed weights, AVX2+FMA"
+                                                        : "OpenBLAS");
+        for (int i = 0; i < b->nt && !status; i++)
+            status =
+                bench_threads(b, b->tlist[i], gl_opt_long(&b->a, opts, "steps"), !gl_opt_flag(&b->a, opts, "no-twin"));
+        gl_par_set_threads(0);
+    }
+    if (b->aj.m) gl_attn_free(b->aj.m);
+    if (b->dj.m) { gl_draw_free(b->dj.m); free(b->dj.eps); }
+    gl_hw_corpus_free(&b->hj.c);
+    gl_hw_model_free(&b->hm);
+    gl_mnist_free(&b->tr);
+    free(b);
+    return status < 0 ? 0 : status;
 }

@@ -12,9 +12,11 @@
 #include "gl_mnist.h"
 #include "gl_progress.h"
 #include "gl_st.h"
+#include "gif_export.h"
 #include "gl_train.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "train_opts.h"
 #include "stop_signal.h"
 #include <math.h>
 #include <stdio.h>
@@ -57,35 +59,6 @@ static int image_size_check(long long w, long long h, const char *what) {
 static const char *default_weights(int attention) { return gl_asset_path(attention ? DEFAULT_WEIGHTS : DEFAULT_WEIGHTS_NOATT); }
 
 // ---- train --------------------------------------------------------------------
-static const gl_opt train_opts[] = {
-    { "attention", 0, "selective attention (default)" },
-    { "no-attention", 0, "read the whole image, write the whole canvas" },
-    { "steps", 1, "glimpses T (default 64, as in the paper)" },
-    { "read", 1, "read grid N (default 2)" },
-    { "write", 1, "write grid N (default 5)" },
-    { "enc", 1, "encoder LSTM units (default 256)" },
-    { "dec", 1, "decoder LSTM units (default 256)" },
-    { "z", 1, "latent size per step (default 100)" },
-    { "batch", 1, "minibatch (default 100)" },
-    { "lr", 1, "Adam learning rate (default 1e-3)" },
-    { "lr-final", 1, "learning rate at the last iteration, decayed exponentially from --lr (default: constant)" },
-    { "clip", 1, "gradient norm clip (default 10)" },
-    { "warmup", 1, "raise the learning rate linearly over the first N iterations (default 0; for --init)" },
-    { "epochs", 1, "passes over the training set (default 20)" },
-    { "minutes", 1, "stop (and save) after this many minutes of this run" },
-    { "limit", 1, "use only the first N training images" },
-    { "seed", 1, "random seed (default 1)" },
-    { "out", 1, "weights to write (default assets/draw-attention.safetensors or draw-noattention)" },
-    { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
-    { "every", 1, "seconds between checkpoints (default 120; 0: after every iteration)" },
-    { "resume", 0, "continue from the checkpoint" },
-    { "init", 1, "start from these weights (their sizes) with a fresh Adam, iterations from 0 and this command's schedule; their training time carries on" },
-    { "extend-to", 1, "with --resume: go on to this many epochs in all; the learning rate stays at --lr-final after the first run's epochs (--epochs, if given, names those)" },
-    { "no-eval", 0, "skip the test-set bound at the end" },
-    { "data", 1, "MNIST directory" },
-    { NULL, 0, NULL },
-};
-
 // The progress bar (the mean bound of the last 50 iterations), checkpoints
 // and --minutes of a CLI run, from the session's reports.
 typedef struct {
@@ -104,7 +77,8 @@ static void draw_cli_report(void *user, const gl_train_report *r) {
     double now = gl_now();
     long per_epoch = c->per_epoch;
     if (c->navg >= 50 || r->step == r->total) {
-        gl_progress_update(&c->p, r->step, "epoch %ld  bound %.2f nats", r->step / per_epoch + (r->step % per_epoch ? 1 : 0), c->avg / c->navg);
+        gl_progress_update(&c->p, r->step, "epoch %ld  bound %.2f nats",
+                           r->step / per_epoch + (r->step % per_epoch ? 1 : 0), c->avg / c->navg);
         c->avg = 0; c->navg = 0;
     }
     int stop = (c->minutes > 0 && now - c->t0 >= c->minutes * 60) || stop_signal();
@@ -119,208 +93,306 @@ static void draw_cli_report(void *user, const gl_train_report *r) {
     if (stop) atomic_store(&c->stop, 1);
 }
 
-int cmd_train_draw(int argc, char **argv) {
+// One `train draw`: parse, prepare (a new model, --resume or --init), run,
+// finish, then one cleanup.
+typedef struct {
     gl_args a;
-    int rc = gl_args_parse(argc, argv, train_opts, "usage: glimpse train draw [--attention|--no-attention] [--steps T] [--read N] [--write N] [--resume] ...", &a);
-    if (rc) return rc < 0 ? 2 : 0;
-    if (a.npos) { fprintf(stderr, "glimpse: train draw takes no positional arguments\n"); return 2; }
-    if (gl_arg(&a, train_opts, "attention") && gl_arg(&a, train_opts, "no-attention")) {
+    gl_draw_train_opts o;    // o.cfg: the sizes asked for (a loaded model's are its own)
+    long every, it;          // it: the iteration the run starts at
+    double minutes, prev_secs;
+    int resume;
+    const char *init;
+    char out[4096], ckpt[4200];
+    gl_draw *m;              // until the session takes it over
+    gl_mnist tr, te;
+    gl_train *t;
+    char taken[512];         // the options taken from the checkpoint, said once it is known good
+} draw_run;
+
+#define HELP_SHOWN (-1)   // --help printed: exit 0 without running
+
+static int draw_parse(draw_run *r, int argc, char **argv) {
+    const gl_opt *T = gl_draw_train_table;
+    gl_args *a = &r->a;
+    int rc = gl_args_parse(
+        argc, argv, T,
+        "usage: glimpse train draw [--attention|--no-attention] [--steps T] [--read N] [--write N] [--resume] ...", a);
+    if (rc) return rc < 0 ? 2 : HELP_SHOWN;
+    if (gl_opt_flag(a, T, "attention") && gl_opt_flag(a, T, "no-attention")) {
         fprintf(stderr, "glimpse: --attention and --no-attention exclude each other\n"); return 2;
     }
-    long T, rn, wn, enc, dec, z, batch, epochs, limit, seed, every, warmup;
-    double lr, lr_final, clip, minutes;
-    if (!gl_arg_int(&a, train_opts, "steps", 1, GL_DRAW_MAXT, 64, &T) || !gl_arg_int(&a, train_opts, "read", 1, GL_DRAW_MAXN, 2, &rn) ||
-        !gl_arg_int(&a, train_opts, "write", 1, GL_DRAW_MAXN, 5, &wn) || !gl_arg_int(&a, train_opts, "enc", 1, 4096, 256, &enc) ||
-        !gl_arg_int(&a, train_opts, "dec", 1, 4096, 256, &dec) || !gl_arg_int(&a, train_opts, "z", 1, 1024, 100, &z) ||
-        !gl_arg_int(&a, train_opts, "batch", 1, 10000, 100, &batch) || !gl_arg_int(&a, train_opts, "epochs", 1, 100000, 20, &epochs) ||
-        !gl_arg_int(&a, train_opts, "limit", 0, 60000, 0, &limit) || !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) ||
-        !gl_arg_int(&a, train_opts, "every", 0, 1000000, 120, &every) ||
-        !gl_arg_int(&a, train_opts, "warmup", 0, 100000000, 0, &warmup) ||
-        !gl_arg_num(&a, train_opts, "lr", 1e-7, 1, 1e-3, &lr) || !gl_arg_num(&a, train_opts, "clip", 0, 1e9, 10, &clip) ||
-        !gl_arg_num(&a, train_opts, "minutes", 0, 1e7, 0, &minutes) ||
-        !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, lr, &lr_final))
+    gl_draw_train_opts *o = &r->o;
+    gl_draw_train_defaults(o);
+    o->cfg = (gl_draw_config){ .attention = !gl_opt_flag(a, T, "no-attention"), .T = (int)gl_opt_long(a, T, "steps"),
+        .read_n = (int)gl_opt_long(a, T, "read"), .write_n = (int)gl_opt_long(a, T, "write"),
+        .enc = (int)gl_opt_long(a, T, "enc"), .dec = (int)gl_opt_long(a, T, "dec"), .z = (int)gl_opt_long(a, T, "z") };
+    o->batch = o->batch_option = gl_opt_long(a, T, "batch");
+    o->epochs = gl_opt_long(a, T, "epochs");
+    o->limit = gl_opt_long(a, T, "limit");
+    o->seed = gl_opt_long(a, T, "seed");
+    o->warmup = gl_opt_long(a, T, "warmup");
+    o->lr = gl_opt_num(a, T, "lr");
+    o->lr_final = gl_arg(a, T, "lr-final") ? gl_opt_num(a, T, "lr-final") : o->lr;
+    o->clip = gl_opt_num(a, T, "clip");
+    o->decay_epochs = 0;
+    r->every = gl_opt_long(a, T, "every");
+    r->minutes = gl_opt_num(a, T, "minutes");
+    r->resume = gl_opt_flag(a, T, "resume");
+    r->init = gl_opt_text(a, T, "init");
+    if (gl_arg(a, T, "extend-to") && !r->resume) {
+        fprintf(stderr, "glimpse: --extend-to goes with --resume\n");
         return 2;
-    int attention = gl_arg(&a, train_opts, "no-attention") ? 0 : 1;
-    char out[4096], ckpt[4200];
-    snprintf(out, sizeof out, "%s", gl_arg(&a, train_opts, "out") ? gl_arg(&a, train_opts, "out") : default_weights(attention));
-    if (gl_arg(&a, train_opts, "checkpoint")) snprintf(ckpt, sizeof ckpt, "%s", gl_arg(&a, train_opts, "checkpoint"));
-    else snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
-
-    gl_draw *m;
-    long it = 0;
-    double prev_secs = 0;
-    int resume = gl_arg(&a, train_opts, "resume") != NULL;
-    long decay_epochs = 0;
-    if (gl_arg(&a, train_opts, "extend-to") && !resume) { fprintf(stderr, "glimpse: --extend-to goes with --resume\n"); return 2; }
-    const char *init = gl_arg(&a, train_opts, "init");
-    if (init && resume) { fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n"); return 2; }
-    char init_from[512] = "";
-    gl_clean_stale_tmp(ckpt);
-    gl_clean_stale_tmp(out);
-    if (resume) {
-        m = gl_draw_load(ckpt, 1);
-        if (!m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
-        const gl_meta *cm = gl_draw_meta(m);
-        it = (long)gl_meta_num(cm, "iter", 0);
-        prev_secs = gl_meta_num(cm, "train_seconds", 0);
-        // architecture and run options: the checkpoint's, or refused when given otherwise
-        int noatt = !gl_draw_cfg(m)->attention, att = !noatt;
-        gl_resume r;
-        gl_resume_begin(&r, &a, train_opts, cm, ckpt);
-        gl_resume_flag(&r, "no-attention", "no_attention", &noatt);
-        gl_resume_flag(&r, "attention", "attention", &att);
-        gl_resume_int(&r, "steps", "steps", &T);
-        if (att) { gl_resume_int(&r, "read", "read_n", &rn); gl_resume_int(&r, "write", "write_n", &wn); }
-        gl_resume_int(&r, "enc", "enc", &enc);
-        gl_resume_int(&r, "dec", "dec", &dec);
-        gl_resume_int(&r, "z", "z", &z);
-        gl_resume_int(&r, "batch", "batch_option", &batch);
-        gl_resume_int(&r, "limit", "limit", &limit);
-        // with --extend-to, --epochs names the first run's epochs (the span of
-        // its decay), so that the first command line plus --extend-to resumes
-        // a run that has been extended before
-        int extend = gl_arg(&a, train_opts, "extend-to") != NULL;
-        long planned = (long)gl_meta_num(cm, "epochs_option", (double)epochs);
-        gl_resume_int(&r, "epochs", extend ? "decay_epochs" : "epochs_option", &epochs);
-        gl_resume_int(&r, "seed", "seed", &seed);
-        gl_resume_num(&r, "lr", "lr", &lr);
-        gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
-        gl_resume_num(&r, "clip", "clip", &clip);
-        gl_resume_int(&r, "warmup", "warmup", &warmup);
-        decay_epochs = (long)gl_meta_num(cm, "decay_epochs", (double)epochs);
-        if (extend) {
-            long to;
-            if (!gl_arg_int(&a, train_opts, "extend-to", 1, 100000, planned, &to)) { gl_draw_free(m); return 2; }
-            if (to < planned) { fprintf(stderr, "glimpse: --extend-to %ld is fewer than the run's %ld epochs\n", to, planned); gl_draw_free(m); return 2; }
-            epochs = to;
-        }
-        if (gl_resume_end(&r)) { gl_draw_free(m); return 1; }
-        if (gl_meta_get(cm, "init_from")) snprintf(init_from, sizeof init_from, "%s", gl_meta_get(cm, "init_from"));
-        const gl_draw_config *c = gl_draw_cfg(m);
-        attention = c->attention;
-        fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, read %d, write %d, enc %d, dec %d, z %d)\n", ckpt, it,
-                c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
-    } else if (init) {
-        // another run's weights, a new schedule: the sizes are the file's
-        // (asked for otherwise: refused), the Adam moments start at zero
-        m = gl_draw_load(init, 0);
-        if (!m) { fprintf(stderr, "glimpse: --init: %s\n", gl_err()); return 1; }
-        const gl_draw_config *c = gl_draw_cfg(m);
-        const char *why = NULL;
-        if ((gl_arg(&a, train_opts, "no-attention") && c->attention) || (gl_arg(&a, train_opts, "attention") && !c->attention)) why = "attention";
-        else if (gl_arg(&a, train_opts, "steps") && T != c->T) why = "--steps";
-        else if (c->attention && gl_arg(&a, train_opts, "read") && rn != c->read_n) why = "--read";
-        else if (c->attention && gl_arg(&a, train_opts, "write") && wn != c->write_n) why = "--write";
-        else if (gl_arg(&a, train_opts, "enc") && enc != c->enc) why = "--enc";
-        else if (gl_arg(&a, train_opts, "dec") && dec != c->dec) why = "--dec";
-        else if (gl_arg(&a, train_opts, "z") && z != c->z) why = "--z";
-        if (why) {
-            fprintf(stderr, "glimpse: --init %s: DRAW %s, T=%d, read %d, write %d, enc %d, dec %d, z %d: its %s differs from what was asked\n", init,
-                    c->attention ? "with attention" : "without attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z, why);
-            gl_draw_free(m); return 2;
-        }
-        attention = c->attention;
-        if (!gl_arg(&a, train_opts, "out")) {   // the default follows the file's variant
-            snprintf(out, sizeof out, "%s", default_weights(attention));
-            if (!gl_arg(&a, train_opts, "checkpoint")) snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
-            gl_clean_stale_tmp(ckpt);
-            gl_clean_stale_tmp(out);
-        }
-        const gl_meta *fm = gl_draw_meta(m);
-        const char *b = strrchr(init, '/');
-        long fit = (long)gl_meta_num(fm, "iter", 0);
-        if (gl_meta_get(fm, "train_cpu_seconds_from_step"))
-            snprintf(init_from, sizeof init_from, "%s, iteration %ld (its CPU time counted from iteration %ld)", b ? b + 1 : init, fit,
-                     (long)gl_meta_num(fm, "train_cpu_seconds_from_step", 0));
-        else snprintf(init_from, sizeof init_from, "%s, iteration %ld", b ? b + 1 : init, fit);
-        // weights that came from a --init run themselves: keep the chain
-        const char *prev = gl_meta_get(fm, "init_from");
-        if (prev) {
-            size_t n = strlen(init_from);
-            snprintf(init_from + n, sizeof init_from - n, "; that run started from %s", prev);
-        }
-        fprintf(stderr, "starting from %s (iteration %ld of its run; %s, T=%d, read %d, write %d, enc %d, dec %d, z %d): a fresh Adam, iterations from 0\n",
-                init, fit, c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
-    } else {
-        gl_draw_config c = { .attention = attention, .T = (int)T, .read_n = (int)rn, .write_n = (int)wn, .enc = (int)enc, .dec = (int)dec, .z = (int)z };
-        m = gl_draw_new(&c, (uint64_t)seed);
-        if (!m) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 2; }
     }
-    gl_mnist tr = {0}, te = {0};
-    if (load_binarized(gl_arg(&a, train_opts, "data"), "train", (int)limit, &tr)) { gl_draw_free(m); return 1; }
-    gl_draw_train_opts o;
-    gl_draw_train_defaults(&o);
-    o.cfg = *gl_draw_cfg(m);
-    o.batch = o.batch_option = batch; o.epochs = epochs; o.limit = limit; o.seed = seed;
-    o.lr = lr; o.lr_final = lr_final; o.clip = clip; o.decay_epochs = decay_epochs; o.warmup = warmup;
-    snprintf(o.init_from, sizeof o.init_from, "%s", init_from);
-    gl_train *t = gl_draw_train_new(&o, m, it, prev_secs, &tr, NULL);
-    if (t && resume) gl_train_resume_times(t, gl_draw_meta(gl_draw_train_model(t)));
-    if (t && init) gl_train_init_times(t, gl_draw_meta(gl_draw_train_model(t)));
-    if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); return 1; }
+    if (r->init && r->resume) {
+        fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n");
+        return 2;
+    }
+    const char *out = gl_opt_text(a, T, "out"), *ck = gl_opt_text(a, T, "checkpoint");
+    snprintf(r->out, sizeof r->out, "%s", out ? out : default_weights(o->cfg.attention));
+    if (ck) snprintf(r->ckpt, sizeof r->ckpt, "%s", ck);
+    else snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
+    return 0;
+}
+
+// --resume's run options: the checkpoint's (each through its option's
+// range), or refused when given otherwise. With --extend-to, --epochs names
+// the first run's epochs (the span of its decay), so that the first command
+// line plus --extend-to resumes a run that has been extended before.
+static int draw_resume_opts(draw_run *r, const gl_meta *cm) {
+    const gl_opt *T = gl_draw_train_table;
+    gl_draw_train_opts *o = &r->o;
+    int noatt = !gl_draw_cfg(r->m)->attention, att = !noatt, extend = gl_arg(&r->a, T, "extend-to") != NULL;
+    long steps = o->cfg.T, rn = o->cfg.read_n, wn = o->cfg.write_n, enc = o->cfg.enc, dec = o->cfg.dec, z = o->cfg.z;
+    double planned = (double)o->epochs, decay = 0;
+    if (gl_stored_opt(cm, r->ckpt, "epochs_option", T, "epochs", &planned) < 0 ||
+        gl_stored_int(cm, r->ckpt, "iter", 0, GL_STEP_MAX, &r->it) < 0 ||
+        gl_stored_num(cm, r->ckpt, "train_seconds", 0, GL_SECONDS_MAX, &r->prev_secs) < 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err()); return 1;
+    }
+    gl_resume rs;
+    gl_resume_begin(&rs, &r->a, T, cm, r->ckpt);
+    gl_resume_flag(&rs, "no-attention", "no_attention", &noatt);
+    gl_resume_flag(&rs, "attention", "attention", &att);
+    gl_resume_int(&rs, "steps", "steps", &steps);
+    if (att) { gl_resume_int(&rs, "read", "read_n", &rn); gl_resume_int(&rs, "write", "write_n", &wn); }
+    gl_resume_int(&rs, "enc", "enc", &enc);
+    gl_resume_int(&rs, "dec", "dec", &dec);
+    gl_resume_int(&rs, "z", "z", &z);
+    gl_resume_int(&rs, "batch", "batch_option", &o->batch);
+    gl_resume_int(&rs, "limit", "limit", &o->limit);
+    gl_resume_int(&rs, "epochs", extend ? "decay_epochs" : "epochs_option", &o->epochs);
+    gl_resume_int(&rs, "seed", "seed", &o->seed);
+    gl_resume_num(&rs, "lr", "lr", &o->lr);
+    gl_resume_num(&rs, "lr-final", "lr_final", &o->lr_final);
+    gl_resume_num(&rs, "clip", "clip", &o->clip);
+    gl_resume_int(&rs, "warmup", "warmup", &o->warmup);
+    decay = (double)o->epochs;
+    if (!rs.failed && gl_stored_opt(cm, r->ckpt, "decay_epochs", T, "epochs", &decay) < 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err()); return 1;
+    }
+    o->decay_epochs = (long)decay;
+    o->batch_option = o->batch;
+    if (extend) {
+        long to = gl_opt_long(&r->a, T, "extend-to");
+        if (to < (long)planned) {
+            fprintf(stderr, "glimpse: --extend-to %ld is fewer than the run's %ld epochs\n", to, (long)planned);
+            return 2;
+        }
+        o->epochs = to;
+    }
+    snprintf(r->taken, sizeof r->taken, "%s", rs.taken);
+    return gl_resume_check(&rs) ? 1 : 0;
+}
+
+static int draw_resume(draw_run *r) {
+    r->m = gl_draw_load(r->ckpt, 1);
+    if (!r->m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+    const gl_meta *cm = gl_draw_meta(r->m);
+    if (gl_stored_counters_ok(cm, r->ckpt)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    int st = draw_resume_opts(r, cm);
+    if (st) return st;
+    if (gl_meta_get(cm, "init_from"))
+        snprintf(r->o.init_from, sizeof r->o.init_from, "%s", gl_meta_get(cm, "init_from"));
+    return 0;
+}
+
+// The first size --init's weights have otherwise than asked (NULL: none).
+static const char *draw_init_differs(const draw_run *r, const gl_draw_config *c) {
+    const gl_opt *T = gl_draw_train_table;
+    const gl_args *a = &r->a;
+    const gl_draw_config *w = &r->o.cfg;
+    if ((gl_arg(a, T, "no-attention") && c->attention) || (gl_arg(a, T, "attention") && !c->attention))
+        return "attention";
+    if (gl_arg(a, T, "steps") && w->T != c->T) return "--steps";
+    if (c->attention && gl_arg(a, T, "read") && w->read_n != c->read_n) return "--read";
+    if (c->attention && gl_arg(a, T, "write") && w->write_n != c->write_n) return "--write";
+    if (gl_arg(a, T, "enc") && w->enc != c->enc) return "--enc";
+    if (gl_arg(a, T, "dec") && w->dec != c->dec) return "--dec";
+    if (gl_arg(a, T, "z") && w->z != c->z) return "--z";
+    return NULL;
+}
+
+// --init: another run's weights, a new schedule: the sizes are the file's
+// (asked for otherwise: refused), the Adam moments start at zero.
+static int draw_init(draw_run *r) {
+    const char *init = r->init;
+    r->m = gl_draw_load(init, 0);
+    if (!r->m) { fprintf(stderr, "glimpse: --init: %s\n", gl_err()); return 1; }
+    const gl_draw_config *c = gl_draw_cfg(r->m);
+    const char *why = draw_init_differs(r, c);
+    if (why) {
+        fprintf(stderr,
+                "glimpse: --init %s: DRAW %s, T=%d, read %d, write %d, enc %d, dec %d, z %d: its %s differs from what "
+                "was asked\n",
+                init, c->attention ? "with attention" : "without attention", c->T, c->read_n, c->write_n, c->enc,
+                c->dec, c->z, why);
+        return 2;
+    }
+    if (!gl_arg(&r->a, gl_draw_train_table, "out")) {   // the default follows the file's variant
+        snprintf(r->out, sizeof r->out, "%s", default_weights(c->attention));
+        if (!gl_arg(&r->a, gl_draw_train_table, "checkpoint")) snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
+    }
+    const gl_meta *fm = gl_draw_meta(r->m);
+    long fit = 0, from = 0;
+    if (gl_stored_counters_ok(fm, init) || gl_stored_int(fm, init, "iter", 0, GL_STEP_MAX, &fit) < 0 ||
+        gl_stored_int(fm, init, "train_cpu_seconds_from_step", 0, GL_STEP_MAX, &from) < 0) {
+        fprintf(stderr, "glimpse: --init: %s\n", gl_err()); return 1;
+    }
+    const char *b = strrchr(init, '/');
+    char *dst = r->o.init_from;
+    size_t cap = sizeof r->o.init_from;
+    if (gl_meta_get(fm, "train_cpu_seconds_from_step"))
+        snprintf(dst, cap, "%s, iteration %ld (its CPU time counted from iteration %ld)", b ? b + 1 : init, fit, from);
+    else snprintf(dst, cap, "%s, iteration %ld", b ? b + 1 : init, fit);
+    const char *prev = gl_meta_get(fm, "init_from");   // weights that came from a --init run themselves: keep the chain
+    if (prev) { size_t n = strlen(dst); snprintf(dst + n, cap - n, "; that run started from %s", prev); }
+    fprintf(stderr,
+            "starting from %s (iteration %ld of its run; %s, T=%d, read %d, write %d, enc %d, dec %d, z %d): a fresh "
+            "Adam, iterations from 0\n",
+            init, fit, c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
+    return 0;
+}
+
+static int draw_prepare(draw_run *r) {
+    int st = r->resume ? draw_resume(r) : r->init ? draw_init(r) : 0;
+    if (st) return st;
+    if (!r->m && !(r->m = gl_draw_new(&r->o.cfg, (uint64_t)r->o.seed))) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 2;
+    }
+    gl_clean_stale_tmp(r->ckpt);
+    gl_clean_stale_tmp(r->out);
+    if (load_binarized(gl_opt_text(&r->a, gl_draw_train_table, "data"), "train", (int)r->o.limit, &r->tr)) return 1;
+    r->o.cfg = *gl_draw_cfg(r->m);
+    gl_draw *m = r->m;
+    r->m = NULL;   // the session's now (freed by it, also when it cannot be made)
+    r->t = gl_draw_train_new(&r->o, m, r->it, r->prev_secs, &r->tr, NULL);
+    if (!r->t) { fprintf(stderr, "glimpse: %s%s\n", r->resume ? "cannot resume: " : "", gl_err()); return 1; }
+    if (r->resume) {
+        const gl_draw_config *c = gl_draw_cfg(gl_draw_train_model(r->t));
+        gl_resume_say(r->taken);
+        fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, read %d, write %d, enc %d, dec %d, z %d)\n", r->ckpt,
+                r->it, c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
+        gl_train_resume_times(r->t, gl_draw_meta(gl_draw_train_model(r->t)));
+    }
+    if (r->init) gl_train_init_times(r->t, gl_draw_meta(gl_draw_train_model(r->t)));
+    return 0;
+}
+
+static long draw_per_epoch(const draw_run *r) {
+    int B = (int)r->o.batch < r->tr.n ? (int)r->o.batch : r->tr.n;
+    return r->tr.n / B;
+}
+
+// The training loop. Stopped by a signal: the checkpoint (if the last step
+// came after the report that saved it, once more) and nothing else: -o may
+// hold a finished run's weights that a half-trained model must not replace.
+static int draw_train_loop(draw_run *r) {
+    gl_train *t = r->t;
     long total = gl_train_total(t);
-    int status = 0;
-    int B = (int)batch < tr.n ? (int)batch : tr.n;
-    long per_epoch = tr.n / B;
-    draw_cli cli = { .t = t, .ckpt = ckpt, .every = every, .per_epoch = per_epoch, .minutes = minutes, .t0 = gl_now(), .last_ckpt = gl_now() };
+    draw_cli cli = { .t = t, .ckpt = r->ckpt, .every = r->every, .per_epoch = draw_per_epoch(r), .minutes = r->minutes,
+                     .t0 = gl_now(), .last_ckpt = gl_now(), .ckpt_step = r->it };
     gl_progress_begin(&cli.p, "train draw", total);
-    gl_progress_resume_at(&cli.p, it);
-    cli.ckpt_step = it;
+    gl_progress_resume_at(&cli.p, r->it);
+    int status = 0;
     stop_on_signals(&cli.stop);   // Ctrl-C: a checkpoint of the step at hand, not of the last periodic one
-    if (gl_train_run(t, total, &cli.stop, draw_cli_report, &cli) < 0) { gl_progress_end(&cli.p); fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", gl_train_step_no(t), gl_train_last_loss(t)); status = 1; }
-    else if (cli.failed) status = 1;
-    it = gl_train_step_no(t);
+    if (gl_train_run(t, total, &cli.stop, draw_cli_report, &cli) < 0) {
+        gl_progress_end(&cli.p);
+        fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", gl_train_step_no(t),
+                gl_train_last_loss(t));
+        status = 1;
+    } else if (cli.failed) status = 1;
+    long it = gl_train_step_no(t);
     gl_progress_end(&cli.p);
     if (stop_signal() && !status) {
-        // stopped by a signal: the checkpoint (if the last step came after
-        // the report that saved it, once more) and nothing else: -o may hold
-        // a finished run's weights that a half-trained model must not replace
-        if (it != cli.ckpt_step && gl_train_checkpoint(t, ckpt)) { fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err()); status = 1; }
-        else {
+        if (it != cli.ckpt_step && gl_train_checkpoint(t, r->ckpt)) {
+            fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
+            status = 1;
+        } else {
             fprintf(stderr, "glimpse: stopped (%s) at iteration %ld of %ld; %s holds it: go on with --resume\n",
-                    stop_signal_word(), it, total, ckpt);
+                    stop_signal_word(), it, total, r->ckpt);
             status = 128 + stop_signal();
         }
     }
     stop_on_signals(NULL);
-    if (!status) {
-        double secs = gl_train_seconds(t);
-        gl_meta meta = {0};
-        gl_meta_set(&meta, "iter", "%ld", it);
-        gl_meta_set(&meta, "epochs", "%.2f", (double)it / per_epoch);
-        gl_train_meta_times(t, &meta);
-        gl_meta_set(&meta, "batch", "%d", B);
-        gl_meta_set(&meta, "lr", "%g", lr);
-        gl_meta_set(&meta, "lr_final", "%g", lr_final);
-        if (decay_epochs && decay_epochs != epochs) gl_meta_set(&meta, "decay_epochs", "%ld", decay_epochs);
-        if (warmup) gl_meta_set(&meta, "warmup", "%ld", warmup);
-        gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
-        if (init_from[0]) gl_meta_set(&meta, "init_from", "%s", init_from);
-        if (!gl_arg(&a, train_opts, "no-eval")) {
-            if (load_binarized(gl_arg(&a, train_opts, "data"), "t10k", 0, &te)) status = 1;
-            else {
-                double rec, kl, b = dataset_bound(m, te.x, te.n, 12345, &rec, &kl);
-                printf("test bound %.2f nats (reconstruction %.2f + KL %.2f) after %.2f epochs, %.0f s\n", b, rec, kl, (double)it / per_epoch, secs);
-                gl_meta_set(&meta, "test_bound", "%.2f", b);
-            }
-        }
-        if (!status && gl_draw_save(m, out, &meta, 0)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
-        else if (!status) printf("wrote %s\n", out);
-        gl_meta_free(&meta);
-    }
-    gl_train_free(t);   // and the model
-    gl_mnist_free(&tr); gl_mnist_free(&te);
     return status;
+}
+
+// The weights' metadata, the test-set bound (unless --no-eval), then -o.
+static int draw_finish(draw_run *r) {
+    const gl_draw_train_opts *o = &r->o;
+    gl_train *t = r->t;
+    gl_draw *m = gl_draw_train_model(t);
+    long it = gl_train_step_no(t), per_epoch = draw_per_epoch(r);
+    double secs = gl_train_seconds(t);
+    gl_meta meta = {0};
+    gl_meta_set(&meta, "iter", "%ld", it);
+    gl_meta_set(&meta, "epochs", "%.2f", (double)it / per_epoch);
+    gl_train_meta_times(t, &meta);
+    gl_meta_set(&meta, "batch", "%d", (int)o->batch < r->tr.n ? (int)o->batch : r->tr.n);
+    gl_meta_set(&meta, "lr", "%g", o->lr);
+    gl_meta_set(&meta, "lr_final", "%g", o->lr_final);
+    if (o->decay_epochs && o->decay_epochs != o->epochs) gl_meta_set(&meta, "decay_epochs", "%ld", o->decay_epochs);
+    if (o->warmup) gl_meta_set(&meta, "warmup", "%ld", o->warmup);
+    gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
+    if (o->init_from[0]) gl_meta_set(&meta, "init_from", "%s", o->init_from);
+    int status = 0;
+    if (!gl_arg(&r->a, gl_draw_train_table, "no-eval")) {
+        if (load_binarized(gl_opt_text(&r->a, gl_draw_train_table, "data"), "t10k", 0, &r->te)) status = 1;
+        else {
+            double rec, kl, b = dataset_bound(m, r->te.x, r->te.n, 12345, &rec, &kl);
+            printf("test bound %.2f nats (reconstruction %.2f + KL %.2f) after %.2f epochs, %.0f s\n", b, rec, kl,
+                   (double)it / per_epoch, secs);
+            gl_meta_set(&meta, "test_bound", "%.2f", b);
+        }
+    }
+    if (!status && gl_draw_save(m, r->out, &meta, 0)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+    else if (!status) printf("wrote %s\n", r->out);
+    gl_meta_free(&meta);
+    return status;
+}
+
+int cmd_train_draw(int argc, char **argv) {
+    draw_run r;
+    memset(&r, 0, sizeof r);
+    int status = draw_parse(&r, argc, argv);
+    if (!status) status = draw_prepare(&r);
+    if (!status) status = draw_train_loop(&r);
+    if (!status) status = draw_finish(&r);
+    gl_draw_free(r.m);
+    gl_train_free(r.t);   // and the model
+    gl_mnist_free(&r.tr); gl_mnist_free(&r.te);
+    return status == HELP_SHOWN ? 0 : status;
 }
 
 // ---- eval ---------------------------------------------------------------------
 static const gl_opt eval_opts[] = {
-    { "weights", 1, "DRAW weights (default assets/draw-attention.safetensors)" },
-    { "no-attention", 0, "evaluate the shipped no-attention model instead" },
-    { "limit", 1, "use only the first N test images" },
-    { "seed", 1, "seed of the ε samples (default 12345)" },
-    { "data", 1, "MNIST directory" },
-    { NULL, 0, NULL },
+    GL_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
+    GL_FLAG("no-attention", "evaluate the shipped no-attention model instead"),
+    GL_INT("limit", 0, 10000, "0", "use only the first N test images (0: all)"),
+    GL_INT("seed", 0, 1099511627776.0, "12345", "seed of the ε samples"),
+    GL_TEXT("data", "MNIST directory"),
+    GL_OPT_END,
 };
 
 static gl_draw *load_model(const char *path) {
@@ -333,8 +405,7 @@ int cmd_eval_draw(int argc, char **argv) {
     gl_args a;
     int rc = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval draw [--weights FILE] [--limit N]", &a);
     if (rc) return rc < 0 ? 2 : 0;
-    long limit, seed;
-    if (!gl_arg_int(&a, eval_opts, "limit", 0, 10000, 0, &limit) || !gl_arg_int(&a, eval_opts, "seed", 0, 1L << 40, 12345, &seed)) return 2;
+    long limit = gl_opt_long(&a, eval_opts, "limit"), seed = gl_opt_long(&a, eval_opts, "seed");
     const char *w = gl_arg(&a, eval_opts, "weights");
     gl_draw *m = load_model(w ? w : default_weights(!gl_arg(&a, eval_opts, "no-attention")));
     if (!m) return 1;
@@ -349,17 +420,21 @@ int cmd_eval_draw(int argc, char **argv) {
 
 // ---- draw ---------------------------------------------------------------------
 static const gl_opt draw_opts[] = {
-    { "o", 1, "output PNG" },
-    { "seed", 1, "seed of the first sample (default 1); sample i uses seed+i" },
-    { "grid", 1, "a GxG grid of samples (default 1)" },
-    { "frames", 0, "one row per sample: the canvas at every step, write window drawn" },
-    { "wrap", 1, "with --frames: at most this many steps a row (a sample takes several rows), each cell with the window's path so far" },
-    { "json", 0, "print each step's attention parameters and canvas as JSON" },
-    { "scale", 1, "pixels per canvas pixel (default 4, 2 for grids)" },
-    { "digit", 1, "reconstruct binarized test digit I instead: read windows (green) on the input row, canvas and write windows (red) below" },
-    { "weights", 1, "DRAW weights (default assets/draw-attention.safetensors)" },
-    { "data", 1, "MNIST directory (for --digit)" },
-    { NULL, 0, NULL },
+    GL_TEXT("o", "output PNG"),
+    GL_INT("seed", 0, 1099511627776.0, "1", "seed of the first sample; sample i uses seed+i"),
+    GL_INT("grid", 1, 100, "1", "a GxG grid of samples"),
+    GL_FLAG("frames", "one row per sample: the canvas at every step, write window drawn"),
+    GL_INT("wrap", 1, 64, NULL, "with --frames: at most this many steps a row (a sample takes several rows), each cell "
+           "with the window's path so far"),
+    GL_FLAG("json", "print each step's attention parameters and canvas as JSON"),
+    GL_INT("scale", 1, 32, NULL, "pixels per canvas pixel (default 4, 2 for grids)"),
+    GL_INT("digit", 0, 9999, NULL, "reconstruct binarized test digit I instead: read windows (green) on the input row, "
+           "canvas and write windows (red) below"),
+    GL_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
+    GL_TEXT("data", "MNIST directory (for --digit)"),
+    GL_TEXT("gif", "also write the run as an animated GIF: the canvas building up with the write window (with --digit: "
+            "the input with the read window beside it), at the app's speed"),
+    GL_OPT_END,
 };
 
 static void json_window(gl_buf *j, const char *name, const gl_draw_window *w, int N) {
@@ -368,13 +443,13 @@ static void json_window(gl_buf *j, const char *name, const gl_draw_window *w, in
 
 // Two rows of T cells: the input with each step's read window, and the
 // canvas with each step's write window.
-static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const char *out) {
+static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const char *out, const char *gif) {
     gl_mnist te;
     if (load_binarized(dir, "t10k", index + 1, &te)) return 1;
     const float *img = te.x + (size_t)index * GL_DRAW_D;
     const gl_draw_config *c = gl_draw_cfg(m);
     int cell = GL_DRAW_A * S, pad = 2, T = gl_draw_cfg(m)->T;
-    if (image_size_check((long long)T * (cell + pad) + pad, 2LL * (cell + pad) + pad, "lower --scale")) { gl_mnist_free(&te); return 2; }
+    if (out && image_size_check((long long)T * (cell + pad) + pad, 2LL * (cell + pad) + pad, "lower --scale")) { gl_mnist_free(&te); return 2; }
     gl_trace *tr = gl_draw_trace_new(m);
     float rec[GL_DRAW_D];
     gl_draw_reconstruct(m, img, 0, tr, NULL, rec);
@@ -387,7 +462,8 @@ static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const 
     const gl_draw_frame *fr = T ? gl_trace_frame(tr, 0) : NULL;
     gl_draw_image_row(&im, pad, pad, S, pad, c, fr, T, img);
     gl_draw_image_row(&im, pad, 2 * pad + cell, S, pad, c, fr, T, NULL);
-    int st = gl_image_save_png(&im, out) ? 1 : 0;
+    int st = out && gl_image_save_png(&im, out) ? 1 : 0;
+    if (!st && gif && gif_draw_reconstruct(gif, m, img, S)) st = 1;
     if (st) fprintf(stderr, "glimpse: %s\n", gl_err());
     gl_image_free(&im);
     gl_trace_release(tr);
@@ -397,30 +473,30 @@ static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const 
 
 int cmd_draw(int argc, char **argv) {
     gl_args a;
-    int rc = gl_args_parse(argc, argv, draw_opts, "usage: glimpse draw -o OUT.png [--seed S] [--grid G] [--frames] [--json] [--digit I]", &a);
+    int rc = gl_args_parse(argc, argv, draw_opts, "usage: glimpse draw -o OUT.png [--seed S] [--grid G] [--frames] [--json] [--digit I] [--gif OUT.gif]", &a);
     if (rc) return rc < 0 ? 2 : 0;
     long seed, grid, scale;
     const char *out = gl_arg(&a, draw_opts, "o");
     int frames = gl_arg(&a, draw_opts, "frames") != NULL, json = gl_arg(&a, draw_opts, "json") != NULL;
-    if (!gl_arg_int(&a, draw_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, draw_opts, "grid", 1, 100, 1, &grid)) return 2;
-    if (!gl_arg_int(&a, draw_opts, "scale", 1, 32, grid > 1 && !frames ? 2 : 4, &scale)) return 2;
-    if (!out && !json) { fprintf(stderr, "glimpse: draw needs -o OUT.png or --json\n"); return 2; }
+    seed = gl_opt_long(&a, draw_opts, "seed"); grid = gl_opt_long(&a, draw_opts, "grid");
+    scale = gl_arg(&a, draw_opts, "scale") ? gl_opt_long(&a, draw_opts, "scale") : grid > 1 && !frames ? 2 : 4;
+    const char *gif = gl_arg(&a, draw_opts, "gif");
+    if (!out && !json && !gif) { fprintf(stderr, "glimpse: draw needs -o OUT.png, --gif OUT.gif or --json\n"); return 2; }
     const char *w = gl_arg(&a, draw_opts, "weights");
     gl_draw *m = load_model(w ? w : default_weights(1));
     if (!m) return 1;
     const gl_draw_config *c = gl_draw_cfg(m);
     if (gl_arg(&a, draw_opts, "digit")) {
-        long di;
-        if (!gl_arg_int(&a, draw_opts, "digit", 0, 9999, 0, &di)) { gl_draw_free(m); return 2; }
-        if (!out) { fprintf(stderr, "glimpse: --digit needs -o OUT.png\n"); gl_draw_free(m); return 2; }
-        int st = reconstruct_png(m, (int)di, gl_arg(&a, draw_opts, "data"), (int)scale, out);
+        long di = gl_opt_long(&a, draw_opts, "digit");
+        if (!out && !gif) { fprintf(stderr, "glimpse: --digit needs -o OUT.png or --gif OUT.gif\n"); gl_draw_free(m); return 2; }
+        int st = reconstruct_png(m, (int)di, gl_arg(&a, draw_opts, "data"), (int)scale, out, gif);
         gl_draw_free(m);
         return st;
     }
     int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
     long wrap = T;
     if (gl_arg(&a, draw_opts, "wrap") && !frames) { fprintf(stderr, "glimpse: --wrap goes with --frames\n"); gl_draw_free(m); return 2; }
-    if (!gl_arg_int(&a, draw_opts, "wrap", 1, 64, T, &wrap)) { gl_draw_free(m); return 2; }
+    if (gl_arg(&a, draw_opts, "wrap")) wrap = gl_opt_long(&a, draw_opts, "wrap");
     if (wrap > T) wrap = T;
     int rows = frames ? (T + (int)wrap - 1) / (int)wrap : 1;   // rows per sample
     if (out && image_size_check(frames ? (long long)wrap * (cell + pad) + pad : grid * (cell + pad) + pad,
@@ -467,6 +543,7 @@ int cmd_draw(int argc, char **argv) {
     }
     int status = 0;
     if (out && gl_image_save_png(&im, out)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+    if (!status && gif && gif_draw_generate(gif, m, (uint64_t)seed, ns, S)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
     if (json) { gl_buf_printf(&j, "]}\n"); fwrite(j.s, 1, j.len, stdout); }
     gl_buf_free(&j);
     gl_image_free(&im);
@@ -476,23 +553,21 @@ int cmd_draw(int argc, char **argv) {
 
 // ---- bench --------------------------------------------------------------------
 static const gl_opt bench_opts[] = {
-    { "weights", 1, "DRAW weights (default assets/draw-attention.safetensors)" },
-    { "baseline", 1, "no-attention weights to compare (default assets/draw-noattention.safetensors)" },
-    { "samples", 1, "generated digits for recognisability (default 1000)" },
-    { "limit", 1, "test images for the bound (default all 10000)" },
-    { "seed", 1, "seed of the first generated digit (default 1)" },
-    { "data", 1, "MNIST directory" },
-    { "no-twin", 0, "skip the PyTorch twin" },
-    { NULL, 0, NULL },
+    GL_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
+    GL_TEXT("baseline", "no-attention weights to compare (default assets/draw-noattention.safetensors)"),
+    GL_INT("samples", 1, 100000, "1000", "generated digits for recognisability"),
+    GL_INT("limit", 1, 10000, "10000", "test images for the bound"),
+    GL_INT("seed", 0, 1099511627776.0, "1", "seed of the first generated digit"),
+    GL_TEXT("data", "MNIST directory"),
+    GL_FLAG("no-twin", "skip the PyTorch twin"),
+    GL_OPT_END,
 };
 
 int cmd_bench_draw(int argc, char **argv) {
     gl_args a;
     int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench draw [--weights FILE] [--baseline FILE] [--samples N] [--limit N]", &a);
     if (rc) return rc < 0 ? 2 : 0;
-    long samples, limit, seed;
-    if (!gl_arg_int(&a, bench_opts, "samples", 1, 100000, 1000, &samples) || !gl_arg_int(&a, bench_opts, "limit", 1, 10000, 10000, &limit) ||
-        !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 1, &seed)) return 2;
+    long samples = gl_opt_long(&a, bench_opts, "samples"), limit = gl_opt_long(&a, bench_opts, "limit"), seed = gl_opt_long(&a, bench_opts, "seed");
     const char *w = gl_arg(&a, bench_opts, "weights");
     char wpath[4096];
     snprintf(wpath, sizeof wpath, "%s", w ? w : default_weights(1));
@@ -561,6 +636,9 @@ int cmd_bench_draw(int argc, char **argv) {
                    ws.box_all, samples, ws.box_min, ws.box_max, ws.box_all <= 12 ? "met" : "NOT met");
             printf("write centre:      moves a median %.2f px per step; visits all four quadrants in %.1f%% of samples   target: most (%s)\n",
                    ws.travel_all, 100 * ws.quadrants_all, ws.quadrants_all > 0.5f ? "met" : "NOT met");
+            printf("write selectivity: all four quadrants with a 1-px dead band at the middle lines in %.1f%% of samples; "
+                   "path of the centre a median %.1f px; %.1f%% of steps with a box <= 12 px\n",
+                   100 * ws.quadrants_dead, ws.path_all, 100 * ws.small_box_share);
             printf("read box side:     median %.1f px (range %.1f..%.1f); centre moves a median %.2f px per step; all four quadrants in %.1f%% of digits\n",
                    rs.box_all, rs.box_min, rs.box_max, rs.travel_all, 100 * rs.quadrants_all);
         }

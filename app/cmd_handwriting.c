@@ -4,6 +4,7 @@
 #include "bench.h"
 #include <cblas.h>
 #include "cli.h"
+#include "gif_export.h"
 #include "gl_hw.h"
 #include "hw_train_data.h"
 #include "gl_image.h"
@@ -12,6 +13,7 @@
 #include "gl_st.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "train_opts.h"
 #include "stop_signal.h"
 #include "style_file.h"
 #include <math.h>
@@ -24,14 +26,10 @@
 
 static int fail(void) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
 
-// IAM-OnDB preparation of this run (see gl_hw_iam_load_ex): --exclude and --thin.
-static gl_hw_iam_opts g_iam;
-static gl_hw_iam_report g_iam_rep;
-
-// --data hershey | iam:DIR, prepared with g_iam (see hw_train_data.h).
-static int load_corpus(const char *data, int lines, uint64_t seed, int max_words, gl_hw_corpus *c) {
-    if (!g_iam.thin) gl_hw_iam_defaults(&g_iam);
-    return hw_load_corpus(data, lines, seed, max_words, &g_iam, &g_iam_rep, g_iam.quiet ? NULL : stderr, c);
+// --data hershey | iam:DIR, IAM-OnDB prepared with iam (see hw_train_data.h).
+static int load_corpus(const char *data, int lines, uint64_t seed, int max_words, const gl_hw_iam_opts *iam, gl_hw_corpus *c) {
+    gl_hw_iam_report rep;
+    return hw_load_corpus(data, lines, seed, max_words, iam, &rep, iam->quiet ? NULL : stderr, c);
 }
 
 // Mean NLL per point and per line over a corpus (already normalised).
@@ -54,8 +52,6 @@ static double corpus_loss(gl_hw_model *m, const gl_hw_corpus *c, int max_T, doub
     return tot / (np ? np : 1);
 }
 
-static atomic_int g_stop;
-
 // The CLI's side of a training run: the progress bar (the loss per point
 // smoothed as the checkpoints record it), a checkpoint every `every`
 // seconds, and the stop after --minutes.
@@ -75,6 +71,7 @@ typedef struct {
     long eval_every, patience, since_best, best_update;
     double best;           // the best held-out loss per point so far (INFINITY: none)
     int stopped_early;
+    atomic_int *stop;      // raised to end the run (--minutes, --patience)
     gl_progress pg;
 } hw_cli;
 
@@ -119,7 +116,7 @@ static void hw_cli_eval(hw_cli *c, const gl_train_report *r) {
         fprintf(stderr, "glimpse: %ld held-out scores in a row without a better one: stopping (the best, update %ld, is in %s)\n",
                 c->since_best, c->best_update, c->out);
         c->stopped_early = 1;
-        atomic_store(&g_stop, 1);
+        atomic_store(c->stop, 1);
     }
 }
 
@@ -133,7 +130,7 @@ static void hw_cli_report(void *user, const gl_train_report *r) {
         if (gl_train_checkpoint(c->t, c->ckpt)) fprintf(stderr, "\nglimpse: checkpoint: %s\n", gl_err());
         c->last_ck = gl_now();
     }
-    if (gl_now() - c->t0 > c->minutes * 60) atomic_store(&g_stop, 1);
+    if (gl_now() - c->t0 > c->minutes * 60) atomic_store(c->stop, 1);
 }
 
 // The end of an early-stopped run: -o holds the best update's weights (as
@@ -171,265 +168,361 @@ static void note_exclude(const gl_meta *meta, const char *path, const char *data
         fprintf(stderr, "glimpse: note: %s was trained without the lines of --exclude %s; without --exclude they are used here\n", path, exn);
 }
 
-static const gl_opt train_opts[] = {
-    { "task", 1, "predict | synth (default synth)" },
-    { "data", 1, "hershey (built-in corpus, default) | iam:DIR (IAM-OnDB)" },
-    { "exclude", 1, "IAM: file of line or form ids to skip, one a line (e.g. the data set's blacklist)" },
-    { "thin", 1, "IAM: keep every K-th point of a stroke and its last one (default 2)" },
-    { "lines", 1, "Hershey corpus lines (default 6000)" },
-    { "words", 1, "at most this many words per Hershey line (default 3)" },
-    { "corpus-seed", 1, "Hershey corpus seed (default 1; held-out lines use seed+1000)" },
-    { "layers", 1, "LSTM layers (default 2)" },
-    { "cells", 1, "LSTM cells per layer (default 128)" },
-    { "mixtures", 1, "mixture components M (default 10)" },
-    { "window", 1, "window Gaussians K (synthesis, default 5)" },
-    { "batch", 1, "lines per minibatch (default 32)" },
-    { "lr", 1, "Adam learning rate (default 2e-3)" },
-    { "max-points", 1, "cut lines after this many points (default 400; IAM 1000); synthesis drops longer lines instead" },
-    { "iters", 1, "stop after this many updates in total (default 20000)" },
-    { "lr-final", 1, "learning rate at update --iters, decayed exponentially from --lr (default: constant); with --resume of a constant-rate run, the decay starts where it resumes" },
-    { "decay-from", 1, "the update the --lr-final decay starts at (default 0, or the update resumed at)" },
-    { "minutes", 1, "stop (and save) after this many minutes of this run" },
-    { "seed", 1, "random seed for weights and batch order (default 1)" },
-    { "o", 1, "weights to write (default assets/handwriting-synth.safetensors or -predict)" },
-    { "checkpoint", 1, "checkpoint file (default OUT.ckpt)" },
-    { "every", 1, "seconds between checkpoints (default 120; 0: after every update)" },
-    { "eval-every", 1, "score the held-out lines every N updates and write the best weights to -o (early stopping; default 0: the last update's weights)" },
-    { "patience", 1, "with --eval-every: stop after this many scores in a row without a better one (default 0: never)" },
-    { "rare", 1, "repeat each line whose rarest character occurs c < N times in the training texts ceil(N/c) times an epoch, at most 4 (digits, capitals; default 0: none)" },
-    { "rare-final", 0, "with --rare: count a letter that ends a word (the x of \"fox.\") apart from the same letter inside one" },
-    { "augment", 1, "each time a line enters a batch, stretch its width and height by exp(S*N(0,1)) and slant it by S*N(0,1) (both cut at 2 S; e.g. 0.1; default 0: as written)" },
-    { "jump-weight", 1, "the gradient of each pen-up jump (where the pen goes after a lift: the second stroke of an x or a 4) counted V times (default 1; the loss shown stays the plain one)" },
-    { "init", 1, "fine-tune: start from these weights (their size, alphabet and normalisation) with a fresh optimiser, updates counted from 0" },
-    { "resume", 0, "continue from the checkpoint exactly (its options; its corpus settings unless --data/--lines/--words/--corpus-seed are given)" },
-    { NULL, 0, NULL },
-};
-
-int cmd_train_handwriting(int argc, char **argv) {
+// One `train handwriting`: parse, prepare (a new network, --init or
+// --resume), run, finish, then one cleanup.
+typedef struct {
     gl_args a;
-    int r = gl_args_parse(argc, argv, train_opts, "usage: glimpse train handwriting [--task predict|synth] [--data hershey|iam:DIR] [options]", &a);
-    if (r) return r > 0 ? 0 : 2;
-    const char *task = gl_arg(&a, train_opts, "task"); if (!task) task = "synth";
-    int synth = !strcmp(task, "synth");
-    if (!synth && strcmp(task, "predict")) { fprintf(stderr, "glimpse: --task must be predict or synth\n"); return 2; }
-    long lines, words, cseed, L, H, M, K, B, maxT, iters, seed, every, thin, decay_from, eval_every, patience, rare; double lr, lr_final, minutes;
-    long best_update = 0; double best = INFINITY, augment, jump_weight;
-    int rare_final = gl_arg(&a, train_opts, "rare-final") != NULL;
-    if (!gl_arg_int(&a, train_opts, "thin", 1, 16, 2, &thin) ||
-        !gl_arg_int(&a, train_opts, "lines", 10, 10000000, 6000, &lines) || !gl_arg_int(&a, train_opts, "words", 1, 12, 3, &words) ||
-        !gl_arg_int(&a, train_opts, "corpus-seed", 0, 1L << 40, 1, &cseed) || !gl_arg_int(&a, train_opts, "layers", 1, 4, 2, &L) ||
-        !gl_arg_int(&a, train_opts, "cells", 1, 2048, 128, &H) || !gl_arg_int(&a, train_opts, "mixtures", 1, GL_HW_MAXM, 10, &M) ||
-        !gl_arg_int(&a, train_opts, "window", 1, GL_HW_MAXK, 5, &K) || !gl_arg_int(&a, train_opts, "batch", 1, 1024, 32, &B) ||
-        !gl_arg_int(&a, train_opts, "max-points", 10, 100000, 400, &maxT) || !gl_arg_int(&a, train_opts, "iters", 1, 100000000, 20000, &iters) ||
-        !gl_arg_int(&a, train_opts, "seed", 0, 1L << 40, 1, &seed) || !gl_arg_int(&a, train_opts, "every", 0, 100000, 120, &every) ||
-        !gl_arg_num(&a, train_opts, "lr", 1e-6, 1, 2e-3, &lr) || !gl_arg_num(&a, train_opts, "minutes", 0.01, 1e6, 1e6, &minutes) ||
-        !gl_arg_num(&a, train_opts, "lr-final", 1e-9, 1, 0, &lr_final) || !gl_arg_int(&a, train_opts, "decay-from", 0, 100000000, 0, &decay_from) ||
-        !gl_arg_int(&a, train_opts, "eval-every", 0, 100000000, 0, &eval_every) ||
-        !gl_arg_int(&a, train_opts, "patience", 0, 1000000, 0, &patience) || !gl_arg_int(&a, train_opts, "rare", 0, 100000000, 0, &rare) ||
-        !gl_arg_num(&a, train_opts, "augment", 0, 1, 0, &augment) ||
-        !gl_arg_num(&a, train_opts, "jump-weight", 1, 100, 1, &jump_weight)) return 2;
-    if (patience > 0 && eval_every == 0 && !gl_arg(&a, train_opts, "resume")) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); return 2; }
-    int lr_final_given = gl_arg(&a, train_opts, "lr-final") != NULL;
-    if (gl_arg(&a, train_opts, "decay-from") && !lr_final_given) { fprintf(stderr, "glimpse: --decay-from needs --lr-final\n"); return 2; }
-    long decay_to = iters;
-    const char *data = gl_arg(&a, train_opts, "data"); if (!data) data = "hershey";
-    char out[4096], ckpt[4096];
-    snprintf(out, sizeof out, "%s", gl_arg(&a, train_opts, "o") ? gl_arg(&a, train_opts, "o") : gl_asset_path(synth ? SYNTH_WEIGHTS : PREDICT_WEIGHTS));
-    snprintf(ckpt, sizeof ckpt, "%s", gl_arg(&a, train_opts, "checkpoint") ? gl_arg(&a, train_opts, "checkpoint") : out);
-    if (!gl_arg(&a, train_opts, "checkpoint")) strncat(ckpt, ".ckpt", sizeof ckpt - strlen(ckpt) - 1);
-    int resume = gl_arg(&a, train_opts, "resume") != NULL;
-    const char *init = gl_arg(&a, train_opts, "init");
-    if (init && resume) { fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n"); return 2; }
-
-    gl_hw_model m;
-    gl_meta meta = {0};
-    double train_seconds = 0;
-    char init_from[600] = "";
-    if (init) {
-        // a fine-tune: the network of the file, its normalisation and
-        // alphabet; a fresh Adam (its moments are not in a weights file)
-        if (gl_hw_model_load(&m, init, &meta, 0)) return fail();
-        const char *why = (m.cfg.K > 0) != synth ? "task" : NULL;
-        if (!why && gl_arg(&a, train_opts, "layers") && L != m.cfg.L) why = "--layers";
-        if (!why && gl_arg(&a, train_opts, "cells") && H != m.cfg.H) why = "--cells";
-        if (!why && gl_arg(&a, train_opts, "mixtures") && M != m.cfg.M) why = "--mixtures";
-        if (!why && synth && gl_arg(&a, train_opts, "window") && K != m.cfg.K) why = "--window";
-        if (!why && gl_arg(&a, train_opts, "thin") && gl_meta_get(&meta, "iam_thin") && thin != gl_meta_int(&meta, "iam_thin", 0)) why = "--thin";
-        if (why) {
-            // a Hershey-trained file has no thinning: say so rather than show the default
-            char thin_s[32] = ", no thinning";
-            if (gl_meta_get(&meta, "iam_thin")) snprintf(thin_s, sizeof thin_s, ", thin %ld", (long)gl_meta_int(&meta, "iam_thin", 1));
-            fprintf(stderr, "glimpse: --init %s: a %s network (%d x %d, M=%d, K=%d%s): its %s differs from what was asked\n", init,
-                    m.cfg.K > 0 ? "synthesis" : "prediction", m.cfg.L, m.cfg.H, m.cfg.M, m.cfg.K, thin_s, why);
-            gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
-        }
-        L = m.cfg.L; H = m.cfg.H; M = m.cfg.M; K = m.cfg.K;
-        if (!gl_arg(&a, train_opts, "thin")) thin = gl_meta_int(&meta, "iam_thin", (int)thin);
-        const char *b = strrchr(init, '/');
-        snprintf(init_from, sizeof init_from, "%s, update %ld", b ? b + 1 : init, (long)gl_meta_int(&meta, "updates", 0));
-        m.ps.step = 0;
-        fprintf(stderr, "glimpse: fine-tuning %s (%d x %d cells, update %ld of its run)\n", init, m.cfg.L, m.cfg.H, (long)gl_meta_int(&meta, "updates", 0));
-    }
-    if (resume) {
-        if (gl_hw_model_load(&m, ckpt, &meta, 1)) return fail();
-        if ((m.cfg.K > 0) != synth) {
-            fprintf(stderr, "glimpse: %s is a %s checkpoint\n", ckpt, m.cfg.K > 0 ? "synthesis" : "prediction");
-            gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
-        }
-        // The options that shape the run are the checkpoint's (or refused when
-        // given otherwise); the corpus is rebuilt from the checkpoint's
-        // settings unless given again (a curriculum from short to longer
-        // lines), and --iters may grow: neither changes what was done so far.
-        gl_resume r;
-        gl_resume_begin(&r, &a, train_opts, &meta, ckpt);
-        gl_resume_int(&r, "layers", "layers", &L);
-        gl_resume_int(&r, "cells", "cells", &H);
-        gl_resume_int(&r, "mixtures", "mixtures", &M);
-        if (synth) gl_resume_int(&r, "window", "window_gaussians", &K);
-        gl_resume_int(&r, "batch", "batch", &B);
-        gl_resume_int(&r, "seed", "seed", &seed);
-        gl_resume_int(&r, "max-points", "max_points", &maxT);
-        gl_resume_num(&r, "lr", "lr", &lr);
-        gl_resume_int(&r, "thin", "iam_thin", &thin);
-        gl_resume_int(&r, "rare", "rare", &rare);
-        gl_resume_num(&r, "augment", "augment", &augment);
-        gl_resume_num(&r, "jump-weight", "jump_weight", &jump_weight);
-        gl_resume_flag(&r, "rare-final", "rare_final", &rare_final);
-        if (gl_meta_get(&meta, "lr_final")) {   // the schedule is the checkpoint's
-            gl_resume_num(&r, "lr-final", "lr_final", &lr_final);
-            gl_resume_int(&r, "decay-from", "lr_decay_from", &decay_from);
-            decay_to = gl_meta_int(&meta, "lr_decay_to", (int)iters);
-        } else if (lr_final_given && !gl_arg(&a, train_opts, "decay-from")) {
-            decay_from = m.ps.step;   // a constant-rate run decays from here on
-        }
-        // the ids skipped are not stored (only the list's name): resuming without them would train on them
-        const char *exn = gl_meta_get(&meta, "iam_exclude"), *rd = gl_arg(&a, train_opts, "data") ? data : gl_meta_get(&meta, "corpus");
-        if (exn && rd && !strncmp(rd, "iam:", 4) && !gl_arg(&a, train_opts, "exclude")) {
-            fprintf(stderr, "glimpse: %s was trained without the lines of --exclude %s: give --exclude FILE again\n", ckpt, exn);
-            gl_hw_model_free(&m); gl_meta_free(&meta); return 2;
-        }
-        if (gl_resume_end(&r)) { gl_hw_model_free(&m); gl_meta_free(&meta); return 1; }
-        const char *d = gl_meta_get(&meta, "corpus"); if (d && !gl_arg(&a, train_opts, "data")) data = d;
-        if (!gl_arg(&a, train_opts, "lines")) lines = gl_meta_int(&meta, "corpus_lines", (int)lines);
-        if (!gl_arg(&a, train_opts, "corpus-seed")) cseed = gl_meta_int(&meta, "corpus_seed", (int)cseed);
-        if (!gl_arg(&a, train_opts, "words")) words = gl_meta_int(&meta, "corpus_words", (int)words);
-        train_seconds = gl_meta_num(&meta, "train_seconds", 0);
-        // early stopping goes on with the checkpoint's cadence and best score
-        // (how often the held-out lines are scored changes nothing learnt, so
-        // a new --eval-every or --patience is taken as given)
-        if (!gl_arg(&a, train_opts, "eval-every")) eval_every = gl_meta_int(&meta, "eval_every", 0);
-        if (!gl_arg(&a, train_opts, "patience")) patience = gl_meta_int(&meta, "patience", 0);
-        if (patience > 0 && eval_every == 0) { fprintf(stderr, "glimpse: --patience needs --eval-every\n"); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
-        if (gl_meta_get(&meta, "init_from")) snprintf(init_from, sizeof init_from, "%s", gl_meta_get(&meta, "init_from"));
-        best_update = gl_meta_int(&meta, "best_update", 0);
-        if (best_update > 0) best = gl_meta_num(&meta, "best_heldout_loss_per_point", INFINITY);
-        fprintf(stderr, "glimpse: resuming %s at update %ld\n", ckpt, m.ps.step);
-    }
-    gl_clean_stale_tmp(ckpt);
-    gl_clean_stale_tmp(out);
-    hw_train_spec sp;
-    hw_train_spec_defaults(&sp);
-    sp.synth = synth; sp.data = data; sp.lines = lines; sp.words = words; sp.corpus_seed = cseed;
-    sp.iam.thin = (int)thin;
-    sp.iam.exclude = gl_arg(&a, train_opts, "exclude");
-    sp.L = L; sp.H = H; sp.M = M; sp.K = K;
-    sp.batch = B; sp.seed = seed; sp.iters = iters; sp.lr = lr;
-    sp.rare = rare;
-    if (rare_final && rare <= 0) { fprintf(stderr, "glimpse: --rare-final needs --rare\n"); if (resume || init) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
-    sp.rare_final = rare_final;
-    sp.augment = augment;
-    sp.jump_weight = jump_weight;
-    if (jump_weight > 1) fprintf(stderr, "glimpse: --jump-weight %g: each pen-up jump's gradient counted %g times\n", jump_weight, jump_weight);
-    if (init_from[0]) sp.init = init_from;
-    if (lr_final > 0) {
-        if (decay_from >= decay_to) { fprintf(stderr, "glimpse: the decay to --lr-final must start before update %ld (--iters)\n", decay_to); if (resume || init) gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
-        sp.lr_final = lr_final; sp.decay_from = decay_from; sp.decay_to = decay_to;
-        fprintf(stderr, "glimpse: learning rate %g until update %ld, then down to %g at update %ld\n", lr, decay_from, lr_final, decay_to);
-    }
-    sp.max_points = maxT;
-    sp.max_points_given = gl_arg(&a, train_opts, "max-points") || (resume && gl_meta_get(&meta, "max_points"));
+    hw_train_spec sp;           // the run's options (hw_train_data.h)
+    long every, eval_every, patience, best_update, since_best;
+    double minutes, best, train_seconds;
+    int resume;
+    const char *init;
+    char out[4096], ckpt[4200], init_from[600];
+    gl_hw_model m;              // until the session takes it over (zeroed then; freeing zeros is safe)
+    int loaded;                 // m came from a file (--init, --resume)
+    gl_meta meta;               // the loaded file's metadata
     gl_hw_corpus tr, va;
-    if (hw_train_prepare(&sp, &m, resume || init, &tr, &va, stderr)) {
-        int rc = fail();
-        if (resume || init) gl_hw_model_free(&m);
-        gl_meta_free(&meta);
-        return rc;
-    }
-    maxT = sp.max_points;
-    g_iam = sp.iam; g_iam_rep = sp.iam_rep;
+    gl_train *t;
+    atomic_int stop;
+    char taken[512];            // the options taken from the checkpoint, said once it is known good
+} hw_run;
 
+#define HELP_SHOWN (-1)   // --help printed: exit 0 without running
+
+static int hw_parse(hw_run *r, int argc, char **argv) {
+    const gl_opt *T = gl_hw_train_table;
+    gl_args *a = &r->a;
+    int rc = gl_args_parse(
+        argc, argv, T, "usage: glimpse train handwriting [--task predict|synth] [--data hershey|iam:DIR] [options]", a);
+    if (rc) return rc > 0 ? HELP_SHOWN : 2;
+    hw_train_spec *s = &r->sp;
+    hw_train_spec_defaults(s);
+    s->synth = gl_opt_long(a, T, "task") == 1;
+    s->data = gl_opt_text(a, T, "data") ? gl_opt_text(a, T, "data") : "hershey";
+    s->lines = gl_opt_long(a, T, "lines"); s->words = gl_opt_long(a, T, "words");
+    s->corpus_seed = gl_opt_long(a, T, "corpus-seed");
+    s->iam.thin = (int)gl_opt_long(a, T, "thin");
+    s->iam.exclude = gl_opt_text(a, T, "exclude");
+    s->L = gl_opt_long(a, T, "layers"); s->H = gl_opt_long(a, T, "cells");
+    s->M = gl_opt_long(a, T, "mixtures"); s->K = gl_opt_long(a, T, "window");
+    s->batch = gl_opt_long(a, T, "batch"); s->seed = gl_opt_long(a, T, "seed"); s->iters = gl_opt_long(a, T, "iters");
+    s->lr = gl_opt_num(a, T, "lr");
+    s->lr_final = gl_opt_num(a, T, "lr-final");   // 0 when not given: a constant rate
+    s->decay_from = gl_opt_long(a, T, "decay-from");
+    s->decay_to = s->iters;
+    s->rare = gl_opt_long(a, T, "rare"); s->rare_final = gl_opt_flag(a, T, "rare-final");
+    s->augment = gl_opt_num(a, T, "augment"); s->jump_weight = gl_opt_num(a, T, "jump-weight");
+    if (gl_arg(a, T, "max-points")) s->max_points = gl_opt_long(a, T, "max-points");
+    r->every = gl_opt_long(a, T, "every");
+    r->minutes = gl_arg(a, T, "minutes") ? gl_opt_num(a, T, "minutes") : 1e6;
+    r->eval_every = gl_opt_long(a, T, "eval-every"); r->patience = gl_opt_long(a, T, "patience");
+    r->best = INFINITY;
+    r->resume = gl_opt_flag(a, T, "resume");
+    r->init = gl_opt_text(a, T, "init");
+    if (r->patience > 0 && r->eval_every == 0 && !r->resume) {
+        fprintf(stderr, "glimpse: --patience needs --eval-every\n");
+        return 2;
+    }
+    if (gl_arg(a, T, "decay-from") && !gl_arg(a, T, "lr-final")) {
+        fprintf(stderr, "glimpse: --decay-from needs --lr-final\n");
+        return 2;
+    }
+    const char *o = gl_opt_text(a, T, "o"), *ck = gl_opt_text(a, T, "checkpoint");
+    snprintf(r->out, sizeof r->out, "%s", o ? o : gl_asset_path(s->synth ? SYNTH_WEIGHTS : PREDICT_WEIGHTS));
+    if (ck) snprintf(r->ckpt, sizeof r->ckpt, "%s", ck);
+    else snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
+    if (r->init && r->resume) {
+        fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n");
+        return 2;
+    }
+    return 0;
+}
+
+// The first size --init's network has otherwise than asked (NULL: none).
+static const char *hw_init_differs(const hw_run *r) {
+    const gl_opt *T = gl_hw_train_table;
+    const gl_args *a = &r->a;
+    const hw_train_spec *s = &r->sp;
+    const gl_hw_cfg *c = &r->m.cfg;
+    if ((c->K > 0) != s->synth) return "task";
+    if (gl_arg(a, T, "layers") && s->L != c->L) return "--layers";
+    if (gl_arg(a, T, "cells") && s->H != c->H) return "--cells";
+    if (gl_arg(a, T, "mixtures") && s->M != c->M) return "--mixtures";
+    if (s->synth && gl_arg(a, T, "window") && s->K != c->K) return "--window";
+    if (gl_arg(a, T, "thin") && gl_meta_get(&r->meta, "iam_thin") &&
+        s->iam.thin != gl_meta_int(&r->meta, "iam_thin", 0))
+        return "--thin";
+    return NULL;
+}
+
+// --init: a fine-tune: the network of the file, its normalisation and
+// alphabet; a fresh Adam (its moments are not in a weights file).
+static int hw_init(hw_run *r) {
+    const char *init = r->init;
+    if (gl_hw_model_load(&r->m, init, &r->meta, 0)) return fail();
+    r->loaded = 1;
+    double thin = r->sp.iam.thin;
+    long updates = 0;
+    if (gl_stored_opt(&r->meta, init, "iam_thin", gl_hw_train_table, "thin", &thin) < 0 ||
+        gl_stored_int(&r->meta, init, "updates", 0, GL_STEP_MAX, &updates) < 0 || gl_stored_counters_ok(&r->meta, init))
+        return fail();
+    const char *why = hw_init_differs(r);
+    const gl_hw_cfg *c = &r->m.cfg;
+    if (why) {
+        // a Hershey-trained file has no thinning: say so rather than show the default
+        char thin_s[32] = ", no thinning";
+        if (gl_meta_get(&r->meta, "iam_thin")) snprintf(thin_s, sizeof thin_s, ", thin %ld", (long)thin);
+        fprintf(stderr,
+                "glimpse: --init %s: a %s network (%d x %d, M=%d, K=%d%s): its %s differs from what was asked\n", init,
+                c->K > 0 ? "synthesis" : "prediction", c->L, c->H, c->M, c->K, thin_s, why);
+        return 2;
+    }
+    r->sp.L = c->L; r->sp.H = c->H; r->sp.M = c->M; r->sp.K = c->K;
+    if (!gl_arg(&r->a, gl_hw_train_table, "thin")) r->sp.iam.thin = (int)thin;
+    const char *b = strrchr(init, '/');
+    snprintf(r->init_from, sizeof r->init_from, "%s, update %ld", b ? b + 1 : init, updates);
+    r->m.ps.step = 0;
+    fprintf(stderr, "glimpse: fine-tuning %s (%d x %d cells, update %ld of its run)\n", init, c->L, c->H, updates);
+    return 0;
+}
+
+// --resume: the options that shape the run are the checkpoint's (each
+// through its option's range, refused when given otherwise); --iters may
+// grow. A constant-rate run given --lr-final decays from where it resumes.
+static int hw_resume_opts(hw_run *r) {
+    hw_train_spec *s = &r->sp;
+    const gl_meta *cm = &r->meta;
+    int lr_final_given = gl_arg(&r->a, gl_hw_train_table, "lr-final") != NULL;
+    gl_resume rs;
+    gl_resume_begin(&rs, &r->a, gl_hw_train_table, cm, r->ckpt);
+    gl_resume_int(&rs, "layers", "layers", &s->L);
+    gl_resume_int(&rs, "cells", "cells", &s->H);
+    gl_resume_int(&rs, "mixtures", "mixtures", &s->M);
+    if (s->synth) gl_resume_int(&rs, "window", "window_gaussians", &s->K);
+    gl_resume_int(&rs, "batch", "batch", &s->batch);
+    gl_resume_int(&rs, "seed", "seed", &s->seed);
+    gl_resume_int(&rs, "max-points", "max_points", &s->max_points);
+    gl_resume_num(&rs, "lr", "lr", &s->lr);
+    long thin = s->iam.thin;
+    gl_resume_int(&rs, "thin", "iam_thin", &thin);
+    s->iam.thin = (int)thin;
+    gl_resume_int(&rs, "rare", "rare", &s->rare);
+    gl_resume_num(&rs, "augment", "augment", &s->augment);
+    gl_resume_num(&rs, "jump-weight", "jump_weight", &s->jump_weight);
+    gl_resume_flag(&rs, "rare-final", "rare_final", &s->rare_final);
+    if (gl_meta_get(cm, "lr_final")) {   // the schedule is the checkpoint's
+        gl_resume_num(&rs, "lr-final", "lr_final", &s->lr_final);
+        gl_resume_int(&rs, "decay-from", "lr_decay_from", &s->decay_from);
+        double to = (double)s->iters;
+        if (!rs.failed && gl_stored_opt(cm, r->ckpt, "lr_decay_to", gl_hw_train_table, "iters", &to) < 0) return fail();
+        s->decay_to = (long)to;
+    } else if (lr_final_given && !gl_arg(&r->a, gl_hw_train_table, "decay-from")) {
+        s->decay_from = r->m.ps.step;
+    }
+    // the ids skipped are not stored (only the list's name): resuming without them would train on them
+    const char *exn = gl_meta_get(cm, "iam_exclude"),
+               *rd = gl_arg(&r->a, gl_hw_train_table, "data") ? s->data : gl_meta_get(cm, "corpus");
+    if (exn && rd && !strncmp(rd, "iam:", 4) && !s->iam.exclude) {
+        fprintf(stderr, "glimpse: %s was trained without the lines of --exclude %s: give --exclude FILE again\n",
+                r->ckpt, exn);
+        return 2;
+    }
+    // the corpus is rebuilt from the checkpoint's settings unless given
+    // again (a curriculum from short to longer lines); how often the
+    // held-out lines are scored changes nothing learnt: a new --eval-every
+    // or --patience is taken as given
+    gl_resume_default(&rs, "lines", "corpus_lines", &s->lines);
+    gl_resume_default(&rs, "corpus-seed", "corpus_seed", &s->corpus_seed);
+    gl_resume_default(&rs, "words", "corpus_words", &s->words);
+    gl_resume_default(&rs, "eval-every", "eval_every", &r->eval_every);
+    gl_resume_default(&rs, "patience", "patience", &r->patience);
+    snprintf(r->taken, sizeof r->taken, "%s", rs.taken);
+    return gl_resume_check(&rs) ? 1 : 0;
+}
+
+static int hw_resume(hw_run *r) {
+    if (gl_hw_model_load(&r->m, r->ckpt, &r->meta, 1)) return fail();
+    r->loaded = 1;
+    const gl_meta *cm = &r->meta;
+    if ((r->m.cfg.K > 0) != r->sp.synth) {
+        fprintf(stderr, "glimpse: %s is a %s checkpoint\n", r->ckpt, r->m.cfg.K > 0 ? "synthesis" : "prediction");
+        return 2;
+    }
+    if (r->m.ps.step > GL_STEP_MAX) {
+        fprintf(stderr, "glimpse: %s: its update %ld is past %ld\n", r->ckpt, r->m.ps.step, GL_STEP_MAX);
+        return 1;
+    }
+    int st = hw_resume_opts(r);
+    if (st) return st;
+    if (gl_stored_counters_ok(cm, r->ckpt) ||
+        gl_stored_num(cm, r->ckpt, "train_seconds", 0, GL_SECONDS_MAX, &r->train_seconds) < 0 ||
+        gl_stored_int(cm, r->ckpt, "best_update", 0, GL_STEP_MAX, &r->best_update) < 0 ||
+        gl_stored_int(cm, r->ckpt, "evals_since_best", 0, GL_STEP_MAX, &r->since_best) < 0 ||
+        (r->best_update > 0 && gl_stored_num(cm, r->ckpt, "best_heldout_loss_per_point", -1e6, 1e6, &r->best) < 0))
+        return fail();
+    const char *d = gl_meta_get(cm, "corpus");
+    if (d && !gl_arg(&r->a, gl_hw_train_table, "data")) r->sp.data = d;
+    if (r->patience > 0 && r->eval_every == 0) {
+        fprintf(stderr, "glimpse: --patience needs --eval-every\n");
+        return 2;
+    }
+    if (gl_meta_get(cm, "init_from")) snprintf(r->init_from, sizeof r->init_from, "%s", gl_meta_get(cm, "init_from"));
+    gl_resume_say(r->taken);
+    fprintf(stderr, "glimpse: resuming %s at update %ld\n", r->ckpt, r->m.ps.step);
+    return 0;
+}
+
+// The spec's last checks, the corpus and the session.
+static int hw_prepare(hw_run *r) {
+    hw_train_spec *s = &r->sp;
+    int st = r->init ? hw_init(r) : r->resume ? hw_resume(r) : 0;
+    if (st) return st;
+    gl_clean_stale_tmp(r->ckpt);
+    gl_clean_stale_tmp(r->out);
+    if (s->rare_final && s->rare <= 0) { fprintf(stderr, "glimpse: --rare-final needs --rare\n"); return 2; }
+    if (s->jump_weight > 1)
+        fprintf(stderr, "glimpse: --jump-weight %g: each pen-up jump's gradient counted %g times\n", s->jump_weight,
+                s->jump_weight);
+    if (r->init_from[0]) s->init = r->init_from;
+    if (s->lr_final > 0) {
+        if (s->decay_from >= s->decay_to) {
+            fprintf(stderr, "glimpse: the decay to --lr-final must start before update %ld (--iters)\n", s->decay_to);
+            return 2;
+        }
+        fprintf(stderr, "glimpse: learning rate %g until update %ld, then down to %g at update %ld\n", s->lr,
+                s->decay_from, s->lr_final, s->decay_to);
+    } else s->decay_from = s->decay_to = 0;
+    s->max_points_given =
+        gl_arg(&r->a, gl_hw_train_table, "max-points") || (r->resume && gl_meta_get(&r->meta, "max_points"));
+    if (hw_train_prepare(s, &r->m, r->loaded, &r->tr, &r->va, stderr)) return fail();
     // the training loop: a gl_train session (engine/handwriting/gl_hw_train.c),
     // the one the Train view runs; progress and checkpoints from its reports
-    gl_train *t = hw_train_session(&sp, &m, train_seconds, &tr, &va);
+    r->t = hw_train_session(s, &r->m, r->train_seconds, &r->tr, &r->va);
+    if (!r->t) return fail();
     // (a fine-tune's times begin with those of the weights it started from)
-    if (t && (resume || init)) gl_train_resume_times(t, &meta);
-    if (!t) { int rc = fail(); gl_hw_model_free(&m); gl_meta_free(&meta); gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va); return rc; }
-    stop_on_signals(&g_stop);   // Ctrl-C: stop after the update at hand (a second one: at once)
-    if (eval_every > 0 && va.n == 0) { fprintf(stderr, "glimpse: --eval-every: this corpus has no held-out line to score\n"); eval_every = 0; }
-    if (eval_every > 0) gl_train_set_eval(t, eval_every, va.n);
-    hw_cli cli = { .t = t, .ckpt = ckpt, .out = out, .sp = &sp, .every = (double)every, .minutes = minutes, .t0 = gl_now(), .ema = NAN,
-                   .eval_every = eval_every, .patience = patience, .best_update = best_update, .best = best,
-                   .since_best = resume ? gl_meta_int(&meta, "evals_since_best", 0) : 0 };
-    cli.last_ck = cli.t0;
-    gl_progress_begin(&cli.pg, synth ? "train synth" : "train predict", iters);
-    gl_progress_resume_at(&cli.pg, gl_train_step_no(t));
+    if (r->resume || r->init) gl_train_resume_times(r->t, &r->meta);
+    if (r->eval_every > 0 && r->va.n == 0) {
+        fprintf(stderr, "glimpse: --eval-every: this corpus has no held-out line to score\n");
+        r->eval_every = 0;
+    }
+    if (r->eval_every > 0) gl_train_set_eval(r->t, r->eval_every, r->va.n);
+    return 0;
+}
+
+static int hw_train_loop(hw_run *r, hw_cli *cli) {
+    gl_train *t = r->t;
+    long iters = r->sp.iters;
+    *cli = (hw_cli){ .t = t,
+                     .ckpt = r->ckpt,
+                     .out = r->out,
+                     .sp = &r->sp,
+                     .every = (double)r->every,
+                     .minutes = r->minutes,
+                     .t0 = gl_now(),
+                     .ema = NAN,
+                     .eval_every = r->eval_every,
+                     .patience = r->patience,
+                     .best_update = r->best_update,
+                     .best = r->best,
+                     .since_best = r->since_best,
+                     .stop = &r->stop };
+    cli->last_ck = cli->t0;
+    gl_progress_begin(&cli->pg, r->sp.synth ? "train synth" : "train predict", iters);
+    gl_progress_resume_at(&cli->pg, gl_train_step_no(t));
     int rc = 0;
-    double va_loss = NAN;
-    if (gl_train_step_no(t) < iters && gl_train_run(t, iters, &g_stop, hw_cli_report, &cli) < 0) {
+    stop_on_signals(&r->stop);   // Ctrl-C: stop after the update at hand (a second one: at once)
+    if (gl_train_step_no(t) < iters && gl_train_run(t, iters, &r->stop, hw_cli_report, cli) < 0) {
         if (isnan(gl_train_last_loss(t)) && strncmp(gl_err(), "the loss became", 15)) rc = fail();
         else { fprintf(stderr, "\nglimpse: loss is not finite at update %ld\n", gl_train_step_no(t)); rc = 1; }
     }
     stop_on_signals(NULL);
-    gl_progress_end(&cli.pg);
-    gl_hw_model *mm = gl_hw_train_model(t);
-    double ema = gl_hw_train_smoothed(t);
-    if (rc == 0 && va.n == 0) { fprintf(stderr, "glimpse: no held-out line can be evaluated\n"); }
-    if (rc == 0) {
-        double per_line = NAN;
-        if (va.n > 0) va_loss = corpus_loss(mm, &va, 100000, &per_line, NULL);
-        double secs = gl_train_seconds(t);
-        fprintf(stderr, "glimpse: %ld updates, %.0f s of training; held-out loss %.4f nats/point, %.2f nats/line (%d lines)\n",
-                mm->ps.step, secs, va_loss, per_line, va.n);
-        cli.ema = ema;
-        gl_meta ex = {0};
-        hw_cli_meta(&cli, &ex);
-        // no "nan" in metadata: a value that was not measured is left out
-        if (isfinite(va_loss)) gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", va_loss);
-        if (isfinite(per_line)) gl_meta_set(&ex, "heldout_loss_per_line", "%.3f", per_line);
-        // early stopping: -o keeps the best scored weights unless the last
-        // update is at least as good (or no score was kept)
-        int keep_best = cli.best_update > 0 && cli.best_update != mm->ps.step && !(va_loss <= cli.best);
-        if (gl_hw_model_save(mm, ckpt, &ex, 1)) rc = fail();
-        else if (!keep_best) {
-            if (gl_hw_model_save(mm, out, &ex, 0)) rc = fail();
-            else fprintf(stderr, "glimpse: wrote %s (checkpoint %s)\n", out, ckpt);
-        } else if (finish_best(out, &va, &cli, mm->ps.step, secs)) rc = fail();
-        else fprintf(stderr, "glimpse: %s holds update %ld, the best held-out score (checkpoint %s: update %ld)\n", out,
-                     cli.best_update, ckpt, mm->ps.step);
-        gl_meta_free(&ex);
-    }
-    gl_train_free(t);   // and the model
-    gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va);
-    gl_meta_free(&meta);
+    gl_progress_end(&cli->pg);
     return rc;
 }
 
+// The held-out figures, the checkpoint and -o (or, early-stopped, the best
+// update's weights kept there).
+static int hw_finish(hw_run *r, hw_cli *cli) {
+    gl_hw_model *mm = gl_hw_train_model(r->t);
+    double ema = gl_hw_train_smoothed(r->t), per_line = NAN, va_loss = NAN;
+    if (r->va.n == 0) fprintf(stderr, "glimpse: no held-out line can be evaluated\n");
+    else va_loss = corpus_loss(mm, &r->va, 100000, &per_line, NULL);
+    double secs = gl_train_seconds(r->t);
+    fprintf(stderr,
+            "glimpse: %ld updates, %.0f s of training; held-out loss %.4f nats/point, %.2f nats/line (%d lines)\n",
+            mm->ps.step, secs, va_loss, per_line, r->va.n);
+    cli->ema = ema;
+    gl_meta ex = {0};
+    hw_cli_meta(cli, &ex);
+    // no "nan" in metadata: a value that was not measured is left out
+    if (isfinite(va_loss)) gl_meta_set(&ex, "heldout_loss_per_point", "%.4f", va_loss);
+    if (isfinite(per_line)) gl_meta_set(&ex, "heldout_loss_per_line", "%.3f", per_line);
+    // early stopping: -o keeps the best scored weights unless the last
+    // update is at least as good (or no score was kept)
+    int keep_best = cli->best_update > 0 && cli->best_update != mm->ps.step && !(va_loss <= cli->best), rc = 0;
+    if (gl_hw_model_save(mm, r->ckpt, &ex, 1)) rc = fail();
+    else if (!keep_best) {
+        if (gl_hw_model_save(mm, r->out, &ex, 0)) rc = fail();
+        else fprintf(stderr, "glimpse: wrote %s (checkpoint %s)\n", r->out, r->ckpt);
+    } else if (finish_best(r->out, &r->va, cli, mm->ps.step, secs)) rc = fail();
+    else fprintf(stderr, "glimpse: %s holds update %ld, the best held-out score (checkpoint %s: update %ld)\n", r->out,
+                 cli->best_update, r->ckpt, mm->ps.step);
+    gl_meta_free(&ex);
+    return rc;
+}
+
+int cmd_train_handwriting(int argc, char **argv) {
+    hw_run *r = gl_calloc(1, sizeof *r);
+    hw_cli cli;
+    int status = hw_parse(r, argc, argv);
+    if (!status) status = hw_prepare(r);
+    if (!status) status = hw_train_loop(r, &cli);
+    if (!status) status = hw_finish(r, &cli);
+    gl_train_free(r->t);   // and the model
+    gl_hw_model_free(&r->m);
+    gl_hw_corpus_free(&r->tr); gl_hw_corpus_free(&r->va);
+    gl_meta_free(&r->meta);
+    free(r);
+    return status == HELP_SHOWN ? 0 : status;
+}
+
 // ---- eval ---------------------------------------------------------------------
+// The corpus a weights file says it was trained on, each number through the
+// range of the training option that set it (a corpus_words of 0 would
+// divide by zero building the Hershey lines). -1 with gl_err naming the file.
+static int stored_corpus(const gl_meta *meta, const char *path, long *seed, long *words, gl_hw_iam_opts *iam) {
+    const gl_opt *T = gl_hw_train_table;
+    double cs = 1, w = 3, thin = 1;
+    gl_hw_iam_defaults(iam);
+    if (gl_stored_opt(meta, path, "corpus_seed", T, "corpus-seed", &cs) < 0 ||
+        gl_stored_opt(meta, path, "corpus_words", T, "words", &w) < 0 ||
+        gl_stored_opt(meta, path, "iam_thin", T, "thin", &thin) < 0)
+        return -1;
+    *seed = (long)cs; *words = (long)w; iam->thin = (int)thin;
+    return 0;
+}
+
 static const gl_opt eval_opts[] = {
-    { "model", 1, "weights (default assets/handwriting-synth.safetensors)" },
-    { "task", 1, "predict | synth: picks the shipped weights (default synth)" },
-    { "data", 1, "hershey | iam:DIR: the held-out forms, prepared as the model's training data was (default: the corpus the model was trained on; IAM needs its DIR)" },
-    { "exclude", 1, "IAM: file of line or form ids to skip (as in training)" },
-    { "all", 0, "IAM: every line, not only the held-out forms" },
-    { "lines", 1, "held-out Hershey lines (default 200)" },
-    { "corpus-seed", 1, "Hershey seed (default: the model's corpus seed + 1000, never trained on)" },
-    { "batch1", 1, "also score the first N lines one point at a time, as the app runs the network, in float, half and int8 weights" },
-    { NULL, 0, NULL },
+    GL_TEXT("model", "weights (default assets/handwriting-synth.safetensors)"),
+    GL_TEXT("task", "predict | synth: picks the shipped weights (default synth)"),
+    GL_TEXT("data",
+            "hershey | iam:DIR: the held-out forms, prepared as the model's training data was (default: the corpus "
+            "the model was trained on; IAM needs its DIR)"),
+    GL_TEXT("exclude", "IAM: file of line or form ids to skip (as in training)"),
+    GL_FLAG("all", "IAM: every line, not only the held-out forms"),
+    GL_INT("lines", 1, 1000000, "200", "held-out Hershey lines"),
+    GL_INT("corpus-seed", 0, 1099511627776.0, NULL,
+           "Hershey seed (default: the model's corpus seed + 1000, never trained on)"),
+    GL_INT("batch1", 0, 1000000, "0",
+           "also score the first N lines one point at a time, as the app runs the network, in float, "
+           "half and int8 weights"),
+    GL_OPT_END,
 };
 
 int cmd_eval_handwriting(int argc, char **argv) {
     gl_args a;
-    int r = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval handwriting [--model FILE] [--data hershey|iam:DIR]", &a);
+    int r = gl_args_parse(argc, argv, eval_opts,
+                          "usage: glimpse eval handwriting [--model FILE] [--data hershey|iam:DIR]", &a);
     if (r) return r > 0 ? 0 : 2;
     const char *task = gl_arg(&a, eval_opts, "task");
     const char *path = gl_arg(&a, eval_opts, "model");
@@ -437,29 +530,36 @@ int cmd_eval_handwriting(int argc, char **argv) {
     gl_hw_model m; gl_meta meta = {0};
     if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
     long lines, cs;
-    long dseed = gl_meta_int(&meta, "corpus_seed", 1) + 1000;
-    long words = gl_meta_int(&meta, "corpus_words", 3);
+    gl_hw_iam_opts iam_o;
+    long dseed, words;
+    if (stored_corpus(&meta, path, &dseed, &words, &iam_o)) {
+        gl_meta_free(&meta);
+        gl_hw_model_free(&m);
+        return fail();
+    }
+    dseed += 1000;
     long nb1;
-    if (!gl_arg_int(&a, eval_opts, "lines", 1, 1000000, 200, &lines) || !gl_arg_int(&a, eval_opts, "corpus-seed", 0, 1L << 40, dseed, &cs) ||
-        !gl_arg_int(&a, eval_opts, "batch1", 0, 1000000, 0, &nb1)) return 2;
+    lines = gl_opt_long(&a, eval_opts, "lines"); nb1 = gl_opt_long(&a, eval_opts, "batch1");
+    cs = gl_arg(&a, eval_opts, "corpus-seed") ? gl_opt_long(&a, eval_opts, "corpus-seed") : dseed;
     const char *data = gl_arg(&a, eval_opts, "data");
     if (!data) {
         // a model's held-out lines come from the corpus it was trained on: an
         // IAM-OnDB model scored on Hershey lines would be a figure about nothing
         const char *trained = gl_meta_get(&meta, "corpus");
         if (trained && !strncmp(trained, "iam:", 4)) {
-            fprintf(stderr, "glimpse: %s was trained on IAM-OnDB; evaluate it on its held-out forms with --data iam:DIR (or --data hershey for the built-in corpus)\n", path);
+            fprintf(stderr,
+                    "glimpse: %s was trained on IAM-OnDB; evaluate it on its held-out forms with --data iam:DIR (or "
+                    "--data hershey for the built-in corpus)\n",
+                    path);
             gl_meta_free(&meta); gl_hw_model_free(&m); return 2;
         }
         data = "hershey";
     }
-    gl_hw_iam_defaults(&g_iam);
-    g_iam.quiet = 1;   // only the result (and one line on an error)
-    g_iam.thin = gl_meta_int(&meta, "iam_thin", 1);
-    g_iam.exclude = gl_arg(&a, eval_opts, "exclude");
-    note_exclude(&meta, path, data, g_iam.exclude);
+    iam_o.quiet = 1;   // only the result (and one line on an error)
+    iam_o.exclude = gl_arg(&a, eval_opts, "exclude");
+    note_exclude(&meta, path, data, iam_o.exclude);
     gl_hw_corpus c;
-    if (load_corpus(data, (int)lines, (uint64_t)cs, (int)words, &c)) return fail();
+    if (load_corpus(data, (int)lines, (uint64_t)cs, (int)words, &iam_o, &c)) return fail();
     int iam = strcmp(data, "hershey") != 0;
     if (iam && !gl_arg(&a, eval_opts, "all")) {
         int k = 0;
@@ -469,7 +569,10 @@ int cmd_eval_handwriting(int argc, char **argv) {
         }
         c.n = k;
         if (k == 0) {
-            fprintf(stderr, "glimpse: %s has no line of a held-out form (forms whose id hashes to 0 mod %d); --all evaluates every line\n", data + 4, GL_HW_IAM_HELDOUT_MOD);
+            fprintf(stderr,
+                    "glimpse: %s has no line of a held-out form (forms whose id hashes to 0 mod %d); --all evaluates "
+                    "every line\n",
+                    data + 4, GL_HW_IAM_HELDOUT_MOD);
             gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m); return 1;
         }
     }
@@ -480,7 +583,10 @@ int cmd_eval_handwriting(int argc, char **argv) {
             else { free(c.lines[i].pts); free(c.lines[i].text); }
         }
         c.n = k;
-        if (k == 0) { fprintf(stderr, "glimpse: no line of the corpus can be written with the model's alphabet\n"); return 1; }
+        if (k == 0) {
+            fprintf(stderr, "glimpse: no line of the corpus can be written with the model's alphabet\n");
+            return 1;
+        }
     }
     gl_hw_corpus_normalise(&c, m.cfg.mean, m.cfg.std);
     double per_line; long np;
@@ -488,8 +594,13 @@ int cmd_eval_handwriting(int argc, char **argv) {
     double lp = corpus_loss(&m, &c, 1000000, &per_line, &np);
     printf("%s: %s, %zu parameters\n", path, m.cfg.K > 0 ? "synthesis" : "prediction", gl_params_count(&m.ps));
     if (!strcmp(data, "hershey")) printf("held-out %s lines (seed %ld): %d lines, %ld points\n", data, cs, c.n, np);
-    else printf("%s: %d %s lines, %ld points (every %d%s point of a stroke kept)\n", data, c.n, gl_arg(&a, eval_opts, "all") ? "" : "held-out", np,
-                g_iam.thin, g_iam.thin == 1 ? "st" : g_iam.thin == 2 ? "nd" : g_iam.thin == 3 ? "rd" : "th");
+    else
+        printf("%s: %d %s lines, %ld points (every %d%s point of a stroke kept)\n", data, c.n,
+               gl_arg(&a, eval_opts, "all") ? "" : "held-out", np, iam_o.thin,
+               iam_o.thin == 1       ? "st"
+                   : iam_o.thin == 2 ? "nd"
+                   : iam_o.thin == 3 ? "rd"
+                                     : "th");
     printf("loss: %.4f nats per point, %.2f nats per line (%.1f s)\n", lp, per_line, gl_now() - t0);
     if (nb1 > 0) {   // the batch-1 path (the app's): float weights, halves, int8
         int n1 = nb1 < c.n ? (int)nb1 : c.n;
@@ -505,7 +616,8 @@ int cmd_eval_handwriting(int argc, char **argv) {
             }
         }
         printf("one point at a time (the app's path), the first %d lines, %ld points:", n1, p1);
-        for (int k = 0; k < 3; k++) printf(" %s %.4f%s", gl_hw_weights_name(ws[k]), l1[k] / (p1 ? p1 : 1), k < 2 ? "," : "");
+        for (int k = 0; k < 3; k++)
+            printf(" %s %.4f%s", gl_hw_weights_name(ws[k]), l1[k] / (p1 ? p1 : 1), k < 2 ? "," : "");
         printf(" nats per point\n");
     }
     gl_hw_corpus_free(&c); gl_meta_free(&meta); gl_hw_model_free(&m);
@@ -552,11 +664,22 @@ static int save_output(const char *out, gl_hw_result *res, int n) {
     float x0, y0, x1, y1; gl_hw_bbox(res[0].pts, res[0].n, &x0, &y0, &x1, &y1);
     float *pts = stack_lines(res, n, 0.6f * (y1 - y0 > 1 ? y1 - y0 : 20), &tot);
     int rc;
-    if (ends_with(out, ".svg")) rc = gl_hw_save_svg(out, pts, tot, 2.0f);
+    if (ends_with(out, ".svg")) rc = gl_hw_save_svg(out, pts, tot, 0);   // millimetres, at a handwriting size
     else if (ends_with(out, ".png")) {
         gl_hw_bbox(pts, tot, &x0, &y0, &x1, &y1);
         rc = gl_hw_save_png(out, pts, tot, n == 1 ? 120 : 90 * n);
     } else { gl_seterr("-o must end in .svg or .png (got '%s')", out); rc = -1; }
+    free(pts);
+    return rc;
+}
+
+// --gif: the lines being written one after the other, stacked as save_output
+// stacks them, at the pen's speed (gif_export.h).
+static int save_gif(const char *gif, gl_hw_result *res, int n, const gl_meta *meta) {
+    int tot;
+    float x0, y0, x1, y1; gl_hw_bbox(res[0].pts, res[0].n, &x0, &y0, &x1, &y1);
+    float *pts = stack_lines(res, n, 0.6f * (y1 - y0 > 1 ? y1 - y0 : 20), &tot);
+    int rc = gif_ink(gif, pts, tot, n == 1 ? 120 : 90 * n, gif_point_seconds(meta));
     free(pts);
     return rc;
 }
@@ -576,41 +699,245 @@ static void json_result(gl_buf *b, const gl_hw_result *r, const char *text) {
     gl_buf_printf(b, "}");
 }
 
+// ---- write --page: a text as one page in one hand (gl_hw_page) ------------
+#define PAGE_MAX_CHARS 20000
+
+// The page's text: FILE, or standard input for "-" (at most PAGE_MAX_CHARS).
+static char *read_page_text(const char *path) {
+    if (strcmp(path, "-")) {
+        uint8_t *b;
+        size_t n;
+        if (gl_read_file_max(path, &b, &n, PAGE_MAX_CHARS * 4)) return NULL;
+        return (char *)b;
+    }
+    size_t cap = 4096, n = 0;
+    char *b = gl_malloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > PAGE_MAX_CHARS * 4) {
+                free(b);
+                gl_seterr("--page -: the text is over %d characters", PAGE_MAX_CHARS);
+                return NULL;
+            }
+            cap *= 2;
+            b = realloc(b, cap);
+        }
+        size_t got = fread(b + n, 1, cap - 1 - n, stdin);
+        if (got == 0) break;
+        n += got;
+    }
+    if (ferror(stdin)) {
+        free(b);
+        gl_seterr("--page -: cannot read standard input");
+        return NULL;
+    }
+    b[n] = 0;
+    return b;
+}
+
+static int write_page(const gl_args *a, const gl_opt *opts) {
+    const char *src = gl_arg(a, opts, "page"), *out = gl_arg(a, opts, "o");
+    if (a->npos) {
+        fprintf(stderr, "glimpse: --page takes its text from FILE (or - for standard input), not the command line\n");
+        return 2;
+    }
+    if (!out) {
+        fprintf(stderr, "glimpse: write --page needs -o OUT.svg|OUT.png\n");
+        return 2;
+    }
+    if (!ends_with(out, ".svg") && !ends_with(out, ".png")) {
+        fprintf(stderr, "glimpse: -o must end in .svg or .png\n");
+        return 2;
+    }
+    static const char *const single[] = { "json", "window", "save-style", "name", "max-steps", "gif" };
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++)
+        if (gl_arg(a, opts, single[i])) {
+            fprintf(stderr, "glimpse: --%s is for single lines, not --page\n", single[i]);
+            return 2;
+        }
+    if (!!gl_arg(a, opts, "fp32") + !!gl_arg(a, opts, "half") + !!gl_arg(a, opts, "int8") > 1) {
+        fprintf(stderr, "glimpse: --fp32, --half and --int8 exclude each other\n");
+        return 2;
+    }
+    gl_hw_page_opts po = { 0 };
+    po.weights = gl_arg(a, opts, "fp32") ? GL_HW_FP32 : gl_arg(a, opts, "half") ? GL_HW_HALF : GL_HW_INT8;
+    po.bias = (float)gl_opt_num(a, opts, "bias");
+    po.seed = (uint64_t)gl_opt_long(a, opts, "seed");
+    int width = (int)gl_opt_long(a, opts, "width");
+    double dpi = gl_opt_num(a, opts, "dpi");
+    char *raw = read_page_text(src);
+    if (!raw) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
+    const char *path = gl_arg(a, opts, "model");
+    if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
+    gl_hw_model m;
+    gl_meta meta = { 0 };
+    if (gl_hw_model_load(&m, path, &meta, 0)) {
+        free(raw);
+        return fail();
+    }
+    int rc = 0;
+    if (m.cfg.K == 0) {
+        gl_seterr("%s is a prediction network; write needs a synthesis network (try scribble)", path);
+        rc = 2;
+    }
+    // typed text -> the model's characters, as for single lines; a character
+    // it cannot write is named with its line of the text, and nothing is written
+    size_t cap = strlen(raw) * 3 + 1;
+    char *text = gl_malloc(cap), note[256] = "";
+    if (!rc && gl_hw_text_prepare(&m.cfg, raw, text, cap, note, sizeof note)) rc = 2;
+    long nchars = 0;
+    for (const char *c = text; !rc && *c; c++) nchars += *c != '\r';
+    if (!rc && nchars > PAGE_MAX_CHARS) {
+        gl_seterr("--page: the text has %ld characters (at most %d)", nchars, PAGE_MAX_CHARS);
+        rc = 2;
+    }
+    for (char *l = text, *e; !rc && *l; l = *e ? e + 1 : e) {
+        e = strchr(l, '\n');
+        if (!e) e = l + strlen(l);
+        char keep = *e;
+        *e = 0;
+        int lineno = 1;
+        for (const char *c = text; c < l; c++) lineno += *c == '\n';
+        for (char *c = l; *c; c++)
+            if (*c == '\r' || *c == '\t') *c = ' ';
+        if (gl_hw_encode(&m.cfg, l, NULL)) {
+            gl_seterr("%s: line %d: %s", src, lineno, gl_err());
+            rc = 2;
+        }
+        *e = keep;
+    }
+    char **lines = NULL;
+    int nlines = 0;
+    if (!rc && gl_hw_wrap(&m.cfg, text, width, &lines, &nlines)) rc = 2;
+    gl_hw_corpus pc = { 0 };
+    char *ptext = NULL;
+    const char *style = gl_arg(a, opts, "style");
+    if (!rc && style) {
+        if (strspn(style, "0123456789") == strlen(style) && gl_meta_get(&meta, "corpus") &&
+            strcmp(gl_meta_get(&meta, "corpus"), "hershey")) {
+            gl_seterr("--style %s is a Hershey writer style, in another model's units; prime this model with a style "
+                      "file (e.g. %s/style-1.json)",
+                      style, gl_asset_path("handwriting/styles"));
+            rc = 2;
+        } else if (gl_style_load(style, &m.cfg, &pc, &ptext)) rc = 1;
+        else {
+            size_t pcap = strlen(ptext) + 1;
+            char *pt = gl_malloc(pcap);
+            if (gl_hw_text_prepare(&m.cfg, ptext, pt, pcap, NULL, 0) || gl_hw_encode(&m.cfg, pt, NULL)) {
+                gl_seterr("%s: the primer's text: %s", style, gl_err());
+                rc = 2;
+            }
+            free(ptext);
+            ptext = pt;
+            po.prime = &pc.lines[0];
+            po.prime_text = ptext;
+        }
+    }
+    if (rc) fprintf(stderr, "glimpse: %s\n", gl_err());
+    else if (note[0]) fprintf(stderr, "glimpse: %s\n", note);
+    gl_hw_page pg = { 0 };
+    double t0 = gl_now(), c0 = gl_cpu_now();
+    if (!rc && gl_hw_page_write(&m, lines, nlines, &po, &pg)) rc = fail();
+    double wall = gl_now() - t0, cpu = gl_cpu_now() - c0;
+    if (!rc) {
+        // what the page notes: lines written again, and lines that did not end in any try
+        gl_buf d = { 0 };
+        int written = 0;
+        gl_buf_printf(&d, "glimpse write --page: %s, bias %g, seed %llu, width %d%s%s", path, po.bias,
+                      (unsigned long long)po.seed, width, style ? ", style " : "", style ? style : "");
+        for (int i = 0; i < pg.n; i++) {
+            if (!pg.text[i][0]) continue;
+            written++;
+            if (!pg.line[i].ended || pg.tries[i] > 1) {
+                char msg[300];
+                if (pg.tries[i] > 1 && pg.line[i].ended)
+                    snprintf(msg, sizeof msg, "line %d written again: it ended on try %d (seed %llu)", i + 1,
+                             pg.tries[i], (unsigned long long)pg.seed[i]);
+                else
+                    snprintf(msg, sizeof msg,
+                             "line %d did not end on its own in %d tries (the last, seed %llu, is kept): \"%s\"", i + 1,
+                             pg.tries[i], (unsigned long long)pg.seed[i], pg.text[i]);
+                fprintf(stderr, "glimpse: %s\n", msg);
+                gl_buf_printf(&d, "; %s", msg);
+            }
+        }
+        int n;
+        float mm;
+        float *pts = gl_hw_page_points(&pg, &n, &mm);
+        if (ends_with(out, ".svg") ? gl_hw_save_svg_desc(out, pts, n, mm, d.s)
+                                   : gl_hw_save_png_dpi(out, pts, n, mm, (float)dpi))
+            rc = fail();
+        else {
+            float x0, y0, x1, y1;
+            gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
+            fprintf(stderr,
+                    "glimpse: wrote %s: %d lines (%d of them written again, %d not ended), %.0f x %.0f mm, in %.2f s "
+                    "(%.2f CPU s)\n",
+                    out, written, pg.retried, pg.failed, (x1 - x0) * mm + 2 * GL_HW_MARGIN_MM,
+                    (y1 - y0) * mm + 2 * GL_HW_MARGIN_MM, wall, cpu);
+        }
+        free(pts);
+        gl_buf_free(&d);
+    }
+    gl_hw_page_free(&pg);
+    gl_hw_wrapped_free(lines, nlines);
+    free(text);
+    free(raw);
+    free(ptext);
+    gl_hw_corpus_free(&pc);
+    gl_hw_model_free(&m);
+    gl_meta_free(&meta);
+    return rc;
+}
+
 static const gl_opt write_opts[] = {
-    { "model", 1, "synthesis weights (default assets/handwriting-synth.safetensors)" },
-    { "bias", 1, "sampling bias b >= 0 (§5.4; default 1)" },
-    { "seed", 1, "random seed (default 1; line i uses seed+i)" },
-    { "style", 1, "prime with writer style N (a Hershey style) or FILE (JSON from write --json) (§5.5)" },
-    { "max-steps", 1, "stop after this many points per line (default 40 per character + 40)" },
-    { "o", 1, "output OUT.svg or OUT.png" },
-    { "json", 0, "also print the points, φ(t,u) and κ per step as JSON on stdout" },
-    { "window", 1, "also draw the first line's window weights φ(t,u) under it to this PNG" },
-    { "save-style", 1, "also save the (one) line as a style file OUT.json: a style preset written by this model" },
-    { "name", 1, "the style file's name (--save-style; default: the file's name)" },
-    { "fp32", 0, "run the network on its float weights as trained (default: int8 weights with a scale per row, four times fewer bytes; see README)" },
-    { "half", 0, "run the network on its weights read as half floats" },
-    { "int8", 0, "run the network on int8 weights, a scale per row (the default)" },
-    { NULL, 0, NULL },
+    GL_TEXT("model", "synthesis weights (default assets/handwriting-synth.safetensors)"),
+    GL_NUM("bias", 0, 100, "1", "sampling bias b (§5.4)"),
+    GL_INT("seed", 0, 1099511627776.0, "1", "random seed (line i uses seed+i)"),
+    GL_TEXT("style", "prime with writer style N (a Hershey style) or FILE (JSON from write --json) (§5.5)"),
+    GL_INT("max-steps", 1, 100000, NULL, "stop after this many points per line (default 40 per character + 40)"),
+    GL_TEXT("o", "output OUT.svg or OUT.png"),
+    GL_FLAG("json", "also print the points, φ(t,u) and κ per step as JSON on stdout"),
+    GL_TEXT("window", "also draw the first line's window weights φ(t,u) under it to this PNG"),
+    GL_TEXT("save-style", "also save the (one) line as a style file OUT.json: a style preset written by this model"),
+    GL_TEXT("name", "the style file's name (--save-style; default: the file's name)"),
+    GL_FLAG("fp32", "run the network on its float weights as trained (default: int8 weights with a scale per row, four "
+            "times fewer bytes; see README)"),
+    GL_FLAG("half", "run the network on its weights read as half floats"),
+    GL_FLAG("int8", "run the network on int8 weights, a scale per row (the default)"),
+    GL_TEXT("page", "write the text of FILE (- : standard input) as one page in one hand: word-wrapped, each line "
+            "primed with the one before (§5.5); a newline starts a new line, a blank line leaves a gap"),
+    GL_INT("width", 8, 63, GL_HW_PAGE_WIDTH_S, "--page: characters per line at most"),
+    GL_NUM("dpi", 30, 1200, "150", "--page: pixels per inch of a PNG page (an SVG page is in millimetres)"),
+    GL_TEXT("gif", "also write the line(s) being written as an animated GIF, at the pen's speed (IAM-OnDB's clock)"),
+    GL_OPT_END,
 };
 
 int cmd_write(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json] [--save-style OUT.json]", &a, GL_MAXPOS);
+    int r = gl_args_parse_pos(argc, argv, write_opts, "usage: glimpse write \"text\" [\"more lines\" ...] [--bias B] [--seed S] [--style N|FILE] -o OUT.svg|OUT.png [--json] [--save-style OUT.json] [--gif OUT.gif]\n"
+                              "       glimpse write --page FILE|- -o OUT.svg|OUT.png [--width CHARS] [--style FILE] "
+                              "[--bias B] [--seed S] [--dpi N]", &a, GL_MAXPOS);
     if (r) return r > 0 ? 0 : 2;
+    if (gl_arg(&a, write_opts, "page")) return write_page(&a, write_opts);
     if (a.npos < 1) { fprintf(stderr, "glimpse: write needs the text to write\n"); return 2; }
     if (!!gl_arg(&a, write_opts, "fp32") + !!gl_arg(&a, write_opts, "half") + !!gl_arg(&a, write_opts, "int8") > 1) {
         fprintf(stderr, "glimpse: --fp32, --half and --int8 exclude each other\n"); return 2; }
     gl_hw_weights wts = gl_arg(&a, write_opts, "fp32") ? GL_HW_FP32 : gl_arg(&a, write_opts, "half") ? GL_HW_HALF : GL_HW_INT8;
     const char *out = gl_arg(&a, write_opts, "o"), *save_style = gl_arg(&a, write_opts, "save-style");
-    if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window") && !save_style) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window, --save-style)\n"); return 2; }
+    const char *gif = gl_arg(&a, write_opts, "gif");
+    if (!out && !gl_arg(&a, write_opts, "json") && !gl_arg(&a, write_opts, "window") && !save_style && !gif) { fprintf(stderr, "glimpse: write needs -o OUT.svg|OUT.png (or --json, --window, --save-style, --gif)\n"); return 2; }
+    if (gif && !ends_with(gif, ".gif")) { fprintf(stderr, "glimpse: --gif must end in .gif\n"); return 2; }
     if (save_style && !ends_with(save_style, ".json")) { fprintf(stderr, "glimpse: --save-style must end in .json\n"); return 2; }
     if (save_style && a.npos != 1) { fprintf(stderr, "glimpse: --save-style saves one line (got %d texts)\n", a.npos); return 2; }
     if (gl_arg(&a, write_opts, "window") && !ends_with(gl_arg(&a, write_opts, "window"), ".png")) { fprintf(stderr, "glimpse: --window must end in .png\n"); return 2; }
     if (out && !ends_with(out, ".svg") && !ends_with(out, ".png")) { fprintf(stderr, "glimpse: -o must end in .svg or .png\n"); return 2; }
-    double bias; long seed, maxs;
-    if (!gl_arg_num(&a, write_opts, "bias", 0, 100, 1, &bias) || !gl_arg_int(&a, write_opts, "seed", 0, 1L << 40, 1, &seed) ||
-        !gl_arg_int(&a, write_opts, "max-steps", 1, 100000, 0, &maxs)) return 2;
+    double bias = gl_opt_num(&a, write_opts, "bias");
+    long seed = gl_opt_long(&a, write_opts, "seed"), maxs = gl_opt_long(&a, write_opts, "max-steps");   // 0: by the text's length
     const char *path = gl_arg(&a, write_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
     gl_hw_model m; gl_meta meta = {0};
     if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
@@ -636,6 +963,9 @@ int cmd_write(int argc, char **argv) {
     else if (style && *style && strspn(style, "0123456789") == strlen(style) &&
              gl_meta_get(&meta, "corpus") && strcmp(gl_meta_get(&meta, "corpus"), "hershey")) {
         gl_seterr("--style %s is a Hershey writer style, in another model's units; prime this model with a style file (e.g. %s/style-1.json)", style, gl_asset_path("handwriting/styles"));
+        rc = 2;
+    } else if (style && style[0] == '-' && style[1] && strspn(style + 1, "0123456789") == strlen(style + 1)) {
+        gl_seterr("--style must be a style number >= 0 or a JSON file, got '%s'", style);   // a usage error: 2
         rc = 2;
     } else if (style && gl_style_load(style, &m.cfg, &pc, &ptext)) rc = 1;
     else if (ptext) {
@@ -680,6 +1010,7 @@ int cmd_write(int argc, char **argv) {
         }
     }
     if (!rc && out && save_output(out, res, a.npos)) rc = fail();
+    if (!rc && gif && save_gif(gif, res, a.npos, &meta)) rc = fail();
     const char *wpng = gl_arg(&a, write_opts, "window");
     if (!rc && wpng) {
         char *full = NULL;
@@ -705,30 +1036,31 @@ int cmd_write(int argc, char **argv) {
 }
 
 static const gl_opt scribble_opts[] = {
-    { "model", 1, "prediction weights (default assets/handwriting-predict.safetensors)" },
-    { "bias", 1, "sampling bias b >= 0 (default 0)" },
-    { "seed", 1, "random seed (default 1)" },
-    { "steps", 1, "points to generate (default 400)" },
-    { "o", 1, "output OUT.svg or OUT.png" },
-    { "json", 0, "also print the points as JSON on stdout" },
-    { NULL, 0, NULL },
+    GL_TEXT("model", "prediction weights (default assets/handwriting-predict.safetensors)"),
+    GL_NUM("bias", 0, 100, "0", "sampling bias b"),
+    GL_INT("seed", 0, 1099511627776.0, "1", "random seed"),
+    GL_INT("steps", 1, 100000, "400", "points to generate"),
+    GL_TEXT("o", "output OUT.svg or OUT.png"),
+    GL_FLAG("json", "also print the points as JSON on stdout"),
+    GL_TEXT("gif", "also write the scribble being written as an animated GIF, at the pen's speed (IAM-OnDB's clock)"),
+    GL_OPT_END,
 };
 
 int cmd_scribble(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
     gl_args a;
-    int r = gl_args_parse(argc, argv, scribble_opts, "usage: glimpse scribble [--seed S] [--bias B] [--steps N] -o OUT.svg|OUT.png", &a);
+    int r = gl_args_parse(argc, argv, scribble_opts, "usage: glimpse scribble [--seed S] [--bias B] [--steps N] -o OUT.svg|OUT.png [--gif OUT.gif]", &a);
     if (r) return r > 0 ? 0 : 2;
-    const char *out = gl_arg(&a, scribble_opts, "o");
-    if (!out && !gl_arg(&a, scribble_opts, "json")) { fprintf(stderr, "glimpse: scribble needs -o OUT.svg|OUT.png (or --json)\n"); return 2; }
+    const char *out = gl_arg(&a, scribble_opts, "o"), *gif = gl_arg(&a, scribble_opts, "gif");
+    if (!out && !gl_arg(&a, scribble_opts, "json") && !gif) { fprintf(stderr, "glimpse: scribble needs -o OUT.svg|OUT.png (or --json, --gif)\n"); return 2; }
+    if (gif && !ends_with(gif, ".gif")) { fprintf(stderr, "glimpse: --gif must end in .gif\n"); return 2; }
     if (out && !ends_with(out, ".svg") && !ends_with(out, ".png")) { fprintf(stderr, "glimpse: -o must end in .svg or .png\n"); return 2; }
-    double bias; long seed, steps;
-    if (!gl_arg_num(&a, scribble_opts, "bias", 0, 100, 0, &bias) || !gl_arg_int(&a, scribble_opts, "seed", 0, 1L << 40, 1, &seed) ||
-        !gl_arg_int(&a, scribble_opts, "steps", 1, 100000, 400, &steps)) return 2;
+    double bias = gl_opt_num(&a, scribble_opts, "bias");
+    long seed = gl_opt_long(&a, scribble_opts, "seed"), steps = gl_opt_long(&a, scribble_opts, "steps");
     const char *path = gl_arg(&a, scribble_opts, "model"); if (!path) path = gl_asset_path(PREDICT_WEIGHTS);
-    gl_hw_model m;
-    if (gl_hw_model_load(&m, path, NULL, 0)) return fail();
-    if (m.cfg.K > 0) { fprintf(stderr, "glimpse: %s is a synthesis network; scribble needs a prediction network\n", path); gl_hw_model_free(&m); return 2; }
+    gl_hw_model m; gl_meta meta = {0};   // the metadata: the pen's clock for --gif
+    if (gl_hw_model_load(&m, path, &meta, 0)) return fail();
+    if (m.cfg.K > 0) { fprintf(stderr, "glimpse: %s is a synthesis network; scribble needs a prediction network\n", path); gl_hw_model_free(&m); gl_meta_free(&meta); return 2; }
     gl_hw_sample_opts so = {0};
     so.bias = (float)bias; so.seed = (uint64_t)seed; so.max_steps = (int)steps;
     gl_hw_result res;
@@ -737,6 +1069,7 @@ int cmd_scribble(int argc, char **argv) {
     if (!sampled) rc = fail();
     else if (!result_finite(&res)) { gl_seterr("the network produced non-finite values (weights out of range?)"); rc = fail(); }
     if (!rc && out && save_output(out, &res, 1)) rc = fail();
+    if (!rc && gif && save_gif(gif, &res, 1, &meta)) rc = fail();
     if (!rc && gl_arg(&a, scribble_opts, "json")) {
         gl_buf b = {0}; json_result(&b, &res, ""); gl_buf_printf(&b, "\n");
         fwrite(b.s, 1, b.len, stdout); gl_buf_free(&b);
@@ -744,20 +1077,21 @@ int cmd_scribble(int argc, char **argv) {
     if (!rc && out) fprintf(stderr, "glimpse: wrote %s\n", out);
     if (sampled) gl_hw_result_free(&res);
     gl_hw_model_free(&m);
+    gl_meta_free(&meta);
     return rc;
 }
 
 // ---- bench --------------------------------------------------------------------
 static const gl_opt bench_opts[] = {
-    { "model", 1, "synthesis weights (default assets/handwriting-synth.safetensors)" },
-    { "sentences", 1, "test texts for the end-of-text rate (default 100; 200 with --data iam:DIR)" },
-    { "data", 1, "test texts: random words (default) | iam:DIR: texts of IAM-OnDB's held-out forms (as eval handwriting)" },
-    { "exclude", 1, "IAM: file of line or form ids to skip (as in training)" },
-    { "bias", 1, "sampling bias (default 1)" },
-    { "seed", 1, "seed of the test sentences and the sampling (default 2024)" },
-    { "picture", 1, "also write the five README sentences to this PNG" },
-    { "no-twin", 0, "skip the PyTorch twin" },
-    { NULL, 0, NULL },
+    GL_TEXT("model", "synthesis weights (default assets/handwriting-synth.safetensors)"),
+    GL_INT("sentences", 1, 100000, NULL, "test texts for the end-of-text rate (default 100; 200 with --data iam:DIR)"),
+    GL_TEXT("data", "test texts: random words (default) | iam:DIR: texts of IAM-OnDB's held-out forms (as eval handwriting)"),
+    GL_TEXT("exclude", "IAM: file of line or form ids to skip (as in training)"),
+    GL_NUM("bias", 0, 100, "1", "sampling bias"),
+    GL_INT("seed", 0, 1099511627776.0, "2024", "seed of the test sentences and the sampling"),
+    GL_TEXT("picture", "also write the five README sentences to this PNG"),
+    GL_FLAG("no-twin", "skip the PyTorch twin"),
+    GL_OPT_END,
 };
 
 // The README's picture: ordinary sentences with capitals, digits and
@@ -800,10 +1134,11 @@ static int bench_texts(const char *data, const char *exclude, const gl_meta *met
         }
     } else {
         if (strncmp(data, "iam:", 4)) { gl_seterr("--data must be iam:DIR (without it: random words)"); return -1; }
-        gl_hw_iam_defaults(&g_iam);
-        g_iam.thin = gl_meta_int(meta, "iam_thin", 1);
-        g_iam.exclude = exclude;
-        if (load_corpus(data, 0, 0, 0, &c)) { gl_hw_corpus_free(&c); return -1; }
+        gl_hw_iam_opts iam;
+        long cseed, words;
+        if (stored_corpus(meta, "the model", &cseed, &words, &iam)) return -1;
+        iam.exclude = exclude;
+        if (load_corpus(data, 0, 0, 0, &iam, &c)) { gl_hw_corpus_free(&c); return -1; }
         int k = 0;
         for (int i = 0; i < c.n; i++) {
             if (c.lines[i].style % GL_HW_IAM_HELDOUT_MOD == 0) c.lines[k++] = c.lines[i];
@@ -838,9 +1173,9 @@ int cmd_bench_handwriting(int argc, char **argv) {
     int r = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench handwriting [--model FILE] [--sentences N] [--data iam:DIR] [--picture OUT.png]", &a);
     if (r) return r > 0 ? 0 : 2;
     const char *data = gl_arg(&a, bench_opts, "data");
-    long ns, seed; double bias;
-    if (!gl_arg_int(&a, bench_opts, "sentences", 1, 100000, data ? 200 : 100, &ns) || !gl_arg_int(&a, bench_opts, "seed", 0, 1L << 40, 2024, &seed) ||
-        !gl_arg_num(&a, bench_opts, "bias", 0, 100, 1, &bias)) return 2;
+    long ns = gl_arg(&a, bench_opts, "sentences") ? gl_opt_long(&a, bench_opts, "sentences") : data ? 200 : 100;
+    long seed = gl_opt_long(&a, bench_opts, "seed");
+    double bias = gl_opt_num(&a, bench_opts, "bias");
     if (data && strncmp(data, "iam:", 4)) { fprintf(stderr, "glimpse: --data must be iam:DIR (without it: random words)\n"); return 2; }
     const char *path = gl_arg(&a, bench_opts, "model"); if (!path) path = gl_asset_path(SYNTH_WEIGHTS);
     gl_hw_model m; gl_meta meta = {0};

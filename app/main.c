@@ -2,6 +2,7 @@
 // git-style subcommands; bare `glimpse` opens the desktop application.
 #include "cli.h"
 #include "gl_util.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,23 @@ static const command commands[] = {
     { "train", "attention", cmd_train_attention, "train the MNIST soft-attention classifier" },
     { "train", "handwriting", cmd_train_handwriting, "train the handwriting prediction or synthesis network" },
     { "train", "draw", cmd_train_draw, "train DRAW on binarized MNIST" },
+    { "train", "cluttered", cmd_train_cluttered, "train the read-window classifier of cluttered 100x100 MNIST" },
     { "eval", "attention", cmd_eval_attention, "test-set accuracy of an attention model" },
     { "eval", "handwriting", cmd_eval_handwriting, "held-out loss of a handwriting network" },
     { "eval", "draw", cmd_eval_draw, "test-set bound (nats) of a DRAW model" },
+    { "eval", "cluttered", cmd_eval_cluttered, "test error of a cluttered-MNIST model on the 10,000 fixed test images" },
     { "bench", "attention", cmd_bench_attention, "accuracy and speed of the attention models" },
     { "bench", "handwriting", cmd_bench_handwriting, "speed and end-of-text rate of the handwriting models" },
     { "bench", "draw", cmd_bench_draw, "bound, recognisability and speed of DRAW" },
-    { "bench", "train", cmd_bench_train, "training throughput beside the PyTorch twin (attention|draw|synthesis|prediction)" },
+    { "bench", "cluttered", cmd_bench_cluttered, "test error, where it looks, and speed of the cluttered-MNIST search" },
+    { "bench", "train", cmd_bench_train,
+      "training throughput beside the PyTorch twin (attention|draw|synthesis|prediction)" },
     { "bench", "products", cmd_bench_products, "the per-step matrix products: OpenBLAS against packed weights" },
     { "bench", "gui", cmd_bench_gui, "frame times and latency of the app, headless" },
     { "attend", NULL, cmd_attend, "run one digit; print or draw its 10 attention masks" },
     { "write", NULL, cmd_write, "handwrite a text with the synthesis network" },
     { "scribble", NULL, cmd_scribble, "sample unconditional handwriting" },
+    { "find", NULL, cmd_find, "search a cluttered 100x100 image for its digit with 8 glimpses" },
     { "draw", NULL, cmd_draw, "generate digits with DRAW" },
 };
 #define NCMD (int)(sizeof commands / sizeof commands[0])
@@ -40,7 +46,7 @@ static void usage(FILE *f) {
         else snprintf(left, sizeof left, "%s", commands[i].name);
         fprintf(f, "  %-20s %s\n", left, commands[i].help);
     }
-    fprintf(f, "\nApplication options: --screenshot OUT.png [--view V] [--script FILE]\n"
+    fprintf(f, "\nApplication options: --screenshot OUT.png [--view V] [--script FILE]; --version\n"
                "Run 'glimpse COMMAND [MODEL] --help' for a command's options, and\n"
                "'glimpse --view attention --help' for the app's script format.\n");
 }
@@ -87,7 +93,7 @@ const char *gl_asset_path(const char *name) {
 
 void gui_figtext_install(void);
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
     gui_figtext_install();   // figures' labels in the app's font
     // Installed, MNIST's test set (for the galleries) lives beside the weights.
     const char *inst = installed_data_dir();
@@ -98,6 +104,7 @@ int main(int argc, char **argv) {
     }
     if (argc < 2 || argv[1][0] == '-') {
         if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { usage(stdout); return 0; }
+        if (argc >= 2 && !strcmp(argv[1], "--version")) { printf("glimpse %s\n", GL_VERSION); return 0; }
         return gui_main(argc - 1, argv + 1);
     }
     if (!strcmp(argv[1], "help")) { usage(stdout); return 0; }
@@ -110,10 +117,26 @@ int main(int argc, char **argv) {
     }
     if (known_name) {
         fprintf(stderr, "glimpse: '%s' needs a model:", argv[1]);
-        for (int i = 0; i < NCMD; i++) if (!strcmp(commands[i].name, argv[1])) fprintf(stderr, " %s", commands[i].model ? commands[i].model : "");
+        for (int i = 0; i < NCMD; i++)
+            if (!strcmp(commands[i].name, argv[1])) fprintf(stderr, " %s", commands[i].model ? commands[i].model : "");
         fprintf(stderr, "\n");
         return 2;
     }
     fprintf(stderr, "glimpse: unknown command '%s' (see glimpse --help)\n", argv[1]);
     return 2;
 }
+
+// What a command printed reaches its reader only if every write and the final
+// flush succeed: on a full disk (or > /dev/full) a person would otherwise get
+// truncated JSON and a success code. One place for every command.
+static int stdout_status(int rc) {
+    int failed = ferror(stdout), e = 0;
+    errno = 0;
+    if (fflush(stdout) != 0) { failed = 1; e = errno; }
+    if (!failed) return rc;
+    if (e) fprintf(stderr, "glimpse: cannot write to standard output: %s\n", strerror(e));
+    else fprintf(stderr, "glimpse: cannot write to standard output: a write failed, the output is incomplete\n");
+    return rc ? rc : 1;
+}
+
+int main(int argc, char **argv) { return stdout_status(run(argc, argv)); }

@@ -50,7 +50,7 @@ for s in d["samples"][0]["steps"]:
 ' | tee -a "$LOG"
 for v in generate reconstruct; do
   step env SDL_VIDEODRIVER=offscreen "$G" --view draw --screenshot "assets/screenshots/draw-$v.png" \
-      --script "app/gui/screenshot-draw-$v.txt"
+      --script "app/gui/scripts/screenshot-draw-$v.txt"
 done
 step "$G" bench draw
 step "$G" bench draw --weights assets/draw-noattention.safetensors

@@ -36,5 +36,5 @@ step "$G" bench handwriting --sentences 20 --no-twin --bias 2 --picture assets/h
 step "$G" write "Soft attention, 1308.0850" --bias 1 --seed 2 --window assets/handwriting/window.png -o "${TMPDIR:-/tmp}/ship-line.png"
 step data/make_styles.sh
 step env SDL_VIDEODRIVER=offscreen "$G" --view synthesis --screenshot assets/screenshots/handwriting-synthesis.png \
-    --script app/gui/screenshot-synthesis.txt
+    --script app/gui/scripts/screenshot-handwriting-synthesis.txt
 echo "ship_synthesis: pictures, presets and screenshot remade; figures in $LOG (quote them in the README)"

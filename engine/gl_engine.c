@@ -128,7 +128,10 @@ int gl_engine_wait_idle(gl_engine *e, double timeout_s) {
     int rc = 0;
     pthread_mutex_lock(&e->mu);
     while (e->running || e->has_pending) {
-        if (pthread_cond_timedwait(&e->idle, &e->mu, &dl) == ETIMEDOUT) { rc = (e->running || e->has_pending) ? -1 : 0; break; }
+        if (pthread_cond_timedwait(&e->idle, &e->mu, &dl) == ETIMEDOUT) {
+            rc = (e->running || e->has_pending) ? -1 : 0;
+            break;
+        }
     }
     pthread_mutex_unlock(&e->mu);
     return rc;

@@ -8,13 +8,23 @@
 #include <string.h>
 #include <unistd.h>
 
-int gl_image_size_ok(long long w, long long h) {
-    if (w < 1 || h < 1 || w > GL_IMAGE_MAX_SIDE || h > GL_IMAGE_MAX_SIDE || w * h > GL_IMAGE_MAX_PIXELS) {
-        gl_seterr("an image of %lld x %lld pixels is outside the limits (1 to %d pixels a side, %d megapixels in all)",
-                  w, h, GL_IMAGE_MAX_SIDE, GL_IMAGE_MAX_PIXELS >> 20);
+// The message says which limit the image is outside: a side, or (sides
+// within range) the total, with the image's own total beside the limit.
+static int size_within(const char *what, long long w, long long h, long long side, long long total) {
+    if (w < 1 || h < 1 || w > side || h > side) {
+        gl_seterr("%s of %lld x %lld pixels is outside the limits (1 to %lld pixels a side)", what, w, h, side);
+        return 0;
+    }
+    if (w * h > total) {
+        gl_seterr("%s of %lld x %lld pixels is outside the limits (%lld pixels in all; at most %lld, %lld megapixels)",
+                  what, w, h, w * h, total, total >> 20);
         return 0;
     }
     return 1;
+}
+
+int gl_image_size_ok(long long w, long long h) {
+    return size_within("an image", w, h, GL_IMAGE_MAX_SIDE, GL_IMAGE_MAX_PIXELS);
 }
 
 gl_image gl_image_new(int w, int h, uint8_t r, uint8_t g, uint8_t b) {
@@ -89,13 +99,14 @@ static int load_pgm(const char *path, const uint8_t *buf, size_t n, float **out,
 }
 
 int gl_image_input_ok(long long w, long long h) {
-    if (w < 1 || h < 1 || w > GL_IMAGE_MAX_INPUT_SIDE || h > GL_IMAGE_MAX_INPUT_SIDE || w * h > GL_IMAGE_MAX_INPUT_PIXELS) {
-        gl_seterr("an input image of %lld x %lld pixels is outside the limits (1 to %d pixels a side, %d pixels in all)",
-                  w, h, GL_IMAGE_MAX_INPUT_SIDE, GL_IMAGE_MAX_INPUT_PIXELS);
-        return 0;
-    }
-    return 1;
+    return size_within("an input image", w, h, GL_IMAGE_MAX_INPUT_SIDE, GL_IMAGE_MAX_INPUT_PIXELS);
 }
+
+// An alpha channel is composited onto white: dark ink on a transparent
+// background (what drawing programs and an HTML canvas export) is ink on
+// paper, where black would hide it. (libpng composites onto the buffer's own
+// bytes when given no colour.)
+static const png_color paper = { 255, 255, 255 };
 
 int gl_image_load_png(const char *path, gl_image *out) {
     png_image pi;
@@ -108,8 +119,8 @@ int gl_image_load_png(const char *path, gl_image *out) {
     // the size from the header, checked before libpng allocates anything for it
     if (!gl_image_size_ok(pi.width, pi.height)) { png_image_free(&pi); gl_seterr("%s: %s", path, gl_err()); free(buf); return -1; }
     pi.format = PNG_FORMAT_RGB;
-    *out = gl_image_new((int)pi.width, (int)pi.height, 0, 0, 0);
-    if (!png_image_finish_read(&pi, NULL, out->px, 0, NULL)) {
+    *out = gl_image_new((int)pi.width, (int)pi.height, 255, 255, 255);
+    if (!png_image_finish_read(&pi, &paper, out->px, 0, NULL)) {
         gl_seterr("%s: cannot decode PNG: %s", path, pi.message);
         gl_image_free(out);
         free(buf);
@@ -137,7 +148,7 @@ int gl_image_load_grey(const char *path, float **out, int *w, int *h) {
             pi.format = PNG_FORMAT_GRAY;
             // PNG_IMAGE_SIZE is 32-bit arithmetic: size it here, after the limit check
             uint8_t *px = gl_malloc((size_t)pi.width * pi.height);
-            if (png_image_finish_read(&pi, NULL, px, 0, NULL)) {
+            if (png_image_finish_read(&pi, &paper, px, 0, NULL)) {
                 size_t np = (size_t)pi.width * pi.height;
                 float *g = gl_malloc(np * sizeof(float));
                 for (size_t i = 0; i < np; i++) g[i] = px[i] / 255.0f;

@@ -25,10 +25,12 @@ int gl_image_input_ok(long long w, long long h);
 gl_image gl_image_new(int w, int h, uint8_t r, uint8_t g, uint8_t b);
 void gl_image_free(gl_image *im);
 int gl_image_save_png(const gl_image *im, const char *path);   // atomic write
-// Loads a PNG as RGB (grey and alpha converted by libpng).
+// Loads a PNG as RGB (grey converted by libpng; alpha composited onto white).
 int gl_image_load_png(const char *path, gl_image *out);
 // Loads a PNG or a binary/ASCII PGM (P5/P2) as grey levels in [0,1]
-// (white ink on black, as MNIST: dark-on-light images are inverted).
+// (white ink on black, as MNIST: dark-on-light images are inverted). A PNG's
+// alpha channel is composited onto white first: dark ink on a transparent
+// background is dark ink on paper.
 int gl_image_load_grey(const char *path, float **out, int *w, int *h);
 
 void gl_image_rect(gl_image *im, int x, int y, int w, int h, uint8_t r, uint8_t g, uint8_t b);

@@ -37,8 +37,12 @@ static char *parse_string(parser *ps) {
                 // encode as UTF-8 (BMP only)
                 char tmp[3]; int k = 0;
                 if (v < 0x80) tmp[k++] = (char)v;
-                else if (v < 0x800) { tmp[k++] = (char)(0xC0 | (v >> 6)); tmp[k++] = (char)(0x80 | (v & 63)); }
-                else { tmp[k++] = (char)(0xE0 | (v >> 12)); tmp[k++] = (char)(0x80 | ((v >> 6) & 63)); tmp[k++] = (char)(0x80 | (v & 63)); }
+                else if (v < 0x800) { tmp[k++] = (char)(0xC0 | (v >> 6)); tmp[k++] = (char)(0x80 | (v & 63));
+                } else {
+                    tmp[k++] = (char)(0xE0 | (v >> 12));
+                    tmp[k++] = (char)(0x80 | ((v >> 6) & 63));
+                    tmp[k++] = (char)(0x80 | (v & 63));
+                }
                 for (int i = 0; i < k; i++) {
                     if (n + 2 > cap) s = realloc(s, cap *= 2);
                     s[n++] = tmp[i];

@@ -17,17 +17,25 @@ const char *gl_mnist_dir(void) {
     return "data/mnist";
 }
 
-static uint32_t be32(const uint8_t *b) { return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]; }
+static uint32_t be32(const uint8_t *b) {
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
 
 int gl_idx_read_images(const char *path, uint8_t **px, int *n) {
     uint8_t *buf; size_t len;
     if (gl_read_file(path, &buf, &len) != 0) return -1;
     int rc = -1;
     if (len < 16) { gl_seterr("%s: truncated IDX file (%zu bytes, header needs 16)", path, len); goto done; }
-    if (be32(buf) != 0x00000803) { gl_seterr("%s: wrong magic number 0x%08x (expected 0x00000803 for images)", path, be32(buf)); goto done; }
+    if (be32(buf) != 0x00000803) {
+        gl_seterr("%s: wrong magic number 0x%08x (expected 0x00000803 for images)", path, be32(buf));
+        goto done;
+    }
     uint32_t cnt = be32(buf + 4), rows = be32(buf + 8), cols = be32(buf + 12);
     if (rows != 28 || cols != 28) { gl_seterr("%s: images are %ux%u, expected 28x28", path, rows, cols); goto done; }
-    if ((uint64_t)cnt * 784 != len - 16) { gl_seterr("%s: truncated IDX file (header says %u images, data holds %zu bytes)", path, cnt, len - 16); goto done; }
+    if ((uint64_t)cnt * 784 != len - 16) {
+        gl_seterr("%s: truncated IDX file (header says %u images, data holds %zu bytes)", path, cnt, len - 16);
+        goto done;
+    }
     *px = gl_malloc((size_t)cnt * 784);
     memcpy(*px, buf + 16, (size_t)cnt * 784);
     *n = (int)cnt;
@@ -42,9 +50,15 @@ int gl_idx_read_labels(const char *path, uint8_t **lab, int *n) {
     if (gl_read_file(path, &buf, &len) != 0) return -1;
     int rc = -1;
     if (len < 8) { gl_seterr("%s: truncated IDX file (%zu bytes, header needs 8)", path, len); goto done; }
-    if (be32(buf) != 0x00000801) { gl_seterr("%s: wrong magic number 0x%08x (expected 0x00000801 for labels)", path, be32(buf)); goto done; }
+    if (be32(buf) != 0x00000801) {
+        gl_seterr("%s: wrong magic number 0x%08x (expected 0x00000801 for labels)", path, be32(buf));
+        goto done;
+    }
     uint32_t cnt = be32(buf + 4);
-    if ((uint64_t)cnt != len - 8) { gl_seterr("%s: truncated IDX file (header says %u labels, data holds %zu)", path, cnt, len - 8); goto done; }
+    if ((uint64_t)cnt != len - 8) {
+        gl_seterr("%s: truncated IDX file (header says %u labels, data holds %zu)", path, cnt, len - 8);
+        goto done;
+    }
     for (uint32_t i = 0; i < cnt; i++)
         if (buf[8 + i] > 9) { gl_seterr("%s: label %u is %u, not a digit", path, i, buf[8 + i]); goto done; }
     *lab = gl_malloc(cnt ? cnt : 1);
@@ -109,7 +123,10 @@ int gl_mnist_normalise(const float *img, int w, int h, float *out28) {
     }
     if (mn > mx) mn = mx;
     if (mx <= 0.05f) { gl_seterr("no digit: the image has no ink (empty drawing)"); return -1; }
-    if (mx - mn <= 0.05f) { gl_seterr("no digit: the image is uniform (grey level %.2f everywhere)", (double)mx); return -1; }
+    if (mx - mn <= 0.05f) {
+        gl_seterr("no digit: the image is uniform (grey level %.2f everywhere)", (double)mx);
+        return -1;
+    }
     float thr = mn + (mx - mn) * 0.1f;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
@@ -141,7 +158,13 @@ int gl_mnist_normalise(const float *img, int w, int h, float *out28) {
         }
     // Centre of mass of the box, placed at (13.5, 13.5) like MNIST (integer shift).
     double m = 0, cx = 0, cy = 0;
-    for (int y = 0; y < oh; y++) for (int x = 0; x < ow; x++) { float v = box[y * 28 + x]; m += v; cx += v * x; cy += v * y; }
+    for (int y = 0; y < oh; y++)
+        for (int x = 0; x < ow; x++) {
+            float v = box[y * 28 + x];
+            m += v;
+            cx += v * x;
+            cy += v * y;
+        }
     int sx = (int)lround(13.5 - cx / m), sy = (int)lround(13.5 - cy / m);
     memset(out28, 0, 784 * sizeof(float));
     for (int y = 0; y < oh; y++)

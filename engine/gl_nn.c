@@ -9,14 +9,18 @@ static atomic_llong flops;
 void gl_nn_flops_reset(void) { atomic_store(&flops, 0); }
 double gl_nn_flops(void) { return (double)atomic_load(&flops); }
 void gl_nn_flops_add(double n) { atomic_fetch_add_explicit(&flops, (long long)n, memory_order_relaxed); }
-#define COUNT(m, n, k) atomic_fetch_add_explicit(&flops, 2LL * (long long)(m) * (long long)(n) * (long long)(k), memory_order_relaxed)
+#define COUNT(m, n, k)                                                                                                 \
+    atomic_fetch_add_explicit(&flops, 2LL * (long long)(m) * (long long)(n) * (long long)(k), memory_order_relaxed)
 
-void gl_sgemm(int tA, int tB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+void gl_sgemm(int tA, int tB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float beta,
+              float *C, int ldc) {
     COUNT(M, N, K);
-    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
+    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f, A, lda, B,
+                ldb, beta, C, ldc);
 }
 
-void gl_linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC, int accumulate) {
+void gl_linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC,
+                       int accumulate) {
     if (!accumulate) {
         for (int i = 0; i < B; i++) {
             if (b) memcpy(out + (size_t)i * OC, b, (size_t)OC * sizeof(float));
@@ -30,7 +34,8 @@ void gl_linear_forward(float *out, const float *inp, const float *w, const float
     else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, inp, C, w, C, 1.0f, out, OC);
 }
 
-void gl_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w, int B, int C, int OC) {
+void gl_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w, int B,
+                        int C, int OC) {
     if (dinp) {
         COUNT(B, C, OC);
         if (B == 1) cblas_sgemv(CblasRowMajor, CblasTrans, OC, C, 1.0f, w, C, dout, 1, 1.0f, dinp, 1);
@@ -74,8 +79,8 @@ void gl_lstm_step_forward_p(float *h, float *c, float *act, float *tc,
     gl_lstm_pointwise_forward(act, c, tc, h, c_prev, B, H);
 }
 
-void gl_lstm_step_backward_p(float *dpre, float *dh_prev, float *dc_prev, const float *dh, float *dc,
-                             const float *act, const float *tc, const float *c_prev, const gl_wpack *Whb, int B, int H) {
+void gl_lstm_step_backward_p(float *dpre, float *dh_prev, float *dc_prev, const float *dh, float *dc, const float *act,
+                             const float *tc, const float *c_prev, const gl_wpack *Whb, int B, int H) {
     gl_lstm_pointwise_backward(dpre, dc_prev, dh, dc, act, tc, c_prev, B, H);
     if (dh_prev) gl_wpack_gemm(dh_prev, H, dpre, 4 * H, B, Whb, 1.0f);
 }

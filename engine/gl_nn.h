@@ -7,14 +7,17 @@
 
 // out (B,OC) = inp (B,C) · wᵀ (w is (OC,C)) + b (OC); b may be NULL.
 // With accumulate set, out += instead of =.
-void gl_linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC, int accumulate);
+void gl_linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC,
+                       int accumulate);
 // C (M,N) = beta·C + op(A)·op(B) on row-major blocks with leading
 // dimensions (so a block of columns of a wider matrix can take part);
 // op(X) = Xᵀ when tX. Counted in gl_nn_flops like the layers' products.
-void gl_sgemm(int tA, int tB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc);
+void gl_sgemm(int tA, int tB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float beta,
+              float *C, int ldc);
 // dinp (B,C) += dout · w;  dw (OC,C) += doutᵀ · inp;  db (OC) += Σ_B dout.
 // Any of dinp, dw, db may be NULL.
-void gl_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w, int B, int C, int OC);
+void gl_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w, int B,
+                        int C, int OC);
 
 // LSTM cell without peepholes (gate order i, f, g, o):
 //   pre = x·Wxᵀ + h_prev·Whᵀ + b           (B,4H)

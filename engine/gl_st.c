@@ -40,7 +40,10 @@ int gl_meta_int_in(const gl_meta *m, const char *key, long lo, long hi, long *ou
     char *end;
     errno = 0;
     long x = strtol(v, &end, 10);
-    if (end == v || *end || errno || x < lo || x > hi) { gl_seterr("metadata '%s' is '%.40s', not an integer in [%ld, %ld]", key, v, lo, hi); return -1; }
+    if (end == v || *end || errno || x < lo || x > hi) {
+        gl_seterr("metadata '%s' is '%.40s', not an integer in [%ld, %ld]", key, v, lo, hi);
+        return -1;
+    }
     *out = x;
     return 0;
 }
@@ -49,7 +52,10 @@ int gl_meta_num_in(const gl_meta *m, const char *key, double lo, double hi, doub
     if (!v) { gl_seterr("metadata '%s' is missing", key); return -1; }
     char *end;
     double x = strtod(v, &end);
-    if (end == v || *end || !(x >= lo && x <= hi)) { gl_seterr("metadata '%s' is '%.40s', not a number in [%g, %g]", key, v, lo, hi); return -1; }
+    if (end == v || *end || !(x >= lo && x <= hi)) {
+        gl_seterr("metadata '%s' is '%.40s', not a number in [%g, %g]", key, v, lo, hi);
+        return -1;
+    }
     *out = x;
     return 0;
 }
@@ -100,8 +106,16 @@ int gl_st_load(const char *path, gl_st_file *out) {
     st_span *spans = NULL;
     if (len < 8) { gl_seterr("%s: truncated safetensors file (%zu bytes)", path, len); goto done; }
     uint64_t hlen = rd_u64le(buf);
-    if (hlen > len - 8) { gl_seterr("%s: truncated safetensors file (header says %llu bytes, file has %zu)", path, (unsigned long long)hlen, len - 8); goto done; }
-    if (hlen > GL_ST_HEADER_MAX) { gl_seterr("%s: safetensors header of %llu bytes (the limit is %d)", path, (unsigned long long)hlen, GL_ST_HEADER_MAX); goto done; }
+    if (hlen > len - 8) {
+        gl_seterr("%s: truncated safetensors file (header says %llu bytes, file has %zu)", path,
+                  (unsigned long long)hlen, len - 8);
+        goto done;
+    }
+    if (hlen > GL_ST_HEADER_MAX) {
+        gl_seterr("%s: safetensors header of %llu bytes (the limit is %d)", path, (unsigned long long)hlen,
+                  GL_ST_HEADER_MAX);
+        goto done;
+    }
     j = gl_json_parse((const char *)buf + 8, hlen);
     if (!j) { gl_seterr("%s: bad safetensors header: %s", path, gl_err()); goto done; }
     if (j->type != GL_JOBJ) { gl_seterr("%s: bad safetensors header: not a JSON object", path); goto done; }
@@ -121,21 +135,34 @@ int gl_st_load(const char *path, gl_st_file *out) {
                 const gl_json *v = &e->kids[k];
                 if (v->type != GL_JSTR) { gl_seterr("%s: metadata '%s' is not a string", path, v->key); goto done; }
                 if (!strcmp(v->key, DIGEST_KEY)) { digest = v->str; continue; }
-                if (gl_meta_get(&out->meta, v->key)) { gl_seterr("%s: metadata '%s' given twice", path, v->key); goto done; }
-                if (out->meta.n == GL_META_MAX) { gl_seterr("%s: more than %d metadata entries", path, GL_META_MAX); goto done; }
+                if (gl_meta_get(&out->meta, v->key)) {
+                    gl_seterr("%s: metadata '%s' given twice", path, v->key);
+                    goto done;
+                }
+                if (out->meta.n == GL_META_MAX) {
+                    gl_seterr("%s: more than %d metadata entries", path, GL_META_MAX);
+                    goto done;
+                }
                 gl_meta_set(&out->meta, v->key, "%s", v->str);
                 h = hash_str(hash_str(h, v->key), v->str);
             }
             continue;
         }
-        const gl_json *dt = gl_json_get(e, "dtype"), *sh = gl_json_get(e, "shape"), *of = gl_json_get(e, "data_offsets");
+        const gl_json *dt = gl_json_get(e, "dtype"), *sh = gl_json_get(e, "shape"),
+                      *of = gl_json_get(e, "data_offsets");
         if (!dt || dt->type != GL_JSTR || !sh || sh->type != GL_JARR || !of || of->type != GL_JARR || of->n != 2) {
             gl_seterr("%s: tensor '%s' has a malformed header entry", path, e->key); goto done;
         }
-        if (strcmp(dt->str, "F32")) { gl_seterr("%s: tensor '%s' has unsupported dtype %s (only F32)", path, e->key, dt->str); goto done; }
+        if (strcmp(dt->str, "F32")) {
+            gl_seterr("%s: tensor '%s' has unsupported dtype %s (only F32)", path, e->key, dt->str);
+            goto done;
+        }
         if (sh->n > 4) { gl_seterr("%s: tensor '%s' has %d dimensions (at most 4)", path, e->key, sh->n); goto done; }
         gl_st_tensor *t = &out->t[out->n];
-        if (strlen(e->key) >= sizeof t->name) { gl_seterr("%s: tensor name '%.40s...' is too long", path, e->key); goto done; }
+        if (strlen(e->key) >= sizeof t->name) {
+            gl_seterr("%s: tensor name '%.40s...' is too long", path, e->key);
+            goto done;
+        }
         if (gl_st_find(out, e->key)) { gl_seterr("%s: tensor '%s' given twice", path, e->key); goto done; }
         snprintf(t->name, sizeof t->name, "%s", e->key);
         t->ndim = sh->n;
@@ -143,40 +170,68 @@ int gl_st_load(const char *path, gl_st_file *out) {
         h = hash_u64(hash_str(h, t->name), (uint64_t)t->ndim);
         for (int d = 0; d < sh->n; d++) {
             uint64_t dim;
-            if (json_whole(&sh->kids[d], 2147483647.0, &dim) || gl_mul_size(n, (size_t)dim, &n)) { gl_seterr("%s: tensor '%s' has a bad shape", path, e->key); goto done; }
+            if (json_whole(&sh->kids[d], 2147483647.0, &dim) || gl_mul_size(n, (size_t)dim, &n)) {
+                gl_seterr("%s: tensor '%s' has a bad shape", path, e->key);
+                goto done;
+            }
             t->shape[d] = (int64_t)dim;
             h = hash_u64(h, dim);
         }
         size_t bytes;
         uint64_t b0, b1;
-        if (gl_mul_size(n, sizeof(float), &bytes)) { gl_seterr("%s: tensor '%s' has a bad shape", path, e->key); goto done; }
+        if (gl_mul_size(n, sizeof(float), &bytes)) {
+            gl_seterr("%s: tensor '%s' has a bad shape", path, e->key);
+            goto done;
+        }
         if (json_whole(&of->kids[0], 9007199254740992.0, &b0) || json_whole(&of->kids[1], 9007199254740992.0, &b1)) {
             gl_seterr("%s: tensor '%s' has data_offsets that are not whole numbers >= 0", path, e->key); goto done;
         }
-        if (b1 < b0 || b1 > dlen) { gl_seterr("%s: tensor '%s' lies outside the file (truncated?)", path, e->key); goto done; }
-        if (b1 - b0 != bytes) { gl_seterr("%s: tensor '%s' has %llu bytes for %zu values", path, e->key, (unsigned long long)(b1 - b0), n); goto done; }
+        if (b1 < b0 || b1 > dlen) {
+            gl_seterr("%s: tensor '%s' lies outside the file (truncated?)", path, e->key);
+            goto done;
+        }
+        if (b1 - b0 != bytes) {
+            gl_seterr("%s: tensor '%s' has %llu bytes for %zu values", path, e->key, (unsigned long long)(b1 - b0), n);
+            goto done;
+        }
         h = hash_u64(hash_u64(h, b0), b1);
         spans[out->n] = (st_span){ b0, b1, out->n };
         t->n = n;
         t->data = gl_malloc(bytes);
         memcpy(t->data, data + b0, bytes);   // little-endian host assumed (x86/arm)
         out->n++;
-        if (!gl_all_finite(t->data, t->n)) { gl_seterr("%s: tensor '%s' contains NaN or Inf", path, e->key); goto done; }
+        if (!gl_all_finite(t->data, t->n)) {
+            gl_seterr("%s: tensor '%s' contains NaN or Inf", path, e->key);
+            goto done;
+        }
     }
     // The data section is exactly the tensors, back to back: no overlaps
     // (two names for the same bytes), no gaps (bytes nobody reads).
     qsort(spans, (size_t)out->n, sizeof *spans, cmp_span);
     uint64_t at = 0;
     for (int i = 0; i < out->n; i++) {
-        if (spans[i].b0 < at) { gl_seterr("%s: tensor '%s' overlaps another tensor's bytes", path, out->t[spans[i].i].name); goto done; }
-        if (spans[i].b0 > at) { gl_seterr("%s: %llu bytes before tensor '%s' belong to no tensor", path, (unsigned long long)(spans[i].b0 - at), out->t[spans[i].i].name); goto done; }
+        if (spans[i].b0 < at) {
+            gl_seterr("%s: tensor '%s' overlaps another tensor's bytes", path, out->t[spans[i].i].name);
+            goto done;
+        }
+        if (spans[i].b0 > at) {
+            gl_seterr("%s: %llu bytes before tensor '%s' belong to no tensor", path,
+                      (unsigned long long)(spans[i].b0 - at), out->t[spans[i].i].name);
+            goto done;
+        }
         at = spans[i].b1;
     }
-    if (at != dlen) { gl_seterr("%s: %llu bytes at the end belong to no tensor", path, (unsigned long long)(dlen - at)); goto done; }
+    if (at != dlen) {
+        gl_seterr("%s: %llu bytes at the end belong to no tensor", path, (unsigned long long)(dlen - at));
+        goto done;
+    }
     if (digest) {
         char want[32];
         snprintf(want, sizeof want, "%016llx", (unsigned long long)gl_hash64(h, data, dlen));
-        if (strcmp(digest, want)) { gl_seterr("%s: the file does not match its digest (edited or corrupt)", path); goto done; }
+        if (strcmp(digest, want)) {
+            gl_seterr("%s: the file does not match its digest (edited or corrupt)", path);
+            goto done;
+        }
     }
     rc = 0;
 done:
@@ -353,8 +408,10 @@ static int load_into(const gl_st_file *f, const char *path, const gl_param *p, c
     for (int d = 0; ok && d < p->ndim; d++) ok = t->shape[d] == p->shape[d];
     if (!ok) {
         char want[64] = "", got[64] = "";
-        for (int d = 0; d < p->ndim; d++) snprintf(want + strlen(want), sizeof want - strlen(want), d ? ",%d" : "%d", p->shape[d]);
-        for (int d = 0; d < t->ndim; d++) snprintf(got + strlen(got), sizeof got - strlen(got), d ? ",%lld" : "%lld", (long long)t->shape[d]);
+        for (int d = 0; d < p->ndim; d++)
+            snprintf(want + strlen(want), sizeof want - strlen(want), d ? ",%d" : "%d", p->shape[d]);
+        for (int d = 0; d < t->ndim; d++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), d ? ",%lld" : "%lld", (long long)t->shape[d]);
         gl_seterr("%s: tensor '%s' has shape [%s], expected [%s]", path, name, got, want);
         return -1;
     }
@@ -374,11 +431,17 @@ int gl_params_load(gl_params *ps, const char *path, gl_meta *meta, int with_opt)
     if (gl_st_load(path, &f) != 0) return -1;
     int rc = 0;
     long step = 0;
-    if (with_opt && gl_meta_int_in(&f.meta, "adam_step", 0, LONG_MAX, &step)) { gl_seterr("%s: %s", path, gl_err()); rc = -1; }
+    if (with_opt && gl_meta_int_in(&f.meta, "adam_step", 0, LONG_MAX, &step)) {
+        gl_seterr("%s: %s", path, gl_err());
+        rc = -1;
+    }
     // Two passes: check everything first so a bad file leaves the model untouched.
     for (int pass = 0; pass < 2 && !rc; pass++) {
         for (int i = 0; i < f.n && !rc && pass == 1; i++)
-            if (!known_tensor(ps, f.t[i].name)) { gl_seterr("%s: tensor '%s' is not part of this model", path, f.t[i].name); rc = -1; }
+            if (!known_tensor(ps, f.t[i].name)) {
+                gl_seterr("%s: tensor '%s' is not part of this model", path, f.t[i].name);
+                rc = -1;
+            }
         for (int i = 0; i < ps->n && !rc; i++) {
             gl_param *p = &ps->p[i];
             rc = load_into(&f, path, p, "", pass ? p->w : NULL);

@@ -1,7 +1,7 @@
 // gl_trace: the record of one model run, an append-only array of frames (one
-// per time step; see DESIGN.md). The engine thread appends; other threads
-// read frames [0, gl_trace_count()). Storage is allocated once at creation,
-// so a published frame never moves.
+// per time step; see docs/architecture.md). The engine thread appends; other
+// threads read frames [0, gl_trace_count()). Storage is allocated once at
+// creation, so a published frame never moves.
 #ifndef GL_TRACE_H
 #define GL_TRACE_H
 #include <stdatomic.h>
@@ -18,7 +18,7 @@ typedef struct gl_trace {
     unsigned char *frames;
 } gl_trace;
 
-enum { GL_TRACE_ATTENTION = 1, GL_TRACE_WRITE, GL_TRACE_PREDICT, GL_TRACE_DRAW };
+enum { GL_TRACE_ATTENTION = 1, GL_TRACE_WRITE, GL_TRACE_PREDICT, GL_TRACE_DRAW, GL_TRACE_CLUTTER };
 
 gl_trace *gl_trace_new(int kind, size_t frame_size, int cap, void *header);
 void gl_trace_retain(gl_trace *t);

@@ -36,7 +36,10 @@ static int run(gl_train *t, long max_steps, const atomic_int *stop, gl_train_rep
         int due = t->ops->eval_due ? t->ops->eval_due(t, &r) : 0;
         if (due > 0 || (due == 0 && t->eval_every > 0 && (t->step % t->eval_every == 0 || t->step == t->total))) {
             double e0 = gl_now(), c0 = gl_cpu_now();
-            if (t->ops->eval(t, due > 0 ? due : t->eval_n, &r) == 0) { r.has_eval = 1; r.eval_n = due > 0 ? due : t->eval_n; }
+            if (t->ops->eval(t, due > 0 ? due : t->eval_n, &r) == 0) {
+                r.has_eval = 1;
+                r.eval_n = due > 0 ? due : t->eval_n;
+            }
             t->run_seconds += gl_now() - e0;
             t->run_cpu += gl_cpu_now() - c0;
         }
@@ -86,7 +89,10 @@ void gl_train_meta_times(const gl_train *t, gl_meta *m) {
     gl_meta_set(m, "train_cpu_seconds", "%.0f", gl_train_cpu_seconds(t));
     if (t->cpu_from > 0) gl_meta_set(m, "train_cpu_seconds_from_step", "%ld", t->cpu_from);
 }
-void gl_train_set_eval(gl_train *t, long every, int n) { t->eval_every = every > 0 ? every : 0; if (n > 0) t->eval_n = n; }
+void gl_train_set_eval(gl_train *t, long every, int n) {
+    t->eval_every = every > 0 ? every : 0;
+    if (n > 0) t->eval_n = n;
+}
 
 int gl_train_eval(gl_train *t, int n, gl_train_report *r) {
     r->eval_loss = r->eval_acc = NAN;

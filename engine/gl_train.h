@@ -1,6 +1,6 @@
 // gl_train: the training loops of glimpse's models as resumable sessions,
 // shared by `glimpse train ...` (app/cmd_*.c) and the Train view
-// (app/gui/view_train.c). A session owns the model, its optimiser state and
+// (app/gui/views/view_train.c). A session owns the model, its optimiser state and
 // the run's schedule; the caller owns the data (loaded on its side) and
 // decides what to do with the reports: the CLI draws its progress bar and
 // writes checkpoints from them, the view plots them.
@@ -126,6 +126,27 @@ void gl_draw_train_defaults(gl_draw_train_opts *o);
 gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_iter, double prev_seconds,
                             const gl_mnist *train, const gl_mnist *test);
 gl_draw *gl_draw_train_model(gl_train *t);
+
+// ---- cluttered MNIST (engine/cluttered/gl_clut_train.c) ---------------------------
+#include "cluttered/gl_clut.h"
+typedef struct {
+    gl_clut_config cfg;
+    long batch, epochs, limit, seed, clutter, warmup;
+    double lr, lr_final, clip;
+    char init_from[512];   // a run started from another run's weights (--init); empty otherwise
+} gl_clut_train_opts;
+void gl_clut_train_defaults(gl_clut_train_opts *o);   // the CLI's defaults
+// The rate of iteration it (from 0) of a run of total iterations.
+double gl_clut_train_lr(const gl_clut_train_opts *o, long it, long total);
+// Training images idx[0..B) of an epoch: x (B, 100·100), y (B).
+void gl_clut_batch(const gl_mnist *tr, const int *idx, int B, int clutter, uint64_t seed, long epoch, float *x,
+                   uint8_t *y);
+// m (may be NULL: a new model from o->cfg and o->seed) is taken over and
+// continues at start_iter; train and test (may be NULL) are borrowed.
+gl_train *gl_clut_train_new(const gl_clut_train_opts *o, gl_clut *m, long start_iter, const gl_mnist *train,
+                            const gl_mnist *test);
+gl_clut *gl_clut_train_model(gl_train *t);
+long gl_clut_train_per_epoch(gl_train *t);
 
 // ---- handwriting (engine/handwriting/gl_hw_train.c) ------------------------------
 // Minibatches of lines of similar length (the corpus sorted by length, cut

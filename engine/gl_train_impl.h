@@ -28,8 +28,8 @@ struct gl_train {
     long step, total;
     double prev_seconds, run_seconds;   // before this session; inside this session's steps
     double prev_cpu, run_cpu;           // the same in CPU seconds of the process
-    long cpu_from;
-    long abandoned;                     // steps stopped half-way (not taken)                      // CPU time counted from this step (older checkpoints lacked it)
+    long cpu_from;                      // CPU time counted from this step (older checkpoints lacked it)
+    long abandoned;                     // steps stopped half-way (not taken)
     double last_loss;
     long eval_every;
     int eval_n;

@@ -96,15 +96,42 @@ double gl_cpu_now(void) {
 
 int gl_read_file(const char *path, uint8_t **buf, size_t *n) { return gl_read_file_max(path, buf, n, GL_READ_MAX); }
 
+// What a path holds, in the words of the messages that refuse it.
+static const char *kind_name(mode_t m) {
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISFIFO(m)) return "a named pipe (FIFO)";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    if (S_ISSOCK(m)) return "a socket";
+    return "not a regular file";
+}
+
+// 0 for a regular file; else -1 with one message for every other kind:
+// "PATH: is a directory, not a regular file" (a FIFO, a device, a socket).
+static int refuse_not_regular(const char *path, mode_t m) {
+    if (S_ISREG(m)) return 0;
+    const char *k = kind_name(m);
+    if (k[0] == 'a') gl_seterr("%s: is %s, not a regular file", path, k);
+    else gl_seterr("%s: %s", path, k);
+    return -1;
+}
+
 int gl_read_file_max(const char *path, uint8_t **buf, size_t *n, size_t max) {
-    // fstat on the open descriptor: ftell on a directory or a pipe reports
-    // nonsense (LONG_MAX on some systems), and what we read must be what we sized.
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) { gl_seterr("%s: cannot open: %s", path, strerror(errno)); return -1; }
+    // stat before open: opening a FIFO for reading blocks until something
+    // writes to it (forever, for a weights file given by mistake), and opening
+    // a device can act on it (a tape rewinds, a terminal becomes ours).
     struct stat st;
+    if (stat(path, &st) != 0) { gl_seterr("%s: cannot open: %s", path, strerror(errno)); return -1; }
+    if (refuse_not_regular(path, st.st_mode)) return -1;
+    // O_NONBLOCK: should the path become a FIFO between the stat and the open,
+    // the open returns at once and the fstat below refuses it. fstat on the
+    // open descriptor: what we read must be what we sized.
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) { gl_seterr("%s: cannot open: %s", path, strerror(errno)); return -1; }
     if (fstat(fd, &st) != 0) { gl_seterr("%s: cannot stat: %s", path, strerror(errno)); close(fd); return -1; }
-    if (S_ISDIR(st.st_mode)) { gl_seterr("%s: is a directory, not a file", path); close(fd); return -1; }
-    if (!S_ISREG(st.st_mode)) { gl_seterr("%s: not a regular file", path); close(fd); return -1; }
+    if (refuse_not_regular(path, st.st_mode)) { close(fd); return -1; }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     if (st.st_size < 0 || (uint64_t)st.st_size > max) {
         gl_seterr("%s: too large (%lld bytes; the limit is %zu)", path, (long long)st.st_size, max);
         close(fd); return -1;
@@ -156,37 +183,110 @@ void gl_clean_stale_tmp(const char *path) {
     closedir(d);
 }
 
+// Where a write to PATH lands. A symbolic link is written through, to the
+// file it names (followed link by link, a relative target read against its
+// link's directory), the way the shell's > and cp treat it: the link is often
+// how a person keeps an output where they want it (assets/ linked to a
+// training directory), and replacing the link with a regular file would
+// silently split the two. The temporary file is made beside the target, so
+// the final rename stays within one file system.
+static int write_target(const char *path, char *out, size_t n, struct stat *st, int *exists) {
+    if (snprintf(out, n, "%s", path) >= (int)n) { gl_seterr("%s: path too long", path); return -1; }
+    for (int hops = 0;; hops++) {
+        if (lstat(out, st) != 0) {
+            if (errno == ENOENT) { *exists = 0; return 0; }
+            gl_seterr("%s: cannot write: %s", path, strerror(errno));
+            return -1;
+        }
+        if (!S_ISLNK(st->st_mode)) break;
+        if (hops == 40) { gl_seterr("%s: cannot write: %s", path, strerror(ELOOP)); return -1; }
+        char link[4096];
+        ssize_t len = readlink(out, link, sizeof link - 1);
+        if (len < 0 || len == (ssize_t)sizeof link - 1) {
+            gl_seterr("%s: cannot read the link %s", path, out);
+            return -1;
+        }
+        link[len] = 0;
+        const char *slash = strrchr(out, '/');
+        char next[4096];
+        int w = link[0] == '/' || !slash ? snprintf(next, sizeof next, "%s", link)
+                                         : snprintf(next, sizeof next, "%.*s/%s", (int)(slash - out), out, link);
+        if (w >= (int)sizeof next || w >= (int)n) { gl_seterr("%s: path too long", path); return -1; }
+        memcpy(out, next, (size_t)w + 1);
+    }
+    *exists = 1;
+    if (S_ISREG(st->st_mode)) return 0;
+    // a device node, a FIFO, a directory, a socket: the rename would replace
+    // it (as root, -o /dev/null would leave a regular file where the device was)
+    const char *k = kind_name(st->st_mode);
+    if (strcmp(out, path)) gl_seterr("%s: names %s (%s), not a regular file: not replaced", path, out, k);
+    else gl_seterr("%s: is %s, not a regular file: not replaced", path, k);
+    return -1;
+}
+
+// write(2) all of buf, through interruptions and short writes.
+static int write_all(int fd, const uint8_t *p, size_t n) {
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) { if (w == 0) errno = EIO; return -1; }
+        p += w; n -= (size_t)w;
+    }
+    return 0;
+}
+
 int gl_write_atomic(const char *path, const void *buf, size_t n) {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof tmp) { gl_seterr("%s: path too long", path); return -1; }
-    gl_clean_stale_tmp(path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) { gl_seterr("%s: cannot write: %s", path, strerror(errno)); return -1; }
+    char target[4096], tmp[4200];
+    struct stat st;
+    int exists;
+    if (write_target(path, target, sizeof target, &st, &exists)) return -1;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", target, (int)getpid()) >= (int)sizeof tmp) {
+        gl_seterr("%s: path too long", path);
+        return -1;
+    }
+    gl_clean_stale_tmp(target);
+    // O_EXCL | O_NOFOLLOW: in a shared directory (/tmp) a link planted at the
+    // temporary name must not redirect the write. A file of that name can only
+    // be left by a dead process that had our PID (the cleaning spares our own).
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) { gl_seterr("%s: cannot write: %s", path, strerror(errno)); return -1; }
+    int ok = 1, e = 0;
+    if (exists) {
+        // The replacement keeps the file's owner and group where we may (root,
+        // or a group of ours; otherwise it becomes ours) and its permissions,
+        // so a 0600 file stays private; set-user-ID and set-group-ID bits are
+        // not carried onto new contents. Other hard links to the old file keep
+        // the old contents: the rename replaces this name only, the price of
+        // never leaving a half-written file.
+        if ((st.st_uid != geteuid() || st.st_gid != getegid()) && fchown(fd, st.st_uid, st.st_gid) != 0
+            && fchown(fd, (uid_t)-1, st.st_gid) != 0) { /* stays ours, with our group */ }
+        if (fchmod(fd, st.st_mode & 0777) != 0) { ok = 0; e = errno; }
+    }
     // GLIMPSE_WRITE_PAUSE_MS (tests only): pause with half the file written,
     // so a crash test can kill the process inside a write for certain.
     static int pause_ms = -1;
-    if (pause_ms < 0) { const char *e = getenv("GLIMPSE_WRITE_PAUSE_MS"); pause_ms = e ? atoi(e) : 0; }
+    if (pause_ms < 0) { const char *env = getenv("GLIMPSE_WRITE_PAUSE_MS"); pause_ms = env ? atoi(env) : 0; }
     size_t half = pause_ms > 0 ? n / 2 : n;
-    int ok = fwrite(buf, 1, half, f) == half;
-    if (pause_ms > 0) {
-        fflush(f);
+    if (ok && write_all(fd, buf, half) != 0) { ok = 0; e = errno; }
+    if (ok && pause_ms > 0) {
         struct timespec ts = { pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
-        ok &= fwrite((const uint8_t *)buf + half, 1, n - half, f) == n - half;
+        if (write_all(fd, (const uint8_t *)buf + half, n - half) != 0) { ok = 0; e = errno; }
     }
-    ok &= fflush(f) == 0;
-    ok &= fsync(fileno(f)) == 0;
-    ok &= fclose(f) == 0;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
+    if (ok && fsync(fd) != 0) { ok = 0; e = errno; }
+    if (close(fd) != 0 && ok) { ok = 0; e = errno; }
+    if (ok && rename(tmp, target) != 0) { ok = 0; e = errno; }
+    if (!ok) {
         unlink(tmp);
         gl_seterr("%s: write failed: %s", path, strerror(e));
         return -1;
     }
     // the rename itself is durable only once the directory is synced
     char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) { snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path); }
+    const char *slash = strrchr(target, '/');
+    if (slash && slash != target) snprintf(dir, sizeof dir, "%.*s", (int)(slash - target), target);
     else snprintf(dir, sizeof dir, "%s", slash ? "/" : ".");
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) { fsync(dfd); close(dfd); }

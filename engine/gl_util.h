@@ -27,13 +27,21 @@ double gl_cpu_now(void);                // this process's CPU seconds (all threa
 // The p-th percentile (0..100, nearest rank) of v[0..n); sorts v in place.
 double gl_percentile(double *v, int n, double p);
 
-// Whole-file I/O. gl_write_atomic writes PATH.tmp.PID then renames it over
-// PATH, so a crash never leaves a half-written file.
-// Only regular files are read (a directory or a device is a one-line error),
-// and at most max bytes (gl_read_file: GL_READ_MAX); buf gets a 0 after the data.
+// Whole-file I/O. Only regular files are read: a directory, a FIFO, a
+// device or a socket is refused before it is opened (a FIFO would block the
+// open), "PATH: is a named pipe (FIFO), not a regular file"; at most max bytes
+// (gl_read_file: GL_READ_MAX); buf gets a 0 after the data.
 #define GL_READ_MAX ((size_t)1 << 30)
 int gl_read_file(const char *path, uint8_t **buf, size_t *n);
 int gl_read_file_max(const char *path, uint8_t **buf, size_t *n, size_t max);
+// gl_write_atomic writes TARGET.tmp.PID then renames it over TARGET, so a
+// crash never leaves a half-written file (the temporary is removed on every
+// failure; a killed write's is cleaned by the next write to the same name).
+// TARGET is PATH, or the file a symbolic link at PATH names (the link stays).
+// Anything there that is not a regular file (a device, a FIFO, a directory)
+// is refused, never replaced. An existing file keeps its mode (less set-ID
+// bits) and, where permitted, its owner; other hard links to it keep the
+// old contents (the rename replaces this name only).
 int gl_write_atomic(const char *path, const void *buf, size_t n);
 // Removes PATH.tmp.PID files left by writes of processes that are gone
 // (killed between the write and the rename). gl_write_atomic calls it.

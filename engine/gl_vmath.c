@@ -72,7 +72,8 @@ void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols) {
 #include <immintrin.h>
 // With AVX-512 the int8 product converts 16 weights per instruction: with
 // eight (AVX2) it is bound by the conversions, not by reading the weights.
-__attribute__((target("avx512f"))) static void qgemv_avx512(float *y, const int8_t *Q, const float *scale, const float *x, int rows, int cols) {
+__attribute__((target("avx512f"))) static void qgemv_avx512(float *y, const int8_t *Q, const float *scale,
+                                                            const float *x, int rows, int cols) {
     for (int r0 = 0; r0 < rows; r0 += 64) {
         const int8_t *blk = Q + (size_t)r0 * cols;
         __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
@@ -82,12 +83,18 @@ __attribute__((target("avx512f"))) static void qgemv_avx512(float *y, const int8
             const int8_t *p = blk + (size_t)j * 64;
             __m512 v = _mm512_set1_ps(xj);
             a0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)p))), v, a0);
-            a1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 16)))), v, a1);
-            a2 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 32)))), v, a2);
-            a3 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 48)))), v, a3);
+            a1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 16)))),
+                                 v, a1);
+            a2 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 32)))),
+                                 v, a2);
+            a3 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 48)))),
+                                 v, a3);
         }
         float acc[64];
-        _mm512_storeu_ps(acc, a0); _mm512_storeu_ps(acc + 16, a1); _mm512_storeu_ps(acc + 32, a2); _mm512_storeu_ps(acc + 48, a3);
+        _mm512_storeu_ps(acc, a0);
+        _mm512_storeu_ps(acc + 16, a1);
+        _mm512_storeu_ps(acc + 32, a2);
+        _mm512_storeu_ps(acc + 48, a3);
         int n = rows - r0 < 64 ? rows - r0 : 64;
         for (int k = 0; k < n; k++) y[r0 + k] += scale[r0 + k] * acc[k];
     }

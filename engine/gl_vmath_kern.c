@@ -243,7 +243,9 @@ void K(gl_hgemv)(float *y, const uint16_t *W, const float *x, int rows, int cols
 // half of the halves'. The sums are taken in float over the integers and
 // scaled once per row; columns with x[j] == 0 are skipped.
 #if defined(__AVX2__)
-static inline v8f q8(const int8_t *p) { return (v8f)_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p))); }
+static inline v8f q8(const int8_t *p) {
+    return (v8f)_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)));
+}
 #else
 static inline v8f q8(const int8_t *p) { v8f v; for (int k = 0; k < 8; k++) v[k] = (float)p[k]; return v; }
 #endif

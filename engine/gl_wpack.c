@@ -1,6 +1,7 @@
-// gl_wpack: see gl_wpack.h. The kernel is compiled for AVX-512F through the
-// target attribute (the rest of the engine stays baseline x86-64) and
-// chosen at run time when the CPU and the OS support it.
+// gl_wpack: see gl_wpack.h. The AVX-512 kernel is compiled here through the
+// target attribute (the rest of the engine stays baseline x86-64), the
+// AVX2+FMA one in gl_wpack_avx2.c with -mavx2 -mfma; one of them, or cblas,
+// is chosen at run time from what the CPU and the OS support.
 #include "gl_wpack.h"
 #include "gl_nn.h"
 #include <cblas.h>
@@ -13,30 +14,74 @@
 #define MR 8    // rows per register block
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define GL_WPACK_AVX512 1
+#define HAVE_AVX512 1
 #include <immintrin.h>
 #define T512 __attribute__((target("avx512f")))
 #endif
+#if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
+#define HAVE_AVX2 1
+#endif
 
+static const char *const names[] = { "blas", "avx2", "avx512" };
 static atomic_int force_blas;
+static atomic_int chosen = -1;   // a GL_WPACK_* once the first use has read the CPU and GLIMPSE_WPACK
 int gl_wpack_force_blas(int on) { return atomic_exchange(&force_blas, on); }
 
-static int have_kernel(void) {
-#ifdef GL_WPACK_AVX512
-    static int cached = -1;
-    if (cached < 0) { __builtin_cpu_init(); cached = __builtin_cpu_supports("avx512f") != 0; }
-    return cached;
-#else
-    return 0;
+int gl_wpack_best(void) {
+    static atomic_int cached = -1;
+    int b = atomic_load(&cached);
+    if (b < 0) {
+        b = GL_WPACK_BLAS;
+#if defined(HAVE_AVX512) || defined(HAVE_AVX2)
+        __builtin_cpu_init();   // (its checks include the OS's saving of the wide registers)
 #endif
+#ifdef HAVE_AVX2
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) b = GL_WPACK_AVX2;
+#endif
+#ifdef HAVE_AVX512
+        if (__builtin_cpu_supports("avx512f")) b = GL_WPACK_AVX512;
+#endif
+        atomic_store(&cached, b);
+    }
+    return b;
 }
-const char *gl_wpack_target(void) { return have_kernel() && !atomic_load(&force_blas) ? "avx512" : "blas"; }
+
+static int choice(void) {
+    int c = atomic_load(&chosen);
+    if (c >= 0) return c;
+    int best = gl_wpack_best(), want = best;
+    const char *env = getenv("GLIMPSE_WPACK"), *why = NULL;
+    if (env && *env) {
+        want = -1;
+        for (int k = 0; k < 3; k++) if (!strcmp(env, names[k])) want = k;
+        if (want < 0) { why = "is not avx512, avx2 or blas"; want = best; }
+        else if (want > best) { why = "names a kernel this CPU cannot run"; want = best; }
+    }
+    int expect = -1;
+    if (atomic_compare_exchange_strong(&chosen, &expect, want)) {
+        if (why) fprintf(stderr, "glimpse: GLIMPSE_WPACK=%s %s; using %s\n", env, why, names[want]);
+        return want;
+    }
+    return expect;   // another thread chose first (the same way)
+}
+
+int gl_wpack_force(int k) {
+    if (k < 0 || k > gl_wpack_best()) return -1;
+    int old = choice();
+    atomic_store(&chosen, k);
+    return old;
+}
+const char *gl_wpack_target(void) { return atomic_load(&force_blas) ? "blas" : names[choice()]; }
 
 void gl_wpack_set(gl_wpack *pk, const float *w, int ldw, int trans, int K, int N) {
     if (ldw <= 0) ldw = trans ? K : N;
     pk->w = w; pk->trans = trans; pk->K = K; pk->N = N; pk->ldw = ldw;
     size_t np = N > 0 ? (size_t)(N + NR - 1) / NR : 0, need = np * NR * (size_t)(K > 0 ? K : 0);
-    if (!have_kernel() || need == 0) return;   // (an empty product never reads the panels)
+    if (need == 0) return;   // (an empty product never reads the panels)
+    if (choice() == GL_WPACK_BLAS) {   // no panels, not stale ones that a later gl_wpack_force would use
+        free(pk->p); pk->p = NULL; pk->cap = 0;
+        return;
+    }
     if (need > pk->cap) {
         free(pk->p);
         pk->p = aligned_alloc(64, (need * sizeof(float) + 63) / 64 * 64);
@@ -67,7 +112,7 @@ void gl_wpack_free(gl_wpack *pk) {
     memset(pk, 0, sizeof *pk);
 }
 
-#ifdef GL_WPACK_AVX512
+#ifdef HAVE_AVX512
 // rows × 32 columns of C from `rows` rows of A and one panel; rows is a
 // constant at every call site, so the loops unroll and the sums stay in registers
 static inline __attribute__((always_inline)) T512 void block(const int rows, float *C, int ldc, const float *A, int lda,
@@ -126,8 +171,13 @@ void gl_wpack_gemm(float *C, int ldc, const float *A, int lda, int M, const gl_w
         if (beta == 0) for (int i = 0; i < M; i++) memset(C + (size_t)i * ldc, 0, sizeof(float) * pk->N);
         return;
     }
-#ifdef GL_WPACK_AVX512
-    if (pk->p && !atomic_load(&force_blas)) { gemm512(C, ldc, A, lda, M, pk, beta != 0); return; }
+    int k = pk->p && !atomic_load(&force_blas) ? choice() : GL_WPACK_BLAS;
+    (void)k;   // (unused in a build without packed kernels)
+#ifdef HAVE_AVX512
+    if (k == GL_WPACK_AVX512) { gemm512(C, ldc, A, lda, M, pk, beta != 0); return; }
+#endif
+#ifdef HAVE_AVX2
+    if (k == GL_WPACK_AVX2) { gl_wpack_gemm_avx2(C, ldc, A, lda, M, pk->p, pk->K, pk->N, beta != 0); return; }
 #endif
     cblas_sgemm(CblasRowMajor, CblasNoTrans, pk->trans ? CblasTrans : CblasNoTrans, M, pk->N, pk->K, 1.0f, A, lda,
                 pk->w, pk->ldw, beta, C, ldc);

@@ -94,8 +94,16 @@ gl_attn *gl_attn_load(const char *path) {
     const char *model = gl_meta_get(&f.meta, "model"), *ks = gl_meta_get(&f.meta, "key");
     long H = 0, coords = 0;
     gl_key_type key;
-    if (!model || strcmp(model, "glimpse-attention")) { gl_seterr("%s: not a glimpse attention model (metadata 'model' is %s)", path, model ? model : "missing"); gl_st_free(&f); return NULL; }
-    if (!ks || gl_key_parse(ks, &key) != 0) { gl_seterr("%s: bad or missing 'key' in metadata", path); gl_st_free(&f); return NULL; }
+    if (!model || strcmp(model, "glimpse-attention")) {
+        gl_seterr("%s: not a glimpse attention model (metadata 'model' is %s)", path, model ? model : "missing");
+        gl_st_free(&f);
+        return NULL;
+    }
+    if (!ks || gl_key_parse(ks, &key) != 0) {
+        gl_seterr("%s: bad or missing 'key' in metadata", path);
+        gl_st_free(&f);
+        return NULL;
+    }
     if (gl_meta_int_in(&f.meta, "hidden", 1, 4096, &H) ||
         (gl_meta_get(&f.meta, "coord_channels") && gl_meta_int_in(&f.meta, "coord_channels", 0, 1, &coords)) ||
         (gl_meta_get(&f.meta, "steps") && gl_meta_int_in(&f.meta, "steps", GL_ATTN_STEPS, GL_ATTN_STEPS, &(long){0}))) {
@@ -130,7 +138,9 @@ static void coord_planes(float *px, float *py) {
 
 static void coord_map(const gl_attn *m, gl_attn_ws *w) {
     size_t nw = (size_t)CH * 25 * m->cin;
-    if (w->cmap_ok && !memcmp(w->cmap_w, m->conv_w, nw * sizeof(float)) && !memcmp(w->cmap_w + nw, m->conv_b, CH * sizeof(float))) return;
+    if (w->cmap_ok && !memcmp(w->cmap_w, m->conv_w, nw * sizeof(float)) &&
+        !memcmp(w->cmap_w + nw, m->conv_b, CH * sizeof(float)))
+        return;
     for (int c = 0; c < CH; c++) for (int p = 0; p < 784; p++) w->cmap[c * 784 + p] = m->conv_b[c];
     if (m->cin == 3) {
         gl_conv5x5_forward(w->cmap, w->px, m->conv_w + 25, 25 * m->cin, CH);
@@ -236,13 +246,17 @@ static void key_logits(gl_key_type key, const float *kout, const float *V, float
 }
 
 // dlogits (L) -> dkout (K, written) and dV (L,CH, accumulated).
-static void key_logits_backward(gl_key_type key, const float *kout, const float *V, const float *dlogits, float *dkout, float *dV) {
+static void key_logits_backward(gl_key_type key, const float *kout, const float *V, const float *dlogits, float *dkout,
+                                float *dV) {
     if (key == GL_KEY_SOFTMAX) { memcpy(dkout, dlogits, L * sizeof(float)); return; }
     if (key == GL_KEY_FEATURE) {
         // logits_l = k·V_l
         for (int c = 0; c < CH; c++) dkout[c] = 0;
         for (int l = 0; l < L; l++)
-            for (int c = 0; c < CH; c++) { dkout[c] += dlogits[l] * V[l * CH + c]; dV[l * CH + c] += dlogits[l] * kout[c]; }
+            for (int c = 0; c < CH; c++) {
+                dkout[c] += dlogits[l] * V[l * CH + c];
+                dV[l * CH + c] += dlogits[l] * kout[c];
+            }
         return;
     }
     float mx, my, sx, sy, rho;
@@ -290,8 +304,10 @@ static int fast_weights(gl_attn *m) {
         for (int c = 0; c < NIN; c++) m->fast_lstm[(size_t)c * G + r] = m->Wx[(size_t)r * NIN + c];
         for (int c = 0; c < H; c++) m->fast_lstm[(size_t)(NIN + c) * G + r] = m->Wh[(size_t)r * H + c];
     }
-    for (int r = 0; r < K; r++) for (int c = 0; c < H; c++) m->fast_key[(size_t)c * K + r] = m->key_w[(size_t)r * H + c];
-    for (int r = 0; r < 10; r++) for (int c = 0; c < H; c++) m->fast_cls[(size_t)c * 10 + r] = m->cls_w[(size_t)r * H + c];
+    for (int r = 0; r < K; r++)
+        for (int c = 0; c < H; c++) m->fast_key[(size_t)c * K + r] = m->key_w[(size_t)r * H + c];
+    for (int r = 0; r < 10; r++)
+        for (int c = 0; c < H; c++) m->fast_cls[(size_t)c * 10 + r] = m->cls_w[(size_t)r * H + c];
     m->fast_ok = 1;
     m->fast_step = m->ps.step;
     return 1;
@@ -299,7 +315,8 @@ static int fast_weights(gl_attn *m) {
 void gl_attn_weights_changed(gl_attn *m) { m->fast_ok = 0; }
 
 // out (B,OC) = in · Wᵀ + b, from WT (C,OC) when given (one digit).
-static void linear1(float *out, const float *in, const float *W, const float *WT, const float *b, int B, int C, int OC) {
+static void linear1(float *out, const float *in, const float *W, const float *WT, const float *b, int B, int C,
+                    int OC) {
     if (WT) {
         memcpy(out, b, (size_t)OC * sizeof(float));
         cblas_sgemv(CblasRowMajor, CblasTrans, C, OC, 1.0f, WT, OC, in, 1, 1.0f, out, 1);
@@ -337,13 +354,16 @@ void gl_attn_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
             else memset(v + NIN, 0, (size_t)H * sizeof(float));
             memcpy(as, m->lb, (size_t)G * sizeof(float));
             cblas_sgemv(CblasRowMajor, CblasTrans, NIN + H, G, 1.0f, m->fast_lstm, G, v, 1, 1.0f, as, 1);
-            gl_lstm_pointwise_forward(as, cs, w->tc + (size_t)s * B * H, hs, s ? w->c + (size_t)(s - 1) * H : NULL, 1, H);
+            gl_lstm_pointwise_forward(as, cs, w->tc + (size_t)s * B * H, hs, s ? w->c + (size_t)(s - 1) * H : NULL, 1,
+                                      H);
         } else
             gl_lstm_forward(hs, cs, as, w->tc + (size_t)s * B * H,
                             x, s ? w->h + (size_t)(s - 1) * B * H : NULL, s ? w->c + (size_t)(s - 1) * B * H : NULL,
                             m->Wx, m->Wh, m->lb, NULL, B, NIN, H);
         const float *h = w->h + (size_t)s * B * H;
-        if (s >= 1) linear1(w->probs + (size_t)(s - 1) * B * 10, h, m->cls_w, B == 1 && m->fast_ok ? m->fast_cls : NULL, m->cls_b, B, H, 10);
+        if (s >= 1)
+            linear1(w->probs + (size_t)(s - 1) * B * 10, h, m->cls_w, B == 1 && m->fast_ok ? m->fast_cls : NULL,
+                    m->cls_b, B, H, 10);
         if (s < S) {
             float *ko = w->kout + (size_t)s * B * K;
             linear1(ko, h, m->key_w, B == 1 && m->fast_ok ? m->fast_key : NULL, m->key_b, B, H, K);
@@ -364,7 +384,8 @@ void gl_attn_forward(gl_attn *m, gl_attn_ws *w, const float *img, int B) {
 double gl_attn_backward(gl_attn *m, gl_attn_ws *w, const uint8_t *labels, int B, float aux, int train_conv) {
     m->fast_ok = 0;   // an update follows
     int H = m->H, K = gl_key_outputs(m->key), G = 4 * H;
-    gl_param *pWx = gl_params_find(&m->ps, "lstm.wx"), *pWh = gl_params_find(&m->ps, "lstm.wh"), *plb = gl_params_find(&m->ps, "lstm.b");
+    gl_param *pWx = gl_params_find(&m->ps, "lstm.wx"), *pWh = gl_params_find(&m->ps, "lstm.wh"),
+             *plb = gl_params_find(&m->ps, "lstm.b");
     gl_param *pkw = gl_params_find(&m->ps, "key.w"), *pkb = gl_params_find(&m->ps, "key.b");
     gl_param *pcw = gl_params_find(&m->ps, "cls.w"), *pcb = gl_params_find(&m->ps, "cls.b");
     double loss = 0;
@@ -428,7 +449,7 @@ double gl_attn_backward(gl_attn *m, gl_attn_ws *w, const uint8_t *labels, int B,
     // Weight gradients over all steps at once.
     gl_lstm_weights_backward(NULL, pWx->g, pWh->g, plb->g, w->dpres, w->x, w->h, m->Wx, S + 1, B, NIN, H);
     gl_linear_backward(NULL, pkw->g, pkb->g, w->dkout, w->h, NULL, S * B, H, K);                  // keys from h[0..S-1]
-    gl_linear_backward(NULL, pcw->g, pcb->g, w->dlog, w->h + (size_t)B * H, NULL, S * B, H, 10);  // classes from h[1..S]
+    gl_linear_backward(NULL, pcw->g, pcb->g, w->dlog, w->h + (size_t)B * H, NULL, S * B, H, 10); // classes from h[1..S]
     if (train_conv) conv_backward(m, w, B);
     return loss;
 }
@@ -491,8 +512,9 @@ gl_attn_ws *gl_attn_ws_new(const gl_attn *m, int B) {
 
 void gl_attn_ws_free(gl_attn_ws *w) {
     if (!w) return;
-    float *bufs[] = { w->vin, w->pad, w->conv, w->dconv, w->dconv_sum, w->cmap, w->cmap_w, w->V, w->dV, w->x, w->h, w->c, w->tc, w->act, w->kout, w->mask,
-                      w->probs, w->dh, w->dhn, w->dcn, w->dcp, w->dpres, w->dxs, w->dkout, w->dmask, w->dlog };
+    float *bufs[] = { w->vin, w->pad, w->conv, w->dconv, w->dconv_sum, w->cmap,  w->cmap_w, w->V,     w->dV,
+                      w->x,   w->h,   w->c,    w->tc,    w->act,       w->kout,  w->mask,   w->probs, w->dh,
+                      w->dhn, w->dcn, w->dcp,  w->dpres, w->dxs,       w->dkout, w->dmask,  w->dlog };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) free(bufs[i]);
     free(w);
 }
@@ -511,7 +533,8 @@ void gl_attn_cnn_head_init(gl_params *head, unsigned long seed) {
     gl_fill_uniform(w, (size_t)10 * L * CH, 1.0f / sqrtf((float)(L * CH)), &r);
 }
 
-double gl_attn_cnn_step(gl_attn *m, gl_attn_ws *w, gl_params *head, const float *img, const uint8_t *labels, int B, int *correct) {
+double gl_attn_cnn_step(gl_attn *m, gl_attn_ws *w, gl_params *head, const float *img, const uint8_t *labels, int B,
+                        int *correct) {
     if (labels) m->fast_ok = 0;   // an update follows
     gl_param *hw = gl_params_find(head, "cnn.w"), *hb = gl_params_find(head, "cnn.b");
     conv_forward(m, w, img, B);

@@ -76,4 +76,9 @@ int gl_attn_run(gl_attn *m, const float *img28, gl_attn_frame *frames, float *vo
 // The seed's figure for one run: the 10 masks over the digit (shared colour
 // bar), the volume sum and the original. label < 0 when unknown.
 gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label, gl_key_type key);
+// The same figure as it stands after step upto (0-based): the masks of steps
+// 0..upto, later steps' panels left empty; colours scaled to all 10 masks, so
+// the frames of an animation agree (upto = 9 is gl_attn_figure).
+gl_image gl_attn_figure_upto(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label,
+                             gl_key_type key, int upto);
 #endif

@@ -25,6 +25,11 @@ static void draw_overlay(gl_image *im, int x0, int y0, const float *mask, float 
 }
 
 gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label, gl_key_type key) {
+    return gl_attn_figure_upto(img28, frames, volume_sum, label, key, GL_ATTN_STEPS - 1);
+}
+
+gl_image gl_attn_figure_upto(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label,
+                             gl_key_type key, int upto) {
     int n = GL_ATTN_STEPS + 2;
     int bar_w = 60;
     gl_image im = gl_image_new(GAP + n * (PANEL + GAP) + bar_w, TOP + PANEL + BOTTOM, 255, 255, 255);
@@ -34,6 +39,12 @@ gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const f
     char s[64];
     for (int t = 0; t < GL_ATTN_STEPS; t++) {
         int x0 = GAP + t * (PANEL + GAP);
+        if (t > upto) {   // not yet taken: an empty panel
+            gl_image_rect(&im, x0, TOP, PANEL, PANEL, 235, 235, 235);
+            snprintf(s, sizeof s, "step %d", t + 1);
+            gl_image_text(&im, x0, 6, 2, s, 180, 180, 180);
+            continue;
+        }
         draw_overlay(&im, x0, TOP, frames[t].mask, mx, img28);
         const float *p = frames[t].probs;
         int best = 0;

@@ -149,6 +149,9 @@ static void attn_free(gl_train *t) {
 static const gl_train_ops attn_ops = { attn_step, attn_eval, attn_eval_due, attn_checkpoint, attn_free };
 
 gl_train *gl_attn_train_new(const gl_attn_train_opts *o, const gl_mnist *train, const gl_mnist *test) {
+    // (the callers check every option against its range: these would divide by zero or index out of bounds)
+    if (o->batch < 1 || o->epochs < 0 || o->cnn_epochs < 0 || o->augment < 0 || o->hidden < 1) {
+        gl_seterr("a batch and hidden size of at least 1 and no negative epochs or shift"); return NULL; }
     int N = (int)(o->limit < train->n ? o->limit : train->n);
     if (N < o->batch) { gl_seterr("%d training digits are fewer than one batch of %ld", N, o->batch); return NULL; }
     attn_train *a = gl_calloc(1, sizeof *a);
@@ -177,7 +180,15 @@ int gl_attn_train_resume(gl_train *t, const char *ckpt) {
     attn_train *a = t->impl;
     gl_meta cm = {0};
     if (gl_params_load(&a->all, ckpt, &cm, 1) != 0) { gl_meta_free(&cm); return -1; }
-    t->step = gl_meta_int(&cm, "global_step", 0);
+    // the step counter indexes the epoch's order and the schedule: a value
+    // outside the run (a damaged or edited file) must not reach them
+    long step = 0;
+    if (gl_meta_get(&cm, "global_step") && gl_meta_int_in(&cm, "global_step", 0, t->total, &step)) {
+        gl_seterr("%s: %s (the run's steps)", ckpt, gl_err());
+        gl_meta_free(&cm);
+        return -1;
+    }
+    t->step = step;
     gl_train_resume_times(t, &cm);
     gl_meta_free(&cm);
     // the model's step (Adam's t) came with the file: the one-digit path's transposed copies are stale

@@ -57,7 +57,8 @@ double gl_attn_backward(gl_attn *m, gl_attn_ws *w, const uint8_t *labels, int B,
 
 // The conv layer's pre-training as the first layer of a CNN classifier.
 void gl_attn_cnn_head_init(gl_params *head, unsigned long seed);
-double gl_attn_cnn_step(gl_attn *m, gl_attn_ws *w, gl_params *head, const float *img, const uint8_t *labels, int B, int *correct);
+double gl_attn_cnn_step(gl_attn *m, gl_attn_ws *w, gl_params *head, const float *img, const uint8_t *labels, int B,
+                        int *correct);
 
 // ---- on every core (gl_par) ------------------------------------------------
 // Final class probabilities (n,10) of n digits, the digits split over the

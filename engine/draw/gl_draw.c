@@ -24,7 +24,8 @@ struct gl_draw {
     const float *x, *eps;
     float *canvas;          // (T+1,B,D) c_0..c_T
     float *xhat;            // (T,B,D)
-    float *rp, *rFx, *rFy, *rgam, *rtx, *rtxh;   // read params (T,B,5), banks (T,B,N,A), γ (T,B), tmps Fy·x, Fy·x̂ (T,B,N,A)
+    float *rp, *rFx, *rFy, *rgam, *rtx,
+        *rtxh; // read params (T,B,5), banks (T,B,N,A), γ (T,B), tmps Fy·x, Fy·x̂ (T,B,N,A)
     float *xenc;            // (T,B,XE) = [r_t, h_dec_{t-1}]
     float *ux;              // without attention: (B,4E) = enc.b + x·enc.Wx[:, :D]ᵀ, the same at every step
     float *henc, *cenc;     // (T+1,B,E)
@@ -55,8 +56,14 @@ static float *P(gl_draw *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[
 static float *G(gl_draw *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[k]].g; }
 
 static int check_cfg(const gl_draw_config *c) {
-    if (c->T < 1 || c->T > GL_DRAW_MAXT) { gl_seterr("DRAW steps must be in [1, %d], got %d", GL_DRAW_MAXT, c->T); return -1; }
-    if (c->enc < 1 || c->enc > 4096 || c->dec < 1 || c->dec > 4096) { gl_seterr("DRAW LSTM sizes must be in [1, 4096]"); return -1; }
+    if (c->T < 1 || c->T > GL_DRAW_MAXT) {
+        gl_seterr("DRAW steps must be in [1, %d], got %d", GL_DRAW_MAXT, c->T);
+        return -1;
+    }
+    if (c->enc < 1 || c->enc > 4096 || c->dec < 1 || c->dec > 4096) {
+        gl_seterr("DRAW LSTM sizes must be in [1, 4096]");
+        return -1;
+    }
     if (c->z < 1 || c->z > 1024) { gl_seterr("DRAW latent size must be in [1, 1024], got %d", c->z); return -1; }
     if (c->attention && (c->read_n < 1 || c->read_n > GL_DRAW_MAXN || c->write_n < 1 || c->write_n > GL_DRAW_MAXN)) {
         gl_seterr("DRAW read/write grid sizes must be in [1, %d]", GL_DRAW_MAXN); return -1;
@@ -162,7 +169,11 @@ gl_draw *gl_draw_load(const char *path, int with_opt) {
     static const char *keys[7] = { "attention", "steps", "read_n", "write_n", "enc", "dec", "z" };
     static const long hi[7] = { 1, GL_DRAW_MAXT, GL_DRAW_MAXN, GL_DRAW_MAXN, 4096, 4096, 1024 };
     for (int i = 0; i < 7; i++)
-        if (gl_meta_int_in(&f.meta, keys[i], 0, hi[i], &v[i])) { gl_seterr("%s: %s", path, gl_err()); gl_st_free(&f); return NULL; }
+        if (gl_meta_int_in(&f.meta, keys[i], 0, hi[i], &v[i])) {
+            gl_seterr("%s: %s", path, gl_err());
+            gl_st_free(&f);
+            return NULL;
+        }
     gl_draw_config c = { .attention = (int)v[0], .T = (int)v[1], .read_n = (int)v[2], .write_n = (int)v[3],
                          .enc = (int)v[4], .dec = (int)v[5], .z = (int)v[6] };
     gl_st_free(&f);
@@ -222,7 +233,11 @@ static void ensure_ws(gl_draw *m, int B) {
     AL(m->q, T * b * 2 * Z); AL(m->z, T * b * Z);
     AL(m->hdec, (T + 1) * b * H); AL(m->cdec, (T + 1) * b * H); AL(m->adec, T * b * 4 * H); AL(m->tcdec, T * b * H);
     AL(m->wp, T * b * m->WP);
-    AL(m->ap, T * b * 5); AL(m->wFx, T * b * wn * A); AL(m->wFy, T * b * wn * A); AL(m->wgam, T * b); AL(m->wtmp, T * b * wn * A);
+    AL(m->ap, T * b * 5);
+    AL(m->wFx, T * b * wn * A);
+    AL(m->wFy, T * b * wn * A);
+    AL(m->wgam, T * b);
+    AL(m->wtmp, T * b * wn * A);
     AL(m->dc, b * D); AL(m->dxhat, b * D); AL(m->dh, b * H); AL(m->dh2, b * H); AL(m->dcd, b * H); AL(m->dcd2, b * H);
     AL(m->dhe, b * E); AL(m->dhe2, b * E); AL(m->dce, b * E); AL(m->dce2, b * E); AL(m->dxenc, b * m->XE);
     AL(m->dz, b * Z); AL(m->dFx, GL_DRAW_MAXN * A); AL(m->dFy, GL_DRAW_MAXN * A);
@@ -270,7 +285,8 @@ static void lin(gl_draw *m, float *out, const float *inp, int w, int bi, int B, 
     gl_wpack_gemm(out, OC, inp, C, B, &m->kf[w], 1.0f);
 }
 // one LSTM step on pre-activations act that already hold the input part
-static void lstm_step(gl_draw *m, float *h, float *c, float *act, float *tc, const float *hp, const float *cp, int wh, int B, int n) {
+static void lstm_step(gl_draw *m, float *h, float *c, float *act, float *tc, const float *hp, const float *cp, int wh,
+                      int B, int n) {
     if (m->packed) gl_lstm_step_forward_p(h, c, act, tc, hp, cp, &m->kf[wh], B, n);
     else gl_lstm_step_forward(h, c, act, tc, hp, cp, P(m, wh), B, n);
 }
@@ -306,8 +322,9 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
     if (m->c.attention) {
         float *act = m->aenc + (size_t)t * b * 4 * E;
         lin(m, act, xe, P_ENC_WX, P_ENC_B, B, XE, (int)(4 * E));
-        lstm_step(m, m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act, m->tcenc + (size_t)t * b * E,
-                  t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL, P_ENC_WH, B, (int)E);
+        lstm_step(m, m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act,
+                  m->tcenc + (size_t)t * b * E, t ? m->henc + (size_t)t * b * E : NULL,
+                  t ? m->cenc + (size_t)t * b * E : NULL, P_ENC_WH, B, (int)E);
     } else {
         // Without attention the encoder reads all of x at every step: its
         // part of the gate pre-activations is made once (at t = 0) and
@@ -322,8 +339,9 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
         memcpy(act, m->ux, b * (size_t)G * sizeof(float));
         if (m->packed) gl_wpack_gemm(act, G, xe + D, XE, B, &m->kf[P_ENC_WX], 1.0f);
         else gl_sgemm(0, 1, B, G, XE - (int)D, xe + D, XE, Wx + D, XE, 1.0f, act, G);
-        lstm_step(m, m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act, m->tcenc + (size_t)t * b * E,
-                  t ? m->henc + (size_t)t * b * E : NULL, t ? m->cenc + (size_t)t * b * E : NULL, P_ENC_WH, B, (int)E);
+        lstm_step(m, m->henc + (size_t)(t + 1) * b * E, m->cenc + (size_t)(t + 1) * b * E, act,
+                  m->tcenc + (size_t)t * b * E, t ? m->henc + (size_t)t * b * E : NULL,
+                  t ? m->cenc + (size_t)t * b * E : NULL, P_ENC_WH, B, (int)E);
     }
     lin(m, m->q + (size_t)t * b * 2 * Z, m->henc + (size_t)(t + 1) * b * E, P_Q_W, P_Q_B, B, (int)E, (int)(2 * Z));
 }
@@ -347,7 +365,8 @@ static void step_decode(gl_draw *m, int t, int B) {
             size_t o = (size_t)t * b + n;
             float *Fx = m->wFx + o * N * A, *Fy = m->wFy + o * N * A;
             gl_filterbank_forward(Fx, Fy, &m->wgam[o], ap + (size_t)n * 5, N, (int)A);
-            gl_write_forward(cnew + (size_t)n * D, m->wtmp + o * N * A, wp + (size_t)n * N * N, Fx, Fy, m->wgam[o], N, (int)A);
+            gl_write_forward(cnew + (size_t)n * D, m->wtmp + o * N * A, wp + (size_t)n * N * N, Fx, Fy, m->wgam[o], N,
+                             (int)A);
         }
     } else {
         for (size_t k = 0; k < b * D; k++) cnew[k] = cold[k] + wp[k];
@@ -424,8 +443,9 @@ void gl_draw_backward(gl_draw *m) {
                 float *dFx = m->dFx, *dFy = m->dFy;
                 memset(dFx, 0, wn * A * sizeof(float)); memset(dFy, 0, wn * A * sizeof(float));
                 const float *Fx = m->wFx + o * wn * A, *Fy = m->wFy + o * wn * A;
-                float dg = gl_write_backward(dwp + (size_t)n * wn * wn, dFx, dFy, m->dc + (size_t)n * D, m->wtmp + o * wn * A,
-                                             m->wp + (size_t)t * b * WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
+                float dg =
+                    gl_write_backward(dwp + (size_t)n * wn * wn, dFx, dFy, m->dc + (size_t)n * D, m->wtmp + o * wn * A,
+                                      m->wp + (size_t)t * b * WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
                 gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->ap + o * 5, wn, (int)A);
             }
             gl_wpack_gemm(m->dh, (int)H, dp5, 5, B, &m->kb[P_WA_W], 1.0f);
@@ -449,7 +469,8 @@ void gl_draw_backward(gl_draw *m) {
                 dq[n * 2 * Z + k] = dz;
                 dq[n * 2 * Z + Z + k] = dz * sig * eps[n * Z + k];
             }
-        for (int n = 0; n < B; n++) gl_kl_backward(dq + n * 2 * Z, dq + n * 2 * Z + Z, q + n * 2 * Z, q + n * 2 * Z + Z, (int)Z, inv);
+        for (int n = 0; n < B; n++)
+            gl_kl_backward(dq + n * 2 * Z, dq + n * 2 * Z + Z, q + n * 2 * Z, q + n * 2 * Z + Z, (int)Z, inv);
         gl_wpack_gemm(m->dhe, (int)E, dq, (int)(2 * Z), B, &m->kb[P_Q_W], 1.0f);
         // ---- encoder LSTM: h_enc_t = LSTM(h_enc_{t−1}, [r_t, h_dec_{t−1}])
         float *dpe = m->dpree + (size_t)t * b * 4 * E;
@@ -462,7 +483,9 @@ void gl_draw_backward(gl_draw *m) {
         else gl_wpack_gemm(m->dxenc + D, XE, dpe, (int)(4 * E), B, &m->kb[P_ENC_WX], 0.0f);
         const float *xe = m->xenc + (size_t)t * b * XE;
         // h_dec_{t−1} entered the encoder input directly
-        if (t) for (int n = 0; n < B; n++) for (size_t k = 0; k < H; k++) m->dh2[n * H + k] += m->dxenc[(size_t)n * XE + m->R + k];
+        if (t)
+            for (int n = 0; n < B; n++)
+                for (size_t k = 0; k < H; k++) m->dh2[n * H + k] += m->dxenc[(size_t)n * XE + m->R + k];
         // ---- read: r_t = read(x, x̂_t, h_dec_{t−1})
         const float *xh = m->xhat + (size_t)t * b * D;
         memset(m->dxhat, 0, b * D * sizeof(float));
@@ -473,16 +496,19 @@ void gl_draw_backward(gl_draw *m) {
                 size_t o = (size_t)t * b + n;
                 float *dFx = m->dFx, *dFy = m->dFy;
                 memset(dFx, 0, rn * A * sizeof(float)); memset(dFy, 0, rn * A * sizeof(float));
-                const float *Fx = m->rFx + o * rn * A, *Fy = m->rFy + o * rn * A, *row = xe + (size_t)n * XE, *drow = m->dxenc + (size_t)n * XE;
-                float dg = gl_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
-                dg += gl_read_backward(m->dxhat + (size_t)n * D, dFx, dFy, drow + rn * rn, row + rn * rn, m->rtxh + o * A * rn,
-                                       xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
+                const float *Fx = m->rFx + o * rn * A, *Fy = m->rFy + o * rn * A, *row = xe + (size_t)n * XE,
+                            *drow = m->dxenc + (size_t)n * XE;
+                float dg = gl_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx, Fy,
+                                            m->rgam[o], rn, (int)A);
+                dg += gl_read_backward(m->dxhat + (size_t)n * D, dFx, dFy, drow + rn * rn, row + rn * rn,
+                                       m->rtxh + o * A * rn, xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
                 gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
             }
             // h_dec_0 = 0 is a constant: only the bias learns from the first read
             if (t) gl_wpack_gemm(m->dh2, (int)H, dp5, 5, B, &m->kb[P_RA_W], 1.0f);
         } else {
-            for (int n = 0; n < B; n++) memcpy(m->dxhat + (size_t)n * D, m->dxenc + (size_t)n * XE + D, D * sizeof(float));
+            for (int n = 0; n < B; n++)
+                memcpy(m->dxhat + (size_t)n * D, m->dxenc + (size_t)n * XE + D, D * sizeof(float));
         }
         // x̂_t = x − σ(c_{t−1}), so σ(c_{t−1}) = x − x̂_t
         for (size_t k = 0; k < b * D; k++) { float sg = x[k] - xh[k]; m->dc[k] -= m->dxhat[k] * sg * (1 - sg); }
@@ -508,9 +534,11 @@ void gl_draw_backward(gl_draw *m) {
         gl_linear_backward(NULL, G(m, P_RA_W), G(m, P_RA_B), m->dp5r, m->hdec, NULL, TB, (int)H, 5);
     }
     gl_linear_backward(NULL, G(m, P_Q_W), G(m, P_Q_B), m->dqs, henc1, NULL, TB, (int)E, (int)(2 * Z));
-    gl_lstm_weights_backward(NULL, G(m, P_DEC_WX), G(m, P_DEC_WH), G(m, P_DEC_B), m->dpred, m->z, hdec1, NULL, T, B, (int)Z, (int)H);
+    gl_lstm_weights_backward(NULL, G(m, P_DEC_WX), G(m, P_DEC_WH), G(m, P_DEC_B), m->dpred, m->z, hdec1, NULL, T, B,
+                             (int)Z, (int)H);
     if (m->c.attention) {
-        gl_lstm_weights_backward(NULL, G(m, P_ENC_WX), G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, m->xenc, henc1, NULL, T, B, XE, (int)E);
+        gl_lstm_weights_backward(NULL, G(m, P_ENC_WX), G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, m->xenc, henc1, NULL, T,
+                                 B, XE, (int)E);
     } else {
         // x's columns: Σ_t dpre_tᵀ x = (Σ_t dpre_t)ᵀ x, one product of B rows
         int G4 = (int)(4 * E);
@@ -523,7 +551,8 @@ void gl_draw_backward(gl_draw *m) {
         float *gW = G(m, P_ENC_WX);
         gl_sgemm(1, 0, G4, (int)D, B, S, G4, x, (int)D, 1.0f, gW, XE);
         gl_sgemm(1, 0, G4, XE - (int)D, TB, m->dpree, G4, m->xenc + D, XE, 1.0f, gW + D, XE);
-        gl_lstm_weights_backward(NULL, NULL, G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, NULL, henc1, NULL, T, B, 0, (int)E);
+        gl_lstm_weights_backward(NULL, NULL, G(m, P_ENC_WH), G(m, P_ENC_B), m->dpree, NULL, henc1, NULL, T, B, 0,
+                                 (int)E);
     }
 }
 
@@ -549,7 +578,8 @@ static void fill_frame(gl_draw *m, int t, int has_read, gl_draw_frame *f) {
     for (int k = 0; k < GL_DRAW_D; k++) f->canvas[k] = gl_sigmoid(c[k]);
 }
 
-static int run(gl_draw *m, const float *img, uint64_t seed, int use_noise, gl_trace *trace, const atomic_int *cancel, float *out784) {
+static int run(gl_draw *m, const float *img, uint64_t seed, int use_noise, gl_trace *trace, const atomic_int *cancel,
+               float *out784) {
     ensure_ws(m, 1);
     m->B = 1; m->packed = 0;
     size_t Z = m->c.z;
@@ -584,7 +614,8 @@ int gl_draw_generate(gl_draw *m, uint64_t seed, gl_trace *trace, const atomic_in
     return run(m, NULL, seed, 1, trace, cancel, out784);
 }
 
-int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *trace, const atomic_int *cancel, float *out784) {
+int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *trace, const atomic_int *cancel,
+                        float *out784) {
     return run(m, img, seed, seed != 0, trace, cancel, out784);
 }
 
@@ -659,7 +690,8 @@ static void draw_task(void *ctx, int i) {
     if (t->grads && isfinite(t->bound[i])) gl_draw_backward(r);
 }
 
-double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps, int B, int grads, double *rec, double *kl) {
+double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps, int B, int grads, double *rec,
+                            double *kl) {
     t->x = x; t->eps_all = eps; t->B = B; t->grads = grads;
     int n = t->n < B ? t->n : B;
     int saved = t->n;
@@ -725,7 +757,10 @@ double gl_draw_bound(gl_draw *m, const float *x, int n, uint64_t seed, double *r
 }
 
 // ---- window statistics -------------------------------------------------------------
-static int cmp_float(const void *a, const void *b) { float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+static int cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
 static float median_of(float *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_float); return n ? v[n / 2] : NAN; }
 
 int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs, gl_draw_window_stats *st) {
@@ -737,12 +772,13 @@ int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs,
     float *gy = gl_malloc(sizeof(float) * (size_t)n * T), *gam = gl_malloc(sizeof(float) * (size_t)n * T);
     float *mv = gl_malloc(sizeof(float) * (size_t)n * T), *col = gl_malloc(sizeof(float) * (size_t)n * T);
     gl_trace *tr = gl_draw_trace_new(m);
-    int allq = 0;
+    int allq = 0, allqd = 0;
+    float *path = gl_calloc((size_t)n, sizeof(float));
     for (int i = 0; i < n; i++) {
         tr->count = 0;
         int steps = imgs ? gl_draw_reconstruct(m, imgs + (size_t)i * GL_DRAW_D, 0, tr, NULL, NULL)
                          : gl_draw_generate(m, seed + (uint64_t)i, tr, NULL, NULL);
-        int q = 0;
+        int q = 0, qd = 0;
         for (int t = 0; t < steps; t++) {
             const gl_draw_frame *f = gl_trace_frame(tr, t);
             const gl_draw_window *w = imgs ? &f->read : &f->write;
@@ -751,18 +787,33 @@ int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs,
             if (t == 0) mv[k] = 0;
             else { size_t p = k - (size_t)n; mv[k] = hypotf(gx[k] - gx[p], gy[k] - gy[p]); }
             q |= 1 << ((w->gx >= 14.5f) + 2 * (w->gy >= 14.5f));
+            if (fabsf(w->gx - 14.5f) > 1.0f && fabsf(w->gy - 14.5f) > 1.0f) qd |= 1 << ((w->gx >= 14.5f) + 2 * (w->gy >= 14.5f));
+            path[i] += mv[k];
         }
         allq += q == 15;
+        allqd += qd == 15;
     }
     st->box_min = 1e30f; st->box_max = 0;
-    for (size_t k = 0; k < (size_t)n * T; k++) { st->box_min = fminf(st->box_min, box[k]); st->box_max = fmaxf(st->box_max, box[k]); }
+    for (size_t k = 0; k < (size_t)n * T; k++) {
+        st->box_min = fminf(st->box_min, box[k]);
+        st->box_max = fmaxf(st->box_max, box[k]);
+    }
     for (int t = 0; t < T; t++) {
         float *v[5] = { box, gx, gy, gam, mv }, *out[5] = { st->box, st->gx, st->gy, st->gamma, st->travel };
-        for (int j = 0; j < 5; j++) { memcpy(col, v[j] + (size_t)t * n, sizeof(float) * n); out[j][t] = median_of(col, n); }
+        for (int j = 0; j < 5; j++) {
+            memcpy(col, v[j] + (size_t)t * n, sizeof(float) * n);
+            out[j][t] = median_of(col, n);
+        }
     }
     st->box_all = median_of(box, n * T);
     st->travel_all = T > 1 ? median_of(mv + n, n * (T - 1)) : 0;
     st->quadrants_all = (float)allq / (float)n;
+    st->quadrants_dead = (float)allqd / (float)n;
+    long small = 0;
+    for (size_t k = 0; k < (size_t)n * T; k++) small += box[k] <= 12.0f;
+    st->small_box_share = (float)small / (float)((size_t)n * T);
+    st->path_all = median_of(path, n);
+    free(path);
     gl_trace_release(tr);
     free(box); free(gx); free(gy); free(gam); free(mv); free(col);
     return 0;

@@ -66,12 +66,14 @@ void gl_filterbank_forward(float *Fx, float *Fy, float *gamma, const float *p5, 
 void gl_filterbank_backward(float *dp5, const float *dFx, const float *dFy, float dgamma,
                             const float *Fx, const float *Fy, const float *p5, int N, int A);
 // patch (N,N) = γ Fy img Fxᵀ, img (A,A). tmp (N,A) keeps Fy img for backward.
-void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A);
+void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N,
+                     int A);
 // Accumulates dimg (A,A) (may be NULL), dFx, dFy (N,A); returns dγ.
 float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch,
                        const float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A);
 // canvas (A,A) += (1/γ) Fyᵀ w Fx, w (N,N). tmp (N,A) keeps w Fx.
-void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma, int N, int A);
+void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma, int N,
+                      int A);
 // dcanvas (A,A) -> dw (N,N), dFx, dFy (accumulated); returns dγ.
 float gl_write_backward(float *dw, float *dFx, float *dFy, const float *dcanvas, const float *tmp,
                         const float *w, const float *Fx, const float *Fy, float gamma, int N, int A);
@@ -120,7 +122,8 @@ const float *gl_draw_canvas(const gl_draw *m);
 typedef struct gl_draw_trainer gl_draw_trainer;
 gl_draw_trainer *gl_draw_trainer_new(gl_draw *m);
 void gl_draw_trainer_free(gl_draw_trainer *t);
-double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps, int B, int grads, double *rec, double *kl);
+double gl_draw_trainer_step(gl_draw_trainer *t, const float *x, const float *eps, int B, int grads, double *rec,
+                            double *kl);
 // A flag (NULL: none) that long passes on m look at between time steps: the
 // trainer's step (gl_draw_trainer_step of a trainer made from m) and
 // gl_draw_bound return NaN, leaving m's weights as they were, soon after it
@@ -157,7 +160,8 @@ typedef struct {
 int gl_draw_generate(gl_draw *m, uint64_t seed, gl_trace *trace, const atomic_int *cancel, float *out784);
 // Encodes img (784 values in [0,1]) and rebuilds it (z_t = μ_t, or sampled
 // when seed != 0), with the read window of each step in the frames.
-int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *trace, const atomic_int *cancel, float *out784);
+int gl_draw_reconstruct(gl_draw *m, const float *img, uint64_t seed, gl_trace *trace, const atomic_int *cancel,
+                        float *out784);
 // A trace sized for one run of this model.
 gl_trace *gl_draw_trace_new(const gl_draw *m);
 
@@ -175,6 +179,11 @@ typedef struct {
     float box_all, travel_all;   // medians over every step of every run
     float box_min, box_max;      // extremes over every step of every run
     float quadrants_all;         // share of runs visiting all four quadrants
+    // the same with a dead band: a centre within 1 px of a middle line counts
+    // for no quadrant (a centre that hovers on the middle does not visit all four)
+    float quadrants_dead;
+    float path_all;              // median over runs of the length of the centre's path (px, all T steps)
+    float small_box_share;       // share of the steps of all runs whose box side is <= 12 px
 } gl_draw_window_stats;
 int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs, gl_draw_window_stats *st);
 

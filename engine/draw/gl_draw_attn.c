@@ -99,7 +99,8 @@ static inline float dot(const float *x, const float *y, int n) {
 static inline void axpy(float *y, float a, const float *x, int n) { for (int k = 0; k < n; k++) y[k] += a * x[k]; }
 
 // patch (N,N) = γ U Fxᵀ with U (N,A) = Fy img, kept in tmp for backward.
-void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A) {
+void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N,
+                     int A) {
     memset(tmp, 0, (size_t)N * A * sizeof(float));
     for (int j = 0; j < N; j++)
         for (int y = 0; y < A; y++) axpy(tmp + (size_t)j * A, Fy[(size_t)j * A + y], img + (size_t)y * A, A);
@@ -107,8 +108,8 @@ void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx
         for (int i = 0; i < N; i++) patch[(size_t)j * N + i] = gamma * dot(tmp + (size_t)j * A, Fx + (size_t)i * A, A);
 }
 
-float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch,
-                       const float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A) {
+float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch, const float *tmp,
+                       const float *img, const float *Fx, const float *Fy, float gamma, int N, int A) {
     float dP[GL_DRAW_MAXN * GL_DRAW_MAXN], dU[GL_DRAW_MAXN * GL_DRAW_A];
     double dgamma = 0;
     // patch = γ P  =>  dγ = Σ dpatch · patch / γ
@@ -131,7 +132,8 @@ float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch,
 }
 
 // canvas (A,A) += (1/γ) Fyᵀ tmp;  tmp (N,A) = w Fx
-void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma, int N, int A) {
+void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma, int N,
+                      int A) {
     memset(tmp, 0, (size_t)N * A * sizeof(float));
     for (int j = 0; j < N; j++)
         for (int i = 0; i < N; i++) axpy(tmp + (size_t)j * A, w[j * N + i], Fx + (size_t)i * A, A);

@@ -15,7 +15,8 @@ void gl_draw_image_window(gl_image *im, int x0, int y0, int S, const gl_draw_win
     float c_x, c_y, h;
     gl_draw_window_box(w, N, &c_x, &c_y, &h);
     float half = h * (float)S, cx = (float)x0 + c_x * (float)S, cy = (float)y0 + c_y * (float)S;
-    float lo_x = (float)x0, hi_x = (float)(x0 + GL_DRAW_A * S - 1), lo_y = (float)y0, hi_y = (float)(y0 + GL_DRAW_A * S - 1);
+    float lo_x = (float)x0, hi_x = (float)(x0 + GL_DRAW_A * S - 1), lo_y = (float)y0,
+          hi_y = (float)(y0 + GL_DRAW_A * S - 1);
     float l = cx - half, rr = cx + half, t = cy - half, bt = cy + half;
     float cl = fmaxf(l, lo_x), cr = fminf(rr, hi_x), ct = fmaxf(t, lo_y), cb = fminf(bt, hi_y);
     if (cl > cr || ct > cb) return;   // entirely outside
@@ -24,10 +25,12 @@ void gl_draw_image_window(gl_image *im, int x0, int y0, int S, const gl_draw_win
     if (bt <= hi_y) gl_image_line(im, cl, bt, cr, bt, 1, r, g, b);
     if (l >= lo_x) gl_image_line(im, l, ct, l, cb, 1, r, g, b);
     if (rr <= hi_x) gl_image_line(im, rr, ct, rr, cb, 1, r, g, b);
-    if (cx >= lo_x + 1 && cx <= hi_x - 1 && cy >= lo_y + 1 && cy <= hi_y - 1) gl_image_rect(im, (int)cx - 1, (int)cy - 1, 3, 3, r, g, b);
+    if (cx >= lo_x + 1 && cx <= hi_x - 1 && cy >= lo_y + 1 && cy <= hi_y - 1)
+        gl_image_rect(im, (int)cx - 1, (int)cy - 1, 3, 3, r, g, b);
 }
 
-void gl_draw_image_cell(gl_image *im, int x0, int y0, int S, const float *img, const gl_draw_window *w, int N, const uint8_t rgb[3]) {
+void gl_draw_image_cell(gl_image *im, int x0, int y0, int S, const float *img, const gl_draw_window *w, int N,
+                        const uint8_t rgb[3]) {
     gl_image_heat(im, x0, y0, img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
     if (w) gl_draw_image_window(im, x0, y0, S, w, N, rgb);
 }
@@ -38,7 +41,8 @@ void gl_draw_image_row(gl_image *im, int x0, int y0, int S, int pad, const gl_dr
         const gl_draw_frame *f = &fr[t];
         int x = x0 + t * (GL_DRAW_A * S + pad);
         if (input) gl_draw_image_cell(im, x, y0, S, input, c->attention ? &f->read : NULL, c->read_n, gl_draw_read_rgb);
-        else gl_draw_image_cell(im, x, y0, S, f->canvas, c->attention ? &f->write : NULL, c->write_n, gl_draw_write_rgb);
+        else
+            gl_draw_image_cell(im, x, y0, S, f->canvas, c->attention ? &f->write : NULL, c->write_n, gl_draw_write_rgb);
     }
 }
 
@@ -65,7 +69,8 @@ void gl_draw_image_trail(gl_image *im, int x0, int y0, int S, const gl_draw_fram
         float x = (w->gx - 0.5f) * (float)S, y = (w->gy - 0.5f) * (float)S;
         int in = x >= lo && x <= hi && y >= lo && y <= hi;
         if (k && in && px >= lo && px <= hi && py >= lo && py <= hi)
-            gl_image_line(im, (float)x0 + px, (float)y0 + py, (float)x0 + x, (float)y0 + y, S >= 4 ? 1.5f : 1.0f, pc[0], pc[1], pc[2]);
+            gl_image_line(im, (float)x0 + px, (float)y0 + py, (float)x0 + x, (float)y0 + y, S >= 4 ? 1.5f : 1.0f, pc[0],
+                          pc[1], pc[2]);
         px = x; py = y;
     }
 }
@@ -84,7 +89,8 @@ gl_image gl_draw_image_strip(const gl_draw_config *c, const gl_draw_frame *const
     gl_image im = gl_image_new(n * (cell + pad) + pad, GL_DRAW_STRIP_BAND + rows * (cell + pad) + pad, 40, 40, 40);
     if (!im.px) return im;
     for (int j = 0; j < n; j++) {
-        int s = gl_draw_strip_step(T, k, j), prev = j ? gl_draw_strip_step(T, k, j - 1) : -1, x = pad + j * (cell + pad);
+        int s = gl_draw_strip_step(T, k, j), prev = j ? gl_draw_strip_step(T, k, j - 1) : -1,
+            x = pad + j * (cell + pad);
         char lab[24];
         snprintf(lab, sizeof lab, "t = %d", s + 1);
         gl_image_text(&im, x + 2, 4, 2, lab, 200, 200, 200);

@@ -19,7 +19,8 @@ void gl_draw_window_box(const gl_draw_window *w, int N, float *cx, float *cy, fl
 // the cell are left out, the rest clipped to it.
 void gl_draw_image_window(gl_image *im, int x0, int y0, int S, const gl_draw_window *w, int N, const uint8_t rgb[3]);
 // One cell: img (784 values in [0,1], black..white) with a window (w may be NULL).
-void gl_draw_image_cell(gl_image *im, int x0, int y0, int S, const float *img, const gl_draw_window *w, int N, const uint8_t rgb[3]);
+void gl_draw_image_cell(gl_image *im, int x0, int y0, int S, const float *img, const gl_draw_window *w, int N,
+                        const uint8_t rgb[3]);
 // One row of T cells (side A·S, pad pixels apart) from (x0, y0): with
 // input == NULL the canvas of each frame and its write window; else the
 // input in every cell with that frame's read window. Windows only when

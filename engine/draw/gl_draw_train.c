@@ -117,6 +117,15 @@ static const gl_train_ops draw_ops = { draw_step, draw_eval, NULL, draw_checkpoi
 gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_iter, double prev_seconds,
                             const gl_mnist *train, const gl_mnist *test) {
     if (train->n < 1) { gl_seterr("no training images"); gl_draw_free(m); return NULL; }
+    if (o->batch < 1 || o->epochs < 1) { gl_seterr("a batch and epochs of at least 1"); gl_draw_free(m); return NULL; }
+    // the iteration indexes the epoch's order and the schedule: one outside
+    // the run (a damaged or edited checkpoint) must not reach them
+    long B = o->batch < train->n ? o->batch : train->n, total = (train->n / B) * o->epochs;
+    if (start_iter < 0 || start_iter > total) {
+        gl_seterr("iteration %ld is outside the run's [0, %ld] (%ld epochs of %ld)", start_iter, total, o->epochs, train->n / B);
+        gl_draw_free(m);
+        return NULL;
+    }
     if (!m && !(m = gl_draw_new(&o->cfg, (uint64_t)o->seed))) return NULL;
     draw_train *d = gl_calloc(1, sizeof *d);
     d->o = *o;

@@ -272,6 +272,15 @@ typedef struct {
 typedef enum { GL_HW_INT8 = 0, GL_HW_HALF, GL_HW_FP32 } gl_hw_weights;
 const char *gl_hw_weights_name(gl_hw_weights w);   // "int8", "half", "float"
 
+// When a synthesis line ends. The window passes the end of the text (§5.3:
+// φ(t,U+1) > φ(t,u) for every u) while the last character is still being
+// written; GL_HW_END_FINISH (the default) writes on until that character's
+// strokes are done (see GL_HW_TAIL_*); GL_HW_END_WINDOW stops at that step,
+// the rule as written, which cuts the last character (for comparison);
+// GL_HW_END_NEVER writes on to the step limit (diagnostics: what the network
+// writes past the end).
+typedef enum { GL_HW_END_FINISH = 0, GL_HW_END_WINDOW, GL_HW_END_NEVER } gl_hw_end_rule;
+
 typedef struct {
     float bias;            // §5.4: π̂(1+b), σ̂−b
     uint64_t seed;
@@ -279,7 +288,19 @@ typedef struct {
     const gl_hw_line *prime; const char *prime_text;  // §5.5 priming (raw points), or NULL
     atomic_int *cancel;    // checked between steps; may be NULL
     gl_hw_weights weights; // the LSTM and output weights as int8 (0, the default), halves or floats
+    gl_hw_end_rule end_rule;   // when a line ends (synthesis); the default finishes the last character
 } gl_hw_sample_opts;
+// After the window passes the end a line goes on until the last character's
+// strokes are done; a pen still writing after this many characters' worth of
+// points (the line's own points per character) is running on, and the line
+// stops there without having ended.
+#define GL_HW_TAIL_CHARS 3.0f
+// ... and it ends at a point of a next character, one that begins a stroke
+// more than GL_HW_TAIL_GAP characters' widths right of the ink, or goes on
+// with the pen down past GL_HW_TAIL_REACH widths right of the ink written
+// when the window passed the end (a width: the mean of the line's characters).
+#define GL_HW_TAIL_GAP 0.3f
+#define GL_HW_TAIL_REACH 0.45f
 
 typedef struct {
     int n; float *pts;     // (n,3) raw offsets of the generated points
@@ -287,9 +308,11 @@ typedef struct {
     float *phi;            // (n, U+1) window weights
     float *kappa;          // (n, K)
     int K;
-    int ended;             // 1 when the window passed the last character (synthesis)
-    int dropped;           // 1 when the point before the end was dropped: it began a stroke after the
-                           // stroke written on the last character (a pen move on past the text, not ink)
+    int ended;             // 1 when the line ended on its own (synthesis): the window passed the last
+                           // character (§5.3) and the last character's strokes were finished after it
+    int dropped;           // 1 when a point was dropped at the end: it began a stroke after the strokes of
+                           // the last character, right of all the ink (a pen move on past the text, not ink)
+    int tail;              // points written after the window passed the end (the rest of the last character)
 } gl_hw_result;
 void gl_hw_result_free(gl_hw_result *r);
 
@@ -306,6 +329,10 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
 // NAN (with gl_err) when the text cannot be written.
 double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts);
 
+// ---- measures of a synthesis run's ink (gl_hw_ink.c)
+// The step at which the window's peak (the argmax of φ(t,u) over u = 1..U+1)
+// first reaches character j (0-based; j = U: past the text); r->n if never.
+int gl_hw_step_onto(const gl_hw_result *r, int j);
 // For the GUI: a trace sized for one run of gl_hw_sample (kind GL_TRACE_WRITE
 // for a synthesis model with text, GL_TRACE_PREDICT otherwise; frames are
 // gl_hw_frame; cap = the run's step limit). Its header is a gl_hw_trace_header
@@ -349,9 +376,70 @@ double gl_hw_density(const gl_hw_frame *fr, int M, float dx, float dy);
 // Returns the largest value.
 float gl_hw_density_grid(const gl_hw_frame *fr, int M, float x0, float y0, float cell, int gw, int gh, float *out);
 
-// Renders points as SVG (one path per stroke) or PNG.
-int gl_hw_save_svg(const char *path, const float *pts, int n, float scale);
+// ---- pages (gl_hw_page.c)
+// Word wrap for a page: each line of text (up to a newline) is a paragraph,
+// wrapped greedily at spaces to lines of at most width characters (runs of
+// spaces and tabs are one space; a blank line of text is an empty line, a
+// gap on the page). A word longer than a line is broken with a hyphen at
+// the line's end when the model can write '-', else refused (-1, the error
+// names the word). Lines are gl_hw_wrapped_free'd.
+int gl_hw_wrap(const gl_hw_cfg *cfg, const char *text, int width, char ***lines, int *n);
+void gl_hw_wrapped_free(char **lines, int n);
+
+#define GL_HW_PAGE_WIDTH 45     // characters per line of a page by default (see README: what the model writes reliably)
+#define GL_HW_PAGE_WIDTH_S "45"
+#define GL_HW_PAGE_TRIES 3      // tries per line of a page: a line that has not ended is written again
+#define GL_HW_PAGE_RESEED 7919  // try k of line i uses seed + i + k * this
+typedef struct {
+    float bias; uint64_t seed;
+    const gl_hw_line *prime; const char *prime_text;   // the first line's style (raw points), or NULL
+    int tries;                 // 0: GL_HW_PAGE_TRIES
+    gl_hw_weights weights;
+    atomic_int *cancel;        // checked between steps; may be NULL
+} gl_hw_page_opts;
+typedef struct {
+    int n;                     // lines (an empty text: a gap, no points)
+    char **text;
+    gl_hw_result *line;        // each line's points (raw offsets from its own origin)
+    int *tries;                // the tries it took (1: the first)
+    uint64_t *seed;            // the seed of the try kept
+    int retried, failed;       // lines that ended after more than one try; lines that did not end in any
+} gl_hw_page;
+// Writes lines one after another in one hand: each line primed (§5.5) with
+// the points and text of the last line that ended (the first with
+// o->prime, or unprimed); when the primer's text and the line would pass
+// GL_HW_MAXU characters the line is written unprimed. A line counts as
+// written when it ended on its own (gl_hw_result.ended) and the window's
+// peak was on each of its characters (a line that jumped over one did not
+// write it); else it is written again with another seed, up to o->tries
+// tries; the last try stays when none counts (pg->failed). Returns 0, 1 when
+// cancelled, -1 with gl_err.
+int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_opts *o, gl_hw_page *pg);
+void gl_hw_page_free(gl_hw_page *pg);
+// The letters' core height of a line (raw units): the 10th to 90th
+// percentile of its points' heights.
+float gl_hw_core_height(const float *pts, int n);
+#define GL_HW_CORE_MM 4.0f   // output size: a core height is this many millimetres
+#define GL_HW_PITCH 2.6f     // a page's rows are this many core heights apart
+// Millimetres per raw unit that give pts a core height of GL_HW_CORE_MM.
+float gl_hw_mm_per_unit(const float *pts, int n);
+// The page's lines as one sequence of offsets (raw units; the pen lifts at
+// each line's end), set one under another; *mm_per_unit gets the page's
+// scale (its median line's core height to GL_HW_CORE_MM).
+float *gl_hw_page_points(const gl_hw_page *pg, int *n, float *mm_per_unit);
+
+// Renders points as SVG or PNG. SVG: millimetres (width and height in mm,
+// the viewBox in mm), one path per stroke, no fills, a GL_HW_PEN_MM pen,
+// a GL_HW_MARGIN_MM margin; mm_per_unit <= 0: gl_hw_mm_per_unit. desc (may
+// be NULL) goes into the file's <desc>. PNG: gl_hw_save_png fits the
+// writing to a height in pixels; gl_hw_save_png_dpi draws the same page as
+// the SVG at dpi pixels per inch.
+#define GL_HW_PEN_MM 0.4f
+#define GL_HW_MARGIN_MM 8.0f
+int gl_hw_save_svg(const char *path, const float *pts, int n, float mm_per_unit);
+int gl_hw_save_svg_desc(const char *path, const float *pts, int n, float mm_per_unit, const char *desc);
 int gl_hw_save_png(const char *path, const float *pts, int n, int height);
+int gl_hw_save_png_dpi(const char *path, const float *pts, int n, float mm_per_unit, float dpi);
 // The alignment figure: the line on top, φ(t,u) below (rows: characters,
 // last row φ(t,U+1); columns: pen points). text labels the rows.
 int gl_hw_save_window_png(const char *path, const gl_hw_result *r, const char *text);

@@ -19,7 +19,10 @@ void gl_hw_corpus_free(gl_hw_corpus *c) {
 }
 
 void gl_hw_corpus_add(gl_hw_corpus *c, const float *pts, int n, const char *text, int style) {
-    if (c->n == c->cap) { c->cap = c->cap ? 2 * c->cap : 64; c->lines = realloc(c->lines, sizeof(gl_hw_line) * c->cap); }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->lines = realloc(c->lines, sizeof(gl_hw_line) * c->cap);
+    }
     gl_hw_line *l = &c->lines[c->n++];
     l->n = n; l->pts = gl_malloc(sizeof(float) * 3 * (n > 0 ? n : 1));
     memcpy(l->pts, pts, sizeof(float) * 3 * n);
@@ -57,7 +60,12 @@ int gl_hw_font_load(gl_hw_font *f, const char *path) {
         size_t le = pos; if (pos < len) pos++;
         if (le > ls && buf[le - 1] == '\r') le--;
         if (le == ls) continue;
-        if (le - ls < 10) { gl_seterr("%s:%d: glyph line too short", path, lineno); gl_hw_font_free(f); free(buf); return -1; }
+        if (le - ls < 10) {
+            gl_seterr("%s:%d: glyph line too short", path, lineno);
+            gl_hw_font_free(f);
+            free(buf);
+            return -1;
+        }
         char num[4] = { (char)buf[ls + 5], (char)buf[ls + 6], (char)buf[ls + 7], 0 };
         int nv = atoi(num);
         if (nv < 1) { gl_seterr("%s:%d: bad vertex count", path, lineno); gl_hw_font_free(f); free(buf); return -1; }
@@ -73,7 +81,13 @@ int gl_hw_font_load(gl_hw_font *f, const char *path) {
             if (le > ls && buf[le - 1] == '\r') le--;
             p = ls;
         }
-        if (have < 2 * nv) { free(co); gl_seterr("%s:%d: glyph truncated", path, lineno); gl_hw_font_free(f); free(buf); return -1; }
+        if (have < 2 * nv) {
+            free(co);
+            gl_seterr("%s:%d: glyph truncated", path, lineno);
+            gl_hw_font_free(f);
+            free(buf);
+            return -1;
+        }
         gl_hw_glyph *g = &f->g[gi++];
         g->left = co[0] - 'R'; g->right = co[1] - 'R';
         g->xy = gl_malloc((size_t)2 * nv); g->up = gl_calloc(nv, 1); g->npts = 0;
@@ -87,7 +101,11 @@ int gl_hw_font_load(gl_hw_font *f, const char *path) {
         free(co);
     }
     free(buf);
-    if (gi < 95) { gl_seterr("%s: only %d glyphs (expected 95, ASCII 32..126)", path, gi); gl_hw_font_free(f); return -1; }
+    if (gi < 95) {
+        gl_seterr("%s: only %d glyphs (expected 95, ASCII 32..126)", path, gi);
+        gl_hw_font_free(f);
+        return -1;
+    }
     return 0;
 }
 
@@ -100,7 +118,11 @@ typedef struct { int n, cap; float *x, *y; } poly;   // one stroke
 typedef struct { int n, cap; poly *s; } strokes;
 
 static void poly_push(poly *p, float x, float y) {
-    if (p->n == p->cap) { p->cap = p->cap ? 2 * p->cap : 32; p->x = realloc(p->x, 4 * p->cap); p->y = realloc(p->y, 4 * p->cap); }
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 32;
+        p->x = realloc(p->x, 4 * p->cap);
+        p->y = realloc(p->y, 4 * p->cap);
+    }
     p->x[p->n] = x; p->y[p->n] = y; p->n++;
 }
 static poly *strokes_new(strokes *s) {
@@ -108,7 +130,14 @@ static poly *strokes_new(strokes *s) {
     memset(&s->s[s->n], 0, sizeof(poly));
     return &s->s[s->n++];
 }
-static void strokes_free(strokes *s) { for (int i = 0; i < s->n; i++) { free(s->s[i].x); free(s->s[i].y); } free(s->s); memset(s, 0, sizeof *s); }
+static void strokes_free(strokes *s) {
+    for (int i = 0; i < s->n; i++) {
+        free(s->s[i].x);
+        free(s->s[i].y);
+    }
+    free(s->s);
+    memset(s, 0, sizeof *s);
+}
 
 // A smooth random function of one variable (sum of a few random sinusoids),
 // used for baseline drift, pen-speed variation and jitter.
@@ -150,7 +179,8 @@ static void style_draw(hw_style *st, gl_rng *r, int nfaces) {
 // Lays the text out with the font, joins strokes that meet (cursive joins),
 // applies the style, resamples by arc length with varying pen speed, adds
 // smooth jitter and writes offsets.
-static void render_line(gl_hw_corpus *c, const gl_hw_font *f, const char *text, hw_style *st, gl_rng *r, float step, int style_id) {
+static void render_line(gl_hw_corpus *c, const gl_hw_font *f, const char *text, hw_style *st, gl_rng *r, float step,
+                        int style_id) {
     strokes S = {0};
     float cursor = 0;
     poly *last = NULL;
@@ -236,7 +266,11 @@ static int load_faces(gl_hw_font **fonts, int *nf, const char *faces) {
     *fonts = NULL; *nf = 0;
     const char *dir = gl_hw_hershey_dir();
     struct stat sb;
-    if (stat(dir, &sb) != 0) { gl_seterr("%s not found: install the Debian package hershey-fonts-data (apt-get install hershey-fonts-data)", dir); return -1; }
+    if (stat(dir, &sb) != 0) {
+        gl_seterr("%s not found: install the Debian package hershey-fonts-data (apt-get install hershey-fonts-data)",
+                  dir);
+        return -1;
+    }
     for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
         char path[512]; snprintf(path, sizeof path, "%s/%s.jhf", dir, tok);
         *fonts = realloc(*fonts, sizeof(gl_hw_font) * (*nf + 1));
@@ -245,7 +279,12 @@ static int load_faces(gl_hw_font **fonts, int *nf, const char *faces) {
             for (int i = 0; i < *nf; i++) gl_hw_font_free(&(*fonts)[i]);
             free(*fonts); *fonts = NULL; return -1;
         }
-        if (gl_hw_font_load(&(*fonts)[*nf], path)) { for (int i = 0; i < *nf; i++) gl_hw_font_free(&(*fonts)[i]); free(*fonts); *fonts = NULL; return -1; }
+        if (gl_hw_font_load(&(*fonts)[*nf], path)) {
+            for (int i = 0; i < *nf; i++) gl_hw_font_free(&(*fonts)[i]);
+            free(*fonts);
+            *fonts = NULL;
+            return -1;
+        }
         (*nf)++;
     }
     if (*nf == 0) { gl_seterr("no Hershey faces given"); return -1; }
@@ -289,7 +328,14 @@ int gl_hw_hershey_build(gl_hw_corpus *c, const gl_hw_hershey_opts *o) {
         words[nw] = gl_malloc(e - s + 1); memcpy(words[nw], wb + s, e - s); words[nw][e - s] = 0; nw++;
     }
     free(wb);
-    if (nw < 10) { gl_seterr("%s: too few plain lower-case words", wpath); for (int i = 0; i < nf; i++) gl_hw_font_free(&fonts[i]); free(fonts); for (int i = 0; i < nw; i++) free(words[i]); free(words); return -1; }
+    if (nw < 10) {
+        gl_seterr("%s: too few plain lower-case words", wpath);
+        for (int i = 0; i < nf; i++) gl_hw_font_free(&fonts[i]);
+        free(fonts);
+        for (int i = 0; i < nw; i++) free(words[i]);
+        free(words);
+        return -1;
+    }
     gl_rng r; gl_rng_seed(&r, o->seed);
     for (int li = 0; li < o->lines; li++) {
         char text[256]; int tl = 0;
@@ -322,7 +368,8 @@ int gl_hw_hershey_build(gl_hw_corpus *c, const gl_hw_hershey_opts *o) {
 static int attr_num(const char *tag, const char *end, const char *name, double *out) {
     size_t nl = strlen(name);
     for (const char *p = tag; p + nl + 2 < end; p++) {
-        if ((p == tag || isspace((unsigned char)p[-1])) && !strncmp(p, name, nl) && p[nl] == '=' && (p[nl + 1] == '"' || p[nl + 1] == '\'')) {
+        if ((p == tag || isspace((unsigned char)p[-1])) && !strncmp(p, name, nl) && p[nl] == '=' &&
+            (p[nl + 1] == '"' || p[nl + 1] == '\'')) {
             char q = p[nl + 1];
             const char *v = p + nl + 2, *ve = v;
             while (ve < end && *ve != q) ve++;
@@ -366,8 +413,16 @@ int gl_hw_iam_read_strokes(const char *path, float **pts_out, int *n_out) {
             int ax = attr_num(p, e, "x", &x), ay = attr_num(p, e, "y", &y);
             if (ax || ay) { gl_seterr("%s:%d: <Point> needs numeric x and y attributes", path, line); rc = -1; break; }
             // tablet coordinates are below 10^5; anything far beyond is corrupt
-            if (fabs(x) > GL_HW_IAM_MAX_COORD || fabs(y) > GL_HW_IAM_MAX_COORD) { gl_seterr("%s:%d: <Point> coordinate out of range (|x|, |y| <= %g)", path, line, GL_HW_IAM_MAX_COORD); rc = -1; break; }
-            if (n == GL_HW_IAM_MAX_POINTS) { gl_seterr("%s:%d: more than %d points in one line", path, line, GL_HW_IAM_MAX_POINTS); rc = -1; break; }
+            if (fabs(x) > GL_HW_IAM_MAX_COORD || fabs(y) > GL_HW_IAM_MAX_COORD) {
+                gl_seterr("%s:%d: <Point> coordinate out of range (|x|, |y| <= %g)", path, line, GL_HW_IAM_MAX_COORD);
+                rc = -1;
+                break;
+            }
+            if (n == GL_HW_IAM_MAX_POINTS) {
+                gl_seterr("%s:%d: more than %d points in one line", path, line, GL_HW_IAM_MAX_POINTS);
+                rc = -1;
+                break;
+            }
             if (n == cap) { cap *= 2; pts = realloc(pts, sizeof(float) * 3 * cap); }
             if (n == 0) { px = x; py = y; }
             pts[3 * n] = (float)(x - px); pts[3 * n + 1] = (float)(y - py); pts[3 * n + 2] = 0;
@@ -386,7 +441,10 @@ int gl_hw_iam_read_strokes(const char *path, float **pts_out, int *n_out) {
 
 int gl_hw_iam_read_text(const char *path, int index, char **text) {
     uint8_t *buf; size_t len;
-    if (gl_read_file_max(path, &buf, &len, GL_HW_IAM_MAX_FILE)) { gl_seterr("cannot read the transcription: %s", gl_err()); return -1; }
+    if (gl_read_file_max(path, &buf, &len, GL_HW_IAM_MAX_FILE)) {
+        gl_seterr("cannot read the transcription: %s", gl_err());
+        return -1;
+    }
     char *s = (char *)buf;
     char *csr = strstr(s, "CSR:");
     if (!csr) { gl_seterr("%s:1: no CSR: section", path); free(s); return -1; }
@@ -440,7 +498,10 @@ static void walk(const char *dir, strlist *out, dirset *seen, int depth) {
         else if (S_ISREG(sb.st_mode)) {
             size_t l = strlen(path);
             if (l > 4 && !strcmp(path + l - 4, ".xml")) {
-                if (out->n == out->cap) { out->cap = out->cap ? 2 * out->cap : 64; out->v = realloc(out->v, sizeof(char *) * out->cap); }
+                if (out->n == out->cap) {
+                    out->cap = out->cap ? 2 * out->cap : 64;
+                    out->v = realloc(out->v, sizeof(char *) * out->cap);
+                }
                 out->v[out->n++] = gl_strdup(path);
             }
         }
@@ -449,7 +510,10 @@ static void walk(const char *dir, strlist *out, dirset *seen, int depth) {
 }
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static int cmp_float(const void *a, const void *b) { float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+static int cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
 
 // One bad file must not decide the normalisation (gl_hw_norm_stats: a single
 // 1e30 offset makes the std 1e28 and every other line zero). A line whose
@@ -473,9 +537,12 @@ static int drop_outlier_lines(gl_hw_corpus *c, int quiet) {
     int kept = 0, dropped = 0;
     for (int i = 0; i < c->n; i++) {
         float mx = 0;
-        for (int t = 0; t < c->lines[i].n; t++) mx = fmaxf(mx, hypotf(c->lines[i].pts[3 * t], c->lines[i].pts[3 * t + 1]));
+        for (int t = 0; t < c->lines[i].n; t++)
+            mx = fmaxf(mx, hypotf(c->lines[i].pts[3 * t], c->lines[i].pts[3 * t + 1]));
         if (mx > GL_HW_IAM_OUTLIER * med) {
-            if (!quiet) fprintf(stderr, "glimpse: skipped line %d (\"%.30s\"): an offset of %g is %.0f times the median %g\n", i, c->lines[i].text, mx, mx / med, med);
+            if (!quiet)
+                fprintf(stderr, "glimpse: skipped line %d (\"%.30s\"): an offset of %g is %.0f times the median %g\n",
+                        i, c->lines[i].text, mx, mx / med, med);
             free(c->lines[i].pts); free(c->lines[i].text);
             dropped++;
         } else c->lines[kept++] = c->lines[i];
@@ -521,7 +588,11 @@ static int read_ids(const char *path, idset *s) {
         char *q = p; while (*q == ' ' || *q == '\t') q++;
         size_t l = strlen(q); while (l && (q[l - 1] == ' ' || q[l - 1] == '\t')) q[--l] = 0;
         if (l && q[0] != '#') {
-            if (s->n == s->cap) { s->cap = s->cap ? 2 * s->cap : 256; s->v = realloc(s->v, sizeof(char *) * s->cap); if (!s->v) abort(); }
+            if (s->n == s->cap) {
+                s->cap = s->cap ? 2 * s->cap : 256;
+                s->v = realloc(s->v, sizeof(char *) * s->cap);
+                if (!s->v) abort();
+            }
             s->v[s->n++] = gl_strdup(q);
         }
         *e = save;
@@ -531,7 +602,10 @@ static int read_ids(const char *path, idset *s) {
     return 0;
 }
 
-static int cmp_f(const void *a, const void *b) { float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+static int cmp_f(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
 
 // Cleans one line's raw offsets in place (see gl_hw_iam_opts): drops the
 // first point's (meaningless) offset, merges spikes, thins strokes. Returns
@@ -539,7 +613,8 @@ static int cmp_f(const void *a, const void *b) { float x = *(const float *)a, y 
 static int clean_line(float *p, int n, float spike, float max_up, int thin, int *spikes) {
     if (n < 2) return -1;
     // the line starts at its first point: its offset from "nowhere" goes
-    for (int i = 0; i < 3 * (n - 1); i++) p[i] = p[i + 3];   // (a memmove here draws a false -Warray-bounds from GCC once inlined)
+    for (int i = 0; i < 3 * (n - 1); i++)
+        p[i] = p[i + 3]; // (a memmove here draws a false -Warray-bounds from GCC once inlined)
     n--;
     // a point far off while the pen is down, whose neighbour brings the pen
     // back, is a sensor spike: merge its offset into the next point
@@ -593,7 +668,10 @@ int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o,
     memset(rep, 0, sizeof *rep);
     char root[4096]; snprintf(root, sizeof root, "%s/lineStrokes", dir);
     struct stat sb;
-    if (stat(root, &sb) || !S_ISDIR(sb.st_mode)) { gl_seterr("%s: no lineStrokes directory (expected IAM-OnDB layout DIR/lineStrokes, DIR/ascii)", dir); return -1; }
+    if (stat(root, &sb) || !S_ISDIR(sb.st_mode)) {
+        gl_seterr("%s: no lineStrokes directory (expected IAM-OnDB layout DIR/lineStrokes, DIR/ascii)", dir);
+        return -1;
+    }
     idset ex = {0};
     if (o->exclude && read_ids(o->exclude, &ex)) return -1;
     strlist L = {0};
@@ -639,7 +717,12 @@ int gl_hw_iam_load_ex(gl_hw_corpus *c, const char *dir, const gl_hw_iam_opts *o,
             }
             int lines = iam_csr_lines(tpath);
             form_ok = lines < 0 || files <= lines;   // unreadable: each line reports its own error below
-            if (!form_ok) { rep->unpaired_forms++; if (!o->quiet) fprintf(stderr, "glimpse: skipped form %s: %d stroke files, %d transcribed lines\n", form, files, lines); }
+            if (!form_ok) {
+                rep->unpaired_forms++;
+                if (!o->quiet)
+                    fprintf(stderr, "glimpse: skipped form %s: %d stroke files, %d transcribed lines\n", form, files,
+                            lines);
+            }
         }
         if (o->prepare && !form_ok) { rep->unpaired_lines++; continue; }
         if (idset_has(&ex, lid) || idset_has(&ex, form)) { rep->excluded++; continue; }
@@ -662,7 +745,10 @@ bad:
     if (!o->prepare) {
         rep->lines = c->n - first;
         for (int i = first; i < c->n; i++) rep->points_out += c->lines[i].n;
-        if (rep->lines == 0) { gl_seterr("%s: no IAM-OnDB line could be loaded (%d skipped)", dir, c->skipped); return -1; }
+        if (rep->lines == 0) {
+            gl_seterr("%s: no IAM-OnDB line could be loaded (%d skipped)", dir, c->skipped);
+            return -1;
+        }
         return 0;
     }
     // the scale of a pen-down offset: the median over (a sample of) the corpus
@@ -674,7 +760,8 @@ bad:
         float *v = gl_malloc(sizeof(float) * (tot / stride + 1));
         for (int i = first; i < c->n; i++)
             for (int t = 1; t < c->lines[i].n; t++, at++)
-                if (at % stride == 0 && c->lines[i].pts[3 * (t - 1) + 2] < 0.5f) v[k++] = hypotf(c->lines[i].pts[3 * t], c->lines[i].pts[3 * t + 1]);
+                if (at % stride == 0 && c->lines[i].pts[3 * (t - 1) + 2] < 0.5f)
+                    v[k++] = hypotf(c->lines[i].pts[3 * t], c->lines[i].pts[3 * t + 1]);
         if (k) { qsort(v, k, sizeof *v, cmp_f); med = v[k / 2] > 0 ? v[k / 2] : 1; }
         free(v);
     }
@@ -695,7 +782,8 @@ bad:
         // (texts over GL_HW_MAXU characters are left for the caller to drop and count)
         int np = 0;
         for (int i = first; i < c->n; i++)
-            if (strlen(c->lines[i].text) <= GL_HW_MAXU) ppc[np++] = (float)c->lines[i].n / (float)(strlen(c->lines[i].text) ? strlen(c->lines[i].text) : 1);
+            if (strlen(c->lines[i].text) <= GL_HW_MAXU)
+                ppc[np++] = (float)c->lines[i].n / (float)(strlen(c->lines[i].text) ? strlen(c->lines[i].text) : 1);
         qsort(ppc, (size_t)np, sizeof *ppc, cmp_f);
         float m = np ? ppc[np / 2] : 1;
         free(ppc);
@@ -703,7 +791,12 @@ bad:
         for (int i = first; i < c->n; i++) {
             gl_hw_line *ln = &c->lines[i];
             float r = (float)ln->n / (float)(strlen(ln->text) ? strlen(ln->text) : 1);
-            if (strlen(ln->text) <= GL_HW_MAXU && np > 0 && (r > m * o->misfit || r < m / o->misfit)) { rep->misfits++; free(ln->pts); free(ln->text); continue; }
+            if (strlen(ln->text) <= GL_HW_MAXU && np > 0 && (r > m * o->misfit || r < m / o->misfit)) {
+                rep->misfits++;
+                free(ln->pts);
+                free(ln->text);
+                continue;
+            }
             c->lines[kept++] = *ln;
         }
         c->n = kept;

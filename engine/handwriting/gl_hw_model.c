@@ -28,7 +28,8 @@ double gl_hw_mdn_forward_backward(float *dy, const float *y, const float *x, con
         float *d = dy ? dy + (size_t)n * NY : NULL;
         float mk = mask ? mask[n] : 1.0f;
         if (mk == 0.0f) { if (d) memset(d, 0, (size_t)NY * sizeof(float)); continue; }
-        const float *pih = yy + 1, *mu1 = yy + 1 + M, *mu2 = yy + 1 + 2 * M, *s1h = yy + 1 + 3 * M, *s2h = yy + 1 + 4 * M, *rh = yy + 1 + 5 * M;
+        const float *pih = yy + 1, *mu1 = yy + 1 + M, *mu2 = yy + 1 + 2 * M, *s1h = yy + 1 + 3 * M,
+                    *s2h = yy + 1 + 4 * M, *rh = yy + 1 + 5 * M;
         double x1 = x[n * 3], x2 = x[n * 3 + 1], x3 = x[n * 3 + 2];
         // log π = log softmax(π̂)
         double mx = -1e30;
@@ -153,13 +154,16 @@ int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out) {
             ok = 0;
             char name[48];
             if (n == 0) snprintf(name, sizeof name, "byte 0x%02x (not UTF-8)", t[i]);
-            else if (n == 1 && (t[i] < 32 || t[i] == 127)) snprintf(name, sizeof name, "U+%04X (a control character)", t[i]);
+            else if (n == 1 && (t[i] < 32 || t[i] == 127))
+                snprintf(name, sizeof name, "U+%04X (a control character)", t[i]);
             else snprintf(name, sizeof name, "'%.*s'", n, (const char *)t + i);
             size_t nl = strlen(name);
             int seen = 0;
             for (const char *p = q; (p = strstr(p, name)); p++)
                 if ((p == q || p[-1] == ' ') && (p[nl] == ',' || p[nl] == 0)) { seen = 1; break; }
-            if (!seen && qn + nl + 8 < sizeof q) { qn += (size_t)snprintf(q + qn, sizeof q - qn, "%s%s", qn ? ", " : "", name); }
+            if (!seen && qn + nl + 8 < sizeof q) {
+                qn += (size_t)snprintf(q + qn, sizeof q - qn, "%s%s", qn ? ", " : "", name);
+            }
         }
         i += n ? (size_t)n : 1;
     }
@@ -187,9 +191,18 @@ static void bind(gl_hw_model *m) {
 static int cfg_check(const gl_hw_cfg *c) {
     if (c->L < 1 || c->L > 4) { gl_seterr("handwriting: layers must be 1..4 (got %d)", c->L); return -1; }
     if (c->H < 1 || c->H > 2048) { gl_seterr("handwriting: cells must be 1..2048 (got %d)", c->H); return -1; }
-    if (c->M < 1 || c->M > GL_HW_MAXM) { gl_seterr("handwriting: mixtures must be 1..%d (got %d)", GL_HW_MAXM, c->M); return -1; }
-    if (c->K < 0 || c->K > GL_HW_MAXK) { gl_seterr("handwriting: window Gaussians must be 0..%d (got %d)", GL_HW_MAXK, c->K); return -1; }
-    if (c->K > 0 && (c->C < 1 || c->C > 127 || (int)strlen(c->alphabet) != c->C)) { gl_seterr("handwriting: bad alphabet"); return -1; }
+    if (c->M < 1 || c->M > GL_HW_MAXM) {
+        gl_seterr("handwriting: mixtures must be 1..%d (got %d)", GL_HW_MAXM, c->M);
+        return -1;
+    }
+    if (c->K < 0 || c->K > GL_HW_MAXK) {
+        gl_seterr("handwriting: window Gaussians must be 0..%d (got %d)", GL_HW_MAXK, c->K);
+        return -1;
+    }
+    if (c->K > 0 && (c->C < 1 || c->C > 127 || (int)strlen(c->alphabet) != c->C)) {
+        gl_seterr("handwriting: bad alphabet");
+        return -1;
+    }
     return 0;
 }
 
@@ -206,7 +219,10 @@ static void alloc_params(gl_hw_model *m) {
     m->NY = 1 + 6 * c->M;
     gl_params_add(&m->ps, "out.W", m->NY, c->L * H, 0, 0);
     gl_params_add(&m->ps, "out.b", m->NY, 0, 0, 0);
-    if (c->K > 0) { gl_params_add(&m->ps, "window.W", 3 * c->K, H, 0, 0); gl_params_add(&m->ps, "window.b", 3 * c->K, 0, 0, 0); }
+    if (c->K > 0) {
+        gl_params_add(&m->ps, "window.W", 3 * c->K, H, 0, 0);
+        gl_params_add(&m->ps, "window.b", 3 * c->K, 0, 0, 0);
+    }
     bind(m);
 }
 
@@ -262,25 +278,43 @@ int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta_out, int wi
     gl_hw_cfg c; memset(&c, 0, sizeof c);
     const gl_meta *mt = &f.meta;
     const char *model = gl_meta_get(mt, "model");
-    if (!model || (strcmp(model, "handwriting-synthesis") && strcmp(model, "handwriting-prediction"))) { gl_seterr("%s: not a glimpse handwriting model", path); gl_st_free(&f); return -1; }
+    if (!model || (strcmp(model, "handwriting-synthesis") && strcmp(model, "handwriting-prediction"))) {
+        gl_seterr("%s: not a glimpse handwriting model", path);
+        gl_st_free(&f);
+        return -1;
+    }
     // the configuration must be exactly what the metadata says: whole numbers,
     // finite statistics, an alphabet of distinct printable characters
     long L, H, M, K; double mx, my, sx, sy;
     if (gl_meta_int_in(mt, "layers", 1, 4, &L) || gl_meta_int_in(mt, "cells", 1, 2048, &H) ||
-        gl_meta_int_in(mt, "mixtures", 1, GL_HW_MAXM, &M) || gl_meta_int_in(mt, "window_gaussians", 0, GL_HW_MAXK, &K) ||
-        gl_meta_num_in(mt, "mean_x", -1e6, 1e6, &mx) || gl_meta_num_in(mt, "mean_y", -1e6, 1e6, &my) ||
-        gl_meta_num_in(mt, "std_x", 1e-6, 1e6, &sx) || gl_meta_num_in(mt, "std_y", 1e-6, 1e6, &sy)) {
+        gl_meta_int_in(mt, "mixtures", 1, GL_HW_MAXM, &M) ||
+        gl_meta_int_in(mt, "window_gaussians", 0, GL_HW_MAXK, &K) || gl_meta_num_in(mt, "mean_x", -1e6, 1e6, &mx) ||
+        gl_meta_num_in(mt, "mean_y", -1e6, 1e6, &my) || gl_meta_num_in(mt, "std_x", 1e-6, 1e6, &sx) ||
+        gl_meta_num_in(mt, "std_y", 1e-6, 1e6, &sy)) {
         gl_seterr("%s: %s", path, gl_err()); gl_st_free(&f); return -1;
     }
-    if ((K > 0) != !strcmp(model, "handwriting-synthesis")) { gl_seterr("%s: a %s model with %ld window Gaussians", path, model, K); gl_st_free(&f); return -1; }
+    if ((K > 0) != !strcmp(model, "handwriting-synthesis")) {
+        gl_seterr("%s: a %s model with %ld window Gaussians", path, model, K);
+        gl_st_free(&f);
+        return -1;
+    }
     c.L = (int)L; c.H = (int)H; c.M = (int)M; c.K = (int)K;
     const char *al = gl_meta_get(mt, "alphabet");
-    if (al && strlen(al) >= sizeof c.alphabet) { gl_seterr("%s: alphabet of %zu characters (at most %zu)", path, strlen(al), sizeof c.alphabet - 1); gl_st_free(&f); return -1; }
+    if (al && strlen(al) >= sizeof c.alphabet) {
+        gl_seterr("%s: alphabet of %zu characters (at most %zu)", path, strlen(al), sizeof c.alphabet - 1);
+        gl_st_free(&f);
+        return -1;
+    }
     snprintf(c.alphabet, sizeof c.alphabet, "%s", al ? al : "");
     c.C = (int)strlen(c.alphabet);
     for (int i = 0; i < c.C; i++) {
         unsigned char ch = (unsigned char)c.alphabet[i];
-        if (ch < 32 || ch > 126 || strchr(c.alphabet + i + 1, ch)) { gl_seterr("%s: alphabet holds %s character 0x%02x", path, ch < 32 || ch > 126 ? "a non-printable" : "a repeated", ch); gl_st_free(&f); return -1; }
+        if (ch < 32 || ch > 126 || strchr(c.alphabet + i + 1, ch)) {
+            gl_seterr("%s: alphabet holds %s character 0x%02x", path,
+                      ch < 32 || ch > 126 ? "a non-printable" : "a repeated", ch);
+            gl_st_free(&f);
+            return -1;
+        }
     }
     c.mean[0] = (float)mx; c.mean[1] = (float)my;
     c.std[0] = (float)sx; c.std[1] = (float)sy;
@@ -309,7 +343,8 @@ void gl_hw_ws_free(gl_hw_ws *ws) {
 
 static void ws_reserve(gl_hw_ws *ws, const gl_hw_model *m, int B, int T, int Umax) {
     if (B <= ws->cap_B && T <= ws->cap_T && Umax <= ws->cap_U && ws->x) return;
-    int cb = B > ws->cap_B ? B : ws->cap_B, ct = T > ws->cap_T ? T : ws->cap_T, cu = Umax > ws->cap_U ? Umax : ws->cap_U;
+    int cb = B > ws->cap_B ? B : ws->cap_B, ct = T > ws->cap_T ? T : ws->cap_T,
+        cu = Umax > ws->cap_U ? Umax : ws->cap_U;
     gl_hw_ws_free(ws);
     ws->cap_B = cb; ws->cap_T = ct; ws->cap_U = cu;
     const gl_hw_cfg *c = &m->cfg;
@@ -397,7 +432,8 @@ double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts) {
         if (!stepwise) {
             for (int t = 0; t < T; t++) {
                 size_t o = (size_t)t * B;
-                build_input(in + o * NI, ws->x + o * 3, W ? ws->w + o * W : NULL, l ? ws->h[l - 1] + o * H : NULL, B, NI, W, H);
+                build_input(in + o * NI, ws->x + o * 3, W ? ws->w + o * W : NULL, l ? ws->h[l - 1] + o * H : NULL, B,
+                            NI, W, H);
             }
             gl_linear_forward(act, in, m->Wx[l], m->b[l], (int)TB, NI, 4 * H, 0);
         }
@@ -410,7 +446,8 @@ double gl_hw_forward(gl_hw_model *m, gl_hw_ws *ws, int *npts) {
                 gl_wpack_gemm(at, 4 * H, in + o * NI, NI, B, &ws->wx0f, 1.0f);
             }
             gl_lstm_step_forward_p(ws->h[l] + o * H, ws->c[l] + o * H, at, ws->tc[l] + o * H,
-                                   t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL, &ws->whf[l], B, H);
+                                   t > 0 ? ws->h[l] + (o - B) * H : NULL, t > 0 ? ws->c[l] + (o - B) * H : NULL,
+                                   &ws->whf[l], B, H);
             if (stepwise) {
                 float *p = ws->p + o * 3 * K;
                 for (int b = 0; b < B; b++) memcpy(p + (size_t)b * 3 * K, m->bp, sizeof(float) * 3 * K);
@@ -507,7 +544,8 @@ void gl_hw_backward(gl_hw_model *m, gl_hw_ws *ws, float scale, float clip_y, flo
             memset(ws->dhp, 0, sizeof(float) * B * H); memset(ws->dcp, 0, sizeof(float) * B * H);
             float *dpre = ws->dpre[l] + o * 4 * H;
             gl_lstm_step_backward_p(dpre, t > 0 ? ws->dhp : NULL, t > 0 ? ws->dcp : NULL, dcur, dc,
-                                    ws->act[l] + o * 4 * H, ws->tc[l] + o * H, t > 0 ? ws->c[l] + (o - B) * H : NULL, &ws->whb[l], B, H);
+                                    ws->act[l] + o * 4 * H, ws->tc[l] + o * H, t > 0 ? ws->c[l] + (o - B) * H : NULL,
+                                    &ws->whb[l], B, H);
             if (stepwise) gl_wpack_gemm(ws->din[0] + o * NI, NI, dpre, 4 * H, B, &ws->wx0b, 1.0f);
             float *sw = dh; dh = ws->dhp; ws->dhp = sw; ws->dh = dh;
             sw = dc; dc = ws->dcp; ws->dcp = sw; ws->dc = dc;

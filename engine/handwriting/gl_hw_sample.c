@@ -1,12 +1,14 @@
 // gl_hw_sample: generating handwriting one point at a time (batch 1), with
 // biased (§5.4) and primed (§5.5) sampling, the end-of-text test of §5.3
-// (stop when φ(t,U+1) > φ(t,u) for every u ≤ U; a stroke begun by the
-// point just before is dropped, see gl_hw_result.dropped), and SVG/PNG output.
+// (the window has passed the text when φ(t,U+1) > φ(t,u) for every u ≤ U;
+// the line ends once the last character's strokes are finished after that,
+// see the sampling loop), and SVG/PNG output.
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_json.h"
 #include "gl_nn.h"
 #include "gl_vmath.h"
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -260,6 +262,22 @@ static int stray_start(const float *pts, const float *phis, int n, int U) {
     return x > maxx + 0.25f * (hi - lo);
 }
 
+// A stroke about to begin at offset dx from the last of the n points (the
+// pen lifted there) lies right of all the ink so far by more than a quarter
+// of the height of the stroke before it (the stray_start test, for a point
+// not yet stored) and by more than gap.
+static int right_of_ink(const float *pts, int n, float dx, float gap) {
+    float x = 0, y = 0, maxx = -INFINITY, lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        x += pts[3 * i]; y += pts[3 * i + 1];
+        if (i > 0 && pts[3 * (i - 1) + 2] > 0.5f) { lo = INFINITY; hi = -INFINITY; }
+        if (x > maxx) maxx = x;
+        if (y < lo) lo = y;
+        if (y > hi) hi = y;
+    }
+    return x + dx > maxx + fmaxf(0.25f * (hi - lo), gap);
+}
+
 int gl_hw_max_steps(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts) {
     if (opts->max_steps > 0) return opts->max_steps;
     return m->cfg.K > 0 && text ? 40 * (int)strlen(text) + 40 : 700;
@@ -298,7 +316,6 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     if (synth && gl_hw_encode(c, full, s.chars)) { free(full); st_free(&s); if (trace) gl_trace_finish(trace); return -1; }
     int ntext = synth ? (int)strlen(text) : 0;
     int max_steps = opts->max_steps > 0 ? opts->max_steps : (synth ? 40 * ntext + 40 : 700);
-    (void)ntext;
     gl_rng rng; gl_rng_seed(&rng, opts->seed);
     float x[3] = {0, 0, 1};
     // §5.5 priming: run the network over the primer's points (inputs only)
@@ -332,19 +349,51 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     // character, such as the full stop after "fox", is ink and stays.)
     gl_hw_frame *held = trace && synth ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;
     int holding = 0;
+    // The end of the text (§5.3) is where φ(t,U+1) first exceeds every
+    // φ(t,u); the window runs ahead of the pen, so at that step the last
+    // character is not finished: on IAM-OnDB's held-out lines, read with the
+    // real points as inputs (gl_hw_forward over the first 300 of them, the
+    // shipped network, 2026-12-07), it fires a median 4 points (about 0.4 of
+    // a character; 99th percentile 17) before the line's last point, and in
+    // 244 of the 263 lines where it fires the pen does not lift again. So
+    // writing goes on from there until that stroke is finished (the pen
+    // lifts), and then through any further stroke the model begins over or
+    // inside the last character (the dot of an i, the bar of a t, the second
+    // stroke of an x); it ends at the first stroke begun right of all the ink,
+    // the start of a next character that is not there, which is dropped.
+    // A stroke begun more than GL_HW_TAIL_GAP characters right of the ink is
+    // that next character (of the 45 strokes those lines begin after that
+    // step, 2 start so far right), and so is a stroke that goes on with the
+    // pen down past GL_HW_TAIL_REACH characters right of the ink written when the
+    // window passed (a C whose stroke turns into an r): the line ends before
+    // the point that does so (a character is the mean width of those written).
+    // A pen still writing after GL_HW_TAIL_CHARS characters' worth of points
+    // is running on: the line stops there and has not ended.
+    int fired = -1, tail_max = 0;
+    float maxx = -INFINITY, minx = INFINITY, reach = INFINITY, gap = 0;
     for (int step = 0; step < max_steps; step++) {
         if (opts->cancel && atomic_load(opts->cancel)) { cancelled = 1; break; }
         st_step(m, &s, x);
-        if (synth) {
+        if (synth && fired < 0) {
             int past = 1;
             for (int u = 0; u < U; u++) if (!(s.phi[U] > s.phi[u])) { past = 0; break; }
             if (past) {
-                ended = 1;
-                if (stray_start(pts, phis, n, U)) { n--; dropped = 1; holding = 0; }
-                break;
+                fired = n;
+                tail_max = (int)ceilf(GL_HW_TAIL_CHARS * (float)(n > U ? n : U) / (float)U);
+                if (tail_max < 12) tail_max = 12;
+                float cw = n > 0 ? (maxx - minx) / (float)(ntext > 0 ? ntext : 1) : 0;
+                reach = n > 0 ? maxx + GL_HW_TAIL_REACH * cw : INFINITY;
+                gap = GL_HW_TAIL_GAP * cw;
+                if (opts->end_rule != GL_HW_END_NEVER && stray_start(pts, phis, n, U)) {
+                    fired = --n; dropped = 1; holding = 0; ended = 1;
+                    break;
+                }
+                if (opts->end_rule == GL_HW_END_WINDOW) { ended = 1; break; }   // the rule as written, for comparison
+                if (opts->end_rule == GL_HW_END_NEVER) { ended = 1; reach = gap = INFINITY; tail_max = INT_MAX; }
             }
         }
         if (holding) { holding = 0; if (gl_trace_push(trace, held)) break; }
+        if (fired >= 0 && n - fired >= tail_max) break;   // running on
         mixture(s.y, M, opts->bias, &e, pi, mu1, mu2, s1, s2, rho);
         // pick a component, then draw from the bivariate Gaussian
         float r = gl_rng_uniform(&rng), acc = 0; int j = M - 1;
@@ -353,16 +402,25 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         float nx = mu1[j] + s1[j] * z1;
         float ny = mu2[j] + s2[j] * (rho[j] * z1 + sqrtf(fmaxf(0.0f, 1 - rho[j] * rho[j])) * z2);
         int eos = gl_rng_uniform(&rng) < e;
+        float dx = nx * c->std[0] + c->mean[0], dy = ny * c->std[1] + c->mean[1];
+        if (fired >= 0 && n > 0) {   // the line is done at a point of a next character
+            int lifted = pts[3 * (n - 1) + 2] > 0.5f;
+            if (lifted ? right_of_ink(pts, n, dx, gap) : px + dx > reach) {
+                ended = 1; dropped = 1;
+                break;
+            }
+        }
         x[0] = nx; x[1] = ny; x[2] = (float)eos;
         if (n == cap) {
             cap *= 2; pts = realloc(pts, sizeof(float) * 3 * cap);
             if (synth) { phis = realloc(phis, sizeof(float) * (U + 1) * cap); kaps = realloc(kaps, sizeof(float) * K * cap); }
         }
-        float dx = nx * c->std[0] + c->mean[0], dy = ny * c->std[1] + c->mean[1];
         pts[3 * n] = dx; pts[3 * n + 1] = dy; pts[3 * n + 2] = (float)eos;
         if (synth) { memcpy(phis + (size_t)n * (U + 1), s.phi, sizeof(float) * (U + 1)); memcpy(kaps + (size_t)n * K, s.kappa, sizeof(float) * K); }
         n++;
         px += dx; py += dy;
+        if (px > maxx) maxx = px;
+        if (px < minx) minx = px;
         if (fr) {
             memset(fr, 0, sizeof *fr);
             fr->x = px; fr->y = py; fr->dx = dx; fr->dy = dy; fr->eos = eos; fr->e = e;
@@ -377,7 +435,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 memcpy(fr->phi, s.phi, sizeof(float) * (U + 1));
                 fr->U = U;
             }
-            if (synth && stray_start(pts, phis, n, U)) { memcpy(held, fr, sizeof *fr); holding = 1; }
+            if (synth && fired < 0 && stray_start(pts, phis, n, U)) { memcpy(held, fr, sizeof *fr); holding = 1; }
             else if (gl_trace_push(trace, fr)) break;   // trace full
         }
     }
@@ -386,6 +444,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     if (trace) gl_trace_finish(trace);
     if (res) {
         res->n = n; res->pts = pts; res->U = U; res->phi = phis; res->kappa = kaps; res->K = K; res->ended = ended; res->dropped = dropped;
+        res->tail = fired >= 0 ? n - fired : 0;
     } else { free(pts); free(phis); free(kaps); }
     free(full);
     st_free(&s);
@@ -538,26 +597,45 @@ static int hw_strokes(const float *pts, int n, float *ax, float *ay, int *start,
     return ns;
 }
 
-int gl_hw_save_svg(const char *path, const float *pts, int n, float scale) {
+// Written for a pen plotter: width, height and coordinates in millimetres,
+// one <path> per stroke (quadratic pieces, as above), fill="none" on every
+// path and no background shape, so a plotter draws the strokes and nothing
+// else.
+int gl_hw_save_svg_desc(const char *path, const float *pts, int n, float mm_per_unit, const char *desc) {
     float x0, y0, x1, y1;
     gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
-    float pad = 10;
-    double W = (x1 - x0) * scale + 2 * pad, Hh = (y1 - y0) * scale + 2 * pad;
+    double s = mm_per_unit > 0 ? mm_per_unit : gl_hw_mm_per_unit(pts, n), pad = GL_HW_MARGIN_MM;
+    double W = (x1 - x0) * s + 2 * pad, Hh = (y1 - y0) * s + 2 * pad;
     gl_buf b = {0};
-    gl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.1f %.1f\">\n", W, Hh, W, Hh);
-    gl_buf_printf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<g fill=\"none\" stroke=\"black\" stroke-width=\"%.2f\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n", 1.6);
+    gl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.1fmm\" height=\"%.1fmm\" "
+                  "viewBox=\"0 0 %.1f %.1f\">\n",
+                  W, Hh, W, Hh);
+    if (desc && *desc) {
+        gl_buf_printf(&b, "<desc>");
+        for (const char *c = desc; *c; c++) {   // XML text
+            if (*c == '<') gl_buf_printf(&b, "&lt;");
+            else if (*c == '>') gl_buf_printf(&b, "&gt;");
+            else if (*c == '&') gl_buf_printf(&b, "&amp;");
+            else gl_buf_printf(&b, "%c", *c);
+        }
+        gl_buf_printf(&b, "</desc>\n");
+    }
+    gl_buf_printf(&b, "<g fill=\"none\" stroke=\"black\" stroke-width=\"%.2f\" stroke-linecap=\"round\" "
+                  "stroke-linejoin=\"round\">\n",
+                  GL_HW_PEN_MM);
     float *ax = gl_malloc(sizeof(float) * (n + 1)), *ay = gl_malloc(sizeof(float) * (n + 1));
     int *st = gl_malloc(sizeof(int) * (n + 1)), *ln = gl_malloc(sizeof(int) * (n + 1));
     int ns = hw_strokes(pts, n, ax, ay, st, ln);
-#define SX(i) ((ax[i] - x0) * scale + pad)
-#define SY(i) ((ay[i] - y0) * scale + pad)
-    for (int s = 0; s < ns; s++) {
-        int a = st[s], m = ln[s];
-        gl_buf_printf(&b, "<path d=\"M%.1f %.1f", SX(a), SY(a));
+#define SX(i) ((ax[i] - x0) * s + pad)
+#define SY(i) ((ay[i] - y0) * s + pad)
+    for (int k = 0; k < ns; k++) {
+        int a = st[k], m = ln[k];
+        gl_buf_printf(&b, "<path d=\"M%.2f %.2f", SX(a), SY(a));
         if (m == 1) gl_buf_printf(&b, " l0.01 0");
         for (int i = a + 1; i < a + m - 1; i++)
-            gl_buf_printf(&b, " Q%.1f %.1f %.1f %.1f", SX(i), SY(i), 0.5 * (SX(i) + SX(i + 1)), 0.5 * (SY(i) + SY(i + 1)));
-        if (m > 1) gl_buf_printf(&b, " L%.1f %.1f", SX(a + m - 1), SY(a + m - 1));
+            gl_buf_printf(&b, " Q%.2f %.2f %.2f %.2f", SX(i), SY(i), 0.5 * (SX(i) + SX(i + 1)),
+                          0.5 * (SY(i) + SY(i + 1)));
+        if (m > 1) gl_buf_printf(&b, " L%.2f %.2f", SX(a + m - 1), SY(a + m - 1));
         gl_buf_printf(&b, "\"/>\n");
     }
 #undef SX
@@ -565,6 +643,48 @@ int gl_hw_save_svg(const char *path, const float *pts, int n, float scale) {
     gl_buf_printf(&b, "</g>\n</svg>\n");
     int rc = gl_write_atomic(path, b.s, b.len);
     gl_buf_free(&b); free(ax); free(ay); free(st); free(ln);
+    return rc;
+}
+
+int gl_hw_save_svg(const char *path, const float *pts, int n, float mm_per_unit) {
+    return gl_hw_save_svg_desc(path, pts, n, mm_per_unit, NULL);
+}
+
+// Draws the strokes (points already in pixels) as the quadratic pieces the
+// SVG has, each piece in six straight segments of width lw.
+static void draw_strokes(gl_image *im, const float *ax, const float *ay, const int *st, const int *ln, int ns,
+                         float lw) {
+    for (int s = 0; s < ns; s++) {
+        int a = st[s], m = ln[s];
+        float cx = ax[a], cy = ay[a];
+        if (m == 1) { gl_image_line(im, cx, cy, cx + 0.5f, cy, lw, 0, 0, 0); continue; }
+        for (int i = a + 1; i < a + m; i++) {
+            // end of this piece: midpoint to the next point, or the last point
+            float ex = i < a + m - 1 ? 0.5f * (ax[i] + ax[i + 1]) : ax[i], ey = i < a + m - 1 ? 0.5f * (ay[i] + ay[i + 1]) : ay[i];
+            float qx = i < a + m - 1 ? ax[i] : 0.5f * (cx + ex), qy = i < a + m - 1 ? ay[i] : 0.5f * (cy + ey);
+            for (int k = 1; k <= 6; k++) {
+                float t = k / 6.0f, u = 1 - t;
+                float nx = u * u * cx + 2 * u * t * qx + t * t * ex, ny = u * u * cy + 2 * u * t * qy + t * t * ey;
+                float tp = (k - 1) / 6.0f, up = 1 - tp;
+                float ox = up * up * cx + 2 * up * tp * qx + tp * tp * ex, oy = up * up * cy + 2 * up * tp * qy + tp * tp * ey;
+                gl_image_line(im, ox, oy, nx, ny, lw, 0, 0, 0);
+            }
+            cx = ex; cy = ey;
+        }
+    }
+}
+
+// Points to pixels: (p − origin) · scale + pad, then drawn.
+static int save_png_scaled(const char *path, const float *pts, int n, float x0, float y0, float scale, float pad,
+                           int W, int H, float lw) {
+    gl_image im = gl_image_new(W, H, 255, 255, 255);
+    float *ax = gl_malloc(sizeof(float) * (n + 1)), *ay = gl_malloc(sizeof(float) * (n + 1));
+    int *st = gl_malloc(sizeof(int) * (n + 1)), *ln = gl_malloc(sizeof(int) * (n + 1));
+    int ns = hw_strokes(pts, n, ax, ay, st, ln);
+    for (int i = 0; i < n; i++) { ax[i] = (ax[i] - x0) * scale + pad; ay[i] = (ay[i] - y0) * scale + pad; }
+    draw_strokes(&im, ax, ay, st, ln, ns, lw);
+    int rc = gl_image_save_png(&im, path);
+    gl_image_free(&im); free(ax); free(ay); free(st); free(ln);
     return rc;
 }
 
@@ -576,33 +696,21 @@ int gl_hw_save_png(const char *path, const float *pts, int n, int height) {
     int W = (int)((x1 - x0) * scale + 2 * pad) + 1;
     if (W > 8000) { scale *= 8000.0f / W; W = 8000; }
     if (W < 16) W = 16;
-    gl_image im = gl_image_new(W, height, 255, 255, 255);
-    float *ax = gl_malloc(sizeof(float) * (n + 1)), *ay = gl_malloc(sizeof(float) * (n + 1));
-    int *st = gl_malloc(sizeof(int) * (n + 1)), *ln = gl_malloc(sizeof(int) * (n + 1));
-    int ns = hw_strokes(pts, n, ax, ay, st, ln);
-    for (int i = 0; i < n; i++) { ax[i] = (ax[i] - x0) * scale + pad; ay[i] = (ay[i] - y0) * scale + pad; }
-    float lw = height > 200 ? 2.4f : 2.0f;
-    for (int s = 0; s < ns; s++) {
-        int a = st[s], m = ln[s];
-        float cx = ax[a], cy = ay[a];
-        if (m == 1) { gl_image_line(&im, cx, cy, cx + 0.5f, cy, lw, 0, 0, 0); continue; }
-        for (int i = a + 1; i < a + m; i++) {
-            // end of this piece: midpoint to the next point, or the last point
-            float ex = i < a + m - 1 ? 0.5f * (ax[i] + ax[i + 1]) : ax[i], ey = i < a + m - 1 ? 0.5f * (ay[i] + ay[i + 1]) : ay[i];
-            float qx = i < a + m - 1 ? ax[i] : 0.5f * (cx + ex), qy = i < a + m - 1 ? ay[i] : 0.5f * (cy + ey);
-            for (int k = 1; k <= 6; k++) {
-                float t = k / 6.0f, u = 1 - t;
-                float nx = u * u * cx + 2 * u * t * qx + t * t * ex, ny = u * u * cy + 2 * u * t * qy + t * t * ey;
-                float tp = (k - 1) / 6.0f, up = 1 - tp;
-                float ox = up * up * cx + 2 * up * tp * qx + tp * tp * ex, oy = up * up * cy + 2 * up * tp * qy + tp * tp * ey;
-                gl_image_line(&im, ox, oy, nx, ny, lw, 0, 0, 0);
-            }
-            cx = ex; cy = ey;
-        }
+    return save_png_scaled(path, pts, n, x0, y0, scale, pad, W, height, height > 200 ? 2.4f : 2.0f);
+}
+
+int gl_hw_save_png_dpi(const char *path, const float *pts, int n, float mm_per_unit, float dpi) {
+    float x0, y0, x1, y1;
+    gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
+    float mm = mm_per_unit > 0 ? mm_per_unit : gl_hw_mm_per_unit(pts, n), px_mm = dpi / 25.4f;
+    double W = ((x1 - x0) * mm + 2 * GL_HW_MARGIN_MM) * px_mm, H = ((y1 - y0) * mm + 2 * GL_HW_MARGIN_MM) * px_mm;
+    if (!(W >= 1 && H >= 1) || W > 20000 || H > 20000) {
+        gl_seterr("PNG: %.0f x %.0f pixels at %g dpi is too large (at most 20000 a side)", W, H, dpi);
+        return -1;
     }
-    int rc = gl_image_save_png(&im, path);
-    gl_image_free(&im); free(ax); free(ay); free(st); free(ln);
-    return rc;
+    float lw = GL_HW_PEN_MM * px_mm;
+    return save_png_scaled(path, pts, n, x0, y0, mm * px_mm, GL_HW_MARGIN_MM * px_mm, (int)W + 1, (int)H + 1,
+                           lw < 1 ? 1 : lw);
 }
 
 // The alignment figure (as Graves 2013, Fig. 13): the written line on top and

@@ -30,11 +30,14 @@ double gl_hw_train_lr(const gl_hw_train_opts *o, long step) {
 
 static int is_letter(unsigned char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
 // The counting token of p's character: 256 + the character for a letter that ends a word (with final).
-static int rare_token(const unsigned char *p, int final) { return final && is_letter(p[0]) && !is_letter(p[1]) ? 256 + p[0] : p[0]; }
+static int rare_token(const unsigned char *p, int final) {
+    return final && is_letter(p[0]) && !is_letter(p[1]) ? 256 + p[0] : p[0];
+}
 
 long gl_hw_rare_copies(const gl_hw_corpus *c, long rare, int final, int max_copies, int *copies) {
     long count[512] = {0}, total = 0;
-    for (int i = 0; i < c->n; i++) for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) count[rare_token(p, final)]++;
+    for (int i = 0; i < c->n; i++)
+        for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) count[rare_token(p, final)]++;
     for (int i = 0; i < c->n; i++) {
         long least = 0;   // the count of the line's rarest character
         for (const unsigned char *p = (const unsigned char *)c->lines[i].text; *p; p++) {
@@ -59,7 +62,8 @@ void gl_hw_augment_draw(gl_rng *r, double s, float A[4]) {
     A[2] = 0;                 A[3] = (float)exp(s * b);
 }
 
-void gl_hw_augment_line(const float *src, float *dst, int n, const float mean[2], const float std[2], const float A[4]) {
+void gl_hw_augment_line(const float *src, float *dst, int n, const float mean[2], const float std[2],
+                        const float A[4]) {
     for (int i = 0; i < n; i++) {
         float dx = src[3 * i] * std[0] + mean[0], dy = src[3 * i + 1] * std[1] + mean[1];
         float ex = A[0] * dx + A[1] * dy, ey = A[2] * dx + A[3] * dy;
@@ -80,7 +84,10 @@ static void hw_augment_batch(hw_train *h, const int *idx, int nbat, long step) {
     int most = 0;
     for (int j = 0; j < nbat; j++) if (h->tr->lines[idx[j]].n > most) most = h->tr->lines[idx[j]].n;
     if (most > h->aug_cap) {
-        for (int j = 0; j < h->aug.n; j++) { free(h->aug.lines[j].pts); h->aug.lines[j].pts = gl_malloc(sizeof(float) * 3 * (size_t)most); }
+        for (int j = 0; j < h->aug.n; j++) {
+            free(h->aug.lines[j].pts);
+            h->aug.lines[j].pts = gl_malloc(sizeof(float) * 3 * (size_t)most);
+        }
         h->aug_cap = most;
     }
     gl_rng rng;
@@ -121,7 +128,8 @@ static int hw_step(gl_train *t, gl_train_report *r) {
         c = &h->aug; idx = h->aidx;
     }
     gl_hw_trainer_set_jump_weight(h->par, (float)h->o.jump_weight);
-    double loss = gl_hw_trainer_step(h->par, c, idx, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np);   // on every core
+    double loss =
+        gl_hw_trainer_step(h->par, c, idx, nbat, (int)h->o.max_points, 1, 100.0f, 10.0f, &np); // on every core
     r->batch = nbat;
     r->points = np;
     double lr = gl_hw_train_lr(&h->o, t->step);
@@ -174,7 +182,11 @@ static void hw_free(gl_train *t) {
     hw_train *h = t->impl;
     gl_hw_trainer_free(h->par);
     free(h->order); free(h->border);
-    if (h->aug.lines) { for (int j = 0; j < h->aug.n; j++) free(h->aug.lines[j].pts); free(h->aug.lines); free(h->aidx); }
+    if (h->aug.lines) {
+        for (int j = 0; j < h->aug.n; j++) free(h->aug.lines[j].pts);
+        free(h->aug.lines);
+        free(h->aidx);
+    }
     gl_meta_free(&h->meta);
     gl_hw_model_free(&h->m);
     free(h);

@@ -168,14 +168,17 @@ static void int8s(const char *set) {
 }
 
 // C = A·op(w) + beta·C through gl_wpack, against doubles: rows 1..19 (the
-// 8-row blocks and every remainder), columns around the 16- and 32-wide
-// panels, K from 0; leading dimensions wider than the blocks (w's too);
-// both layouts of w. Each row must come out the same whether multiplied alone or with
-// others (threads split minibatches by rows).
+// 8- and 6-row blocks and every remainder), columns around the 8-, 16- and
+// 32-wide vectors and panels, K from 0; leading dimensions wider than the
+// blocks (w's too); both layouts of w. A packed kernel must also give the
+// bits of its promise, Σ_k in order k by fmaf from 0, then + C; so each row
+// comes out the same whether multiplied alone or with others (threads split
+// minibatches by rows), and every packed kernel gives the same bits.
 static void wpack(const char *set) {
-    static const int Ns[] = {1, 15, 16, 17, 31, 32, 33, 83, 256}, Ks[] = {0, 1, 7, 64, 257}, Ms[] = {1, 3, 7, 8, 9, 16, 19};
+    static const int Ns[] = {1, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 83, 256}, Ks[] = {0, 1, 7, 64, 257};
+    static const int Ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 16, 19};
     gl_rng r; gl_rng_seed(&r, 5);
-    double worst = 0; int bad_rows = 0, nan_left = 0;
+    double worst = 0; int bad_rows = 0, nan_left = 0, inexact = 0, packed = strcmp(set, "blas") != 0;
     for (size_t in = 0; in < sizeof Ns / sizeof *Ns; in++) for (size_t ik = 0; ik < sizeof Ks / sizeof *Ks; ik++)
     for (int trans = 0; trans < 2; trans++) for (size_t im = 0; im < sizeof Ms / sizeof *Ms; im++) for (int beta = 0; beta < 2; beta++) {
         int N = Ns[in], K = Ks[ik], M = Ms[im], lda = K + 3, ldc = N + 5;
@@ -192,9 +195,16 @@ static void wpack(const char *set) {
         for (int i = 0; i < M; i++) {
             for (int n = 0; n < N; n++) {
                 double s = beta ? C0[(size_t)i * ldc + n] : 0;
-                for (int k = 0; k < K; k++) s += (double)A[(size_t)i * lda + k] * (trans ? w[(size_t)n * wide + k] : w[(size_t)k * wide + n]);
+                float f = 0;
+                for (int k = 0; k < K; k++) {
+                    float a = A[(size_t)i * lda + k], b = trans ? w[(size_t)n * wide + k] : w[(size_t)k * wide + n];
+                    s += (double)a * b;
+                    f = fmaf(a, b, f);
+                }
                 double e = fabs(C[(size_t)i * ldc + n] - s) / (1 + sqrt((double)K));
                 if (!(e <= worst)) worst = isnan(e) ? INFINITY : e;
+                if (beta) f = C0[(size_t)i * ldc + n] + f;
+                inexact += packed && memcmp(&f, &C[(size_t)i * ldc + n], sizeof f) != 0;
             }
             for (int n = N; n < ldc; n++) nan_left += beta ? C[(size_t)i * ldc + n] != C0[(size_t)i * ldc + n] : !isnan(C[(size_t)i * ldc + n]);
             memcpy(row, C0 + (size_t)i * ldc, sizeof(float) * ldc);
@@ -207,9 +217,68 @@ static void wpack(const char *set) {
     CHECK(worst < 1e-5, "%s packed product matches doubles (worst %.3g per sqrt K)", set, worst);
     CHECK(nan_left == 0, "%s packed product writes only its N columns (%d others touched)", set, nan_left);
     if (strcmp(set, "blas")) CHECK(bad_rows == 0, "%s a row multiplied alone equals the same row in a block (%d differ)", set, bad_rows);
+    if (packed)
+        CHECK(inexact == 0, "%s packed product gives the bits of fmaf in order k (%d entries differ)", set, inexact);
 }
 
-int main(void) {
+// Every kernel this CPU runs, chosen through gl_wpack_force; then the
+// choice that GLIMPSE_WPACK asks for (tests/core/meson.build runs this test
+// under each value too) must be the one in use.
+static void wpack_kernels(const char *env_choice) {
+    const char *env = getenv("GLIMPSE_WPACK"), *names[] = {"blas", "avx2", "avx512"};
+    int best = gl_wpack_best();
+    printf("packed products: %s (best on this CPU: %s; GLIMPSE_WPACK=%s)\n", env_choice, names[best], env ? env : "");
+    if (env && *env) {
+        int want = !strcmp(env, "avx512") ? GL_WPACK_AVX512 : !strcmp(env, "avx2") ? GL_WPACK_AVX2 : GL_WPACK_BLAS;
+        CHECK(!strcmp(env_choice, names[want <= best ? want : best]), "GLIMPSE_WPACK=%s chooses %s (got %s)", env,
+              names[want <= best ? want : best], env_choice);
+    } else {
+        CHECK(!strcmp(env_choice, names[best]), "the best kernel is chosen (%s, got %s)", names[best], env_choice);
+    }
+#if defined(__x86_64__)
+    CHECK(best >= GL_WPACK_AVX2 || !__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"),
+          "an AVX2+FMA CPU gets a packed kernel");
+#endif
+    int old = gl_wpack_force(GL_WPACK_BLAS);
+    CHECK(old >= 0 && gl_wpack_force(best + 1) == -1, "a kernel beyond this CPU cannot be forced");
+    for (int k = GL_WPACK_AVX2; k <= best; k++) {
+        gl_wpack_force(k);
+        CHECK(!strcmp(gl_wpack_target(), names[k]), "%s can be forced", names[k]);
+        wpack(names[k]);
+    }
+    // a pack set under one kernel serves another, and one set under blas holds no panels
+    gl_wpack pk = {0};
+    float w[40 * 9], a[5 * 9], c1[5 * 40], c2[5 * 40];
+    for (int i = 0; i < 40 * 9; i++) w[i] = (float)((i * 37 % 101) - 50) / 25;
+    for (int i = 0; i < 5 * 9; i++) a[i] = (float)((i * 53 % 97) - 48) / 25;
+    gl_wpack_force(best);
+    gl_wpack_set(&pk, w, 0, 1, 9, 40);
+    gl_wpack_gemm(c1, 40, a, 9, 5, &pk, 0.0f);
+    for (int k = GL_WPACK_AVX2; k < best; k++) {
+        gl_wpack_force(k);
+        gl_wpack_gemm(c2, 40, a, 9, 5, &pk, 0.0f);
+        CHECK(!memcmp(c1, c2, sizeof c1), "%s on a pack set under %s gives its bits", names[k], names[best]);
+    }
+    gl_wpack_force(GL_WPACK_BLAS);
+    for (int i = 0; i < 40 * 9; i++) w[i] = -w[i];
+    gl_wpack_set(&pk, w, 0, 1, 9, 40);
+    CHECK(pk.p == NULL, "no panels are packed while blas is chosen");
+    gl_wpack_force(best);
+    gl_wpack_gemm(c2, 40, a, 9, 5, &pk, 0.0f);
+    double err = 0;
+    for (int i = 0; i < 5 * 40; i++) err = fmax(err, fabs(c1[i] + c2[i]));
+    CHECK(err < 1e-4, "a pack set under blas is not multiplied through stale panels (%.3g)", err);
+    gl_wpack_free(&pk);
+    gl_wpack_force(old);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "--wpack-only")) {   // the runs under each GLIMPSE_WPACK (tests/core/meson.build)
+        const char *chosen = gl_wpack_target();
+        wpack(chosen);
+        wpack_kernels(chosen);
+        TEST_MAIN_END();
+    }
     halves(gl_vmath_target());
     int8s(gl_vmath_target());
     int no512 = gl_vmath_force_no_avx512(1);
@@ -225,8 +294,7 @@ int main(void) {
     halves("baseline");
     int8s("baseline");
     gl_vmath_force_baseline(old);
-    printf("packed products: %s\n", gl_wpack_target());
-    wpack(gl_wpack_target());
+    wpack_kernels(gl_wpack_target());   // (every packed kernel this CPU has)
     old = gl_wpack_force_blas(1);
     CHECK(!strcmp(gl_wpack_target(), "blas"), "the BLAS path can be forced");
     wpack("blas");

@@ -82,7 +82,7 @@ run_killed() {
   ls "$(dirname "$out")" | grep '\.tmp\.' && bad "$name: temporaries left behind" || ok
 }
 
-mkdir -p "$T/a" "$T/d" "$T/h"
+mkdir -p "$T/a" "$T/d" "$T/h" "$T/c"
 nkills=0
 A=(--key softmax --hidden 8 --limit 2000 --batch 20 --epochs 3 --cnn-epochs 1 --augment 1 --threads 1 --every 0)
 ref attention "$G" train attention "${A[@]}" --out "$T/attention-ref.safetensors"
@@ -95,6 +95,10 @@ run_killed draw "$T/d/w.safetensors" "$T/d/w.safetensors.ckpt" "$G" train draw "
 H=(--task synth --lines 100 --words 1 --cells 8 --mixtures 2 --window 2 --batch 8 --iters 300 --every 0)
 ref handwriting "$G" train handwriting "${H[@]}" -o "$T/handwriting-ref.safetensors"
 run_killed handwriting "$T/h/w.safetensors" "$T/h/w.safetensors.ckpt" "$G" train handwriting "${H[@]}" -o "$T/h/w.safetensors"
+
+C=(--limit 640 --batch 32 --epochs 3 --hidden 16 --every 0 --no-eval --eval-every 100000000)
+ref cluttered "$G" train cluttered "${C[@]}" --out "$T/cluttered-ref.safetensors"
+run_killed cluttered "$T/c/w.safetensors" "$T/c/w.safetensors.ckpt" "$G" train cluttered "${C[@]}" --out "$T/c/w.safetensors"
 
 echo "$nkills kills in all, $tmps inside a checkpoint write"
 summary

@@ -11,14 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 F=tests/fuzz
-B=build-fuzz
-HARNESSES="safetensors json idx image iam jhf style script args"
+B="${FUZZ_BUILD:-build-fuzz}"   # another folder: FUZZ_BUILD=DIR
+HARNESSES="safetensors json idx image iam jhf style script args resume"
 CC="${CC_FUZZ:-clang}"
 FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Wno-unused-parameter"
-INC="-Iengine -Iengine/attention -Iengine/handwriting -Iengine/draw -Iapp -Iapp/gui -DGL_SOURCE_DIR=\"$PWD\""
+INC="-Iengine -Iengine/attention -Iengine/handwriting -Iengine/draw -Iapp -Iapp/common -Iapp/gui/ui -DGL_SOURCE_DIR=\"$PWD\""
 ARCH="$(uname -m)"
 [ "$ARCH" = x86_64 ] && INC="$INC -DGL_HAVE_AVX2_KERNELS"
-LIBS="$(pkg-config --libs openblas libpng) -lm -lpthread"
+LIBS="$(pkg-config --libs openblas libpng) -lgif -lm -lpthread"   # giflib: no pkg-config file
 
 build() {
   command -v "$CC" >/dev/null || { echo "fuzz: $CC not found (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
@@ -36,12 +36,16 @@ build() {
     fi
     objs+=("$o")
   done
-  for src in engine/*.c engine/*/*.c app/args.c app/style_file.c app/gui/gui_script.c app/gui/gui_ui.c; do
+  for src in engine/*.c engine/*/*.c app/common/args.c app/common/resume.c app/common/train_opts.c app/common/hw_train_data.c \
+             app/common/style_file.c app/gui/ui/gui_script.c app/gui/ui/gui_ui.c; do
     [ "$src" = "$kern" ] && continue
+    [ "$src" = engine/gl_wpack_avx2.c ] && [ "$ARCH" != x86_64 ] && continue
     o=$B/obj/$(echo "$src" | tr / _).o
     if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find engine app -name '*.h' -newer "$o" | head -1)" ]; then
       # the library: instrumented for coverage and sanitizers, no main
-      $CC ${FLAGS/fuzzer,/fuzzer-no-link,} $INC $(pkg-config --cflags openblas libpng) -c "$src" -o "$o"
+      # (the AVX2 packed kernel is built with its instructions, as engine/meson.build does)
+      local isa=""; [ "$src" = engine/gl_wpack_avx2.c ] && isa="-mavx2 -mfma"
+      $CC ${FLAGS/fuzzer,/fuzzer-no-link,} $isa $INC $(pkg-config --cflags openblas libpng) -c "$src" -o "$o"
     fi
     objs+=("$o")
   done

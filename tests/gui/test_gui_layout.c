@@ -85,5 +85,7 @@ int main(void) {
     check_view("prediction", pred, 2);
     static const char *const draw[] = { "", "key g\nkey g\nkey g\nkey g\n", "key m\n" };
     check_view("draw", draw, 3);
+    static const char *const search[] = { "", "key a\n", "key c\n" };
+    check_view("search", search, 3);
     TEST_MAIN_END();
 }

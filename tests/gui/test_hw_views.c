@@ -467,8 +467,9 @@ static void screenshots(const char *exe) {
     for (int i = 0; i < 2; i++) {
         char cmd[2000], shot[200];
         snprintf(shot, sizeof shot, "%s/shot-%s.png", getenv("GLIMPSE_EXPORT_DIR"), views[i]);
-        snprintf(cmd, sizeof cmd, "'%s' --view %s --screenshot '%s' --script '%s/app/gui/screenshot-%s.txt'", exe, views[i], shot,
-                 getenv("GLIMPSE_SOURCE_ROOT") ? getenv("GLIMPSE_SOURCE_ROOT") : ".", views[i]);
+        snprintf(cmd, sizeof cmd,
+                 "'%s' --view %s --screenshot '%s' --script '%s/app/gui/scripts/screenshot-handwriting-%s.txt'",
+                 exe, views[i], shot, getenv("GLIMPSE_SOURCE_ROOT") ? getenv("GLIMPSE_SOURCE_ROOT") : ".", views[i]);
         CHECK(system(cmd) == 0, "%s", cmd);
         float *g; int w, h;
         int ok = gl_image_load_grey(shot, &g, &w, &h) == 0;

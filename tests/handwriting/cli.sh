@@ -245,4 +245,20 @@ else grep -q "only .* presets" "$T/out" && ok || bad "make_styles: $(cat "$T/out
   && ok || bad "bench --data iam: $(cat "$T/out")"
 expect_err "bench --data not iam" "--data must be iam:DIR" "$G" bench handwriting $M --data hershey
 
+# write --page: a text as one page in one hand, with the shipped network
+printf 'we can write a page\n\nin the same hand\n' >"$T/page.txt"
+"$G" write --page "$T/page.txt" --width 20 -o "$T/page.svg" 2>"$T/log" && grep -q 'width="[0-9.]*mm"' "$T/page.svg" \
+  && grep -q "<desc>glimpse write --page" "$T/page.svg" && ! grep -q "<rect" "$T/page.svg" && grep -q "wrote .*page.svg: 2 lines" "$T/log" \
+  && ok || bad "write --page svg: $(cat "$T/log")"
+"$G" write --page - --width 20 --dpi 100 -o "$T/page.png" <"$T/page.txt" 2>"$T/log" && head -c 4 "$T/page.png" | grep -q PNG \
+  && ok || bad "write --page - png: $(cat "$T/log")"
+expect_err "page and positional text" "not the command line" "$G" write --page "$T/page.txt" "abc" -o "$T/p.svg"
+expect_err "page without -o" "needs -o" "$G" write --page "$T/page.txt"
+expect_err "page with --json" "--json is for single lines" "$G" write --page "$T/page.txt" --json -o "$T/p.svg"
+expect_err "page width out of range" "--width" "$G" write --page "$T/page.txt" --width 200 -o "$T/p.svg"
+expect_err "page missing file" "cannot" "$G" write --page "$T/none.txt" -o "$T/p.svg"
+printf 'fine line\nthe \xe2\x82\xac sign\n' >"$T/bad.txt"
+expect_err "page with a character the model cannot write" "line 2" "$G" write --page "$T/bad.txt" -o "$T/refused.svg"
+[ ! -e "$T/refused.svg" ] && ok || bad "nothing written on a refused page"
+
 summary

@@ -181,7 +181,10 @@ static void test_end_drop(void) {
         gl_trace_release(tr); gl_hw_result_free(&r); gl_hw_result_free(&r2);
     }
     CHECK(ends == 60, "every line ends (%d of 60)", ends);
-    CHECK(drops > 0 && kept > 0, "some ends drop a point (%d), others do not (%d)", drops, kept);
+    // the window passes the end in the middle of the last character; the
+    // line then goes on until a point of a next character, which is dropped
+    // (here the window moves 0.3 characters a step, so every line gets there)
+    CHECK(drops > 0, "ends drop the point of a next character (%d; %d do not)", drops, kept);
     CHECK(lone == 0, "no line ends in a stroke begun after the last character's (%d do; %d end in one begun on an earlier character)", lone, ink);
     CHECK(consistent, "trace frames are the result's points, with and without a trace");
     // at a step limit the point is kept (the trace gets every point)
@@ -208,7 +211,7 @@ static void test_io(void) {
     gl_hw_sample(&m2, "cab", &o, &b, NULL);
     CHECK(same_result(&a, &b), "reloaded model writes the same strokes");
     char svg[256], png[256]; snprintf(svg, sizeof svg, "%s/a.svg", dir); snprintf(png, sizeof png, "%s/a.png", dir);
-    CHECK(gl_hw_save_svg(svg, a.pts, a.n, 2) == 0 && gl_hw_save_png(png, a.pts, a.n, 100) == 0, "save svg/png: %s", gl_err());
+    CHECK(gl_hw_save_svg(svg, a.pts, a.n, 0) == 0 && gl_hw_save_png(png, a.pts, a.n, 100) == 0, "save svg/png: %s", gl_err());
     uint8_t *buf; size_t len;
     CHECK(gl_read_file(svg, &buf, &len) == 0, "read svg");
     int paths = 0, strokes = 0;

@@ -30,6 +30,13 @@ BENCH (defaults in brackets):
                    [--threads 1 --runs 1000]
   draw_train       one training step, batch 100: forward, backward, clip 10, Adam
                    [--threads 1 --batch 100 --steps 20]  -> samples_per_s
+  clut_one_image   cluttered MNIST: one fixed test image through all T glimpses (windows,
+                   patches, probabilities after each glimpse), batch 1, torch.jit.script'ed
+                   model, no grad [--threads 1 --runs 2000]
+  clut_test_set    the 10,000 fixed test images in batches of 100 (as glimpse eval cluttered:
+                   error, last boxes holding the digit's centre, median box) [--threads 2
+                   --repeats 3]; the images are made once before timing (make_s: the NumPy
+                   generator's time, reported, not timed in median_s)
 Weights: the shipped ones in assets/ (--weights FILE to change); MNIST from
 data/mnist (--mnist DIR).
 """
@@ -48,6 +55,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import twins  # noqa: E402
+import cluttered_twin  # noqa: E402
 
 
 def mnist_test(d):
@@ -288,10 +296,51 @@ def draw_train(a):
          samples_per_s_p10=B / hi, samples_per_s_p90=B / lo, steps=a.steps)
 
 
+# ---------------------------------------------------------------- cluttered MNIST
+def clut_model(a):
+    return cluttered_twin.load(asset("cluttered-attention.safetensors", a))
+
+
+def clut_one_image(a):
+    m = clut_model(a)
+    src, _ = cluttered_twin.mnist(a.mnist)
+    imgs, _ = cluttered_twin.test_set(src, 64)
+    xs = [torch.from_numpy(imgs[i:i + 1]) for i in range(64)]
+    with torch.no_grad():
+        f = torch.jit.script(m)
+        i = [0]
+
+        def one():
+            f(xs[i[0] % 64])
+            i[0] += 1
+        ms = [t * 1e3 for t in clock(one, a.runs, warm=20)]
+    med, lo, hi = stats(ms)
+    emit(bench="clut_one_image", threads=a.threads, attention=m.attention, glimpses=m.T, batch=1, jit=True,
+         median_ms=med, p10_ms=lo, p90_ms=hi, runs=a.runs)
+
+
+def clut_test_set(a):
+    m = clut_model(a)
+    src, y = cluttered_twin.mnist(a.mnist)
+    t0 = time.perf_counter()
+    imgs, where = cluttered_twin.test_set(src)
+    make_s = time.perf_counter() - t0
+    out = {}
+
+    def whole():
+        out.update(cluttered_twin.evaluate(m, imgs, where, y, batch=100))
+    s = clock(whole, a.repeats, warm=1)
+    med, lo, hi = stats(s)
+    emit(bench="clut_test_set", threads=a.threads, attention=m.attention, images=int(imgs.shape[0]), batch=100,
+         median_s=med, min_s=min(s), max_s=max(s), repeats=a.repeats, make_s=make_s, test_error=out["err"],
+         found=out["found"], box_median=out["box_median"])
+
+
 BENCHES = {
     "attn_one_digit": (attn_one_digit, 1), "attn_test_set": (attn_test_set, 2), "attn_train": (attn_train, 1),
     "synth_step": (synth_step, 1), "hw_train": (hw_train, 1),
     "draw_test_bound": (draw_test_bound, 2), "draw_generate": (draw_generate, 1), "draw_train": (draw_train, 1),
+    "clut_one_image": (clut_one_image, 1), "clut_test_set": (clut_test_set, 2),
 }
 
 
@@ -311,7 +360,7 @@ def main():
     a = ap.parse_args()
     fn, dflt_threads = BENCHES[a.bench]
     a.threads = a.threads or dflt_threads
-    defaults = {"attn_one_digit": dict(runs=2000), "draw_generate": dict(runs=1000),
+    defaults = {"attn_one_digit": dict(runs=2000), "draw_generate": dict(runs=1000), "clut_one_image": dict(runs=2000),
                 "attn_train": dict(steps=30, batch=50), "draw_train": dict(steps=20, batch=100),
                 "hw_train": dict(steps=10, batch=32), "synth_step": dict(steps=2000)}.get(a.bench, {})
     for k, v in defaults.items():

@@ -6,11 +6,14 @@
 //   ref_dump attention WEIGHTS MNIST_DIR OUT   (any key type; 4 test digits)
 //   ref_dump handwriting WEIGHTS OUT           (prediction or synthesis)
 //   ref_dump draw WEIGHTS MNIST_DIR OUT        (with or without attention)
+//   ref_dump cluttered WEIGHTS MNIST_DIR OUT [N] (with or without attention;
+//                                              the first N fixed test images, default 10,000)
 //
 // Tensors are named "in.*" (inputs), "out.*" (outputs), "grad.NAME" (the
 // gradient of parameter NAME) and "loss". Integer inputs (labels, character
 // indices) are stored as F32, the only dtype glimpse's files use.
 #include "attention/gl_attn_ws.h"
+#include "cluttered/gl_clut.h"
 #include "draw/gl_draw.h"
 #include "handwriting/gl_hw.h"
 #include "gl_mnist.h"
@@ -258,10 +261,142 @@ static int dump_draw(const char *weights, const char *mnist, const char *out) {
     return finish(&d, out, &meta);
 }
 
+// ---- cluttered MNIST: the generator, checked image by image (a checksum of
+// every fixed test image's float bits and the digit's place); 4 fixed test
+// images through the training pass (probabilities after every glimpse,
+// windows, loss, gradients); the one-image path of the view (gl_clut_run);
+// and the whole test set: every image's probabilities and windows from a
+// forward in batches of 100 on one thread, and gl_clut_evaluate's figures
+// (what `glimpse eval cluttered` prints).
+#define CLUT_B 4
+// Σ_i bits(img[i])·w_i mod 2^32 with odd weights w_i: any single changed
+// float changes it. Stored as two 16-bit halves (exact in F32).
+static uint32_t clut_checksum(const float *img) {
+    uint32_t h = 0;
+    for (uint64_t i = 0; i < GL_CLUT_D; i++) {
+        uint32_t bits;
+        memcpy(&bits, &img[i], 4);
+        uint32_t w = (uint32_t)(((i + 1) * 0x9E3779B97F4A7C15ULL) >> 32) | 1u;
+        h += bits * w;
+    }
+    return h;
+}
+
+static void put_windows(float *dst, const gl_clut_window *w, int n) {
+    for (int k = 0; k < n; k++) {
+        float *o = dst + (size_t)k * 6;
+        o[0] = w[k].gx; o[1] = w[k].gy; o[2] = w[k].delta; o[3] = w[k].sigma2; o[4] = w[k].gamma; o[5] = w[k].box;
+    }
+}
+
+static int dump_cluttered(const char *weights, const char *mnist, const char *out, int n) {
+    gl_clut *m = gl_clut_load(weights, 0);
+    if (!m) { fprintf(stderr, "ref_dump: %s\n", gl_err()); return 1; }
+    gl_mnist te;
+    if (gl_mnist_load(mnist, "t10k", &te)) { fprintf(stderr, "ref_dump: %s\n", gl_err()); gl_clut_free(m); return 1; }
+    if (n > te.n) n = te.n;
+    const gl_clut_config *c = gl_clut_cfg(m);
+    int T = c->T, N = c->N, H = c->hidden, Bmax = 100;
+    dump d = {0};
+    gl_meta meta = {0};
+    float *img = gl_malloc(sizeof(float) * (size_t)Bmax * GL_CLUT_D);
+    uint8_t y[100];
+    gl_clut_window *w = gl_malloc(sizeof *w * (size_t)T * Bmax);
+    // the training pass on the first 4 fixed test images
+    float lab[CLUT_B];
+    for (int b = 0; b < CLUT_B; b++) {
+        gl_clut_make(img + (size_t)b * GL_CLUT_D, &te, b, GL_CLUT_CLUTTER, gl_clut_test_seed(b), NULL);
+        y[b] = te.y[b]; lab[b] = te.y[b];
+    }
+    put(&d, "in.img", img, 2, CLUT_B, GL_CLUT_D, 0, 0);
+    put(&d, "in.labels", lab, 1, CLUT_B, 0, 0, 0);
+    double loss = gl_clut_forward(m, img, y, CLUT_B, NULL);
+    put(&d, "out.probs", gl_clut_probs(m), 3, T, CLUT_B, GL_CLUT_CLASSES, 0);
+    gl_clut_windows(m, w);
+    put_windows(put(&d, "out.windows", NULL, 3, T, CLUT_B, 6, 0), w, T * CLUT_B);
+    put_scalar(&d, "loss", loss);
+    gl_params_zero_grad(gl_clut_params(m));
+    gl_clut_backward(m);
+    put_grads(&d, gl_clut_params(m));
+    // the view's path: image 0 alone
+    gl_clut_frame fr[GL_CLUT_MAXT];
+    gl_clut_run(m, img, NULL, fr);
+    float *rw = put(&d, "out.run_windows", NULL, 2, T, 6, 0, 0);
+    float *rp = put(&d, "out.run_patch", NULL, 2, T, N * N, 0, 0);
+    float *rq = put(&d, "out.run_probs", NULL, 2, T, GL_CLUT_CLASSES, 0, 0);
+    int nh = H < GL_CLUT_FRAME_H ? H : GL_CLUT_FRAME_H;
+    float *rh = put(&d, "out.run_h", NULL, 2, T, nh, 0, 0);
+    for (int t = 0; t < T; t++) {
+        put_windows(rw + t * 6, &fr[t].win, 1);
+        memcpy(rp + (size_t)t * N * N, fr[t].patch, sizeof(float) * (size_t)N * N);
+        memcpy(rq + (size_t)t * GL_CLUT_CLASSES, fr[t].prob, sizeof fr[t].prob);
+        memcpy(rh + (size_t)t * nh, fr[t].h, sizeof(float) * (size_t)nh);
+    }
+    // every fixed test image: checksum, place, probabilities and windows
+    float *hash = put(&d, "out.gen_checksum", NULL, 2, n, 2, 0, 0);
+    float *place = put(&d, "out.gen_place", NULL, 2, n, 2, 0, 0);
+    float *ep = put(&d, "out.eval_probs", NULL, 3, T, n, GL_CLUT_CLASSES, 0);
+    float *ew = put(&d, "out.eval_windows", NULL, 3, T, n, 6, 0);
+    for (int lo = 0; lo < n; lo += Bmax) {
+        int B = n - lo < Bmax ? n - lo : Bmax;
+        for (int i = 0; i < B; i++) {
+            gl_clut_place pl;
+            float *x = img + (size_t)i * GL_CLUT_D;
+            gl_clut_make(x, &te, lo + i, GL_CLUT_CLUTTER, gl_clut_test_seed(lo + i), &pl);
+            uint32_t h = clut_checksum(x);
+            hash[2 * (lo + i)] = (float)(h >> 16);
+            hash[2 * (lo + i) + 1] = (float)(h & 0xFFFF);
+            place[2 * (lo + i)] = pl.cx;
+            place[2 * (lo + i) + 1] = pl.cy;
+        }
+        gl_clut_forward(m, img, NULL, B, NULL);
+        gl_clut_windows(m, w);
+        const float *pr = gl_clut_probs(m);
+        for (int t = 0; t < T; t++) {
+            memcpy(ep + ((size_t)t * n + lo) * GL_CLUT_CLASSES, pr + (size_t)t * B * GL_CLUT_CLASSES,
+                   sizeof(float) * (size_t)B * GL_CLUT_CLASSES);
+            put_windows(ew + ((size_t)t * n + lo) * 6, w + (size_t)t * B, B);
+        }
+    }
+    // what `glimpse eval cluttered` prints (the trainer's replicas, every core)
+    gl_clut_score s;
+    if (gl_clut_evaluate(m, &te, n, GL_CLUT_CLUTTER, NULL, &s)) {
+        fprintf(stderr, "ref_dump: %s\n", gl_err());
+        return 1;
+    }
+    put_scalar(&d, "out.eval_err", s.err);
+    put_scalar(&d, "out.eval_loss", s.loss);
+    put_scalar(&d, "out.eval_found", s.found);
+    put_scalar(&d, "out.eval_box_median", s.box_median);
+    float et[GL_CLUT_MAXT], bt[GL_CLUT_MAXT];
+    for (int t = 0; t < T; t++) { et[t] = (float)s.err_t[t]; bt[t] = (float)s.box_t[t]; }
+    put(&d, "out.eval_err_t", et, 1, T, 0, 0, 0);
+    put(&d, "out.eval_box_t", bt, 1, T, 0, 0, 0);
+    float *yl = put(&d, "in.eval_labels", NULL, 1, n, 0, 0, 0);
+    for (int k = 0; k < n; k++) yl[k] = te.y[k];
+    gl_meta_set(&meta, "model", "cluttered");
+    gl_meta_set(&meta, "images", "%d", n);
+    free(img);
+    free(w);
+    gl_clut_free(m);
+    gl_mnist_free(&te);
+    return finish(&d, out, &meta);
+}
+
 int main(int argc, char **argv) {
     if (argc == 5 && !strcmp(argv[1], "attention")) return dump_attention(argv[2], argv[3], argv[4]);
     if (argc == 4 && !strcmp(argv[1], "handwriting")) return dump_handwriting(argv[2], argv[3]);
     if (argc == 5 && !strcmp(argv[1], "draw")) return dump_draw(argv[2], argv[3], argv[4]);
-    fprintf(stderr, "usage: ref_dump attention WEIGHTS MNIST_DIR OUT | handwriting WEIGHTS OUT | draw WEIGHTS MNIST_DIR OUT\n");
+    if ((argc == 5 || argc == 6) && !strcmp(argv[1], "cluttered")) {
+        char *end = NULL;
+        long n = argc == 6 ? strtol(argv[5], &end, 10) : 10000;
+        if (argc == 6 && (*end || n < 1 || n > 10000)) {
+            fprintf(stderr, "ref_dump: N must be in [1, 10000]\n");
+            return 2;
+        }
+        return dump_cluttered(argv[2], argv[3], argv[4], (int)n);
+    }
+    fprintf(stderr, "usage: ref_dump attention WEIGHTS MNIST_DIR OUT | handwriting WEIGHTS OUT | draw WEIGHTS MNIST_DIR"
+                    " OUT | cluttered WEIGHTS MNIST_DIR OUT [N]\n");
     return 2;
 }

@@ -1,0 +1,31 @@
+// hw_gui: drawing shared by the two handwriting views (synthesis and
+// prediction): pen strokes as smooth curves, the density colour map, and
+// export file names. GUI-thread code; it draws through gui.h only.
+#ifndef HW_GUI_H
+#define HW_GUI_H
+#include "gl_hw.h"
+#include "gui.h"
+#include "view.h"
+#include <stdint.h>
+
+// Screen placement of raw pen units: screen = origin + scale * raw.
+typedef struct { float scale, ox, oy; } hw_xform;
+
+// Draws points [0, n) of an absolute pen path (x, y; up[i] = the pen lifts
+// after point i) as quadratic curves through the midpoints of consecutive
+// segments, the way gl_hw_save_png draws them.
+void hw_draw_strokes(gui_ctx *ui, const float *x, const float *y, const uint8_t *up, int n, hw_xform xf,
+                     float width, gui_color c);
+
+// Colour of a density value t in [0, 1] over a background: dark blue
+// through red to yellow-white, blended into bg where t is small.
+void hw_heat_rgb(float t, gui_color bg, uint8_t *out);
+
+// "Use these weights" for a handwriting view: when the Train view has a
+// newer file in `slot` than *seen, loads it into *m (a synthesis network
+// when synth, else a prediction one), stops the shared engine and waits
+// for it to be idle (its jobs use the view's model), and returns 1; 0 when
+// there is nothing new; -1, with a note, when the file cannot be used.
+int hw_take_use(gui_app *app, int slot, uint64_t *seen, int synth, gl_hw_model *m);
+
+#endif

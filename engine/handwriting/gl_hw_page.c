@@ -1,0 +1,307 @@
+// gl_hw_page: a text of several lines written as one page in one hand.
+// The text is word-wrapped to lines of at most `width` characters; each
+// line is written primed (§5.5) with the points and text of the line written
+// before it -- the first with the chosen style, or unprimed -- so the page
+// keeps one hand; a line that does not end on its own is written again with
+// another seed. The lines are then set one under another, at one scale, for
+// SVG (millimetres, one path per stroke) and PNG output (gl_hw_sample.c).
+#include "gl_hw.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gl_hw_wrapped_free(char **lines, int n) {
+    for (int i = 0; i < n; i++) free(lines[i]);
+    free(lines);
+}
+
+static void push_line(char ***lines, int *n, int *cap, const char *s, size_t len) {
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *lines = realloc(*lines, sizeof(char *) * (size_t)*cap);
+    }
+    char *t = gl_malloc(len + 1);
+    memcpy(t, s, len);
+    t[len] = 0;
+    (*lines)[(*n)++] = t;
+}
+
+// Greedy wrapping, one input line (paragraph) at a time: words (runs of
+// non-spaces) are joined by one space while the line stays within width.
+int gl_hw_wrap(const gl_hw_cfg *cfg, const char *text, int width, char ***out, int *nout) {
+    *out = NULL;
+    *nout = 0;
+    if (width < 2) {
+        gl_seterr("page: the line width must be at least 2 characters");
+        return -1;
+    }
+    int hyphen = gl_hw_char_index(cfg, '-') >= 0;
+    char **lines = NULL, *cur = gl_malloc((size_t)width + 2);
+    int n = 0, cap = 0, lineno = 1;
+    const char *p = text;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        if (!eol) eol = p + strlen(p);
+        size_t len = 0;   // of cur
+        const char *q = p;
+        int any = 0;
+        while (q < eol) {
+            while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r')) q++;
+            if (q >= eol) break;
+            const char *w = q;
+            while (q < eol && *q != ' ' && *q != '\t' && *q != '\r') q++;
+            size_t wl = (size_t)(q - w);
+            any = 1;
+            if (len && len + 1 + wl <= (size_t)width) {
+                cur[len++] = ' ';
+                memcpy(cur + len, w, wl);
+                len += wl;
+                continue;
+            }
+            if (len) {
+                push_line(&lines, &n, &cap, cur, len);
+                len = 0;
+            }
+            while (wl > (size_t)width) {   // a word longer than a line
+                if (!hyphen) {
+                    gl_seterr("page: line %d: the word \"%.*s\" is longer than a line (%zu characters, --width %d) and "
+                              "the "
+                              "model cannot write a hyphen to break it",
+                              lineno, (int)(wl > 40 ? 40 : wl), w, wl, width);
+                    free(cur);
+                    gl_hw_wrapped_free(lines, n);
+                    return -1;
+                }
+                memcpy(cur, w, (size_t)width - 1);
+                cur[width - 1] = '-';
+                push_line(&lines, &n, &cap, cur, (size_t)width);
+                w += width - 1;
+                wl -= (size_t)(width - 1);
+            }
+            memcpy(cur, w, wl);
+            len = wl;
+        }
+        if (len) push_line(&lines, &n, &cap, cur, len);
+        if (!any) push_line(&lines, &n, &cap, "", 0);   // a blank line: a gap on the page
+        p = *eol ? eol + 1 : eol;
+        lineno++;
+    }
+    // blank lines at the start and end of the text are no part of the page
+    while (n > 0 && !lines[n - 1][0]) free(lines[--n]);
+    int lead = 0;
+    while (lead < n && !lines[lead][0]) free(lines[lead++]);
+    if (lead) memmove(lines, lines + lead, sizeof(char *) * (size_t)(n - lead));
+    n -= lead;
+    free(cur);
+    if (n == 0) {
+        free(lines);
+        gl_seterr("page: the text is empty");
+        return -1;
+    }
+    *out = lines;
+    *nout = n;
+    return 0;
+}
+
+void gl_hw_page_free(gl_hw_page *pg) {
+    for (int i = 0; i < pg->n; i++) {
+        free(pg->text[i]);
+        gl_hw_result_free(&pg->line[i]);
+    }
+    free(pg->text);
+    free(pg->line);
+    free(pg->tries);
+    free(pg->seed);
+    memset(pg, 0, sizeof *pg);
+}
+
+// Every character of the new text (from `from` on, spaces aside) had the
+// window's peak on it at some step: a line whose window jumped over a
+// character left it out.
+static int visits_all(const gl_hw_result *r, const char *full, int from) {
+    int U = r->U, ok = 1;
+    char *seen = gl_calloc((size_t)U + 1, 1);
+    for (int t = 0; t < r->n; t++) {
+        const float *ph = r->phi + (size_t)t * (U + 1);
+        int am = 0;
+        for (int u = 1; u <= U; u++)
+            if (ph[u] > ph[am]) am = u;
+        seen[am] = 1;
+    }
+    for (int u = from; u < U; u++)
+        if (full[u] != ' ' && !seen[u]) {
+            ok = 0;
+            break;
+        }
+    free(seen);
+    return ok;
+}
+
+int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_opts *o, gl_hw_page *pg) {
+    memset(pg, 0, sizeof *pg);
+    if (m->cfg.K <= 0) {
+        gl_seterr("page: a page needs a synthesis network");
+        return -1;
+    }
+    int tries = o->tries > 0 ? o->tries : GL_HW_PAGE_TRIES;
+    pg->n = nlines;
+    pg->text = gl_calloc((size_t)nlines, sizeof(char *));
+    pg->line = gl_calloc((size_t)nlines, sizeof(gl_hw_result));
+    pg->tries = gl_calloc((size_t)nlines, sizeof(int));
+    pg->seed = gl_calloc((size_t)nlines, sizeof(uint64_t));
+    for (int i = 0; i < nlines; i++) pg->text[i] = gl_strdup(lines[i]);
+    // primer of the line at hand: the last line written, else the style
+    gl_hw_line prev = { 0 };
+    const gl_hw_line *prime = o->prime;
+    const char *prime_text = o->prime ? o->prime_text : NULL;
+    char *full = NULL;
+    for (int i = 0; i < nlines; i++) {
+        const char *t = lines[i];
+        if (!t[0]) continue;   // a gap
+        size_t need = strlen(t) + (prime ? strlen(prime_text) + 1 : 0);
+        if (need > GL_HW_MAXU) {   // a long primer text: the line is written unprimed rather than not at all
+            prime = NULL;
+            prime_text = NULL;
+            if (strlen(t) > GL_HW_MAXU) {
+                gl_seterr("page: line %d is over %d characters", i + 1, GL_HW_MAXU);
+                gl_hw_page_free(pg);
+                return -1;
+            }
+        }
+        free(full);
+        size_t fl = strlen(t) + (prime ? strlen(prime_text) + 2 : 1);
+        full = gl_malloc(fl);
+        snprintf(full, fl, "%s%s%s", prime ? prime_text : "", prime ? " " : "", t);
+        int from = prime ? (int)strlen(prime_text) + 1 : 0;
+        gl_hw_result best = { 0 };
+        int got = 0;
+        for (int k = 0; k < tries && !got; k++) {
+            gl_hw_sample_opts so = { 0 };
+            so.bias = o->bias;
+            so.weights = o->weights;
+            so.cancel = o->cancel;
+            so.seed = o->seed + (uint64_t)i + (uint64_t)k * GL_HW_PAGE_RESEED;
+            so.prime = prime;
+            so.prime_text = prime_text;
+            gl_hw_result r;
+            int rc = gl_hw_sample(m, t, &so, &r, NULL);
+            if (rc < 0) {
+                free(full);
+                gl_hw_result_free(&best);
+                gl_hw_page_free(pg);
+                return -1;
+            }
+            if (rc == 1) {
+                gl_hw_result_free(&r);
+                free(full);
+                gl_hw_result_free(&best);
+                gl_hw_page_free(pg);
+                return 1;
+            }
+            got = r.ended && r.n > 0 && visits_all(&r, full, from);
+            pg->tries[i] = k + 1;
+            pg->seed[i] = so.seed;
+            gl_hw_result_free(&best);
+            best = r;   // the last try stays when none ends
+        }
+        pg->line[i] = best;
+        if (!got) pg->failed++;
+        else if (pg->tries[i] > 1) pg->retried++;
+        // the next line is primed with this one, when it ended (a line that
+        // ran on would pass its run-on to the next)
+        if (got) {
+            prev.n = best.n;
+            prev.pts = best.pts;
+            prev.text = pg->text[i];
+            prime = &prev;
+            prime_text = pg->text[i];
+        }
+    }
+    free(full);
+    return 0;
+}
+
+// ---------------------------------------------------------------- layout
+static int cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+// The q-quantile of v[0..n) (sorted in place).
+static float quantile(float *v, int n, float q) {
+    if (n <= 0) return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_float);
+    float pos = q * (float)(n - 1);
+    int i = (int)pos;
+    return i + 1 < n ? v[i] + (pos - (float)i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+float gl_hw_core_height(const float *pts, int n) {
+    if (n < 2) return 0;
+    float *ys = gl_malloc(sizeof(float) * (size_t)n), y = 0;
+    for (int i = 0; i < n; i++) {
+        y += pts[3 * i + 1];
+        ys[i] = y;
+    }
+    float lo = quantile(ys, n, 0.1f), hi = quantile(ys, n, 0.9f);
+    free(ys);
+    return hi - lo;
+}
+
+float gl_hw_mm_per_unit(const float *pts, int n) {
+    float h = gl_hw_core_height(pts, n);
+    return h > 1e-6f ? GL_HW_CORE_MM / h : 1.0f;
+}
+
+// Lines one under another, left-aligned: each line's median height (half
+// its points above, half below: the middle of its letters, whatever its
+// ascenders and descenders) on its row; rows GL_HW_PITCH core heights apart
+// (the median core height of the page's lines), a gap line one row.
+float *gl_hw_page_points(const gl_hw_page *pg, int *total, float *mm_per_unit) {
+    int tot = 0, nl = 0;
+    for (int i = 0; i < pg->n; i++) {
+        tot += pg->line[i].n;
+        nl += pg->line[i].n > 0;
+    }
+    float *core = gl_malloc(sizeof(float) * (size_t)(nl + 1));
+    int k = 0;
+    for (int i = 0; i < pg->n; i++)
+        if (pg->line[i].n > 0) core[k++] = gl_hw_core_height(pg->line[i].pts, pg->line[i].n);
+    float ch = quantile(core, k, 0.5f);
+    if (!(ch > 1e-6f)) ch = 1;
+    free(core);
+    *mm_per_unit = GL_HW_CORE_MM / ch;
+    float pitch = GL_HW_PITCH * ch;
+    float *pts = gl_malloc(sizeof(float) * 3 * (size_t)(tot + 1));
+    int o = 0;
+    float px = 0, py = 0;
+    for (int i = 0; i < pg->n; i++) {
+        const gl_hw_result *r = &pg->line[i];
+        if (r->n <= 0) continue;
+        float x0, y0, x1, y1;
+        gl_hw_bbox(r->pts, r->n, &x0, &y0, &x1, &y1);
+        float *ys = gl_malloc(sizeof(float) * (size_t)r->n), x = 0, y = 0;
+        for (int t = 0; t < r->n; t++) {
+            y += r->pts[3 * t + 1];
+            ys[t] = y;
+        }
+        float mid = quantile(ys, r->n, 0.5f);
+        free(ys);
+        float row = (float)i * pitch;
+        y = 0;
+        for (int t = 0; t < r->n; t++) {
+            x += r->pts[3 * t];
+            y += r->pts[3 * t + 1];
+            float ax = x - x0, ay = y - mid + row;
+            pts[3 * o] = ax - px;
+            pts[3 * o + 1] = ay - py;
+            pts[3 * o + 2] = t == r->n - 1 ? 1 : r->pts[3 * t + 2];
+            px = ax;
+            py = ay;
+            o++;
+        }
+    }
+    *total = o;
+    return pts;
+}

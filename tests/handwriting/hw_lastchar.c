@@ -1,0 +1,147 @@
+// hw_lastchar: a diagnostic of how whole the last character of a written
+// line is (hw_lastchar.h says how it is measured), under the end rule that
+// gl_hw_sample uses and under §5.3's rule as written (stop the step the
+// window passes the end), by the kind of the last character.
+//   build/tests/handwriting/hw_lastchar MODEL [BIAS [SEEDS [IAMDIR [EXCLUDE [TEXTS]]]]]
+// Every character of the model's alphabet (but the space) ends lines of the
+// three prefixes at seeds 1..SEEDS (default 4); with IAMDIR, also TEXTS
+// (default 200) texts of IAM-OnDB's held-out forms (form hash 0 mod 20, the
+// model's own preparation, sorted and taken evenly spaced as `bench
+// handwriting` takes them), at seeds 2024, 2025, ...
+// HW_LASTCHAR_ONLY=CHARS in the environment takes only those characters;
+// HW_LASTCHAR_VERBOSE=1 prints every line's counts.
+// Prints, per kind and in all: the lines whose last character is complete,
+// the lines that ended on their own, and those that wrote over twice the
+// mid-line points after the peak reached the last character (more than it).
+#include "hw_lastchar.h"
+
+typedef struct {
+    int n, complete, ended, over;
+} tally;
+
+static void add(tally t[HW_KINDS + 1], int kind, const hw_verdict *v) {
+    for (int k = 0; k < 2; k++) {
+        tally *x = &t[k ? HW_KINDS : kind];
+        x->n++;
+        x->ended += v->ended;
+        x->complete += v->complete;
+        x->over += v->tail > 2 * v->ref + 2;
+    }
+}
+
+static void print_tallies(const char *what, tally t[2][HW_KINDS + 1]) {
+    printf("%s\n  %-12s %30s %30s\n", what, "last char", "stop at the window (old)", "finish the character (new)");
+    for (int k = 0; k <= HW_KINDS; k++) {
+        if (!t[0][k].n) continue;
+        printf("  %-12s", k < HW_KINDS ? HW_KIND_NAME[k] : "all");
+        for (int r = 0; r < 2; r++)
+            printf("   %4d/%-4d %5.1f%% ended %4d over %2d", t[r][k].complete, t[r][k].n,
+                   100.0 * t[r][k].complete / t[r][k].n, t[r][k].ended, t[r][k].over);
+        printf("\n");
+    }
+}
+
+static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void show(const char *text, long seed, const hw_verdict v[2]) {
+    printf("  \"%s\" seed %ld: last character %d points (old rule %d), mid-line %d%s%s\n", text, seed, v[1].tail,
+           v[0].tail, v[1].ref, v[1].complete ? "" : " INCOMPLETE", v[1].ended ? "" : " (not ended)");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: hw_lastchar MODEL [BIAS [SEEDS [IAMDIR [EXCLUDE [TEXTS]]]]]\n");
+        return 2;
+    }
+    gl_hw_model m;
+    gl_meta meta = { 0 };
+    if (gl_hw_model_load(&m, argv[1], &meta, 0)) {
+        fprintf(stderr, "hw_lastchar: %s\n", gl_err());
+        return 1;
+    }
+    if (m.cfg.K <= 0) {
+        fprintf(stderr, "hw_lastchar: %s is not a synthesis network\n", argv[1]);
+        return 1;
+    }
+    float bias = argc > 2 ? (float)atof(argv[2]) : 1;
+    int nseeds = argc > 3 ? atoi(argv[3]) : 4, ntexts = argc > 6 ? atoi(argv[6]) : 200;
+    if (nseeds < 1) nseeds = 1;
+    const char *only = getenv("HW_LASTCHAR_ONLY");
+    int verbose = getenv("HW_LASTCHAR_VERBOSE") != NULL;
+    tally all[2][HW_KINDS + 1] = { { { 0 } } };
+    printf("model %s, bias %g; complete: at least %.2f of the mid-line points, or all but one\n", argv[1], bias,
+           HW_COMPLETE);
+    for (int ci = 0; ci < m.cfg.C; ci++) {
+        int c = (unsigned char)m.cfg.alphabet[ci], bad = 0;
+        if (c == ' ' || (only && !strchr(only, c))) continue;
+        for (int p = 0; p < HW_NPREFIX; p++)
+            for (int s = 1; s <= nseeds; s++) {
+                char text[96];
+                snprintf(text, sizeof text, "%s%c", HW_PREFIXES[p], c);
+                hw_verdict v[2];
+                if (hw_judge(&m, text, (uint64_t)s, bias, v)) {
+                    fprintf(stderr, "hw_lastchar: %s\n", gl_err());
+                    return 1;
+                }
+                add(all[0], hw_kind(c), &v[0]);
+                add(all[1], hw_kind(c), &v[1]);
+                bad += !v[1].complete;
+                if (verbose || !v[1].complete) show(text, s, v);
+            }
+        if (!verbose) {
+            printf("'%c': %d of %d incomplete\n", c, bad, HW_NPREFIX * nseeds);
+            fflush(stdout);
+        }
+    }
+    char what[256];
+    snprintf(what, sizeof what, "the alphabet as last character: %d prefixes x seeds 1..%d (complete / lines)",
+             HW_NPREFIX, nseeds);
+    print_tallies(what, all);
+    if (argc > 4) {
+        gl_hw_corpus c = { 0 };
+        gl_hw_iam_opts o;
+        gl_hw_iam_defaults(&o);
+        o.thin = gl_meta_int(&meta, "iam_thin", 1);
+        o.exclude = argc > 5 ? argv[5] : NULL;
+        o.quiet = 1;
+        gl_hw_iam_report rep;
+        if (gl_hw_iam_load_ex(&c, argv[4], &o, &rep) < 0) {
+            fprintf(stderr, "hw_lastchar: %s\n", gl_err());
+            return 1;
+        }
+        char **t = malloc(sizeof(char *) * (size_t)(c.n + 1));
+        int nt = 0;
+        for (int i = 0; i < c.n; i++) {
+            const char *x = c.lines[i].text;
+            size_t L = strlen(x);
+            if (c.lines[i].style % GL_HW_IAM_HELDOUT_MOD || !L || L + strlen(HW_MIDLINE) > GL_HW_MAXU ||
+                x[L - 1] == ' ' || gl_hw_encode(&m.cfg, x, NULL))
+                continue;
+            t[nt++] = gl_strdup(x);
+        }
+        qsort(t, (size_t)nt, sizeof *t, by_str);
+        tally held[2][HW_KINDS + 1] = { { { 0 } } };
+        int take = nt < ntexts ? nt : ntexts;
+        for (int i = 0; i < take; i++) {
+            const char *text = t[(size_t)i * nt / take];
+            hw_verdict v[2];
+            if (hw_judge(&m, text, (uint64_t)(2024 + i), bias, v)) {
+                fprintf(stderr, "hw_lastchar: %s\n", gl_err());
+                return 1;
+            }
+            int kind = hw_kind((unsigned char)text[strlen(text) - 1]);
+            add(held[0], kind, &v[0]);
+            add(held[1], kind, &v[1]);
+            if (verbose || !v[1].complete) show(text, 2024 + i, v);
+        }
+        snprintf(what, sizeof what, "%d texts of IAM-OnDB's held-out forms (of %d that fit), seeds 2024..%d", take, nt,
+                 2024 + take - 1);
+        print_tallies(what, held);
+        for (int i = 0; i < nt; i++) free(t[i]);
+        free(t);
+        gl_hw_corpus_free(&c);
+    }
+    gl_meta_free(&meta);
+    gl_hw_model_free(&m);
+    return 0;
+}

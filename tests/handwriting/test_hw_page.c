@@ -1,0 +1,108 @@
+// Pages: word wrap (paragraphs, gaps, hyphenation or refusal of a word
+// longer than a line), a page written in one hand with the shipped network
+// (every line ends, each line after the first primed with the one before),
+// and its SVG in millimetres (one path per stroke, no fills) and PNG.
+#include "gl_hw.h"
+#include "gl_image.h"
+#include "gl_test.h"
+#include <stdlib.h>
+#include <unistd.h>
+
+static void test_wrap(void) {
+    gl_hw_cfg cfg = { 0 };
+    snprintf(cfg.alphabet, sizeof cfg.alphabet, " abcdefghijklmnopqrstuvwxyz-.");
+    cfg.C = (int)strlen(cfg.alphabet);
+    char **l;
+    int n;
+    CHECK(gl_hw_wrap(&cfg, "  the cat sat\ton   the mat.\n\nend\n\n", 10, &l, &n) == 0, "wrap: %s", gl_err());
+    CHECK(n == 5 && !strcmp(l[0], "the cat") && !strcmp(l[1], "sat on the") && !strcmp(l[2], "mat.") && !l[3][0] &&
+                  !strcmp(l[4], "end"),
+          "wrapped lines (%d): '%s' '%s' '%s'", n, n > 0 ? l[0] : "", n > 1 ? l[1] : "", n > 2 ? l[2] : "");
+    for (int i = 0; i < n; i++) CHECK(strlen(l[i]) <= 10, "line %d within the width", i);
+    gl_hw_wrapped_free(l, n);
+    CHECK(gl_hw_wrap(&cfg, "a abcdefghijklmnop b", 8, &l, &n) == 0, "hyphenated: %s", gl_err());
+    CHECK(n == 4 && !strcmp(l[0], "a") && !strcmp(l[1], "abcdefg-") && !strcmp(l[2], "hijklmn-") &&
+                  !strcmp(l[3], "op b"),
+          "a long word broken with hyphens (%d lines: '%s' '%s')", n, n > 1 ? l[1] : "", n > 2 ? l[2] : "");
+    gl_hw_wrapped_free(l, n);
+    snprintf(cfg.alphabet, sizeof cfg.alphabet, " abcdefghijklmnopqrstuvwxyz");
+    cfg.C = (int)strlen(cfg.alphabet);
+    CHECK(gl_hw_wrap(&cfg, "a abcdefghijklmnop b", 8, &l, &n) < 0 && strstr(gl_err(), "abcdefghijklmnop") &&
+                  strstr(gl_err(), "longer than a line"),
+          "refused without a hyphen: %s", gl_err());
+    CHECK(gl_hw_wrap(&cfg, " \n\n  \n", 8, &l, &n) < 0 && strstr(gl_err(), "empty"), "an empty text: %s", gl_err());
+}
+
+static void test_page(void) {
+    gl_hw_model m;
+    char path[1024];   // the shipped network (tests/meson.build sets GLIMPSE_ASSETS)
+    snprintf(path, sizeof path, "%s/handwriting-synth.safetensors",
+             getenv("GLIMPSE_ASSETS") ? getenv("GLIMPSE_ASSETS") : "assets");
+    CHECK(gl_hw_model_load(&m, path, NULL, 0) == 0, "load %s: %s", path, gl_err());
+    char **l;
+    int n;
+    CHECK(gl_hw_wrap(&m.cfg, "we can write a page\n\nin the same hand", 20, &l, &n) == 0, "wrap: %s", gl_err());
+    gl_hw_page_opts o = { 0 };
+    o.bias = 1;
+    o.seed = 1;
+    gl_hw_page pg;
+    CHECK(gl_hw_page_write(&m, l, n, &o, &pg) == 0 && pg.n == 3 && !pg.text[1][0], "page: %d lines", pg.n);
+    for (int i = 0; i < pg.n; i++) {
+        if (!pg.text[i][0]) {
+            CHECK(pg.line[i].n == 0, "a gap has no points");
+            continue;
+        }
+        CHECK(pg.line[i].ended && pg.tries[i] >= 1 && pg.tries[i] <= GL_HW_PAGE_TRIES, "line %d ended (%d tries)", i,
+              pg.tries[i]);
+        // primed with the line before: the window ran over both texts
+        int primed = i > 0;
+        size_t want = strlen(pg.text[i]) + (primed ? strlen(pg.text[0]) + 1 : 0);   // line 2 follows the gap
+        CHECK(pg.line[i].U == (int)want,
+              "line %d: the window's text has %d characters (%zu: primed with the line before)", i, pg.line[i].U, want);
+    }
+    int tot;
+    float mm;
+    float *pts = gl_hw_page_points(&pg, &tot, &mm);
+    CHECK(tot == pg.line[0].n + pg.line[2].n && mm > 0, "page points %d, %g mm a unit", tot, mm);
+    char dir[] = "/tmp/glimpse-page-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "tmpdir");
+    char svg[128], png[128];
+    snprintf(svg, sizeof svg, "%s/p.svg", dir);
+    snprintf(png, sizeof png, "%s/p.png", dir);
+    CHECK(gl_hw_save_svg_desc(svg, pts, tot, mm, "a <note> & more") == 0 &&
+                  gl_hw_save_png_dpi(png, pts, tot, mm, 100) == 0,
+          "save: %s", gl_err());
+    uint8_t *b;
+    size_t len;
+    CHECK(gl_read_file(svg, &b, &len) == 0, "read the svg");
+    const char *t = (const char *)b;
+    int paths = 0, strokes = 0;
+    for (const char *q = t; (q = strstr(q, "<path")); q++) paths++;
+    for (int i = 0; i < tot; i++) strokes += pts[3 * i + 2] > 0.5f || i == tot - 1;
+    double w = 0, h = 0;
+    CHECK(sscanf(strstr(t, "width=") ? strstr(t, "width=") : "", "width=\"%lfmm\" height=\"%lfmm\"", &w, &h) == 2 &&
+                  w > 60 && w < 300 && h > 20 && h < 300,
+          "the page is %g x %g mm", w, h);
+    CHECK(paths == strokes, "one path per stroke (%d paths, %d strokes)", paths, strokes);
+    CHECK(!strstr(t, "<rect") && !strstr(t, "fill=\"white\"") && strstr(t, "fill=\"none\""), "no fills");
+    CHECK(strstr(t, "&lt;note&gt; &amp; more") != NULL, "the notes in <desc>, escaped");
+    free(b);
+    float *g;
+    int pw, ph;
+    CHECK(gl_image_load_grey(png, &g, &pw, &ph) == 0 && fabs(pw - w / 25.4 * 100) < 3 && fabs(ph - h / 25.4 * 100) < 3,
+          "PNG at 100 dpi: %d x %d px for %g x %g mm", pw, ph, w, h);
+    free(g);
+    unlink(svg);
+    unlink(png);
+    rmdir(dir);
+    free(pts);
+    gl_hw_page_free(&pg);
+    gl_hw_wrapped_free(l, n);
+    gl_hw_model_free(&m);
+}
+
+int main(void) {
+    test_wrap();
+    test_page();
+    TEST_MAIN_END();
+}
