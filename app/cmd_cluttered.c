@@ -99,6 +99,7 @@ typedef struct {
     long every, eval_every, eval_n;
     double minutes;
     char out[4096], ckpt[4200];
+    char taken[512], resuming[600];   // said once the run is set up (a refused run says one line: why)
     int resume;
     const char *init;
 } train_args;
@@ -157,7 +158,7 @@ static int train_resume(train_args *ta, gl_clut **m, long *it) {
     long T = o->cfg.T, N = o->cfg.N, H = o->cfg.hidden;
     gl_resume r;
     gl_resume_begin(&r, &ta->a, train_opts, cm, ta->ckpt);
-    gl_resume_flag(&r, "no-attention", "attention", &noatt);
+    gl_resume_flag(&r, "no-attention", "no_attention", &noatt);
     gl_resume_int(&r, "glimpses", "glimpses", &T);
     gl_resume_int(&r, "read", "read_n", &N);
     gl_resume_int(&r, "hidden", "hidden", &H);
@@ -170,13 +171,14 @@ static int train_resume(train_args *ta, gl_clut **m, long *it) {
     gl_resume_num(&r, "lr", "lr", &o->lr);
     gl_resume_num(&r, "lr-final", "lr_final", &o->lr_final);
     gl_resume_num(&r, "clip", "clip", &o->clip);
-    if (gl_resume_end(&r)) return 1;
+    if (gl_resume_check(&r)) return 1;
     if (gl_stored_counters_ok(cm, ta->ckpt)) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+    snprintf(ta->taken, sizeof ta->taken, "%s", r.taken);
     o->cfg = *c;
     const char *ifrom = gl_meta_get(cm, "init_from");
     if (ifrom) snprintf(o->init_from, sizeof o->init_from, "%s", ifrom);
-    fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, N=%d, %d cells)\n", ta->ckpt, *it,
-            c->attention ? "attention" : "no attention", c->T, c->N, c->hidden);
+    snprintf(ta->resuming, sizeof ta->resuming, "resuming %s at iteration %ld (%s, T=%d, N=%d, %d cells)", ta->ckpt, *it,
+             c->attention ? "attention" : "no attention", c->T, c->N, c->hidden);
     return 0;
 }
 
@@ -290,7 +292,15 @@ int cmd_train_cluttered(int argc, char **argv) {
         return 1;
     }
     gl_train *t = gl_clut_train_new(&ta.o, m, it, &tr, &te);   // takes m over
-    if (!t) { fprintf(stderr, "glimpse: %s\n", gl_err()); gl_mnist_free(&tr); gl_mnist_free(&te); return 1; }
+    if (!t) {
+        fprintf(stderr, "glimpse: %s%s\n", ta.resume ? "cannot resume: " : "", gl_err());
+        gl_mnist_free(&tr); gl_mnist_free(&te);
+        return 1;
+    }
+    if (ta.resume) {
+        gl_resume_say(ta.taken);
+        fprintf(stderr, "%s\n", ta.resuming);
+    }
     gl_clut *tm = gl_clut_train_model(t);
     if (ta.resume) gl_train_resume_times(t, gl_clut_meta(tm));
     if (ta.init) gl_train_init_times(t, gl_clut_meta(tm));

@@ -123,6 +123,7 @@ static int clut_checkpoint(gl_train *t, const char *path) {
     gl_meta_set(&meta, "lr_final", "%.17g", o->lr_final);
     gl_meta_set(&meta, "clip", "%.17g", o->clip);
     gl_meta_set(&meta, "warmup", "%ld", o->warmup);
+    gl_meta_set(&meta, "no_attention", "%d", !gl_clut_cfg(d->m)->attention);
     if (o->init_from[0]) gl_meta_set(&meta, "init_from", "%s", o->init_from);
     int rc = gl_clut_save(d->m, path, &meta, 1);
     gl_meta_free(&meta);
@@ -159,6 +160,14 @@ gl_train *gl_clut_train_new(const gl_clut_train_opts *o, gl_clut *m, long start_
     d->yb = gl_malloc((size_t)d->B);
     d->order = gl_malloc(sizeof(int) * (size_t)n);
     d->par = gl_clut_trainer_new(m);
+    if (start_iter > d->per_epoch * o->epochs) {
+        gl_seterr("iteration %ld is outside the run's [0, %ld]", start_iter, d->per_epoch * o->epochs);
+        gl_clut_trainer_free(d->par);
+        free(d->xb); free(d->yb); free(d->order);
+        gl_clut_free(m);
+        free(d);
+        return NULL;
+    }
     gl_train *t = gl_train_make(&clut_ops, d, d->per_epoch * o->epochs);
     t->step = start_iter;
     t->cpu_from = start_iter;

@@ -62,6 +62,27 @@ cp "$T/a.ckpt.good" "$T/a.safetensors.ckpt"
 "$G" train attention --key softmax --threads 1 --out "$T/a.safetensors" --resume >/dev/null 2>"$T/log" \
   && ok || bad "attention: the good checkpoint no longer resumes: $(tail -2 "$T/log")"
 
+# ---- cluttered MNIST -----------------------------------------------------------
+C="--limit 128 --batch 32 --epochs 2 --hidden 8 --no-eval --eval-every 1000000"
+"$G" train cluttered $C --out "$T/c.safetensors" >/dev/null 2>"$T/log" && [ -s "$T/c.safetensors.ckpt" ] \
+  && ok || bad "tiny cluttered run: $(tail -2 "$T/log")"
+cp "$T/c.safetensors.ckpt" "$T/c.ckpt.good"
+clut_case() {   # what key value pattern
+  craft c.safetensors.ckpt "$T/c.ckpt.good" "$2" "$3"
+  expect_bad "cluttered $1" "$4" "$T/c.safetensors" "$G" train cluttered --out "$T/c.safetensors" --resume --no-eval
+}
+clut_case "negative iteration" iter -5 "c.safetensors.ckpt: metadata 'iter' is '-5', not an integer in \[0, 1000000000\]"
+clut_case "iteration past the run" iter 9 "iteration 9 is outside the run's \[0, 8\]"
+clut_case "batch 0" batch 0 "metadata 'batch' is '0', not an integer in \[1, 10000\] (the range of --batch)"
+clut_case "negative batch" batch -3 "metadata 'batch' is '-3', not an integer in \[1, 10000\]"
+clut_case "1e9 epochs" epochs_option 1000000000 "metadata 'epochs_option' is '1000000000', not an integer in \[1, 10000\]"
+clut_case "lr 1e30" lr 1e30 "metadata 'lr' is '1e30', not a number in \[1e-07, 1\]"
+clut_case "clutter 100" clutter 100 "metadata 'clutter' is '100', not an integer in \[0, 64\]"
+clut_case "train seconds" train_seconds -1 "metadata 'train_seconds' is '-1', not a number"
+cp "$T/c.ckpt.good" "$T/c.safetensors.ckpt"
+"$G" train cluttered --out "$T/c.safetensors" --resume --no-eval >/dev/null 2>"$T/log" \
+  && ok || bad "cluttered: the good checkpoint no longer resumes: $(tail -2 "$T/log")"
+
 # ---- DRAW --------------------------------------------------------------------
 D="--limit 200 --batch 50 --epochs 2 --steps 4 --enc 16 --dec 16 --z 4 --no-eval"
 "$G" train draw $D --out "$T/d.safetensors" >/dev/null 2>"$T/log" && [ -s "$T/d.safetensors.ckpt" ] \
