@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-double gl_bench_sgemm_rate(int threads) {
+double app_bench_sgemm_rate(int threads) {
     enum { N = 1024, REPS = 5 };
     float *a = gl_malloc(sizeof(float) * N * N), *b = gl_malloc(sizeof(float) * N * N),
           *c = gl_malloc(sizeof(float) * N * N);
@@ -26,9 +26,9 @@ double gl_bench_sgemm_rate(int threads) {
     return 2.0 * N * N * N / gl_percentile(ts, REPS, 50) / 1e9;
 }
 
-const char *gl_bench_blas_core(void) { return openblas_get_corename(); }
+const char *app_bench_blas_core(void) { return openblas_get_corename(); }
 
-double gl_bench_twin(const char *bench, int threads, const char *args, const char *key, char *why, int why_len) {
+double app_bench_twin(const char *bench, int threads, const char *args, const char *key, char *why, int why_len) {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "'%s/tests/reference/run_py.sh' '%s/tests/reference/bench_twin.py' %s --threads %d %s 2>&1", GL_SOURCE_DIR,
@@ -56,7 +56,7 @@ double gl_bench_twin(const char *bench, int threads, const char *args, const cha
     return val;
 }
 
-void gl_bench_side_by_side(const char *what, double ours, double twin, const char *unit, int higher_better,
+void app_bench_side_by_side(const char *what, double ours, double twin, const char *unit, int higher_better,
                            const char *why) {
     if (isnan(twin)) { printf("  %-34s glimpse %10.4g %-10s twin: %s\n", what, ours, unit, why); return; }
     double ratio = higher_better ? ours / twin : twin / ours;

@@ -1,7 +1,7 @@
 // cli: the subcommands of the glimpse executable. Each takes the arguments
 // after its name and returns the process exit status.
-#ifndef GL_CLI_H
-#define GL_CLI_H
+#ifndef APP_CLI_H
+#define APP_CLI_H
 int cmd_train_attention(int argc, char **argv);
 int cmd_eval_attention(int argc, char **argv);
 int cmd_attend(int argc, char **argv);
@@ -12,6 +12,7 @@ int cmd_eval_handwriting(int argc, char **argv);
 int cmd_write(int argc, char **argv);
 int cmd_scribble(int argc, char **argv);
 int cmd_bench_handwriting(int argc, char **argv);
+int cmd_cells(int argc, char **argv);
 
 int cmd_train_draw(int argc, char **argv);
 int cmd_eval_draw(int argc, char **argv);
@@ -28,7 +29,8 @@ int gui_main(int argc, char **argv);
 int cmd_bench_gui(int argc, char **argv);
 int cmd_bench_train(int argc, char **argv);
 int cmd_bench_products(int argc, char **argv);
+int cmd_bench_futures(int argc, char **argv);
 
 // Path of a shipped asset: $GLIMPSE_ASSETS/NAME, else the source tree's assets/.
-const char *gl_asset_path(const char *name);
+const char *app_asset_path(const char *name);
 #endif

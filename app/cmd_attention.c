@@ -22,7 +22,7 @@
 static const char *default_model_path(gl_key_type key) {
     static char name[64];
     snprintf(name, sizeof name, "attention-%s.safetensors", gl_key_name(key));
-    return gl_asset_path(name);
+    return app_asset_path(name);
 }
 
 static int parse_key(const char *s, gl_key_type *k) {
@@ -70,7 +70,7 @@ static void attn_cli_report(void *user, const gl_train_report *r) {
 
 // One `train attention`: parse, prepare, run, finish, then one cleanup.
 typedef struct {
-    gl_args a;
+    app_args a;
     gl_attn_train_opts o;
     long every;
     int resume;
@@ -83,31 +83,31 @@ typedef struct {
 #define HELP_SHOWN (-1)   // --help printed: exit 0 without running
 
 static int attn_parse(attn_run *r, int argc, char **argv) {
-    const gl_opt *T = gl_attn_train_table;
-    int rc = gl_args_parse(argc, argv, T, "usage: glimpse train attention [--key K] [options]\n\n"
+    const app_opt *T = app_attn_train_table;
+    int rc = app_args_parse(argc, argv, T, "usage: glimpse train attention [--key K] [options]\n\n"
         "Pre-trains the 12-filter conv layer as a CNN classifier, then trains the\n"
         "10-step attention LSTM (and fine-tunes the conv layer) with Adam.\n"
         "Checkpoints go to OUT.ckpt after every epoch and every minute.", &r->a);
     if (rc) return rc > 0 ? HELP_SHOWN : 2;
     gl_attn_train_opts *o = &r->o;
     gl_attn_train_defaults(o);
-    o->key = (gl_key_type)gl_opt_long(&r->a, T, "key");
-    o->hidden = gl_opt_long(&r->a, T, "hidden");
-    o->epochs = gl_opt_long(&r->a, T, "epochs");
-    o->cnn_epochs = gl_opt_long(&r->a, T, "cnn-epochs");
-    o->batch = gl_opt_long(&r->a, T, "batch");
-    o->limit = gl_opt_long(&r->a, T, "limit");
-    o->seed = gl_opt_long(&r->a, T, "seed");
-    o->augment = gl_opt_long(&r->a, T, "augment");
-    o->lr = gl_opt_num(&r->a, T, "lr");
-    o->clip = gl_opt_num(&r->a, T, "clip");
-    o->aux = gl_opt_num(&r->a, T, "aux");
-    o->no_coords = gl_opt_flag(&r->a, T, "no-coords");
-    o->fixed_conv = gl_opt_flag(&r->a, T, "fixed-conv");
-    r->every = gl_opt_long(&r->a, T, "every");
-    r->resume = gl_opt_flag(&r->a, T, "resume");
-    if (gl_arg(&r->a, T, "threads")) gl_par_set_threads((int)gl_opt_long(&r->a, T, "threads"));
-    const char *out = gl_opt_text(&r->a, T, "out");
+    o->key = (gl_key_type)app_opt_long(&r->a, T, "key");
+    o->hidden = app_opt_long(&r->a, T, "hidden");
+    o->epochs = app_opt_long(&r->a, T, "epochs");
+    o->cnn_epochs = app_opt_long(&r->a, T, "cnn-epochs");
+    o->batch = app_opt_long(&r->a, T, "batch");
+    o->limit = app_opt_long(&r->a, T, "limit");
+    o->seed = app_opt_long(&r->a, T, "seed");
+    o->augment = app_opt_long(&r->a, T, "augment");
+    o->lr = app_opt_num(&r->a, T, "lr");
+    o->clip = app_opt_num(&r->a, T, "clip");
+    o->aux = app_opt_num(&r->a, T, "aux");
+    o->no_coords = app_opt_flag(&r->a, T, "no-coords");
+    o->fixed_conv = app_opt_flag(&r->a, T, "fixed-conv");
+    r->every = app_opt_long(&r->a, T, "every");
+    r->resume = app_opt_flag(&r->a, T, "resume");
+    if (app_arg(&r->a, T, "threads")) gl_par_set_threads((int)app_opt_long(&r->a, T, "threads"));
+    const char *out = app_opt_text(&r->a, T, "out");
     snprintf(r->out, sizeof r->out, "%s", out ? out : default_model_path(o->key));
     snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
     return 0;
@@ -133,30 +133,30 @@ static int attn_resume_opts(attn_run *r) {
                 gl_key_name(o->key));
         status = 1;
     }
-    if (!status && gl_stored_counters_ok(&f.meta, r->ckpt)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+    if (!status && app_stored_counters_ok(&f.meta, r->ckpt)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
     if (status) { gl_st_free(&f); return status; }
-    gl_resume rs;
-    gl_resume_begin(&rs, &r->a, gl_attn_train_table, &f.meta, r->ckpt);
-    gl_resume_int(&rs, "hidden", "hidden", &o->hidden);
-    gl_resume_int(&rs, "batch", "batch", &o->batch);
-    gl_resume_int(&rs, "limit", "limit", &o->limit);
-    gl_resume_int(&rs, "epochs", "epochs", &o->epochs);
-    gl_resume_int(&rs, "cnn-epochs", "cnn_epochs", &o->cnn_epochs);
-    gl_resume_int(&rs, "seed", "seed", &o->seed);
-    gl_resume_int(&rs, "augment", "augment", &o->augment);
-    gl_resume_num(&rs, "lr", "lr", &o->lr);
-    gl_resume_num(&rs, "clip", "clip", &o->clip);
-    gl_resume_num(&rs, "aux", "aux", &o->aux);
-    gl_resume_flag(&rs, "no-coords", "no_coords", &o->no_coords);
-    gl_resume_flag(&rs, "fixed-conv", "fixed_conv", &o->fixed_conv);
-    int bad = gl_resume_check(&rs);
+    app_resume rs;
+    app_resume_begin(&rs, &r->a, app_attn_train_table, &f.meta, r->ckpt);
+    app_resume_int(&rs, "hidden", "hidden", &o->hidden);
+    app_resume_int(&rs, "batch", "batch", &o->batch);
+    app_resume_int(&rs, "limit", "limit", &o->limit);
+    app_resume_int(&rs, "epochs", "epochs", &o->epochs);
+    app_resume_int(&rs, "cnn-epochs", "cnn_epochs", &o->cnn_epochs);
+    app_resume_int(&rs, "seed", "seed", &o->seed);
+    app_resume_int(&rs, "augment", "augment", &o->augment);
+    app_resume_num(&rs, "lr", "lr", &o->lr);
+    app_resume_num(&rs, "clip", "clip", &o->clip);
+    app_resume_num(&rs, "aux", "aux", &o->aux);
+    app_resume_flag(&rs, "no-coords", "no_coords", &o->no_coords);
+    app_resume_flag(&rs, "fixed-conv", "fixed_conv", &o->fixed_conv);
+    int bad = app_resume_check(&rs);
     snprintf(r->taken, sizeof r->taken, "%s", rs.taken);
     gl_st_free(&f);
     return bad ? 1 : 0;
 }
 
 static int attn_prepare(attn_run *r) {
-    const char *dir = gl_opt_text(&r->a, gl_attn_train_table, "data");
+    const char *dir = app_opt_text(&r->a, app_attn_train_table, "data");
     if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "train", &r->tr) != 0 ||
         gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &r->te) != 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
@@ -172,7 +172,7 @@ static int attn_prepare(attn_run *r) {
             fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err());
             return 1;
         }
-        gl_resume_say(r->taken);
+        app_resume_say(r->taken);
         fprintf(stderr, "resuming %s at step %ld\n", r->ckpt, gl_train_step_no(r->t));
     }
     return 0;
@@ -255,22 +255,27 @@ int cmd_train_attention(int argc, char **argv) {
 // ---------------------------------------------------------------------------
 // eval
 
-static const gl_opt eval_opts[] = {
-    GL_TEXT("key", "softmax | gaussian | feature (default: all three)"),
-    GL_TEXT("model", "weights file (default: the shipped one for the key)"),
-    GL_INT("limit", 1, 10000, "10000", "evaluate the first N test digits only"),
-    GL_TEXT("data", "MNIST directory (default data/mnist)"),
-    GL_OPT_END
+static const app_opt eval_opts[] = {
+    APP_TEXT("key", "softmax | gaussian | feature (default: all three)"),
+    APP_TEXT("model", "weights file (default: the shipped one for the key)"),
+    APP_INT("limit", 1, 10000, "10000", "evaluate the first N test digits only"),
+    APP_TEXT("data", "MNIST directory (default data/mnist)"),
+    APP_OPT_END
 };
 
 int cmd_eval_attention(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval attention [--key K] [--model FILE]\n\nPrints test-set accuracy.", &a);
+    app_args a;
+    int rc = app_args_parse(argc, argv, eval_opts,
+                            "usage: glimpse eval attention [--key K] [--model FILE]\n\nPrints test-set accuracy.", &a);
     if (rc) return rc > 0 ? 0 : 2;
-    long limit = gl_opt_long(&a, eval_opts, "limit");
-    const char *ks = gl_arg(&a, eval_opts, "key"), *model = gl_arg(&a, eval_opts, "model"), *dir = gl_arg(&a, eval_opts, "data");
+    long limit = app_opt_long(&a, eval_opts, "limit");
+    const char *ks = app_arg(&a, eval_opts, "key"), *model = app_arg(&a, eval_opts, "model"),
+               *dir = app_arg(&a, eval_opts, "data");
     gl_mnist te;
-    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
     int n = (int)(limit < te.n ? limit : te.n), status = 0;
     for (int k = 0; k < 3; k++) {
         gl_key_type key = (gl_key_type)k;
@@ -279,7 +284,8 @@ int cmd_eval_attention(int argc, char **argv) {
         gl_attn *m = load_model(model ? model : default_model_path(key));
         if (!m) { status = 1; continue; }
         double loss, acc = gl_attn_accuracy(m, &te, n, &loss);
-        printf("attention/%s: test accuracy %.2f%% on %d digits (loss %.4f)\n", gl_key_name(gl_attn_key(m)), 100 * acc, n, loss);
+        printf("attention/%s: test accuracy %.2f%% on %d digits (loss %.4f)\n", gl_key_name(gl_attn_key(m)), 100 * acc,
+               n, loss);
         gl_attn_free(m);
     }
     gl_mnist_free(&te);
@@ -289,33 +295,48 @@ int cmd_eval_attention(int argc, char **argv) {
 // ---------------------------------------------------------------------------
 // attend
 
-static const gl_opt attend_opts[] = {
-    GL_TEXT("key", "softmax | gaussian | feature (default softmax)"),
-    GL_TEXT("model", "weights file (default: the shipped one for the key)"),
-    GL_INT("index", 0, 9999, NULL, "index into the MNIST test set"),
-    GL_TEXT("image", "a PNG or PGM digit, any size (scaled and centred as MNIST)"),
-    GL_FLAG("json", "print masks, per-step probabilities, prediction and label as JSON"),
-    GL_TEXT("png", "write the figure: 10 masks over the digit, volume sum, original"),
-    GL_TEXT("gif", "write the figure as an animated GIF: one frame a glimpse, at 2 a second"),
-    GL_TEXT("data", "MNIST directory (default data/mnist)"),
-    GL_OPT_END
+static const app_opt attend_opts[] = {
+    APP_TEXT("key", "softmax | gaussian | feature (default softmax)"),
+    APP_TEXT("model", "weights file (default: the shipped one for the key)"),
+    APP_INT("index", 0, 9999, NULL, "index into the MNIST test set"),
+    APP_TEXT("image", "a PNG or PGM digit, any size (scaled and centred as MNIST)"),
+    APP_FLAG("json", "print masks, per-step probabilities, prediction and label as JSON"),
+    APP_FLAG("hidden", "with --json: also the LSTM state h each step's probabilities are read from (first 256 cells)"),
+    APP_TEXT("png", "write the figure: 10 masks over the digit, volume sum, original"),
+    APP_TEXT("gif", "write the figure as an animated GIF: one frame a glimpse, at 2 a second"),
+    APP_TEXT("data", "MNIST directory (default data/mnist)"),
+    APP_OPT_END
 };
 
 int cmd_attend(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, attend_opts, "usage: glimpse attend [--key K] (--index N | --image FILE) [--json] [--png OUT.png] [--gif OUT.gif]", &a);
+    app_args a;
+    int rc = app_args_parse(argc, argv, attend_opts,
+                            "usage: glimpse attend [--key K] (--index N | --image FILE) [--json [--hidden]] [--png "
+                            "OUT.png] [--gif OUT.gif]",
+                            &a);
     if (rc) return rc > 0 ? 0 : 2;
     gl_key_type key;
-    if (parse_key(gl_arg(&a, attend_opts, "key"), &key)) return 2;
-    const char *idx = gl_arg(&a, attend_opts, "index"), *file = gl_arg(&a, attend_opts, "image"), *dir = gl_arg(&a, attend_opts, "data");
-    if (!idx == !file) { fprintf(stderr, "glimpse: attend needs exactly one of --index N or --image FILE\n"); return 2; }
+    if (parse_key(app_arg(&a, attend_opts, "key"), &key)) return 2;
+    const char *idx = app_arg(&a, attend_opts, "index"), *file = app_arg(&a, attend_opts, "image"),
+               *dir = app_arg(&a, attend_opts, "data");
+    if (!idx == !file) {
+        fprintf(stderr, "glimpse: attend needs exactly one of --index N or --image FILE\n");
+        return 2;
+    }
     float img[784];
     int label = -1;
     if (idx) {
-        long i = gl_opt_long(&a, attend_opts, "index");
+        long i = app_opt_long(&a, attend_opts, "index");
         gl_mnist te;
-        if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
-        if (i >= te.n) { fprintf(stderr, "glimpse: --index %ld is past the %d test digits\n", i, te.n); gl_mnist_free(&te); return 2; }
+        if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) {
+            fprintf(stderr, "glimpse: %s\n", gl_err());
+            return 1;
+        }
+        if (i >= te.n) {
+            fprintf(stderr, "glimpse: --index %ld is past the %d test digits\n", i, te.n);
+            gl_mnist_free(&te);
+            return 2;
+        }
         memcpy(img, te.x + (size_t)i * 784, sizeof img);
         label = te.y[i];
         gl_mnist_free(&te);
@@ -326,16 +347,27 @@ int cmd_attend(int argc, char **argv) {
         free(g);
         if (r2 != 0) { fprintf(stderr, "glimpse: %s: %s\n", file, gl_err()); return 1; }
     }
-    const char *model = gl_arg(&a, attend_opts, "model");
+    const char *model = app_arg(&a, attend_opts, "model");
     gl_attn *m = load_model(model ? model : default_model_path(key));
     if (!m) return 1;
     gl_attn_frame fr[GL_ATTN_STEPS];
     float vs[GL_ATTN_LOC];
     int pred = gl_attn_run(m, img, fr, vs);
     int finite = gl_all_finite(vs, GL_ATTN_LOC);
-    for (int t = 0; t < GL_ATTN_STEPS; t++) finite &= gl_all_finite(fr[t].mask, GL_ATTN_LOC) && gl_all_finite(fr[t].probs, 10);
-    if (!finite) { fprintf(stderr, "glimpse: the model produced non-finite values (weights out of range?)\n"); gl_attn_free(m); return 1; }
-    if (gl_arg(&a, attend_opts, "json")) {
+    for (int t = 0; t < GL_ATTN_STEPS; t++)
+        finite &= gl_all_finite(fr[t].mask, GL_ATTN_LOC) && gl_all_finite(fr[t].probs, 10);
+    if (!finite) {
+        fprintf(stderr, "glimpse: the model produced non-finite values (weights out of range?)\n");
+        gl_attn_free(m);
+        return 1;
+    }
+    int hidden = app_opt_flag(&a, attend_opts, "hidden");
+    if (hidden && !app_arg(&a, attend_opts, "json")) {
+        fprintf(stderr, "glimpse: --hidden goes with --json\n");
+        gl_attn_free(m);
+        return 2;
+    }
+    if (app_arg(&a, attend_opts, "json")) {
         gl_buf b = {0};
         gl_buf_printf(&b, "{\"key\":\"%s\",\"prediction\":%d,\"label\":", gl_key_name(gl_attn_key(m)), pred);
         if (label >= 0) gl_buf_printf(&b, "%d", label); else gl_buf_printf(&b, "null");
@@ -345,6 +377,7 @@ int cmd_attend(int argc, char **argv) {
             for (int y = 0; y < 14; y++) { if (y) gl_buf_put(&b, ",", 1); gl_buf_floats(&b, fr[t].mask + y * 14, 14); }
             gl_buf_printf(&b, "],\"probs\":");
             gl_buf_floats(&b, fr[t].probs, 10);
+            if (hidden) { gl_buf_printf(&b, ",\"h\":"); gl_buf_floats(&b, fr[t].h, fr[t].nh); }
             gl_buf_put(&b, "}", 1);
         }
         gl_buf_printf(&b, "],\"volume_sum\":[");
@@ -356,14 +389,14 @@ int cmd_attend(int argc, char **argv) {
         printf("prediction %d (p=%.3f)%s", pred, fr[GL_ATTN_STEPS - 1].probs[pred], label >= 0 ? "" : "\n");
         if (label >= 0) printf(", label %d\n", label);
     }
-    const char *png = gl_arg(&a, attend_opts, "png");
+    const char *png = app_arg(&a, attend_opts, "png");
     int status = 0;
     if (png) {
         gl_image im = gl_attn_figure(img, fr, vs, label, gl_attn_key(m));
         if (gl_image_save_png(&im, png) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
         gl_image_free(&im);
     }
-    const char *gif = gl_arg(&a, attend_opts, "gif");
+    const char *gif = app_arg(&a, attend_opts, "gif");
     if (gif && !status && gif_attend(gif, img, fr, vs, label, gl_attn_key(m)) != 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
         status = 1;
@@ -375,29 +408,32 @@ int cmd_attend(int argc, char **argv) {
 // ---------------------------------------------------------------------------
 // bench
 
-static const gl_opt bench_opts[] = {
-    GL_TEXT("key", "only this key type (default: all three)"),
-    GL_INT("runs", 10, 1000000, "2000", "single-digit timing runs"),
-    GL_TEXT("data", "MNIST directory (default data/mnist)"),
-    GL_FLAG("no-twin", "skip the PyTorch twin"),
-    GL_OPT_END
+static const app_opt bench_opts[] = {
+    APP_TEXT("key", "only this key type (default: all three)"),
+    APP_INT("runs", 10, 1000000, "2000", "single-digit timing runs"),
+    APP_TEXT("data", "MNIST directory (default data/mnist)"),
+    APP_FLAG("no-twin", "skip the PyTorch twin"),
+    APP_OPT_END
 };
 
 int cmd_bench_attention(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench attention [--key K] [--no-twin]\n\n"
+    app_args a;
+    int rc = app_args_parse(argc, argv, bench_opts, "usage: glimpse bench attention [--key K] [--no-twin]\n\n"
         "For each shipped model: accuracy on all 10,000 test digits, the time of one\n"
         "digit through all 10 steps on one thread (median), and of the whole test set\n"
         "on two threads (median of 3), each beside the PyTorch twin's figure for the\n"
         "same work measured in the same run.", &a);
     if (rc) return rc > 0 ? 0 : 2;
-    long runs = gl_opt_long(&a, bench_opts, "runs");
-    const char *ks = gl_arg(&a, bench_opts, "key"), *dir = gl_arg(&a, bench_opts, "data");
-    int twin_ok = !gl_arg(&a, bench_opts, "no-twin");
+    long runs = app_opt_long(&a, bench_opts, "runs");
+    const char *ks = app_arg(&a, bench_opts, "key"), *dir = app_arg(&a, bench_opts, "data");
+    int twin_ok = !app_arg(&a, bench_opts, "no-twin");
     gl_mnist te;
-    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (gl_mnist_load(dir ? dir : gl_mnist_dir(), "t10k", &te) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
     printf("OpenBLAS kernels %s; vector kernels %s; sgemm %.1f GFLOP/s on 1 thread, %.1f on 2\n",
-           gl_bench_blas_core(), gl_vmath_target(), gl_bench_sgemm_rate(1), gl_bench_sgemm_rate(2));
+           app_bench_blas_core(), gl_vmath_target(), app_bench_sgemm_rate(1), app_bench_sgemm_rate(2));
     for (int k = 0; k < 3; k++) {
         gl_key_type key = (gl_key_type)k;
         if (ks) { if (parse_key(ks, &key)) return 2; if (k) break; }
@@ -420,17 +456,18 @@ int cmd_bench_attention(int argc, char **argv) {
             gl_attn_run(m, te.x + (size_t)(i % te.n) * 784, fr, NULL);
             ts[i] = gl_now() - s;
         }
-        double one = 1e3 * gl_percentile(ts, (int)runs, 50), p99 = 1e3 * gl_percentile(ts, (int)runs, 99), all = gl_percentile(whole, 3, 50);
+        double one = 1e3 * gl_percentile(ts, (int)runs, 50), p99 = 1e3 * gl_percentile(ts, (int)runs, 99),
+               all = gl_percentile(whole, 3, 50);
         printf("%s: test accuracy %.2f%% (10,000 digits); trained %.0f s\n", gl_key_name(key), 100 * acc,
                gl_meta_num(gl_attn_meta(m), "train_seconds", NAN));
         char why[512] = "skipped (--no-twin)", args[4200];
         snprintf(args, sizeof args, "--key %s --weights '%s'", gl_key_name(key), path);
-        double t1 = twin_ok ? gl_bench_twin("attn_one_digit", 1, args, "median_ms", why, sizeof why) : NAN;
+        double t1 = twin_ok ? app_bench_twin("attn_one_digit", 1, args, "median_ms", why, sizeof why) : NAN;
         char what[80];
         snprintf(what, sizeof what, "one digit, 1 thread (p99 %.3f ms)", p99);
-        gl_bench_side_by_side(what, one, t1, "ms", 0, why);
-        double t2 = twin_ok ? gl_bench_twin("attn_test_set", 2, args, "median_s", why, sizeof why) : NAN;
-        gl_bench_side_by_side("10,000 digits, 2 threads", all, t2, "s", 0, why);
+        app_bench_side_by_side(what, one, t1, "ms", 0, why);
+        double t2 = twin_ok ? app_bench_twin("attn_test_set", 2, args, "median_s", why, sizeof why) : NAN;
+        app_bench_side_by_side("10,000 digits, 2 threads", all, t2, "s", 0, why);
         free(ts);
         gl_attn_free(m);
     }

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gl_opt opts[] = {
-    GL_INT("reps", 5, 100000, "200", "timed repetitions per shape (the median is reported)"),
-    GL_OPT_END
+static const app_opt opts[] = {
+    APP_INT("reps", 5, 100000, "200", "timed repetitions per shape (the median is reported)"),
+    APP_OPT_END
 };
 
 typedef struct { const char *what; int M, N, K, trans; } shape;
@@ -33,17 +33,17 @@ static const shape shapes[] = {
 };
 
 int cmd_bench_products(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, opts, "usage: glimpse bench products [options]\n\n"
+    app_args a;
+    int rc = app_args_parse(argc, argv, opts, "usage: glimpse bench products [options]\n\n"
         "The per-step matrix products of training (a few rows by the same weights at\n"
         "every step) at the shipped models' shapes, one thread: OpenBLAS's sgemm\n"
         "against the weights packed once (engine/gl_wpack.c), in GFLOP/s (median).", &a);
     if (rc) return rc > 0 ? 0 : 2;
-    long reps = gl_opt_long(&a, opts, "reps");
+    long reps = app_opt_long(&a, opts, "reps");
     int old = openblas_get_num_threads();
     openblas_set_num_threads(1);
     printf("OpenBLAS kernels %s; packed kernel %s; sgemm %.1f GFLOP/s on 1 thread (1024 x 1024 x 1024)\n",
-           gl_bench_blas_core(), gl_wpack_target(), gl_bench_sgemm_rate(1));
+           app_bench_blas_core(), gl_wpack_target(), app_bench_sgemm_rate(1));
     printf("%-44s %14s %9s %9s %6s\n", "product", "M x N x K", "OpenBLAS", "packed", "ratio");
     double *tb = gl_malloc(sizeof(double) * (size_t)reps), *tp = gl_malloc(sizeof(double) * (size_t)reps);
     gl_rng r;
@@ -67,7 +67,8 @@ int cmd_bench_products(int argc, char **argv) {
             double t2 = gl_now();
             tb[i] = (t1 - t0) / inner; tp[i] = (t2 - t1) / inner;
         }
-        double fl = 2.0 * M * N * K, gb = fl / gl_percentile(tb, (int)reps, 50) / 1e9, gp = fl / gl_percentile(tp, (int)reps, 50) / 1e9;
+        double fl = 2.0 * M * N * K, gb = fl / gl_percentile(tb, (int)reps, 50) / 1e9,
+               gp = fl / gl_percentile(tp, (int)reps, 50) / 1e9;
         char dims[32];
         snprintf(dims, sizeof dims, "%dx%dx%d", M, N, K);
         printf("%-44s %14s %9.1f %9.1f %5.2fx\n", sh->what, dims, gb, gp, gp / gb);

@@ -22,15 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gl_opt opts[] = {
-    GL_TEXT("threads", "thread counts to measure, comma-separated, each 1..16 (default 1,2)"),
-    GL_INT("steps", 3, 100000, "20", "timed steps per thread count (the median is reported)"),
-    GL_TEXT("key", "attention: key type (default softmax)"),
-    GL_TEXT("weights", "weights file (default: the shipped one)"),
-    GL_INT("points", 10, 2000, "300", "handwriting: points per line (32 lines)"),
-    GL_FLAG("no-twin", "skip the PyTorch twin"),
-    GL_TEXT("data", "MNIST directory (default data/mnist)"),
-    GL_OPT_END
+static const app_opt opts[] = {
+    APP_TEXT("threads", "thread counts to measure, comma-separated, each 1..16 (default 1,2)"),
+    APP_INT("steps", 3, 100000, "20", "timed steps per thread count (the median is reported)"),
+    APP_TEXT("key", "attention: key type (default softmax)"),
+    APP_TEXT("weights", "weights file (default: the shipped one)"),
+    APP_INT("points", 10, 2000, "300", "handwriting: points per line (32 lines)"),
+    APP_FLAG("no-twin", "skip the PyTorch twin"),
+    APP_TEXT("data", "MNIST directory (default data/mnist)"),
+    APP_OPT_END
 };
 
 typedef struct {
@@ -101,12 +101,12 @@ static double median_step(bench_job *b, int steps, double *flops_per_step) {
 
 // What one `bench train` measures: the job, its twin, and what it holds.
 typedef struct {
-    gl_args a;
+    app_args a;
     bench_job job;
     char twin_name[32], twin_args[512];
     attn_job aj; draw_job dj; hw_job hj;
     gl_mnist tr;
-    gl_hw_model hm;
+    gl_hw_model *hm;
     int tlist[8], nt;
 } bench_run;
 
@@ -130,18 +130,18 @@ static int parse_threads(const char *ts, int *tlist, int *nt) {
 // the training options that set them: a batch of 0 in a file would divide
 // by zero, a negative one ask for "out of memory".
 static int bench_attention(bench_run *b, const char *weights, const char *mnist) {
-    const char *key = gl_opt_text(&b->a, opts, "key") ? gl_opt_text(&b->a, opts, "key") : "softmax";
+    const char *key = app_opt_text(&b->a, opts, "key") ? app_opt_text(&b->a, opts, "key") : "softmax";
     gl_key_type k;
     if (gl_key_parse(key, &k)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 2; }
     char def[64];
     snprintf(def, sizeof def, "attention-%s.safetensors", key);
-    const char *w = weights ? weights : gl_asset_path(def);
+    const char *w = weights ? weights : app_asset_path(def);
     attn_job *aj = &b->aj;
     if (!(aj->m = gl_attn_load(w))) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
     double B = 50, aux = 0.2;
     const gl_meta *meta = gl_attn_meta(aj->m);
-    if (gl_stored_opt(meta, w, "batch", gl_attn_train_table, "batch", &B) < 0 ||
-        gl_stored_opt(meta, w, "aux", gl_attn_train_table, "aux", &aux) < 0) {
+    if (app_stored_opt(meta, w, "batch", app_attn_train_table, "batch", &B) < 0 ||
+        app_stored_opt(meta, w, "aux", app_attn_train_table, "aux", &aux) < 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
         return 1;
     }
@@ -161,11 +161,11 @@ static int bench_attention(bench_run *b, const char *weights, const char *mnist)
 }
 
 static int bench_draw(bench_run *b, const char *weights, const char *mnist) {
-    const char *w = weights ? weights : gl_asset_path("draw-attention.safetensors");
+    const char *w = weights ? weights : app_asset_path("draw-attention.safetensors");
     draw_job *dj = &b->dj;
     if (!(dj->m = gl_draw_load(w, 0))) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
     double B = 100;
-    if (gl_stored_opt(gl_draw_meta(dj->m), w, "batch", gl_draw_train_table, "batch", &B) < 0) {
+    if (app_stored_opt(gl_draw_meta(dj->m), w, "batch", app_draw_train_table, "batch", &B) < 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
         return 1;
     }
@@ -193,11 +193,11 @@ static int bench_draw(bench_run *b, const char *weights, const char *mnist) {
 // texts of points/25 characters: every point real, no padding.
 static int bench_handwriting(bench_run *b, const char *model, const char *weights) {
     int synth = !strcmp(model, "synthesis");
-    long points = gl_opt_long(&b->a, opts, "points");
+    long points = app_opt_long(&b->a, opts, "points");
     const char *w =
-        weights ? weights : gl_asset_path(synth ? "handwriting-synth.safetensors" : "handwriting-predict.safetensors");
-    gl_hw_model *hm = &b->hm;
-    if (gl_hw_model_load(hm, w, NULL, 0)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+        weights ? weights : app_asset_path(synth ? "handwriting-synth.safetensors" : "handwriting-predict.safetensors");
+    gl_hw_model *hm = b->hm = gl_hw_load(w, 0);
+    if (!hm) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
     if (synth != (hm->cfg.K > 0)) {
         fprintf(stderr, "glimpse: %s is a %s network\n", w, hm->cfg.K ? "synthesis" : "prediction");
         return 2;
@@ -233,12 +233,12 @@ static int bench_handwriting(bench_run *b, const char *model, const char *weight
 // One thread count: our median step beside the twin's. 0, or 1 when the loss was not finite.
 static int bench_threads(bench_run *b, int th, long steps, int twin_ok) {
     bench_job *job = &b->job;
-    double rate = gl_bench_sgemm_rate(th);
+    double rate = app_bench_sgemm_rate(th);
     gl_par_set_threads(th);
     int kind = job->step == attn_step ? 0 : job->step == draw_step ? 1 : 2;
     if (kind == 0) b->aj.t = gl_attn_trainer_new(b->aj.m, NULL, b->aj.B);
     else if (kind == 1) b->dj.t = gl_draw_trainer_new(b->dj.m);
-    else b->hj.t = gl_hw_trainer_new(&b->hm);
+    else b->hj.t = gl_hw_trainer_new(b->hm);
     double fl = 0, med = median_step(job, (int)steps, &fl);
     if (kind == 0) gl_attn_trainer_free(b->aj.t);
     else if (kind == 1) gl_draw_trainer_free(b->dj.t);
@@ -252,17 +252,17 @@ static int bench_threads(bench_run *b, int th, long steps, int twin_ok) {
     double twin = NAN;
     if (twin_ok) {
         const char *key = !strcmp(job->unit, "points/s") ? "points_per_s" : "samples_per_s";
-        twin = gl_bench_twin(b->twin_name, th, b->twin_args, key, why, sizeof why);
+        twin = app_bench_twin(b->twin_name, th, b->twin_args, key, why, sizeof why);
     }
     char what[64];
     snprintf(what, sizeof what, "training, %d thread%s", th, th > 1 ? "s" : "");
-    gl_bench_side_by_side(what, ours, twin, job->unit, 1, why);
+    app_bench_side_by_side(what, ours, twin, job->unit, 1, why);
     return 0;
 }
 
 int cmd_bench_train(int argc, char **argv) {
     bench_run *b = gl_calloc(1, sizeof *b);
-    int status = gl_args_parse_pos(argc, argv, opts,
+    int status = app_args_parse_pos(argc, argv, opts,
                                    "usage: glimpse bench train attention|draw|synthesis|prediction [options]\n\n"
                                    "Training throughput at the shipped model's sizes and batch (forward, backward,\n"
                                    "gradient clipping and an Adam update per step; the median of --steps steps),\n"
@@ -273,9 +273,9 @@ int cmd_bench_train(int argc, char **argv) {
     if (!status && b->a.npos != 1) {
         fprintf(stderr, "glimpse: bench train needs one model: attention, draw, synthesis or prediction\n"); status = 2;
     }
-    if (!status && parse_threads(gl_opt_text(&b->a, opts, "threads"), b->tlist, &b->nt)) status = 2;
-    const char *model = b->a.pos[0], *weights = gl_opt_text(&b->a, opts, "weights"),
-               *mnist = gl_opt_text(&b->a, opts, "data");
+    if (!status && parse_threads(app_opt_text(&b->a, opts, "threads"), b->tlist, &b->nt)) status = 2;
+    const char *model = b->a.pos[0], *weights = app_opt_text(&b->a, opts, "weights"),
+               *mnist = app_opt_text(&b->a, opts, "data");
     if (status) {}
     else if (!strcmp(model, "attention")) status = bench_attention(b, weights, mnist);
     else if (!strcmp(model, "draw")) status = bench_draw(b, weights, mnist);
@@ -285,20 +285,20 @@ int cmd_bench_train(int argc, char **argv) {
         status = 2;
     }
     if (!status) {
-        printf("OpenBLAS kernels: %s; vector kernels: %s; per-step products: %s\n", gl_bench_blas_core(),
-               gl_vmath_target_name(),
+        printf("OpenBLAS kernels: %s; vector kernels: %s; per-step products: %s\n", app_bench_blas_core(),
+               app_vmath_target_name(),
                !strcmp(gl_wpack_target(), "avx512")     ? "packed weights, AVX-512"
                    : !strcmp(gl_wpack_target(), "avx2") ? "packed weights, AVX2+FMA"
                                                         : "OpenBLAS");
         for (int i = 0; i < b->nt && !status; i++)
-            status =
-                bench_threads(b, b->tlist[i], gl_opt_long(&b->a, opts, "steps"), !gl_opt_flag(&b->a, opts, "no-twin"));
+            status = bench_threads(b, b->tlist[i], app_opt_long(&b->a, opts, "steps"),
+                                   !app_opt_flag(&b->a, opts, "no-twin"));
         gl_par_set_threads(0);
     }
     if (b->aj.m) gl_attn_free(b->aj.m);
     if (b->dj.m) { gl_draw_free(b->dj.m); free(b->dj.eps); }
     gl_hw_corpus_free(&b->hj.c);
-    gl_hw_model_free(&b->hm);
+    gl_hw_free(b->hm);
     gl_mnist_free(&b->tr);
     free(b);
     return status < 0 ? 0 : status;

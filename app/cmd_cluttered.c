@@ -13,7 +13,9 @@
 #include "gl_train.h"
 #include "gl_util.h"
 #include "resume.h"
+#include "train_opts.h"
 #include "stop_signal.h"
+#include "train_cli.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,7 @@
 
 #define WEIGHTS_ATT "cluttered-attention.safetensors"
 #define WEIGHTS_NOATT "cluttered-noattention.safetensors"
-static const char *default_weights(int attention) { return gl_asset_path(attention ? WEIGHTS_ATT : WEIGHTS_NOATT); }
+static const char *default_weights(int attention) { return app_asset_path(attention ? WEIGHTS_ATT : WEIGHTS_NOATT); }
 
 static int load_split(const char *dir, const char *split, gl_mnist *m) {
     if (gl_mnist_load(dir ? dir : gl_mnist_dir(), split, m)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return -1; }
@@ -29,113 +31,60 @@ static int load_split(const char *dir, const char *split, gl_mnist *m) {
 }
 
 // ---- train --------------------------------------------------------------------
-static const gl_opt train_opts[] = {
-    GL_FLAG("no-attention", "the window fixed over the whole image (the baseline)"),
-    GL_INT("glimpses", 1, GL_CLUT_MAXT, "8", "glimpses T (8, as in the paper)"),
-    GL_INT("read", 2, GL_CLUT_MAXN, "12", "read grid N"),
-    GL_INT("hidden", 1, 4096, "256", "LSTM cells"),
-    GL_INT("batch", 1, 10000, "64", "minibatch"),
-    GL_NUM("lr", 1e-7, 1, "5e-4", "Adam learning rate"),
-    GL_NUM("lr-final", 1e-9, 1, "5e-5", "learning rate at the last iteration, decayed exponentially from --lr"),
-    GL_NUM("clip", 0, 1e9, "1", "gradient norm clip (0: none)"),
-    GL_INT("warmup", 0, 100000000, "0", "raise the learning rate linearly over the first N iterations (for --init)"),
-    GL_INT("epochs", 1, 10000, "40", "passes over the 60,000 training digits, fresh clutter each"),
-    GL_INT("clutter", 0, GL_CLUT_CLUTTER_MAX, "8", "fragments per image"),
-    GL_NUM("minutes", 0, 1e7, "0", "stop (with a checkpoint) after this many minutes of this run (0: no limit)"),
-    GL_INT("limit", 0, 60000, "0", "use only the first N training digits (0: all)"),
-    GL_INT("seed", 0, 1099511627776.0, "1", "random seed"),
-    GL_INT("eval-every", 0, 100000000, "0", "test error on --eval-n fixed test images every N iterations (0: each epoch)"),
-    GL_INT("eval-n", 1, 10000, "1000", "test images for the figures during training"),
-    GL_TEXT("out", "weights to write (default assets/cluttered-attention.safetensors or -noattention)"),
-    GL_TEXT("checkpoint", "checkpoint file (default OUT.ckpt)"),
-    GL_INT("every", 0, 1000000, "120", "seconds between checkpoints (0: after every iteration)"),
-    GL_FLAG("resume", "continue from the checkpoint"),
-    GL_TEXT("init", "start from these weights with a fresh Adam and this command's schedule"),
-    GL_FLAG("no-eval", "skip the test error on all 10,000 test images at the end"),
-    GL_TEXT("data", "MNIST directory"),
-    GL_OPT_END,
-};
 
-typedef struct {
-    gl_train *t;
-    const char *ckpt;
-    long every, per_epoch, ckpt_step;
-    double minutes, t0, last_ckpt, avg, avg_acc;
-    int navg, failed;
-    atomic_int stop;
-    gl_progress p;
-} clut_cli;
+static void clut_cli_line(train_cli *c, const gl_train_report *r, double loss, double acc) {
+    gl_progress_update(&c->p, r->step, "epoch %d  loss %.4f  train error %.2f%%  lr %.2g", r->epoch, loss,
+                       100 * (1 - acc), r->lr);
+}
 
-static void cli_report(void *user, const gl_train_report *r) {
-    clut_cli *c = user;
-    c->avg += r->loss; c->avg_acc += r->acc; c->navg++;
-    double now = gl_now();
-    if (r->has_eval) {
-        gl_progress_end(&c->p);
-        fprintf(stderr, "iteration %ld (epoch %.2f): test error %.2f%% on %d images, cross-entropy %.4f\n", r->step,
-                (double)r->step / c->per_epoch, 100 * (1 - r->eval_acc), r->eval_n, r->eval_loss);
-    }
-    if (c->navg >= 50 || r->step == r->total || r->has_eval) {
-        gl_progress_update(&c->p, r->step, "epoch %d  loss %.4f  train error %.2f%%  lr %.2g", r->epoch, c->avg / c->navg,
-                           100 * (1 - c->avg_acc / c->navg), r->lr);
-        c->avg = c->avg_acc = 0; c->navg = 0;
-    }
-    int stop = (c->minutes > 0 && now - c->t0 >= c->minutes * 60) || stop_signal();
-    if (now - c->last_ckpt >= c->every || r->step == r->total || stop) {
-        if (gl_train_checkpoint(c->t, c->ckpt)) {
-            gl_progress_end(&c->p);
-            fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
-            c->failed = 1; atomic_store(&c->stop, 1); return;
-        }
-        c->last_ckpt = now;
-        c->ckpt_step = r->step;
-    }
-    if (stop) atomic_store(&c->stop, 1);
+static void clut_cli_eval(train_cli *c, const gl_train_report *r) {
+    fprintf(stderr, "iteration %ld (epoch %.2f): test error %.2f%% on %d images, cross-entropy %.4f\n", r->step,
+            (double)r->step / c->per_epoch, 100 * (1 - r->eval_acc), r->eval_n, r->eval_loss);
 }
 
 typedef struct {
-    gl_args a;
+    app_args a;
     gl_clut_train_opts o;
     long every, eval_every, eval_n;
     double minutes;
     char out[4096], ckpt[4200];
-    char taken[512], resuming[600];   // said once the run is set up (a refused run says one line: why)
+    char taken[512], resuming[4400];   // said once the run is set up (a refused run says one line: why)
     int resume;
     const char *init;
 } train_args;
 
 // Options -> ta; 0, or the exit status of a usage error or --help.
 static int train_parse(int argc, char **argv, train_args *ta) {
-    gl_args *a = &ta->a;
-    int rc = gl_args_parse(argc, argv, train_opts,
+    app_args *a = &ta->a;
+    int rc = app_args_parse(argc, argv, app_clut_train_table,
                            "usage: glimpse train cluttered [--no-attention] [--epochs E] [--resume | --init W] ...", a);
     if (rc) return rc < 0 ? 2 : -1;
     gl_clut_train_opts *o = &ta->o;
     gl_clut_train_defaults(o);
-    long T = gl_opt_long(a, train_opts, "glimpses"), N = gl_opt_long(a, train_opts, "read");
-    long H = gl_opt_long(a, train_opts, "hidden");
-    o->batch = gl_opt_long(a, train_opts, "batch");
-    o->epochs = gl_opt_long(a, train_opts, "epochs");
-    o->clutter = gl_opt_long(a, train_opts, "clutter");
-    o->limit = gl_opt_long(a, train_opts, "limit");
-    o->seed = gl_opt_long(a, train_opts, "seed");
-    o->warmup = gl_opt_long(a, train_opts, "warmup");
-    o->lr = gl_opt_num(a, train_opts, "lr");
-    o->lr_final = gl_opt_num(a, train_opts, "lr-final");
-    o->clip = gl_opt_num(a, train_opts, "clip");
-    ta->every = gl_opt_long(a, train_opts, "every");
-    ta->eval_every = gl_opt_long(a, train_opts, "eval-every");
-    ta->eval_n = gl_opt_long(a, train_opts, "eval-n");
-    ta->minutes = gl_opt_num(a, train_opts, "minutes");
-    o->cfg = (gl_clut_config){ .attention = !gl_arg(a, train_opts, "no-attention"), .T = (int)T, .N = (int)N,
+    long T = app_opt_long(a, app_clut_train_table, "glimpses"), N = app_opt_long(a, app_clut_train_table, "read");
+    long H = app_opt_long(a, app_clut_train_table, "hidden");
+    o->batch = app_opt_long(a, app_clut_train_table, "batch");
+    o->epochs = app_opt_long(a, app_clut_train_table, "epochs");
+    o->clutter = app_opt_long(a, app_clut_train_table, "clutter");
+    o->limit = app_opt_long(a, app_clut_train_table, "limit");
+    o->seed = app_opt_long(a, app_clut_train_table, "seed");
+    o->warmup = app_opt_long(a, app_clut_train_table, "warmup");
+    o->lr = app_opt_num(a, app_clut_train_table, "lr");
+    o->lr_final = app_opt_num(a, app_clut_train_table, "lr-final");
+    o->clip = app_opt_num(a, app_clut_train_table, "clip");
+    ta->every = app_opt_long(a, app_clut_train_table, "every");
+    ta->eval_every = app_opt_long(a, app_clut_train_table, "eval-every");
+    ta->eval_n = app_opt_long(a, app_clut_train_table, "eval-n");
+    ta->minutes = app_opt_num(a, app_clut_train_table, "minutes");
+    o->cfg = (gl_clut_config){ .attention = !app_arg(a, app_clut_train_table, "no-attention"), .T = (int)T, .N = (int)N,
                                .hidden = (int)H };
-    const char *out = gl_arg(a, train_opts, "out");
+    const char *out = app_arg(a, app_clut_train_table, "out");
     snprintf(ta->out, sizeof ta->out, "%s", out ? out : default_weights(o->cfg.attention));
-    const char *ck = gl_arg(a, train_opts, "checkpoint");
+    const char *ck = app_arg(a, app_clut_train_table, "checkpoint");
     if (ck) snprintf(ta->ckpt, sizeof ta->ckpt, "%s", ck);
     else snprintf(ta->ckpt, sizeof ta->ckpt, "%s.ckpt", ta->out);
-    ta->resume = gl_arg(a, train_opts, "resume") != NULL;
-    ta->init = gl_arg(a, train_opts, "init");
+    ta->resume = app_arg(a, app_clut_train_table, "resume") != NULL;
+    ta->init = app_arg(a, app_clut_train_table, "init");
     if (ta->init && ta->resume) {
         fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n");
         return 2;
@@ -148,37 +97,38 @@ static int train_resume(train_args *ta, gl_clut **m, long *it) {
     *m = gl_clut_load(ta->ckpt, 1);
     if (!*m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
     const gl_meta *cm = gl_clut_meta(*m);
-    if (gl_stored_int(cm, ta->ckpt, "iter", 0, GL_STEP_MAX, it) != 1) {
-        fprintf(stderr, "glimpse: cannot resume: %s\n", gl_meta_get(cm, "iter") ? gl_err() : "the checkpoint has no 'iter'");
+    if (app_stored_int(cm, ta->ckpt, "iter", 0, APP_STEP_MAX, it) != 1) {
+        fprintf(stderr, "glimpse: cannot resume: %s\n",
+                gl_meta_get(cm, "iter") ? gl_err() : "the checkpoint has no 'iter'");
         return 1;
     }
     gl_clut_train_opts *o = &ta->o;
     const gl_clut_config *c = gl_clut_cfg(*m);
     int noatt = !c->attention;
     long T = o->cfg.T, N = o->cfg.N, H = o->cfg.hidden;
-    gl_resume r;
-    gl_resume_begin(&r, &ta->a, train_opts, cm, ta->ckpt);
-    gl_resume_flag(&r, "no-attention", "no_attention", &noatt);
-    gl_resume_int(&r, "glimpses", "glimpses", &T);
-    gl_resume_int(&r, "read", "read_n", &N);
-    gl_resume_int(&r, "hidden", "hidden", &H);
-    gl_resume_int(&r, "batch", "batch", &o->batch);
-    gl_resume_int(&r, "epochs", "epochs_option", &o->epochs);
-    gl_resume_int(&r, "limit", "limit", &o->limit);
-    gl_resume_int(&r, "seed", "seed", &o->seed);
-    gl_resume_int(&r, "clutter", "clutter", &o->clutter);
-    gl_resume_int(&r, "warmup", "warmup", &o->warmup);
-    gl_resume_num(&r, "lr", "lr", &o->lr);
-    gl_resume_num(&r, "lr-final", "lr_final", &o->lr_final);
-    gl_resume_num(&r, "clip", "clip", &o->clip);
-    if (gl_resume_check(&r)) return 1;
-    if (gl_stored_counters_ok(cm, ta->ckpt)) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
+    app_resume r;
+    app_resume_begin(&r, &ta->a, app_clut_train_table, cm, ta->ckpt);
+    app_resume_flag(&r, "no-attention", "no_attention", &noatt);
+    app_resume_int(&r, "glimpses", "glimpses", &T);
+    app_resume_int(&r, "read", "read_n", &N);
+    app_resume_int(&r, "hidden", "hidden", &H);
+    app_resume_int(&r, "batch", "batch", &o->batch);
+    app_resume_int(&r, "epochs", "epochs_option", &o->epochs);
+    app_resume_int(&r, "limit", "limit", &o->limit);
+    app_resume_int(&r, "seed", "seed", &o->seed);
+    app_resume_int(&r, "clutter", "clutter", &o->clutter);
+    app_resume_int(&r, "warmup", "warmup", &o->warmup);
+    app_resume_num(&r, "lr", "lr", &o->lr);
+    app_resume_num(&r, "lr-final", "lr_final", &o->lr_final);
+    app_resume_num(&r, "clip", "clip", &o->clip);
+    if (app_resume_check(&r)) return 1;
+    if (app_stored_counters_ok(cm, ta->ckpt)) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
     snprintf(ta->taken, sizeof ta->taken, "%s", r.taken);
     o->cfg = *c;
     const char *ifrom = gl_meta_get(cm, "init_from");
     if (ifrom) snprintf(o->init_from, sizeof o->init_from, "%s", ifrom);
-    snprintf(ta->resuming, sizeof ta->resuming, "resuming %s at iteration %ld (%s, T=%d, N=%d, %d cells)", ta->ckpt, *it,
-             c->attention ? "attention" : "no attention", c->T, c->N, c->hidden);
+    snprintf(ta->resuming, sizeof ta->resuming, "resuming %s at iteration %ld (%s, T=%d, N=%d, %d cells)", ta->ckpt,
+             *it, c->attention ? "attention" : "no attention", c->T, c->N, c->hidden);
     return 0;
 }
 
@@ -186,18 +136,20 @@ static int train_init(train_args *ta, gl_clut **m) {
     *m = gl_clut_load(ta->init, 0);
     if (!*m) { fprintf(stderr, "glimpse: --init: %s\n", gl_err()); return 1; }
     const gl_clut_config *c = gl_clut_cfg(*m);
-    const gl_args *a = &ta->a;
+    const app_args *a = &ta->a;
     const gl_clut_train_opts *o = &ta->o;
-    if ((gl_arg(a, train_opts, "no-attention") && c->attention) || (gl_arg(a, train_opts, "glimpses") && o->cfg.T != c->T) ||
-        (gl_arg(a, train_opts, "read") && o->cfg.N != c->N) || (gl_arg(a, train_opts, "hidden") && o->cfg.hidden != c->hidden)) {
+    if ((app_arg(a, app_clut_train_table, "no-attention") && c->attention) ||
+        (app_arg(a, app_clut_train_table, "glimpses") && o->cfg.T != c->T) ||
+        (app_arg(a, app_clut_train_table, "read") && o->cfg.N != c->N) ||
+        (app_arg(a, app_clut_train_table, "hidden") && o->cfg.hidden != c->hidden)) {
         fprintf(stderr, "glimpse: --init %s: %s, T=%d, N=%d, %d cells: not the model asked for\n", ta->init,
                 c->attention ? "attention" : "no attention", c->T, c->N, c->hidden);
         return 2;
     }
     ta->o.cfg = *c;
-    if (!gl_arg(a, train_opts, "out")) {
+    if (!app_arg(a, app_clut_train_table, "out")) {
         snprintf(ta->out, sizeof ta->out, "%s", default_weights(c->attention));
-        if (!gl_arg(a, train_opts, "checkpoint")) snprintf(ta->ckpt, sizeof ta->ckpt, "%s.ckpt", ta->out);
+        if (!app_arg(a, app_clut_train_table, "checkpoint")) snprintf(ta->ckpt, sizeof ta->ckpt, "%s.ckpt", ta->out);
     }
     const char *b = strrchr(ta->init, '/');
     long fit = (long)gl_meta_num(gl_clut_meta(*m), "iter", 0);
@@ -234,43 +186,21 @@ static int train_finish(train_args *ta, gl_train *t, const gl_mnist *te) {
     gl_meta_set(&meta, "seed", "%ld", o->seed);
     if (o->init_from[0]) gl_meta_set(&meta, "init_from", "%s", o->init_from);
     int status = 0;
-    if (!gl_arg(&ta->a, train_opts, "no-eval")) status = final_eval(m, te, (int)o->clutter, &meta);
+    if (!app_arg(&ta->a, app_clut_train_table, "no-eval")) status = final_eval(m, te, (int)o->clutter, &meta);
     if (!status && gl_clut_save(m, ta->out, &meta, 0)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
     else if (!status) printf("wrote %s (%.2f epochs, %.0f s)\n", ta->out, (double)it / per_epoch, gl_train_seconds(t));
     gl_meta_free(&meta);
     return status;
 }
 
+// The training loop; stopped by a signal or --minutes: the checkpoint only (-1, or the signal's status).
 static int train_run(train_args *ta, gl_train *t, const gl_mnist *te) {
-    long it0 = gl_train_step_no(t), total = gl_train_total(t), per_epoch = gl_clut_train_per_epoch(t);
+    long per_epoch = gl_clut_train_per_epoch(t);
     gl_train_set_eval(t, ta->eval_every > 0 ? ta->eval_every : per_epoch, (int)ta->eval_n);
-    clut_cli cli = { .t = t, .ckpt = ta->ckpt, .every = ta->every, .per_epoch = per_epoch, .minutes = ta->minutes,
-                     .t0 = gl_now(), .last_ckpt = gl_now(), .ckpt_step = it0 };
-    gl_progress_begin(&cli.p, "train cluttered", total);
-    gl_progress_resume_at(&cli.p, it0);
-    stop_on_signals(&cli.stop);
-    int status = 0;
-    if (gl_train_run(t, total, &cli.stop, cli_report, &cli) < 0) {
-        gl_progress_end(&cli.p);
-        fprintf(stderr, "glimpse: training diverged at iteration %ld (loss %g)\n", gl_train_step_no(t), gl_train_last_loss(t));
-        status = 1;
-    } else if (cli.failed) status = 1;
-    gl_progress_end(&cli.p);
-    long it = gl_train_step_no(t);
-    int stopped = stop_signal() || (ta->minutes > 0 && it < total);
-    if (!status && stopped) {
-        if (it != cli.ckpt_step && gl_train_checkpoint(t, ta->ckpt)) {
-            fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
-            status = 1;
-        } else {
-            fprintf(stderr, "glimpse: stopped (%s) at iteration %ld of %ld; %s holds it: go on with --resume\n",
-                    stop_signal() ? stop_signal_word() : "--minutes", it, total, ta->ckpt);
-            status = stop_signal() ? 128 + stop_signal() : 0;
-        }
-        stop_on_signals(NULL);
-        return status ? status : -1;   // -1: stopped cleanly, no weights written
-    }
-    stop_on_signals(NULL);
+    train_cli cli = { .t = t, .ckpt = ta->ckpt, .every = ta->every, .per_epoch = per_epoch,
+                      .ckpt_step = gl_train_step_no(t), .minutes = ta->minutes, .minutes_stops = 1,
+                      .loss_word = "loss", .line = clut_cli_line, .eval = clut_cli_eval };
+    int status = train_cli_run(&cli, "train cluttered");
     return status ? status : train_finish(ta, t, te);
 }
 
@@ -287,7 +217,8 @@ int cmd_train_cluttered(int argc, char **argv) {
     else if (ta.init) rc = train_init(&ta, &m);
     if (rc) { gl_clut_free(m); return rc; }
     gl_mnist tr = {0}, te = {0};
-    if (load_split(gl_arg(&ta.a, train_opts, "data"), "train", &tr) || load_split(gl_arg(&ta.a, train_opts, "data"), "t10k", &te)) {
+    if (load_split(app_arg(&ta.a, app_clut_train_table, "data"), "train", &tr) ||
+        load_split(app_arg(&ta.a, app_clut_train_table, "data"), "t10k", &te)) {
         gl_clut_free(m); gl_mnist_free(&tr); gl_mnist_free(&te);
         return 1;
     }
@@ -298,7 +229,7 @@ int cmd_train_cluttered(int argc, char **argv) {
         return 1;
     }
     if (ta.resume) {
-        gl_resume_say(ta.taken);
+        app_resume_say(ta.taken);
         fprintf(stderr, "%s\n", ta.resuming);
     }
     gl_clut *tm = gl_clut_train_model(t);
@@ -311,14 +242,14 @@ int cmd_train_cluttered(int argc, char **argv) {
 }
 
 // ---- eval ---------------------------------------------------------------------
-static const gl_opt eval_opts[] = {
-    GL_TEXT("weights", "weights (default assets/cluttered-attention.safetensors)"),
-    GL_FLAG("no-attention", "evaluate the shipped no-attention model instead"),
-    GL_INT("limit", 1, 10000, "10000", "use only the first N fixed test images"),
-    GL_INT("clutter", 0, GL_CLUT_CLUTTER_MAX, "8", "fragments per image (8: the fixed test set's)"),
-    GL_FLAG("steps", "also the error after each glimpse (the probes) and the median box side"),
-    GL_TEXT("data", "MNIST directory"),
-    GL_OPT_END,
+static const app_opt eval_opts[] = {
+    APP_TEXT("weights", "weights (default assets/cluttered-attention.safetensors)"),
+    APP_FLAG("no-attention", "evaluate the shipped no-attention model instead"),
+    APP_INT("limit", 1, 10000, "10000", "use only the first N fixed test images"),
+    APP_INT("clutter", 0, GL_CLUT_CLUTTER_MAX, "8", "fragments per image (8: the fixed test set's)"),
+    APP_FLAG("steps", "also the error after each glimpse (the probes) and the median box side"),
+    APP_TEXT("data", "MNIST directory"),
+    APP_OPT_END,
 };
 
 gl_clut *cluttered_load_weights(const char *path, int attention) {
@@ -329,26 +260,28 @@ gl_clut *cluttered_load_weights(const char *path, int attention) {
 }
 
 int cmd_eval_cluttered(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval cluttered [--weights W | --no-attention] [--limit N]", &a);
+    app_args a;
+    int rc = app_args_parse(argc, argv, eval_opts,
+                           "usage: glimpse eval cluttered [--weights W | --no-attention] [--limit N]", &a);
     if (rc) return rc < 0 ? 2 : 0;
-    long limit = gl_opt_long(&a, eval_opts, "limit"), clutter = gl_opt_long(&a, eval_opts, "clutter");
-    if (gl_arg(&a, eval_opts, "weights") && gl_arg(&a, eval_opts, "no-attention")) {
+    long limit = app_opt_long(&a, eval_opts, "limit"), clutter = app_opt_long(&a, eval_opts, "clutter");
+    if (app_arg(&a, eval_opts, "weights") && app_arg(&a, eval_opts, "no-attention")) {
         fprintf(stderr, "glimpse: --weights and --no-attention exclude each other\n");
         return 2;
     }
-    gl_clut *m = cluttered_load_weights(gl_arg(&a, eval_opts, "weights"), !gl_arg(&a, eval_opts, "no-attention"));
+    gl_clut *m = cluttered_load_weights(app_arg(&a, eval_opts, "weights"), !app_arg(&a, eval_opts, "no-attention"));
     if (!m) return 1;
     gl_mnist te = {0};
-    if (load_split(gl_arg(&a, eval_opts, "data"), "t10k", &te)) { gl_clut_free(m); return 1; }
+    if (load_split(app_arg(&a, eval_opts, "data"), "t10k", &te)) { gl_clut_free(m); return 1; }
     gl_clut_score s;
     rc = gl_clut_evaluate(m, &te, (int)limit, (int)clutter, NULL, &s);
     if (rc) fprintf(stderr, "glimpse: %s\n", gl_err());
     else {
         printf("test error %.2f%%\n", 100 * s.err);
         printf("on %d fixed test images (%ld fragments each); cross-entropy %.4f\n", s.n, clutter, s.loss);
-        printf("last box holds the digit's centre: %.1f%%; median last box side %.1f px\n", 100 * s.found, s.box_median);
-        if (gl_arg(&a, eval_opts, "steps"))
+        printf("last box holds the digit's centre: %.1f%%; median last box side %.1f px\n", 100 * s.found,
+               s.box_median);
+        if (app_arg(&a, eval_opts, "steps"))
             for (int t = 0; t < gl_clut_cfg(m)->T; t++)
                 printf("after glimpse %d: error %.2f%%, median box %.1f px\n", t + 1, 100 * s.err_t[t], s.box_t[t]);
         if (fflush(stdout) || ferror(stdout)) { fprintf(stderr, "glimpse: writing the result failed\n"); rc = -1; }
@@ -359,24 +292,26 @@ int cmd_eval_cluttered(int argc, char **argv) {
 }
 
 // ---- find ---------------------------------------------------------------------
-static const gl_opt find_opts[] = {
-    GL_TEXT("image", "a 100x100 greyscale PNG or PGM (light ink on dark, or dark on light)"),
-    GL_INT("index", 0, 9999, "0", "instead of --image: fixed test image K, as eval cluttered scores it"),
-    GL_INT("clutter", 0, GL_CLUT_CLUTTER_MAX, "8", "with --index: fragments (8: the fixed test set's)"),
-    GL_INT("grid", 1, 256, "1", "with --index and --png: a grid of G fixed test images from K on, each with its glimpses"),
-    GL_FLAG("json", "print the class, the probabilities after each glimpse and each glimpse's window as JSON"),
-    GL_FLAG("hidden", "with --json: also the LSTM state h after each glimpse (its first 256 cells)"),
-    GL_TEXT("png", "write the figure: the image with the glimpses' boxes and path, and the patches under it"),
-    GL_TEXT("gif", "write the search as an animated GIF: the image with the boxes up to each glimpse, 2 glimpses a second"),
-    GL_TEXT("weights", "weights (default assets/cluttered-attention.safetensors)"),
-    GL_FLAG("no-attention", "the shipped no-attention model instead"),
-    GL_TEXT("data", "MNIST directory (for --index)"),
-    GL_OPT_END,
+static const app_opt find_opts[] = {
+    APP_TEXT("image", "a 100x100 greyscale PNG or PGM (light ink on dark, or dark on light)"),
+    APP_INT("index", 0, 9999, "0", "instead of --image: fixed test image K, as eval cluttered scores it"),
+    APP_INT("clutter", 0, GL_CLUT_CLUTTER_MAX, "8", "with --index: fragments (8: the fixed test set's)"),
+    APP_INT("grid", 1, 256, "1",
+           "with --index and --png: a grid of G fixed test images from K on, each with its glimpses"),
+    APP_FLAG("json", "print the class, the probabilities after each glimpse and each glimpse's window as JSON"),
+    APP_FLAG("hidden", "with --json: also the LSTM state h after each glimpse (its first 256 cells)"),
+    APP_TEXT("png", "write the figure: the image with the glimpses' boxes and path, and the patches under it"),
+    APP_TEXT("gif",
+            "write the search as an animated GIF: the image with the boxes up to each glimpse, 2 glimpses a second"),
+    APP_TEXT("weights", "weights (default assets/cluttered-attention.safetensors)"),
+    APP_FLAG("no-attention", "the shipped no-attention model instead"),
+    APP_TEXT("data", "MNIST directory (for --index)"),
+    APP_OPT_END,
 };
 
-static int find_input(const gl_args *a, float *img, int *label, gl_clut_place *where) {
-    const char *path = gl_arg(a, find_opts, "image");
-    long index = gl_opt_long(a, find_opts, "index"), clutter = gl_opt_long(a, find_opts, "clutter");
+static int find_input(const app_args *a, float *img, int *label, gl_clut_place *where) {
+    const char *path = app_arg(a, find_opts, "image");
+    long index = app_opt_long(a, find_opts, "index"), clutter = app_opt_long(a, find_opts, "clutter");
     if (path) {
         float *g = NULL;
         int w = 0, h = 0;
@@ -392,16 +327,20 @@ static int find_input(const gl_args *a, float *img, int *label, gl_clut_place *w
         return 0;
     }
     gl_mnist te = {0};
-    if (load_split(gl_arg(a, find_opts, "data"), "t10k", &te)) return 1;
-    if (index >= te.n) { fprintf(stderr, "glimpse: --index %ld: the test set has %d images\n", index, te.n); gl_mnist_free(&te); return 2; }
+    if (load_split(app_arg(a, find_opts, "data"), "t10k", &te)) return 1;
+    if (index >= te.n) {
+        fprintf(stderr, "glimpse: --index %ld: the test set has %d images\n", index, te.n);
+        gl_mnist_free(&te);
+        return 2;
+    }
     gl_clut_make(img, &te, (int)index, (int)clutter, gl_clut_test_seed((int)index), where);
     *label = te.y[index];
     gl_mnist_free(&te);
     return 0;
 }
 
-static void find_json(gl_buf *j, const gl_clut *m, const gl_clut_frame *fr, int cls, int label, const gl_clut_place *where,
-                      int hidden) {
+static void find_json(gl_buf *j, const gl_clut *m, const gl_clut_frame *fr, int cls, int label,
+                      const gl_clut_place *where, int hidden) {
     const gl_clut_config *c = gl_clut_cfg(m);
     gl_buf_printf(j, "{\"model\": \"cluttered\", \"attention\": %d, \"glimpses\": %d, \"read_n\": %d, \"class\": %d",
                   c->attention, c->T, c->N, cls);
@@ -409,8 +348,11 @@ static void find_json(gl_buf *j, const gl_clut *m, const gl_clut_frame *fr, int 
     gl_buf_printf(j, ", \"steps\": [");
     for (int t = 0; t < c->T; t++) {
         const gl_clut_window *w = &fr[t].win;
-        gl_buf_printf(j, "%s{\"glimpse\": %d, \"gx\": %.4g, \"gy\": %.4g, \"delta\": %.4g, \"sigma2\": %.4g, \"gamma\": %.4g, "
-                      "\"box\": %.4g, \"probs\": ", t ? ", " : "", t + 1, w->gx, w->gy, w->delta, w->sigma2, w->gamma, w->box);
+        gl_buf_printf(
+            j,
+            "%s{\"glimpse\": %d, \"gx\": %.4g, \"gy\": %.4g, \"delta\": %.4g, \"sigma2\": %.4g, \"gamma\": %.4g, "
+            "\"box\": %.4g, \"probs\": ",
+            t ? ", " : "", t + 1, w->gx, w->gy, w->delta, w->sigma2, w->gamma, w->box);
         gl_buf_floats(j, fr[t].prob, GL_CLUT_CLASSES);
         if (hidden) {
             int nh = c->hidden < GL_CLUT_FRAME_H ? c->hidden : GL_CLUT_FRAME_H;
@@ -423,13 +365,13 @@ static void find_json(gl_buf *j, const gl_clut *m, const gl_clut_frame *fr, int 
 }
 
 // --grid G: test images K..K+G−1 in a grid, each with its boxes and path.
-static int find_grid(const gl_args *a, long G, const char *png) {
-    long index = gl_opt_long(a, find_opts, "index"), clutter = gl_opt_long(a, find_opts, "clutter");
+static int find_grid(const app_args *a, long G, const char *png) {
+    long index = app_opt_long(a, find_opts, "index"), clutter = app_opt_long(a, find_opts, "clutter");
     if (!png) { fprintf(stderr, "glimpse: --grid needs --png OUT\n"); return 2; }
     gl_mnist te = {0};
-    if (load_split(gl_arg(a, find_opts, "data"), "t10k", &te)) return 1;
+    if (load_split(app_arg(a, find_opts, "data"), "t10k", &te)) return 1;
     if (index + G > te.n) G = te.n - index;
-    gl_clut *m = cluttered_load_weights(gl_arg(a, find_opts, "weights"), !gl_arg(a, find_opts, "no-attention"));
+    gl_clut *m = cluttered_load_weights(app_arg(a, find_opts, "weights"), !app_arg(a, find_opts, "no-attention"));
     if (!m) { gl_mnist_free(&te); return 1; }
     int T = gl_clut_cfg(m)->T, wrong = 0;
     float *imgs = gl_malloc(sizeof(float) * GL_CLUT_D * (size_t)G);
@@ -454,24 +396,27 @@ static int find_grid(const gl_args *a, long G, const char *png) {
 }
 
 int cmd_find(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, find_opts,
-                           "usage: glimpse find (--image FILE | --index K) [--json] [--png OUT] [--gif OUT.gif] [--weights W | --no-attention]\n"
-                           "Classifies a cluttered 100x100 image by searching it with 8 glimpses of DRAW's read window.", &a);
+    app_args a;
+    int rc =
+        app_args_parse(argc, argv, find_opts,
+                      "usage: glimpse find (--image FILE | --index K) [--json] [--png OUT] [--gif OUT.gif] [--weights "
+                      "W | --no-attention]\n"
+                      "Classifies a cluttered 100x100 image by searching it with 8 glimpses of DRAW's read window.",
+                      &a);
     if (rc) return rc < 0 ? 2 : 0;
-    const char *png = gl_arg(&a, find_opts, "png");
-    int json = gl_arg(&a, find_opts, "json") != NULL;
-    if (!!gl_arg(&a, find_opts, "image") == !!gl_arg(&a, find_opts, "index")) {
+    const char *png = app_arg(&a, find_opts, "png");
+    int json = app_arg(&a, find_opts, "json") != NULL;
+    if (!!app_arg(&a, find_opts, "image") == !!app_arg(&a, find_opts, "index")) {
         fprintf(stderr, "glimpse: find needs one of --image FILE or --index K\n");
         return 2;
     }
-    if (gl_arg(&a, find_opts, "weights") && gl_arg(&a, find_opts, "no-attention")) {
+    if (app_arg(&a, find_opts, "weights") && app_arg(&a, find_opts, "no-attention")) {
         fprintf(stderr, "glimpse: --weights and --no-attention exclude each other\n");
         return 2;
     }
-    long G = gl_opt_long(&a, find_opts, "grid");
-    if (gl_arg(&a, find_opts, "grid")) {
-        if (!gl_arg(&a, find_opts, "index") || json || gl_arg(&a, find_opts, "gif")) {
+    long G = app_opt_long(&a, find_opts, "grid");
+    if (app_arg(&a, find_opts, "grid")) {
+        if (!app_arg(&a, find_opts, "index") || json || app_arg(&a, find_opts, "gif")) {
             fprintf(stderr, "glimpse: --grid goes with --index and --png (not --json or --gif)\n");
             return 2;
         }
@@ -481,7 +426,8 @@ int cmd_find(int argc, char **argv) {
     int label = -1;
     gl_clut_place where = { 0, 0 };
     rc = find_input(&a, img, &label, &where);
-    gl_clut *m = rc ? NULL : cluttered_load_weights(gl_arg(&a, find_opts, "weights"), !gl_arg(&a, find_opts, "no-attention"));
+    gl_clut *m =
+        rc ? NULL : cluttered_load_weights(app_arg(&a, find_opts, "weights"), !app_arg(&a, find_opts, "no-attention"));
     if (!m) { free(img); return rc ? rc : 1; }
     gl_clut_frame fr[GL_CLUT_MAXT];
     int cls = gl_clut_run(m, img, NULL, fr), T = gl_clut_cfg(m)->T;
@@ -493,12 +439,12 @@ int cmd_find(int argc, char **argv) {
         if (gl_image_save_png(&im, png)) { fprintf(stderr, "glimpse: %s\n", gl_err()); rc = 1; }
         gl_image_free(&im);
     }
-    const char *gif = gl_arg(&a, find_opts, "gif");
+    const char *gif = app_arg(&a, find_opts, "gif");
     if (!rc && gif && gif_find(gif, img, fr, T, label)) { fprintf(stderr, "glimpse: %s\n", gl_err()); rc = 1; }
     if (!rc) {
         if (json) {
             gl_buf j = {0};
-            find_json(&j, m, fr, cls, label, &where, gl_opt_flag(&a, find_opts, "hidden"));
+            find_json(&j, m, fr, cls, label, &where, app_opt_flag(&a, find_opts, "hidden"));
             fwrite(j.s, 1, j.len, stdout);
             gl_buf_free(&j);
         } else {
@@ -515,16 +461,19 @@ int cmd_find(int argc, char **argv) {
 }
 
 // ---- bench --------------------------------------------------------------------
-static const gl_opt bench_opts[] = {
-    GL_TEXT("weights", "weights (default: the shipped attention model, and the no-attention one beside it)"),
-    GL_INT("runs", 10, 1000000, "2000", "single-image runs timed"),
-    GL_INT("limit", 1, 10000, "10000", "test images for the error"),
-    GL_FLAG("no-twin", "skip the PyTorch twin"),
-    GL_TEXT("data", "MNIST directory"),
-    GL_OPT_END,
+static const app_opt bench_opts[] = {
+    APP_TEXT("weights", "weights (default: the shipped attention model, and the no-attention one beside it)"),
+    APP_INT("runs", 10, 1000000, "2000", "single-image runs timed"),
+    APP_INT("limit", 1, 10000, "10000", "test images for the error"),
+    APP_FLAG("no-twin", "skip the PyTorch twin"),
+    APP_TEXT("data", "MNIST directory"),
+    APP_OPT_END,
 };
 
-static int cmp_double(const void *x, const void *y) { double a = *(const double *)x, b = *(const double *)y; return (a > b) - (a < b); }
+static int cmp_double(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
 
 // Median ms of one image through all T glimpses on one thread.
 static double time_one(gl_clut *m, const gl_mnist *te, int runs, double *p10, double *p90) {
@@ -545,11 +494,15 @@ static double time_one(gl_clut *m, const gl_mnist *te, int runs, double *p10, do
     return med;
 }
 
-static int bench_model(gl_clut *m, const char *name, const gl_mnist *te, int limit, int runs, int twin, const char *wpath) {
+static int bench_model(gl_clut *m, const char *name, const gl_mnist *te, int limit, int runs, int twin,
+                       const char *wpath) {
     gl_clut_score s;
     gl_par_set_threads(2);
     double t0 = gl_now();
-    if (gl_clut_evaluate(m, te, limit, GL_CLUT_CLUTTER, NULL, &s)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (gl_clut_evaluate(m, te, limit, GL_CLUT_CLUTTER, NULL, &s)) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
     double tset = gl_now() - t0;
     gl_par_set_threads(1);
     double p10, p90, one = time_one(m, te, runs, &p10, &p90);
@@ -562,27 +515,28 @@ static int bench_model(gl_clut *m, const char *name, const gl_mnist *te, int lim
            gl_meta_get(mm, "epochs") ? gl_meta_get(mm, "epochs") : "?");
     char why[512] = "skipped (--no-twin)", targs[4400];
     snprintf(targs, sizeof targs, "--weights %s", wpath);
-    double tw1 = twin ? gl_bench_twin("clut_one_image", 1, targs, "median_ms", why, sizeof why) : NAN;
-    gl_bench_side_by_side("  one image, 8 glimpses, 1 thread (median ms)", one, tw1, "ms", 0, why);
+    double tw1 = twin ? app_bench_twin("clut_one_image", 1, targs, "median_ms", why, sizeof why) : NAN;
+    app_bench_side_by_side("  one image, 8 glimpses, 1 thread (median ms)", one, tw1, "ms", 0, why);
     printf("    (glimpse p10 %.3f, p90 %.3f ms over %d runs)\n", p10, p90, runs);
-    double tws = twin && s.n == 10000 ? gl_bench_twin("clut_test_set", 2, targs, "median_s", why, sizeof why) : NAN;
+    double tws = twin && s.n == 10000 ? app_bench_twin("clut_test_set", 2, targs, "median_s", why, sizeof why) : NAN;
     if (twin && s.n != 10000) snprintf(why, sizeof why, "only with all 10,000 test images");
-    gl_bench_side_by_side("  test set, 2 threads (s)", tset, tws, "s", 0, why);
+    app_bench_side_by_side("  test set, 2 threads (s)", tset, tws, "s", 0, why);
     return 0;
 }
 
 int cmd_bench_cluttered(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench cluttered [--weights W] [--runs N] [--no-twin]", &a);
+    app_args a;
+    int rc = app_args_parse(argc, argv, bench_opts,
+                           "usage: glimpse bench cluttered [--weights W] [--runs N] [--no-twin]", &a);
     if (rc) return rc < 0 ? 2 : 0;
-    long runs = gl_opt_long(&a, bench_opts, "runs"), limit = gl_opt_long(&a, bench_opts, "limit");
+    long runs = app_opt_long(&a, bench_opts, "runs"), limit = app_opt_long(&a, bench_opts, "limit");
     gl_mnist te = {0};
-    if (load_split(gl_arg(&a, bench_opts, "data"), "t10k", &te)) return 1;
-    printf("machine: sgemm %.1f GFLOP/s on 1 thread (OpenBLAS %s), elementwise kernels %s\n", gl_bench_sgemm_rate(1),
-           gl_bench_blas_core(), gl_vmath_target());
-    int twin = !gl_arg(&a, bench_opts, "no-twin");
-    const char *w = gl_arg(&a, bench_opts, "weights");
-    char pa[4400], pn[4400];   // gl_asset_path returns one buffer: copy each path out of it
+    if (load_split(app_arg(&a, bench_opts, "data"), "t10k", &te)) return 1;
+    printf("machine: sgemm %.1f GFLOP/s on 1 thread (OpenBLAS %s), elementwise kernels %s\n", app_bench_sgemm_rate(1),
+           app_bench_blas_core(), gl_vmath_target());
+    int twin = !app_arg(&a, bench_opts, "no-twin");
+    const char *w = app_arg(&a, bench_opts, "weights");
+    char pa[4400], pn[4400];   // app_asset_path returns one buffer: copy each path out of it
     snprintf(pa, sizeof pa, "%s", w ? w : default_weights(1));
     snprintf(pn, sizeof pn, "%s", default_weights(0));
     const char *paths[2] = { pa, w ? NULL : pn };
@@ -590,7 +544,8 @@ int cmd_bench_cluttered(int argc, char **argv) {
         if (!paths[i]) continue;
         gl_clut *m = cluttered_load_weights(paths[i], 1);
         if (!m) { rc = 1; break; }
-        rc = bench_model(m, gl_clut_cfg(m)->attention ? "attention" : "no attention", &te, (int)limit, (int)runs, twin, paths[i]);
+        rc = bench_model(m, gl_clut_cfg(m)->attention ? "attention" : "no attention", &te, (int)limit, (int)runs, twin,
+                         paths[i]);
         gl_clut_free(m);
     }
     gl_mnist_free(&te);

@@ -11,13 +11,14 @@
 #include "gl_json.h"
 #include "gl_mnist.h"
 #include "gl_progress.h"
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gif_export.h"
 #include "gl_train.h"
 #include "gl_util.h"
 #include "resume.h"
 #include "train_opts.h"
 #include "stop_signal.h"
+#include "train_cli.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,17 @@
 #define DEFAULT_WEIGHTS_NOATT "draw-noattention.safetensors"
 
 // Loads one MNIST split, binarized once with the fixed seed (train and test
-// get different streams).
-static int load_binarized(const char *dir, const char *split, int limit, gl_mnist *m) {
+// get different streams), or left as intensities (binarize 0: train draw
+// --binarize fresh binarizes each epoch's images itself).
+static int load_split(const char *dir, const char *split, int limit, int binarize, gl_mnist *m) {
     if (gl_mnist_load(dir ? dir : gl_mnist_dir(), split, m)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return -1; }
     if (limit > 0 && limit < m->n) m->n = limit;
-    gl_draw_binarize(m->x, (size_t)m->n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + (strcmp(split, "train") ? 1 : 0));
+    if (binarize)
+        gl_draw_binarize(m->x, (size_t)m->n * GL_DRAW_D, GL_DRAW_BINARIZE_SEED + (strcmp(split, "train") ? 1 : 0));
     return 0;
+}
+static int load_binarized(const char *dir, const char *split, int limit, gl_mnist *m) {
+    return load_split(dir, split, limit, 1, m);
 }
 
 // Mean bound (nats per image) over the first n images, one ε sample per image.
@@ -56,47 +62,22 @@ static int image_size_check(long long w, long long h, const char *what) {
     return -1;
 }
 
-static const char *default_weights(int attention) { return gl_asset_path(attention ? DEFAULT_WEIGHTS : DEFAULT_WEIGHTS_NOATT); }
+static const char *default_weights(int attention) {
+    return app_asset_path(attention ? DEFAULT_WEIGHTS : DEFAULT_WEIGHTS_NOATT);
+}
 
 // ---- train --------------------------------------------------------------------
-// The progress bar (the mean bound of the last 50 iterations), checkpoints
-// and --minutes of a CLI run, from the session's reports.
-typedef struct {
-    gl_train *t;
-    const char *ckpt;
-    long every, per_epoch, ckpt_step;
-    double minutes, t0, last_ckpt, avg;
-    int navg, failed;
-    atomic_int stop;
-    gl_progress p;
-} draw_cli;
-
-static void draw_cli_report(void *user, const gl_train_report *r) {
-    draw_cli *c = user;
-    c->avg += r->loss; c->navg++;
-    double now = gl_now();
-    long per_epoch = c->per_epoch;
-    if (c->navg >= 50 || r->step == r->total) {
-        gl_progress_update(&c->p, r->step, "epoch %ld  bound %.2f nats",
-                           r->step / per_epoch + (r->step % per_epoch ? 1 : 0), c->avg / c->navg);
-        c->avg = 0; c->navg = 0;
-    }
-    int stop = (c->minutes > 0 && now - c->t0 >= c->minutes * 60) || stop_signal();
-    if (now - c->last_ckpt >= c->every || r->step == r->total || stop) {
-        if (gl_train_checkpoint(c->t, c->ckpt)) {
-            gl_progress_end(&c->p); fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
-            c->failed = 1; atomic_store(&c->stop, 1); return;
-        }
-        c->last_ckpt = now;
-        c->ckpt_step = r->step;
-    }
-    if (stop) atomic_store(&c->stop, 1);
+// The progress line of a CLI run (train_cli.h): the mean bound of the last 50 iterations.
+static void draw_cli_line(train_cli *c, const gl_train_report *r, double bound, double acc) {
+    (void)acc;
+    gl_progress_update(&c->p, r->step, "epoch %ld  bound %.2f nats",
+                       r->step / c->per_epoch + (r->step % c->per_epoch ? 1 : 0), bound);
 }
 
 // One `train draw`: parse, prepare (a new model, --resume or --init), run,
 // finish, then one cleanup.
 typedef struct {
-    gl_args a;
+    app_args a;
     gl_draw_train_opts o;    // o.cfg: the sizes asked for (a loaded model's are its own)
     long every, it;          // it: the iteration the run starts at
     double minutes, prev_secs;
@@ -112,34 +93,39 @@ typedef struct {
 #define HELP_SHOWN (-1)   // --help printed: exit 0 without running
 
 static int draw_parse(draw_run *r, int argc, char **argv) {
-    const gl_opt *T = gl_draw_train_table;
-    gl_args *a = &r->a;
-    int rc = gl_args_parse(
+    const app_opt *T = app_draw_train_table;
+    app_args *a = &r->a;
+    int rc = app_args_parse(
         argc, argv, T,
         "usage: glimpse train draw [--attention|--no-attention] [--steps T] [--read N] [--write N] [--resume] ...", a);
     if (rc) return rc < 0 ? 2 : HELP_SHOWN;
-    if (gl_opt_flag(a, T, "attention") && gl_opt_flag(a, T, "no-attention")) {
+    if (app_opt_flag(a, T, "attention") && app_opt_flag(a, T, "no-attention")) {
         fprintf(stderr, "glimpse: --attention and --no-attention exclude each other\n"); return 2;
     }
     gl_draw_train_opts *o = &r->o;
     gl_draw_train_defaults(o);
-    o->cfg = (gl_draw_config){ .attention = !gl_opt_flag(a, T, "no-attention"), .T = (int)gl_opt_long(a, T, "steps"),
-        .read_n = (int)gl_opt_long(a, T, "read"), .write_n = (int)gl_opt_long(a, T, "write"),
-        .enc = (int)gl_opt_long(a, T, "enc"), .dec = (int)gl_opt_long(a, T, "dec"), .z = (int)gl_opt_long(a, T, "z") };
-    o->batch = o->batch_option = gl_opt_long(a, T, "batch");
-    o->epochs = gl_opt_long(a, T, "epochs");
-    o->limit = gl_opt_long(a, T, "limit");
-    o->seed = gl_opt_long(a, T, "seed");
-    o->warmup = gl_opt_long(a, T, "warmup");
-    o->lr = gl_opt_num(a, T, "lr");
-    o->lr_final = gl_arg(a, T, "lr-final") ? gl_opt_num(a, T, "lr-final") : o->lr;
-    o->clip = gl_opt_num(a, T, "clip");
+    o->cfg = (gl_draw_config){.attention = !app_opt_flag(a, T, "no-attention"),
+                              .T = (int)app_opt_long(a, T, "steps"),
+                              .read_n = (int)app_opt_long(a, T, "read"),
+                              .write_n = (int)app_opt_long(a, T, "write"),
+                              .enc = (int)app_opt_long(a, T, "enc"),
+                              .dec = (int)app_opt_long(a, T, "dec"),
+                              .z = (int)app_opt_long(a, T, "z")};
+    o->batch = o->batch_option = app_opt_long(a, T, "batch");
+    o->epochs = app_opt_long(a, T, "epochs");
+    o->limit = app_opt_long(a, T, "limit");
+    o->seed = app_opt_long(a, T, "seed");
+    o->warmup = app_opt_long(a, T, "warmup");
+    o->lr = app_opt_num(a, T, "lr");
+    o->lr_final = app_arg(a, T, "lr-final") ? app_opt_num(a, T, "lr-final") : o->lr;
+    o->clip = app_opt_num(a, T, "clip");
+    o->binarize_fresh = app_opt_long(a, T, "binarize") == 1;
     o->decay_epochs = 0;
-    r->every = gl_opt_long(a, T, "every");
-    r->minutes = gl_opt_num(a, T, "minutes");
-    r->resume = gl_opt_flag(a, T, "resume");
-    r->init = gl_opt_text(a, T, "init");
-    if (gl_arg(a, T, "extend-to") && !r->resume) {
+    r->every = app_opt_long(a, T, "every");
+    r->minutes = app_opt_num(a, T, "minutes");
+    r->resume = app_opt_flag(a, T, "resume");
+    r->init = app_opt_text(a, T, "init");
+    if (app_arg(a, T, "extend-to") && !r->resume) {
         fprintf(stderr, "glimpse: --extend-to goes with --resume\n");
         return 2;
     }
@@ -147,11 +133,27 @@ static int draw_parse(draw_run *r, int argc, char **argv) {
         fprintf(stderr, "glimpse: --init starts a run and --resume continues one: give one of them\n");
         return 2;
     }
-    const char *out = gl_opt_text(a, T, "out"), *ck = gl_opt_text(a, T, "checkpoint");
+    const char *out = app_opt_text(a, T, "out"), *ck = app_opt_text(a, T, "checkpoint");
     snprintf(r->out, sizeof r->out, "%s", out ? out : default_weights(o->cfg.attention));
     if (ck) snprintf(r->ckpt, sizeof r->ckpt, "%s", ck);
     else snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
     return 0;
+}
+
+// --binarize on --resume: the checkpoint's (a run of before it was recorded:
+// fixed, the command line's), or refused with both names when given otherwise.
+static void draw_resume_binarize(draw_run *r, app_resume *rs, const gl_meta *cm) {
+    const char *given = app_arg(&r->a, app_draw_train_table, "binarize"), *was = gl_meta_get(cm, "binarize");
+    if (!rs->failed && given && was && (!strcmp(was, "fixed") || !strcmp(was, "fresh")) && strcmp(given, was)) {
+        fprintf(stderr,
+                "glimpse: %s was written with --binarize %s, not %s: resume with the same value (or leave the option "
+                "out), or start without --resume\n", r->ckpt, was, given);
+        rs->failed = 1;
+        return;
+    }
+    long fresh = r->o.binarize_fresh;
+    app_resume_int(rs, "binarize", "binarize", &fresh);
+    r->o.binarize_fresh = fresh == 1;
 }
 
 // --resume's run options: the checkpoint's (each through its option's
@@ -159,41 +161,42 @@ static int draw_parse(draw_run *r, int argc, char **argv) {
 // the first run's epochs (the span of its decay), so that the first command
 // line plus --extend-to resumes a run that has been extended before.
 static int draw_resume_opts(draw_run *r, const gl_meta *cm) {
-    const gl_opt *T = gl_draw_train_table;
+    const app_opt *T = app_draw_train_table;
     gl_draw_train_opts *o = &r->o;
-    int noatt = !gl_draw_cfg(r->m)->attention, att = !noatt, extend = gl_arg(&r->a, T, "extend-to") != NULL;
+    int noatt = !gl_draw_cfg(r->m)->attention, att = !noatt, extend = app_arg(&r->a, T, "extend-to") != NULL;
     long steps = o->cfg.T, rn = o->cfg.read_n, wn = o->cfg.write_n, enc = o->cfg.enc, dec = o->cfg.dec, z = o->cfg.z;
     double planned = (double)o->epochs, decay = 0;
-    if (gl_stored_opt(cm, r->ckpt, "epochs_option", T, "epochs", &planned) < 0 ||
-        gl_stored_int(cm, r->ckpt, "iter", 0, GL_STEP_MAX, &r->it) < 0 ||
-        gl_stored_num(cm, r->ckpt, "train_seconds", 0, GL_SECONDS_MAX, &r->prev_secs) < 0) {
+    if (app_stored_opt(cm, r->ckpt, "epochs_option", T, "epochs", &planned) < 0 ||
+        app_stored_int(cm, r->ckpt, "iter", 0, APP_STEP_MAX, &r->it) < 0 ||
+        app_stored_num(cm, r->ckpt, "train_seconds", 0, APP_SECONDS_MAX, &r->prev_secs) < 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err()); return 1;
     }
-    gl_resume rs;
-    gl_resume_begin(&rs, &r->a, T, cm, r->ckpt);
-    gl_resume_flag(&rs, "no-attention", "no_attention", &noatt);
-    gl_resume_flag(&rs, "attention", "attention", &att);
-    gl_resume_int(&rs, "steps", "steps", &steps);
-    if (att) { gl_resume_int(&rs, "read", "read_n", &rn); gl_resume_int(&rs, "write", "write_n", &wn); }
-    gl_resume_int(&rs, "enc", "enc", &enc);
-    gl_resume_int(&rs, "dec", "dec", &dec);
-    gl_resume_int(&rs, "z", "z", &z);
-    gl_resume_int(&rs, "batch", "batch_option", &o->batch);
-    gl_resume_int(&rs, "limit", "limit", &o->limit);
-    gl_resume_int(&rs, "epochs", extend ? "decay_epochs" : "epochs_option", &o->epochs);
-    gl_resume_int(&rs, "seed", "seed", &o->seed);
-    gl_resume_num(&rs, "lr", "lr", &o->lr);
-    gl_resume_num(&rs, "lr-final", "lr_final", &o->lr_final);
-    gl_resume_num(&rs, "clip", "clip", &o->clip);
-    gl_resume_int(&rs, "warmup", "warmup", &o->warmup);
+    app_resume rs;
+    app_resume_begin(&rs, &r->a, T, cm, r->ckpt);
+    app_resume_flag(&rs, "no-attention", "no_attention", &noatt);
+    app_resume_flag(&rs, "attention", "attention", &att);
+    app_resume_int(&rs, "steps", "steps", &steps);
+    if (att) { app_resume_int(&rs, "read", "read_n", &rn); app_resume_int(&rs, "write", "write_n", &wn); }
+    app_resume_int(&rs, "enc", "enc", &enc);
+    app_resume_int(&rs, "dec", "dec", &dec);
+    app_resume_int(&rs, "z", "z", &z);
+    app_resume_int(&rs, "batch", "batch_option", &o->batch);
+    app_resume_int(&rs, "limit", "limit", &o->limit);
+    app_resume_int(&rs, "epochs", extend ? "decay_epochs" : "epochs_option", &o->epochs);
+    app_resume_int(&rs, "seed", "seed", &o->seed);
+    app_resume_num(&rs, "lr", "lr", &o->lr);
+    app_resume_num(&rs, "lr-final", "lr_final", &o->lr_final);
+    app_resume_num(&rs, "clip", "clip", &o->clip);
+    app_resume_int(&rs, "warmup", "warmup", &o->warmup);
+    draw_resume_binarize(r, &rs, cm);
     decay = (double)o->epochs;
-    if (!rs.failed && gl_stored_opt(cm, r->ckpt, "decay_epochs", T, "epochs", &decay) < 0) {
+    if (!rs.failed && app_stored_opt(cm, r->ckpt, "decay_epochs", T, "epochs", &decay) < 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err()); return 1;
     }
     o->decay_epochs = (long)decay;
     o->batch_option = o->batch;
     if (extend) {
-        long to = gl_opt_long(&r->a, T, "extend-to");
+        long to = app_opt_long(&r->a, T, "extend-to");
         if (to < (long)planned) {
             fprintf(stderr, "glimpse: --extend-to %ld is fewer than the run's %ld epochs\n", to, (long)planned);
             return 2;
@@ -201,14 +204,14 @@ static int draw_resume_opts(draw_run *r, const gl_meta *cm) {
         o->epochs = to;
     }
     snprintf(r->taken, sizeof r->taken, "%s", rs.taken);
-    return gl_resume_check(&rs) ? 1 : 0;
+    return app_resume_check(&rs) ? 1 : 0;
 }
 
 static int draw_resume(draw_run *r) {
     r->m = gl_draw_load(r->ckpt, 1);
     if (!r->m) { fprintf(stderr, "glimpse: cannot resume: %s\n", gl_err()); return 1; }
     const gl_meta *cm = gl_draw_meta(r->m);
-    if (gl_stored_counters_ok(cm, r->ckpt)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (app_stored_counters_ok(cm, r->ckpt)) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
     int st = draw_resume_opts(r, cm);
     if (st) return st;
     if (gl_meta_get(cm, "init_from"))
@@ -218,17 +221,17 @@ static int draw_resume(draw_run *r) {
 
 // The first size --init's weights have otherwise than asked (NULL: none).
 static const char *draw_init_differs(const draw_run *r, const gl_draw_config *c) {
-    const gl_opt *T = gl_draw_train_table;
-    const gl_args *a = &r->a;
+    const app_opt *T = app_draw_train_table;
+    const app_args *a = &r->a;
     const gl_draw_config *w = &r->o.cfg;
-    if ((gl_arg(a, T, "no-attention") && c->attention) || (gl_arg(a, T, "attention") && !c->attention))
+    if ((app_arg(a, T, "no-attention") && c->attention) || (app_arg(a, T, "attention") && !c->attention))
         return "attention";
-    if (gl_arg(a, T, "steps") && w->T != c->T) return "--steps";
-    if (c->attention && gl_arg(a, T, "read") && w->read_n != c->read_n) return "--read";
-    if (c->attention && gl_arg(a, T, "write") && w->write_n != c->write_n) return "--write";
-    if (gl_arg(a, T, "enc") && w->enc != c->enc) return "--enc";
-    if (gl_arg(a, T, "dec") && w->dec != c->dec) return "--dec";
-    if (gl_arg(a, T, "z") && w->z != c->z) return "--z";
+    if (app_arg(a, T, "steps") && w->T != c->T) return "--steps";
+    if (c->attention && app_arg(a, T, "read") && w->read_n != c->read_n) return "--read";
+    if (c->attention && app_arg(a, T, "write") && w->write_n != c->write_n) return "--write";
+    if (app_arg(a, T, "enc") && w->enc != c->enc) return "--enc";
+    if (app_arg(a, T, "dec") && w->dec != c->dec) return "--dec";
+    if (app_arg(a, T, "z") && w->z != c->z) return "--z";
     return NULL;
 }
 
@@ -248,14 +251,14 @@ static int draw_init(draw_run *r) {
                 c->dec, c->z, why);
         return 2;
     }
-    if (!gl_arg(&r->a, gl_draw_train_table, "out")) {   // the default follows the file's variant
+    if (!app_arg(&r->a, app_draw_train_table, "out")) {   // the default follows the file's variant
         snprintf(r->out, sizeof r->out, "%s", default_weights(c->attention));
-        if (!gl_arg(&r->a, gl_draw_train_table, "checkpoint")) snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
+        if (!app_arg(&r->a, app_draw_train_table, "checkpoint")) snprintf(r->ckpt, sizeof r->ckpt, "%s.ckpt", r->out);
     }
     const gl_meta *fm = gl_draw_meta(r->m);
     long fit = 0, from = 0;
-    if (gl_stored_counters_ok(fm, init) || gl_stored_int(fm, init, "iter", 0, GL_STEP_MAX, &fit) < 0 ||
-        gl_stored_int(fm, init, "train_cpu_seconds_from_step", 0, GL_STEP_MAX, &from) < 0) {
+    if (app_stored_counters_ok(fm, init) || app_stored_int(fm, init, "iter", 0, APP_STEP_MAX, &fit) < 0 ||
+        app_stored_int(fm, init, "train_cpu_seconds_from_step", 0, APP_STEP_MAX, &from) < 0) {
         fprintf(stderr, "glimpse: --init: %s\n", gl_err()); return 1;
     }
     const char *b = strrchr(init, '/');
@@ -282,7 +285,9 @@ static int draw_prepare(draw_run *r) {
     }
     gl_clean_stale_tmp(r->ckpt);
     gl_clean_stale_tmp(r->out);
-    if (load_binarized(gl_opt_text(&r->a, gl_draw_train_table, "data"), "train", (int)r->o.limit, &r->tr)) return 1;
+    if (load_split(app_opt_text(&r->a, app_draw_train_table, "data"), "train", (int)r->o.limit, !r->o.binarize_fresh,
+                   &r->tr))
+        return 1;
     r->o.cfg = *gl_draw_cfg(r->m);
     gl_draw *m = r->m;
     r->m = NULL;   // the session's now (freed by it, also when it cannot be made)
@@ -290,7 +295,7 @@ static int draw_prepare(draw_run *r) {
     if (!r->t) { fprintf(stderr, "glimpse: %s%s\n", r->resume ? "cannot resume: " : "", gl_err()); return 1; }
     if (r->resume) {
         const gl_draw_config *c = gl_draw_cfg(gl_draw_train_model(r->t));
-        gl_resume_say(r->taken);
+        app_resume_say(r->taken);
         fprintf(stderr, "resuming %s at iteration %ld (%s, T=%d, read %d, write %d, enc %d, dec %d, z %d)\n", r->ckpt,
                 r->it, c->attention ? "attention" : "no attention", c->T, c->read_n, c->write_n, c->enc, c->dec, c->z);
         gl_train_resume_times(r->t, gl_draw_meta(gl_draw_train_model(r->t)));
@@ -307,35 +312,11 @@ static long draw_per_epoch(const draw_run *r) {
 // The training loop. Stopped by a signal: the checkpoint (if the last step
 // came after the report that saved it, once more) and nothing else: -o may
 // hold a finished run's weights that a half-trained model must not replace.
+// --minutes ends the loop and the weights are written.
 static int draw_train_loop(draw_run *r) {
-    gl_train *t = r->t;
-    long total = gl_train_total(t);
-    draw_cli cli = { .t = t, .ckpt = r->ckpt, .every = r->every, .per_epoch = draw_per_epoch(r), .minutes = r->minutes,
-                     .t0 = gl_now(), .last_ckpt = gl_now(), .ckpt_step = r->it };
-    gl_progress_begin(&cli.p, "train draw", total);
-    gl_progress_resume_at(&cli.p, r->it);
-    int status = 0;
-    stop_on_signals(&cli.stop);   // Ctrl-C: a checkpoint of the step at hand, not of the last periodic one
-    if (gl_train_run(t, total, &cli.stop, draw_cli_report, &cli) < 0) {
-        gl_progress_end(&cli.p);
-        fprintf(stderr, "glimpse: training diverged at iteration %ld (bound %g)\n", gl_train_step_no(t),
-                gl_train_last_loss(t));
-        status = 1;
-    } else if (cli.failed) status = 1;
-    long it = gl_train_step_no(t);
-    gl_progress_end(&cli.p);
-    if (stop_signal() && !status) {
-        if (it != cli.ckpt_step && gl_train_checkpoint(t, r->ckpt)) {
-            fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
-            status = 1;
-        } else {
-            fprintf(stderr, "glimpse: stopped (%s) at iteration %ld of %ld; %s holds it: go on with --resume\n",
-                    stop_signal_word(), it, total, r->ckpt);
-            status = 128 + stop_signal();
-        }
-    }
-    stop_on_signals(NULL);
-    return status;
+    train_cli cli = { .t = r->t, .ckpt = r->ckpt, .every = r->every, .per_epoch = draw_per_epoch(r),
+                      .ckpt_step = r->it, .minutes = r->minutes, .loss_word = "bound", .line = draw_cli_line };
+    return train_cli_run(&cli, "train draw");
 }
 
 // The weights' metadata, the test-set bound (unless --no-eval), then -o.
@@ -355,10 +336,11 @@ static int draw_finish(draw_run *r) {
     if (o->decay_epochs && o->decay_epochs != o->epochs) gl_meta_set(&meta, "decay_epochs", "%ld", o->decay_epochs);
     if (o->warmup) gl_meta_set(&meta, "warmup", "%ld", o->warmup);
     gl_meta_set(&meta, "binarize_seed", "%llu", (unsigned long long)GL_DRAW_BINARIZE_SEED);
+    gl_meta_set(&meta, "binarize", "%s", o->binarize_fresh ? "fresh" : "fixed");
     if (o->init_from[0]) gl_meta_set(&meta, "init_from", "%s", o->init_from);
     int status = 0;
-    if (!gl_arg(&r->a, gl_draw_train_table, "no-eval")) {
-        if (load_binarized(gl_opt_text(&r->a, gl_draw_train_table, "data"), "t10k", 0, &r->te)) status = 1;
+    if (!app_arg(&r->a, app_draw_train_table, "no-eval")) {
+        if (load_binarized(app_opt_text(&r->a, app_draw_train_table, "data"), "t10k", 0, &r->te)) status = 1;
         else {
             double rec, kl, b = dataset_bound(m, r->te.x, r->te.n, 12345, &rec, &kl);
             printf("test bound %.2f nats (reconstruction %.2f + KL %.2f) after %.2f epochs, %.0f s\n", b, rec, kl,
@@ -386,13 +368,17 @@ int cmd_train_draw(int argc, char **argv) {
 }
 
 // ---- eval ---------------------------------------------------------------------
-static const gl_opt eval_opts[] = {
-    GL_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
-    GL_FLAG("no-attention", "evaluate the shipped no-attention model instead"),
-    GL_INT("limit", 0, 10000, "0", "use only the first N test images (0: all)"),
-    GL_INT("seed", 0, 1099511627776.0, "12345", "seed of the ε samples"),
-    GL_TEXT("data", "MNIST directory"),
-    GL_OPT_END,
+static const app_opt eval_opts[] = {
+    APP_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
+    APP_FLAG("no-attention", "evaluate the shipped no-attention model instead"),
+    APP_INT("limit", 0, 10000, "0", "use only the first N test images (0: all)"),
+    APP_INT("seed", 0, 1099511627776.0, "12345", "seed of the ε samples"),
+    APP_ENUM("split", "test|train", "test", "the images: the test set, or the first --limit (default 10,000) of the "
+            "training set's fixed binary sample (the generalisation gap)"),
+    APP_INT("binarize-seed", 0, 1099511627776.0, NULL, "binarize the same images with this seed instead of the fixed "
+           "sample's (with --split train: how much of the bound is that sample's noise learnt by heart)"),
+    APP_TEXT("data", "MNIST directory"),
+    APP_OPT_END,
 };
 
 static gl_draw *load_model(const char *path) {
@@ -402,43 +388,58 @@ static gl_draw *load_model(const char *path) {
 }
 
 int cmd_eval_draw(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, eval_opts, "usage: glimpse eval draw [--weights FILE] [--limit N]", &a);
+    app_args a;
+    int rc = app_args_parse(argc, argv, eval_opts, "usage: glimpse eval draw [--weights FILE] [--limit N]", &a);
     if (rc) return rc < 0 ? 2 : 0;
-    long limit = gl_opt_long(&a, eval_opts, "limit"), seed = gl_opt_long(&a, eval_opts, "seed");
-    const char *w = gl_arg(&a, eval_opts, "weights");
-    gl_draw *m = load_model(w ? w : default_weights(!gl_arg(&a, eval_opts, "no-attention")));
+    long limit = app_opt_long(&a, eval_opts, "limit"), seed = app_opt_long(&a, eval_opts, "seed");
+    const char *w = app_arg(&a, eval_opts, "weights");
+    gl_draw *m = load_model(w ? w : default_weights(!app_arg(&a, eval_opts, "no-attention")));
     if (!m) return 1;
     gl_mnist te;
-    if (load_binarized(gl_arg(&a, eval_opts, "data"), "t10k", (int)limit, &te)) { gl_draw_free(m); return 1; }
+    int train = app_opt_long(&a, eval_opts, "split") == 1;
+    if (train && !limit) limit = 10000;
+    int own = app_arg(&a, eval_opts, "binarize-seed") != NULL;
+    if (load_split(app_arg(&a, eval_opts, "data"), train ? "train" : "t10k", (int)limit, !own, &te)) {
+        gl_draw_free(m);
+        return 1;
+    }
+    if (own) gl_draw_binarize(te.x, (size_t)te.n * GL_DRAW_D, (uint64_t)app_opt_long(&a, eval_opts, "binarize-seed"));
     double rec, kl, b = dataset_bound(m, te.x, te.n, (uint64_t)seed, &rec, &kl);
-    printf("test bound %.2f nats per image (reconstruction %.2f + KL %.2f) on %d binarized test images\n", b, rec, kl, te.n);
+    char how[64] = "binarized";
+    if (own) snprintf(how, sizeof how, "binarized with seed %ld", app_opt_long(&a, eval_opts, "binarize-seed"));
+    printf("%s bound %.2f nats per image (reconstruction %.2f + KL %.2f) on %d %s %s images\n",
+           train ? "train" : "test", b, rec, kl, te.n, how, train ? "training" : "test");
     gl_mnist_free(&te);
     gl_draw_free(m);
     return 0;
 }
 
 // ---- draw ---------------------------------------------------------------------
-static const gl_opt draw_opts[] = {
-    GL_TEXT("o", "output PNG"),
-    GL_INT("seed", 0, 1099511627776.0, "1", "seed of the first sample; sample i uses seed+i"),
-    GL_INT("grid", 1, 100, "1", "a GxG grid of samples"),
-    GL_FLAG("frames", "one row per sample: the canvas at every step, write window drawn"),
-    GL_INT("wrap", 1, 64, NULL, "with --frames: at most this many steps a row (a sample takes several rows), each cell "
-           "with the window's path so far"),
-    GL_FLAG("json", "print each step's attention parameters and canvas as JSON"),
-    GL_INT("scale", 1, 32, NULL, "pixels per canvas pixel (default 4, 2 for grids)"),
-    GL_INT("digit", 0, 9999, NULL, "reconstruct binarized test digit I instead: read windows (green) on the input row, "
-           "canvas and write windows (red) below"),
-    GL_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
-    GL_TEXT("data", "MNIST directory (for --digit)"),
-    GL_TEXT("gif", "also write the run as an animated GIF: the canvas building up with the write window (with --digit: "
-            "the input with the read window beside it), at the app's speed"),
-    GL_OPT_END,
+static const app_opt draw_opts[] = {
+    APP_TEXT("o", "output PNG"),
+    APP_INT("seed", 0, 1099511627776.0, "1", "seed of the first sample; sample i uses seed+i"),
+    APP_INT("grid", 1, 100, "1", "a GxG grid of samples"),
+    APP_FLAG("frames", "one row per sample: the canvas at every step, write window drawn"),
+    APP_INT("wrap", 1, 64, NULL,
+            "with --frames: at most this many steps a row (a sample takes several rows), each cell "
+            "with the window's path so far"),
+    APP_FLAG("json", "print each step's attention parameters and canvas as JSON"),
+    APP_INT("scale", 1, 32, NULL, "pixels per canvas pixel (default 4, 2 for grids)"),
+    APP_INT("digit", 0, 9999, NULL,
+            "reconstruct binarized test digit I instead: read windows (green) on the input row, "
+            "canvas and write windows (red) below"),
+    APP_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
+    APP_TEXT("data", "MNIST directory (for --digit)"),
+    APP_TEXT("gif",
+             "also write the run as an animated GIF: the canvas building up with the write window (with --digit: "
+             "the input with the read window beside it), at the app's speed"),
+    APP_OPT_END,
 };
 
 static void json_window(gl_buf *j, const char *name, const gl_draw_window *w, int N) {
-    gl_buf_printf(j, "\"%s\": {\"gx\": %.4f, \"gy\": %.4f, \"delta\": %.4f, \"sigma2\": %.4f, \"gamma\": %.4f, \"n\": %d}", name, w->gx, w->gy, w->delta, w->sigma2, w->gamma, N);
+    gl_buf_printf(j,
+                  "\"%s\": {\"gx\": %.4f, \"gy\": %.4f, \"delta\": %.4f, \"sigma2\": %.4f, \"gamma\": %.4f, \"n\": %d}",
+                  name, w->gx, w->gy, w->delta, w->sigma2, w->gamma, N);
 }
 
 // Two rows of T cells: the input with each step's read window, and the
@@ -449,13 +450,17 @@ static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const 
     const float *img = te.x + (size_t)index * GL_DRAW_D;
     const gl_draw_config *c = gl_draw_cfg(m);
     int cell = GL_DRAW_A * S, pad = 2, T = gl_draw_cfg(m)->T;
-    if (out && image_size_check((long long)T * (cell + pad) + pad, 2LL * (cell + pad) + pad, "lower --scale")) { gl_mnist_free(&te); return 2; }
+    if (out && image_size_check((long long)T * (cell + pad) + pad, 2LL * (cell + pad) + pad, "lower --scale")) {
+        gl_mnist_free(&te);
+        return 2;
+    }
     gl_trace *tr = gl_draw_trace_new(m);
     float rec[GL_DRAW_D];
     gl_draw_reconstruct(m, img, 0, tr, NULL, rec);
     T = gl_trace_count(tr);
     if (!frames_finite(tr) || !gl_all_finite(rec, GL_DRAW_D)) {
-        fprintf(stderr, "glimpse: DRAW produced non-finite values reconstructing digit %d (weights out of range?)\n", index);
+        fprintf(stderr, "glimpse: DRAW produced non-finite values reconstructing digit %d (weights out of range?)\n",
+                index);
         gl_trace_release(tr); gl_mnist_free(&te); return 1;
     }
     gl_image im = gl_image_new(T * (cell + pad) + pad, 2 * (cell + pad) + pad, 40, 40, 40);
@@ -471,79 +476,133 @@ static int reconstruct_png(gl_draw *m, int index, const char *dir, int S, const 
     return st;
 }
 
-int cmd_draw(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, draw_opts, "usage: glimpse draw -o OUT.png [--seed S] [--grid G] [--frames] [--json] [--digit I] [--gif OUT.gif]", &a);
-    if (rc) return rc < 0 ? 2 : 0;
-    long seed, grid, scale;
-    const char *out = gl_arg(&a, draw_opts, "o");
-    int frames = gl_arg(&a, draw_opts, "frames") != NULL, json = gl_arg(&a, draw_opts, "json") != NULL;
-    seed = gl_opt_long(&a, draw_opts, "seed"); grid = gl_opt_long(&a, draw_opts, "grid");
-    scale = gl_arg(&a, draw_opts, "scale") ? gl_opt_long(&a, draw_opts, "scale") : grid > 1 && !frames ? 2 : 4;
-    const char *gif = gl_arg(&a, draw_opts, "gif");
-    if (!out && !json && !gif) { fprintf(stderr, "glimpse: draw needs -o OUT.png, --gif OUT.gif or --json\n"); return 2; }
-    const char *w = gl_arg(&a, draw_opts, "weights");
-    gl_draw *m = load_model(w ? w : default_weights(1));
-    if (!m) return 1;
-    const gl_draw_config *c = gl_draw_cfg(m);
-    if (gl_arg(&a, draw_opts, "digit")) {
-        long di = gl_opt_long(&a, draw_opts, "digit");
-        if (!out && !gif) { fprintf(stderr, "glimpse: --digit needs -o OUT.png or --gif OUT.gif\n"); gl_draw_free(m); return 2; }
-        int st = reconstruct_png(m, (int)di, gl_arg(&a, draw_opts, "data"), (int)scale, out, gif);
-        gl_draw_free(m);
-        return st;
+// Where `glimpse draw` puts sample s: a grid cell of the final canvases, or
+// (--frames) a row of its steps, wrapped after `wrap` steps.
+typedef struct {
+    int frames, grid, wrap, rows, S, cell, pad;
+} draw_layout;
+
+static void draw_sample_picture(gl_image *im, const draw_layout *l, const gl_draw_config *c, const gl_trace *tr,
+                                const float *img, int s) {
+    int S = l->S, cell = l->cell, pad = l->pad, n = gl_trace_count(tr);
+    const gl_draw_frame *fr = n ? gl_trace_frame(tr, 0) : NULL;
+    if (l->frames && l->wrap >= c->T) {
+        if (n) gl_draw_image_row(im, pad, pad + s * (cell + pad), S, pad, c, fr, n, NULL);
+    } else if (l->frames) {   // wrapped: each cell also shows the path of the write window so far
+        for (int t = 0; fr && t < n; t++) {
+            int x = pad + (t % l->wrap) * (cell + pad), y = pad + (s * l->rows + t / l->wrap) * (cell + pad);
+            gl_draw_image_cell(im, x, y, S, fr[t].canvas, c->attention ? &fr[t].write : NULL, c->write_n,
+                               gl_draw_write_rgb);
+            if (c->attention && t > 0) gl_draw_image_trail(im, x, y, S, fr, t, t, 0, c->write_n, gl_draw_write_rgb);
+        }
+    } else {
+        int gx = s % l->grid, gy = s / l->grid;
+        gl_image_heat(im, pad + gx * (cell + pad), pad + gy * (cell + pad), img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
     }
-    int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
-    long wrap = T;
-    if (gl_arg(&a, draw_opts, "wrap") && !frames) { fprintf(stderr, "glimpse: --wrap goes with --frames\n"); gl_draw_free(m); return 2; }
-    if (gl_arg(&a, draw_opts, "wrap")) wrap = gl_opt_long(&a, draw_opts, "wrap");
-    if (wrap > T) wrap = T;
-    int rows = frames ? (T + (int)wrap - 1) / (int)wrap : 1;   // rows per sample
-    if (out && image_size_check(frames ? (long long)wrap * (cell + pad) + pad : grid * (cell + pad) + pad,
-                                (frames ? (long long)ns * rows : grid) * (long long)(cell + pad) + pad, "lower --grid or --scale")) { gl_draw_free(m); return 2; }
-    gl_image im = frames ? gl_image_new((int)wrap * (cell + pad) + pad, ns * rows * (cell + pad) + pad, 40, 40, 40)
-                         : gl_image_new((int)grid * (cell + pad) + pad, (int)grid * (cell + pad) + pad, 40, 40, 40);
-    gl_buf j = {0};
-    if (json) gl_buf_printf(&j, "{\"model\": \"draw\", \"attention\": %d, \"steps\": %d, \"read_n\": %d, \"write_n\": %d, \"samples\": [", c->attention, T, c->read_n, c->write_n);
+}
+
+// --json: sample s's steps, each with its write window and canvas.
+static void draw_sample_json(gl_buf *j, const gl_draw_config *c, const gl_trace *tr, long seed, int s) {
+    gl_buf_printf(j, "%s{\"seed\": %ld, \"steps\": [", s ? ", " : "", seed);
+    for (int t = 0; t < gl_trace_count(tr); t++) {
+        const gl_draw_frame *f = gl_trace_frame(tr, t);
+        gl_buf_printf(j, "%s{\"t\": %d, ", t ? ", " : "", t + 1);
+        if (c->attention) { json_window(j, "write", &f->write, c->write_n); gl_buf_printf(j, ", "); }
+        gl_buf_printf(j, "\"canvas\": [");
+        for (int k = 0; k < GL_DRAW_D; k++) gl_buf_printf(j, "%s%.3f", k ? "," : "", f->canvas[k]);
+        gl_buf_printf(j, "]}");
+    }
+    gl_buf_printf(j, "]}");
+}
+
+// The ns samples from seed on: each drawn into im by lay, and into j (may be NULL) as JSON.
+// -1 (said on stderr) when the weights give non-finite values.
+static int draw_samples(gl_draw *m, long seed, int ns, gl_image *im, const draw_layout *lay, gl_buf *j) {
+    const gl_draw_config *c = gl_draw_cfg(m);
     for (int s = 0; s < ns; s++) {
         gl_trace *tr = gl_draw_trace_new(m);
         float img[GL_DRAW_D];
         gl_draw_generate(m, (uint64_t)(seed + s), tr, NULL, img);
         if (!frames_finite(tr) || !gl_all_finite(img, GL_DRAW_D)) {
-            fprintf(stderr, "glimpse: DRAW produced non-finite values for seed %ld (weights out of range?)\n", seed + s);
-            gl_trace_release(tr); gl_buf_free(&j); gl_image_free(&im); gl_draw_free(m);
-            return 1;
+            fprintf(stderr, "glimpse: DRAW produced non-finite values for seed %ld (weights out of range?)\n",
+                    seed + s);
+            gl_trace_release(tr);
+            return -1;
         }
-        if (frames && wrap >= T) {
-            if (gl_trace_count(tr)) gl_draw_image_row(&im, pad, pad + s * (cell + pad), S, pad, c, gl_trace_frame(tr, 0), gl_trace_count(tr), NULL);
-        } else if (frames) {   // wrapped: each cell also shows the path of the write window so far
-            const gl_draw_frame *fr = gl_trace_count(tr) ? gl_trace_frame(tr, 0) : NULL;
-            for (int t = 0; fr && t < gl_trace_count(tr); t++) {
-                int x = pad + (t % (int)wrap) * (cell + pad), y = pad + (s * rows + t / (int)wrap) * (cell + pad);
-                gl_draw_image_cell(&im, x, y, S, fr[t].canvas, c->attention ? &fr[t].write : NULL, c->write_n, gl_draw_write_rgb);
-                if (c->attention && t > 0) gl_draw_image_trail(&im, x, y, S, fr, t, t, 0, c->write_n, gl_draw_write_rgb);
-            }
-        } else {
-            int gx = s % (int)grid, gy = s / (int)grid;
-            gl_image_heat(&im, pad + gx * (cell + pad), pad + gy * (cell + pad), img, GL_DRAW_A, GL_DRAW_A, S, 0, 1, 1);
-        }
-        if (json) {
-            gl_buf_printf(&j, "%s{\"seed\": %ld, \"steps\": [", s ? ", " : "", seed + s);
-            for (int t = 0; t < gl_trace_count(tr); t++) {
-                const gl_draw_frame *f = gl_trace_frame(tr, t);
-                gl_buf_printf(&j, "%s{\"t\": %d, ", t ? ", " : "", t + 1);
-                if (c->attention) { json_window(&j, "write", &f->write, c->write_n); gl_buf_printf(&j, ", "); }
-                gl_buf_printf(&j, "\"canvas\": [");
-                for (int k = 0; k < GL_DRAW_D; k++) gl_buf_printf(&j, "%s%.3f", k ? "," : "", f->canvas[k]);
-                gl_buf_printf(&j, "]}");
-            }
-            gl_buf_printf(&j, "]}");
-        }
+        draw_sample_picture(im, lay, c, tr, img, s);
+        if (j) draw_sample_json(j, c, tr, seed + s, s);
         gl_trace_release(tr);
+    }
+    return 0;
+}
+
+int cmd_draw(int argc, char **argv) {
+    app_args a;
+    int rc = app_args_parse(
+        argc, argv, draw_opts,
+        "usage: glimpse draw -o OUT.png [--seed S] [--grid G] [--frames] [--json] [--digit I] [--gif OUT.gif]", &a);
+    if (rc) return rc < 0 ? 2 : 0;
+    long seed, grid, scale;
+    const char *out = app_arg(&a, draw_opts, "o");
+    int frames = app_arg(&a, draw_opts, "frames") != NULL, json = app_arg(&a, draw_opts, "json") != NULL;
+    seed = app_opt_long(&a, draw_opts, "seed"); grid = app_opt_long(&a, draw_opts, "grid");
+    scale = app_arg(&a, draw_opts, "scale") ? app_opt_long(&a, draw_opts, "scale") : grid > 1 && !frames ? 2 : 4;
+    const char *gif = app_arg(&a, draw_opts, "gif");
+    if (!out && !json && !gif) {
+        fprintf(stderr, "glimpse: draw needs -o OUT.png, --gif OUT.gif or --json\n");
+        return 2;
+    }
+    const char *w = app_arg(&a, draw_opts, "weights");
+    gl_draw *m = load_model(w ? w : default_weights(1));
+    if (!m) return 1;
+    const gl_draw_config *c = gl_draw_cfg(m);
+    if (app_arg(&a, draw_opts, "digit")) {
+        long di = app_opt_long(&a, draw_opts, "digit");
+        if (!out && !gif) {
+            fprintf(stderr, "glimpse: --digit needs -o OUT.png or --gif OUT.gif\n");
+            gl_draw_free(m);
+            return 2;
+        }
+        int st = reconstruct_png(m, (int)di, app_arg(&a, draw_opts, "data"), (int)scale, out, gif);
+        gl_draw_free(m);
+        return st;
+    }
+    int ns = (int)(frames ? grid : grid * grid), T = c->T, S = (int)scale, cell = GL_DRAW_A * S, pad = 2;
+    long wrap = T;
+    if (app_arg(&a, draw_opts, "wrap") && !frames) {
+        fprintf(stderr, "glimpse: --wrap goes with --frames\n");
+        gl_draw_free(m);
+        return 2;
+    }
+    if (app_arg(&a, draw_opts, "wrap")) wrap = app_opt_long(&a, draw_opts, "wrap");
+    if (wrap > T) wrap = T;
+    int rows = frames ? (T + (int)wrap - 1) / (int)wrap : 1;   // rows per sample
+    draw_layout lay = { frames, (int)grid, (int)wrap, rows, S, cell, pad };
+    if (out &&
+        image_size_check(frames ? (long long)wrap * (cell + pad) + pad : grid * (cell + pad) + pad,
+                         (frames ? (long long)ns * rows : grid) * (long long)(cell + pad) + pad,
+                         "lower --grid or --scale")) {
+        gl_draw_free(m);
+        return 2;
+    }
+    gl_image im = frames ? gl_image_new((int)wrap * (cell + pad) + pad, ns * rows * (cell + pad) + pad, 40, 40, 40)
+                         : gl_image_new((int)grid * (cell + pad) + pad, (int)grid * (cell + pad) + pad, 40, 40, 40);
+    gl_buf j = {0};
+    if (json)
+        gl_buf_printf(
+            &j,
+            "{\"model\": \"draw\", \"attention\": %d, \"steps\": %d, \"read_n\": %d, \"write_n\": %d, \"samples\": [",
+            c->attention, T, c->read_n, c->write_n);
+    if (draw_samples(m, seed, ns, &im, &lay, json ? &j : NULL)) {
+        gl_buf_free(&j); gl_image_free(&im); gl_draw_free(m);
+        return 1;
     }
     int status = 0;
     if (out && gl_image_save_png(&im, out)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
-    if (!status && gif && gif_draw_generate(gif, m, (uint64_t)seed, ns, S)) { fprintf(stderr, "glimpse: %s\n", gl_err()); status = 1; }
+    if (!status && gif && gif_draw_generate(gif, m, (uint64_t)seed, ns, S)) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        status = 1;
+    }
     if (json) { gl_buf_printf(&j, "]}\n"); fwrite(j.s, 1, j.len, stdout); }
     gl_buf_free(&j);
     gl_image_free(&im);
@@ -552,59 +611,47 @@ int cmd_draw(int argc, char **argv) {
 }
 
 // ---- bench --------------------------------------------------------------------
-static const gl_opt bench_opts[] = {
-    GL_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
-    GL_TEXT("baseline", "no-attention weights to compare (default assets/draw-noattention.safetensors)"),
-    GL_INT("samples", 1, 100000, "1000", "generated digits for recognisability"),
-    GL_INT("limit", 1, 10000, "10000", "test images for the bound"),
-    GL_INT("seed", 0, 1099511627776.0, "1", "seed of the first generated digit"),
-    GL_TEXT("data", "MNIST directory"),
-    GL_FLAG("no-twin", "skip the PyTorch twin"),
-    GL_OPT_END,
+static const app_opt bench_opts[] = {
+    APP_TEXT("weights", "DRAW weights (default assets/draw-attention.safetensors)"),
+    APP_TEXT("baseline", "no-attention weights to compare (default assets/draw-noattention.safetensors)"),
+    APP_INT("samples", 1, 100000, "1000", "generated digits for recognisability"),
+    APP_INT("limit", 1, 10000, "10000", "test images for the bound"),
+    APP_INT("seed", 0, 1099511627776.0, "1", "seed of the first generated digit"),
+    APP_TEXT("data", "MNIST directory"),
+    APP_FLAG("no-twin", "skip the PyTorch twin"),
+    APP_OPT_END,
 };
 
-int cmd_bench_draw(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts, "usage: glimpse bench draw [--weights FILE] [--baseline FILE] [--samples N] [--limit N]", &a);
-    if (rc) return rc < 0 ? 2 : 0;
-    long samples = gl_opt_long(&a, bench_opts, "samples"), limit = gl_opt_long(&a, bench_opts, "limit"), seed = gl_opt_long(&a, bench_opts, "seed");
-    const char *w = gl_arg(&a, bench_opts, "weights");
-    char wpath[4096];
-    snprintf(wpath, sizeof wpath, "%s", w ? w : default_weights(1));
-    gl_draw *m = load_model(wpath);
-    if (!m) return 1;
-    const gl_draw_config *c = gl_draw_cfg(m);
-    gl_mnist te;
-    if (load_binarized(gl_arg(&a, bench_opts, "data"), "t10k", (int)limit, &te)) { gl_draw_free(m); return 1; }
-    printf("DRAW %s, T=%d, read %dx%d, write %dx%d, LSTM %d/%d, z %d (%zu parameters)\n", c->attention ? "with attention" : "without attention",
-           c->T, c->read_n, c->read_n, c->write_n, c->write_n, c->enc, c->dec, c->z, gl_params_count(gl_draw_params(m)));
-    int twin_ok = !gl_arg(&a, bench_opts, "no-twin");
-    printf("OpenBLAS kernels %s; vector kernels %s; per-step products %s; sgemm %.1f GFLOP/s on 1 thread, %.1f on 2\n",
-           gl_bench_blas_core(), gl_vmath_target(), gl_wpack_target(), gl_bench_sgemm_rate(1), gl_bench_sgemm_rate(2));
+// The test-set bound on 2 threads beside the twin's, and the no-attention
+// baseline's (--baseline).
+static void bench_draw_bound(gl_draw *m, const gl_mnist *te, const app_args *a, const char *targs, int twin_ok) {
     gl_par_set_threads(2);
     double t_bound = gl_now();
-    double rec, kl, b = dataset_bound(m, te.x, te.n, 12345, &rec, &kl);
+    double rec, kl, b = dataset_bound(m, te->x, te->n, 12345, &rec, &kl);
     t_bound = gl_now() - t_bound;
     gl_par_set_threads(0);
-    printf("test bound:        %.2f nats (reconstruction %.2f + KL %.2f), %d binarized test images   target <= 84 (the paper: 80.97)\n", b, rec, kl, te.n);
-    char why[512] = "skipped (--no-twin)", targs[4200];
-    snprintf(targs, sizeof targs, "--weights '%s'", wpath);
-    double tw = twin_ok && te.n == 10000 ? gl_bench_twin("draw_test_bound", 2, targs, "median_s", why, sizeof why) : NAN;
-    if (twin_ok && te.n != 10000) snprintf(why, sizeof why, "only with all 10,000 test images");
-    gl_bench_side_by_side("test-set bound, 2 threads", t_bound, tw, "s", 0, why);
-    const char *bp = gl_arg(&a, bench_opts, "baseline");
+    printf("test bound:        %.2f nats (reconstruction %.2f + KL %.2f), %d binarized test images   "
+           "target <= 84 (the paper: 80.97)\n", b, rec, kl, te->n);
+    char why[512] = "skipped (--no-twin)";
+    double tw =
+        twin_ok && te->n == 10000 ? app_bench_twin("draw_test_bound", 2, targs, "median_s", why, sizeof why) : NAN;
+    if (twin_ok && te->n != 10000) snprintf(why, sizeof why, "only with all 10,000 test images");
+    app_bench_side_by_side("test-set bound, 2 threads", t_bound, tw, "s", 0, why);
+    const char *bp = app_arg(a, bench_opts, "baseline");
     if (!bp) bp = default_weights(0);
-    if (gl_file_exists(bp)) {
-        gl_draw *nb = load_model(bp);
-        if (nb) {
-            const gl_draw_config *bc = gl_draw_cfg(nb);
-            double bb = dataset_bound(nb, te.x, te.n, 12345, NULL, NULL);
-            printf("no-attention:      %.2f nats (T=%d, LSTM %d/%d, z %d)   target: attention below it (%s)\n", bb, bc->T, bc->enc, bc->dec, bc->z, b < bb ? "met" : "NOT met");
-            gl_draw_free(nb);
-        }
-    } else printf("no-attention:      (no baseline weights at %s)\n", bp);
-    // speed: one generation, all T steps, on one thread (OpenBLAS's own
-    // threads would only spin on these small products)
+    if (!gl_file_exists(bp)) { printf("no-attention:      (no baseline weights at %s)\n", bp); return; }
+    gl_draw *nb = load_model(bp);
+    if (!nb) return;
+    const gl_draw_config *bc = gl_draw_cfg(nb);
+    double bb = dataset_bound(nb, te->x, te->n, 12345, NULL, NULL);
+    printf("no-attention:      %.2f nats (T=%d, LSTM %d/%d, z %d)   target: attention below it (%s)\n", bb, bc->T,
+           bc->enc, bc->dec, bc->z, b < bb ? "met" : "NOT met");
+    gl_draw_free(nb);
+}
+
+// Speed: one generation, all T steps, on one thread (OpenBLAS's own threads
+// would only spin on these small products), beside the twin's.
+static void bench_draw_speed(gl_draw *m, const char *targs, int twin_ok) {
     openblas_set_num_threads(1);
     float img[GL_DRAW_D];
     gl_draw_generate(m, 0, NULL, NULL, img);
@@ -617,58 +664,99 @@ int cmd_bench_draw(int argc, char **argv) {
     }
     double med = gl_percentile(ts, REPS, 50), p99 = gl_percentile(ts, REPS, 99);
     free(ts);
-    printf("generation:        %.3f ms per digit, median of %d (p99 %.3f ms; all %d steps, one thread)   target <= 5 (%s)\n", med, REPS, p99, c->T, med <= 5 ? "met" : "NOT met");
-    double tg = twin_ok ? gl_bench_twin("draw_generate", 1, targs, "median_ms", why, sizeof why) : NAN;
-    gl_bench_side_by_side("one generation, 1 thread", med, tg, "ms", 0, why);
-    // where the windows look: write windows of generations, read windows of reconstructions
-    if (c->attention) {
-        gl_draw_window_stats ws, rs;
-        int nrec = te.n < (int)samples ? te.n : (int)samples;
-        if (gl_draw_window_stats_of(m, (int)samples, (uint64_t)seed, NULL, &ws) == 0 &&
-            gl_draw_window_stats_of(m, nrec, 0, te.x, &rs) == 0) {
-            int every = c->T <= 16 ? 1 : c->T / 16;
-            printf("windows (medians over %ld generations / %d reconstructed test digits; box side = (N-1)*delta in pixels of 28):\n", samples, nrec);
-            printf("  step |  write box  centre (x, y)   moved   gamma |  read box  centre (x, y)   moved   gamma\n");
-            for (int t = 0; t < c->T; t += every)
-                printf("  %4d | %9.1f  (%5.1f, %5.1f)  %6.2f  %6.2f | %8.1f  (%5.1f, %5.1f)  %6.2f  %6.2f\n", t + 1,
-                       ws.box[t], ws.gx[t], ws.gy[t], ws.travel[t], ws.gamma[t], rs.box[t], rs.gx[t], rs.gy[t], rs.travel[t], rs.gamma[t]);
-            printf("write box side:    median %.1f px over all steps of %ld samples (range %.1f..%.1f)   target <= 12 (%s)\n",
-                   ws.box_all, samples, ws.box_min, ws.box_max, ws.box_all <= 12 ? "met" : "NOT met");
-            printf("write centre:      moves a median %.2f px per step; visits all four quadrants in %.1f%% of samples   target: most (%s)\n",
-                   ws.travel_all, 100 * ws.quadrants_all, ws.quadrants_all > 0.5f ? "met" : "NOT met");
-            printf("write selectivity: all four quadrants with a 1-px dead band at the middle lines in %.1f%% of samples; "
-                   "path of the centre a median %.1f px; %.1f%% of steps with a box <= 12 px\n",
-                   100 * ws.quadrants_dead, ws.path_all, 100 * ws.small_box_share);
-            printf("read box side:     median %.1f px (range %.1f..%.1f); centre moves a median %.2f px per step; all four quadrants in %.1f%% of digits\n",
-                   rs.box_all, rs.box_min, rs.box_max, rs.travel_all, 100 * rs.quadrants_all);
-        }
+    printf("generation:        %.3f ms per digit, median of %d (p99 %.3f ms; all %d steps, one thread)   "
+           "target <= 5 (%s)\n", med, REPS, p99, gl_draw_cfg(m)->T, med <= 5 ? "met" : "NOT met");
+    char why[512] = "skipped (--no-twin)";
+    double tg = twin_ok ? app_bench_twin("draw_generate", 1, targs, "median_ms", why, sizeof why) : NAN;
+    app_bench_side_by_side("one generation, 1 thread", med, tg, "ms", 0, why);
+}
+
+// Where the windows look: write windows of generations, read windows of reconstructions.
+static void bench_draw_windows(gl_draw *m, const gl_mnist *te, long samples, long seed) {
+    const gl_draw_config *c = gl_draw_cfg(m);
+    gl_draw_window_stats ws, rs;
+    int nrec = te->n < (int)samples ? te->n : (int)samples;
+    if (gl_draw_window_stats_of(m, (int)samples, (uint64_t)seed, NULL, &ws) ||
+        gl_draw_window_stats_of(m, nrec, 0, te->x, &rs))
+        return;
+    int every = c->T <= 16 ? 1 : c->T / 16;
+    printf("windows (medians over %ld generations / %d reconstructed test digits; box side = (N-1)*delta in pixels "
+           "of 28):\n", samples, nrec);
+    printf("  step |  write box  centre (x, y)   moved   gamma |  read box  centre (x, y)   moved   gamma\n");
+    for (int t = 0; t < c->T; t += every)
+        printf("  %4d | %9.1f  (%5.1f, %5.1f)  %6.2f  %6.2f | %8.1f  (%5.1f, %5.1f)  %6.2f  %6.2f\n", t + 1,
+               ws.box[t], ws.gx[t], ws.gy[t], ws.travel[t], ws.gamma[t], rs.box[t], rs.gx[t], rs.gy[t], rs.travel[t],
+               rs.gamma[t]);
+    printf("write box side:    median %.1f px over all steps of %ld samples (range %.1f..%.1f)   target <= 12 (%s)\n",
+           ws.box_all, samples, ws.box_min, ws.box_max, ws.box_all <= 12 ? "met" : "NOT met");
+    printf("write centre:      moves a median %.2f px per step; visits all four quadrants in %.1f%% of samples   "
+           "target: most (%s)\n", ws.travel_all, 100 * ws.quadrants_all, ws.quadrants_all > 0.5f ? "met" : "NOT met");
+    printf("write selectivity: all four quadrants with a 1-px dead band at the middle lines in %.1f%% of samples; "
+           "path of the centre a median %.1f px; %.1f%% of steps with a box <= 12 px\n",
+           100 * ws.quadrants_dead, ws.path_all, 100 * ws.small_box_share);
+    printf("read box side:     median %.1f px (range %.1f..%.1f); centre moves a median %.2f px per step; all four "
+           "quadrants in %.1f%% of digits\n", rs.box_all, rs.box_min, rs.box_max, rs.travel_all,
+           100 * rs.quadrants_all);
+}
+
+// Recognisability by the shipped attention classifier.
+static void bench_draw_recognisable(gl_draw *m, long samples, long seed) {
+    gl_attn *cls = gl_attn_load(app_asset_path("attention-softmax.safetensors"));
+    if (!cls) { printf("recognisable:      (no classifier: %s)\n", gl_err()); return; }
+    int ok = 0, hist[10] = {0};
+    float img[GL_DRAW_D];
+    gl_attn_frame fr[GL_ATTN_STEPS];
+    for (long s = 0; s < samples; s++) {
+        gl_draw_generate(m, (uint64_t)(seed + s), NULL, NULL, img);
+        int k = gl_attn_run(cls, img, fr, NULL);
+        if (fr[GL_ATTN_STEPS - 1].probs[k] >= 0.9f) ok++;
+        hist[k]++;
     }
-    // recognisability by the shipped attention classifier
-    gl_attn *cls = gl_attn_load(gl_asset_path("attention-softmax.safetensors"));
-    if (!cls) printf("recognisable:      (no classifier: %s)\n", gl_err());
-    else {
-        int ok = 0, hist[10] = {0};
-        gl_attn_frame fr[GL_ATTN_STEPS];
-        for (long s = 0; s < samples; s++) {
-            gl_draw_generate(m, (uint64_t)(seed + s), NULL, NULL, img);
-            int k = gl_attn_run(cls, img, fr, NULL);
-            if (fr[GL_ATTN_STEPS - 1].probs[k] >= 0.9f) ok++;
-            hist[k]++;
-        }
-        printf("recognisable:      %.1f%% of %ld samples (seeds %ld..%ld) get class probability >= 0.9   target >= 85%%\n",
-               100.0 * ok / samples, samples, seed, seed + samples - 1);
-        printf("classes:          ");
-        for (int k = 0; k < 10; k++) printf(" %d:%d", k, hist[k]);
-        printf("\n");
-        gl_attn_free(cls);
-    }
+    printf("recognisable:      %.1f%% of %ld samples (seeds %ld..%ld) get class probability >= 0.9   target >= 85%%\n",
+           100.0 * ok / samples, samples, seed, seed + samples - 1);
+    printf("classes:          ");
+    for (int k = 0; k < 10; k++) printf(" %d:%d", k, hist[k]);
+    printf("\n");
+    gl_attn_free(cls);
+}
+
+int cmd_bench_draw(int argc, char **argv) {
+    app_args a;
+    int rc =
+        app_args_parse(argc, argv, bench_opts,
+                      "usage: glimpse bench draw [--weights FILE] [--baseline FILE] [--samples N] [--limit N]", &a);
+    if (rc) return rc < 0 ? 2 : 0;
+    long samples = app_opt_long(&a, bench_opts, "samples"), limit = app_opt_long(&a, bench_opts, "limit");
+    long seed = app_opt_long(&a, bench_opts, "seed");
+    const char *w = app_arg(&a, bench_opts, "weights");
+    char wpath[4096];
+    snprintf(wpath, sizeof wpath, "%s", w ? w : default_weights(1));
+    gl_draw *m = load_model(wpath);
+    if (!m) return 1;
+    const gl_draw_config *c = gl_draw_cfg(m);
+    gl_mnist te;
+    if (load_binarized(app_arg(&a, bench_opts, "data"), "t10k", (int)limit, &te)) { gl_draw_free(m); return 1; }
+    printf("DRAW %s, T=%d, read %dx%d, write %dx%d, LSTM %d/%d, z %d (%zu parameters)\n",
+           c->attention ? "with attention" : "without attention", c->T, c->read_n, c->read_n, c->write_n, c->write_n,
+           c->enc, c->dec, c->z, gl_params_count(gl_draw_params(m)));
+    int twin_ok = !app_arg(&a, bench_opts, "no-twin");
+    printf("OpenBLAS kernels %s; vector kernels %s; per-step products %s; sgemm %.1f GFLOP/s on 1 thread, %.1f on 2\n",
+           app_bench_blas_core(), gl_vmath_target(), gl_wpack_target(), app_bench_sgemm_rate(1),
+           app_bench_sgemm_rate(2));
+    char targs[4200];
+    snprintf(targs, sizeof targs, "--weights '%s'", wpath);
+    bench_draw_bound(m, &te, &a, targs, twin_ok);
+    bench_draw_speed(m, targs, twin_ok);
+    if (c->attention) bench_draw_windows(m, &te, samples, seed);
+    bench_draw_recognisable(m, samples, seed);
     const gl_meta *meta = gl_draw_meta(m);
     if (gl_meta_get(meta, "train_seconds")) {
         // a run started with --init counts its own epochs: say what it started from
         const char *from = gl_meta_get(meta, "init_from");
         printf("training:          %.1f min in all, %s epochs%s%s (from the weights' metadata)\n",
-               gl_meta_num(meta, "train_seconds", 0) / 60, gl_meta_get(meta, "epochs") ? gl_meta_get(meta, "epochs") : "?",
-               from ? " of a run started from " : "", from ? from : "");
+               gl_meta_num(meta, "train_seconds", 0) / 60,
+               gl_meta_get(meta, "epochs") ? gl_meta_get(meta, "epochs") : "?", from ? " of a run started from " : "",
+               from ? from : "");
     }
     gl_mnist_free(&te);
     gl_draw_free(m);

@@ -1,8 +1,8 @@
 // stop_signal: Ctrl-C and TERM during a CLI training run. The first raises
 // the run's stop flag, so the run ends after the step at hand and can save a
 // checkpoint of it; a second ends the process at once (the default action).
-#ifndef GL_STOP_SIGNAL_H
-#define GL_STOP_SIGNAL_H
+#ifndef APP_STOP_SIGNAL_H
+#define APP_STOP_SIGNAL_H
 #include <stdatomic.h>
 
 // Catches SIGINT and SIGTERM for *stop; NULL gives them back their default.

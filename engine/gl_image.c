@@ -45,9 +45,16 @@ int gl_image_save_png(const gl_image *im, const char *path) {
     pi.width = (png_uint_32)im->w; pi.height = (png_uint_32)im->h;
     pi.format = PNG_FORMAT_RGB;
     png_alloc_size_t size = 0;
-    if (!png_image_write_to_memory(&pi, NULL, &size, 0, im->px, 0, NULL)) { gl_seterr("%s: PNG encode failed: %s", path, pi.message); return -1; }
+    if (!png_image_write_to_memory(&pi, NULL, &size, 0, im->px, 0, NULL)) {
+        gl_seterr("%s: PNG encode failed: %s", path, pi.message);
+        return -1;
+    }
     void *mem = gl_malloc(size);
-    if (!png_image_write_to_memory(&pi, mem, &size, 0, im->px, 0, NULL)) { free(mem); gl_seterr("%s: PNG encode failed: %s", path, pi.message); return -1; }
+    if (!png_image_write_to_memory(&pi, mem, &size, 0, im->px, 0, NULL)) {
+        free(mem);
+        gl_seterr("%s: PNG encode failed: %s", path, pi.message);
+        return -1;
+    }
     int rc = gl_write_atomic(path, mem, size);
     free(mem);
     return rc;
@@ -77,11 +84,17 @@ static int load_pgm(const char *path, const uint8_t *buf, size_t n, float **out,
         if (p >= n || buf[p] < '0' || buf[p] > '9') { gl_seterr("%s: malformed PGM header", path); return -1; }
         if (pgm_number(buf, n, &p, &vals[k])) { gl_seterr("%s: PGM header number too large", path); return -1; }
     }
-    if (vals[2] <= 0 || vals[2] > 255) { gl_seterr("%s: unsupported PGM depth %ld (1 to 255)", path, vals[2]); return -1; }
+    if (vals[2] <= 0 || vals[2] > 255) {
+        gl_seterr("%s: unsupported PGM depth %ld (1 to 255)", path, vals[2]);
+        return -1;
+    }
     if (!gl_image_input_ok(vals[0], vals[1])) { gl_seterr("%s: %s", path, gl_err()); return -1; }
     p++;
     size_t np = (size_t)vals[0] * (size_t)vals[1];
-    if (binary && (p > n || n - p < np)) { gl_seterr("%s: truncated PGM (%zu pixels, %zu bytes)", path, np, p > n ? 0 : n - p); return -1; }
+    if (binary && (p > n || n - p < np)) {
+        gl_seterr("%s: truncated PGM (%zu pixels, %zu bytes)", path, np, p > n ? 0 : n - p);
+        return -1;
+    }
     float *g = gl_malloc(np * sizeof(float));
     for (size_t i = 0; i < np; i++) {
         long v;
@@ -91,7 +104,11 @@ static int load_pgm(const char *path, const uint8_t *buf, size_t n, float **out,
             if (p >= n) { free(g); gl_seterr("%s: truncated PGM", path); return -1; }
             if (pgm_number(buf, n, &p, &v)) v = LONG_MAX;
         }
-        if (v > vals[2]) { free(g); gl_seterr("%s: PGM pixel %zu is above the maximum level %ld", path, i, vals[2]); return -1; }
+        if (v > vals[2]) {
+            free(g);
+            gl_seterr("%s: PGM pixel %zu is above the maximum level %ld", path, i, vals[2]);
+            return -1;
+        }
         g[i] = (float)v / (float)vals[2];
     }
     *out = g; *w = (int)vals[0]; *h = (int)vals[1];
@@ -117,7 +134,12 @@ int gl_image_load_png(const char *path, gl_image *out) {
     int ok = png_image_begin_read_from_memory(&pi, buf, n);
     if (!ok) { gl_seterr("%s: cannot read PNG: %s", path, pi.message); free(buf); return -1; }
     // the size from the header, checked before libpng allocates anything for it
-    if (!gl_image_size_ok(pi.width, pi.height)) { png_image_free(&pi); gl_seterr("%s: %s", path, gl_err()); free(buf); return -1; }
+    if (!gl_image_size_ok(pi.width, pi.height)) {
+        png_image_free(&pi);
+        gl_seterr("%s: %s", path, gl_err());
+        free(buf);
+        return -1;
+    }
     pi.format = PNG_FORMAT_RGB;
     *out = gl_image_new((int)pi.width, (int)pi.height, 255, 255, 255);
     if (!png_image_finish_read(&pi, &paper, out->px, 0, NULL)) {

@@ -76,7 +76,7 @@ int gl_mnist_load_c(const char *dir, const char *split, gl_mnist *out, const ato
     char ip[4096], lp[4096];
     snprintf(ip, sizeof ip, "%s/%s-images-idx3-ubyte", dir, split);
     snprintf(lp, sizeof lp, "%s/%s-labels-idx1-ubyte", dir, split);
-    if (!gl_file_exists(ip)) { gl_seterr("%s: not found (run data/get_mnist.sh to fetch MNIST)", ip); return -1; }
+    if (!gl_file_exists(ip)) { gl_seterr("%s: not found; `glimpse fetch-data` fetches MNIST", ip); return -1; }
     uint8_t *px, *lab; int ni, nl;
     if (gl_idx_read_images(ip, &px, &ni) != 0) return -1;
     if (gl_idx_read_labels(lp, &lab, &nl) != 0) { free(px); return -1; }

@@ -5,7 +5,7 @@
 // then summed in a fixed order (so results do not depend on scheduling).
 #ifndef GL_PAR_H
 #define GL_PAR_H
-#include "gl_st.h"
+#include "gl_params.h"
 
 // Threads used by gl_par_run (default: the number of cores, at most 16;
 // GLIMPSE_THREADS overrides). n < 1 means the default.

@@ -19,6 +19,21 @@ void gl_trace_retain(gl_trace *t) { atomic_fetch_add(&t->refs, 1); }
 void gl_trace_release(gl_trace *t) {
     if (t && atomic_fetch_sub(&t->refs, 1) == 1) { free(t->frames); free(t->header); free(t); }
 }
+int gl_trace_take(gl_trace **shown, gl_trace **pending, int complete) {
+    gl_trace *p = *pending;
+    if (!p) return 0;
+    if (complete) {
+        gl_trace_release(*shown);
+        *shown = p;
+        *pending = NULL;
+        return 1;
+    }
+    if (atomic_load(&p->done)) {
+        gl_trace_release(p);
+        *pending = NULL;
+    }
+    return 0;
+}
 int gl_trace_push(gl_trace *t, const void *frame) {
     int n = atomic_load_explicit(&t->count, memory_order_relaxed);
     if (n >= t->cap) return -1;

@@ -23,6 +23,11 @@ enum { GL_TRACE_ATTENTION = 1, GL_TRACE_WRITE, GL_TRACE_PREDICT, GL_TRACE_DRAW, 
 gl_trace *gl_trace_new(int kind, size_t frame_size, int cap, void *header);
 void gl_trace_retain(gl_trace *t);
 void gl_trace_release(gl_trace *t);   // frees at zero references
+// A view's run under way (*pending) takes the place of the one it shows
+// (*shown) once complete (the view says: all its frames, or the header it
+// needs); one that ended otherwise (cancelled, failed) is dropped. Each
+// pointer holds one reference. 1 when *shown changed.
+int gl_trace_take(gl_trace **shown, gl_trace **pending, int complete);
 // Copies one frame in and publishes it; -1 when full.
 int gl_trace_push(gl_trace *t, const void *frame);
 int gl_trace_count(const gl_trace *t);

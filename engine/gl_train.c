@@ -89,6 +89,20 @@ void gl_train_meta_times(const gl_train *t, gl_meta *m) {
     gl_meta_set(m, "train_cpu_seconds", "%.0f", gl_train_cpu_seconds(t));
     if (t->cpu_from > 0) gl_meta_set(m, "train_cpu_seconds_from_step", "%ld", t->cpu_from);
 }
+void gl_train_meta_run(const gl_train *t, const gl_train_run_keys *k, gl_meta *m) {
+    gl_meta_set(m, "iter", "%ld", t->step);
+    gl_train_meta_times(t, m);
+    gl_meta_set(m, "epochs_option", "%ld", k->epochs);
+    gl_meta_set(m, "limit", "%ld", k->limit);
+    gl_meta_set(m, "seed", "%ld", k->seed);
+    gl_meta_set(m, "lr", "%.17g", k->lr);
+    gl_meta_set(m, "lr_final", "%.17g", k->lr_final);
+    gl_meta_set(m, "clip", "%.17g", k->clip);
+    gl_meta_set(m, "warmup", "%ld", k->warmup);
+    gl_meta_set(m, "no_attention", "%d", !k->attention);
+    if (k->init_from && k->init_from[0]) gl_meta_set(m, "init_from", "%s", k->init_from);
+}
+
 void gl_train_set_eval(gl_train *t, long every, int n) {
     t->eval_every = every > 0 ? every : 0;
     if (n > 0) t->eval_n = n;

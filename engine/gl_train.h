@@ -13,7 +13,7 @@
 #ifndef GL_TRAIN_H
 #define GL_TRAIN_H
 #include "gl_mnist.h"
-#include "gl_st.h"
+#include "gl_params.h"
 #include <stdatomic.h>
 
 // What one step reports.
@@ -69,6 +69,22 @@ void gl_train_init_times(gl_train *t, const gl_meta *weights);
 // train_seconds (wall), train_cpu_seconds and, when the count started late,
 // train_cpu_seconds_from_step.
 void gl_train_meta_times(const gl_train *t, gl_meta *m);
+// What the DRAW and cluttered-MNIST checkpoints record alike, and
+// gl_train_meta_run writing it: "iter", the times above, "epochs_option",
+// "limit", "seed", "lr", "lr_final", "clip" (17 digits: a resumed run takes
+// them back exactly), "warmup", "no_attention" and "init_from" (when set).
+typedef struct {
+    long epochs, limit, seed, warmup;
+    double lr, lr_final, clip;
+    int attention;
+    const char *init_from;   // "" or NULL: none
+} gl_train_run_keys;
+void gl_train_meta_run(const gl_train *t, const gl_train_run_keys *k, gl_meta *m);
+// The keys of the options o of a run (gl_draw_train_opts, gl_clut_train_opts: the same field names).
+#define GL_TRAIN_RUN_KEYS(o, att)                                                                                  \
+    ((gl_train_run_keys){ .epochs = (o)->epochs, .limit = (o)->limit, .seed = (o)->seed, .warmup = (o)->warmup, \
+                          .lr = (o)->lr, .lr_final = (o)->lr_final, .clip = (o)->clip, .attention = (att),     \
+                          .init_from = (o)->init_from })
 // Held-out figures after every `every` steps (0: none besides the model's
 // own, which for attention is the end of each attention epoch) on the first
 // n held-out samples.
@@ -115,6 +131,11 @@ typedef struct {
     // about lr in every weight whatever its gradient, do not jolt a trained
     // model (--init)
     long warmup;
+    // 0: the training images are binary already (one sample, made once:
+    // GL_DRAW_BINARIZE_SEED); 1: they are intensities in [0, 1] and every
+    // epoch draws a new binary sample of each (gl_draw_train_binarize), so
+    // that the model never sees the same noise twice
+    int binarize_fresh;
     // a run started from another run's weights (--init): "FILE, iteration N",
     // kept in every checkpoint; empty otherwise
     char init_from[512];
@@ -126,6 +147,12 @@ void gl_draw_train_defaults(gl_draw_train_opts *o);
 gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_iter, double prev_seconds,
                             const gl_mnist *train, const gl_mnist *test);
 gl_draw *gl_draw_train_model(gl_train *t);
+// The binary sample of training image `index` (784 intensities in grey) that
+// epoch `epoch` (0-based) of a --binarize fresh run with this seed trains on:
+// a function of (seed, epoch, index) only, so a resumed run sees the same.
+void gl_draw_train_binarize(uint64_t seed, long epoch, long index, const float *grey, float *out);
+// The minibatch the last step trained on (B x 784; B = gl_train_report's batch).
+const float *gl_draw_train_batch(const gl_train *t);
 
 // ---- cluttered MNIST (engine/cluttered/gl_clut_train.c) ---------------------------
 #include "cluttered/gl_clut.h"
@@ -189,8 +216,8 @@ void gl_hw_augment_draw(gl_rng *r, double s, float A[4]);
 void gl_hw_augment_line(const float *src, float *dst, int n, const float mean[2], const float std[2], const float A[4]);
 // The learning rate of update `step` (counted from 0) under o's schedule.
 double gl_hw_train_lr(const gl_hw_train_opts *o, long step);
-// m is taken over (the session owns it from now; the caller's struct is
-// zeroed). tr and va (normalised with m's statistics; va may be empty: no
+// m is taken over (the session owns it from now, and frees it when no
+// session can be made). tr and va (normalised with m's statistics; va may be empty: no
 // held-out figures) are borrowed. meta (may be NULL) is copied: it goes
 // into every checkpoint, with train_seconds and train_loss_per_point.
 gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr,

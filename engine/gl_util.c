@@ -141,7 +141,12 @@ int gl_read_file_max(const char *path, uint8_t **buf, size_t *n, size_t max) {
     while (got < len) {
         ssize_t r = read(fd, b + got, len - got);
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) { free(b); close(fd); gl_seterr("%s: read error%s", path, r < 0 ? "" : " (file shrank while reading)"); return -1; }
+        if (r <= 0) {
+            free(b);
+            close(fd);
+            gl_seterr("%s: read error%s", path, r < 0 ? "" : " (file shrank while reading)");
+            return -1;
+        }
         got += (size_t)r;
     }
     close(fd);
@@ -315,6 +320,27 @@ uint64_t gl_hash64(uint64_t h, const void *data, size_t n) {
 int gl_file_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
+}
+
+double gl_file_mtime(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + 1e-9 * (double)st.st_mtim.tv_nsec : -1;
+}
+
+int gl_mkdirs(const char *dir) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s) continue;
+        char c = *s;
+        *s = 0;
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            gl_seterr("cannot create %s: %s", p, strerror(errno));
+            return -1;
+        }
+        *s = c;
+        if (!c) return 0;
+    }
 }
 
 void gl_fill_uniform(float *w, size_t n, float scale, gl_rng *r) {

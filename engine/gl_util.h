@@ -52,6 +52,11 @@ int gl_mul_size(size_t a, size_t b, size_t *out);
 #define GL_HASH64_INIT 0xcbf29ce484222325ull
 uint64_t gl_hash64(uint64_t h, const void *data, size_t n);
 int gl_file_exists(const char *path);
+// The file's modification time in seconds (nanoseconds kept), -1 when it cannot be read: a cache of what the
+// file holds is stale when this changes.
+double gl_file_mtime(const char *path);
+// mkdir -p: dir and every missing directory above it (0755). -1 with gl_err ("cannot create P: why").
+int gl_mkdirs(const char *dir);
 
 // Fill with uniform(-scale, scale).
 void gl_fill_uniform(float *w, size_t n, float scale, gl_rng *r);

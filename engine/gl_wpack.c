@@ -116,9 +116,13 @@ void gl_wpack_free(gl_wpack *pk) {
 // rows × 32 columns of C from `rows` rows of A and one panel; rows is a
 // constant at every call site, so the loops unroll and the sums stay in registers
 static inline __attribute__((always_inline)) T512 void block(const int rows, float *C, int ldc, const float *A, int lda,
-                                                               const float *P, int K, int acc, __mmask16 m0, __mmask16 m1) {
+                                                             const float *P, int K, int acc, __mmask16 m0,
+                                                             __mmask16 m1) {
     __m512 s[MR][2];
-    _Pragma("GCC unroll 8") for (int r = 0; r < rows; r++) { s[r][0] = _mm512_setzero_ps(); s[r][1] = _mm512_setzero_ps(); }
+    _Pragma("GCC unroll 8") for (int r = 0; r < rows; r++) {
+        s[r][0] = _mm512_setzero_ps();
+        s[r][1] = _mm512_setzero_ps();
+    }
     for (int k = 0; k < K; k++) {
         __m512 b0 = _mm512_load_ps(P + (size_t)k * NR), b1 = _mm512_load_ps(P + (size_t)k * NR + 16);
         _Pragma("GCC unroll 8") for (int r = 0; r < rows; r++) {

@@ -88,7 +88,47 @@ static void drop_unwritable(gl_hw_corpus *c, const gl_hw_cfg *cfg, int *too_long
     c->n = k;
 }
 
-int hw_train_prepare(hw_train_spec *s, gl_hw_model *m, int resumed, gl_hw_corpus *tr, gl_hw_corpus *va, FILE *log) {
+// Synthesis drops the lines of more than max_points points: a line cut short
+// no longer matches its text.
+static void drop_long_lines(gl_hw_corpus *tr, long max_points, FILE *log) {
+    int k = 0, cut = 0;
+    for (int i = 0; i < tr->n; i++) {
+        if (tr->lines[i].n > max_points) { free(tr->lines[i].pts); free(tr->lines[i].text); cut++; }
+        else tr->lines[k++] = tr->lines[i];
+    }
+    tr->n = k;
+    if (cut && log)
+        fprintf(log, "glimpse: dropped %d line(s) of more than %ld points (--max-points)\n", cut, max_points);
+}
+
+// IAM: the held-out lines are those of the forms whose id hashes to 0 mod 20
+// (about 5%, fixed for all time; `eval handwriting` uses them); they move from tr to va.
+static void split_held_out(gl_hw_corpus *tr, gl_hw_corpus *va) {
+    int k = 0;
+    for (int i = 0; i < tr->n; i++) {
+        gl_hw_line *ln = &tr->lines[i];
+        if (ln->style % GL_HW_IAM_HELDOUT_MOD == 0) {
+            gl_hw_corpus_add(va, ln->pts, ln->n, ln->text, ln->style);
+            free(ln->pts);
+            free(ln->text);
+        } else tr->lines[k++] = *ln;
+    }
+    tr->n = k;
+}
+
+// Says how --rare repeats the lines with rare characters, and how long an epoch becomes.
+static void log_rare(const hw_train_spec *s, const gl_hw_corpus *tr, FILE *log) {
+    int *copies = gl_malloc(sizeof(int) * (size_t)tr->n), rep = 0;
+    long epoch = gl_hw_rare_copies(tr, s->rare, s->rare_final, GL_HW_RARE_MAX_COPIES, copies);
+    for (int i = 0; i < tr->n; i++) rep += copies[i] > 1;
+    free(copies);
+    fprintf(log,
+            "glimpse: --rare %ld%s: %d line(s) with a character seen fewer times repeated (up to %dx): an epoch "
+            "holds %ld lines\n",
+            s->rare, s->rare_final ? " --rare-final" : "", rep, GL_HW_RARE_MAX_COPIES, epoch);
+}
+
+int hw_train_prepare(hw_train_spec *s, gl_hw_model **mp, int resumed, gl_hw_corpus *tr, gl_hw_corpus *va, FILE *log) {
     int synth = s->synth;
     double t_load = gl_now();
     memset(va, 0, sizeof *va);
@@ -101,17 +141,7 @@ int hw_train_prepare(hw_train_spec *s, gl_hw_model *m, int resumed, gl_hw_corpus
     int iam = strcmp(s->data, "hershey") != 0;
     s->iam_loaded = iam;
     if (iam && !s->max_points_given) s->max_points = 1000;
-    if (synth) {
-        // a line cut short no longer matches its text: synthesis drops it
-        int k = 0, cut = 0;
-        for (int i = 0; i < tr->n; i++) {
-            if (tr->lines[i].n > s->max_points) { free(tr->lines[i].pts); free(tr->lines[i].text); cut++; }
-            else tr->lines[k++] = tr->lines[i];
-        }
-        tr->n = k;
-        if (cut && log)
-            fprintf(log, "glimpse: dropped %d line(s) of more than %ld points (--max-points)\n", cut, s->max_points);
-    }
+    if (synth) drop_long_lines(tr, s->max_points, log);
     if (!iam && hw_load_corpus(s->data, 200, (uint64_t)s->corpus_seed + 1000, (int)s->words, &s->iam, NULL, log, va)) {
         gl_hw_corpus_free(tr);
         gl_hw_corpus_free(va);
@@ -123,25 +153,14 @@ int hw_train_prepare(hw_train_spec *s, gl_hw_model *m, int resumed, gl_hw_corpus
     // alphabet is taken, so neither comes from a line that is not used.
     if (synth) {
         int too_long = 0, bad_chars = 0;
-        drop_unwritable(tr, resumed ? &m->cfg : NULL, &too_long, &bad_chars);
-        drop_unwritable(va, resumed ? &m->cfg : NULL, &too_long, &bad_chars);
+        drop_unwritable(tr, resumed ? &(*mp)->cfg : NULL, &too_long, &bad_chars);
+        drop_unwritable(va, resumed ? &(*mp)->cfg : NULL, &too_long, &bad_chars);
         if ((too_long || bad_chars) && log)
             fprintf(log, "glimpse: dropped %d line(s) over %d characters and %d with characters %s\n", too_long,
                     GL_HW_MAXU, bad_chars, resumed ? "outside the model's alphabet" : "outside printable ASCII");
     }
     if (iam) {
-        // IAM: the held-out lines are those of the forms whose id hashes to
-        // 0 mod 20 (about 5%, fixed for all time; `eval handwriting` uses them)
-        int k = 0;
-        for (int i = 0; i < tr->n; i++) {
-            gl_hw_line *ln = &tr->lines[i];
-            if (ln->style % GL_HW_IAM_HELDOUT_MOD == 0) {
-                gl_hw_corpus_add(va, ln->pts, ln->n, ln->text, ln->style);
-                free(ln->pts);
-                free(ln->text);
-            } else tr->lines[k++] = *ln;
-        }
-        tr->n = k;
+        split_held_out(tr, va);
         if (tr->n < 1) {
             gl_seterr("every form of this corpus is a held-out one (%d lines): nothing to train on", va->n);
             gl_hw_corpus_free(tr); gl_hw_corpus_free(va); return -1;
@@ -162,32 +181,23 @@ int hw_train_prepare(hw_train_spec *s, gl_hw_model *m, int resumed, gl_hw_corpus
             cfg.C = (int)strlen(cfg.alphabet);
         }
         gl_hw_norm_stats(tr, cfg.mean, cfg.std);
-        if (gl_hw_model_init(m, &cfg, (uint64_t)s->seed)) { gl_hw_corpus_free(tr); gl_hw_corpus_free(va); return -1; }
+        if (!(*mp = gl_hw_new(&cfg, (uint64_t)s->seed))) { gl_hw_corpus_free(tr); gl_hw_corpus_free(va); return -1; }
         // the Hershey texts must fit the built-in alphabet
         int tl = 0, bc = 0;
-        if (synth) { drop_unwritable(tr, &m->cfg, &tl, &bc); drop_unwritable(va, &m->cfg, &tl, &bc); }
+        if (synth) { drop_unwritable(tr, &(*mp)->cfg, &tl, &bc); drop_unwritable(va, &(*mp)->cfg, &tl, &bc); }
     }
     if (tr->n == 0) {
         gl_seterr("no training line is left");
-        if (!resumed) { gl_hw_model_free(m); memset(m, 0, sizeof *m); }
+        if (!resumed) { gl_hw_free(*mp); *mp = NULL; }
         gl_hw_corpus_free(tr); gl_hw_corpus_free(va); return -1;
     }
-    if (s->rare > 0 && log) {
-        int *copies = gl_malloc(sizeof(int) * (size_t)tr->n), rep = 0;
-        long epoch = gl_hw_rare_copies(tr, s->rare, s->rare_final, GL_HW_RARE_MAX_COPIES, copies);
-        for (int i = 0; i < tr->n; i++) rep += copies[i] > 1;
-        free(copies);
-        fprintf(log,
-                "glimpse: --rare %ld%s: %d line(s) with a character seen fewer times repeated (up to %dx): an epoch "
-                "holds %ld lines\n",
-                s->rare, s->rare_final ? " --rare-final" : "", rep, GL_HW_RARE_MAX_COPIES, epoch);
-    }
-    gl_hw_corpus_normalise(tr, m->cfg.mean, m->cfg.std);
-    gl_hw_corpus_normalise(va, m->cfg.mean, m->cfg.std);
+    if (s->rare > 0 && log) log_rare(s, tr, log);
+    gl_hw_corpus_normalise(tr, (*mp)->cfg.mean, (*mp)->cfg.std);
+    gl_hw_corpus_normalise(va, (*mp)->cfg.mean, (*mp)->cfg.std);
     if (log)
         fprintf(log, "glimpse: %s network: %d layer(s) x %d cells, M=%d, K=%d, alphabet %d: %zu parameters\n",
-                synth ? "synthesis" : "prediction", m->cfg.L, m->cfg.H, m->cfg.M, m->cfg.K, m->cfg.C,
-                gl_params_count(&m->ps));
+                synth ? "synthesis" : "prediction", (*mp)->cfg.L, (*mp)->cfg.H, (*mp)->cfg.M, (*mp)->cfg.K,
+                (*mp)->cfg.C, gl_params_count(&(*mp)->ps));
     return 0;
 }
 

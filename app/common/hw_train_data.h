@@ -43,15 +43,15 @@ void hw_train_spec_defaults(hw_train_spec *s);   // the CLI's defaults
 
 // Loads the corpus of s, splits off the held-out lines (Hershey: 200 lines
 // of seed + 1000; IAM: the forms whose id hashes to 0 mod 20), drops the
-// lines the network cannot be trained on, makes a new network into m from
-// the training lines' statistics unless resumed (m then holds the
+// lines the network cannot be trained on, makes a new network into *mp from
+// the training lines' statistics unless resumed (*mp then holds the
 // checkpoint's model, whose alphabet and normalisation are kept), and
 // normalises both corpora. Progress lines go to log (may be NULL). -1 with
-// gl_err (m is freed then if it was made here).
-int hw_train_prepare(hw_train_spec *s, gl_hw_model *m, int resumed, gl_hw_corpus *tr, gl_hw_corpus *va, FILE *log);
+// gl_err (*mp is freed and NULL then if it was made here).
+int hw_train_prepare(hw_train_spec *s, gl_hw_model **mp, int resumed, gl_hw_corpus *tr, gl_hw_corpus *va, FILE *log);
 // The corpus and run options a checkpoint records (what --resume compares).
 void hw_train_meta(const hw_train_spec *s, gl_meta *ex);
-// The gl_train session of the run (m is taken over).
+// The gl_train session of the run (m is taken over, freed when none is made).
 gl_train *hw_train_session(const hw_train_spec *s, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr,
                            const gl_hw_corpus *va);
 #endif

@@ -6,21 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-int gl_stored_opt(const gl_meta *m, const char *file, const char *key, const gl_opt *opts, const char *opt,
+int app_stored_opt(const gl_meta *m, const char *file, const char *key, const app_opt *opts, const char *opt,
                   double *out) {
     const char *v = gl_meta_get(m, key);
     if (!v) return 0;
-    const gl_opt *o = gl_opt_find(opts, opt);
-    gl_opt flag01 = GL_INT(opt, 0, 1, NULL, "");   // a flag is stored as 0 or 1
+    const app_opt *o = app_opt_find(opts, opt);
+    app_opt flag01 = APP_INT(opt, 0, 1, NULL, "");   // a flag is stored as 0 or 1
     char why[160];
-    if (gl_opt_value(o->kind == GL_OPT_FLAG ? &flag01 : o, v, out, why, sizeof why)) {
+    if (app_opt_value(o->kind == APP_OPT_FLAG ? &flag01 : o, v, out, why, sizeof why)) {
         gl_seterr("%s: metadata '%s' is '%.40s', not %s (the range of --%s)", file, key, v, why, opt);
         return -1;
     }
     return 1;
 }
 
-int gl_stored_int(const gl_meta *m, const char *file, const char *key, long lo, long hi, long *out) {
+int app_stored_int(const gl_meta *m, const char *file, const char *key, long lo, long hi, long *out) {
     const char *v = gl_meta_get(m, key);
     if (!v) return 0;
     char *end;
@@ -34,7 +34,7 @@ int gl_stored_int(const gl_meta *m, const char *file, const char *key, long lo, 
     return 1;
 }
 
-int gl_stored_num(const gl_meta *m, const char *file, const char *key, double lo, double hi, double *out) {
+int app_stored_num(const gl_meta *m, const char *file, const char *key, double lo, double hi, double *out) {
     const char *v = gl_meta_get(m, key);
     if (!v) return 0;
     char *end;
@@ -47,27 +47,27 @@ int gl_stored_num(const gl_meta *m, const char *file, const char *key, double lo
     return 1;
 }
 
-int gl_stored_counters_ok(const gl_meta *m, const char *file) {
+int app_stored_counters_ok(const gl_meta *m, const char *file) {
     double x;
     long k;
-    if (gl_stored_num(m, file, "train_seconds", 0, GL_SECONDS_MAX, &x) < 0 ||
-        gl_stored_num(m, file, "train_cpu_seconds", 0, GL_SECONDS_MAX, &x) < 0 ||
-        gl_stored_int(m, file, "train_cpu_seconds_from_step", 0, GL_STEP_MAX, &k) < 0 ||
-        gl_stored_int(m, file, "adam_step", 0, GL_STEP_MAX, &k) < 0) return -1;
+    if (app_stored_num(m, file, "train_seconds", 0, APP_SECONDS_MAX, &x) < 0 ||
+        app_stored_num(m, file, "train_cpu_seconds", 0, APP_SECONDS_MAX, &x) < 0 ||
+        app_stored_int(m, file, "train_cpu_seconds_from_step", 0, APP_STEP_MAX, &k) < 0 ||
+        app_stored_int(m, file, "adam_step", 0, APP_STEP_MAX, &k) < 0) return -1;
     return 0;
 }
 
-void gl_resume_begin(gl_resume *r, const gl_args *a, const gl_opt *opts, const gl_meta *meta, const char *ckpt) {
+void app_resume_begin(app_resume *r, const app_args *a, const app_opt *opts, const gl_meta *meta, const char *ckpt) {
     memset(r, 0, sizeof *r);
     r->a = a; r->opts = opts; r->meta = meta; r->ckpt = ckpt;
 }
 
-static void taken(gl_resume *r, const char *opt, const char *val) {
+static void taken(app_resume *r, const char *opt, const char *val) {
     size_t n = strlen(r->taken);
     snprintf(r->taken + n, sizeof r->taken - n, "%s--%s%s%s", n ? " " : "", opt, val ? " " : "", val ? val : "");
 }
 
-static void mismatch(gl_resume *r, const char *opt, const char *was, const char *now) {
+static void mismatch(app_resume *r, const char *opt, const char *was, const char *now) {
     char what[160];
     if (was) snprintf(what, sizeof what, "with --%s %s, not %s", opt, was, now);
     else snprintf(what, sizeof what, "without --%s", opt);
@@ -81,8 +81,8 @@ static void mismatch(gl_resume *r, const char *opt, const char *was, const char 
 
 // The checkpoint's value of key through opt's range: 1 (in *x), 0 absent,
 // -1 reported (only the first problem is said: one line).
-static int stored(gl_resume *r, const char *opt, const char *key, double *x) {
-    int got = gl_stored_opt(r->meta, r->ckpt, key, r->opts, opt, x);
+static int stored(app_resume *r, const char *opt, const char *key, double *x) {
+    int got = app_stored_opt(r->meta, r->ckpt, key, r->opts, opt, x);
     if (got < 0) {
         if (!r->failed) fprintf(stderr, "glimpse: %s\n", gl_err());
         r->failed = 1;
@@ -90,12 +90,12 @@ static int stored(gl_resume *r, const char *opt, const char *key, double *x) {
     return got;
 }
 
-void gl_resume_int(gl_resume *r, const char *opt, const char *key, long *val) {
+void app_resume_int(app_resume *r, const char *opt, const char *key, long *val) {
     double x;
     if (stored(r, opt, key, &x) <= 0) return;
     long ck = (long)x;
     const char *mv = gl_meta_get(r->meta, key);
-    if (gl_arg(r->a, r->opts, opt)) {
+    if (app_arg(r->a, r->opts, opt)) {
         if (ck != *val) { char now[32]; snprintf(now, sizeof now, "%ld", *val); mismatch(r, opt, mv, now); }
         return;
     }
@@ -103,10 +103,10 @@ void gl_resume_int(gl_resume *r, const char *opt, const char *key, long *val) {
     *val = ck;
 }
 
-void gl_resume_num(gl_resume *r, const char *opt, const char *key, double *val) {
+void app_resume_num(app_resume *r, const char *opt, const char *key, double *val) {
     double ck;
     if (stored(r, opt, key, &ck) <= 0) return;
-    if (gl_arg(r->a, r->opts, opt)) {
+    if (app_arg(r->a, r->opts, opt)) {
         // older checkpoints kept 6 digits ("%g"): equal within that
         if (fabs(ck - *val) > 1e-6 * fabs(*val)) {
             char now[32], was[32];
@@ -119,11 +119,11 @@ void gl_resume_num(gl_resume *r, const char *opt, const char *key, double *val) 
     *val = ck;
 }
 
-void gl_resume_flag(gl_resume *r, const char *opt, const char *key, int *val) {
+void app_resume_flag(app_resume *r, const char *opt, const char *key, int *val) {
     double x;
     if (stored(r, opt, key, &x) <= 0) return;
     int ck = x != 0;
-    if (gl_arg(r->a, r->opts, opt)) {
+    if (app_arg(r->a, r->opts, opt)) {
         if (!ck) mismatch(r, opt, NULL, NULL);
         return;
     }
@@ -131,19 +131,19 @@ void gl_resume_flag(gl_resume *r, const char *opt, const char *key, int *val) {
     *val = ck;
 }
 
-void gl_resume_default(gl_resume *r, const char *opt, const char *key, long *val) {
+void app_resume_default(app_resume *r, const char *opt, const char *key, long *val) {
     double x;
-    if (stored(r, opt, key, &x) > 0 && !gl_arg(r->a, r->opts, opt)) *val = (long)x;
+    if (stored(r, opt, key, &x) > 0 && !app_arg(r->a, r->opts, opt)) *val = (long)x;
 }
 
-int gl_resume_check(const gl_resume *r) { return r->failed ? -1 : 0; }
+int app_resume_check(const app_resume *r) { return r->failed ? -1 : 0; }
 
-int gl_resume_end(gl_resume *r) {
+int app_resume_end(app_resume *r) {
     if (r->failed) return -1;
-    gl_resume_say(r->taken);
+    app_resume_say(r->taken);
     return 0;
 }
 
-void gl_resume_say(const char *taken) {
+void app_resume_say(const char *taken) {
     if (taken[0]) fprintf(stderr, "glimpse: resuming with the checkpoint's %s\n", taken);
 }

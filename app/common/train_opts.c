@@ -5,117 +5,147 @@
 
 #define SEED_MAX 1099511627776.0   // 2^40
 
-const gl_opt gl_attn_train_table[] = {
-    GL_ENUM("key", "softmax|gaussian|feature", "softmax", "key type"),
-    GL_INT("hidden", 4, 2048, "128", "LSTM cells"),
-    GL_INT("epochs", 0, 1000, "6", "epochs of the attention stage"),
-    GL_INT("cnn-epochs", 0, 100, "1", "epochs pre-training the conv layer as a CNN"),
-    GL_INT("batch", 1, 4096, "50", "minibatch size"),
-    GL_NUM("lr", 1e-7, 1, "0.002", "Adam learning rate, cosine-decayed"),
-    GL_NUM("clip", 0, 1e9, "5", "gradient-norm clipping"),
-    GL_NUM("aux", 0, 10, "0.2", "weight of the per-step losses before the last step"),
-    GL_INT("augment", 0, 8, "2", "shift each training digit by up to N pixels at random"),
-    GL_FLAG("no-coords", "no coordinate channels in the conv input (the seed's original layer)"),
-    GL_FLAG("fixed-conv", "keep the pre-trained conv layer fixed (default: fine-tune end to end)"),
-    GL_INT("limit", 1, 60000, "60000", "train on the first N training digits only"),
-    GL_INT("seed", 0, SEED_MAX, "1", "random seed"),
-    GL_TEXT("out", "weights file (default assets/attention-KEY.safetensors)"),
-    GL_INT("every", 0, 1000000, "60", "seconds between checkpoints besides each epoch's end (0: after every step)"),
-    GL_FLAG("resume", "continue from OUT.ckpt"),
-    GL_INT("threads", 0, 256, NULL, "threads (default: all cores)"),
-    GL_TEXT("data", "MNIST directory (default data/mnist)"),
-    GL_OPT_END
+const app_opt app_attn_train_table[] = {
+    APP_ENUM("key", "softmax|gaussian|feature", "softmax", "key type"),
+    APP_INT("hidden", 4, 2048, "128", "LSTM cells"),
+    APP_INT("epochs", 0, 1000, "6", "epochs of the attention stage"),
+    APP_INT("cnn-epochs", 0, 100, "1", "epochs pre-training the conv layer as a CNN"),
+    APP_INT("batch", 1, 4096, "50", "minibatch size"),
+    APP_NUM("lr", 1e-7, 1, "0.002", "Adam learning rate, cosine-decayed"),
+    APP_NUM("clip", 0, 1e9, "5", "gradient-norm clipping"),
+    APP_NUM("aux", 0, 10, "0.2", "weight of the per-step losses before the last step"),
+    APP_INT("augment", 0, 8, "2", "shift each training digit by up to N pixels at random"),
+    APP_FLAG("no-coords", "no coordinate channels in the conv input (the seed's original layer)"),
+    APP_FLAG("fixed-conv", "keep the pre-trained conv layer fixed (default: fine-tune end to end)"),
+    APP_INT("limit", 1, 60000, "60000", "train on the first N training digits only"),
+    APP_INT("seed", 0, SEED_MAX, "1", "random seed"),
+    APP_TEXT("out", "weights file (default assets/attention-KEY.safetensors)"),
+    APP_INT("every", 0, 1000000, "60", "seconds between checkpoints besides each epoch's end (0: after every step)"),
+    APP_FLAG("resume", "continue from OUT.ckpt"),
+    APP_INT("threads", 0, 256, NULL, "threads (default: all cores)"),
+    APP_TEXT("data", "MNIST directory (default data/mnist)"),
+    APP_OPT_END
 };
 
-const gl_opt gl_draw_train_table[] = {
-    GL_FLAG("attention", "selective attention (default)"),
-    GL_FLAG("no-attention", "read the whole image, write the whole canvas"),
-    GL_INT("steps", 1, GL_DRAW_MAXT, "64", "glimpses T (64 as in the paper)"),
-    GL_INT("read", 1, GL_DRAW_MAXN, "2", "read grid N"),
-    GL_INT("write", 1, GL_DRAW_MAXN, "5", "write grid N"),
-    GL_INT("enc", 1, 4096, "256", "encoder LSTM units"),
-    GL_INT("dec", 1, 4096, "256", "decoder LSTM units"),
-    GL_INT("z", 1, 1024, "100", "latent size per step"),
-    GL_INT("batch", 1, 10000, "100", "minibatch"),
-    GL_NUM("lr", 1e-7, 1, "1e-3", "Adam learning rate"),
-    GL_NUM("lr-final", 1e-9, 1, NULL, "learning rate at the last iteration, decayed exponentially from --lr "
+const app_opt app_draw_train_table[] = {
+    APP_FLAG("attention", "selective attention (default)"),
+    APP_FLAG("no-attention", "read the whole image, write the whole canvas"),
+    APP_INT("steps", 1, GL_DRAW_MAXT, "64", "glimpses T (64 as in the paper)"),
+    APP_INT("read", 1, GL_DRAW_MAXN, "2", "read grid N"),
+    APP_INT("write", 1, GL_DRAW_MAXN, "5", "write grid N"),
+    APP_INT("enc", 1, 4096, "256", "encoder LSTM units"),
+    APP_INT("dec", 1, 4096, "256", "decoder LSTM units"),
+    APP_INT("z", 1, 1024, "100", "latent size per step"),
+    APP_INT("batch", 1, 10000, "100", "minibatch"),
+    APP_NUM("lr", 1e-7, 1, "1e-3", "Adam learning rate"),
+    APP_NUM("lr-final", 1e-9, 1, NULL, "learning rate at the last iteration, decayed exponentially from --lr "
            "(default: --lr, a constant rate)"),
-    GL_NUM("clip", 0, 1e9, "10", "gradient norm clip"),
-    GL_INT("warmup", 0, 100000000, "0", "raise the learning rate linearly over the first N iterations (for --init)"),
-    GL_INT("epochs", 1, 100000, "20", "passes over the training set"),
-    GL_NUM("minutes", 0, 1e7, "0", "stop (and save) after this many minutes of this run (0: no limit)"),
-    GL_INT("limit", 0, 60000, "0", "use only the first N training images (0: all)"),
-    GL_INT("seed", 0, SEED_MAX, "1", "random seed"),
-    GL_TEXT("out", "weights to write (default assets/draw-attention.safetensors or draw-noattention)"),
-    GL_TEXT("checkpoint", "checkpoint file (default OUT.ckpt)"),
-    GL_INT("every", 0, 1000000, "120", "seconds between checkpoints (0: after every iteration)"),
-    GL_FLAG("resume", "continue from the checkpoint"),
-    GL_TEXT("init", "start from these weights (their sizes) with a fresh Adam, iterations from 0 and this "
+    APP_NUM("clip", 0, 1e9, "10", "gradient norm clip"),
+    APP_INT("warmup", 0, 100000000, "0", "raise the learning rate linearly over the first N iterations (for --init)"),
+    APP_ENUM("binarize", "fixed|fresh", "fixed", "training images: one binary sample made once (fixed) or a new one "
+            "every epoch (fresh); the test set stays the fixed sample"),
+    APP_INT("epochs", 1, 100000, "20", "passes over the training set"),
+    APP_NUM("minutes", 0, 1e7, "0", "stop (and save) after this many minutes of this run (0: no limit)"),
+    APP_INT("limit", 0, 60000, "0", "use only the first N training images (0: all)"),
+    APP_INT("seed", 0, SEED_MAX, "1", "random seed"),
+    APP_TEXT("out", "weights to write (default assets/draw-attention.safetensors or draw-noattention)"),
+    APP_TEXT("checkpoint", "checkpoint file (default OUT.ckpt)"),
+    APP_INT("every", 0, 1000000, "120", "seconds between checkpoints (0: after every iteration)"),
+    APP_FLAG("resume", "continue from the checkpoint"),
+    APP_TEXT("init", "start from these weights (their sizes) with a fresh Adam, iterations from 0 and this "
             "command's schedule; their training time carries on"),
-    GL_INT("extend-to", 1, 100000, NULL, "with --resume: go on to this many epochs in all; the learning rate "
+    APP_INT("extend-to", 1, 100000, NULL, "with --resume: go on to this many epochs in all; the learning rate "
            "stays at --lr-final after the first run's epochs (--epochs, if given, names those)"),
-    GL_FLAG("no-eval", "skip the test-set bound at the end"),
-    GL_TEXT("data", "MNIST directory"),
-    GL_OPT_END
+    APP_FLAG("no-eval", "skip the test-set bound at the end"),
+    APP_TEXT("data", "MNIST directory"),
+    APP_OPT_END
 };
 
-const gl_opt gl_hw_train_table[] = {
-    GL_ENUM("task", "predict|synth", "synth", "prediction or synthesis"),
-    GL_TEXT("data", "hershey (built-in corpus, default) | iam:DIR (IAM-OnDB)"),
-    GL_TEXT("exclude", "IAM: file of line or form ids to skip, one a line (e.g. the data set's blacklist)"),
-    GL_INT("thin", 1, 16, "2", "IAM: keep every K-th point of a stroke and its last one"),
-    GL_INT("lines", 10, 10000000, "6000", "Hershey corpus lines"),
-    GL_INT("words", 1, 12, "3", "at most this many words per Hershey line"),
-    GL_INT("corpus-seed", 0, SEED_MAX, "1", "Hershey corpus seed (held-out lines use seed+1000)"),
-    GL_INT("layers", 1, 4, "2", "LSTM layers"),
-    GL_INT("cells", 1, 2048, "128", "LSTM cells per layer"),
-    GL_INT("mixtures", 1, GL_HW_MAXM, "10", "mixture components M"),
-    GL_INT("window", 1, GL_HW_MAXK, "5", "window Gaussians K (synthesis)"),
-    GL_INT("batch", 1, 1024, "32", "lines per minibatch"),
-    GL_NUM("lr", 1e-6, 1, "2e-3", "Adam learning rate"),
-    GL_INT("max-points", 10, 100000, NULL, "cut lines after this many points (default 400; IAM 1000); "
+const app_opt app_hw_train_table[] = {
+    APP_ENUM("task", "predict|synth", "synth", "prediction or synthesis"),
+    APP_TEXT("data", "hershey (built-in corpus, default) | iam:DIR (IAM-OnDB)"),
+    APP_TEXT("exclude", "IAM: file of line or form ids to skip, one a line (e.g. the data set's blacklist)"),
+    APP_INT("thin", 1, 16, "2", "IAM: keep every K-th point of a stroke and its last one"),
+    APP_INT("lines", 10, 10000000, "6000", "Hershey corpus lines"),
+    APP_INT("words", 1, 12, "3", "at most this many words per Hershey line"),
+    APP_INT("corpus-seed", 0, SEED_MAX, "1", "Hershey corpus seed (held-out lines use seed+1000)"),
+    APP_INT("layers", 1, 4, "2", "LSTM layers"),
+    APP_INT("cells", 1, 2048, "128", "LSTM cells per layer"),
+    APP_INT("mixtures", 1, GL_HW_MAXM, "10", "mixture components M"),
+    APP_INT("window", 1, GL_HW_MAXK, "5", "window Gaussians K (synthesis)"),
+    APP_INT("batch", 1, 1024, "32", "lines per minibatch"),
+    APP_NUM("lr", 1e-6, 1, "2e-3", "Adam learning rate"),
+    APP_INT("max-points", 10, 100000, NULL, "cut lines after this many points (default 400; IAM 1000); "
            "synthesis drops longer lines instead"),
-    GL_INT("iters", 1, 100000000, "20000", "stop after this many updates in total"),
-    GL_NUM("lr-final", 1e-9, 1, NULL, "learning rate at update --iters, decayed exponentially from --lr (default: "
+    APP_INT("iters", 1, 100000000, "20000", "stop after this many updates in total"),
+    APP_NUM("lr-final", 1e-9, 1, NULL, "learning rate at update --iters, decayed exponentially from --lr (default: "
            "constant); with --resume of a constant-rate run, the decay starts where it resumes"),
-    GL_INT("decay-from", 0, 100000000, NULL, "the update the --lr-final decay starts at (default 0, or the update "
+    APP_INT("decay-from", 0, 100000000, NULL, "the update the --lr-final decay starts at (default 0, or the update "
            "resumed at)"),
-    GL_NUM("minutes", 0.01, 1e6, NULL, "stop (and save) after this many minutes of this run (default: no limit)"),
-    GL_INT("seed", 0, SEED_MAX, "1", "random seed for weights and batch order"),
-    GL_TEXT("o", "weights to write (default assets/handwriting-synth.safetensors or -predict)"),
-    GL_TEXT("checkpoint", "checkpoint file (default OUT.ckpt)"),
-    GL_INT("every", 0, 100000, "120", "seconds between checkpoints (0: after every update)"),
-    GL_INT("eval-every", 0, 100000000, "0", "score the held-out lines every N updates and write the best weights "
+    APP_NUM("minutes", 0.01, 1e6, NULL, "stop (and save) after this many minutes of this run (default: no limit)"),
+    APP_INT("seed", 0, SEED_MAX, "1", "random seed for weights and batch order"),
+    APP_TEXT("o", "weights to write (default assets/handwriting-synth.safetensors or -predict)"),
+    APP_TEXT("checkpoint", "checkpoint file (default OUT.ckpt)"),
+    APP_INT("every", 0, 100000, "120", "seconds between checkpoints (0: after every update)"),
+    APP_INT("eval-every", 0, 100000000, "0", "score the held-out lines every N updates and write the best weights "
            "to -o (early stopping; 0: the last update's weights)"),
-    GL_INT("patience", 0, 1000000, "0", "with --eval-every: stop after this many scores in a row without a "
+    APP_INT("patience", 0, 1000000, "0", "with --eval-every: stop after this many scores in a row without a "
            "better one (0: never)"),
-    GL_INT("rare", 0, 100000000, "0", "repeat each line whose rarest character occurs c < N times in the "
+    APP_INT("rare", 0, 100000000, "0", "repeat each line whose rarest character occurs c < N times in the "
            "training texts ceil(N/c) times an epoch, at most 4 (digits, capitals; 0: none)"),
-    GL_FLAG("rare-final", "with --rare: count a letter that ends a word (the x of \"fox.\") apart from the same "
+    APP_FLAG("rare-final", "with --rare: count a letter that ends a word (the x of \"fox.\") apart from the same "
             "letter inside one"),
-    GL_NUM("augment", 0, 1, "0", "each time a line enters a batch, stretch its width and height by exp(S*N(0,1)) "
+    APP_NUM("augment", 0, 1, "0", "each time a line enters a batch, stretch its width and height by exp(S*N(0,1)) "
            "and slant it by S*N(0,1) (both cut at 2 S; e.g. 0.1; 0: as written)"),
-    GL_NUM("jump-weight", 1, 100, "1", "the gradient of each pen-up jump (where the pen goes after a lift: the "
+    APP_NUM("jump-weight", 1, 100, "1", "the gradient of each pen-up jump (where the pen goes after a lift: the "
            "second stroke of an x or a 4) counted V times (the loss shown stays the plain one)"),
-    GL_TEXT("init", "fine-tune: start from these weights (their size, alphabet and normalisation) with a fresh "
+    APP_TEXT("init", "fine-tune: start from these weights (their size, alphabet and normalisation) with a fresh "
             "optimiser, updates counted from 0"),
-    GL_FLAG("resume", "continue from the checkpoint exactly (its options; its corpus settings unless "
+    APP_FLAG("resume", "continue from the checkpoint exactly (its options; its corpus settings unless "
             "--data/--lines/--words/--corpus-seed are given)"),
-    GL_OPT_END
+    APP_OPT_END
+};
+
+const app_opt app_clut_train_table[] = {
+    APP_FLAG("no-attention", "the window fixed over the whole image (the baseline)"),
+    APP_INT("glimpses", 1, GL_CLUT_MAXT, "8", "glimpses T (8, as in the paper)"),
+    APP_INT("read", 2, GL_CLUT_MAXN, "12", "read grid N"),
+    APP_INT("hidden", 1, 4096, "256", "LSTM cells"),
+    APP_INT("batch", 1, 10000, "64", "minibatch"),
+    APP_NUM("lr", 1e-7, 1, "5e-4", "Adam learning rate"),
+    APP_NUM("lr-final", 1e-9, 1, "5e-5", "learning rate at the last iteration, decayed exponentially from --lr"),
+    APP_NUM("clip", 0, 1e9, "1", "gradient norm clip (0: none)"),
+    APP_INT("warmup", 0, 100000000, "0", "raise the learning rate linearly over the first N iterations (for --init)"),
+    APP_INT("epochs", 1, 10000, "40", "passes over the 60,000 training digits, fresh clutter each"),
+    APP_INT("clutter", 0, GL_CLUT_CLUTTER_MAX, "8", "fragments per image"),
+    APP_NUM("minutes", 0, 1e7, "0", "stop (with a checkpoint) after this many minutes of this run (0: no limit)"),
+    APP_INT("limit", 0, 60000, "0", "use only the first N training digits (0: all)"),
+    APP_INT("seed", 0, SEED_MAX, "1", "random seed"),
+    APP_INT("eval-every", 0, 100000000, "0",
+           "test error on --eval-n fixed test images every N iterations (0: each epoch)"),
+    APP_INT("eval-n", 1, 10000, "1000", "test images for the figures during training"),
+    APP_TEXT("out", "weights to write (default assets/cluttered-attention.safetensors or -noattention)"),
+    APP_TEXT("checkpoint", "checkpoint file (default OUT.ckpt)"),
+    APP_INT("every", 0, 1000000, "120", "seconds between checkpoints (0: after every iteration)"),
+    APP_FLAG("resume", "continue from the checkpoint"),
+    APP_TEXT("init", "start from these weights with a fresh Adam and this command's schedule"),
+    APP_FLAG("no-eval", "skip the test error on all 10,000 test images at the end"),
+    APP_TEXT("data", "MNIST directory"),
+    APP_OPT_END
 };
 
 // One stored value through an option's range into a long / double / int.
 #define TAKE_L(opts, key, opt, dst) \
-    do { double x_; int r_ = gl_stored_opt(m, file, key, opts, opt, &x_); if (r_ < 0) return -1; \
+    do { double x_; int r_ = app_stored_opt(m, file, key, opts, opt, &x_); if (r_ < 0) return -1; \
          if (r_) (dst) = (long)x_; } while (0)
 #define TAKE_D(opts, key, opt, dst) \
-    do { double x_; int r_ = gl_stored_opt(m, file, key, opts, opt, &x_); if (r_ < 0) return -1; \
+    do { double x_; int r_ = app_stored_opt(m, file, key, opts, opt, &x_); if (r_ < 0) return -1; \
          if (r_) (dst) = x_; } while (0)
 
-int gl_attn_opts_from_meta(const gl_meta *m, const char *file, gl_attn_train_opts *o) {
-    const gl_opt *t = gl_attn_train_table;
+int app_attn_opts_from_meta(const gl_meta *m, const char *file, gl_attn_train_opts *o) {
+    const app_opt *t = app_attn_train_table;
     double k;
-    int got = gl_stored_opt(m, file, "key", t, "key", &k);
+    int got = app_stored_opt(m, file, "key", t, "key", &k);
     if (got < 0) return -1;
     if (!got) { gl_seterr("%s is not an attention checkpoint (no key type in it)", file); return -1; }
     o->key = (gl_key_type)(int)k;
@@ -138,8 +168,8 @@ int gl_attn_opts_from_meta(const gl_meta *m, const char *file, gl_attn_train_opt
     return 0;
 }
 
-int gl_draw_opts_from_meta(const gl_meta *m, const char *file, gl_draw_train_opts *o, long *iter) {
-    const gl_opt *t = gl_draw_train_table;
+int app_draw_opts_from_meta(const gl_meta *m, const char *file, gl_draw_train_opts *o, long *iter) {
+    const app_opt *t = app_draw_train_table;
     TAKE_L(t, "batch_option", "batch", o->batch);
     o->batch_option = o->batch;
     TAKE_L(t, "epochs_option", "epochs", o->epochs);
@@ -152,17 +182,33 @@ int gl_draw_opts_from_meta(const gl_meta *m, const char *file, gl_draw_train_opt
     TAKE_L(t, "warmup", "warmup", o->warmup);
     TAKE_L(t, "decay_epochs", "epochs", o->decay_epochs);
     *iter = 0;
-    if (gl_stored_int(m, file, "iter", 0, GL_STEP_MAX, iter) < 0) return -1;
+    if (app_stored_int(m, file, "iter", 0, APP_STEP_MAX, iter) < 0) return -1;
     return 0;
 }
 
-int gl_hw_spec_from_meta(const gl_meta *m, const char *file, hw_train_spec *s, double *seconds) {
-    const gl_opt *t = gl_hw_train_table;
+int app_clut_opts_from_meta(const gl_meta *m, const char *file, gl_clut_train_opts *o, long *iter) {
+    const app_opt *t = app_clut_train_table;
+    TAKE_L(t, "batch", "batch", o->batch);
+    TAKE_L(t, "epochs_option", "epochs", o->epochs);
+    TAKE_L(t, "limit", "limit", o->limit);
+    TAKE_L(t, "seed", "seed", o->seed);
+    TAKE_L(t, "clutter", "clutter", o->clutter);
+    TAKE_L(t, "warmup", "warmup", o->warmup);
+    TAKE_D(t, "lr", "lr", o->lr);
+    TAKE_D(t, "lr_final", "lr-final", o->lr_final);
+    TAKE_D(t, "clip", "clip", o->clip);
+    *iter = 0;
+    if (app_stored_int(m, file, "iter", 0, APP_STEP_MAX, iter) < 0) return -1;
+    return 0;
+}
+
+int app_hw_spec_from_meta(const gl_meta *m, const char *file, hw_train_spec *s, double *seconds) {
+    const app_opt *t = app_hw_train_table;
     TAKE_L(t, "batch", "batch", s->batch);
     TAKE_L(t, "seed", "seed", s->seed);
     TAKE_D(t, "lr", "lr", s->lr);
     double x;
-    int got = gl_stored_opt(m, file, "max_points", t, "max-points", &x);
+    int got = app_stored_opt(m, file, "max_points", t, "max-points", &x);
     if (got < 0) return -1;
     if (got) { s->max_points = (long)x; s->max_points_given = 1; }
     long thin = s->iam.thin;
@@ -178,13 +224,13 @@ int gl_hw_spec_from_meta(const gl_meta *m, const char *file, hw_train_spec *s, d
         { "eval_every", "eval-every" }, { "patience", "patience" },
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (gl_stored_opt(m, file, keys[i][0], t, keys[i][1], &x) < 0) return -1;
+        if (app_stored_opt(m, file, keys[i][0], t, keys[i][1], &x) < 0) return -1;
     long k;
-    if (gl_stored_int(m, file, "adam_step", 0, GL_STEP_MAX, &k) < 0 ||
-        gl_stored_int(m, file, "best_update", 0, GL_STEP_MAX, &k) < 0 ||
-        gl_stored_int(m, file, "evals_since_best", 0, GL_STEP_MAX, &k) < 0 || gl_stored_counters_ok(m, file))
+    if (app_stored_int(m, file, "adam_step", 0, APP_STEP_MAX, &k) < 0 ||
+        app_stored_int(m, file, "best_update", 0, APP_STEP_MAX, &k) < 0 ||
+        app_stored_int(m, file, "evals_since_best", 0, APP_STEP_MAX, &k) < 0 || app_stored_counters_ok(m, file))
         return -1;
     *seconds = 0;
-    if (gl_stored_num(m, file, "train_seconds", 0, GL_SECONDS_MAX, seconds) < 0) return -1;
+    if (app_stored_num(m, file, "train_seconds", 0, APP_SECONDS_MAX, seconds) < 0) return -1;
     return 0;
 }

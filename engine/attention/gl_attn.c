@@ -460,6 +460,10 @@ int gl_attn_run(gl_attn *m, const float *img28, gl_attn_frame *frames, float *vo
     for (int t = 0; t < S; t++) {
         memcpy(frames[t].mask, w->mask + (size_t)t * L, L * sizeof(float));
         memcpy(frames[t].probs, w->probs + (size_t)t * 10, 10 * sizeof(float));
+        int nh = m->H < GL_ATTN_FRAME_H ? m->H : GL_ATTN_FRAME_H;
+        frames[t].nh = nh;
+        memset(frames[t].h, 0, sizeof frames[t].h);
+        memcpy(frames[t].h, w->h + (size_t)(t + 1) * m->H, (size_t)nh * sizeof(float));   // h_{t+1}: B = 1
     }
     if (volume_sum)
         for (int l = 0; l < L; l++) {

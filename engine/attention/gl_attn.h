@@ -36,7 +36,7 @@
 #ifndef GL_ATTN_H
 #define GL_ATTN_H
 #include "gl_image.h"
-#include "gl_st.h"
+#include "gl_params.h"
 
 #define GL_ATTN_STEPS 10
 #define GL_ATTN_LOC 196      // 14 x 14 locations
@@ -48,9 +48,12 @@ const char *gl_key_name(gl_key_type k);              // "softmax", "gaussian", "
 int gl_key_parse(const char *s, gl_key_type *k);      // -1 (with gl_err) if unknown
 int gl_key_outputs(gl_key_type k);                    // 196, 5 or 12
 
-// What one step of a run shows: its mask over the 14x14 grid and the class
-// probabilities after taking in its glimpse.
-typedef struct { float mask[GL_ATTN_LOC]; float probs[10]; } gl_attn_frame;
+// What one step of a run shows: its mask over the 14x14 grid, the class
+// probabilities after taking in its glimpse, and the LSTM state they are read
+// from (h_{t+1}, the state right after glimpse t; its first GL_ATTN_FRAME_H
+// cells, nh of them, the rest zero).
+#define GL_ATTN_FRAME_H 256
+typedef struct { float mask[GL_ATTN_LOC]; float probs[10]; int nh; float h[GL_ATTN_FRAME_H]; } gl_attn_frame;
 
 typedef struct gl_attn gl_attn;
 // A fresh model with random weights (for training and tests). coords adds
@@ -75,7 +78,8 @@ int gl_attn_run(gl_attn *m, const float *img28, gl_attn_frame *frames, float *vo
 
 // The seed's figure for one run: the 10 masks over the digit (shared colour
 // bar), the volume sum and the original. label < 0 when unknown.
-gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label, gl_key_type key);
+gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label,
+                        gl_key_type key);
 // The same figure as it stands after step upto (0-based): the masks of steps
 // 0..upto, later steps' panels left empty; colours scaled to all 10 masks, so
 // the frames of an animation agree (upto = 9 is gl_attn_figure).

@@ -20,11 +20,14 @@ static void draw_overlay(gl_image *im, int x0, int y0, const float *mask, float 
             float ink = img28[(y * 28 / PANEL) * 28 + x * 28 / PANEL];
             float a = 0.45f * ink;
             uint8_t *p = im->px + ((size_t)(y0 + y) * im->w + x0 + x) * 3;
-            p[0] = (uint8_t)(r + (255 - r) * a); p[1] = (uint8_t)(g + (255 - g) * a); p[2] = (uint8_t)(b + (255 - b) * a);
+            p[0] = (uint8_t)(r + (255 - r) * a);
+            p[1] = (uint8_t)(g + (255 - g) * a);
+            p[2] = (uint8_t)(b + (255 - b) * a);
         }
 }
 
-gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label, gl_key_type key) {
+gl_image gl_attn_figure(const float *img28, const gl_attn_frame *frames, const float *volume_sum, int label,
+                        gl_key_type key) {
     return gl_attn_figure_upto(img28, frames, volume_sum, label, key, GL_ATTN_STEPS - 1);
 }
 
@@ -64,7 +67,10 @@ gl_image gl_attn_figure_upto(const float *img28, const gl_attn_frame *frames, co
     gl_image_text(&im, xo, 6, 2, "digit", 0, 0, 0);
     snprintf(s, sizeof s, "%s", gl_key_name(key));
     gl_image_text(&im, xv, TOP + PANEL + 8, 2, s, 40, 40, 40);
-    if (label >= 0) { snprintf(s, sizeof s, "label %d", label); gl_image_text(&im, xo, TOP + PANEL + 8, 2, s, 40, 40, 40); }
+    if (label >= 0) {
+        snprintf(s, sizeof s, "label %d", label);
+        gl_image_text(&im, xo, TOP + PANEL + 8, 2, s, 40, 40, 40);
+    }
     // colour bar for the ten masks: 0 .. max weight
     int xb = xo + PANEL + GAP + 4;
     for (int y = 0; y < PANEL; y++) {

@@ -81,7 +81,8 @@ static int attn_step(gl_train *t, gl_train_report *r) {
         a->yb[k] = a->tr->y[i];
     }
     int cnn_stage = step < a->cnn_total;
-    long stage_len = cnn_stage ? a->cnn_total : total - a->cnn_total, stage_pos = cnn_stage ? step : step - a->cnn_total;
+    long stage_len = cnn_stage ? a->cnn_total : total - a->cnn_total,
+         stage_pos = cnn_stage ? step : step - a->cnn_total;
     float lr_t = (float)(o->lr * 0.5 * (1 + cos(M_PI * (double)stage_pos / (double)stage_len)));
     gl_params_zero_grad(&a->all);
     int right = 0;

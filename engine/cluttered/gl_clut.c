@@ -37,9 +37,18 @@ static float *P(gl_clut *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[
 static float *G(gl_clut *m, int k) { return m->pi[k] < 0 ? NULL : m->ps.p[m->pi[k]].g; }
 
 static int check_cfg(const gl_clut_config *c) {
-    if (c->T < 1 || c->T > GL_CLUT_MAXT) { gl_seterr("glimpses must be in [1, %d], got %d", GL_CLUT_MAXT, c->T); return -1; }
-    if (c->N < 2 || c->N > GL_CLUT_MAXN) { gl_seterr("read grid must be in [2, %d], got %d", GL_CLUT_MAXN, c->N); return -1; }
-    if (c->hidden < 1 || c->hidden > 4096) { gl_seterr("LSTM size must be in [1, 4096], got %d", c->hidden); return -1; }
+    if (c->T < 1 || c->T > GL_CLUT_MAXT) {
+        gl_seterr("glimpses must be in [1, %d], got %d", GL_CLUT_MAXT, c->T);
+        return -1;
+    }
+    if (c->N < 2 || c->N > GL_CLUT_MAXN) {
+        gl_seterr("read grid must be in [2, %d], got %d", GL_CLUT_MAXN, c->N);
+        return -1;
+    }
+    if (c->hidden < 1 || c->hidden > 4096) {
+        gl_seterr("LSTM size must be in [1, 4096], got %d", c->hidden);
+        return -1;
+    }
     if (c->attention != 0 && c->attention != 1) { gl_seterr("attention must be 0 or 1"); return -1; }
     return 0;
 }
@@ -263,16 +272,17 @@ void gl_clut_backward(gl_clut *m) {
         memset(dcp, 0, sizeof(float) * (size_t)B * H);
         if (m->c.attention) memset(m->dpatch, 0, sizeof(float) * (size_t)B * NI);
         gl_lstm_backward(m->dpre, m->c.attention ? m->dpatch : NULL, t ? dhp : NULL, t ? dcp : NULL, G(m, P_WX),
-                         G(m, P_WH), G(m, P_B), dh, dc, m->act + (size_t)t * B * 4 * H, m->tc + (size_t)t * B * H, patch,
-                         t ? hp : NULL, t ? cp : NULL, P(m, P_WX), P(m, P_WH), B, NI, H);
+                         G(m, P_WH), G(m, P_B), dh, dc, m->act + (size_t)t * B * 4 * H, m->tc + (size_t)t * B * H,
+                         patch, t ? hp : NULL, t ? cp : NULL, P(m, P_WX), P(m, P_WH), B, NI, H);
         if (m->c.attention) {
             memset(m->dp5, 0, sizeof(float) * (size_t)B * GL_CW_NPAR);
             for (int n = 0; n < B; n++) {
                 size_t o = (size_t)t * B + n;
                 float *dFx = m->dF, *dFy = m->dF + NA;
                 memset(m->dF, 0, sizeof(float) * 2 * NA);
-                float dg = gl_clut_read_backward(dFx, dFy, m->dpatch + (size_t)n * NI, patch + (size_t)n * NI,
-                                                 m->U + o * NA, m->x + (size_t)n * GL_CLUT_D, m->Fx + o * NA, m->gam[o], N);
+                float dg =
+                    gl_clut_read_backward(dFx, dFy, m->dpatch + (size_t)n * NI, patch + (size_t)n * NI, m->U + o * NA,
+                                          m->x + (size_t)n * GL_CLUT_D, m->Fx + o * NA, m->gam[o], N);
                 gl_clut_filterbank_backward(m->dp5 + (size_t)n * GL_CW_NPAR, dFx, dFy, dg, m->Fx + o * NA,
                                             m->Fy + o * NA, m->p5 + o * GL_CW_NPAR, N);
             }
@@ -289,7 +299,8 @@ void gl_clut_windows(const gl_clut *m, gl_clut_window *w) {
     int B = m->B, T = m->c.T;
     for (int t = 0; t < T; t++)
         for (int n = 0; n < B; n++) {
-            if (m->c.attention) gl_clut_window_of(m->p5 + ((size_t)t * B + n) * GL_CW_NPAR, m->c.N, &w[(size_t)t * B + n]);
+            if (m->c.attention)
+                gl_clut_window_of(m->p5 + ((size_t)t * B + n) * GL_CW_NPAR, m->c.N, &w[(size_t)t * B + n]);
             else gl_clut_window_whole(m->c.N, &w[(size_t)t * B + n]);
         }
 }

@@ -56,7 +56,7 @@
 #ifndef GL_CLUT_H
 #define GL_CLUT_H
 #include "gl_mnist.h"
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gl_trace.h"
 #include "gl_util.h"
 #include <stdatomic.h>

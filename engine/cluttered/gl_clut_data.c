@@ -11,7 +11,8 @@
 
 uint64_t gl_clut_test_seed(int k) { return GL_CLUT_TEST_SEED * 1000003ULL + (uint64_t)k; }
 uint64_t gl_clut_train_seed(uint64_t run_seed, long epoch, int k) {
-    return (run_seed * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)epoch * 0xBF58476D1CE4E5B9ULL) ^ ((uint64_t)k * 0x94D049BB133111EBULL);
+    return (run_seed * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)epoch * 0xBF58476D1CE4E5B9ULL) ^
+        ((uint64_t)k * 0x94D049BB133111EBULL);
 }
 
 // Adds the fragments of one image, drawn from r as gl_clut.h says.

@@ -74,7 +74,8 @@ gl_image gl_clut_image_search(const float *img, const gl_clut_frame *fr, int T, 
     int N = fr[0].N;
     char s[96];
     int cls = argmax10(fr[T - 1].prob);
-    if (label >= 0) snprintf(s, sizeof s, "%d glimpses: %d (%.0f%%), true %d", T, cls, 100 * fr[T - 1].prob[cls], label);
+    if (label >= 0)
+        snprintf(s, sizeof s, "%d glimpses: %d (%.0f%%), true %d", T, cls, 100 * fr[T - 1].prob[cls], label);
     else snprintf(s, sizeof s, "%d glimpses: %d (%.0f%%)", T, cls, 100 * fr[T - 1].prob[cls]);
     gl_image_text(&im, pad, pad, 2, s, 0, 0, 0);
     int iy = pad + 24;

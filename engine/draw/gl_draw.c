@@ -307,10 +307,10 @@ static void step_encode(gl_draw *m, int t, const float *x, int B) {
         for (int n = 0; n < B; n++) {
             size_t o = ((size_t)t * b + n);
             float *Fx = m->rFx + o * N * A, *Fy = m->rFy + o * N * A;
-            gl_filterbank_forward(Fx, Fy, &m->rgam[o], rp + (size_t)n * 5, N, (int)A);
+            gl_draw_filterbank_forward(Fx, Fy, &m->rgam[o], rp + (size_t)n * 5, N, (int)A);
             float *row = xe + (size_t)n * XE;
-            gl_read_forward(row, m->rtx + o * A * N, x + (size_t)n * D, Fx, Fy, m->rgam[o], N, (int)A);
-            gl_read_forward(row + N * N, m->rtxh + o * A * N, xh + (size_t)n * D, Fx, Fy, m->rgam[o], N, (int)A);
+            gl_draw_read_forward(row, m->rtx + o * A * N, x + (size_t)n * D, Fx, Fy, m->rgam[o], N, (int)A);
+            gl_draw_read_forward(row + N * N, m->rtxh + o * A * N, xh + (size_t)n * D, Fx, Fy, m->rgam[o], N, (int)A);
         }
     } else {
         for (int n = 0; n < B; n++) {
@@ -364,9 +364,9 @@ static void step_decode(gl_draw *m, int t, int B) {
         for (int n = 0; n < B; n++) {
             size_t o = (size_t)t * b + n;
             float *Fx = m->wFx + o * N * A, *Fy = m->wFy + o * N * A;
-            gl_filterbank_forward(Fx, Fy, &m->wgam[o], ap + (size_t)n * 5, N, (int)A);
-            gl_write_forward(cnew + (size_t)n * D, m->wtmp + o * N * A, wp + (size_t)n * N * N, Fx, Fy, m->wgam[o], N,
-                             (int)A);
+            gl_draw_filterbank_forward(Fx, Fy, &m->wgam[o], ap + (size_t)n * 5, N, (int)A);
+            gl_draw_write_forward(cnew + (size_t)n * D, m->wtmp + o * N * A, wp + (size_t)n * N * N, Fx, Fy, m->wgam[o],
+                                  N, (int)A);
         }
     } else {
         for (size_t k = 0; k < b * D; k++) cnew[k] = cold[k] + wp[k];
@@ -443,10 +443,10 @@ void gl_draw_backward(gl_draw *m) {
                 float *dFx = m->dFx, *dFy = m->dFy;
                 memset(dFx, 0, wn * A * sizeof(float)); memset(dFy, 0, wn * A * sizeof(float));
                 const float *Fx = m->wFx + o * wn * A, *Fy = m->wFy + o * wn * A;
-                float dg =
-                    gl_write_backward(dwp + (size_t)n * wn * wn, dFx, dFy, m->dc + (size_t)n * D, m->wtmp + o * wn * A,
-                                      m->wp + (size_t)t * b * WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
-                gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->ap + o * 5, wn, (int)A);
+                float dg = gl_draw_write_backward(
+                    dwp + (size_t)n * wn * wn, dFx, dFy, m->dc + (size_t)n * D, m->wtmp + o * wn * A,
+                    m->wp + (size_t)t * b * WP + (size_t)n * wn * wn, Fx, Fy, m->wgam[o], wn, (int)A);
+                gl_draw_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->ap + o * 5, wn, (int)A);
             }
             gl_wpack_gemm(m->dh, (int)H, dp5, 5, B, &m->kb[P_WA_W], 1.0f);
         } else {
@@ -498,11 +498,11 @@ void gl_draw_backward(gl_draw *m) {
                 memset(dFx, 0, rn * A * sizeof(float)); memset(dFy, 0, rn * A * sizeof(float));
                 const float *Fx = m->rFx + o * rn * A, *Fy = m->rFy + o * rn * A, *row = xe + (size_t)n * XE,
                             *drow = m->dxenc + (size_t)n * XE;
-                float dg = gl_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx, Fy,
-                                            m->rgam[o], rn, (int)A);
-                dg += gl_read_backward(m->dxhat + (size_t)n * D, dFx, dFy, drow + rn * rn, row + rn * rn,
+                float dg = gl_draw_read_backward(NULL, dFx, dFy, drow, row, m->rtx + o * A * rn, x + (size_t)n * D, Fx,
+                                                 Fy, m->rgam[o], rn, (int)A);
+                dg += gl_draw_read_backward(m->dxhat + (size_t)n * D, dFx, dFy, drow + rn * rn, row + rn * rn,
                                        m->rtxh + o * A * rn, xh + (size_t)n * D, Fx, Fy, m->rgam[o], rn, (int)A);
-                gl_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
+                gl_draw_filterbank_backward(dp5 + (size_t)n * 5, dFx, dFy, dg, Fx, Fy, m->rp + o * 5, rn, (int)A);
             }
             // h_dec_0 = 0 is a constant: only the bias learns from the first read
             if (t) gl_wpack_gemm(m->dh2, (int)H, dp5, 5, B, &m->kb[P_RA_W], 1.0f);
@@ -787,7 +787,8 @@ int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs,
             if (t == 0) mv[k] = 0;
             else { size_t p = k - (size_t)n; mv[k] = hypotf(gx[k] - gx[p], gy[k] - gy[p]); }
             q |= 1 << ((w->gx >= 14.5f) + 2 * (w->gy >= 14.5f));
-            if (fabsf(w->gx - 14.5f) > 1.0f && fabsf(w->gy - 14.5f) > 1.0f) qd |= 1 << ((w->gx >= 14.5f) + 2 * (w->gy >= 14.5f));
+            if (fabsf(w->gx - 14.5f) > 1.0f && fabsf(w->gy - 14.5f) > 1.0f)
+                qd |= 1 << ((w->gx >= 14.5f) + 2 * (w->gy >= 14.5f));
             path[i] += mv[k];
         }
         allq += q == 15;

@@ -42,7 +42,7 @@
 // the comments); backward functions ACCUMULATE into their outputs.
 #ifndef GL_DRAW_H
 #define GL_DRAW_H
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gl_trace.h"
 #include <stdatomic.h>
 #include <stdint.h>
@@ -61,21 +61,21 @@ typedef struct { float gx, gy, delta, sigma2, gamma; } gl_draw_window;
 void gl_draw_window_of(const float *p5, int N, int A, gl_draw_window *w);
 
 // p5 (5) -> Fx (N,A), Fy (N,A), *gamma. Each row of Fx and Fy sums to 1.
-void gl_filterbank_forward(float *Fx, float *Fy, float *gamma, const float *p5, int N, int A);
+void gl_draw_filterbank_forward(float *Fx, float *Fy, float *gamma, const float *p5, int N, int A);
 // dFx, dFy (N,A), dgamma -> dp5 (5) (accumulated).
-void gl_filterbank_backward(float *dp5, const float *dFx, const float *dFy, float dgamma,
+void gl_draw_filterbank_backward(float *dp5, const float *dFx, const float *dFy, float dgamma,
                             const float *Fx, const float *Fy, const float *p5, int N, int A);
 // patch (N,N) = γ Fy img Fxᵀ, img (A,A). tmp (N,A) keeps Fy img for backward.
-void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N,
-                     int A);
+void gl_draw_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma,
+                          int N, int A);
 // Accumulates dimg (A,A) (may be NULL), dFx, dFy (N,A); returns dγ.
-float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch,
+float gl_draw_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch,
                        const float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N, int A);
 // canvas (A,A) += (1/γ) Fyᵀ w Fx, w (N,N). tmp (N,A) keeps w Fx.
-void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma, int N,
-                      int A);
+void gl_draw_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma,
+                           int N, int A);
 // dcanvas (A,A) -> dw (N,N), dFx, dFy (accumulated); returns dγ.
-float gl_write_backward(float *dw, float *dFx, float *dFy, const float *dcanvas, const float *tmp,
+float gl_draw_write_backward(float *dw, float *dFx, float *dFy, const float *dcanvas, const float *tmp,
                         const float *w, const float *Fx, const float *Fy, float gamma, int N, int A);
 // KL(N(μ, σ²) ‖ N(0,1)) summed over n latents, σ = exp(logsig) (eq. 11).
 double gl_kl_forward(const float *mu, const float *logsig, int n);
@@ -186,6 +186,36 @@ typedef struct {
     float small_box_share;       // share of the steps of all runs whose box side is <= 12 px
 } gl_draw_window_stats;
 int gl_draw_window_stats_of(gl_draw *m, int n, uint64_t seed, const float *imgs, gl_draw_window_stats *st);
+
+// ---- possible futures (gl_draw_future.c) ------------------------------------------
+// The canvases a generation could still become: a gl_draw_futures follows
+// gl_draw_generate(m, seed) to step t with the decoder alone (t = 0: the
+// learned c_0), and gl_draw_futures_sample runs n futures of the remaining
+// steps at once (one batch through the decoder's products) with fresh
+// z ~ N(0, scale² I). Future r's noise is the stream seed + r *
+// GL_DRAW_FUTURES_SEED_STRIDE drawn for every step from 0 in order, as
+// gl_draw_generate draws it, of which the steps from t on are used: future 0
+// with the followed run's seed continues it as gl_draw_generate did (up to
+// float rounding), and the same seed from a later step keeps the later
+// steps' noise. Sampling leaves the followed state as it was. The model must
+// outlive it and keep its weights; one thread at a time.
+#define GL_DRAW_FUTURES_MAX 64
+#define GL_DRAW_FUTURES_SEED_STRIDE 0x9e3779b97f4a7c15ull
+typedef struct gl_draw_futures gl_draw_futures;
+gl_draw_futures *gl_draw_futures_new(gl_draw *m);   // NULL with gl_err
+void gl_draw_futures_free(gl_draw_futures *f);
+// Follows the generation with this seed to after step t (0..T). -1 with gl_err.
+int gl_draw_futures_follow(gl_draw_futures *f, uint64_t seed, int t);
+int gl_draw_futures_step(const gl_draw_futures *f);          // the step followed to
+void gl_draw_futures_canvas(const gl_draw_futures *f, float *out784);   // σ(c_t) of the followed run
+typedef struct {
+    int n;                      // futures, 1..GL_DRAW_FUTURES_MAX
+    float scale;                // the spread of z (0 or 1: the prior's)
+    uint64_t seed;
+    const atomic_int *cancel;   // checked between steps; may be NULL
+} gl_draw_futures_opts;
+// out (n, 784): each future's σ(c_T). 0; 1 when cancelled; -1 with gl_err.
+int gl_draw_futures_sample(gl_draw_futures *f, const gl_draw_futures_opts *o, float *out);
 
 // Binarizes MNIST images in place: pixel = 1 with probability = intensity,
 // from a fixed seed (done once, as in the literature).

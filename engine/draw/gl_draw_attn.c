@@ -33,7 +33,7 @@ static void bank(float *F, float g, float delta, float s2, int N, int A) {
     }
 }
 
-void gl_filterbank_forward(float *Fx, float *Fy, float *gamma, const float *p5, int N, int A) {
+void gl_draw_filterbank_forward(float *Fx, float *Fy, float *gamma, const float *p5, int N, int A) {
     gl_draw_window w;
     gl_draw_window_of(p5, N, A, &w);
     bank(Fx, w.gx, w.delta, w.sigma2, N, A);
@@ -70,7 +70,7 @@ static void bank_backward(float *dg, float *ddelta, float *ds2, const float *dF,
     }
 }
 
-void gl_filterbank_backward(float *dp5, const float *dFx, const float *dFy, float dgamma,
+void gl_draw_filterbank_backward(float *dp5, const float *dFx, const float *dFy, float dgamma,
                             const float *Fx, const float *Fy, const float *p5, int N, int A) {
     gl_draw_window w;
     gl_draw_window_of(p5, N, A, &w);
@@ -99,8 +99,8 @@ static inline float dot(const float *x, const float *y, int n) {
 static inline void axpy(float *y, float a, const float *x, int n) { for (int k = 0; k < n; k++) y[k] += a * x[k]; }
 
 // patch (N,N) = γ U Fxᵀ with U (N,A) = Fy img, kept in tmp for backward.
-void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N,
-                     int A) {
+void gl_draw_read_forward(float *patch, float *tmp, const float *img, const float *Fx, const float *Fy, float gamma,
+                          int N, int A) {
     memset(tmp, 0, (size_t)N * A * sizeof(float));
     for (int j = 0; j < N; j++)
         for (int y = 0; y < A; y++) axpy(tmp + (size_t)j * A, Fy[(size_t)j * A + y], img + (size_t)y * A, A);
@@ -108,8 +108,9 @@ void gl_read_forward(float *patch, float *tmp, const float *img, const float *Fx
         for (int i = 0; i < N; i++) patch[(size_t)j * N + i] = gamma * dot(tmp + (size_t)j * A, Fx + (size_t)i * A, A);
 }
 
-float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch, const float *tmp,
-                       const float *img, const float *Fx, const float *Fy, float gamma, int N, int A) {
+float gl_draw_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch, const float *patch,
+                            const float *tmp, const float *img, const float *Fx, const float *Fy, float gamma, int N,
+                            int A) {
     float dP[GL_DRAW_MAXN * GL_DRAW_MAXN], dU[GL_DRAW_MAXN * GL_DRAW_A];
     double dgamma = 0;
     // patch = γ P  =>  dγ = Σ dpatch · patch / γ
@@ -132,8 +133,8 @@ float gl_read_backward(float *dimg, float *dFx, float *dFy, const float *dpatch,
 }
 
 // canvas (A,A) += (1/γ) Fyᵀ tmp;  tmp (N,A) = w Fx
-void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma, int N,
-                      int A) {
+void gl_draw_write_forward(float *canvas, float *tmp, const float *w, const float *Fx, const float *Fy, float gamma,
+                           int N, int A) {
     memset(tmp, 0, (size_t)N * A * sizeof(float));
     for (int j = 0; j < N; j++)
         for (int i = 0; i < N; i++) axpy(tmp + (size_t)j * A, w[j * N + i], Fx + (size_t)i * A, A);
@@ -142,7 +143,7 @@ void gl_write_forward(float *canvas, float *tmp, const float *w, const float *Fx
         for (int j = 0; j < N; j++) axpy(canvas + (size_t)y * A, Fy[(size_t)j * A + y] * inv, tmp + (size_t)j * A, A);
 }
 
-float gl_write_backward(float *dw, float *dFx, float *dFy, const float *dcanvas, const float *tmp,
+float gl_draw_write_backward(float *dw, float *dFx, float *dFy, const float *dcanvas, const float *tmp,
                         const float *w, const float *Fx, const float *Fy, float gamma, int N, int A) {
     float dtmp[GL_DRAW_MAXN * GL_DRAW_A];
     float inv = 1.0f / gamma;

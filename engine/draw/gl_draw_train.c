@@ -3,7 +3,8 @@
 // iteration), Adam with the learning rate decayed exponentially from lr to
 // lr_final over the whole run (or its first decay_epochs, then held),
 // after an optional linear warm-up,
-// gradient-norm clipping.
+// gradient-norm clipping; the training images either binary once and for
+// all or binarized afresh every epoch (--binarize fresh).
 #include "gl_train_impl.h"
 #include "gl_util.h"
 #include <math.h>
@@ -29,6 +30,14 @@ void gl_draw_train_defaults(gl_draw_train_opts *o) {
     o->lr = o->lr_final = 1e-3; o->clip = 10;
 }
 
+void gl_draw_train_binarize(uint64_t seed, long epoch, long index, const float *grey, float *out) {
+    // one stream per (seed, epoch, image), apart from the fixed sample's (the
+    // seed mixes through splitmix in gl_rng_seed)
+    uint64_t s = GL_DRAW_BINARIZE_SEED ^ (seed * 0x9E3779B97F4A7C15ULL);
+    s += ((uint64_t)epoch + 1) * 0xD1B54A32D192ED03ULL + (uint64_t)index * 0x8CB92BA72F3D8DD7ULL;
+    gl_draw_binarize_copy(out, grey, GL_DRAW_D, s, NULL);
+}
+
 static int draw_step(gl_train *t, gl_train_report *r) {
     draw_train *d = t->impl;
     const gl_draw_config *c = gl_draw_cfg(d->m);
@@ -42,8 +51,13 @@ static int draw_step(gl_train *t, gl_train_report *r) {
         gl_rng_shuffle(&g, d->order, d->n);
         d->epoch_seen = ep;
     }
-    for (int i = 0; i < B; i++)
-        memcpy(d->xb + (size_t)i * GL_DRAW_D, d->tr->x + (size_t)d->order[k * B + i] * GL_DRAW_D, sizeof(float) * GL_DRAW_D);
+    for (int i = 0; i < B; i++) {
+        long idx = d->order[k * B + i];
+        const float *src = d->tr->x + (size_t)idx * GL_DRAW_D;
+        float *dst = d->xb + (size_t)i * GL_DRAW_D;
+        if (d->o.binarize_fresh) gl_draw_train_binarize((uint64_t)d->o.seed, ep, idx, src, dst);
+        else memcpy(dst, src, sizeof(float) * GL_DRAW_D);
+    }
     gl_rng er;
     gl_rng_seed(&er, (uint64_t)d->o.seed * 7919ULL + (uint64_t)it * 2654435761ULL + 17);
     for (size_t j = 0; j < (size_t)c->T * B * c->z; j++) d->eps[j] = gl_rng_normal(&er);
@@ -85,20 +99,11 @@ static int draw_checkpoint(gl_train *t, const char *path) {
     draw_train *d = t->impl;
     const gl_draw_train_opts *o = &d->o;
     gl_meta meta = {0};
-    gl_meta_set(&meta, "iter", "%ld", t->step);
-    gl_train_meta_times(t, &meta);
+    gl_train_meta_run(t, &GL_TRAIN_RUN_KEYS(o, gl_draw_cfg(d->m)->attention), &meta);
+    gl_meta_set(&meta, "binarize", "%s", o->binarize_fresh ? "fresh" : "fixed");
     gl_meta_set(&meta, "batch", "%d", d->B);
     gl_meta_set(&meta, "batch_option", "%ld", o->batch_option);
-    gl_meta_set(&meta, "limit", "%ld", o->limit);
-    gl_meta_set(&meta, "epochs_option", "%ld", o->epochs);
     gl_meta_set(&meta, "decay_epochs", "%ld", o->decay_epochs > 0 ? o->decay_epochs : o->epochs);
-    gl_meta_set(&meta, "seed", "%ld", o->seed);
-    gl_meta_set(&meta, "lr", "%.17g", o->lr);
-    gl_meta_set(&meta, "lr_final", "%.17g", o->lr_final);
-    gl_meta_set(&meta, "clip", "%.17g", o->clip);
-    gl_meta_set(&meta, "warmup", "%ld", o->warmup);
-    gl_meta_set(&meta, "no_attention", "%d", !gl_draw_cfg(d->m)->attention);
-    if (o->init_from[0]) gl_meta_set(&meta, "init_from", "%s", o->init_from);
     int rc = gl_draw_save(d->m, path, &meta, 1);
     gl_meta_free(&meta);
     return rc;
@@ -122,7 +127,8 @@ gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_
     // the run (a damaged or edited checkpoint) must not reach them
     long B = o->batch < train->n ? o->batch : train->n, total = (train->n / B) * o->epochs;
     if (start_iter < 0 || start_iter > total) {
-        gl_seterr("iteration %ld is outside the run's [0, %ld] (%ld epochs of %ld)", start_iter, total, o->epochs, train->n / B);
+        gl_seterr("iteration %ld is outside the run's [0, %ld] (%ld epochs of %ld)", start_iter, total, o->epochs,
+                  train->n / B);
         gl_draw_free(m);
         return NULL;
     }
@@ -148,3 +154,4 @@ gl_train *gl_draw_train_new(const gl_draw_train_opts *o, gl_draw *m, long start_
 }
 
 gl_draw *gl_draw_train_model(gl_train *t) { return ((draw_train *)t->impl)->m; }
+const float *gl_draw_train_batch(const gl_train *t) { return ((const draw_train *)t->impl)->xb; }

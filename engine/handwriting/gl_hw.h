@@ -42,7 +42,7 @@
 #define GL_HW_H
 #include <stdatomic.h>
 #include <stdint.h>
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gl_util.h"
 #include "gl_trace.h"
 #include "gl_wpack.h"
@@ -148,15 +148,19 @@ typedef struct {
     int NI[4];
     int NY;        // 1 + 6M
     struct gl_hw_half *half;   // the batch-1 path's half-precision copy (gl_hw_sample.c), made on first use
+    gl_meta meta;              // the loaded file's metadata (empty for a new model)
 } gl_hw_model;
 
-int gl_hw_model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed);
-void gl_hw_model_free(gl_hw_model *m);
+// The lifecycle every glimpse model shares (gl_attn_*, gl_draw_*, gl_clut_*):
+// new / load give NULL with gl_err() on any problem; free takes NULL.
+gl_hw_model *gl_hw_new(const gl_hw_cfg *cfg, uint64_t seed);
+// Loads config from metadata and the weights (and Adam state when with_opt).
+gl_hw_model *gl_hw_load(const char *path, int with_opt);
 // Saves weights (and Adam state when with_opt) with the config in metadata;
 // extra (may be NULL) adds more metadata. Atomic.
-int gl_hw_model_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int with_opt);
-// Loads config from metadata and the weights. meta (may be NULL) receives the metadata.
-int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta, int with_opt);
+int gl_hw_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int with_opt);
+void gl_hw_free(gl_hw_model *m);
+const gl_meta *gl_hw_meta(const gl_hw_model *m);   // metadata of the loaded file
 // Alphabet index of character ch, or -1 when the model cannot write it.
 int gl_hw_char_index(const gl_hw_cfg *cfg, int ch);
 // Checks text; on failure the error names every character it cannot write.
@@ -289,6 +293,15 @@ typedef struct {
     atomic_int *cancel;    // checked between steps; may be NULL
     gl_hw_weights weights; // the LSTM and output weights as int8 (0, the default), halves or floats
     gl_hw_end_rule end_rule;   // when a line ends (synthesis); the default finishes the last character
+    // 1: the primer read step by step, as the written points are. 0 (the default): layer by layer where the
+    // weights are int8 and the CPU has AVX2 but not AVX-512 -- the same state to the bit, faster (the
+    // layers above the first take their input products for all the primer's points at once).
+    int prime_stepwise;
+    // The first nforce points of the line are force's (raw offsets (nforce, 3)), not drawn: the network reads
+    // them as it reads its own, and its random numbers are drawn and set aside at each of them, so the points
+    // after them come from where a free run's stream is at that step (a line continued from another's start:
+    // same seed, same prefix). The end test is not made on them. NULL, 0: none.
+    const float *force; int nforce;
 } gl_hw_sample_opts;
 // After the window passes the end a line goes on until the last character's
 // strokes are done; a pen still writing after this many characters' worth of
@@ -296,11 +309,19 @@ typedef struct {
 // stops there without having ended.
 #define GL_HW_TAIL_CHARS 3.0f
 // ... and it ends at a point of a next character, one that begins a stroke
-// more than GL_HW_TAIL_GAP characters' widths right of the ink, or goes on
-// with the pen down past GL_HW_TAIL_REACH widths right of the ink written
-// when the window passed the end (a width: the mean of the line's characters).
+// more than GL_HW_TAIL_GAP characters' widths right of the ink (a width: the
+// mean of the line's characters). A stroke that goes on with the pen down past
+// GL_HW_TAIL_REACH widths right of the ink written when the window passed the
+// end (a last letter's exit stroke) has its pen lifted there and the line goes
+// on (the bar of a t still comes); the second such stroke ends the line.
 #define GL_HW_TAIL_GAP 0.3f
 #define GL_HW_TAIL_REACH 0.45f
+// ... unless such a stroke begins while the window's centre (Σ α_k κ_k / Σ α_k) is still short of U +
+// GL_HW_TAIL_NEXT (where a next character would sit) and within GL_HW_TAIL_FAR widths of the ink: then the
+// window is still on the last character and the stroke is its own (the upright of a "+", the full stop it
+// passed before the pen got there).
+#define GL_HW_TAIL_NEXT 1.0f
+#define GL_HW_TAIL_FAR 1.0f
 
 typedef struct {
     int n; float *pts;     // (n,3) raw offsets of the generated points
@@ -333,6 +354,24 @@ double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_
 // The step at which the window's peak (the argmax of φ(t,u) over u = 1..U+1)
 // first reaches character j (0-based; j = U: past the text); r->n if never.
 int gl_hw_step_onto(const gl_hw_result *r, int j);
+// The hand of a line of ink (pts (n,3) raw offsets, y down; a whole line or a
+// few lines' worth of strokes), for comparing hands: a style's sample and
+// what is written with it, the lines of a page, pages in different presets.
+//   height: the letters' core height, gl_hw_core_height (raw units);
+//   slant_deg: the median angle of the down-strokes from the vertical, in
+//     degrees, positive when a stroke's top lies right of its foot (a hand
+//     leaning right); a down-stroke is a pen-down run whose every move goes
+//     down within 45 degrees of the vertical, over at least half the height
+//     (NAN when there is none; downstrokes counts them);
+//   char_width, aspect: with nchars > 0 (the characters the ink writes), its
+//     width left to right per character and height / char_width, a letter
+//     shape free of the units (a mouse's and a tablet's ink compare); else NAN.
+// -1 with gl_err for fewer than 2 points or a non-finite one.
+typedef struct {
+    float height, slant_deg, char_width, aspect;
+    int downstrokes;
+} gl_hw_ink_stats;
+int gl_hw_ink_measure(const float *pts, int n, int nchars, gl_hw_ink_stats *out);
 // For the GUI: a trace sized for one run of gl_hw_sample (kind GL_TRACE_WRITE
 // for a synthesis model with text, GL_TRACE_PREDICT otherwise; frames are
 // gl_hw_frame; cap = the run's step limit). Its header is a gl_hw_trace_header
@@ -352,7 +391,7 @@ gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sa
 // offset (pi, mu, sigma, rho, e in raw units, bias b applied as in §5.4);
 // fr->x, fr->y is the pen position after the fed point.
 typedef struct gl_hw_stepper gl_hw_stepper;
-// The half-precision copy's owner frees it (gl_hw_model_free calls this).
+// The half-precision copy's owner frees it (gl_hw_free calls this).
 void gl_hw_half_free(struct gl_hw_half *h);
 // NULL with gl_err() for a synthesis network. The default weights (int8,
 // see gl_hw_weights).
@@ -376,6 +415,53 @@ double gl_hw_density(const gl_hw_frame *fr, int M, float dx, float dy);
 // Returns the largest value.
 float gl_hw_density_grid(const gl_hw_frame *fr, int M, float x0, float y0, float cell, int gw, int gh, float *out);
 
+// ---- possible futures (gl_hw_future.c)
+// N continuations of a line sampled at once from one state of the network
+// (the "hairs" of Carter et al. 2016): a gl_hw_futures follows a line point
+// by point (batch 1; its own state, in float weights), and each
+// gl_hw_futures_sample copies that state into N rows and samples P points in
+// each, the N rows as one batch through every product (gl_wpack). The
+// followed state is left as it was. Future r draws from its own stream,
+// seeded with seed + r * GL_HW_FUTURES_SEED_STRIDE, as gl_hw_sample draws
+// (component, two normals, end of stroke), so future 0 with seed s is the
+// line gl_hw_sample with seed s writes on from the same state (up to float
+// rounding: gl_hw_sample's FP32 weights). One thread at a time per object.
+#define GL_HW_FUTURES_MAX 64
+#define GL_HW_FUTURES_MAXP 400
+#define GL_HW_FUTURES_SEED_STRIDE 0x9e3779b97f4a7c15ull
+typedef struct gl_hw_futures gl_hw_futures;
+// text: the characters a synthesis network's window reads (NULL for a
+// prediction network). NULL with gl_err (unknown characters, bad sizes).
+// m must outlive it and keep its weights.
+gl_hw_futures *gl_hw_futures_new(const gl_hw_model *m, const char *text);
+void gl_hw_futures_free(gl_hw_futures *f);
+// Back to the start of a line (zero state; nothing fed).
+void gl_hw_futures_reset(gl_hw_futures *f);
+// Feeds n points of the line (raw offsets dx, dy, eos) as the network's
+// inputs; the first input of a line is (0, 0, 1), as gl_hw_sample starts.
+// -1 with gl_err on a non-finite point (the points before it are fed).
+int gl_hw_futures_feed(gl_hw_futures *f, const float *pts, int n);
+int gl_hw_futures_fed(const gl_hw_futures *f);   // points fed since the reset
+// Priming (§5.5) as gl_hw_sample primes: from the start of a line, reads the
+// primer's n points (raw offsets; the pen lifts after the last) and, for a
+// synthesis network, moves the window onto the space after the primer's
+// text (prime_len characters; the object's text must be the primer's text,
+// a space and the text, as gl_hw_sample joins them). Afterwards the state is
+// the one gl_hw_sample writes its first point from. -1 with gl_err.
+int gl_hw_futures_prime(gl_hw_futures *f, const float *pts, int n, int prime_len);
+typedef struct {
+    int n, points;        // futures (1..GL_HW_FUTURES_MAX) of points each (1..GL_HW_FUTURES_MAXP)
+    float bias;           // §5.4, as gl_hw_sample_opts.bias
+    uint64_t seed;
+    const atomic_int *cancel;   // checked between steps; may be NULL
+} gl_hw_futures_opts;
+// pts (n, points, 3): future r's raw offsets, the first from the pen
+// position after the points fed. wpos (n, points) (synthesis; may be NULL):
+// the window's centre Σ α_k κ_k / Σ α_k (a character position, 1-based)
+// when that point was drawn. 0; 1 when cancelled (pts part-filled); -1 with
+// gl_err on bad sizes.
+int gl_hw_futures_sample(gl_hw_futures *f, const gl_hw_futures_opts *o, float *pts, float *wpos);
+
 // ---- pages (gl_hw_page.c)
 // Word wrap for a page: each line of text (up to a newline) is a paragraph,
 // wrapped greedily at spaces to lines of at most width characters (runs of
@@ -386,29 +472,43 @@ float gl_hw_density_grid(const gl_hw_frame *fr, int M, float x0, float y0, float
 int gl_hw_wrap(const gl_hw_cfg *cfg, const char *text, int width, char ***lines, int *n);
 void gl_hw_wrapped_free(char **lines, int n);
 
-#define GL_HW_PAGE_WIDTH 45     // characters per line of a page by default (see README: what the model writes reliably)
+// Characters per line of a page by default: the shipped model writes lines of up to 100 characters whole on the
+// first try as often as short ones (docs/handwriting.md, Pages), so the width is the paper's: 45 characters at
+// a GL_HW_CORE_MM core height fit an A4 page's width within its margins.
+#define GL_HW_PAGE_WIDTH 45
 #define GL_HW_PAGE_WIDTH_S "45"
 #define GL_HW_PAGE_TRIES 3      // tries per line of a page: a line that has not ended is written again
 #define GL_HW_PAGE_RESEED 7919  // try k of line i uses seed + i + k * this
+#define GL_HW_PAGE_PRIME_CHARS 20   // a line is primed with the last words of the one before: this many characters
 typedef struct {
     float bias; uint64_t seed;
     const gl_hw_line *prime; const char *prime_text;   // the first line's style (raw points), or NULL
     int tries;                 // 0: GL_HW_PAGE_TRIES
+    int prime_chars;           // 0: GL_HW_PAGE_PRIME_CHARS
     gl_hw_weights weights;
     atomic_int *cancel;        // checked between steps; may be NULL
+    // The app's page (may be NULL): a trace for each try of each line, into
+    // which gl_hw_sample pushes its frames (and finishes it); the callback
+    // owns it. so: the try's options (seed, primer), text: the line.
+    gl_trace *(*line_trace)(void *user, int line, int attempt, const char *text, const gl_hw_sample_opts *so);
+    void *line_user;
 } gl_hw_page_opts;
 typedef struct {
     int n;                     // lines (an empty text: a gap, no points)
     char **text;
     gl_hw_result *line;        // each line's points (raw offsets from its own origin)
     int *tries;                // the tries it took (1: the first)
+    int *done;                 // 1: the try kept counts as written (it ended, the window on every character)
     uint64_t *seed;            // the seed of the try kept
-    int retried, failed;       // lines that ended after more than one try; lines that did not end in any
+    int retried, failed;       // lines written whole after more than one try; lines not written whole in any
 } gl_hw_page;
 // Writes lines one after another in one hand: each line primed (§5.5) with
-// the points and text of the last line that ended (the first with
-// o->prime, or unprimed); when the primer's text and the line would pass
-// GL_HW_MAXU characters the line is written unprimed. A line counts as
+// the last words of the last line that was written whole -- the words after
+// the last space that leaves GL_HW_PAGE_PRIME_CHARS characters or more, and
+// their points from the first stroke begun once the window's peak passed
+// that space (the whole line when it is shorter) -- the first with o->prime,
+// or unprimed; when the primer's text and the line would pass GL_HW_MAXU
+// characters the line is written unprimed. A line counts as
 // written when it ended on its own (gl_hw_result.ended) and the window's
 // peak was on each of its characters (a line that jumped over one did not
 // write it); else it is written again with another seed, up to o->tries
@@ -445,4 +545,45 @@ int gl_hw_save_png_dpi(const char *path, const float *pts, int n, float mm_per_u
 int gl_hw_save_window_png(const char *path, const gl_hw_result *r, const char *text);
 // Bounding box of a point sequence (raw) and helper to get absolute points.
 void gl_hw_bbox(const float *pts, int n, float *x0, float *y0, float *x1, float *y1);
+
+// ---------------------------------------------------------------- cells (gl_hw_cells.c)
+// What the LSTM cells do over one line: the cell state c and the output h of
+// every cell of every layer after the network has read each point (column t:
+// points 0..t read, the mixture of point t + 1 next), in float weights.
+typedef struct {
+    int n, L, H;       // points, layers, cells per layer
+    float *c, *h;      // (L, n, H)
+} gl_hw_cells;
+// pts (n, 3) raw offsets; text: the line's text (synthesis; ignored by a
+// prediction network). -1 with gl_err (nothing allocated).
+int gl_hw_cells_run(gl_hw_model *m, const float *pts, int n, const char *text, gl_hw_cells *out);
+void gl_hw_cells_free(gl_hw_cells *c);
+// One layer's (n, H) activations: c (which_h 0) or h (1); NULL past the layers.
+const float *gl_hw_cells_layer(const gl_hw_cells *c, int layer, int which_h);
+// The pen's features at each point (feat (GL_HW_FEAT_N, n), NAN where one is
+// not defined): pen lift (1 when the pen lifts after the point); x from the
+// line's left (0) to its right (1); y from the line's mean in core heights
+// (gl_hw_core_height), down positive; the pen-down move that reached the
+// point as a unit vector (rightward, downward; NAN after a lift); the place
+// in the word, 0 at its left to 1 at its right, words being runs of strokes
+// whose gaps are under half a core height.
+enum { GL_HW_FEAT_PENUP, GL_HW_FEAT_X, GL_HW_FEAT_Y, GL_HW_FEAT_RIGHT, GL_HW_FEAT_DOWN, GL_HW_FEAT_WORD,
+       GL_HW_FEAT_N };
+const char *gl_hw_feature_name(int f);
+void gl_hw_cells_features(const float *pts, int n, float *feat);
+// Pearson correlation of each cell with each feature, pooled over the points
+// of many lines (each line added with its (n, H) activations and features).
+typedef struct {
+    int H;
+    double n[GL_HW_FEAT_N], sf[GL_HW_FEAT_N], sff[GL_HW_FEAT_N];   // points, Σ feature, Σ feature²
+    double *sa, *saa, *saf;                                        // (GL_HW_FEAT_N, H): Σ a, Σ a², Σ a·feature
+} gl_hw_corr;
+void gl_hw_corr_init(gl_hw_corr *c, int H);
+void gl_hw_corr_add(gl_hw_corr *c, const float *act, const float *feat, int n);
+void gl_hw_corr_result(const gl_hw_corr *c, float *r);   // r (GL_HW_FEAT_N, H); 0 for a cell that does not vary
+void gl_hw_corr_free(gl_hw_corr *c);
+// An order of the H cells (act (n, H)) with similar ones side by side: a
+// greedy nearest-neighbour chain on the correlation distance 1 - r, from the
+// cell whose activation varies most.
+void gl_hw_cells_order(const float *act, int n, int H, int *order);
 #endif

@@ -1,9 +1,11 @@
 // gl_hw_ink: measures of what a synthesis run wrote, read from its pen
 // points and its window weights φ(t,u): where the window's peak reaches a
 // character (tests/handwriting/hw_lastchar.h counts the points the pen
-// writes from there to judge whether a line's last character is whole).
+// writes from there to judge whether a line's last character is whole), and
+// the hand's height and slant (gl_hw_ink_measure).
 #include "gl_hw.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 int gl_hw_step_onto(const gl_hw_result *r, int j) {
@@ -17,4 +19,64 @@ int gl_hw_step_onto(const gl_hw_result *r, int j) {
         if (am >= j) return t;
     }
     return r->n;
+}
+
+// ------------------------------------------------------------ hand measures
+static int cmp_f(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+static float median_of(float *v, int n) {
+    if (n <= 0) return NAN;
+    qsort(v, (size_t)n, sizeof *v, cmp_f);
+    return n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Height: the core height (gl_hw_core_height: 10th to 90th percentile of the
+// points' heights). Slant: the pen-down runs that go down (each segment
+// within 45 degrees of straight down) over at least half the core height
+// are the down-strokes; each one's angle is atan(-run dx / run dy) (its
+// top right of its foot: positive) and the slant is their median. Width:
+// the ink's extent left to right over the characters (nchars > 0).
+int gl_hw_ink_measure(const float *pts, int n, int nchars, gl_hw_ink_stats *out) {
+    memset(out, 0, sizeof *out);
+    out->slant_deg = NAN;
+    out->char_width = NAN;
+    out->aspect = NAN;
+    if (n < 2) {
+        gl_seterr("ink measure: %d points are too few", n);
+        return -1;
+    }
+    if (!gl_all_finite(pts, (size_t)n * 3)) {
+        gl_seterr("ink measure: a point is not finite");
+        return -1;
+    }
+    out->height = gl_hw_core_height(pts, n);
+    float x0, y0, x1, y1;
+    gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
+    if (nchars > 0) {
+        out->char_width = (x1 - x0) / (float)nchars;
+        if (out->char_width > 0) out->aspect = out->height / out->char_width;
+    }
+    float *ang = gl_malloc(sizeof(float) * (size_t)n);
+    int na = 0;
+    float rx = 0, ry = 0;   // the down-run in progress
+    for (int i = 1; i <= n; i++) {
+        // segment i: from point i-1 to point i, pen down when point i-1 did not lift the pen
+        int down = i < n && !(pts[3 * (i - 1) + 2] > 0.5f);
+        float dx = i < n ? pts[3 * i] : 0, dy = i < n ? pts[3 * i + 1] : 0;
+        int goes_down = down && dy > 0 && fabsf(dx) <= dy;
+        if (goes_down) {
+            rx += dx;
+            ry += dy;
+            continue;
+        }
+        if (ry >= 0.5f * out->height && ry > 0) ang[na++] = atanf(-rx / ry) * (float)(180.0 / M_PI);
+        rx = ry = 0;
+    }
+    out->downstrokes = na;
+    if (na > 0) out->slant_deg = median_of(ang, na);
+    free(ang);
+    return 0;
 }

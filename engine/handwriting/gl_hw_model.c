@@ -226,8 +226,7 @@ static void alloc_params(gl_hw_model *m) {
     bind(m);
 }
 
-int gl_hw_model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed) {
-    memset(m, 0, sizeof *m);
+static int model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed) {
     m->cfg = *cfg;
     if (cfg_check(cfg)) return -1;
     if (m->cfg.std[0] <= 0) { m->cfg.std[0] = m->cfg.std[1] = 1; }
@@ -249,9 +248,23 @@ int gl_hw_model_init(gl_hw_model *m, const gl_hw_cfg *cfg, uint64_t seed) {
     return 0;
 }
 
-void gl_hw_model_free(gl_hw_model *m) { gl_hw_half_free(m->half); gl_params_free(&m->ps); memset(m, 0, sizeof *m); }
+gl_hw_model *gl_hw_new(const gl_hw_cfg *cfg, uint64_t seed) {
+    gl_hw_model *m = gl_calloc(1, sizeof *m);
+    if (model_init(m, cfg, seed)) { gl_hw_free(m); return NULL; }
+    return m;
+}
 
-int gl_hw_model_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int with_opt) {
+void gl_hw_free(gl_hw_model *m) {
+    if (!m) return;
+    gl_hw_half_free(m->half);
+    gl_params_free(&m->ps);
+    gl_meta_free(&m->meta);
+    free(m);
+}
+
+const gl_meta *gl_hw_meta(const gl_hw_model *m) { return &m->meta; }
+
+int gl_hw_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int with_opt) {
     gl_meta meta = {0};
     const gl_hw_cfg *c = &m->cfg;
     gl_meta_set(&meta, "model", "%s", c->K > 0 ? "handwriting-synthesis" : "handwriting-prediction");
@@ -271,8 +284,7 @@ int gl_hw_model_save(const gl_hw_model *m, const char *path, const gl_meta *extr
     return rc;
 }
 
-int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta_out, int with_opt) {
-    memset(m, 0, sizeof *m);
+static int load_into(gl_hw_model *m, const char *path, int with_opt) {
     gl_st_file f;
     if (gl_st_load(path, &f)) return -1;
     gl_hw_cfg c; memset(&c, 0, sizeof c);
@@ -322,8 +334,14 @@ int gl_hw_model_load(gl_hw_model *m, const char *path, gl_meta *meta_out, int wi
     if (cfg_check(&c)) { gl_seterr("%s: %s", path, gl_err()); return -1; }
     m->cfg = c;
     alloc_params(m);
-    if (gl_params_load(&m->ps, path, meta_out, with_opt)) { gl_params_free(&m->ps); return -1; }
+    if (gl_params_load(&m->ps, path, &m->meta, with_opt)) return -1;
     return 0;
+}
+
+gl_hw_model *gl_hw_load(const char *path, int with_opt) {
+    gl_hw_model *m = gl_calloc(1, sizeof *m);
+    if (load_into(m, path, with_opt)) { gl_hw_free(m); return NULL; }
+    return m;
 }
 
 // ------------------------------------------------------------------ workspace
@@ -599,6 +617,7 @@ gl_hw_trainer *gl_hw_trainer_new(gl_hw_model *m) {
     for (int i = 0; i < t->n; i++) {
         t->rep[i] = *m;
         t->rep[i].half = NULL;   // the model's half copy stays its own (replicas never sample)
+        memset(&t->rep[i].meta, 0, sizeof t->rep[i].meta);   // and so does its metadata
         gl_params_replica(&t->rep[i].ps, &m->ps);
     }
     return t;

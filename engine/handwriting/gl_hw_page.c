@@ -1,7 +1,7 @@
 // gl_hw_page: a text of several lines written as one page in one hand.
 // The text is word-wrapped to lines of at most `width` characters; each
-// line is written primed (§5.5) with the points and text of the line written
-// before it -- the first with the chosen style, or unprimed -- so the page
+// line is written primed (§5.5) with the last words (points and text) of the
+// line written before it -- the first with the chosen style, or unprimed -- so the page
 // keeps one hand; a line that does not end on its own is written again with
 // another seed. The lines are then set one under another, at one scale, for
 // SVG (millimetres, one path per stroke) and PNG output (gl_hw_sample.c).
@@ -112,6 +112,7 @@ void gl_hw_page_free(gl_hw_page *pg) {
     free(pg->text);
     free(pg->line);
     free(pg->tries);
+    free(pg->done);
     free(pg->seed);
     memset(pg, 0, sizeof *pg);
 }
@@ -138,6 +139,31 @@ static int visits_all(const gl_hw_result *r, const char *full, int from) {
     return ok;
 }
 
+// The primer a line leaves the next: its last words, from the first word
+// after which at least `chars` characters remain (the whole line when it is
+// shorter), with their points -- from the first stroke begun once the
+// window's peak reached the space before that word (the pen jumped over
+// it). r was written with the text from `from` on being `text` (before it,
+// its own primer's). The line's points are not copied.
+static void line_tail(const gl_hw_result *r, int from, const char *text, int chars, gl_hw_line *out) {
+    int len = (int)strlen(text), sp = -1;
+    for (int j = len - 1 - chars; j > 0; j--)
+        if (text[j] == ' ') {
+            sp = j;
+            break;
+        }
+    out->n = r->n;
+    out->pts = r->pts;
+    out->text = (char *)text;
+    if (sp < 0) return;
+    int t = gl_hw_step_onto(r, from + sp);
+    while (t < r->n && t > 0 && !(r->pts[3 * (t - 1) + 2] > 0.5f)) t++;
+    if (t <= 0 || t >= r->n - 1) return;
+    out->n = r->n - t;
+    out->pts = r->pts + 3 * t;
+    out->text = (char *)text + sp + 1;
+}
+
 int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_opts *o, gl_hw_page *pg) {
     memset(pg, 0, sizeof *pg);
     if (m->cfg.K <= 0) {
@@ -149,6 +175,7 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
     pg->text = gl_calloc((size_t)nlines, sizeof(char *));
     pg->line = gl_calloc((size_t)nlines, sizeof(gl_hw_result));
     pg->tries = gl_calloc((size_t)nlines, sizeof(int));
+    pg->done = gl_calloc((size_t)nlines, sizeof(int));
     pg->seed = gl_calloc((size_t)nlines, sizeof(uint64_t));
     for (int i = 0; i < nlines; i++) pg->text[i] = gl_strdup(lines[i]);
     // primer of the line at hand: the last line written, else the style
@@ -185,7 +212,8 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
             so.prime = prime;
             so.prime_text = prime_text;
             gl_hw_result r;
-            int rc = gl_hw_sample(m, t, &so, &r, NULL);
+            gl_trace *tr = o->line_trace ? o->line_trace(o->line_user, i, k, t, &so) : NULL;
+            int rc = gl_hw_sample(m, t, &so, &r, tr);
             if (rc < 0) {
                 free(full);
                 gl_hw_result_free(&best);
@@ -206,16 +234,15 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
             best = r;   // the last try stays when none ends
         }
         pg->line[i] = best;
+        pg->done[i] = got;
         if (!got) pg->failed++;
         else if (pg->tries[i] > 1) pg->retried++;
         // the next line is primed with this one, when it ended (a line that
         // ran on would pass its run-on to the next)
         if (got) {
-            prev.n = best.n;
-            prev.pts = best.pts;
-            prev.text = pg->text[i];
+            line_tail(&best, from, pg->text[i], o->prime_chars > 0 ? o->prime_chars : GL_HW_PAGE_PRIME_CHARS, &prev);
             prime = &prev;
-            prime_text = pg->text[i];
+            prime_text = prev.text;
         }
     }
     free(full);

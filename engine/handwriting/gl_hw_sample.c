@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 // Batch 1 is bound by reading the weights, so each layer's Wx and Wh are
 // kept side by side (Wcat, (4H, NI+H)) and its gates come from one
@@ -49,7 +52,9 @@ struct gl_hw_half {
     int8_t *Q8[4], *Qy8; float *S8[4], *Sy8;
 };
 
-const char *gl_hw_weights_name(gl_hw_weights w) { return w == GL_HW_FP32 ? "float" : w == GL_HW_HALF ? "half" : "int8"; }
+const char *gl_hw_weights_name(gl_hw_weights w) {
+    return w == GL_HW_FP32 ? "float" : w == GL_HW_HALF ? "half" : "int8";
+}
 
 void gl_hw_half_free(struct gl_hw_half *h) {
     if (!h) return;
@@ -186,8 +191,164 @@ static void st_step(const gl_hw_model *m, hw_state *s, const float *x) {
     s->started = 1;
 }
 
+
+// ------------------------------------------------------------ fast priming
+// The primer's points are known, so the network reads them layer by layer
+// (§5.5 needs only the state at the end): layer 1 step by step (its window
+// feeds back), then each layer above over all the primer's points at once
+// for the part of its product that does not depend on its own past -- the
+// columns of [x, w, h^{l−1}] -- and step by step for the rest (h^l_{t−1}).
+// No output layer: the primer's outputs are not used. The sums are the int8
+// product's (gl_qgemv: per row, float products of the integer weight and the
+// input taken column after column, then scaled once), split at the input
+// columns and continued, so the state is the one gl_qgemv's steps leave, to
+// the bit; where the CPU has AVX-512 (gl_qgemv then uses fused products) or
+// the weights are not int8, the primer runs step by step as before.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PRIME_FAST 1
+typedef float pv8 __attribute__((vector_size(32)));
+#define PRIME_TB 4     // primer points a pass of the batched sums takes
+#define PRIME_RB 16    // rows of a pass (within one of gl_qpack's 64-row blocks)
+#define PRIME_TC 32    // primer points a block of rows is read for
+
+static int prime_fast_ok(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && !__builtin_cpu_supports("avx512f");
+    }
+    return cached;
+}
+
+__attribute__((target("avx2"), always_inline)) static inline pv8 pq_load(const int8_t *p) {
+    return (pv8)_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)));
+}
+
+// A[t][r] = Σ_{j < nc} Q(r, j)·X[t][j] (in gl_qgemv's order) for T inputs X
+// (rows of stride xs, T a multiple of PRIME_TB, padded with zeros) and Q in
+// gl_qpack's layout with `cols` columns.
+__attribute__((target("avx2")))
+static void prime_partial(float *A, const int8_t *Q, int rows, int cols, int nc, const float *X, int xs, int T) {
+    for (int tc = 0; tc < T; tc += PRIME_TC)   // PRIME_TC inputs (in L2) against each block of rows (in L1)
+        for (int r0 = 0; r0 < rows; r0 += 64) {
+            const int8_t *blk = Q + (size_t)r0 * cols;
+            int nr = rows - r0 < 64 ? rows - r0 : 64;
+            for (int rb = 0; rb < nr; rb += PRIME_RB)
+                for (int t0 = tc; t0 < T && t0 < tc + PRIME_TC; t0 += PRIME_TB) {
+                    pv8 a0 = { 0 }, a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+                    const float *x0 = X + (size_t)t0 * xs, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
+                    const int8_t *p = blk + rb;
+                    for (int j = 0; j < nc; j++, p += 64) {
+                        pv8 q0 = pq_load(p), q1 = pq_load(p + 8), v;
+                        v = (pv8)_mm256_set1_ps(x0[j]); a0 += q0 * v; a1 += q1 * v;
+                        v = (pv8)_mm256_set1_ps(x1[j]); b0 += q0 * v; b1 += q1 * v;
+                        v = (pv8)_mm256_set1_ps(x2[j]); c0 += q0 * v; c1 += q1 * v;
+                        v = (pv8)_mm256_set1_ps(x3[j]); d0 += q0 * v; d1 += q1 * v;
+                    }
+                    float *o = A + (size_t)t0 * rows + r0 + rb;
+                    memcpy(o, &a0, 32); memcpy(o + 8, &a1, 32); o += rows;
+                    memcpy(o, &b0, 32); memcpy(o + 8, &b1, 32); o += rows;
+                    memcpy(o, &c0, 32); memcpy(o + 8, &c1, 32); o += rows;
+                    memcpy(o, &d0, 32); memcpy(o + 8, &d1, 32);
+                }
+        }
+}
+
+// act[r] = b[r] + scale[r]·(A[r] + Σ_{j ≥ nc} Q(r, j)·x[j]): the rest of
+// gl_qgemv's sums, from the partial ones (x is the whole input; its first
+// nc entries are not read). rows: a multiple of 64.
+__attribute__((target("avx2")))
+static void prime_rest(float *act, const float *b, const int8_t *Q, const float *scale, int rows, int cols, int nc,
+                       const float *A, const float *x) {
+    for (int r0 = 0; r0 < rows; r0 += 64) {
+        const int8_t *blk = Q + (size_t)r0 * cols;
+        pv8 a0, a1, a2, a3, a4, a5, a6, a7;
+        memcpy(&a0, A + r0, 32); memcpy(&a1, A + r0 + 8, 32); memcpy(&a2, A + r0 + 16, 32);
+        memcpy(&a3, A + r0 + 24, 32); memcpy(&a4, A + r0 + 32, 32); memcpy(&a5, A + r0 + 40, 32);
+        memcpy(&a6, A + r0 + 48, 32); memcpy(&a7, A + r0 + 56, 32);
+        for (int j = nc; j < cols; j++) {
+            float xj = x[j];
+            if (xj == 0.0f) continue;
+            const int8_t *p = blk + (size_t)j * 64;
+            pv8 v = (pv8)_mm256_set1_ps(xj);
+            a0 += pq_load(p) * v;      a1 += pq_load(p + 8) * v;  a2 += pq_load(p + 16) * v;
+            a3 += pq_load(p + 24) * v; a4 += pq_load(p + 32) * v; a5 += pq_load(p + 40) * v;
+            a6 += pq_load(p + 48) * v; a7 += pq_load(p + 56) * v;
+        }
+        float acc[64];
+        memcpy(acc, &a0, 32); memcpy(acc + 8, &a1, 32); memcpy(acc + 16, &a2, 32); memcpy(acc + 24, &a3, 32);
+        memcpy(acc + 32, &a4, 32); memcpy(acc + 40, &a5, 32); memcpy(acc + 48, &a6, 32); memcpy(acc + 56, &a7, 32);
+        for (int k = 0; k < 64; k++) act[r0 + k] = b[r0 + k] + scale[r0 + k] * acc[k];
+    }
+}
+
+#else
+#define PRIME_FAST 0
+#endif
+
+// Runs the network over the T inputs xs[t] (normalised; the first is the
+// pen-up start) and leaves the state as T calls of st_step would. 0 when
+// the fast path does not apply (nothing done).
+static int prime_layers(const gl_hw_model *m, hw_state *s, const float *xs, int T) {
+    const gl_hw_cfg *c = &m->cfg;
+    int H = c->H, K = c->K, W = K > 0 ? c->C : 0, L = c->L;
+#if PRIME_FAST
+    if (!prime_fast_ok() || T < 1) return 0;
+    if ((4 * H) % 64 || PRIME_TB != 4 || PRIME_RB != 16) return 0;   // the kernels' shapes
+    for (int l = 0; l < L; l++) if (!s->Q8[l]) return 0;
+    int NI1 = L > 1 ? m->NI[1] : 0;   // 3 + W + H
+    int TP = (T + PRIME_TB - 1) / PRIME_TB * PRIME_TB;   // padded with zero rows
+    float *X = L > 1 ? gl_calloc((size_t)TP * NI1, sizeof(float)) : NULL;   // [x, w_t, h^{l−1}_t] for each t
+    for (int t = 0; t < T; t++) {   // layer 1, step by step
+        float *in = s->vin;
+        int NI = m->NI[0];
+        memcpy(in, xs + 3 * t, 3 * sizeof(float));
+        if (W) memcpy(in + 3, s->w, W * sizeof(float));
+        memcpy(in + NI, s->h[0], H * sizeof(float));
+        memcpy(s->act, m->b[0], sizeof(float) * 4 * H);
+        gl_qgemv(s->act, s->Q8[0], s->S8[0], in, 4 * H, NI + H);
+        gl_lstm_pointwise_forward(s->act, s->cn, s->tc, s->hn, s->c[0], 1, H);
+        memcpy(s->h[0], s->hn, H * sizeof(float)); memcpy(s->c[0], s->cn, H * sizeof(float));
+        if (K > 0) {
+            gl_linear_forward(s->p, s->h[0], m->Wp, m->bp, 1, H, 3 * K, 0);
+            int U = s->U;
+            gl_hw_window_forward(s->kn, s->phi, s->w, s->p, s->kappa, s->chars, &U, 1, K, U, W);
+            memcpy(s->kappa, s->kn, K * sizeof(float));
+        }
+        if (X) {
+            float *row = X + (size_t)t * NI1;
+            memcpy(row, xs + 3 * t, 3 * sizeof(float));
+            if (W) memcpy(row + 3, s->w, W * sizeof(float));
+            memcpy(row + 3 + W, s->h[0], H * sizeof(float));
+        }
+    }
+    if (L > 1) {
+        float *A = gl_malloc(sizeof(float) * (size_t)TP * 4 * H);
+        for (int l = 1; l < L; l++) {
+            int NI = m->NI[l];
+            prime_partial(A, s->Q8[l], 4 * H, NI + H, NI, X, NI1, TP);
+            for (int t = 0; t < T; t++) {
+                float *in = s->vin;
+                memcpy(in + NI, s->h[l], H * sizeof(float));
+                prime_rest(s->act, m->b[l], s->Q8[l], s->S8[l], 4 * H, NI + H, NI, A + (size_t)t * 4 * H, in);
+                gl_lstm_pointwise_forward(s->act, s->cn, s->tc, s->hn, s->c[l], 1, H);
+                memcpy(s->h[l], s->hn, H * sizeof(float)); memcpy(s->c[l], s->cn, H * sizeof(float));
+                memcpy(X + (size_t)t * NI1 + 3 + W, s->h[l], H * sizeof(float));   // the next layer's input
+            }
+        }
+        free(A);
+    }
+    free(X);
+    s->started = 1;
+    return 1;
+#else
+    (void)m; (void)s; (void)xs; (void)T;
+    return 0;
+#endif
+}
 // Mixture parameters with bias b (§5.4): π = softmax(π̂(1+b)), σ = exp(σ̂ − b).
-static void mixture(const float *y, int M, float b, float *e, float *pi, float *mu1, float *mu2, float *s1, float *s2, float *rho) {
+static void mixture(const float *y, int M, float b, float *e, float *pi, float *mu1, float *mu2, float *s1, float *s2,
+                    float *rho) {
     *e = 1.0f / (1.0f + expf(y[0]));
     for (int j = 0; j < M; j++) pi[j] = y[1 + j] * (1 + b);
     gl_softmax(pi, M);
@@ -241,10 +402,11 @@ static void prime_align(hw_state *s, int K, int C, float pos) {
 // The last of the n points begins a stroke (the one before lifted the
 // pen), the stroke before it was written with the window's peak on the last
 // character or past it, and the point lies right of all the ink so far by
-// more than a quarter of that stroke's height: a stroke after the text, if
-// the window ends here -- not the dot of a closing "!", "?" or "i", which
-// sits under or over its stroke.
-static int stray_start(const float *pts, const float *phis, int n, int U) {
+// more than a quarter of that stroke's height and more than gap: a stroke
+// after the text, if the window ends here -- not the dot of a closing "!",
+// "?" or "i", which sits under or over its stroke. (A quarter of the height
+// alone is nothing for a dot: the second dot of a ":" would count.)
+static int stray_start(const float *pts, const float *phis, int n, int U, float gap) {
     if (n < 2 || !(pts[3 * (n - 2) + 2] > 0.5f)) return 0;
     const float *ph = phis + (size_t)(n - 2) * (U + 1);
     int am = 0;
@@ -259,7 +421,7 @@ static int stray_start(const float *pts, const float *phis, int n, int U) {
         if (i >= last_start) { if (y < lo) lo = y; if (y > hi) hi = y; }
     }
     x += pts[3 * (n - 1)];
-    return x > maxx + 0.25f * (hi - lo);
+    return x > maxx + fmaxf(0.25f * (hi - lo), gap);
 }
 
 // A stroke about to begin at offset dx from the last of the n points (the
@@ -278,6 +440,51 @@ static int right_of_ink(const float *pts, int n, float dx, float gap) {
     return x + dx > maxx + fmaxf(0.25f * (hi - lo), gap);
 }
 
+// Where the window is: its centre Σ α_k κ_k / Σ α_k, a character position
+// (1-based: character u at u).
+static float window_centre(const hw_state *s, int K) {
+    double sa = 0, sk = 0;
+    for (int k = 0; k < K; k++) { double a = exp(s->p[k]); sa += a; sk += a * s->kappa[k]; }
+    return sa > 0 ? (float)(sk / sa) : s->kappa[0];
+}
+
+// A stroke begun right of all the ink (by more than GL_HW_TAIL_GAP of a
+// character) after the window passed the end is a next character's -- one
+// that is not in the text -- when the window's centre has reached the place
+// that character would have (U + GL_HW_TAIL_NEXT) or the stroke begins far
+// right (far: by more than GL_HW_TAIL_FAR characters); else the window is
+// still on the last character and the stroke is its own: the upright of a
+// "+" set right of its bar, the second dot of a ":", the full stop after
+// "it" that the window passed before the pen got there.
+static int next_place(const hw_state *s, int K, int U, int far) {
+    return far || window_centre(s, K) >= (float)U + GL_HW_TAIL_NEXT;
+}
+
+// What st_step reads and writes of the state, kept to take a step back: the
+// pen lifted at the tail of a line (see the sampling loop) is a step again
+// from the state before it, with the input's pen lifted.
+typedef struct { float *buf; size_t len; } hw_snap;
+
+static size_t snap_len(const gl_hw_model *m, const hw_state *s) {
+    const gl_hw_cfg *c = &m->cfg;
+    int K = c->K > 0 ? c->K : 1, C = c->K > 0 ? c->C : 1;
+    return (size_t)2 * c->L * c->H + 3 * K + K + (size_t)(s->U + 1) + C;
+}
+
+static void snap_io(const gl_hw_model *m, hw_state *s, hw_snap *sn, int save) {
+    const gl_hw_cfg *c = &m->cfg;
+    int K = c->K > 0 ? c->K : 1, C = c->K > 0 ? c->C : 1;
+    float *b = sn->buf;
+    float *parts[] = { s->p, s->kappa, s->phi, s->w };
+    size_t lens[] = { (size_t)3 * K, (size_t)K, (size_t)s->U + 1, (size_t)C };
+    for (int l = 0; l < c->L; l++) {
+        float *hc[2] = { s->h[l], s->c[l] };
+        for (int k = 0; k < 2; k++, b += c->H)
+            memcpy(save ? b : hc[k], save ? hc[k] : b, sizeof(float) * c->H);
+    }
+    for (int k = 0; k < 4; b += lens[k], k++) memcpy(save ? b : parts[k], save ? parts[k] : b, sizeof(float) * lens[k]);
+}
+
 int gl_hw_max_steps(const gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts) {
     if (opts->max_steps > 0) return opts->max_steps;
     return m->cfg.K > 0 && text ? 40 * (int)strlen(text) + 40 : 700;
@@ -289,7 +496,8 @@ gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sa
     if (text) snprintf(h->text, sizeof h->text, "%s", text);
     h->U = synth ? (int)strlen(h->text) + (opts->prime_text ? (int)strlen(opts->prime_text) + 1 : 0) : 0;
     h->K = m->cfg.K; h->M = m->cfg.M; h->bias = opts->bias; h->seed = opts->seed;
-    return gl_trace_new(synth ? GL_TRACE_WRITE : GL_TRACE_PREDICT, sizeof(gl_hw_frame), gl_hw_max_steps(m, text, opts), h);
+    return gl_trace_new(synth ? GL_TRACE_WRITE : GL_TRACE_PREDICT, sizeof(gl_hw_frame), gl_hw_max_steps(m, text, opts),
+                        h);
 }
 
 void gl_hw_result_free(gl_hw_result *r) { free(r->pts); free(r->phi); free(r->kappa); memset(r, 0, sizeof *r); }
@@ -300,20 +508,33 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     int M = c->M, K = c->K;
     if (res) memset(res, 0, sizeof *res);
     char *full = NULL;
-    int nprime = 0;
     if (synth) {
         if (!text || !*text) { gl_seterr("write: the text is empty"); if (trace) gl_trace_finish(trace); return -1; }
         if (opts->prime) {
-            if (!opts->prime_text) { gl_seterr("write: priming needs the primer's text"); if (trace) gl_trace_finish(trace); return -1; }
+            if (!opts->prime_text) {
+                gl_seterr("write: priming needs the primer's text");
+                if (trace) gl_trace_finish(trace);
+                return -1;
+            }
             size_t n = strlen(opts->prime_text) + strlen(text) + 2;
             full = gl_malloc(n);
             snprintf(full, n, "%s %s", opts->prime_text, text);
         } else full = gl_strdup(text);
-        if ((int)strlen(full) > GL_HW_MAXU) { gl_seterr("write: text too long (%d characters, at most %d)", (int)strlen(full), GL_HW_MAXU); free(full); if (trace) gl_trace_finish(trace); return -1; }
+        if ((int)strlen(full) > GL_HW_MAXU) {
+            gl_seterr("write: text too long (%d characters, at most %d)", (int)strlen(full), GL_HW_MAXU);
+            free(full);
+            if (trace) gl_trace_finish(trace);
+            return -1;
+        }
     }
     int U = synth ? (int)strlen(full) : 0;
     hw_state s; st_init(&s, m, U, opts->weights);
-    if (synth && gl_hw_encode(c, full, s.chars)) { free(full); st_free(&s); if (trace) gl_trace_finish(trace); return -1; }
+    if (synth && gl_hw_encode(c, full, s.chars)) {
+        free(full);
+        st_free(&s);
+        if (trace) gl_trace_finish(trace);
+        return -1;
+    }
     int ntext = synth ? (int)strlen(text) : 0;
     int max_steps = opts->max_steps > 0 ? opts->max_steps : (synth ? 40 * ntext + 40 : 700);
     gl_rng rng; gl_rng_seed(&rng, opts->seed);
@@ -321,17 +542,20 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     // §5.5 priming: run the network over the primer's points (inputs only)
     if (opts->prime) {
         const gl_hw_line *pr = opts->prime;
+        float *xs = gl_malloc(sizeof(float) * 3 * ((size_t)pr->n + 1));   // the inputs: (0, 0, 1), then the points
+        memcpy(xs, x, sizeof x);
         for (int t = 0; t < pr->n; t++) {
-            st_step(m, &s, x);
-            x[0] = (pr->pts[3 * t] - c->mean[0]) / c->std[0];
-            x[1] = (pr->pts[3 * t + 1] - c->mean[1]) / c->std[1];
-            x[2] = pr->pts[3 * t + 2];
+            xs[3 * (t + 1)] = (pr->pts[3 * t] - c->mean[0]) / c->std[0];
+            xs[3 * (t + 1) + 1] = (pr->pts[3 * t + 1] - c->mean[1]) / c->std[1];
+            xs[3 * (t + 1) + 2] = pr->pts[3 * t + 2];
         }
+        if (opts->prime_stepwise || !prime_layers(m, &s, xs, pr->n))
+            for (int t = 0; t < pr->n; t++) st_step(m, &s, xs + 3 * t);
+        memcpy(x, xs + 3 * pr->n, sizeof x);
+        free(xs);
         x[2] = 1;   // lift the pen before writing the new text
-        nprime = pr->n;
         if (synth) prime_align(&s, K, c->C, (float)strlen(opts->prime_text) + 1);
     }
-    (void)nprime;
     int cap = 256, n = 0;
     float *pts = gl_malloc(sizeof(float) * 3 * cap);
     float *phis = synth ? gl_malloc(sizeof(float) * (U + 1) * cap) : NULL;
@@ -363,33 +587,56 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     // the start of a next character that is not there, which is dropped.
     // A stroke begun more than GL_HW_TAIL_GAP characters right of the ink is
     // that next character (of the 45 strokes those lines begin after that
-    // step, 2 start so far right), and so is a stroke that goes on with the
-    // pen down past GL_HW_TAIL_REACH characters right of the ink written when the
-    // window passed (a C whose stroke turns into an r): the line ends before
-    // the point that does so (a character is the mean width of those written).
-    // A pen still writing after GL_HW_TAIL_CHARS characters' worth of points
-    // is running on: the line stops there and has not ended.
-    int fired = -1, tail_max = 0;
-    float maxx = -INFINITY, minx = INFINITY, reach = INFINITY, gap = 0;
+    // step, 2 start so far right) -- unless the window is still on the last
+    // character (next_place: its centre short of U + GL_HW_TAIL_NEXT, the
+    // stroke within GL_HW_TAIL_FAR widths): the model sets some strokes of a
+    // last character right of the rest (the upright of its "+", a second dot,
+    // a full stop the window passed early). A pen still writing after
+    // GL_HW_TAIL_CHARS characters' worth of points is running on: the line
+    // stops there and has not ended.
+    // A pen-down stroke that runs GL_HW_TAIL_REACH characters right of the ink
+    // written when the window passed (a character: the mean width of those
+    // written) is not the end of the line at once: the model runs a last
+    // letter's exit stroke on to the right
+    // with the pen down, as if to join a next letter, before it lifts the
+    // pen for the bar of a t or the dot of an i. The pen is lifted there --
+    // the step is taken again from the state before it, its input's pen up,
+    // and the point that ran on is not written -- and the line goes on: a
+    // stroke begun over the ink stays (the bar), one begun clear of it ends
+    // the line (the next letter). Once: a stroke that runs past that point
+    // again (a C whose stroke turns into an r) ends the line before the
+    // point that does so.
+    int fired = -1, tail_max = 0, tail_holding = 0, lifts = 0;
+    float maxx = -INFINITY, minx = INFINITY, reach = INFINITY, gap = 0, far = 0;
+    hw_snap snap = { 0 };
+    if (synth && opts->end_rule == GL_HW_END_FINISH) {
+        snap.len = snap_len(m, &s);
+        snap.buf = gl_malloc(sizeof(float) * snap.len);
+    }
+    gl_hw_frame *tail_fr = fr ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;   // the last tail point's, held a step
     for (int step = 0; step < max_steps; step++) {
         if (opts->cancel && atomic_load(opts->cancel)) { cancelled = 1; break; }
+        if (snap.buf && fired >= 0) snap_io(m, &s, &snap, 1);
         st_step(m, &s, x);
-        if (synth && fired < 0) {
+        if (synth && fired < 0 && n >= opts->nforce) {
             int past = 1;
             for (int u = 0; u < U; u++) if (!(s.phi[U] > s.phi[u])) { past = 0; break; }
             if (past) {
                 fired = n;
-                tail_max = (int)ceilf(GL_HW_TAIL_CHARS * (float)(n > U ? n : U) / (float)U);
+                float ppc = (float)(n > ntext ? n : ntext) / (float)ntext;   // the line's points per character
+                tail_max = (int)ceilf(GL_HW_TAIL_CHARS * ppc);
                 if (tail_max < 12) tail_max = 12;
                 float cw = n > 0 ? (maxx - minx) / (float)(ntext > 0 ? ntext : 1) : 0;
                 reach = n > 0 ? maxx + GL_HW_TAIL_REACH * cw : INFINITY;
                 gap = GL_HW_TAIL_GAP * cw;
-                if (opts->end_rule != GL_HW_END_NEVER && stray_start(pts, phis, n, U)) {
+                far = GL_HW_TAIL_FAR * cw;
+                if (opts->end_rule != GL_HW_END_NEVER && stray_start(pts, phis, n, U, gap) &&
+                    next_place(&s, K, U, stray_start(pts, phis, n, U, far))) {
                     fired = --n; dropped = 1; holding = 0; ended = 1;
                     break;
                 }
                 if (opts->end_rule == GL_HW_END_WINDOW) { ended = 1; break; }   // the rule as written, for comparison
-                if (opts->end_rule == GL_HW_END_NEVER) { ended = 1; reach = gap = INFINITY; tail_max = INT_MAX; }
+                if (opts->end_rule == GL_HW_END_NEVER) { ended = 1; reach = gap = far = INFINITY; tail_max = INT_MAX; }
             }
         }
         if (holding) { holding = 0; if (gl_trace_push(trace, held)) break; }
@@ -403,9 +650,22 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         float ny = mu2[j] + s2[j] * (rho[j] * z1 + sqrtf(fmaxf(0.0f, 1 - rho[j] * rho[j])) * z2);
         int eos = gl_rng_uniform(&rng) < e;
         float dx = nx * c->std[0] + c->mean[0], dy = ny * c->std[1] + c->mean[1];
+        if (opts->force && n < opts->nforce) {   // a given point: the draws above are set aside
+            dx = opts->force[3 * n]; dy = opts->force[3 * n + 1]; eos = opts->force[3 * n + 2] > 0.5f;
+            nx = (dx - c->mean[0]) / c->std[0]; ny = (dy - c->mean[1]) / c->std[1];
+        }
         if (fired >= 0 && n > 0) {   // the line is done at a point of a next character
             int lifted = pts[3 * (n - 1) + 2] > 0.5f;
-            if (lifted ? right_of_ink(pts, n, dx, gap) : px + dx > reach) {
+            if (!lifted && px + dx > reach && snap.buf && n - 1 > fired && !lifts) {   // the pen lifted, the step again
+                lifts++;
+                snap_io(m, &s, &snap, 0);
+                pts[3 * (n - 1) + 2] = 1;
+                x[2] = 1;
+                if (tail_holding) tail_fr->eos = 1;
+                continue;
+            }
+            if (lifted ? right_of_ink(pts, n, dx, gap) && next_place(&s, K, U, right_of_ink(pts, n, dx, far))
+                       : px + dx > reach) {
                 ended = 1; dropped = 1;
                 break;
             }
@@ -413,10 +673,16 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         x[0] = nx; x[1] = ny; x[2] = (float)eos;
         if (n == cap) {
             cap *= 2; pts = realloc(pts, sizeof(float) * 3 * cap);
-            if (synth) { phis = realloc(phis, sizeof(float) * (U + 1) * cap); kaps = realloc(kaps, sizeof(float) * K * cap); }
+            if (synth) {
+                phis = realloc(phis, sizeof(float) * (U + 1) * cap);
+                kaps = realloc(kaps, sizeof(float) * K * cap);
+            }
         }
         pts[3 * n] = dx; pts[3 * n + 1] = dy; pts[3 * n + 2] = (float)eos;
-        if (synth) { memcpy(phis + (size_t)n * (U + 1), s.phi, sizeof(float) * (U + 1)); memcpy(kaps + (size_t)n * K, s.kappa, sizeof(float) * K); }
+        if (synth) {
+            memcpy(phis + (size_t)n * (U + 1), s.phi, sizeof(float) * (U + 1));
+            memcpy(kaps + (size_t)n * K, s.kappa, sizeof(float) * K);
+        }
         n++;
         px += dx; py += dy;
         if (px > maxx) maxx = px;
@@ -435,15 +701,27 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 memcpy(fr->phi, s.phi, sizeof(float) * (U + 1));
                 fr->U = U;
             }
-            if (synth && fired < 0 && stray_start(pts, phis, n, U)) { memcpy(held, fr, sizeof *fr); holding = 1; }
-            else if (gl_trace_push(trace, fr)) break;   // trace full
+            if (synth && fired < 0 && stray_start(pts, phis, n, U, 0)) { memcpy(held, fr, sizeof *fr); holding = 1; }
+            else if (snap.buf && fired >= 0) {   // a tail point's pen may yet be lifted: held a step
+                if (tail_holding && gl_trace_push(trace, tail_fr)) { tail_holding = 0; break; }
+                memcpy(tail_fr, fr, sizeof *fr);
+                tail_holding = 1;
+            } else if (gl_trace_push(trace, fr)) break;   // trace full
         }
     }
     if (holding) gl_trace_push(trace, held);   // stopped otherwise (steps, cancel): the point stays
-    free(fr); free(held);
+    if (tail_holding) gl_trace_push(trace, tail_fr);
+    free(fr); free(held); free(tail_fr); free(snap.buf);
     if (trace) gl_trace_finish(trace);
     if (res) {
-        res->n = n; res->pts = pts; res->U = U; res->phi = phis; res->kappa = kaps; res->K = K; res->ended = ended; res->dropped = dropped;
+        res->n = n;
+        res->pts = pts;
+        res->U = U;
+        res->phi = phis;
+        res->kappa = kaps;
+        res->K = K;
+        res->ended = ended;
+        res->dropped = dropped;
         res->tail = fired >= 0 ? n - fired : 0;
     } else { free(pts); free(phis); free(kaps); }
     free(full);
@@ -458,7 +736,10 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
 double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts) {
     int synth = m->cfg.K > 0;
     int U = synth ? (int)strlen(ln->text) : 0;
-    if (synth && (U < 1 || U > GL_HW_MAXU)) { gl_seterr("line loss: the text must have 1 to %d characters", GL_HW_MAXU); return NAN; }
+    if (synth && (U < 1 || U > GL_HW_MAXU)) {
+        gl_seterr("line loss: the text must have 1 to %d characters", GL_HW_MAXU);
+        return NAN;
+    }
     hw_state s; st_init(&s, m, U, opts->weights);
     if (synth && gl_hw_encode(&m->cfg, ln->text, s.chars)) { st_free(&s); return NAN; }
     float x[3] = {0, 0, 1};
@@ -476,7 +757,10 @@ double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_
 struct gl_hw_stepper { const gl_hw_model *m; hw_state s; int steps; float x, y; };
 
 gl_hw_stepper *gl_hw_stepper_new(const gl_hw_model *m) {
-    if (m->cfg.K > 0) { gl_seterr("the step-by-step predictor needs a prediction network (this one is a synthesis network)"); return NULL; }
+    if (m->cfg.K > 0) {
+        gl_seterr("the step-by-step predictor needs a prediction network (this one is a synthesis network)");
+        return NULL;
+    }
     gl_hw_stepper *st = gl_calloc(1, sizeof *st);
     st->m = m;
     st_init(&st->s, m, 0, GL_HW_INT8);   // the app's default weights
@@ -660,13 +944,15 @@ static void draw_strokes(gl_image *im, const float *ax, const float *ay, const i
         if (m == 1) { gl_image_line(im, cx, cy, cx + 0.5f, cy, lw, 0, 0, 0); continue; }
         for (int i = a + 1; i < a + m; i++) {
             // end of this piece: midpoint to the next point, or the last point
-            float ex = i < a + m - 1 ? 0.5f * (ax[i] + ax[i + 1]) : ax[i], ey = i < a + m - 1 ? 0.5f * (ay[i] + ay[i + 1]) : ay[i];
+            float ex = i < a + m - 1 ? 0.5f * (ax[i] + ax[i + 1]) : ax[i],
+                  ey = i < a + m - 1 ? 0.5f * (ay[i] + ay[i + 1]) : ay[i];
             float qx = i < a + m - 1 ? ax[i] : 0.5f * (cx + ex), qy = i < a + m - 1 ? ay[i] : 0.5f * (cy + ey);
             for (int k = 1; k <= 6; k++) {
                 float t = k / 6.0f, u = 1 - t;
                 float nx = u * u * cx + 2 * u * t * qx + t * t * ex, ny = u * u * cy + 2 * u * t * qy + t * t * ey;
                 float tp = (k - 1) / 6.0f, up = 1 - tp;
-                float ox = up * up * cx + 2 * up * tp * qx + tp * tp * ex, oy = up * up * cy + 2 * up * tp * qy + tp * tp * ey;
+                float ox = up * up * cx + 2 * up * tp * qx + tp * tp * ex,
+                      oy = up * up * cy + 2 * up * tp * qy + tp * tp * ey;
                 gl_image_line(im, ox, oy, nx, ny, lw, 0, 0, 0);
             }
             cx = ex; cy = ey;
@@ -728,7 +1014,9 @@ int gl_hw_save_window_png(const char *path, const gl_hw_result *r, const char *t
     float x = 0, y = 0; int down = 0;
     for (int i = 0; i < r->n; i++) {
         float nx = x + r->pts[3 * i], ny = y + r->pts[3 * i + 1];
-        if (down) gl_image_line(&im, lm + (x - x0) * s, 10 + (y - y0) * s, lm + (nx - x0) * s, 10 + (ny - y0) * s, 1.8f, 0, 0, 0);
+        if (down)
+            gl_image_line(&im, lm + (x - x0) * s, 10 + (y - y0) * s, lm + (nx - x0) * s, 10 + (ny - y0) * s, 1.8f, 0, 0,
+                          0);
         x = nx; y = ny; down = !(r->pts[3 * i + 2] > 0.5f);
     }
     float hi = 1e-6f;

@@ -9,7 +9,7 @@
 
 typedef struct {
     gl_hw_train_opts o;
-    gl_hw_model m;
+    gl_hw_model *m;
     const gl_hw_corpus *tr, *va;
     gl_hw_trainer *par;
     int *order, *border, nb, norder;   // order: line indices, a line repeated as --rare says
@@ -97,14 +97,14 @@ static void hw_augment_batch(hw_train *h, const int *idx, int nbat, long step) {
         gl_hw_line *d = &h->aug.lines[j];
         float A[4];
         gl_hw_augment_draw(&rng, h->o.augment, A);
-        gl_hw_augment_line(src->pts, d->pts, src->n, h->m.cfg.mean, h->m.cfg.std, A);
+        gl_hw_augment_line(src->pts, d->pts, src->n, h->m->cfg.mean, h->m->cfg.std, A);
         d->n = src->n; d->text = src->text; d->style = src->style;
     }
 }
 
 static int hw_step(gl_train *t, gl_train_report *r) {
     hw_train *h = t->impl;
-    gl_hw_model *m = &h->m;
+    gl_hw_model *m = h->m;
     int B = (int)h->o.batch;
     // The batch order of an epoch depends only on (seed, epoch), and the
     // update count says where in it we are: a resumed run continues the
@@ -173,7 +173,7 @@ static int hw_checkpoint(gl_train *t, const char *path) {
     for (int i = 0; i < h->meta.n; i++) gl_meta_set(&ex, h->meta.key[i], "%s", h->meta.val[i]);
     gl_train_meta_times(t, &ex);
     if (isfinite(h->ema)) gl_meta_set(&ex, "train_loss_per_point", "%.4f", h->ema);
-    int rc = gl_hw_model_save(&h->m, path, &ex, 1);
+    int rc = gl_hw_save(h->m, path, &ex, 1);
     gl_meta_free(&ex);
     return rc;
 }
@@ -188,7 +188,7 @@ static void hw_free(gl_train *t) {
         free(h->aidx);
     }
     gl_meta_free(&h->meta);
-    gl_hw_model_free(&h->m);
+    gl_hw_free(h->m);
     free(h);
 }
 
@@ -196,12 +196,11 @@ static const gl_train_ops hw_ops = { hw_step, hw_eval, NULL, hw_checkpoint, hw_f
 
 gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev_seconds, const gl_hw_corpus *tr,
                           const gl_hw_corpus *va, const gl_meta *meta) {
-    if (tr->n < 1) { gl_seterr("no training line"); return NULL; }
-    if (o->batch < 1) { gl_seterr("the batch must hold at least one line"); return NULL; }
+    if (tr->n < 1) { gl_seterr("no training line"); gl_hw_free(m); return NULL; }
+    if (o->batch < 1) { gl_seterr("the batch must hold at least one line"); gl_hw_free(m); return NULL; }
     hw_train *h = gl_calloc(1, sizeof *h);
     h->o = *o;
-    h->m = *m;
-    memset(m, 0, sizeof *m);
+    h->m = m;
     h->tr = tr; h->va = va;
     h->ema = NAN;
     h->cur_epoch = -1;
@@ -222,14 +221,14 @@ gl_train *gl_hw_train_new(const gl_hw_train_opts *o, gl_hw_model *m, double prev
     }
     h->nb = (int)((h->norder + o->batch - 1) / o->batch);
     h->border = gl_malloc(sizeof(int) * (size_t)h->nb);
-    h->par = gl_hw_trainer_new(&h->m);
+    h->par = gl_hw_trainer_new(h->m);
     gl_train *t = gl_train_make(&hw_ops, h, o->iters);
-    t->step = h->m.ps.step;
+    t->step = h->m->ps.step;
     t->prev_seconds = prev_seconds;
     t->cpu_from = t->step;   // until gl_train_resume_times says what came before
     return t;
 }
 
-gl_hw_model *gl_hw_train_model(gl_train *t) { return &((hw_train *)t->impl)->m; }
+gl_hw_model *gl_hw_train_model(gl_train *t) { return ((hw_train *)t->impl)->m; }
 double gl_hw_train_smoothed(gl_train *t) { return ((hw_train *)t->impl)->ema; }
 gl_meta *gl_hw_train_meta(gl_train *t) { return &((hw_train *)t->impl)->meta; }

@@ -79,6 +79,16 @@ for s in d["steps"]:
     m = s["mask"]; assert len(m) == 14 and all(len(r) == 14 for r in m)
     assert abs(sum(map(sum, m)) - 1) < 1e-3 and abs(sum(s["probs"]) - 1) < 1e-3
 PY
+# --hidden: the LSTM state of each step (the shipped models' 128 cells), which the probabilities are read from
+"$G" attend --key softmax --index 0 --json --hidden > "$T/h.json" && ok || bad "attend --json --hidden"
+python3 - "$T/a.json" "$T/h.json" <<'PY' && ok || bad "attend --hidden content"
+import json, sys
+a, h = (json.load(open(p)) for p in sys.argv[1:3])
+assert all("h" not in s for s in a["steps"])
+assert all(len(s["h"]) == 128 and all(-1 <= v <= 1 for v in s["h"]) for s in h["steps"])
+assert h["steps"][0]["h"] != h["steps"][9]["h"] and [s["probs"] for s in h["steps"]] == [s["probs"] for s in a["steps"]]
+PY
+expect_err "attend --hidden without --json" "goes with --json" "$G" attend --index 0 --hidden
 "$G" attend --key gaussian --index 1 --png "$T/fig.png" >/dev/null && python3 -c "
 import sys; b=open('$T/fig.png','rb').read(); assert b[:8]==b'\x89PNG\r\n\x1a\n' and len(b)>2000" && ok || bad "attend --png"
 # a tiny training run writes weights and a checkpoint; --resume picks it up

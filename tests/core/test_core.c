@@ -6,7 +6,7 @@
 #include "gl_json.h"
 #include "gl_mnist.h"
 #include "gl_nn.h"
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gl_util.h"
 #include <stdint.h>
 #include <unistd.h>

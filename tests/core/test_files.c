@@ -7,7 +7,7 @@
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_mnist.h"
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gl_util.h"
 #include <dirent.h>
 #include <errno.h>

@@ -119,8 +119,8 @@ static void test_handwriting(int K) {
     cfg.L = 3; cfg.H = 6; cfg.M = 3; cfg.K = K;
     snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", " abc"); cfg.C = 4;
     cfg.std[0] = cfg.std[1] = 1;
-    gl_hw_model m;
-    CHECK(gl_hw_model_init(&m, &cfg, 3) == 0, "init: %s", gl_err());
+    gl_hw_model *m = NULL;
+    CHECK((m = gl_hw_new(&cfg, 3)) != NULL, "init: %s", gl_err());
     gl_rng r; gl_rng_seed(&r, 4);
     gl_hw_corpus c = {0};
     const char *texts[5] = { "abc a", "cab", "b ca", "a", "cc ba" };
@@ -131,28 +131,28 @@ static void test_handwriting(int K) {
         gl_hw_corpus_add(&c, pts, lens[i], texts[i], 0);
     }
     gl_hw_ws ws = {0};
-    CHECK(gl_hw_ws_fill(&ws, &m, &c, idx, 5, 100) == 0, "fill");
+    CHECK(gl_hw_ws_fill(&ws, m, &c, idx, 5, 100) == 0, "fill");
     int np;
-    double L = gl_hw_forward(&m, &ws, &np);
-    gl_params_zero_grad(&m.ps);
-    gl_hw_backward(&m, &ws, 1.0f / np, 100.0f, 10.0f);
-    float **ref = copy_grads(&m.ps);
+    double L = gl_hw_forward(m, &ws, &np);
+    gl_params_zero_grad(&m->ps);
+    gl_hw_backward(m, &ws, 1.0f / np, 100.0f, 10.0f);
+    float **ref = copy_grads(&m->ps);
     for (int nt = 1; nt <= 3; nt++) {
         gl_par_set_threads(nt);
-        gl_hw_trainer *t = gl_hw_trainer_new(&m);
-        gl_params_zero_grad(&m.ps);
+        gl_hw_trainer *t = gl_hw_trainer_new(m);
+        gl_params_zero_grad(&m->ps);
         int np2;
         double L2 = gl_hw_trainer_step(t, &c, idx, 5, 100, 1, 100.0f, 10.0f, &np2);
         CHECK(np2 == np, "points %d vs %d", np2, np);
         CHECK_NEAR(L2, L, 1e-5 * fabs(L), "handwriting trainer loss");
-        double d = max_rel_diff(&m.ps, ref);
+        double d = max_rel_diff(&m->ps, ref);
         CHECK(d < 1e-4, "handwriting (K=%d) gradients with %d threads (max rel diff %.3g)", K, nt, d);
         gl_hw_trainer_free(t);
     }
-    free_grads(ref, m.ps.n);
+    free_grads(ref, m->ps.n);
     gl_hw_ws_free(&ws);
     gl_hw_corpus_free(&c);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 int main(void) {

@@ -6,7 +6,7 @@
 // rebuilt here from each frame's window), and file errors.
 #include "gl_test.h"
 #include "draw/gl_draw.h"
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gl_util.h"
 #include <unistd.h>
 
@@ -19,7 +19,7 @@ static void test_filterbank_shape(void) {
     float Fx[GL_DRAW_MAXN * A], Fy[GL_DRAW_MAXN * A], gamma;
     // g̃ = (0.1, −0.2), σ² = 1, δ̃ = 0.5, γ = e^{0.3}
     float p[5] = { 0.1f, -0.2f, 0.0f, logf(0.5f), 0.3f };
-    gl_filterbank_forward(Fx, Fy, &gamma, p, N, A);
+    gl_draw_filterbank_forward(Fx, Fy, &gamma, p, N, A);
     CHECK_NEAR(gamma, expf(0.3f), 1e-6, "gamma = exp(log gamma)");
     for (int i = 0; i < N; i++) {
         double sx = 0, sy = 0;
@@ -41,7 +41,7 @@ static void test_filterbank_shape(void) {
     // moving g̃ moves every centre by the same amount; doubling δ̃ doubles the spacing
     float p2[5]; memcpy(p2, p, sizeof p); p2[GL_DA_GX] += 0.2f; p2[GL_DA_LOGDELTA] += logf(2.0f);
     float Gx[GL_DRAW_MAXN * A], Gy[GL_DRAW_MAXN * A];
-    gl_filterbank_forward(Gx, Gy, &gamma, p2, N, A);
+    gl_draw_filterbank_forward(Gx, Gy, &gamma, p2, N, A);
     double c0 = 0, c1 = 0, d0 = 0, d1 = 0;
     for (int a = 0; a < A; a++) { c0 += (a + 1) * Gx[1 * A + a]; c1 += (a + 1) * Gx[2 * A + a]; d0 += (a + 1) * Fx[1 * A + a]; d1 += (a + 1) * Fx[2 * A + a]; }
     CHECK_NEAR((c0 + c1) / 2 - (d0 + d1) / 2, (A + 1) / 2.0 * 0.2, 1e-3, "centre shift");
@@ -56,8 +56,8 @@ static void test_read_known(void) {
     for (int k = 0; k < A * A; k++) img[k] = gl_rng_uniform(&r);
     float gxp = 10, gyp = 17;   // centre pixel positions (1-based)
     float p[5] = { gxp / ((A + 1) / 2.0f) - 1, gyp / ((A + 1) / 2.0f) - 1, logf(0.01f), logf((float)(N - 1) / (A - 1)), logf(2.0f) };
-    gl_filterbank_forward(Fx, Fy, &gamma, p, N, A);
-    gl_read_forward(patch, tmp, img, Fx, Fy, gamma, N, A);
+    gl_draw_filterbank_forward(Fx, Fy, &gamma, p, N, A);
+    gl_draw_read_forward(patch, tmp, img, Fx, Fy, gamma, N, A);
     for (int j = 0; j < 3; j++)
         for (int i = 0; i < 3; i++) {
             int y = (int)gyp - 1 + (j - 1), x = (int)gxp - 1 + (i - 1);
@@ -65,7 +65,7 @@ static void test_read_known(void) {
         }
     // write of that patch with γ̂ = 2 puts the pixels back in place
     float canvas[A * A] = {0}, wt[3 * A];
-    gl_write_forward(canvas, wt, patch, Fx, Fy, gamma, N, A);
+    gl_draw_write_forward(canvas, wt, patch, Fx, Fy, gamma, N, A);
     CHECK_NEAR(canvas[(int)(gyp - 1) * A + (int)gxp - 1], img[(int)(gyp - 1) * A + (int)gxp - 1], 1e-4, "write places the pixel");
     CHECK_NEAR(canvas[0], 0.0, 1e-6, "write leaves far pixels");
 }
@@ -76,19 +76,19 @@ typedef struct { int N, which; float p[5], img[A * A], w[GL_DRAW_MAXN * GL_DRAW_
 static double pair_loss(void *v) {
     pctx *c = v;
     float Fx[GL_DRAW_MAXN * A], Fy[GL_DRAW_MAXN * A], g, out[A * A], tmp[A * GL_DRAW_MAXN];
-    gl_filterbank_forward(Fx, Fy, &g, c->p, c->N, A);
+    gl_draw_filterbank_forward(Fx, Fy, &g, c->p, c->N, A);
     double s = 0;
     if (c->which == 0) {   // filterbank
         for (int k = 0; k < c->N * A; k++) s += (double)Fx[k] * c->Rx[k] + (double)Fy[k] * c->Ry[k];
         return s + g * c->rg;
     }
     if (c->which == 1) {   // read
-        gl_read_forward(out, tmp, c->img, Fx, Fy, g, c->N, A);
+        gl_draw_read_forward(out, tmp, c->img, Fx, Fy, g, c->N, A);
         for (int k = 0; k < c->N * c->N; k++) s += (double)out[k] * c->R[k];
         return s;
     }
     memset(out, 0, sizeof out);   // write
-    gl_write_forward(out, tmp, c->w, Fx, Fy, g, c->N, A);
+    gl_draw_write_forward(out, tmp, c->w, Fx, Fy, g, c->N, A);
     for (int k = 0; k < A * A; k++) s += (double)out[k] * c->R[k];
     return s;
 }
@@ -103,18 +103,18 @@ static void test_pairs_gradcheck(void) {
         rand_fill(c.Rx, c.N * A, 1, &r); rand_fill(c.Ry, c.N * A, 1, &r); c.rg = 0.7f;
         float Fx[GL_DRAW_MAXN * A], Fy[GL_DRAW_MAXN * A], g, tmp[A * GL_DRAW_MAXN], out[A * A];
         float dFx[GL_DRAW_MAXN * A] = {0}, dFy[GL_DRAW_MAXN * A] = {0}, dp[5] = {0}, dimg[A * A] = {0}, dw[GL_DRAW_MAXN * GL_DRAW_MAXN] = {0};
-        gl_filterbank_forward(Fx, Fy, &g, c.p, c.N, A);
+        gl_draw_filterbank_forward(Fx, Fy, &g, c.p, c.N, A);
         float dg;
         if (which == 0) { memcpy(dFx, c.Rx, sizeof dFx); memcpy(dFy, c.Ry, sizeof dFy); dg = c.rg; }
         else if (which == 1) {
-            gl_read_forward(out, tmp, c.img, Fx, Fy, g, c.N, A);
-            dg = gl_read_backward(dimg, dFx, dFy, c.R, out, tmp, c.img, Fx, Fy, g, c.N, A);
+            gl_draw_read_forward(out, tmp, c.img, Fx, Fy, g, c.N, A);
+            dg = gl_draw_read_backward(dimg, dFx, dFy, c.R, out, tmp, c.img, Fx, Fy, g, c.N, A);
         } else {
             memset(out, 0, sizeof out);
-            gl_write_forward(out, tmp, c.w, Fx, Fy, g, c.N, A);
-            dg = gl_write_backward(dw, dFx, dFy, c.R, tmp, c.w, Fx, Fy, g, c.N, A);
+            gl_draw_write_forward(out, tmp, c.w, Fx, Fy, g, c.N, A);
+            dg = gl_draw_write_backward(dw, dFx, dFy, c.R, tmp, c.w, Fx, Fy, g, c.N, A);
         }
-        gl_filterbank_backward(dp, dFx, dFy, dg, Fx, Fy, c.p, c.N, A);
+        gl_draw_filterbank_backward(dp, dFx, dFy, dg, Fx, Fy, c.p, c.N, A);
         const char *nm[3] = { "filterbank params", "read params", "write params" };
         gl_gradcheck(pair_loss, &c, c.p, dp, 5, 5, 1e-3f, nm[which], 1e-2);
         if (which == 1) gl_gradcheck(pair_loss, &c, c.img, dimg, A * A, 60, 1e-2f, "read image", 1e-2);

@@ -5,18 +5,18 @@
 #include "args.h"
 #include <string.h>
 
-static const gl_opt train_like[] = {
+static const app_opt train_like[] = {
     { "key", 1, "" }, { "hidden", 1, "" }, { "epochs", 1, "" }, { "lr", 1, "" }, { "limit", 1, "" },
     { "seed", 1, "" }, { "out", 1, "" }, { "resume", 0, "" }, { "no-coords", 0, "" }, { "o", 1, "" },
     { NULL, 0, NULL } };
-static const gl_opt draw_like[] = {
+static const app_opt draw_like[] = {
     { "o", 1, "" }, { "grid", 1, "" }, { "scale", 1, "" }, { "frames", 0, "" }, { "json", 0, "" },
     { "bias", 1, "" }, { NULL, 0, NULL } };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1 || size > 4096) return 0;
-    const gl_opt *opts = data[0] & 1 ? draw_like : train_like;
-    int max_pos = data[0] & 2 ? GL_MAXPOS : 0;
+    const app_opt *opts = data[0] & 1 ? draw_like : train_like;
+    int max_pos = data[0] & 2 ? APP_MAXPOS : 0;
     char *buf = malloc(size);
     memcpy(buf, data + 1, size - 1);
     buf[size - 1] = 0;
@@ -27,12 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (e >= buf + size - 1 || !*e) break;
         *e = 0; p = e + 1;
     }
-    gl_args a;
-    if (gl_args_parse_pos(argc, argv, opts, "usage", &a, max_pos) == 0) {
+    app_args a;
+    if (app_args_parse_pos(argc, argv, opts, "usage", &a, max_pos) == 0) {
         for (int j = 0; opts[j].name; j++) {
             long l; double d;
-            gl_arg_int(&a, opts, opts[j].name, -1000, 1000, 0, &l);
-            gl_arg_num(&a, opts, opts[j].name, -1e9, 1e9, 0, &d);
+            app_arg_int(&a, opts, opts[j].name, -1000, 1000, 0, &l);
+            app_arg_num(&a, opts, opts[j].name, -1e9, 1e9, 0, &d);
         }
         for (int i = 0; i < a.npos; i++) if (!a.pos[i]) abort();
     }

@@ -48,7 +48,7 @@ static void fuzz_attention(const gl_meta *m, const gl_mnist *tr) {
     gl_attn_train_opts o;
     gl_attn_train_defaults(&o);
     o.hidden = 8; o.batch = 16; o.limit = 64; o.epochs = 1; o.cnn_epochs = 0;
-    if (gl_attn_opts_from_meta(m, "fuzz", &o) || gl_stored_counters_ok(m, "fuzz")) return;
+    if (app_attn_opts_from_meta(m, "fuzz", &o) || app_stored_counters_ok(m, "fuzz")) return;
     if (o.hidden > 32 || o.batch > 64) return;
     gl_train *t = gl_attn_train_new(&o, tr, NULL);
     if (!t) return;
@@ -71,7 +71,7 @@ static void fuzz_draw(const gl_meta *m, const gl_mnist *tr) {
     o.cfg = (gl_draw_config){ .attention = 1, .T = 3, .read_n = 2, .write_n = 3, .enc = 8, .dec = 8, .z = 2 };
     o.batch = o.batch_option = 16; o.epochs = 1;
     long iter;
-    if (gl_draw_opts_from_meta(m, "fuzz", &o, &iter) || gl_stored_counters_ok(m, "fuzz")) return;
+    if (app_draw_opts_from_meta(m, "fuzz", &o, &iter) || app_stored_counters_ok(m, "fuzz")) return;
     if (o.batch > 64) return;
     gl_mnist sub = *tr;
     if (o.limit > 0 && o.limit < sub.n) sub.n = (int)o.limit;
@@ -85,14 +85,14 @@ static void fuzz_handwriting(const gl_meta *m) {
     hw_train_spec s;
     hw_train_spec_defaults(&s);
     double secs;
-    if (gl_hw_spec_from_meta(m, "fuzz", &s, &secs)) return;
+    if (app_hw_spec_from_meta(m, "fuzz", &s, &secs)) return;
     if (s.batch > 64 || s.max_points > 2000) return;
     gl_hw_cfg c = { .L = 1, .H = 8, .M = 2, .K = 2, .C = 4, .alphabet = " abc", .mean = {0, 0}, .std = {1, 1} };
-    gl_hw_model hm;
-    if (gl_hw_model_init(&hm, &c, 1)) abort();
+    gl_hw_model *hm = NULL;
+    if (!(hm = gl_hw_new(&c, 1))) abort();
     long step = 0;
-    if (gl_stored_int(m, "fuzz", "adam_step", 0, GL_STEP_MAX, &step) < 0) abort();   // checked by gl_hw_spec_from_meta
-    hm.ps.step = step;
+    if (app_stored_int(m, "fuzz", "adam_step", 0, APP_STEP_MAX, &step) < 0) abort();   // checked by app_hw_spec_from_meta
+    hm->ps.step = step;
     gl_hw_corpus tr = {0}, va = {0};
     float pts[3 * 40];
     gl_rng r; gl_rng_seed(&r, 3);
@@ -105,10 +105,9 @@ static void fuzz_handwriting(const gl_meta *m) {
         }
         gl_hw_corpus_add(i < 10 ? &tr : &va, pts, n, i % 2 ? "ab" : "ca b", 0);
     }
-    s.iters = step + 2 < GL_STEP_MAX ? step + 2 : GL_STEP_MAX;
-    gl_train *t = hw_train_session(&s, &hm, secs, &tr, &va);
+    s.iters = step + 2 < APP_STEP_MAX ? step + 2 : APP_STEP_MAX;
+    gl_train *t = hw_train_session(&s, hm, secs, &tr, &va);   // hm is the session's (freed with it or at once)
     if (t) { gl_train_run(t, 2, NULL, NULL, NULL); gl_train_free(t); }
-    gl_hw_model_free(&hm);
     gl_hw_corpus_free(&tr); gl_hw_corpus_free(&va);
 }
 

@@ -5,7 +5,7 @@
 #include "attention/gl_attn.h"
 #include "draw/gl_draw.h"
 #include "gl_hw.h"
-#include "gl_st.h"
+#include "gl_params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *p = fuzz_file(data, size);
@@ -20,9 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         gl_draw *d = gl_draw_load(p, opt);
         if (d) gl_draw_free(d);
     }
-    gl_hw_model m; gl_meta meta = {0};
-    if (gl_hw_model_load(&m, p, &meta, 1) == 0) gl_hw_model_free(&m);
-    gl_meta_free(&meta);
-    if (gl_hw_model_load(&m, p, NULL, 0) == 0) gl_hw_model_free(&m);
+    gl_hw_free(gl_hw_load(p, 1));
+    gl_hw_free(gl_hw_load(p, 0));
     return 0;
 }

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     snprintf(cfg.alphabet, sizeof cfg.alphabet, " abcdefghijklmnopqrstuvwxyz.,");
     cfg.C = (int)strlen(cfg.alphabet);
     gl_hw_corpus pc; char *text;
-    if (gl_style_load(fuzz_file(data, size), &cfg, &pc, &text) == 0) {
+    if (app_style_load(fuzz_file(data, size), &cfg, &pc, &text) == 0) {
         gl_hw_encode(&cfg, text, NULL);
         free(text);
     }

@@ -5,7 +5,7 @@
 #   tests/gui/desktop_session.sh rss [MINUTES]   rounds through every view (draw a
 #       digit, play, the shortcuts overlay, export; type and write a line, style
 #       presets; write with the mouse and let the network continue, replay; DRAW
-#       seeds, modes, grids, weights; train the attention model or DRAW for 2 s)
+#       seeds, modes, grids, weights; train each model of the Train view in turn for 2 s)
 #       for MINUTES (default 10); prints the resident memory after each round.
 #   tests/gui/desktop_session.sh exit [N]        N times (default 5) per state:
 #       Ctrl+Q (or, with CLOSE=1, the window manager's close message; both sent
@@ -45,6 +45,7 @@ for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 W=
 start() {
     local attempt
+    cur=0
     for attempt in 1 2 3; do
         "$GLIMPSE" >"$tmp/glimpse.log" 2>&1 &
         gpid=$!
@@ -72,8 +73,26 @@ rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$gpid/status"; }
 at() { xdotool mousemove --window "$W" "$1" "$2"; }
 click() { xdotool mousemove --window "$W" "$1" "$2" click 1; sleep 0.15; }
 key() { xdotool key --delay 40 "$@"; sleep 0.1; }
-tab() { click "$1" 16; }   # the view bar
-TAB_ATTN=155 TAB_SYNTH=253 TAB_PRED=353 TAB_DRAW=442 TAB_TRAIN=515
+# The views in view-bar order, as the build registers them: a view is reached
+# with Ctrl+Tab from the one shown (the bar's buttons move when a view is added).
+mapfile -t VIEWS < <(sed -n "/^gui_view_names = \[/,/\]/s/^ *'\([a-z_]*\)',\{0,1\}$/\1/p" app/gui/views/meson.build)
+[ "${#VIEWS[@]}" -ge 2 ] || { echo "desktop_session: no views in app/gui/views/meson.build" >&2; exit 2; }
+cur=0   # the window opens on the first view
+tab() {
+    local i
+    for i in "${!VIEWS[@]}"; do [ "${VIEWS[$i]}" = "$1" ] && break; done
+    [ "${VIEWS[$i]}" = "$1" ] || { echo "desktop_session: no view $1" >&2; exit 2; }
+    while [ "$cur" != "$i" ]; do key ctrl+Tab; cur=$(( (cur + 1) % ${#VIEWS[@]} )); done
+}
+# The Train view's model row (draw_controls: 300 points from x = 12, one equal
+# part per model in model_labels' order) and its Start and Stop buttons.
+MODELS=(Attention DRAW Writing Search)
+model() {
+    local i
+    for i in "${!MODELS[@]}"; do [ "${MODELS[$i]}" = "$1" ] && break; done
+    click $(( 12 + 300 * (2 * i + 1) / (2 * ${#MODELS[@]}) )) 58
+}
+START_X=60 START_Y=325 STOP_X=263
 
 # A stroke: press at the first point, move through the rest, release.
 stroke() {
@@ -95,22 +114,22 @@ words=(glimpse soft attention window pen mixture gaussian digit canvas stroke wr
 
 round() {
     local i=$1
-    tab $TAB_ATTN
+    tab attention
     key c; seven "$i"; sleep 0.3
     key 2; key n; key Right Right; key s; sleep 0.5; key s; key 1
     key space; sleep 1; key space; key F1; sleep 0.2; key Escape; key e
-    tab $TAB_SYNTH
+    tab synthesis
     key Return; key ctrl+a
     xdotool type --delay 30 "${words[$((i % 12))]} ${words[$(((i + 5) % 12))]} ${words[$((i / 12 % 12))]}"
     key Return; sleep 2.5; key a; sleep 1
     key $((i % 9)); sleep 1; key i; key e
-    tab $TAB_PRED
+    tab prediction
     key c; loops "$i"; key g; sleep 1.5; key g; key r; sleep 0.5; key e
-    tab $TAB_DRAW
+    tab draw
     key n; key r; key g; sleep 0.5; key m; sleep 0.5; key m; key a; sleep 0.3; key a; key b; key e
-    tab $TAB_TRAIN
-    if [ $((i % 2)) = 0 ]; then click 85 58; else click 237 58; fi   # attention or DRAW, in turn
-    click 60 325; sleep 2; click 263 325   # Start, Stop
+    tab train
+    model "${MODELS[$((i % ${#MODELS[@]}))]}"   # each model in turn
+    click $START_X $START_Y; sleep 2; click $STOP_X $START_Y   # Start, Stop
     rm -rf "$GLIMPSE_EXPORT_DIR"
     sleep 2   # the window goes idle: what stays resident then is measured
 }
@@ -160,11 +179,11 @@ exit)
             case $state in
             idle) sleep 0.5 ;;
             attention-drawing) key s; seven 1 & bg=$!; sleep 0.3 ;;   # quit in the middle of the stroke
-            synthesis-writing) tab $TAB_SYNTH; key a; sleep 0.4 ;;
-            draw-6x6) tab $TAB_DRAW; key g g g g; key r; sleep 0.05 ;;
-            train-attention) tab $TAB_TRAIN; click 60 325; sleep 4 ;;
-            train-draw) tab $TAB_TRAIN; click 237 58; click 60 325; sleep 6 ;;
-            train-loading) tab $TAB_TRAIN; click 237 58; click 60 325; sleep 0.3 ;;   # MNIST loading, binarizing
+            synthesis-writing) tab synthesis; key a; sleep 0.4 ;;
+            draw-6x6) tab draw; key g g g g; key r; sleep 0.05 ;;
+            train-attention) tab train; click $START_X $START_Y; sleep 4 ;;
+            train-draw) tab train; model DRAW; click $START_X $START_Y; sleep 6 ;;
+            train-loading) tab train; model DRAW; click $START_X $START_Y; sleep 0.3 ;;   # MNIST loading, binarizing
             esac
             at 640 400
             quit_and_time

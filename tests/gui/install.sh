@@ -2,7 +2,8 @@
 # `meson install` puts the binary, its weights, MNIST's test set, a desktop
 # entry and an icon under the prefix, and the installed binary finds its
 # weights there (not in the source tree): with one installed weights file
-# removed, it names the installed path.
+# removed, it names the installed path; without the training set it says how
+# to fetch it, and `glimpse fetch-data` does.
 set -euo pipefail
 build="$1"
 dest=$(mktemp -d)
@@ -27,5 +28,22 @@ out=$("$root/bin/glimpse" attend --index 0 --data "$(dirname "$build")/data/mnis
 check 'echo "$out" | grep -q "predicted\|pred"' "the installed binary runs with its installed weights: $(echo "$out" | head -1)"
 rm "$root/share/glimpse/assets/attention-softmax.safetensors"
 out=$("$root/bin/glimpse" attend --index 0 --data "$(dirname "$build")/data/mnist" 2>&1 || true)
-check 'echo "$out" | grep -q "$root/bin/../share/glimpse/assets/attention-softmax.safetensors"' "it looks in the installed directory: $out"
+real=$(realpath "$root")
+check 'echo "$out" | grep -q "^glimpse: $real/share/glimpse/assets/attention-softmax.safetensors"' \
+  "it looks in the installed directory (the path normalised): $out"
+# the training data: not installed (only the test set is); the error names the command that fetches it,
+# and `glimpse fetch-data` puts it where the installed binary reads it (the user's data directory)
+unset GLIMPSE_DATA
+export XDG_DATA_HOME="$dest/xdg"
+tiny=(train draw --steps 1 --enc 4 --dec 4 --z 2 --limit 100 --batch 50 --epochs 1 --no-eval
+      --out "$dest/d.safetensors")
+out=$("$root/bin/glimpse" "${tiny[@]}" 2>&1 || true)
+check 'echo "$out" | grep -q "glimpse fetch-data" && ! echo "$out" | grep -q "/\.\./"' \
+  "without the training set, one line names the command: $out"
+check '[ -x "$root/share/glimpse/data/get_mnist.sh" ]' "the data getter is installed"
+out=$("$root/bin/glimpse" fetch-data --from "$(dirname "$build")/data/mnist" 2>&1 || true)
+check '[ -f "$XDG_DATA_HOME/glimpse/data/mnist/train-images-idx3-ubyte" ]' \
+  "fetch-data puts MNIST in the user's data directory: $(echo "$out" | tail -1)"
+out=$("$root/bin/glimpse" "${tiny[@]}" 2>&1 || true)
+check '[ -f "$dest/d.safetensors" ]' "the installed binary then trains on it: $(echo "$out" | tail -1)"
 [ $fail = 0 ]

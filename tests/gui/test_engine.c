@@ -43,7 +43,25 @@ static gl_job make_job(int id, int steps, double step_s, int *last, gl_trace *t)
     return j;
 }
 
+// gl_trace_take: a complete run replaces the one shown (its reference
+// moves), a run that ended otherwise is dropped, one still under way waits.
+static void check_take(void) {
+    gl_trace *shown = gl_trace_new(GL_TRACE_ATTENTION, sizeof(int), 4, NULL);
+    gl_trace *old = shown, *pending = gl_trace_new(GL_TRACE_ATTENTION, sizeof(int), 4, NULL), *p = pending;
+    gl_trace_retain(old);   // kept here to see it released by the take
+    CHECK(gl_trace_take(&shown, &pending, 0) == 0 && shown == old && pending == p, "under way: nothing changes");
+    CHECK(gl_trace_take(&shown, &pending, 1) == 1 && shown == p && pending == NULL, "complete: it is shown");
+    CHECK(atomic_load(&old->refs) == 1, "and the run it replaced lost the view's reference (%d left)",
+          atomic_load(&old->refs));
+    gl_trace_release(old);
+    pending = gl_trace_new(GL_TRACE_ATTENTION, sizeof(int), 4, NULL);
+    gl_trace_finish(pending);   // ended without the frames the view needs
+    CHECK(gl_trace_take(&shown, &pending, 0) == 0 && shown == p && pending == NULL, "ended incomplete: dropped");
+    gl_trace_release(shown);
+}
+
 int main(void) {
+    check_take();
     int last = -1;
     // 1. A burst: 500 superseding requests of 5 x 1 ms; the last must win.
     gl_engine *e = gl_engine_new();

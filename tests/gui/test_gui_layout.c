@@ -5,6 +5,7 @@
 // shortcuts overlay shown, past the overlay's panel).
 #include "gl_test.h"
 #include "gui_test.h"
+#include "gui_plot.h"
 #include <string.h>
 
 static const int sizes[3][2] = { { GUI_MIN_W, GUI_MIN_H }, { 1280, 800 }, { 1920, 1080 } };
@@ -76,7 +77,50 @@ static void check_view(const char *view, const char *const *states, int nstates)
     gui_run_close(&r);
 }
 
+// Stub font: 7 points a character.
+static int stub_width(void *u, int font, const char *s) { (void)u; (void)font; return 7 * (int)strlen(s); }
+
+// A plot's header (title, "(log)", legend, the axis label) in a narrow
+// panel, as the Train view's at 900x600: no two of its texts overlap and
+// none runs past the panel; a wide panel has room for all of them.
+static void check_plot_header(void) {
+    static const int lh[GUI_NFONT] = { 12, 14, 18 };
+    float x[3] = { 0, 1, 2 }, y[3] = { 1, 0.5f, 0.2f };
+    gui_series s[2] = { { x, y, 3, gui_rgb(1, 2, 3), 0, "train", NULL },
+                        { x, y, 3, gui_rgb(4, 5, 6), 2, "held-out", NULL } };
+    gui_plot_opts o = { .title = "Loss (cross-entropy)", .xlabel = "step", .logy = 1 };
+    for (int wide = 0; wide < 2; wide++) {
+        gui_ctx ui;
+        gui_init(&ui, 1000, 600, stub_width, NULL, lh);
+        gui_begin(&ui);
+        gui_plot_x px;
+        gui_plot_x_init(&px);
+        gui_rect r = gui_r(0, 0, wide ? 500 : 300, 200);
+        gui_plot(&ui, 1, r, &px, &o, s, 2);
+        int n = 0, overlap = 0, outside = 0, step = 0, x0[16], x1[16];
+        for (int i = 0; i < ui.ncmd && n < 16; i++) {
+            const gui_cmd *c = &ui.cmds[i];
+            if (c->type != GUI_CMD_TEXT || c->r.y != r.y + 4) continue;   // the header row
+            const char *t = gui_cmd_text(&ui, c);
+            step |= !strcmp(t, "step");
+            x0[n] = c->r.x; x1[n] = c->r.x + stub_width(NULL, 0, t);
+            outside |= x1[n] > r.x + r.w;
+            for (int k = 0; k < n; k++) overlap |= x0[n] < x1[k] && x0[k] < x1[n];
+            n++;
+        }
+        CHECK(n >= 2 && !overlap && !outside, "%d-point plot: %d header texts, none overlapping or past the panel",
+              r.w, n);
+        CHECK(step == wide, "%d-point plot: the axis label %s", r.w, wide ? "is shown" : "gives way to the legend");
+        gui_end(&ui);
+        gui_free(&ui);
+    }
+}
+
 int main(void) {
+    check_plot_header();
+    static const char *const train[] = { "",
+                                         "click 199 58\nframe 2\n" };   // the attention model's form, the writing one's
+    check_view("train", train, 2);
     static const char *const attn[] = { "", "key s\n", "key s\nkey o\n" };
     check_view("attention", attn, 3);
     static const char *const syn[] = { "", "key m\n" };
@@ -87,5 +131,7 @@ int main(void) {
     check_view("draw", draw, 3);
     static const char *const search[] = { "", "key a\n", "key c\n" };
     check_view("search", search, 3);
+    static const char *const cells[] = { "idle\n", "idle\nkey t\nidle\nkey l\nkey s\nkey Down\n" };
+    check_view("cells", cells, 2);
     TEST_MAIN_END();
 }

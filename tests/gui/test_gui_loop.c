@@ -20,8 +20,8 @@ static int frames_over(gui_run *r, double seconds) {
 static void send(gui_run *r, gui_event e) { gui_run_event(r, &e); }
 
 static void idle_views(void) {
-    static const char *const views[] = { "attention", "synthesis", "prediction", "draw", "search" };
-    for (int i = 0; i < 5; i++) {
+    static const char *const views[] = { "attention", "synthesis", "prediction", "draw", "search", "cells" };
+    for (int i = 0; i < 6; i++) {
         gui_run r;
         if (gui_run_open(&r, 1280, 800, 1, views[i], test_asset_path) != 0) { CHECK(0, "open %s: %s", views[i], gl_err()); continue; }
         // Let the first run finish and, on synthesis, the pen reach the end

@@ -90,6 +90,16 @@ static void in_process(void) {
     CHECK(wait_view(&r, "attention"), "the Attention view is shown");
     gui_run_settle(&r);
     CHECK(probe(&r, "untrained") == 0, "and runs trained weights (the file from the Train view)");
+    // the way back: "Shipped weights", under the buttons while the Attention view runs this run's weights
+    gui_app *app = &r.sh->app;
+    CHECK(strstr(app->use_path[GUI_USE_ATTENTION], dir) != NULL, "the Attention view runs %s",
+          app->use_path[GUI_USE_ATTENTION]);
+    app->want_view = gui_view_find("train") + 1;
+    CHECK(wait_view(&r, "train"), "back in the Train view");
+    snprintf(s, sizeof s, "click %d %d\nframe 2", 12 + 40, use_y + 26 + 6);   // the row under "Use these weights"
+    CHECK(run_text(&r, s) == 0 && strstr(app->use_path[GUI_USE_ATTENTION], "assets/attention-softmax.safetensors") &&
+              !strstr(app->use_path[GUI_USE_ATTENTION], dir),
+          "click Shipped weights: the view takes %s", app->use_path[GUI_USE_ATTENTION]);
     finish(&r, run, dir, "attention-softmax-trained.safetensors");
 }
 
@@ -131,6 +141,11 @@ static void handwriting(void) {
     CHECK(probe(&r, "cells") == 32, "and runs the trained network (%g cells)", probe(&r, "cells"));
     gui_run_settle(&r);
     CHECK(probe(&r, "steps") > 0, "which writes its text (%g points)", probe(&r, "steps"));
+    // and back to the shipped network (400 cells)
+    view_train_shipped(self, &r.sh->app);
+    frames(&r, 0.1);
+    CHECK(probe(&r, "cells") == 400, "Shipped weights: the Synthesis view runs the shipped network again (%g cells)",
+          probe(&r, "cells"));
     finish(&r, run, dir, "handwriting-synth-trained.safetensors");
 }
 
@@ -290,6 +305,8 @@ static void use_draw_and_prediction(void) {
             CHECK(probe(&r, "T") == 4 && probe(&r, "write_n") == 3, "and runs the trained model (T %g, write %g)", probe(&r, "T"), probe(&r, "write_n"));
             gui_run_settle(&r);
             CHECK(probe(&r, "samples") > 0 && probe(&r, "error") == 0, "which generates (%g samples shown, error %g)", probe(&r, "samples"), probe(&r, "error"));
+            CHECK(strstr(r.sh->app.status, "weights from draw-trained.safetensors") != NULL,
+                  "the status names the weights: %s", r.sh->app.status);
             finish(&r, run, dir, "draw-trained.safetensors");
         } else {
             CHECK(wait_view(&r, "prediction"), "the Prediction view is shown");
@@ -297,6 +314,9 @@ static void use_draw_and_prediction(void) {
             // the view swaps networks once its engine is idle: until then it runs the shipped one
             while (gl_now() - t0 < 20 * slow && (probe(&r, "have_model") != 1 || probe(&r, "cells") != 24)) frames(&r, 0.05);
             CHECK(probe(&r, "have_model") == 1 && probe(&r, "cells") == 24, "and runs the trained network (%g cells)", probe(&r, "cells"));
+            frames(&r, 0.2);
+            CHECK(strstr(r.sh->app.status, "weights from handwriting-predict-trained.safetensors") != NULL,
+                  "the status names the weights: %s", r.sh->app.status);
             finish(&r, run, dir, "handwriting-predict-trained.safetensors");
         }
     }

@@ -330,7 +330,38 @@ static void test_layout_check(void) {
     gui_free(&ui);
 }
 
+// Wrapped text: every line within the width, broken at spaces (a path after
+// a '/'), nothing lost, and the last allowed line says the text goes on.
+static void test_text_wrap(void) {
+    gui_ctx ui;
+    gui_init(&ui, 800, 600, stub_width, NULL, lh);
+    gui_begin(&ui);
+    const char *msg = "saved /home/someone/.local/share/glimpse/train/attention-softmax-step1200.safetensors.ckpt";
+    int n = gui_text_wrap(&ui, 10, 20, 140, 8, GUI_FONT_SMALL, gui_col_dim, msg);   // 20 characters a line
+    char joined[256] = "";
+    int ok = n == count_cmds(&ui, GUI_CMD_TEXT) && n >= 5;
+    for (int i = 0; i < ui.ncmd; i++) {
+        const char *t = gui_cmd_text(&ui, &ui.cmds[i]);
+        ok &= stub_width(NULL, 0, t) <= 140 && ui.cmds[i].r.y == 20 + i * lh[GUI_FONT_SMALL];
+        if (i) strcat(joined, i == 1 ? " " : "");
+        strcat(joined, t);
+    }
+    CHECK(ok && !strcmp(joined, msg), "%d lines within 140 points that give the text back: '%s'", n, joined);
+    CHECK(!strcmp(gui_cmd_text(&ui, &ui.cmds[0]), "saved") && !strcmp(gui_cmd_text(&ui, &ui.cmds[1]), "/home/someone/"),
+          "broken at the space, then after a '/': '%s' '%s'", gui_cmd_text(&ui, &ui.cmds[0]),
+          gui_cmd_text(&ui, &ui.cmds[1]));
+    gui_end(&ui);
+    gui_begin(&ui);
+    n = gui_text_wrap(&ui, 10, 20, 140, 2, GUI_FONT_SMALL, gui_col_dim, msg);
+    const char *last = gui_cmd_text(&ui, &ui.cmds[1]);
+    CHECK(n == 2 && stub_width(NULL, 0, last) <= 140 && strstr(last, "...") == last + strlen(last) - 3,
+          "at most 2 lines, the second ending in '...': '%s'", last);
+    gui_end(&ui);
+    gui_free(&ui);
+}
+
 int main(void) {
+    test_text_wrap();
     test_button();
     test_widgets();
     test_commands();

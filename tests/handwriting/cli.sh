@@ -260,5 +260,21 @@ expect_err "page missing file" "cannot" "$G" write --page "$T/none.txt" -o "$T/p
 printf 'fine line\nthe \xe2\x82\xac sign\n' >"$T/bad.txt"
 expect_err "page with a character the model cannot write" "line 2" "$G" write --page "$T/bad.txt" -o "$T/refused.svg"
 [ ! -e "$T/refused.svg" ] && ok || bad "nothing written on a refused page"
+# a word longer than a line is broken with hyphens (the shipped model writes '-')
+printf 'a supercalifragilistic word\n' >"$T/long.txt"
+"$G" write --page "$T/long.txt" --width 10 -o "$T/long.svg" 2>"$T/log" && grep -q "wrote .*long.svg: 4 lines" "$T/log" \
+  && ok || bad "write --page hyphenates a long word: $(cat "$T/log")"
+
+# glimpse cells (issue 36): the best cells of each feature over the network's own lines, and the heat map
+"$G" cells --lines 3 --top 2 >"$T/cells.out" 2>"$T/cells.err" && ok || bad "cells: $(cat "$T/cells.err")"
+[ "$(grep -c ' r [+-]0\.[0-9]\{3\}' "$T/cells.out")" -eq 6 ] && grep -q "^prediction network, 3 layers of 256 cells" "$T/cells.out" \
+    && ok || bad "cells: six features with their cells: $(cat "$T/cells.out")"
+"$G" cells --task synth --lines 1 --layer 2 --state h --png "$T/cells.png" --show 2:5,2:7 >/dev/null 2>&1 \
+    && python3 -c "import sys; b=open('$T/cells.png','rb').read(); assert b[:8]==b'\x89PNG\r\n\x1a\n' and len(b)>5000" \
+    && ok || bad "cells --png"
+expect_err "cells --data hershey" "takes iam:DIR" "$G" cells --data hershey
+expect_err "cells --show out of range" "not LAYER:CELL" "$G" cells --lines 1 --png "$T/c2.png" --show 4:1
+expect_err "cells --layer past the layers" "has 3 layers" "$G" cells --lines 1 --layer 4
+[ ! -e "$T/c2.png" ] && ok || bad "nothing written for a refused --show"
 
 summary

@@ -18,9 +18,9 @@
 
 int main(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "usage: hw_jumps MODEL TEXT U [BIAS [N]]\n"); return 2; }
-    gl_hw_model m;
-    if (gl_hw_model_load(&m, argv[1], NULL, 0)) { fprintf(stderr, "hw_jumps: %s\n", gl_err()); return 1; }
-    if (m.cfg.K <= 0) { fprintf(stderr, "hw_jumps: %s is not a synthesis network\n", argv[1]); return 1; }
+    gl_hw_model *m = NULL;
+    if (!(m = gl_hw_load(argv[1], 0))) { fprintf(stderr, "hw_jumps: %s\n", gl_err()); return 1; }
+    if (m->cfg.K <= 0) { fprintf(stderr, "hw_jumps: %s is not a synthesis network\n", argv[1]); return 1; }
     const char *text = argv[2];
     int U = atoi(argv[3]), n = argc > 5 ? atoi(argv[5]) : 8;
     float bias = argc > 4 ? (float)atof(argv[4]) : 0;
@@ -30,8 +30,8 @@ int main(int argc, char **argv) {
     for (int seed = 1; seed <= n; seed++) {
         gl_hw_sample_opts o = {0};
         o.bias = bias; o.seed = (uint64_t)seed;
-        gl_trace *t = gl_hw_trace_new(&m, text, &o);
-        if (gl_hw_sample(&m, text, &o, NULL, t)) { fprintf(stderr, "hw_jumps: %s\n", gl_err()); return 1; }
+        gl_trace *t = gl_hw_trace_new(m, text, &o);
+        if (gl_hw_sample(m, text, &o, NULL, t)) { fprintf(stderr, "hw_jumps: %s\n", gl_err()); return 1; }
         int lifted = 0, on_u = 0;
         for (int i = 0; i < gl_trace_count(t); i++) {
             const gl_hw_frame *f = gl_trace_frame(t, i);
@@ -41,12 +41,12 @@ int main(int argc, char **argv) {
                 jumps++;
                 if (++on_u == 2) {
                     int top = 0;
-                    for (int k = 1; k < m.cfg.M; k++) if (f->pi[k] > f->pi[top]) top = k;
+                    for (int k = 1; k < m->cfg.M; k++) if (f->pi[k] > f->pi[top]) top = k;
                     seconds++;
                     averaged += f->pi[top] >= 0.9f && fabsf(f->rho[top]) >= 0.7f;
                 }
                 printf("seed %d step %d: jump (%.0f, %.0f)", seed, i, f->dx, f->dy);
-                for (int k = 0; k < m.cfg.M; k++)
+                for (int k = 0; k < m->cfg.M; k++)
                     if (f->pi[k] > 0.05f)
                         printf("  [pi %.2f mu (%.0f, %.0f) sd (%.0f, %.0f) rho %.2f]", f->pi[k], f->mu[k][0], f->mu[k][1],
                                f->sigma[k][0], f->sigma[k][1], f->rho[k]);
@@ -58,6 +58,6 @@ int main(int argc, char **argv) {
     }
     printf("%d jump(s); %d of %d lines made a second jump on '%c', %d of them onto one stretched component (pi >= 0.9, |rho| >= 0.7)\n",
            jumps, seconds, n, text[U], averaged);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
     return 0;
 }

@@ -9,10 +9,13 @@
 // model's own preparation, sorted and taken evenly spaced as `bench
 // handwriting` takes them), at seeds 2024, 2025, ...
 // HW_LASTCHAR_ONLY=CHARS in the environment takes only those characters;
-// HW_LASTCHAR_VERBOSE=1 prints every line's counts.
+// HW_LASTCHAR_VERBOSE=1 prints every line's counts; HW_LASTCHAR_PICK=,3,17,
+// takes only those held-out texts (0-based); HW_LASTCHAR_PNG=DIR draws the
+// two runs of each incomplete line there (alignment figures).
 // Prints, per kind and in all: the lines whose last character is complete,
 // the lines that ended on their own, and those that wrote over twice the
 // mid-line points after the peak reached the last character (more than it).
+#include "hw_heldout.h"
 #include "hw_lastchar.h"
 
 typedef struct {
@@ -41,11 +44,18 @@ static void print_tallies(const char *what, tally t[2][HW_KINDS + 1]) {
     }
 }
 
-static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static void show(const char *text, long seed, const hw_verdict v[2]) {
+// Prints a line's counts; with HW_LASTCHAR_PNG=DIR an incomplete one's two
+// runs are drawn (DIR/NAME-line.png, DIR/NAME-mid.png: the alignment figures).
+static void show(gl_hw_model *m, const char *text, long seed, float bias, const hw_verdict v[2], const char *name) {
     printf("  \"%s\" seed %ld: last character %d points (old rule %d), mid-line %d%s%s\n", text, seed, v[1].tail,
            v[0].tail, v[1].ref, v[1].complete ? "" : " INCOMPLETE", v[1].ended ? "" : " (not ended)");
+    const char *dir = getenv("HW_LASTCHAR_PNG");
+    if (dir && !v[1].complete) {
+        char base[600];
+        hw_verdict w[2];
+        snprintf(base, sizeof base, "%s/%s", dir, name);
+        if (hw_judge_dump(m, text, (uint64_t)seed, bias, w, base) == 0) printf("    drawn: %s-line.png\n", base);
+    }
 }
 
 int main(int argc, char **argv) {
@@ -53,13 +63,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: hw_lastchar MODEL [BIAS [SEEDS [IAMDIR [EXCLUDE [TEXTS]]]]]\n");
         return 2;
     }
-    gl_hw_model m;
-    gl_meta meta = { 0 };
-    if (gl_hw_model_load(&m, argv[1], &meta, 0)) {
+    gl_hw_model *m = gl_hw_load(argv[1], 0);
+    if (!m) {
         fprintf(stderr, "hw_lastchar: %s\n", gl_err());
         return 1;
     }
-    if (m.cfg.K <= 0) {
+    if (m->cfg.K <= 0) {
         fprintf(stderr, "hw_lastchar: %s is not a synthesis network\n", argv[1]);
         return 1;
     }
@@ -71,22 +80,24 @@ int main(int argc, char **argv) {
     tally all[2][HW_KINDS + 1] = { { { 0 } } };
     printf("model %s, bias %g; complete: at least %.2f of the mid-line points, or all but one\n", argv[1], bias,
            HW_COMPLETE);
-    for (int ci = 0; ci < m.cfg.C; ci++) {
-        int c = (unsigned char)m.cfg.alphabet[ci], bad = 0;
+    for (int ci = 0; ci < m->cfg.C; ci++) {
+        int c = (unsigned char)m->cfg.alphabet[ci], bad = 0;
         if (c == ' ' || (only && !strchr(only, c))) continue;
         for (int p = 0; p < HW_NPREFIX; p++)
             for (int s = 1; s <= nseeds; s++) {
                 char text[96];
                 snprintf(text, sizeof text, "%s%c", HW_PREFIXES[p], c);
                 hw_verdict v[2];
-                if (hw_judge(&m, text, (uint64_t)s, bias, v)) {
+                if (hw_judge(m, text, (uint64_t)s, bias, v)) {
                     fprintf(stderr, "hw_lastchar: %s\n", gl_err());
                     return 1;
                 }
                 add(all[0], hw_kind(c), &v[0]);
                 add(all[1], hw_kind(c), &v[1]);
                 bad += !v[1].complete;
-                if (verbose || !v[1].complete) show(text, s, v);
+                char name[32];
+                snprintf(name, sizeof name, "a%02x-%d-%d", c, p, s);
+                if (verbose || !v[1].complete) show(m, text, s, bias, v, name);
             }
         if (!verbose) {
             printf("'%c': %d of %d incomplete\n", c, bad, HW_NPREFIX * nseeds);
@@ -98,50 +109,37 @@ int main(int argc, char **argv) {
              HW_NPREFIX, nseeds);
     print_tallies(what, all);
     if (argc > 4) {
-        gl_hw_corpus c = { 0 };
-        gl_hw_iam_opts o;
-        gl_hw_iam_defaults(&o);
-        o.thin = gl_meta_int(&meta, "iam_thin", 1);
-        o.exclude = argc > 5 ? argv[5] : NULL;
-        o.quiet = 1;
-        gl_hw_iam_report rep;
-        if (gl_hw_iam_load_ex(&c, argv[4], &o, &rep) < 0) {
+        char **t;
+        int nt;
+        if (hw_heldout_texts(m, argv[4], argc > 5 ? argv[5] : NULL, (int)strlen(HW_MIDLINE), &t, &nt)) {
             fprintf(stderr, "hw_lastchar: %s\n", gl_err());
             return 1;
         }
-        char **t = malloc(sizeof(char *) * (size_t)(c.n + 1));
-        int nt = 0;
-        for (int i = 0; i < c.n; i++) {
-            const char *x = c.lines[i].text;
-            size_t L = strlen(x);
-            if (c.lines[i].style % GL_HW_IAM_HELDOUT_MOD || !L || L + strlen(HW_MIDLINE) > GL_HW_MAXU ||
-                x[L - 1] == ' ' || gl_hw_encode(&m.cfg, x, NULL))
-                continue;
-            t[nt++] = gl_strdup(x);
-        }
-        qsort(t, (size_t)nt, sizeof *t, by_str);
         tally held[2][HW_KINDS + 1] = { { { 0 } } };
         int take = nt < ntexts ? nt : ntexts;
+        const char *pick = getenv("HW_LASTCHAR_PICK");   // ",3,17,": only those texts (0-based)
         for (int i = 0; i < take; i++) {
+            char key[24], name[32];
+            snprintf(key, sizeof key, ",%d,", i);
+            if (pick && !strstr(pick, key)) continue;
+            snprintf(name, sizeof name, "t%03d", i);
             const char *text = t[(size_t)i * nt / take];
             hw_verdict v[2];
-            if (hw_judge(&m, text, (uint64_t)(2024 + i), bias, v)) {
+            if (hw_judge(m, text, (uint64_t)(2024 + i), bias, v)) {
                 fprintf(stderr, "hw_lastchar: %s\n", gl_err());
                 return 1;
             }
             int kind = hw_kind((unsigned char)text[strlen(text) - 1]);
             add(held[0], kind, &v[0]);
             add(held[1], kind, &v[1]);
-            if (verbose || !v[1].complete) show(text, 2024 + i, v);
+            if (verbose || !v[1].complete) show(m, text, 2024 + i, bias, v, name);
         }
         snprintf(what, sizeof what, "%d texts of IAM-OnDB's held-out forms (of %d that fit), seeds 2024..%d", take, nt,
                  2024 + take - 1);
         print_tallies(what, held);
         for (int i = 0; i < nt; i++) free(t[i]);
         free(t);
-        gl_hw_corpus_free(&c);
     }
-    gl_meta_free(&meta);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
     return 0;
 }

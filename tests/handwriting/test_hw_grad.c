@@ -95,12 +95,12 @@ static void test_net(int L, int K, const char *what, float jw) {
     cfg.L = L; cfg.H = 5; cfg.M = 3; cfg.K = K;
     snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", " abc"); cfg.C = 4;
     cfg.std[0] = cfg.std[1] = 1;
-    gl_hw_model m;
-    CHECK(gl_hw_model_init(&m, &cfg, 11) == 0, "init: %s", gl_err());
+    gl_hw_model *m = NULL;
+    CHECK((m = gl_hw_new(&cfg, 11)) != NULL, "init: %s", gl_err());
     gl_rng r; gl_rng_seed(&r, 5);
     // larger weights so that every path carries a visible gradient
-    for (int i = 0; i < m.ps.n; i++) for (size_t j = 0; j < m.ps.p[i].n; j++) m.ps.p[i].w[j] += 0.3f * gl_rng_normal(&r);
-    if (K) for (int k = 0; k < K; k++) m.bp[2 * K + k] = -0.7f;
+    for (int i = 0; i < m->ps.n; i++) for (size_t j = 0; j < m->ps.p[i].n; j++) m->ps.p[i].w[j] += 0.3f * gl_rng_normal(&r);
+    if (K) for (int k = 0; k < K; k++) m->bp[2 * K + k] = -0.7f;
     gl_hw_corpus c = {0};
     const char *texts[3] = { "abc a", "cab", "b ca" };
     int lens[3] = { 7, 4, 6 };
@@ -111,36 +111,36 @@ static void test_net(int L, int K, const char *what, float jw) {
     }
     gl_hw_ws ws = {0};
     int idx[3] = { 0, 1, 2 };
-    CHECK(gl_hw_ws_fill(&ws, &m, &c, idx, 3, 100) == 0, "fill: %s", gl_err());
+    CHECK(gl_hw_ws_fill(&ws, m, &c, idx, 3, 100) == 0, "fill: %s", gl_err());
     int npts;
     ws.jump_weight = jw;
     int jumps = 0;
     for (size_t r = 0; r < (size_t)ws.T * ws.B; r++) jumps += is_jump(&ws, r);
     CHECK(jw == 1 || jumps >= 2, "%s: %d jumps to weigh", what, jumps);
-    double L0 = gl_hw_forward(&m, &ws, &npts);
+    double L0 = gl_hw_forward(m, &ws, &npts);
     CHECK(npts == 17, "points %d", npts);
     CHECK(isfinite(L0), "loss finite");
-    gl_params_zero_grad(&m.ps);
-    gl_hw_backward(&m, &ws, 1.0f, 0, 0);
-    net_ctx nc = { &m, &ws, jw };
+    gl_params_zero_grad(&m->ps);
+    gl_hw_backward(m, &ws, 1.0f, 0, 0);
+    net_ctx nc = { m, &ws, jw };
     // the loss sums 17 points in float32 (~1e-6 relative): with eps 1e-2 a
     // difference quotient resolves about 3e-4, so smaller gradients are
     // compared in absolute terms against 3e-3
     // (a weighted loss is larger, and so is its rounding: the floor grows with it)
     double floor_saved = gl_gradcheck_floor;
     gl_gradcheck_floor = 3e-3 * fmax(1.0, fabs(net_loss(&nc) / L0));
-    for (int i = 0; i < m.ps.n; i++) {
-        char nm[128]; snprintf(nm, sizeof nm, "%s %s", what, m.ps.p[i].name);
+    for (int i = 0; i < m->ps.n; i++) {
+        char nm[128]; snprintf(nm, sizeof nm, "%s %s", what, m->ps.p[i].name);
         // the backward pass reuses dy from the forward pass: copy grads first
-        size_t n = m.ps.p[i].n;
-        float *g = malloc(n * sizeof(float)); memcpy(g, m.ps.p[i].g, n * sizeof(float));
-        gl_gradcheck(net_loss, &nc, m.ps.p[i].w, g, (int)n, 40, 1e-2f, nm, 3e-2);
+        size_t n = m->ps.p[i].n;
+        float *g = malloc(n * sizeof(float)); memcpy(g, m->ps.p[i].g, n * sizeof(float));
+        gl_gradcheck(net_loss, &nc, m->ps.p[i].w, g, (int)n, 40, 1e-2f, nm, 3e-2);
         free(g);
     }
     gl_gradcheck_floor = floor_saved;
     gl_hw_ws_free(&ws);
     gl_hw_corpus_free(&c);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 int main(void) {

@@ -1,7 +1,8 @@
 // Pages: word wrap (paragraphs, gaps, hyphenation or refusal of a word
 // longer than a line), a page written in one hand with the shipped network
-// (every line ends, each line after the first primed with the one before),
-// and its SVG in millimetres (one path per stroke, no fills) and PNG.
+// (every line ends, each line after the first primed with the one before, a
+// long one with its last words; the primer read layer by layer as step by
+// step), and its SVG in millimetres (one path per stroke, no fills) and PNG.
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_test.h"
@@ -34,32 +35,60 @@ static void test_wrap(void) {
 }
 
 static void test_page(void) {
-    gl_hw_model m;
+    gl_hw_model *m = NULL;
     char path[1024];   // the shipped network (tests/meson.build sets GLIMPSE_ASSETS)
     snprintf(path, sizeof path, "%s/handwriting-synth.safetensors",
              getenv("GLIMPSE_ASSETS") ? getenv("GLIMPSE_ASSETS") : "assets");
-    CHECK(gl_hw_model_load(&m, path, NULL, 0) == 0, "load %s: %s", path, gl_err());
+    CHECK((m = gl_hw_load(path, 0)) != NULL, "load %s: %s", path, gl_err());
     char **l;
     int n;
-    CHECK(gl_hw_wrap(&m.cfg, "we can write a page\n\nin the same hand", 20, &l, &n) == 0, "wrap: %s", gl_err());
+    CHECK(gl_hw_wrap(&m->cfg, "we can write a page\n\nin the same hand", 20, &l, &n) == 0, "wrap: %s", gl_err());
     gl_hw_page_opts o = { 0 };
     o.bias = 1;
     o.seed = 1;
     gl_hw_page pg;
-    CHECK(gl_hw_page_write(&m, l, n, &o, &pg) == 0 && pg.n == 3 && !pg.text[1][0], "page: %d lines", pg.n);
+    CHECK(gl_hw_page_write(m, l, n, &o, &pg) == 0 && pg.n == 3 && !pg.text[1][0], "page: %d lines", pg.n);
     for (int i = 0; i < pg.n; i++) {
         if (!pg.text[i][0]) {
             CHECK(pg.line[i].n == 0, "a gap has no points");
             continue;
         }
-        CHECK(pg.line[i].ended && pg.tries[i] >= 1 && pg.tries[i] <= GL_HW_PAGE_TRIES, "line %d ended (%d tries)", i,
-              pg.tries[i]);
+        CHECK(pg.line[i].ended && pg.done[i] && pg.tries[i] >= 1 && pg.tries[i] <= GL_HW_PAGE_TRIES,
+              "line %d ended (%d tries)", i, pg.tries[i]);
         // primed with the line before: the window ran over both texts
         int primed = i > 0;
         size_t want = strlen(pg.text[i]) + (primed ? strlen(pg.text[0]) + 1 : 0);   // line 2 follows the gap
         CHECK(pg.line[i].U == (int)want,
               "line %d: the window's text has %d characters (%zu: primed with the line before)", i, pg.line[i].U, want);
     }
+    // a longer line primes the next with its last words: those after the
+    // last space that leaves GL_HW_PAGE_PRIME_CHARS characters or more
+    char *two[2] = { "one two three four five six seven eight", "and so on" };
+    gl_hw_page p2;
+    CHECK(GL_HW_PAGE_PRIME_CHARS == 20 && gl_hw_page_write(m, two, 2, &o, &p2) == 0 && p2.done[0] && p2.done[1],
+          "a page of two lines: %s", gl_err());
+    CHECK(p2.line[1].U == (int)strlen("five six seven eight and so on"),
+          "the second line primed with the first's last words: the window's text has %d characters (30)",
+          p2.line[1].U);
+    // the primer read layer by layer (the default) leaves the state that
+    // reading it step by step leaves, to the bit: the same line, point for point
+    gl_hw_line pl = { p2.line[0].n, p2.line[0].pts, (char *)two[0], 0 };
+    gl_hw_sample_opts so = { 0 };
+    so.bias = 1;
+    so.seed = 5;
+    so.prime = &pl;
+    so.prime_text = two[0];
+    gl_hw_result ra, rb;
+    CHECK(gl_hw_sample(m, "and so on", &so, &ra, NULL) == 0, "primed: %s", gl_err());
+    so.prime_stepwise = 1;
+    CHECK(gl_hw_sample(m, "and so on", &so, &rb, NULL) == 0, "primed step by step: %s", gl_err());
+    CHECK(ra.n > 20 && ra.n == rb.n && !memcmp(ra.pts, rb.pts, sizeof(float) * 3 * (size_t)ra.n) &&
+                  !memcmp(ra.phi, rb.phi, sizeof(float) * (size_t)ra.n * (ra.U + 1)),
+          "primed layer by layer and step by step (a primer of %d points): the same %d points (%d)", pl.n, ra.n,
+          rb.n);
+    gl_hw_result_free(&ra);
+    gl_hw_result_free(&rb);
+    gl_hw_page_free(&p2);
     int tot;
     float mm;
     float *pts = gl_hw_page_points(&pg, &tot, &mm);
@@ -98,7 +127,7 @@ static void test_page(void) {
     free(pts);
     gl_hw_page_free(&pg);
     gl_hw_wrapped_free(l, n);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 int main(void) {

@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static void tiny(gl_hw_model *m, int K, uint64_t seed) {
+static gl_hw_model *tiny(int K, uint64_t seed) {
     gl_hw_cfg cfg = {0};
     cfg.L = 2; cfg.H = 16; cfg.M = 3; cfg.K = K;
     snprintf(cfg.alphabet, sizeof cfg.alphabet, " abc"); cfg.C = 4;
     cfg.mean[0] = 2; cfg.mean[1] = 0; cfg.std[0] = 3; cfg.std[1] = 2;
-    CHECK(gl_hw_model_init(m, &cfg, seed) == 0, "init: %s", gl_err());
+    gl_hw_model *m = gl_hw_new(&cfg, seed);
+    CHECK(m != NULL, "init: %s", gl_err());
+    return m;
 }
 
 static int same_result(const gl_hw_result *a, const gl_hw_result *b) {
@@ -20,13 +22,13 @@ static int same_result(const gl_hw_result *a, const gl_hw_result *b) {
 }
 
 static void test_seed(void) {
-    gl_hw_model m; tiny(&m, 2, 3);
+    gl_hw_model *m = tiny(2, 3);
     gl_hw_sample_opts o = {0}; o.seed = 9; o.max_steps = 60;
     gl_hw_result a, b, c;
-    CHECK(gl_hw_sample(&m, "abc", &o, &a, NULL) == 0, "sample: %s", gl_err());
-    CHECK(gl_hw_sample(&m, "abc", &o, &b, NULL) == 0, "sample again");
+    CHECK(gl_hw_sample(m, "abc", &o, &a, NULL) == 0, "sample: %s", gl_err());
+    CHECK(gl_hw_sample(m, "abc", &o, &b, NULL) == 0, "sample again");
     o.seed = 10;
-    CHECK(gl_hw_sample(&m, "abc", &o, &c, NULL) == 0, "sample seed 10");
+    CHECK(gl_hw_sample(m, "abc", &o, &c, NULL) == 0, "sample seed 10");
     CHECK(a.n > 0 && same_result(&a, &b), "same seed, same strokes");
     CHECK(!same_result(&a, &c), "another seed, other strokes");
     // κ only moves forward, φ has U+1 entries per step
@@ -36,10 +38,10 @@ static void test_seed(void) {
     CHECK(mono, "kappa monotone over steps");
     // the GUI path: a trace from gl_hw_trace_new gets one frame per point,
     // with the same points and window weights as the result
-    gl_trace *tr = gl_hw_trace_new(&m, "abc", &o);
+    gl_trace *tr = gl_hw_trace_new(m, "abc", &o);
     gl_hw_result d;
     CHECK(tr->kind == GL_TRACE_WRITE && tr->cap == 60, "trace kind %d cap %d", tr->kind, tr->cap);
-    CHECK(gl_hw_sample(&m, "abc", &o, &d, tr) == 0 && gl_trace_count(tr) == d.n && atomic_load(&tr->done), "trace frames %d", gl_trace_count(tr));
+    CHECK(gl_hw_sample(m, "abc", &o, &d, tr) == 0 && gl_trace_count(tr) == d.n && atomic_load(&tr->done), "trace frames %d", gl_trace_count(tr));
     int same = d.n > 0;
     for (int t = 0; t < d.n && same; t++) {
         const gl_hw_frame *f = gl_trace_frame(tr, t);
@@ -56,10 +58,10 @@ static void test_seed(void) {
     gl_trace_release(tr); gl_hw_result_free(&d);
     gl_hw_result_free(&a); gl_hw_result_free(&b); gl_hw_result_free(&c);
     // characters the model cannot write: one error naming each of them
-    CHECK(gl_hw_sample(&m, "abz!z", &o, &a, NULL) < 0, "unknown characters");
+    CHECK(gl_hw_sample(m, "abz!z", &o, &a, NULL) < 0, "unknown characters");
     CHECK(strstr(gl_err(), "'z'") && strstr(gl_err(), "'!'"), "error names them: %s", gl_err());
-    CHECK(gl_hw_sample(&m, "", &o, &a, NULL) < 0, "empty text");
-    gl_hw_model_free(&m);
+    CHECK(gl_hw_sample(m, "", &o, &a, NULL) < 0, "empty text");
+    gl_hw_free(m);
 }
 
 // The spread of the first sampled offset over many seeds: bias b scales σ by
@@ -77,20 +79,20 @@ static double first_step_spread(gl_hw_model *m, float bias) {
 }
 
 static void test_bias(void) {
-    gl_hw_model m; tiny(&m, 0, 4);
+    gl_hw_model *m = tiny(0, 4);
     // one dominant component so that the spread is σ-driven
-    int M = m.cfg.M;
-    for (int j = 0; j < M; j++) m.by[1 + j] = j == 0 ? 2.0f : 0.0f;
-    double s0 = first_step_spread(&m, 0), s3 = first_step_spread(&m, 3);
+    int M = m->cfg.M;
+    for (int j = 0; j < M; j++) m->by[1 + j] = j == 0 ? 2.0f : 0.0f;
+    double s0 = first_step_spread(m, 0), s3 = first_step_spread(m, 3);
     CHECK(s3 < 0.2 * s0, "bias 3 spread %g vs bias 0 spread %g", s3, s0);
     // the trace: frames carry the biased σ = exp(σ̂ − b)·std
     gl_trace *t0 = gl_trace_new(GL_TRACE_PREDICT, sizeof(gl_hw_frame), 10, NULL);
     gl_trace *t1 = gl_trace_new(GL_TRACE_PREDICT, sizeof(gl_hw_frame), 10, NULL);
     gl_hw_sample_opts o = {0}; o.seed = 1; o.max_steps = 5;
     gl_hw_result r0, r1;
-    gl_hw_sample(&m, NULL, &o, &r0, t0);
+    gl_hw_sample(m, NULL, &o, &r0, t0);
     o.bias = 2;
-    gl_hw_sample(&m, NULL, &o, &r1, t1);
+    gl_hw_sample(m, NULL, &o, &r1, t1);
     CHECK(gl_trace_count(t0) == 5 && r0.n == 5 && atomic_load(&t0->done), "trace has every step (%d)", gl_trace_count(t0));
     const gl_hw_frame *f0 = gl_trace_frame(t0, 0), *f1 = gl_trace_frame(t1, 0);
     CHECK_NEAR(f1->sigma[0][0] / f0->sigma[0][0], exp(-2.0), 1e-4, "sigma ratio");
@@ -106,21 +108,21 @@ static void test_bias(void) {
     atomic_int cancel = 1;
     o.cancel = &cancel;
     gl_trace *t2 = gl_trace_new(GL_TRACE_PREDICT, sizeof(gl_hw_frame), 10, NULL);
-    CHECK(gl_hw_sample(&m, NULL, &o, &r0, t2) == 1 && r0.n == 0 && gl_trace_count(t2) == 0 && atomic_load(&t2->done), "cancelled");
+    CHECK(gl_hw_sample(m, NULL, &o, &r0, t2) == 1 && r0.n == 0 && gl_trace_count(t2) == 0 && atomic_load(&t2->done), "cancelled");
     gl_hw_result_free(&r0); gl_trace_release(t2);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 // §5.3: with κ advancing one character per step (exp(κ̂) = 1) and a narrow
 // window, φ(t,U+1) overtakes every φ(t,u) after about U steps.
 static void test_end(void) {
-    gl_hw_model m; tiny(&m, 2, 5);
-    int K = m.cfg.K, H = m.cfg.H;
-    memset(m.Wp, 0, sizeof(float) * 3 * K * H);
-    for (int k = 0; k < K; k++) { m.bp[k] = 0; m.bp[K + k] = 1.0f; m.bp[2 * K + k] = 0.0f; }
+    gl_hw_model *m = tiny(2, 5);
+    int K = m->cfg.K, H = m->cfg.H;
+    memset(m->Wp, 0, sizeof(float) * 3 * K * H);
+    for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 1.0f; m->bp[2 * K + k] = 0.0f; }
     gl_hw_sample_opts o = {0}; o.seed = 1;
     gl_hw_result r;
-    CHECK(gl_hw_sample(&m, "abcab", &o, &r, NULL) == 0, "sample");
+    CHECK(gl_hw_sample(m, "abcab", &o, &r, NULL) == 0, "sample");
     CHECK(r.ended == 1, "ended");
     CHECK(r.n >= 4 && r.n <= 6, "stopped after %d steps for 5 characters", r.n);
     for (int t = 0; t < r.n; t++) CHECK_NEAR(r.kappa[t * K], t + 1, 1e-4, "kappa = t");
@@ -130,11 +132,11 @@ static void test_end(void) {
     gl_hw_line pr = {0}; float pts[12] = { 1, 0, 0, 2, 1, 0, 1, -1, 1, 3, 0, 1 };
     pr.n = 4; pr.pts = pts; pr.text = "ba";
     o.prime = &pr; o.prime_text = "ba";
-    CHECK(gl_hw_sample(&m, "abcab", &o, &r, NULL) == 0, "primed: %s", gl_err());
+    CHECK(gl_hw_sample(m, "abcab", &o, &r, NULL) == 0, "primed: %s", gl_err());
     CHECK(r.U == 8 && r.ended, "primed text length %d", r.U);
     CHECK(r.n >= 8 - 4 - 1 && r.n <= 8 - 4 + 2, "primed steps %d", r.n);
     gl_hw_result_free(&r);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 // A point that begins a stroke, after a stroke written on the last
@@ -145,17 +147,17 @@ static void test_end(void) {
 // closing "!" or "i") stays. The end of a stroke (e) is a coin
 // toss here, so over the seeds some lines end just after such a point.
 static void test_end_drop(void) {
-    gl_hw_model m; tiny(&m, 2, 5);
-    int K = m.cfg.K, H = m.cfg.H, LH = m.cfg.L * m.cfg.H;
-    memset(m.Wp, 0, sizeof(float) * 3 * K * H);
-    for (int k = 0; k < K; k++) { m.bp[k] = 0; m.bp[K + k] = 0; m.bp[2 * K + k] = logf(0.3f); }   // 0.3 characters a step
-    memset(m.Wy, 0, sizeof(float) * LH); m.by[0] = 0;   // e = 1/2 at every point
+    gl_hw_model *m = tiny(2, 5);
+    int K = m->cfg.K, H = m->cfg.H, LH = m->cfg.L * m->cfg.H;
+    memset(m->Wp, 0, sizeof(float) * 3 * K * H);
+    for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 0; m->bp[2 * K + k] = logf(0.3f); }   // 0.3 characters a step
+    memset(m->Wy, 0, sizeof(float) * LH); m->by[0] = 0;   // e = 1/2 at every point
     int drops = 0, kept = 0, lone = 0, ink = 0, consistent = 1, ends = 0;
     for (int seed = 1; seed <= 60; seed++) {
         gl_hw_sample_opts o = {0}; o.seed = (uint64_t)seed;
-        gl_trace *tr = gl_hw_trace_new(&m, "abcab", &o);
+        gl_trace *tr = gl_hw_trace_new(m, "abcab", &o);
         gl_hw_result r, r2;
-        CHECK(gl_hw_sample(&m, "abcab", &o, &r, tr) == 0 && gl_hw_sample(&m, "abcab", &o, &r2, NULL) == 0, "sample seed %d", seed);
+        CHECK(gl_hw_sample(m, "abcab", &o, &r, tr) == 0 && gl_hw_sample(m, "abcab", &o, &r2, NULL) == 0, "sample seed %d", seed);
         ends += r.ended;
         drops += r.dropped; kept += r.ended && !r.dropped;
         if (r.ended && !r.dropped && r.n >= 2 && r.pts[3 * (r.n - 2) + 2] > 0.5f) {   // (one point is dropped at most)
@@ -189,26 +191,26 @@ static void test_end_drop(void) {
     CHECK(consistent, "trace frames are the result's points, with and without a trace");
     // at a step limit the point is kept (the trace gets every point)
     gl_hw_sample_opts o = {0}; o.seed = 3; o.max_steps = 2;
-    gl_trace *tr = gl_hw_trace_new(&m, "abcab", &o);
+    gl_trace *tr = gl_hw_trace_new(m, "abcab", &o);
     gl_hw_result r;
-    CHECK(gl_hw_sample(&m, "abcab", &o, &r, tr) == 0 && r.n == 2 && gl_trace_count(tr) == 2 && !r.dropped, "step limit: %d points, %d frames", r.n, gl_trace_count(tr));
+    CHECK(gl_hw_sample(m, "abcab", &o, &r, tr) == 0 && r.n == 2 && gl_trace_count(tr) == 2 && !r.dropped, "step limit: %d points, %d frames", r.n, gl_trace_count(tr));
     gl_trace_release(tr); gl_hw_result_free(&r);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 static void test_io(void) {
-    gl_hw_model m; tiny(&m, 2, 6);
+    gl_hw_model *m = tiny(2, 6);
     char dir[] = "/tmp/glimpse-hw-XXXXXX";
     CHECK(mkdtemp(dir) != NULL, "tmpdir");
     char p[256]; snprintf(p, sizeof p, "%s/m.safetensors", dir);
-    CHECK(gl_hw_model_save(&m, p, NULL, 0) == 0, "save: %s", gl_err());
-    gl_hw_model m2;
-    CHECK(gl_hw_model_load(&m2, p, NULL, 0) == 0, "load: %s", gl_err());
-    CHECK(!strcmp(m2.cfg.alphabet, " abc") && m2.cfg.K == 2 && m2.cfg.std[0] == 3, "config round trip");
+    CHECK(gl_hw_save(m, p, NULL, 0) == 0, "save: %s", gl_err());
+    gl_hw_model *m2 = NULL;
+    CHECK((m2 = gl_hw_load(p, 0)) != NULL, "load: %s", gl_err());
+    CHECK(!strcmp(m2->cfg.alphabet, " abc") && m2->cfg.K == 2 && m2->cfg.std[0] == 3, "config round trip");
     gl_hw_sample_opts o = {0}; o.seed = 2; o.max_steps = 30;
     gl_hw_result a, b;
-    gl_hw_sample(&m, "cab", &o, &a, NULL);
-    gl_hw_sample(&m2, "cab", &o, &b, NULL);
+    gl_hw_sample(m, "cab", &o, &a, NULL);
+    gl_hw_sample(m2, "cab", &o, &b, NULL);
     CHECK(same_result(&a, &b), "reloaded model writes the same strokes");
     char svg[256], png[256]; snprintf(svg, sizeof svg, "%s/a.svg", dir); snprintf(png, sizeof png, "%s/a.png", dir);
     CHECK(gl_hw_save_svg(svg, a.pts, a.n, 0) == 0 && gl_hw_save_png(png, a.pts, a.n, 100) == 0, "save svg/png: %s", gl_err());
@@ -221,14 +223,15 @@ static void test_io(void) {
     free(buf);
     CHECK(gl_read_file(png, &buf, &len) == 0 && len > 8 && !memcmp(buf + 1, "PNG", 3), "png written");
     free(buf);
-    gl_hw_model_free(&m2);
+    gl_hw_free(m2);
     // a file that is not a handwriting model
     snprintf(p, sizeof p, "%s/bad.safetensors", dir);
     gl_params ps = {0}; gl_params_add(&ps, "x", 2, 0, 0, 0);
     gl_params_save(&ps, p, NULL, 0); gl_params_free(&ps);
-    CHECK(gl_hw_model_load(&m2, p, NULL, 0) != 0 || (gl_hw_model_free(&m2), 0), "loading a foreign file fails");
+    gl_hw_model *m3 = gl_hw_load(p, 0);
+    CHECK(m3 == NULL || (gl_hw_free(m3), 0), "loading a foreign file fails");
     gl_hw_result_free(&a); gl_hw_result_free(&b);
-    gl_hw_model_free(&m); gl_hw_model_free(&m2);
+    gl_hw_free(m);
     char cmd[300]; snprintf(cmd, sizeof cmd, "rm -rf %s", dir); CHECK(system(cmd) == 0, "cleanup");
 }
 
@@ -258,27 +261,27 @@ static double wavy_line(gl_hw_model *m, float *pts, int n, int lift, uint64_t se
 // line), the density grid must hold the mixture's whole mass, and samples
 // drawn from a frame must have the mixture's mean.
 static void test_stepper(void) {
-    gl_hw_model m; tiny(&m, 0, 5);
-    gl_hw_model syn; tiny(&syn, 2, 5);
-    CHECK(gl_hw_stepper_new(&syn) == NULL && strstr(gl_err(), "prediction network"), "a synthesis network is refused: %s", gl_err());
-    gl_hw_model_free(&syn);
+    gl_hw_model *m = tiny(0, 5);
+    gl_hw_model *syn = tiny(2, 5);
+    CHECK(gl_hw_stepper_new(syn) == NULL && strstr(gl_err(), "prediction network"), "a synthesis network is refused: %s", gl_err());
+    gl_hw_free(syn);
     float pts[40 * 3];
     gl_hw_corpus c;
     int np = 0;
-    double nll_norm = wavy_line(&m, pts, 40, 17, 77, "", &c, &np);
+    double nll_norm = wavy_line(m, pts, 40, 17, 77, "", &c, &np);
     gl_hw_corpus_free(&c);
 
-    gl_hw_stepper *st = gl_hw_stepper_new(&m);
+    gl_hw_stepper *st = gl_hw_stepper_new(m);
     gl_hw_frame fr;
     double nll = 0;
     gl_hw_stepper_start(st, 0, &fr);
     for (int t = 0; t < 40; t++) {
-        double p = gl_hw_density(&fr, m.cfg.M, pts[3 * t], pts[3 * t + 1]);
+        double p = gl_hw_density(&fr, m->cfg.M, pts[3 * t], pts[3 * t + 1]);
         nll -= log(p) + log(pts[3 * t + 2] > 0.5f ? fr.e : 1 - fr.e);
         gl_hw_stepper_feed(st, pts + 3 * t, 0, &fr);
     }
     // raw densities are the normalised ones divided by std1 * std2 per point
-    double want = nll_norm + 40 * log(m.cfg.std[0] * m.cfg.std[1]);
+    double want = nll_norm + 40 * log(m->cfg.std[0] * m->cfg.std[1]);
     CHECK(np == 40 && fabs(nll - want) < 1e-3 * fabs(want) + 1e-3, "stepper NLL %.5f, training forward %.5f", nll, want);
     CHECK(gl_hw_stepper_steps(st) == 41, "steps %d", gl_hw_stepper_steps(st));
     float sx = 0, sy = 0;
@@ -288,31 +291,31 @@ static void test_stepper(void) {
     // the grid: 240 x 240 cells of 0.25 units around the pen hold all the mass
     int G = 240;
     float *g = malloc(sizeof(float) * G * G);
-    float mx = gl_hw_density_grid(&fr, m.cfg.M, -30, -30, 0.25f, G, G, g);
+    float mx = gl_hw_density_grid(&fr, m->cfg.M, -30, -30, 0.25f, G, G, g);
     double mass = 0; int am = 0;
     for (int i = 0; i < G * G; i++) { mass += g[i] * 0.0625; if (g[i] > g[am]) am = i; }
     CHECK(fabs(mass - 1) < 0.02, "density grid mass %.4f", mass);
     CHECK(mx == g[am] && mx > 0, "grid maximum");
     float ax = -30 + (am % G + 0.5f) * 0.25f, ay = -30 + (am / G + 0.5f) * 0.25f;
-    CHECK(fabs(g[am] - gl_hw_density(&fr, m.cfg.M, ax, ay)) < 1e-6, "grid cell = density at its centre");
+    CHECK(fabs(g[am] - gl_hw_density(&fr, m->cfg.M, ax, ay)) < 1e-6, "grid cell = density at its centre");
     // samples: mean offset = Σ π μ
     double ex = 0, ey = 0, mxs = 0, mys = 0, ee = 0;
-    for (int k = 0; k < m.cfg.M; k++) { ex += fr.pi[k] * fr.mu[k][0]; ey += fr.pi[k] * fr.mu[k][1]; }
+    for (int k = 0; k < m->cfg.M; k++) { ex += fr.pi[k] * fr.mu[k][0]; ey += fr.pi[k] * fr.mu[k][1]; }
     int N = 20000;
     gl_rng r; gl_rng_seed(&r, 77);
-    for (int i = 0; i < N; i++) { float o[3]; gl_hw_mixture_sample(&fr, m.cfg.M, &r, o); mxs += o[0]; mys += o[1]; ee += o[2]; }
+    for (int i = 0; i < N; i++) { float o[3]; gl_hw_mixture_sample(&fr, m->cfg.M, &r, o); mxs += o[0]; mys += o[1]; ee += o[2]; }
     CHECK(fabs(mxs / N - ex) < 0.1 && fabs(mys / N - ey) < 0.1, "sample mean (%.3f,%.3f) vs (%.3f,%.3f)", mxs / N, mys / N, ex, ey);
     CHECK(fabs(ee / N - fr.e) < 0.02, "end-of-stroke rate %.3f vs e %.3f", ee / N, fr.e);
     // reset: the same start as a new stepper
     gl_hw_frame a, b;
     gl_hw_stepper_reset(st);
     gl_hw_stepper_start(st, 0.5f, &a);
-    gl_hw_stepper *st2 = gl_hw_stepper_new(&m);
+    gl_hw_stepper *st2 = gl_hw_stepper_new(m);
     gl_hw_stepper_start(st2, 0.5f, &b);
     CHECK(!memcmp(&a, &b, sizeof a) && gl_hw_stepper_steps(st) == 1, "reset starts over");
     free(g);
     gl_hw_stepper_free(st); gl_hw_stepper_free(st2);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 // Priming must not leak the primer into the output. A window that moves
@@ -324,15 +327,15 @@ static void test_stepper(void) {
 // text (the space after the primer, then "abcab"), never on the primer's
 // characters, and the primer's points are not in the result.
 static void test_prime_leak(void) {
-    gl_hw_model m; tiny(&m, 2, 5);
-    int K = m.cfg.K, H = m.cfg.H;
-    memset(m.Wp, 0, sizeof(float) * 3 * K * H);
-    for (int k = 0; k < K; k++) { m.bp[k] = 0; m.bp[K + k] = 1.0f; m.bp[2 * K + k] = logf(0.05f); }
+    gl_hw_model *m = tiny(2, 5);
+    int K = m->cfg.K, H = m->cfg.H;
+    memset(m->Wp, 0, sizeof(float) * 3 * K * H);
+    for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 1.0f; m->bp[2 * K + k] = logf(0.05f); }
     gl_hw_line pr = {0}; float pts[12] = { 1, 0, 0, 2, 1, 0, 1, -1, 1, 3, 0, 1 };
     pr.n = 4; pr.pts = pts; pr.text = "ba";
     gl_hw_sample_opts o = {0}; o.seed = 1; o.prime = &pr; o.prime_text = "ba";
     gl_hw_result r;
-    CHECK(gl_hw_sample(&m, "abcab", &o, &r, NULL) == 0, "primed: %s", gl_err());
+    CHECK(gl_hw_sample(m, "abcab", &o, &r, NULL) == 0, "primed: %s", gl_err());
     int lp = 2, U = r.U, on_primer = 0, first = -1;
     for (int t = 0; t < r.n; t++) {
         const float *ph = r.phi + (size_t)t * (U + 1);
@@ -349,7 +352,7 @@ static void test_prime_leak(void) {
     CHECK(on_primer == 0, "no point is written on the primer's characters (%d are)", on_primer);
     CHECK(r.ended, "the line ends on its own (%d points)", r.n);
     gl_hw_result_free(&r);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 // The half-precision batch-1 path (the default) against the float path the
@@ -382,58 +385,58 @@ static double frames_diff(gl_hw_model *m, gl_hw_weights a, gl_hw_weights b, int 
 }
 
 static void test_half(void) {
-    gl_hw_model m; tiny(&m, 2, 8);
-    for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;   // livelier than the initial weights
-    double d = frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30);
+    gl_hw_model *m = tiny(2, 8);
+    for (size_t i = 0; i < m->ps.p[0].n; i++) m->ps.p[0].w[i] *= 3;   // livelier than the initial weights
+    double d = frames_diff(m, GL_HW_HALF, GL_HW_FP32, 30);
     CHECK(d > 0 && d < 5e-3, "half-precision weights: mixtures and window within 5e-3 of floats (%.3g)", d);
-    CHECK(frames_diff(&m, GL_HW_HALF, GL_HW_HALF, 30) == 0, "the half path is reproducible");
-    float keep = m.Wy[0];
-    m.Wy[0] = 1e5f;   // beyond ±65504: the whole model runs in floats
-    CHECK(frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30) == 0, "out of the half range: floats");
-    m.Wy[0] = keep;
-    CHECK(frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30) == d, "weights changed back: the half copy follows");
-    gl_hw_model_free(&m);
+    CHECK(frames_diff(m, GL_HW_HALF, GL_HW_HALF, 30) == 0, "the half path is reproducible");
+    float keep = m->Wy[0];
+    m->Wy[0] = 1e5f;   // beyond ±65504: the whole model runs in floats
+    CHECK(frames_diff(m, GL_HW_HALF, GL_HW_FP32, 30) == 0, "out of the half range: floats");
+    m->Wy[0] = keep;
+    CHECK(frames_diff(m, GL_HW_HALF, GL_HW_FP32, 30) == d, "weights changed back: the half copy follows");
+    gl_hw_free(m);
 }
 
 // The int8 batch-1 path: close to floats (a step of max|row|/254 per
 // weight), reproducible, and it follows a change of the weights.
 static void test_int8(void) {
-    gl_hw_model m; tiny(&m, 2, 8);
-    for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;
-    double d = frames_diff(&m, GL_HW_INT8, GL_HW_FP32, 30), dh = frames_diff(&m, GL_HW_HALF, GL_HW_FP32, 30);
+    gl_hw_model *m = tiny(2, 8);
+    for (size_t i = 0; i < m->ps.p[0].n; i++) m->ps.p[0].w[i] *= 3;
+    double d = frames_diff(m, GL_HW_INT8, GL_HW_FP32, 30), dh = frames_diff(m, GL_HW_HALF, GL_HW_FP32, 30);
     CHECK(d > dh && d < 3e-2, "int8 weights: mixtures and window within 3e-2 of floats (%.3g; halves %.3g)", d, dh);
-    CHECK(frames_diff(&m, GL_HW_INT8, GL_HW_INT8, 30) == 0, "the int8 path is reproducible");
+    CHECK(frames_diff(m, GL_HW_INT8, GL_HW_INT8, 30) == 0, "the int8 path is reproducible");
     // every output weight flipped: a stale int8 copy would be far from the floats
-    size_t nwy = (size_t)m.NY * m.cfg.L * m.cfg.H;
-    for (size_t i = 0; i < nwy; i++) m.Wy[i] = -m.Wy[i];
-    double d2 = frames_diff(&m, GL_HW_INT8, GL_HW_FP32, 30);
-    for (size_t i = 0; i < nwy; i++) m.Wy[i] = -m.Wy[i];
-    CHECK(d2 < 3e-2 && frames_diff(&m, GL_HW_INT8, GL_HW_FP32, 30) == d, "weights changed and back: the int8 copy follows (%.3g, %.3g)", d2, d);
-    gl_hw_model_free(&m);
+    size_t nwy = (size_t)m->NY * m->cfg.L * m->cfg.H;
+    for (size_t i = 0; i < nwy; i++) m->Wy[i] = -m->Wy[i];
+    double d2 = frames_diff(m, GL_HW_INT8, GL_HW_FP32, 30);
+    for (size_t i = 0; i < nwy; i++) m->Wy[i] = -m->Wy[i];
+    CHECK(d2 < 3e-2 && frames_diff(m, GL_HW_INT8, GL_HW_FP32, 30) == d, "weights changed and back: the int8 copy follows (%.3g, %.3g)", d2, d);
+    gl_hw_free(m);
 }
 
 // gl_hw_line_loss in floats is the training forward's loss of the same line;
 // halves and int8 are close to it.
 static void test_line_loss(void) {
-    gl_hw_model m; tiny(&m, 2, 6);
-    for (size_t i = 0; i < m.ps.p[0].n; i++) m.ps.p[0].w[i] *= 3;
+    gl_hw_model *m = tiny(2, 6);
+    for (size_t i = 0; i < m->ps.p[0].n; i++) m->ps.p[0].w[i] *= 3;
     float pts[30 * 3];
     gl_hw_corpus c;
     int np = 0;
-    double want = wavy_line(&m, pts, 30, 11, 78, "ab ca", &c, &np);
+    double want = wavy_line(m, pts, 30, 11, 78, "ab ca", &c, &np);
     double got[3];
     for (int k = 0; k < 3; k++) {
         gl_hw_sample_opts o = {0}; o.weights = k == 0 ? GL_HW_FP32 : k == 1 ? GL_HW_HALF : GL_HW_INT8;
-        got[k] = gl_hw_line_loss(&m, &c.lines[0], &o);
+        got[k] = gl_hw_line_loss(m, &c.lines[0], &o);
     }
     CHECK(np == 30 && fabs(got[0] - want) < 1e-4 * fabs(want) + 1e-4, "line loss in floats %.6f, training forward %.6f", got[0], want);
     CHECK(fabs(got[1] - want) < 1e-2 * fabs(want) + 1e-2 && fabs(got[2] - want) < 5e-2 * fabs(want) + 5e-2,
           "halves %.5f and int8 %.5f near %.5f", got[1], got[2], want);
     free(c.lines[0].text); c.lines[0].text = gl_strdup("abz");
     gl_hw_sample_opts o = {0};
-    CHECK(isnan(gl_hw_line_loss(&m, &c.lines[0], &o)), "a text outside the alphabet: NAN");
+    CHECK(isnan(gl_hw_line_loss(m, &c.lines[0], &o)), "a text outside the alphabet: NAN");
     gl_hw_corpus_free(&c);
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
 }
 
 int main(void) {

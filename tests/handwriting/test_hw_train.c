@@ -48,24 +48,24 @@ static void test_train(int K) {
     snprintf(cfg.alphabet, sizeof cfg.alphabet, " abcdefghijklmnopqrstuvwxyz.,"); cfg.C = (int)strlen(cfg.alphabet);
     gl_hw_norm_stats(&c, cfg.mean, cfg.std);
     gl_hw_corpus_normalise(&c, cfg.mean, cfg.std);
-    gl_hw_model m;
-    CHECK(gl_hw_model_init(&m, &cfg, 1) == 0, "init");
-    double before = eval(&m, &c);
+    gl_hw_model *m = NULL;
+    CHECK((m = gl_hw_new(&cfg, 1)) != NULL, "init");
+    double before = eval(m, &c);
     double first;
-    run(&m, &c, 40, &first);
-    double after = eval(&m, &c);
+    run(m, &c, 40, &first);
+    double after = eval(m, &c);
     CHECK(after < before - 0.5, "K=%d loss per point %g -> %g", K, before, after);
     // checkpoint with Adam state: resuming gives the same next steps
     char p[] = "/tmp/glimpse-hw-train-XXXXXX";
     int fd = mkstemp(p); close(fd);
-    CHECK(gl_hw_model_save(&m, p, NULL, 1) == 0, "save ckpt: %s", gl_err());
-    gl_hw_model m2;
-    CHECK(gl_hw_model_load(&m2, p, NULL, 1) == 0, "load ckpt: %s", gl_err());
-    CHECK(m2.ps.step == m.ps.step, "step %ld vs %ld", m2.ps.step, m.ps.step);
-    double a = run(&m, &c, 3, NULL), b = run(&m2, &c, 3, NULL);
+    CHECK(gl_hw_save(m, p, NULL, 1) == 0, "save ckpt: %s", gl_err());
+    gl_hw_model *m2 = NULL;
+    CHECK((m2 = gl_hw_load(p, 1)) != NULL, "load ckpt: %s", gl_err());
+    CHECK(m2->ps.step == m->ps.step, "step %ld vs %ld", m2->ps.step, m->ps.step);
+    double a = run(m, &c, 3, NULL), b = run(m2, &c, 3, NULL);
     CHECK(a == b, "resumed training matches: %g vs %g", a, b);
     unlink(p);
-    gl_hw_model_free(&m); gl_hw_model_free(&m2);
+    gl_hw_free(m); gl_hw_free(m2);
     gl_hw_corpus_free(&c);
 }
 

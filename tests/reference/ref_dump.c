@@ -17,7 +17,7 @@
 #include "draw/gl_draw.h"
 #include "handwriting/gl_hw.h"
 #include "gl_mnist.h"
-#include "gl_st.h"
+#include "gl_params.h"
 #include "gl_util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,9 +109,9 @@ static const char *HW_TEXTS[3] = { "a quick fox", "ink, in lines.", "we write" }
 #define HW_MAXT 120
 
 static int dump_handwriting(const char *weights, const char *out) {
-    gl_hw_model m;
-    if (gl_hw_model_load(&m, weights, NULL, 0)) { fprintf(stderr, "ref_dump: %s\n", gl_err()); return 1; }
-    const gl_hw_cfg *c = &m.cfg;
+    gl_hw_model *m = NULL;
+    if (!(m = gl_hw_load(weights, 0))) { fprintf(stderr, "ref_dump: %s\n", gl_err()); return 1; }
+    const gl_hw_cfg *c = &m->cfg;
     int synth = c->K > 0, B = 3;
     gl_hw_corpus corp = {0};
     gl_hw_hershey_opts o;
@@ -121,10 +121,10 @@ static int dump_handwriting(const char *weights, const char *out) {
     gl_hw_corpus_normalise(&corp, c->mean, c->std);
     int idx[3] = { 0, 1, 2 };
     gl_hw_ws ws = {0};
-    if (gl_hw_ws_fill(&ws, &m, &corp, idx, B, HW_MAXT)) { fprintf(stderr, "ref_dump: %s\n", gl_err()); return 1; }
+    if (gl_hw_ws_fill(&ws, m, &corp, idx, B, HW_MAXT)) { fprintf(stderr, "ref_dump: %s\n", gl_err()); return 1; }
     dump d = {0};
     gl_meta meta = {0};
-    int T = ws.T, Um = ws.Umax, NY = m.NY;
+    int T = ws.T, Um = ws.Umax, NY = m->NY;
     put(&d, "in.x", ws.x, 3, T, B, 3, 0);
     put(&d, "in.target", ws.tgt, 3, T, B, 3, 0);
     put(&d, "in.mask", ws.mask, 2, T, B, 0, 0);
@@ -133,7 +133,7 @@ static int dump_handwriting(const char *weights, const char *out) {
         for (int b = 0; b < B; b++) { U[b] = (float)ws.U[b]; for (int u = 0; u < Um; u++) ch[b * Um + u] = (float)ws.chars[b * Um + u]; }
     }
     int np;
-    double loss = gl_hw_forward(&m, &ws, &np);
+    double loss = gl_hw_forward(m, &ws, &np);
     put(&d, "out.y", ws.y, 3, T, B, NY, 0);
     if (synth) {
         put(&d, "out.phi", ws.phi, 3, T, B, Um + 1, 0);
@@ -142,9 +142,9 @@ static int dump_handwriting(const char *weights, const char *out) {
     }
     put_scalar(&d, "loss", loss);
     put_scalar(&d, "in.npoints", np);
-    gl_params_zero_grad(&m.ps);
-    gl_hw_backward(&m, &ws, 1.0f / (float)np, 100.0f, 10.0f);   // as the trainer calls it
-    put_grads(&d, &m.ps);
+    gl_params_zero_grad(&m->ps);
+    gl_hw_backward(m, &ws, 1.0f / (float)np, 100.0f, 10.0f);   // as the trainer calls it
+    put_grads(&d, &m->ps);
     gl_hw_ws_free(&ws);
     gl_hw_corpus_free(&corp);
 
@@ -154,8 +154,8 @@ static int dump_handwriting(const char *weights, const char *out) {
     so.weights = GL_HW_FP32;   // the twin computes in floats: compare the float path
     so.bias = 0.5f; so.seed = 7; so.max_steps = 60;
     gl_hw_result res;
-    gl_trace *tr = gl_hw_trace_new(&m, synth ? text : NULL, &so);
-    if (gl_hw_sample(&m, synth ? text : NULL, &so, &res, tr) < 0) { fprintf(stderr, "ref_dump: %s\n", gl_err()); return 1; }
+    gl_trace *tr = gl_hw_trace_new(m, synth ? text : NULL, &so);
+    if (gl_hw_sample(m, synth ? text : NULL, &so, &res, tr) < 0) { fprintf(stderr, "ref_dump: %s\n", gl_err()); return 1; }
     int n = gl_trace_count(tr), M = c->M, K = c->K, U = res.U;
     put_scalar(&d, "in.gen_bias", so.bias);
     float *gx = put(&d, "in.gen_x", NULL, 2, n, 3, 0, 0);   // normalised inputs of steps 0..n−1
@@ -191,7 +191,7 @@ static int dump_handwriting(const char *weights, const char *out) {
     gl_trace_release(tr);
     gl_hw_result_free(&res);
     gl_meta_set(&meta, "model", "handwriting");
-    gl_hw_model_free(&m);
+    gl_hw_free(m);
     return finish(&d, out, &meta);
 }
 

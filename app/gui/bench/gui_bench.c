@@ -10,25 +10,29 @@
 #include "gui_bench_hw.h"
 #include "gui_bench_train.h"
 #include "gui_run.h"
+#include "gui_shell.h"
+#include "view.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-static const gl_opt bench_opts[] = {
-    GL_NUM("seconds", 0.5, 600, NULL, "how long the pen draws (default 5)"),
-    GL_TEXT("size", "window size WxH (default 1280x800)"),
-    GL_FLAG("json", "print the figures as JSON"),
-    GL_TEXT("view",
+static const app_opt bench_opts[] = {
+    APP_NUM("seconds", 0.5, 600, NULL, "how long the pen draws (default 5)"),
+    APP_TEXT("size", "window size WxH (default 1280x800)"),
+    APP_FLAG("json", "print the figures as JSON"),
+    APP_TEXT("view",
       "attention (default: a pen drawing), synthesis (the pen writing), prediction (live density) draw (generate view "
       "playing, a new seed every 2 s) or train (the attention model training: speed against the CLI's loop, start and "
       "pause latency, frames)"),
-    GL_INT("grid", 1, 6, "1", "draw: samples per side of the grid (1, 2, 3, 4 or 6)"),
-    GL_FLAG("idle",
+    APP_INT("grid", 1, 6, "1", "draw: samples per side of the grid (1, 2, 3, 4 or 6)"),
+    APP_FLAG("no-futures", "prediction, draw: with the possible futures switched off (F)"),
+    APP_FLAG("idle",
       "no input for --seconds (default 10) on each view (or --view): CPU time and frames drawn by the sleeping loop"),
-    GL_OPT_END,
+    APP_OPT_END,
 };
 
 // Seconds since this process started (kernel start time has 10 ms ticks).
@@ -87,9 +91,22 @@ static int probe(gui_run *r, const char *what) {
 // at 60 frames per second. Seed -> run on screen is counted in frames.
 static const int draw_grids[] = { 1, 2, 3, 4, 6 };
 
-static int bench_draw(int nframes, int w, int h, long grid, int json) {
+// A new grid of DRAW's futures on screen: its worker time into fms[*n].
+static void futures_seen(gui_run *r, double *fms, int *n, double *last_step, double *last_ms) {
+    double fs = -1, fm = -1;
+    if (gui_shell_probe(r->sh, "futures_step", &fs) == 0 && gui_shell_probe(r->sh, "futures_ms", &fm) == 0 &&
+        (fs != *last_step || fm != *last_ms)) {
+        fms[(*n)++] = fm;
+        *last_step = fs; *last_ms = fm;
+    }
+}
+
+static int bench_draw(int nframes, int w, int h, long grid, int json, int futures) {
     gui_run r;
-    if (gui_run_open(&r, w, h, 1, "draw", gl_asset_path) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); return 1; }
+    if (gui_run_open(&r, w, h, 1, "draw", app_asset_path) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
     if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
     double v = 0;
     if (gui_shell_probe(r.sh, "error", &v) == 0 && v) {
@@ -101,6 +118,10 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
     while (gi < 5 && draw_grids[gi] != grid) gi++;
     gui_event k = { .type = GUI_EV_KEY, .key = 'g' };
     for (int i = 0; i < gi; i++) gui_run_event(&r, &k);
+    gui_event kf = { .type = GUI_EV_KEY, .key = 'f' };   // the futures off
+    if (!futures) gui_run_event(&r, &kf);
+    double *fms = gl_malloc(sizeof(double) * (size_t)nframes), last_fs = -1, last_fms = -1;
+    int nfut = 0;
     gui_run_settle(&r);
     double T = 0;
     gui_shell_probe(r.sh, "T", &T);
@@ -121,6 +142,7 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
         gui_shell_probe(r.sh, "shown_seed", &shown);
         if (wait_f >= 0 && shown == want) { lat[nlat++] = f - wait_f + 1; wait_f = -1; }
         work[f] = (gl_now() - t0) * 1000;
+        futures_seen(&r, fms, &nfut, &last_fs, &last_fms);
         next += 1.0 / 60;
         double left = next - gl_now();
         if (left > 0) gui_sleep(left);
@@ -153,7 +175,11 @@ static int bench_draw(int nframes, int w, int h, long grid, int json) {
         printf("  memory              VmHWM %.1f MB\n", hwm / 1024.0);
         printf("  engine jobs         %llu finished, %llu cancelled\n", (unsigned long long)st.finished,
                (unsigned long long)st.cancelled);
+        if (nfut) printf("  futures             %d grids of 9 shown, %.1f ms median on their worker\n", nfut,
+                         gl_percentile(fms, nfut, 50));
+        else printf("  futures             %s\n", futures ? "none shown" : "off");   // (not in the JSON)
     }
+    free(fms);
     free(work);
     free(lat);
     return 0;
@@ -170,13 +196,13 @@ static double cpu_seconds(void) {
 }
 
 static int bench_idle(const char *only, double seconds, int w, int h, int json) {
-    static const char *const views[] = { "attention", "synthesis", "prediction", "draw", "train" };
     int rc = 0;
     if (json) printf("[");
-    for (int i = 0, first = 1; i < 5; i++) {
-        if (only && strcmp(only, views[i])) continue;
+    for (int i = 0, first = 1; gui_views[i]; i++) {   // every registered view
+        const char *name = gui_views[i]->name;
+        if (only && strcasecmp(only, name)) continue;
         gui_run r;
-        if (gui_run_open(&r, w, h, 1, views[i], gl_asset_path) != 0) {
+        if (gui_run_open(&r, w, h, 1, name, app_asset_path) != 0) {
             fprintf(stderr, "glimpse: %s\n", gl_err());
             return 1;
         }
@@ -199,11 +225,11 @@ static int bench_idle(const char *only, double seconds, int w, int h, int json) 
         gui_run_close(&r);
         if (json)
             printf("%s{\"view\": \"%s\", \"seconds\": %.1f, \"cpu_s\": %.4f, \"cpu_percent\": %.3f, \"frames\": %d}",
-                   first ? "" : ", ", views[i], wall, cpu, 100 * cpu / wall, frames);
+                   first ? "" : ", ", name, wall, cpu, 100 * cpu / wall, frames);
         else
             printf("glimpse bench gui --idle: %-10s %4.1f s without input: CPU %.3f s (%.2f%%), %d frames drawn   "
                    "(target <= 1%%, 0 frames)\n",
-                   views[i], wall, cpu, 100 * cpu / wall, frames);
+                   name, wall, cpu, 100 * cpu / wall, frames);
         first = 0;
         fflush(stdout);
     }
@@ -211,62 +237,18 @@ static int bench_idle(const char *only, double seconds, int w, int h, int json) 
     return rc;
 }
 
-int cmd_bench_gui(int argc, char **argv) {
-    double t_entry = gl_now(), age = process_age();
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, bench_opts,
-                           "usage: glimpse bench gui [--seconds S] [--size WxH] [--view "
-                           "attention|synthesis|prediction|draw|train] [--grid G] [--idle] [--json]",
-                           &a);
-    if (rc != 0) return rc > 0 ? 0 : 2;
-    double seconds;
-    int w, h;
-    seconds = gl_arg(&a, bench_opts, "seconds") ? gl_opt_num(&a, bench_opts, "seconds") : 5;
-    if (gui_parse_size(gl_arg(&a, bench_opts, "size"), &w, &h) != 0) return 2;
-    const char *view = gl_arg(&a, bench_opts, "view");
-    if (view && strcmp(view, "attention") && strcmp(view, "synthesis") && strcmp(view, "prediction") &&
-        strcmp(view, "draw") && strcmp(view, "train")) {
-        fprintf(stderr, "glimpse: --view must be attention, synthesis, prediction, draw or train\n");
-        return 2;
-    }
-    if (gl_arg(&a, bench_opts, "grid") && (!view || strcmp(view, "draw"))) {
-        fprintf(stderr, "glimpse: --grid is for --view draw\n");
-        return 2;
-    }
-    if (gl_arg(&a, bench_opts, "idle")) {
-        double idle_s = gl_arg(&a, bench_opts, "seconds") ? seconds : 10;
-        return bench_idle(view, idle_s, w, h, gl_arg(&a, bench_opts, "json") != NULL);
-    }
-    if (view && !strcmp(view, "train")) {
-        return bench_gui_train(gl_arg(&a, bench_opts, "seconds") ? seconds : 20, w, h,
-                               gl_arg(&a, bench_opts, "json") != NULL);
-    }
-    if (view && !strcmp(view, "synthesis"))
-        return bench_gui_synthesis((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
-    if (view && !strcmp(view, "prediction"))
-        return bench_gui_prediction((int)(seconds * 60), w, h, gl_arg(&a, bench_opts, "json") != NULL);
-    if (view && !strcmp(view, "draw")) {
-        long grid = gl_opt_long(&a, bench_opts, "grid");
-        if (grid == 5) { fprintf(stderr, "glimpse: --grid must be 1, 2, 3, 4 or 6\n"); return 2; }
-        return bench_draw((int)(seconds * 60), w, h, grid, gl_arg(&a, bench_opts, "json") != NULL);
-    }
+// The attention view's bench: pen strokes drawn on its canvas at 60 Hz
+// (two pen events a frame, a fresh canvas every third stroke), each frame's
+// time and how many frames the mask on screen lags the pen.
+typedef struct {
+    int nframes, strokes, nlat, late;
+    double *work, *lat, *build, *render;   // per frame (lat: per measured input), ms and frames
+} attn_frames;
 
-    gui_run r;
-    if (gui_run_open(&r, w, h, 1, "attention", gl_asset_path) != 0) {
-        fprintf(stderr, "glimpse: %s\n", gl_err());
-        return 1;
-    }
-    gui_run_frame(&r);
-    double first_frame_ms = (gl_now() - t_entry + age) * 1000;
-    if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
-    int cx = probe(&r, "canvas_x"), cy = probe(&r, "canvas_y"), cw = probe(&r, "canvas_w");
-    if (cw <= 0) { fprintf(stderr, "glimpse: the attention view has no canvas\n"); gui_run_close(&r); return 1; }
-
+static void attn_pen_frames(gui_run *r, int cx, int cy, int cw, attn_frames *fr) {
     const double period = 1.0 / 60;
-    int nframes = (int)(seconds * 60), stroke_frames = 45;
-    double *work = gl_malloc(sizeof(double) * (size_t)nframes);
-    double *lat = gl_malloc(sizeof(double) * (size_t)nframes);
-    double *build = gl_malloc(sizeof(double) * (size_t)nframes), *render = gl_malloc(sizeof(double) * (size_t)nframes);
+    int nframes = fr->nframes, stroke_frames = 45;
+    double *work = fr->work, *lat = fr->lat, *build = fr->build, *render = fr->render;
     int nlat = 0, waiting_v = -1, waiting_f = 0, strokes = 0, late = 0;
     double next = gl_now();
     for (int f = 0; f < nframes; f++) {
@@ -281,19 +263,19 @@ int cmd_bench_gui(int argc, char **argv) {
             if (k == 0 && e == 0) {
                 if (s % 3 == 0) {   // a fresh canvas every third stroke
                     gui_event c = { .type = GUI_EV_KEY, .key = 'c' };
-                    gui_run_event(&r, &c);
+                    gui_run_event(r, &c);
                 }
                 ev.type = GUI_EV_DOWN; strokes++;
             } else ev.type = GUI_EV_MOVE;
-            gui_run_event(&r, &ev);
+            gui_run_event(r, &ev);
         }
-        if (k == stroke_frames - 1) { ev.type = GUI_EV_UP; gui_run_event(&r, &ev); }
-        int v_in = probe(&r, "input_version");
-        gui_run_frame(&r);
-        int shown = probe(&r, "shown_version");
+        if (k == stroke_frames - 1) { ev.type = GUI_EV_UP; gui_run_event(r, &ev); }
+        int v_in = probe(r, "input_version");
+        gui_run_frame(r);
+        int shown = probe(r, "shown_version");
         work[f] = (gl_now() - t0) * 1000;
-        build[f] = r.build_s * 1000;
-        render[f] = r.render_s * 1000;
+        build[f] = r->build_s * 1000;
+        render[f] = r->render_s * 1000;
         if (getenv("GLIMPSE_BENCH_TRACE") && work[f] > 10)
             fprintf(stderr, "frame %d: %.2f ms (build %.2f, render %.2f)\n", f, work[f], build[f], render[f]);
         // Latency: the frame whose input first shows up (or is overtaken by a
@@ -311,6 +293,29 @@ int cmd_bench_gui(int argc, char **argv) {
         if (left > 0) gui_sleep(left);
         else next = gl_now();   // fell behind: do not try to catch up in a burst
     }
+    fr->nlat = nlat; fr->strokes = strokes; fr->late = late;
+}
+
+static int bench_gui_attention(double seconds, int w, int h, int json, double t_entry, double age) {
+    gui_run r;
+    if (gui_run_open(&r, w, h, 1, "attention", app_asset_path) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
+    gui_run_frame(&r);
+    double first_frame_ms = (gl_now() - t_entry + age) * 1000;
+    if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
+    int cx = probe(&r, "canvas_x"), cy = probe(&r, "canvas_y"), cw = probe(&r, "canvas_w");
+    if (cw <= 0) { fprintf(stderr, "glimpse: the attention view has no canvas\n"); gui_run_close(&r); return 1; }
+    int nframes = (int)(seconds * 60);
+    attn_frames fr = { .nframes = nframes };
+    fr.work = gl_malloc(sizeof(double) * (size_t)nframes);
+    fr.lat = gl_malloc(sizeof(double) * (size_t)nframes);
+    fr.build = gl_malloc(sizeof(double) * (size_t)nframes);
+    fr.render = gl_malloc(sizeof(double) * (size_t)nframes);
+    attn_pen_frames(&r, cx, cy, cw, &fr);
+    double *work = fr.work, *lat = fr.lat, *build = fr.build, *render = fr.render;
+    int nlat = fr.nlat, strokes = fr.strokes, late = fr.late;
     gl_engine_stats st;
     gl_engine_get_stats(r.sh->app.engine, &st);
     int untrained = probe(&r, "untrained");
@@ -321,7 +326,7 @@ int cmd_bench_gui(int argc, char **argv) {
     long hwm = status_kb("VmHWM"), rss = status_kb("VmRSS");
     gui_run_close(&r);
 
-    if (gl_arg(&a, bench_opts, "json")) {
+    if (json) {
         printf("{\"frames\": %d, \"strokes\": %d, \"frame_ms_median\": %.2f, \"frame_ms_p99\": %.2f, \"frame_ms_max\": "
                "%.2f, "
                "\"latency_frames_median\": %.0f, \"latency_frames_p99\": %.0f, \"latency_samples\": %d, "
@@ -353,4 +358,42 @@ int cmd_bench_gui(int argc, char **argv) {
     free(render);
     free(lat);
     return 0;
+}
+
+int cmd_bench_gui(int argc, char **argv) {
+    double t_entry = gl_now(), age = process_age();
+    app_args a;
+    int rc = app_args_parse(argc, argv, bench_opts,
+                           "usage: glimpse bench gui [--seconds S] [--size WxH] [--view "
+                           "attention|synthesis|prediction|draw|train] [--grid G] [--idle] [--json]",
+                           &a);
+    if (rc != 0) return rc > 0 ? 0 : 2;
+    int w, h, json = app_arg(&a, bench_opts, "json") != NULL, futures = !app_arg(&a, bench_opts, "no-futures");
+    int given = app_arg(&a, bench_opts, "seconds") != NULL;
+    double seconds = given ? app_opt_num(&a, bench_opts, "seconds") : 5;
+    if (gui_parse_size(app_arg(&a, bench_opts, "size"), &w, &h) != 0) return 2;
+    const char *view = app_arg(&a, bench_opts, "view");
+    if (app_arg(&a, bench_opts, "idle")) {   // any view sleeps when nothing changes
+        if (view && gui_view_find(view) < 0) { fprintf(stderr, "glimpse: --view %s: no such view\n", view); return 2; }
+        return bench_idle(view, given ? seconds : 10, w, h, json);
+    }
+    if (view && strcmp(view, "attention") && strcmp(view, "synthesis") && strcmp(view, "prediction") &&
+        strcmp(view, "draw") && strcmp(view, "train")) {
+        fprintf(stderr,
+                "glimpse: --view must be attention, synthesis, prediction, draw or train (any view with --idle)\n");
+        return 2;
+    }
+    if (app_arg(&a, bench_opts, "grid") && (!view || strcmp(view, "draw"))) {
+        fprintf(stderr, "glimpse: --grid is for --view draw\n");
+        return 2;
+    }
+    if (view && !strcmp(view, "train")) return bench_gui_train(given ? seconds : 20, w, h, json);
+    if (view && !strcmp(view, "synthesis")) return bench_gui_synthesis((int)(seconds * 60), w, h, json);
+    if (view && !strcmp(view, "prediction")) return bench_gui_prediction((int)(seconds * 60), w, h, json, futures);
+    if (view && !strcmp(view, "draw")) {
+        long grid = app_opt_long(&a, bench_opts, "grid");
+        if (grid == 5) { fprintf(stderr, "glimpse: --grid must be 1, 2, 3, 4 or 6\n"); return 2; }
+        return bench_draw((int)(seconds * 60), w, h, grid, json, futures);
+    }
+    return bench_gui_attention(seconds, w, h, json, t_entry, age);
 }

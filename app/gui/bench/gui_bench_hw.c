@@ -8,7 +8,10 @@
 //   prediction  a simulated mouse (two events a frame, as a 120 Hz mouse)
 //               writing loops across the canvas with live density; a pen
 //               lift every 2.5 s, the canvas cleared every third stroke.
-//               Frame times, and new point -> its density on screen in frames.
+//               Frame times, and new point -> its density on screen in frames;
+//               with the possible futures on (the view's default): new point
+//               -> futures from it (or a later point) on screen, in frames,
+//               the sets shown, and their time on the futures' worker.
 #include "gui_bench_hw.h"
 #include "cli.h"
 #include "gl_util.h"
@@ -102,7 +105,7 @@ static void report(const char *view, const char *what, const char *lat_name, int
 
 int bench_gui_synthesis(int nframes, int w, int h, int json) {
     gui_run r;
-    if (gui_run_open(&r, w, h, 1, "synthesis", gl_asset_path) != 0) {
+    if (gui_run_open(&r, w, h, 1, "synthesis", app_asset_path) != 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
         return 1;
     }
@@ -173,9 +176,9 @@ static void loops(double t, double *x, double *y) {
     *y = 0.35 - 0.06 * (1 - cos(2 * M_PI * u));
 }
 
-int bench_gui_prediction(int nframes, int w, int h, int json) {
+int bench_gui_prediction(int nframes, int w, int h, int json, int futures) {
     gui_run r;
-    if (gui_run_open(&r, w, h, 1, "prediction", gl_asset_path) != 0) {
+    if (gui_run_open(&r, w, h, 1, "prediction", app_asset_path) != 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
         return 1;
     }
@@ -185,11 +188,15 @@ int bench_gui_prediction(int nframes, int w, int h, int json) {
         gui_run_close(&r);
         return 1;
     }
+    if (!futures && probe(&r, "futures_on") == 1) key(&r, 'f');
     double cx = probe(&r, "canvas_x"), cy = probe(&r, "canvas_y"), cw = probe(&r, "canvas_w"),
            ch = probe(&r, "canvas_h");
     double *work = gl_malloc(sizeof(double) * (size_t)nframes), *build = gl_malloc(sizeof(double) * (size_t)nframes);
     double *render = gl_malloc(sizeof(double) * (size_t)nframes);
     latency l = { gl_malloc(sizeof(double) * (size_t)nframes), 0, 0, -1, 0 };
+    latency lf = { gl_malloc(sizeof(double) * (size_t)nframes), 0, 0, -1, 0 };   // point -> futures
+    double *fms = gl_malloc(sizeof(double) * (size_t)nframes), last_fv = -1, probe_n = 0;
+    int nsets = 0, futures_on = probe(&r, "futures_on") == 1;
     const int stroke_frames = 150;   // 2.5 s a stroke
     int strokes = 0, points = 0;
     double next = gl_now();
@@ -214,6 +221,13 @@ int bench_gui_prediction(int nframes, int w, int h, int json) {
         build[f] = r.build_s * 1000;
         render[f] = r.render_s * 1000;
         latency_step(&l, f, v_in, shown);
+        double fv = probe(&r, "futures_version");
+        if (futures_on) latency_step(&lf, f, v_in, fv);
+        if (fv >= 0 && fv != last_fv) {
+            fms[nsets++] = probe(&r, "futures_ms");
+            probe_n = probe(&r, "futures");
+            last_fv = fv;
+        }
         pace(&next);
     }
     points = (int)probe(&r, "input_version");
@@ -225,6 +239,13 @@ int bench_gui_prediction(int nframes, int w, int h, int json) {
     snprintf(what, sizeof what, "%d strokes, %d pen points with live density (about %.0f a second)", strokes, points,
              points * 60.0 / nframes);
     report("prediction", what, "point -> density", nframes, work, build, render, &l, hwm, &st, w, h, json);
+    if (!json && futures_on && nsets > 0)
+        printf("  point -> futures     median %4.0f frames p99 %4.0f frames (%d samples%s); %d sets of %.0f futures "
+               "shown, %.1f ms median on their worker\n", gl_percentile(lf.lat, lf.n, 50),
+               gl_percentile(lf.lat, lf.n, 99), lf.n, lf.late ? ", some never shown" : "", nsets, probe_n,
+               gl_percentile(fms, nsets, 50));
+    else if (!json) printf("  futures             %s\n", futures_on ? "none shown" : "off");
+    free(lf.lat); free(fms);
     free(work); free(build); free(render); free(l.lat);
     return 0;
 }

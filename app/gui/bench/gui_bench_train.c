@@ -39,97 +39,71 @@ static void frames_for(gui_run *r, double seconds, double *work, int *nwork, int
 typedef struct { long steps; } cli_count;
 static void count_report(void *user, const gl_train_report *r) { (void)r; ((cli_count *)user)->steps++; }
 
-int bench_gui_train(double seconds, int w, int h, int json) {
-    gui_run r;
-    if (gui_run_open(&r, w, h, 1, "train", gl_asset_path) != 0) {
-        fprintf(stderr, "glimpse: %s\n", gl_err());
-        return 1;
-    }
-    int vi = gui_view_find("train");
-    void *self = r.sh->state[vi];
-    train_run *run = view_train_run(self);
-    train_config cfg = *view_train_config(self);
-    gui_run_frame(&r);
-
-    // start -> first point (data loading and the model's build included)
-    view_train_start(self, &r.sh->app);
-    double t0 = gl_now(), first = -1;
-    int cap = (int)(seconds * 60 * 2) + 600, nwork = 0, nwarm = 0;
-    double *work = gl_malloc(sizeof(double) * (size_t)cap), *warm = gl_malloc(sizeof(double) * 600);
+// start -> first point (data loading and the model's build included), in
+// seconds; -1 when no step came within 30 s.
+static double first_point(gui_run *r, train_run *run) {
+    double t0 = gl_now();
     while (gl_now() - t0 < 30) {
-        gui_run_frame(&r);
-        if (first < 0 && atomic_load(&run->npts) > 0) {
+        gui_run_frame(r);
+        if (atomic_load(&run->npts) > 0) {
             pthread_mutex_lock(&run->mu);
-            first = run->first_point_at - run->started_at;
+            double first = run->first_point_at - run->started_at;
             pthread_mutex_unlock(&run->mu);
+            return first;
         }
-        if (first >= 0) break;
         gui_sleep(0.002);
     }
-    if (first < 0) {
-        fprintf(stderr, "glimpse: no training step within 30 s (%s)\n", run->msg);
-        gui_run_close(&r);
-        return 1;
-    }
-    frames_for(&r, 1.0, warm, &nwarm, 600);   // past the first steps
+    return -1;
+}
 
-    // pause / resume / stop latency: request -> the worker idle
-    double pause_ms[8], stop_ms = 0;
-    int npause = 0;
-    for (int i = 0; i < 5; i++) {
-        frames_for(&r, 0.3 + 0.07 * i, warm, &nwarm, 600);
-        double p0 = gl_now();
-        train_run_pause(run);
-        if (train_run_wait_idle(run, 10) == 0) pause_ms[npause++] = (gl_now() - p0) * 1000;
-        gui_run_frame(&r);
-        train_run_resume(run);
-    }
+// What the bench measures while the app trains.
+typedef struct {
+    double first, pause_ms[8], stop_ms, ratio[64], app_rate[64], cli_rate[64];
+    int npause, nr;
+} train_bench;
 
-    // The training rate: rounds of the app (60 fps while training) and of
-    // the same session on this thread, over the same steps. The CLI's
-    // session is first brought to the app's step (untimed); then each round
-    // the app trains for `per` seconds from step a to b, and the CLI's
-    // session takes the same steps a..b. Steps cost differently along the
-    // run (the CNN stage is ten times cheaper than the attention stage), so
-    // only the same steps compare; rounds are short so that a slow patch of
-    // the shared machine hits both sides of a round alike.
+// The training rate: rounds of the app (60 fps while training) and of the
+// same session on this thread, over the same steps. The CLI's session is
+// first brought to the app's step (untimed); then each round the app
+// trains for `per` seconds from step a to b, and the CLI's session takes
+// the same steps a..b. Steps cost differently along the run (the CNN stage
+// is ten times cheaper than the attention stage), so only the same steps
+// compare; rounds are short so that a slow patch of the shared machine hits
+// both sides of a round alike. -1 when MNIST cannot be loaded.
+static int train_rounds(gui_run *r, train_run *run, const train_config *cfg, double seconds, double *work, int *nwork,
+                        int cap, train_bench *tb) {
     gl_mnist tr = {0}, te = {0};
     if (gl_mnist_load(gl_mnist_dir(), "train", &tr) != 0 || gl_mnist_load(gl_mnist_dir(), "t10k", &te) != 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
-        gui_run_close(&r);
-        return 1;
+        gl_mnist_free(&tr);
+        return -1;
     }
     gl_attn_train_opts o;
     gl_attn_train_defaults(&o);
-    o.key = (gl_key_type)cfg.key;
-    o.hidden = cfg.hidden;
-    o.epochs = cfg.epochs;
-    o.batch = cfg.batch;
-    o.lr = cfg.lr;
-    o.seed = cfg.seed;
-    o.limit = cfg.limit > 0 ? cfg.limit : 60000;
+    o.key = (gl_key_type)cfg->key; o.hidden = cfg->hidden; o.epochs = cfg->epochs; o.batch = cfg->batch;
+    o.lr = cfg->lr; o.seed = cfg->seed; o.limit = cfg->limit > 0 ? cfg->limit : 60000;
     gl_train *cli = gl_attn_train_new(&o, &tr, &te);
     gl_train_set_eval(cli, 100, 500);   // the view's held-out figures, so both do the same work
     train_run_pause(run);
     train_run_wait_idle(run, 10);
-    gui_run_frame(&r);
-    long at = (long)steps_now(&r);
+    gui_run_frame(r);
+    long at = (long)steps_now(r);
     if (gl_train_step_no(cli) < at) gl_train_run(cli, at - gl_train_step_no(cli), NULL, NULL, NULL);
     int rounds = (int)(seconds / 1.0 + 0.5);
     if (rounds < 3) rounds = 3;
     if (rounds > 64) rounds = 64;
-    double per = seconds / rounds / 2, ratio[64], app_rate[64], cli_rate[64];
-    int nr = 0;
+    double per = seconds / rounds / 2;
+    tb->nr = 0;
     for (int k = 0; k < rounds && !gl_train_done(cli); k++) {
-        long a = (long)steps_now(&r);
+        long a = (long)steps_now(r);
         train_run_resume(run);
         double a0 = gl_now();
-        frames_for(&r, per, work, &nwork, cap);
+        frames_for(r, per, work, nwork, cap);
         train_run_pause(run);
         train_run_wait_idle(run, 10);
         double adt = gl_now() - a0;
-        gui_run_frame(&r);
-        long b = (long)steps_now(&r);
+        gui_run_frame(r);
+        long b = (long)steps_now(r);
         if (b <= a) continue;
         if (gl_train_step_no(cli) != a)
             gl_train_run(cli, a - gl_train_step_no(cli), NULL, NULL, NULL); // (a stage cut short)
@@ -138,30 +112,29 @@ int bench_gui_train(double seconds, int w, int h, int json) {
         gl_train_run(cli, b - a, NULL, count_report, &cc);
         double cdt = gl_now() - c0;
         if (cc.steps <= 0) break;
-        app_rate[nr] = (double)(b - a) / adt;
-        cli_rate[nr] = (double)cc.steps / cdt;
-        ratio[nr] = app_rate[nr] / cli_rate[nr];
-        nr++;
+        tb->app_rate[tb->nr] = (double)(b - a) / adt;
+        tb->cli_rate[tb->nr] = (double)cc.steps / cdt;
+        tb->ratio[tb->nr] = tb->app_rate[tb->nr] / tb->cli_rate[tb->nr];
+        tb->nr++;
     }
-    train_run_resume(run);
-    frames_for(&r, 0.3, warm, &nwarm, 600);
-    double s0 = gl_now();
-    train_run_stop(run);
-    if (train_run_wait_idle(run, 10) == 0) stop_ms = (gl_now() - s0) * 1000;
     gl_train_free(cli);
     gl_mnist_free(&tr); gl_mnist_free(&te);
-    double drawn = gui_sdl_drawn_share(r.sdl);
-    gui_run_close(&r);
+    return 0;
+}
 
+static void train_report(train_bench *tb, const train_config *cfg, double *work, int nwork, int w, int h,
+                         double drawn, int json) {
+    double first = tb->first, stop_ms = tb->stop_ms;
+    int nr = tb->nr, npause = tb->npause;
     double p50 = gl_percentile(work, nwork, 50), p99 = gl_percentile(work, nwork, 99),
            mx = gl_percentile(work, nwork, 100);
-    double rmed = gl_percentile(ratio, nr, 50), am = gl_percentile(app_rate, nr, 50),
-           cm = gl_percentile(cli_rate, nr, 50);
-    double rlo = gl_percentile(ratio, nr, 25), rhi = gl_percentile(ratio, nr, 75);
+    double rmed = gl_percentile(tb->ratio, nr, 50), am = gl_percentile(tb->app_rate, nr, 50),
+           cm = gl_percentile(tb->cli_rate, nr, 50);
+    double rlo = gl_percentile(tb->ratio, nr, 25), rhi = gl_percentile(tb->ratio, nr, 75);
     double load[3] = { -1, -1, -1 };
     getloadavg(load, 3);
-    double pmed = gl_percentile(pause_ms, npause, 50), pmax = gl_percentile(pause_ms, npause, 100);
-    int B = cfg.batch;
+    double pmed = gl_percentile(tb->pause_ms, npause, 50), pmax = gl_percentile(tb->pause_ms, npause, 100);
+    int B = cfg->batch;
     if (json)
         printf("{\"view\": \"train\", \"model\": \"attention\", \"hidden\": %d, \"batch\": %d, \"frames\": %d, "
                "\"frame_ms_median\": %.2f, \"frame_ms_p99\": %.2f, "
@@ -169,15 +142,15 @@ int bench_gui_train(double seconds, int w, int h, int json) {
                "\"first_point_s\": %.3f, "
                "\"app_over_cli_q1\": %.3f, \"app_over_cli_q3\": %.3f, \"rounds\": %d, \"pause_ms_median\": %.1f, "
                "\"pause_ms_max\": %.1f, \"stop_ms\": %.1f, \"loadavg\": %.2f, \"drawn_share\": %.3f}\n",
-               cfg.hidden, B, nwork, p50, p99, mx, am, cm, rmed, first, rlo, rhi, nr, pmed, pmax, stop_ms, load[0],
+               cfg->hidden, B, nwork, p50, p99, mx, am, cm, rmed, first, rlo, rhi, nr, pmed, pmax, stop_ms, load[0],
                drawn);
     else {
         printf("glimpse bench gui --view train: the attention model (%s key, %d cells, batch %d) training in the app "
                "at 60 Hz, %dx%d, headless software renderer\n",
-               cfg.key == 0       ? "softmax"
-                   : cfg.key == 1 ? "gaussian"
+               cfg->key == 0       ? "softmax"
+                   : cfg->key == 1 ? "gaussian"
                                   : "feature",
-               cfg.hidden, B, w, h);
+               cfg->hidden, B, w, h);
         printf("  training speed      app %.1f steps/s, same session on one thread as the CLI runs it %.1f steps/s, "
                "same steps: %.0f%% (median of %d rounds, quartiles %.0f-%.0f%%; target >= 90%%)\n",
                am, cm, 100 * rmed, nr, 100 * rlo, 100 * rhi);
@@ -191,6 +164,51 @@ int bench_gui_train(double seconds, int w, int h, int json) {
                p50, p99, mx, nwork);
         printf("  drawn per frame     %.0f%% of the window (the parts whose commands changed)\n", 100 * drawn);
     }
+}
+
+int bench_gui_train(double seconds, int w, int h, int json) {
+    gui_run r;
+    if (gui_run_open(&r, w, h, 1, "train", app_asset_path) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return 1;
+    }
+    int vi = gui_view_find("train");
+    void *self = r.sh->state[vi];
+    train_run *run = view_train_run(self);
+    train_config cfg = *view_train_config(self);
+    gui_run_frame(&r);
+    view_train_start(self, &r.sh->app);
+    train_bench tb = { .first = first_point(&r, run) };
+    if (tb.first < 0) {
+        fprintf(stderr, "glimpse: no training step within 30 s (%s)\n", run->msg);
+        gui_run_close(&r);
+        return 1;
+    }
+    int cap = (int)(seconds * 60 * 2) + 600, nwork = 0, nwarm = 0;
+    double *work = gl_malloc(sizeof(double) * (size_t)cap), *warm = gl_malloc(sizeof(double) * 600);
+    frames_for(&r, 1.0, warm, &nwarm, 600);   // past the first steps
+    // pause / resume / stop latency: request -> the worker idle
+    for (int i = 0; i < 5; i++) {
+        frames_for(&r, 0.3 + 0.07 * i, warm, &nwarm, 600);
+        double p0 = gl_now();
+        train_run_pause(run);
+        if (train_run_wait_idle(run, 10) == 0) tb.pause_ms[tb.npause++] = (gl_now() - p0) * 1000;
+        gui_run_frame(&r);
+        train_run_resume(run);
+    }
+    if (train_rounds(&r, run, &cfg, seconds, work, &nwork, cap, &tb)) {
+        free(work); free(warm);
+        gui_run_close(&r);
+        return 1;
+    }
+    train_run_resume(run);
+    frames_for(&r, 0.3, warm, &nwarm, 600);
+    double s0 = gl_now();
+    train_run_stop(run);
+    if (train_run_wait_idle(run, 10) == 0) tb.stop_ms = (gl_now() - s0) * 1000;
+    double drawn = gui_sdl_drawn_share(r.sdl);
+    gui_run_close(&r);
+    train_report(&tb, &cfg, work, nwork, w, h, drawn, json);
     free(work);
     free(warm);
     return 0;

@@ -570,9 +570,9 @@ static void draw_area(gui_sdl *b, const gui_ctx *ui, const gui_rect *area, uint8
     }
 }
 
-void gui_sdl_render(gui_sdl *b, const gui_ctx *ui) {
-    SDL_Renderer *r = b->ren;
-    // per command: extent, hash into the tiles it touches, image slot
+// Per command: its extent on screen (b->bbox), its hash mixed into the
+// tiles it touches (b->tile_cur), its image slot (b->slot); the image count.
+static int hash_tiles(gui_sdl *b, const gui_ctx *ui) {
     if (b->nbbox < ui->ncmd) {
         b->nbbox = ui->ncmd + 256;
         b->bbox = realloc(b->bbox, (size_t)b->nbbox * sizeof *b->bbox);
@@ -580,7 +580,7 @@ void gui_sdl_render(gui_sdl *b, const gui_ctx *ui) {
         if (!b->bbox || !b->slot) abort();
     }
     int pw = 0, ph = 0;
-    SDL_GetRendererOutputSize(r, &pw, &ph);
+    SDL_GetRendererOutputSize(b->ren, &pw, &ph);
     int tw = (b->w + TILE - 1) / TILE, th = (b->h + TILE - 1) / TILE;
     if (tw != b->tw || th != b->th || pw != b->out_w || ph != b->out_h || !b->tile_prev) {
         free(b->tile_prev); free(b->tile_cur); free(b->tile_dirty);
@@ -617,43 +617,52 @@ void gui_sdl_render(gui_sdl *b, const gui_ctx *ui) {
         memset(b->img + b->nimg, 0, (size_t)(n - b->nimg) * sizeof *b->img);
         b->nimg = n;
     }
+    return nimg;
+}
+
+// The tiles whose hash changed since the last frame, drawn as runs along
+// each tile row merged down the rows they repeat in.
+static void draw_dirty(gui_sdl *b, const gui_ctx *ui, uint8_t *uploaded) {
+    int tw = b->tw, th = b->th, any = 0;
+    gui_rect all = gui_r(0, 0, b->w, b->h);
+    for (int t = 0; t < tw * th; t++) {
+        b->tile_dirty[t] = b->tile_cur[t] != b->tile_prev[t];
+        any |= b->tile_dirty[t];
+    }
+    for (int ty = 0; any && ty < th; ty++)
+        for (int tx = 0; tx < tw;) {
+            if (!b->tile_dirty[ty * tw + tx]) { tx++; continue; }
+            int x1 = tx;
+            while (x1 < tw && b->tile_dirty[ty * tw + x1]) x1++;
+            int y1 = ty + 1;
+            for (;; y1++) {
+                if (y1 >= th) break;
+                int same = 1;
+                for (int k = tx; k < x1 && same; k++) same = b->tile_dirty[y1 * tw + k];
+                if (!same) break;
+                for (int k = tx; k < x1; k++) b->tile_dirty[y1 * tw + k] = 0;
+            }
+            gui_rect a = rect_and(gui_r(tx * TILE, ty * TILE, (x1 - tx) * TILE, (y1 - ty) * TILE), all);
+            draw_area(b, ui, &a, uploaded);
+            b->drawn_tiles += (long)(x1 - tx) * (y1 - ty);
+            tx = x1;
+        }
+}
+
+void gui_sdl_render(gui_sdl *b, const gui_ctx *ui) {
+    int nimg = hash_tiles(b, ui);
     uint8_t up_stack[256], *uploaded = nimg <= 256 ? up_stack : gl_calloc((size_t)nimg, 1);
     memset(uploaded, 0, nimg <= 256 ? sizeof up_stack : 0);
     if (!b->damage || b->full || b->scale != 1.0f) {
         draw_area(b, ui, NULL, uploaded);
-        b->drawn_tiles += (long)tw * th;
+        b->drawn_tiles += (long)b->tw * b->th;
         b->full = 0;
-    } else {
-        // dirty tiles, as runs along each tile row merged down the rows they repeat in
-        int any = 0;
-        for (int t = 0; t < tw * th; t++) {
-            b->tile_dirty[t] = b->tile_cur[t] != b->tile_prev[t];
-            any |= b->tile_dirty[t];
-        }
-        for (int ty = 0; any && ty < th; ty++)
-            for (int tx = 0; tx < tw;) {
-                if (!b->tile_dirty[ty * tw + tx]) { tx++; continue; }
-                int x1 = tx;
-                while (x1 < tw && b->tile_dirty[ty * tw + x1]) x1++;
-                int y1 = ty + 1;
-                for (;; y1++) {
-                    if (y1 >= th) break;
-                    int same = 1;
-                    for (int k = tx; k < x1 && same; k++) same = b->tile_dirty[y1 * tw + k];
-                    if (!same) break;
-                    for (int k = tx; k < x1; k++) b->tile_dirty[y1 * tw + k] = 0;
-                }
-                gui_rect a = rect_and(gui_r(tx * TILE, ty * TILE, (x1 - tx) * TILE, (y1 - ty) * TILE), all);
-                draw_area(b, ui, &a, uploaded);
-                b->drawn_tiles += (long)(x1 - tx) * (y1 - ty);
-                tx = x1;
-            }
-    }
+    } else draw_dirty(b, ui, uploaded);
     if (uploaded != up_stack) free(uploaded);
     uint64_t *sw = b->tile_prev; b->tile_prev = b->tile_cur; b->tile_cur = sw;
     b->frames_drawn++;
-    SDL_RenderSetClipRect(r, NULL);
-    SDL_RenderPresent(r);
+    SDL_RenderSetClipRect(b->ren, NULL);
+    SDL_RenderPresent(b->ren);
     // Strings unused for a few seconds are dropped, so the cache stays small
     // while numbers on screen keep changing.
     if (b->frame % 120 == 0) text_cache_clear(b, b->frame > 240 ? b->frame - 240 : 0);

@@ -15,12 +15,12 @@
 #include <malloc.h>
 #endif
 
-static const gl_opt gui_opts[] = {
-    GL_TEXT("screenshot", "headless: render through SDL's offscreen driver and write OUT.png"),
-    GL_TEXT("view", "view to show first, by its name in the view bar (attention, synthesis, ...)"),
-    GL_TEXT("script", "headless: replay the input events in FILE first (format below)"),
-    GL_TEXT("size", "window size in points, WxH (default 1280x800)"),
-    GL_OPT_END,
+static const app_opt gui_opts[] = {
+    APP_TEXT("screenshot", "headless: render through SDL's offscreen driver and write OUT.png"),
+    APP_TEXT("view", "view to show first, by its name in the view bar (attention, synthesis, ...)"),
+    APP_TEXT("script", "headless: replay the input events in FILE first (format below)"),
+    APP_TEXT("size", "window size in points, WxH (default 1280x800)"),
+    APP_OPT_END,
 };
 
 static const char *gui_usage =
@@ -81,15 +81,15 @@ static void print_stats(const gui_run *r) {
 }
 
 int gui_main(int argc, char **argv) {
-    gl_args a;
-    int rc = gl_args_parse(argc, argv, gui_opts, gui_usage, &a);
+    app_args a;
+    int rc = app_args_parse(argc, argv, gui_opts, gui_usage, &a);
     if (rc != 0) return rc > 0 ? 0 : 2;
     if (a.npos > 0) { fprintf(stderr, "glimpse: unexpected argument '%s' (see glimpse --help)\n", a.pos[0]); return 2; }
-    const char *shot = gl_arg(&a, gui_opts, "screenshot");
-    const char *script_path = gl_arg(&a, gui_opts, "script");
-    const char *view = gl_arg(&a, gui_opts, "view");
+    const char *shot = app_arg(&a, gui_opts, "screenshot");
+    const char *script_path = app_arg(&a, gui_opts, "script");
+    const char *view = app_arg(&a, gui_opts, "view");
     int w, h;
-    if (gui_parse_size(gl_arg(&a, gui_opts, "size"), &w, &h) != 0) return 2;
+    if (gui_parse_size(app_arg(&a, gui_opts, "size"), &w, &h) != 0) return 2;
     if (script_path && !shot) {
         fprintf(stderr, "glimpse: --script needs --screenshot OUT.png (headless mode)\n");
         return 2;
@@ -110,7 +110,9 @@ int gui_main(int argc, char **argv) {
     }
 
     static gui_run run;   // static: still reachable (leak checkers) when the window's close skips the teardown
-    if (gui_run_open(&run, w, h, shot != NULL, view, gl_asset_path) != 0) {
+    // before the window appears: a SIGUSR1 while the views load is answered once the loop runs, not fatal
+    if (!shot) signal(SIGUSR1, on_usr1);
+    if (gui_run_open(&run, w, h, shot != NULL, view, app_asset_path) != 0) {
         fprintf(stderr, "glimpse: %s\n", gl_err());
         gui_script_free(&script);
         return 1;
@@ -128,7 +130,6 @@ int gui_main(int argc, char **argv) {
             status = 1;
         } else if (!getenv("GLIMPSE_QUIET")) fprintf(stderr, "glimpse: wrote %s\n", shot);
     } else {
-        signal(SIGUSR1, on_usr1);
         while (!run.sh->quit) {
             gui_run_step(&run, 1.0);
             if (stats_wanted) { stats_wanted = 0; print_stats(&run); }

@@ -1,6 +1,8 @@
 // gui_shell: view bar, status line, shortcuts overlay, global keys (see gui_shell.h).
 #include "gui_shell.h"
 #include "gl_util.h"
+#include "gui_export.h"
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@ static const char *const shell_shortcuts[] = {
     "F1 or ?\tshow / hide these shortcuts",
     "Esc\tclose this overlay",
     "Ctrl+Tab / Ctrl+Shift+Tab\tnext / previous view",
+    "Ctrl+G\tsave what the view plays as an animated GIF (in the export directory)",
     "Ctrl+Q\tquit",
     NULL,
 };
@@ -81,21 +84,9 @@ void gui_export_dir(char *out, size_t n) {
 }
 
 int gui_app_export_ready(gui_app *app) {
-    char p[1024];
-    snprintf(p, sizeof p, "%s", app->export_dir);
-    for (char *s = p + 1;; s++) {   // mkdir -p
-        if (*s == '/' || !*s) {
-            char c = *s;
-            *s = 0;
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                gui_app_note(app, "export failed: cannot create %s: %s", p, strerror(errno));
-                return -1;
-            }
-            *s = c;
-            if (!c) break;
-        }
-    }
-    return 0;
+    if (gl_mkdirs(app->export_dir) == 0) return 0;
+    gui_app_note(app, "export failed: %s", gl_err());
+    return -1;
 }
 
 int gui_view_find(const char *name) {
@@ -168,6 +159,25 @@ void gui_shell_free(gui_shell *sh) {
 
 void gui_shell_invalidate(gui_shell *sh) { if (sh->dirty < 1) sh->dirty = 1; }
 
+// Ctrl+G and the view bar's GIF button: the view's animation (its gif hook)
+// as the export directory's next glimpse-NAME-NNN.gif. It is written on the
+// GUI thread from what the view already holds, as its PNG exports are.
+static void shell_gif(gui_shell *sh) {
+    const gui_view_class *v = sh->cls[sh->cur];
+    gui_app *app = &sh->app;
+    if (!v->gif) { gui_app_note(app, "nothing plays in %s to save as a GIF", v->name); return; }
+    char name[GUI_NAME_MAX], path[1300];
+    snprintf(name, sizeof name, "%s", v->name);
+    for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
+    static const char *const ext[1] = { ".gif" };
+    if (gui_export_name(app, name, ext, 1, path, sizeof path - 4) != 0) return;
+    strcat(path, ".gif");
+    if (v->gif(sh->state[sh->cur], app, path) == 0) {
+        sh->gifs++;
+        gui_app_note(app, "saved the animation to %s", path);
+    } else gui_app_note(app, "GIF export failed: %s", gl_err());
+}
+
 void gui_shell_event(gui_shell *sh, const gui_event *ev) {
     sh->app.now = gl_now() - sh->t0;   // a note set by this event lasts from now
     gui_input(&sh->ui, ev);
@@ -189,6 +199,7 @@ void gui_shell_event(gui_shell *sh, const gui_event *ev) {
         if (sh->help) { if (ev->key == GUI_KEY_ESCAPE || ev->key == '?') sh->help = 0; return; }
         if (ev->key == '?' && !sh->ui.focus) { sh->help = 1; return; }   // scripts send '?' as a key
         if (sh->ui.focus) return;   // the text field has the keys
+        if (ev->key == 'g' && ev->mods == GUI_MOD_CTRL) { shell_gif(sh); return; }
         break;
     case GUI_EV_TEXT:
         if (!sh->ui.focus && !strcmp(ev->text, "?")) { sh->help = !sh->help; return; }
@@ -297,6 +308,7 @@ void gui_shell_frame(gui_shell *sh, double dt) {
         x += w + 4;
     }
     if (gui_button(ui, GUI_ID("help"), gui_r(ui->w - 120, 4, 112, GUI_BAR_H - 8), "? Shortcuts")) sh->help = !sh->help;
+    if (v->gif && gui_button(ui, GUI_ID("gif"), gui_r(ui->w - 190, 4, 64, GUI_BAR_H - 8), "GIF")) shell_gif(sh);
 
     // Status line: the view's status (or a transient note) and the frame rate.
     gui_rect sb = gui_r(0, ui->h - GUI_STATUS_H, ui->w, GUI_STATUS_H);
@@ -360,6 +372,7 @@ int gui_shell_probe(gui_shell *sh, const char *what, double *out) {
     if (!strcmp(what, "help_h")) { *out = sh->help_rect.h; return 0; }
     if (!strcmp(what, "help_cmd")) { *out = sh->help ? sh->help_cmd : -1; return 0; }
     if (!strcmp(what, "animating")) { *out = sh->animating; return 0; }
+    if (!strcmp(what, "gifs")) { *out = sh->gifs; return 0; }
     const gui_view_class *v = sh->cls[sh->cur];
     return v->probe ? v->probe(sh->state[sh->cur], what, out) : -1;
 }

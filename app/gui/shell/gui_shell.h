@@ -27,6 +27,7 @@ typedef struct gui_shell {
     gui_rect help_rect;  // the shortcuts overlay's panel (last drawn)
     int help_cmd;        // its first drawing command
     int stopped;         // gui_shell_quit has stopped every worker
+    int gifs;            // animated GIFs saved (Ctrl+G, the view bar's GIF button)
 } gui_shell;
 
 // Creates the engine thread and every registered view; view_name (may be

@@ -144,6 +144,10 @@ void gui_text(gui_ctx *ui, int x, int y, int font, gui_color c, const char *s);
 void gui_textf(gui_ctx *ui, int x, int y, int font, gui_color c, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 int gui_text_w(gui_ctx *ui, int font, const char *s);
+// s in lines no wider than w, broken at spaces (a word wider than w, a path,
+// after a '/' or, failing that, anywhere), at most max_lines (the last one
+// ends in "..." when s goes on). Returns the lines drawn; each is line_h[font] high.
+int gui_text_wrap(gui_ctx *ui, int x, int y, int w, int max_lines, int font, gui_color c, const char *s);
 // RGB image (iw x ih, 3 bytes per pixel, copied) stretched over r with nearest sampling.
 void gui_image(gui_ctx *ui, gui_rect r, const uint8_t *rgb, int iw, int ih);
 // A grid of values as a heat map: jet (blue..red) or grey, lo/hi at the ends.
@@ -205,6 +209,12 @@ typedef struct {
     // of characters a model knows. What is still outside ASCII is refused.
     void (*map)(void *user, const char *in, char *out, size_t cap);
     void *map_user;
+    // A text area of several lines (gui_field.c): the text wraps at spaces to
+    // the field's width; Return starts a new line ('\n') and Tab puts a tab,
+    // Up/Down move by line, Ctrl+Home/End to the text's ends, the wheel
+    // scrolls; Escape (or a click elsewhere) leaves. Pasted newlines and tabs
+    // are kept.
+    int multiline;
 } gui_field_opts;
 enum { GUI_FIELD_EDITED = 1, GUI_FIELD_SUBMIT = 2 };
 int gui_field(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, const gui_field_opts *o);
@@ -213,6 +223,10 @@ int gui_textfield(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap);
 // A view's probe (tests) of a rectangle it laid out: 1, with *out, when what
 // is NAME_x, NAME_y, NAME_w or NAME_h.
 int gui_probe_rect(const char *what, const char *name, gui_rect r, double *out);
+// A view's named numbers in a table: *out = the value whose name is what's
+// first word ("write_x0 3" names "write_x0"). 0, or -1 when none is.
+typedef struct { const char *name; double v; } gui_probe_val;
+int gui_probe_pick(const char *what, const gui_probe_val *vals, int n, double *out);
 // The value of a numeric field's text: 0 and *out if it is a number within
 // [lo, hi], else -1 with the reason in ui->tf_note (stated, nothing reverts).
 int gui_field_value(gui_ctx *ui, const char *buf, const gui_field_opts *o, long long *out);

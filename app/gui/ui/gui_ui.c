@@ -189,6 +189,56 @@ void gui_textf(gui_ctx *ui, int x, int y, int font, gui_color c, const char *fmt
 int gui_text_w(gui_ctx *ui, int font, const char *s) {
     return ui->text_width ? ui->text_width(ui->text_user, font, s) : 0;
 }
+
+static int prefix_w(gui_ctx *ui, int font, const char *s, size_t k) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s", (int)k, s);
+    return gui_text_w(ui, font, buf);
+}
+
+// The longest start of s (at most n bytes) no wider than w, broken after a
+// space, else after a '/', else between two UTF-8 characters. Measures only
+// at the breaks (a frame draws this often), then bisects.
+static size_t wrap_len(gui_ctx *ui, int font, int w, const char *s, size_t n) {
+    if (n > 500) n = 500;
+    if (prefix_w(ui, font, s, n) <= w) return n;
+    size_t best_space = 0, best_slash = 0;
+    for (size_t k = 1; k < n; k++) {
+        if (s[k - 1] != ' ' && s[k - 1] != '/') continue;
+        if (prefix_w(ui, font, s, k) > w) break;
+        if (s[k - 1] == ' ') best_space = k; else best_slash = k;
+    }
+    if (best_space) return best_space;
+    if (best_slash) return best_slash;
+    size_t lo = 1, hi = n;   // prefix lo fits (or is one byte), prefix hi does not
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (prefix_w(ui, font, s, mid) <= w) lo = mid; else hi = mid;
+    }
+    while (lo > 1 && (s[lo] & 0xC0) == 0x80) lo--;   // not inside a character
+    return lo;
+}
+
+int gui_text_wrap(gui_ctx *ui, int x, int y, int w, int max_lines, int font, gui_color c, const char *s) {
+    int lines = 0;
+    size_t n = strlen(s);
+    char buf[512];
+    while (n > 0 && lines < max_lines) {
+        size_t k = wrap_len(ui, font, w, s, n);
+        int last = lines == max_lines - 1 && k < n;
+        if (last) {   // room for the "..." that says the text goes on
+            k = wrap_len(ui, font, w - gui_text_w(ui, font, "..."), s, n);
+            snprintf(buf, sizeof buf, "%.*s...", (int)k, s);
+        } else snprintf(buf, sizeof buf, "%.*s", (int)k, s);
+        size_t e = strlen(buf);
+        while (!last && e > 0 && buf[e - 1] == ' ') buf[--e] = 0;
+        gui_text(ui, x, y + lines * ui->line_h[font], font, c, buf);
+        lines++;
+        s += k; n -= k;
+        while (n > 0 && *s == ' ') { s++; n--; }
+    }
+    return lines;
+}
 void gui_image(gui_ctx *ui, gui_rect r, const uint8_t *rgb, int iw, int ih) {
     size_t off = arena_put(ui, rgb, (size_t)iw * ih * 3);
     gui_cmd *k = push_cmd(ui, GUI_CMD_IMAGE);
@@ -399,6 +449,13 @@ int gui_list(gui_ctx *ui, uint32_t id, gui_rect r, int n, int item_h, int cols, 
         gui_rect_fill(ui, gui_r(r.x + r.w - 4, by, 4, bh), gui_col_dim);
     }
     return changed;
+}
+
+int gui_probe_pick(const char *what, const gui_probe_val *vals, int n, double *out) {
+    size_t len = strcspn(what, " ");
+    for (int i = 0; i < n; i++)
+        if (strlen(vals[i].name) == len && !strncmp(what, vals[i].name, len)) { *out = vals[i].v; return 0; }
+    return -1;
 }
 
 int gui_probe_rect(const char *what, const char *name, gui_rect r, double *out) {

@@ -3,6 +3,7 @@
 #include "gl_util.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void hw_draw_strokes(gui_ctx *ui, const float *x, const float *y, const uint8_t *up, int n, hw_xform xf,
@@ -53,17 +54,75 @@ void hw_heat_rgb(float t, gui_color bg, uint8_t *out) {
 
 
 
-int hw_take_use(gui_app *app, int slot, uint64_t *seen, int synth, gl_hw_model *m) {
+int hw_take_use(gui_app *app, int slot, uint64_t *seen, int synth, gl_hw_model **mp) {
     if (app->use_seq[slot] == *seen) return 0;
     *seen = app->use_seq[slot];
     const char *path = app->use_path[slot];
-    if (gl_hw_model_load(m, path, NULL, 0) != 0) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return -1; }
+    gl_hw_model *m = gl_hw_load(path, 0);
+    if (!m) { gui_app_note(app, "cannot use %s: %s", path, gl_err()); return -1; }
     if ((m->cfg.K > 0) != synth) {
-        gl_hw_model_free(m);
+        gl_hw_free(m);
         gui_app_note(app, "%s is not a %s network", path, synth ? "synthesis" : "prediction");
         return -1;
     }
     gl_engine_stop(app->engine);
     gl_engine_wait_idle(app->engine, 10);
+    *mp = m;
     return 1;
+}
+
+void hw_weights_said(char *out, size_t n, gui_app *app, const char *shipped, const char *path) {
+    const char *b = path ? strrchr(path, '/') : NULL;
+    const char *ship = app->asset_path ? app->asset_path(shipped) : shipped;
+    if (!path || !strcmp(path, ship)) snprintf(out, n, "shipped weights");
+    else snprintf(out, n, "weights from %s", b ? b + 1 : path);
+}
+
+static void hand_add(float *out, int *n, float x, float y, int up, float *px, float *py) {
+    if (*n == 0) { *px = x; *py = y; }   // the line starts at its first point
+    out[3 * *n] = x - *px; out[3 * *n + 1] = y - *py; out[3 * *n + 2] = (float)up;
+    (*n)++;
+    *px = x; *py = y;
+}
+
+// The points at scale sc (units a point), resampled every `step`.
+static float *hand_resample(const float *x, const float *y, const uint8_t *up, int npts, float sc, float step, int *n) {
+    *n = 0;
+    double len = 0;   // at most one point per recorded point plus one per `step` of path
+    for (int i = 1; i < npts; i++) len += hypotf(x[i] - x[i - 1], y[i] - y[i - 1]) * sc;
+    size_t cap = (size_t)npts + (size_t)(len / step) + 2;
+    float *out = gl_malloc(sizeof(float) * 3 * cap);
+    float px = 0, py = 0;
+    for (int a = 0; a < npts;) {
+        int b = a;   // stroke [a, b]
+        while (b < npts - 1 && !up[b]) b++;
+        float lx = x[a] * sc, ly = y[a] * sc, carry = 0;
+        hand_add(out, n, lx, ly, a == b, &px, &py);
+        for (int i = a + 1; i <= b; i++) {
+            float qx = x[i] * sc, qy = y[i] * sc, d = hypotf(qx - lx, qy - ly);
+            // points along (l, i) every `step` of path since the last one
+            for (float t = step - carry; t < d; t += step)
+                if ((size_t)*n < cap - 1) hand_add(out, n, lx + (qx - lx) * t / d, ly + (qy - ly) * t / d, 0, &px, &py);
+            carry = d > 0 ? fmodf(carry + d, step) : carry;
+            lx = qx; ly = qy;
+        }
+        if (b > a && (size_t)*n < cap) hand_add(out, n, lx, ly, 1, &px, &py);
+        else if (b > a) out[3 * (*n - 1) + 2] = 1;
+        a = b + 1;
+    }
+    return out;
+}
+
+float *hw_hand_points(const float *x, const float *y, const uint8_t *up, int npts, float core, float nominal,
+                      float step, int *n) {
+    *n = 0;
+    if (npts < 2 || !(step > 0) || !(nominal > 0)) return NULL;
+    // the core height of the line at the nominal scale, its points evenly spaced (as the mouse's are not):
+    // kept (a large hand stays large) within half and twice the model's
+    float *pts = hand_resample(x, y, up, npts, nominal, step, n);
+    float c = gl_hw_core_height(pts, *n), sc = nominal;
+    if (c > 1e-6f && core > 0 && c < 0.5f * core) sc = nominal * 0.5f * core / c;
+    if (c > 1e-6f && core > 0 && c > 2 * core) sc = nominal * 2 * core / c;
+    free(pts);
+    return hand_resample(x, y, up, npts, sc, step, n);
 }

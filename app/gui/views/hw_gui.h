@@ -22,10 +22,26 @@ void hw_draw_strokes(gui_ctx *ui, const float *x, const float *y, const uint8_t 
 void hw_heat_rgb(float t, gui_color bg, uint8_t *out);
 
 // "Use these weights" for a handwriting view: when the Train view has a
-// newer file in `slot` than *seen, loads it into *m (a synthesis network
+// newer file in `slot` than *seen, loads it into *mp (a synthesis network
 // when synth, else a prediction one), stops the shared engine and waits
 // for it to be idle (its jobs use the view's model), and returns 1; 0 when
 // there is nothing new; -1, with a note, when the file cannot be used.
-int hw_take_use(gui_app *app, int slot, uint64_t *seen, int synth, gl_hw_model *m);
+int hw_take_use(gui_app *app, int slot, uint64_t *seen, int synth, gl_hw_model **mp);
+// The weights a view runs, as its status line names them: "shipped weights"
+// (path NULL, or the asset `shipped` itself, which the Train view's "Shipped
+// weights" hands back), or "weights from FILE" for a file "Use these weights" handed over.
+void hw_weights_said(char *out, size_t n, gui_app *app, const char *shipped, const char *path);
+
+// A line written with the mouse (points x, y in any unit, y down; up[i]: the
+// pen lifts after point i) as raw pen offsets in a model's units: scaled by
+// `nominal` (model units per unit of x, y), its size kept -- a hand that writes
+// large primes large letters -- unless its letters' core height
+// (gl_hw_core_height) would be under half or over twice `core` (the model's),
+// where it is brought to that bound; each stroke resampled by arc length, a
+// point every `step` units (the model's pen speed), keeping its first and last
+// points. Returns
+// the (n,3) offsets (free them); *n = 0 and NULL for fewer than 2 points.
+float *hw_hand_points(const float *x, const float *y, const uint8_t *up, int npts, float core, float nominal,
+                      float step, int *n);
 
 #endif

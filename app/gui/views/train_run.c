@@ -105,29 +105,27 @@ static gl_train *build_hw(train_run *r, const train_config *c) {
     s->synth = c->hw_task == 0;
     s->lines = c->hw_lines; s->L = c->hw_layers; s->H = c->hw_cells;
     s->batch = c->batch; s->lr = c->lr; s->seed = c->seed; s->iters = c->hw_iters;
-    gl_hw_model m;
-    memset(&m, 0, sizeof m);
+    gl_hw_model *m = NULL;
     double secs = 0;
     int resumed = 0;
     if (c->resume[0]) {
-        gl_meta meta = {0};
-        if (gl_hw_model_load(&m, c->resume, &meta, 1) != 0) { gl_meta_free(&meta); return NULL; }
+        if (!(m = gl_hw_load(c->resume, 1))) return NULL;
+        const gl_meta *meta = gl_hw_meta(m);
         resumed = 1;
-        s->synth = m.cfg.K > 0;
+        s->synth = m->cfg.K > 0;
         // each number through the range of its option (train_opts.h), as `train handwriting --resume`
-        if (gl_hw_spec_from_meta(&meta, c->resume, s, &secs)) { gl_hw_model_free(&m); gl_meta_free(&meta); return NULL; }
-        const char *d = gl_meta_get(&meta, "corpus");
+        if (app_hw_spec_from_meta(meta, c->resume, s, &secs)) { gl_hw_free(m); return NULL; }
+        const char *d = gl_meta_get(meta, "corpus");
         if (d && (!c->hw_data[0] || !strcmp(c->hw_data, "hershey"))) snprintf(r->hw_data, sizeof r->hw_data, "%s", d);
-        if (s->iters <= m.ps.step) s->iters = m.ps.step + c->hw_iters;   // the field: updates still to make
-        gl_meta_free(&meta);
+        if (s->iters <= m->ps.step) s->iters = m->ps.step + c->hw_iters;   // the field: updates still to make
     }
     s->data = r->hw_data;
     if (hw_train_prepare(s, &m, resumed, &r->hw_tr, &r->hw_va, NULL) != 0) {
-        if (resumed) gl_hw_model_free(&m);
+        if (resumed) gl_hw_free(m);
         return NULL;
     }
-    gl_train *t = hw_train_session(s, &m, secs, &r->hw_tr, &r->hw_va);
-    if (!t) { gl_hw_model_free(&m); return NULL; }
+    gl_train *t = hw_train_session(s, m, secs, &r->hw_tr, &r->hw_va);   // m is the session's now
+    if (!t) return NULL;
     gl_train_set_eval(t, 50, 32);
     return t;
 }
@@ -143,28 +141,11 @@ static gl_train *build_clut(train_run *r, const train_config *c, const atomic_in
     if (c->resume[0]) {
         if (!(m = gl_clut_load(c->resume, 1))) return NULL;
         const gl_meta *cm = gl_clut_meta(m);
-        long v[6];
-        static const char *const keys[6] = { "iter", "batch", "epochs_option", "seed", "clutter", "limit" };
-        static const long lo[6] = { 0, 1, 1, 0, 0, 0 }, hi[6] = { 1000000000L, 10000, 10000, 1L << 40, GL_CLUT_CLUTTER_MAX, 60000 };
-        for (int i = 0; i < 6; i++)
-            if (gl_meta_int_in(cm, keys[i], lo[i], hi[i], &v[i])) {
-                char e[1600];
-                snprintf(e, sizeof e, "%s: %s", c->resume, gl_err());
-                gl_seterr("%s", e);
-                gl_clut_free(m);
-                return NULL;
-            }
-        double lr, lrf, clip;
-        if (gl_meta_num_in(cm, "lr", 1e-7, 1, &lr) || gl_meta_num_in(cm, "lr_final", 1e-9, 1, &lrf) ||
-            gl_meta_num_in(cm, "clip", 0, 1e9, &clip)) {
-            char e[1600];
-            snprintf(e, sizeof e, "%s: %s", c->resume, gl_err());
-            gl_seterr("%s", e);
+        // each number through the range of its option (train_opts.h), as `train cluttered --resume`
+        if (app_clut_opts_from_meta(cm, c->resume, &o, &it) || app_stored_counters_ok(cm, c->resume)) {
             gl_clut_free(m);
             return NULL;
         }
-        it = v[0]; o.batch = v[1]; o.epochs = v[2]; o.seed = v[3]; o.clutter = v[4]; o.limit = v[5];
-        o.lr = lr; o.lr_final = lrf; o.clip = clip;
         o.cfg = *gl_clut_cfg(m);
     } else {
         o.cfg.attention = c->clut_attention;
@@ -188,7 +169,7 @@ static gl_train *build(train_run *r, const train_config *c, const atomic_int *ca
             gl_st_file f;
             if (gl_st_load(c->resume, &f) != 0) return NULL;
             // each number through the range of its option (train_opts.h)
-            int bad = gl_attn_opts_from_meta(&f.meta, c->resume, &o) || gl_stored_counters_ok(&f.meta, c->resume);
+            int bad = app_attn_opts_from_meta(&f.meta, c->resume, &o) || app_stored_counters_ok(&f.meta, c->resume);
             gl_st_free(&f);
             if (bad) return NULL;
             g_sub_train[0] = subset(&r->mn_train, (int)o.limit);
@@ -213,8 +194,18 @@ static gl_train *build(train_run *r, const train_config *c, const atomic_int *ca
         if (!(m = gl_draw_load(c->resume, 1))) return NULL;
         const gl_meta *cm = gl_draw_meta(m);
         // each number through the range of its option (train_opts.h), as `train draw --resume`
-        if (gl_draw_opts_from_meta(cm, c->resume, &o, &it) || gl_stored_counters_ok(cm, c->resume) ||
-            gl_stored_num(cm, c->resume, "train_seconds", 0, GL_SECONDS_MAX, &secs) < 0) { gl_draw_free(m); return NULL; }
+        if (app_draw_opts_from_meta(cm, c->resume, &o, &it) || app_stored_counters_ok(cm, c->resume) ||
+            app_stored_num(cm, c->resume, "train_seconds", 0, APP_SECONDS_MAX, &secs) < 0) {
+            gl_draw_free(m);
+            return NULL;
+        }
+        const char *bin = gl_meta_get(cm, "binarize");
+        if (bin && strcmp(bin, "fixed")) {   // the view trains on the fixed sample only
+            gl_seterr("%s was trained with --binarize %s: continue it with glimpse train draw --resume", c->resume,
+                      bin);
+            gl_draw_free(m);
+            return NULL;
+        }
         limit = (int)o.limit;
         o.cfg = *gl_draw_cfg(m);
     } else {
@@ -388,7 +379,7 @@ static void do_save(train_run *r) {
         hw_train_meta(&r->hw_spec, &meta);
         gl_meta_set(&meta, "updates", "%ld", gl_train_step_no(r->t));
         gl_train_meta_times(r->t, &meta);
-        rc = gl_hw_model_save(gl_hw_train_model(r->t), path, &meta, 0);
+        rc = gl_hw_save(gl_hw_train_model(r->t), path, &meta, 0);
         gl_meta_free(&meta);
     } else if (r->model == TRAIN_CLUTTERED) {
         gl_meta meta = {0};

@@ -68,6 +68,20 @@ void gui_app_note(gui_app *app, const char *fmt, ...) __attribute__((format(prin
 // If an engine job failed since *seen (the engine's failure count the view
 // last saw), notes why in the status line and updates *seen.
 void gui_app_note_engine_failure(gui_app *app, uint64_t *seen);
+// Releases a view's n traces on screen and n on their way (NULLs are fine),
+// for the views that keep one of each per model.
+static inline void gui_traces_release(gl_trace **shown, gl_trace **pending, int n) {
+    for (int k = 0; k < n; k++) {
+        gl_trace_release(shown[k]);
+        gl_trace_release(pending[k]);
+    }
+}
+// A new trace (gl_trace_new's arguments) in *slot, in place of the one there
+// (released); returns it, for the job that fills it.
+static inline gl_trace *gui_trace_renew(gl_trace **slot, int kind, size_t frame_size, int cap, void *header) {
+    gl_trace_release(*slot);
+    return *slot = gl_trace_new(kind, frame_size, cap, header);
+}
 
 typedef struct gui_view_class {
     const char *name;                 // label in the view bar, and --view NAME (lower-cased)
@@ -97,7 +111,22 @@ typedef struct gui_view_class {
     // Optional: named numbers for tests and `glimpse bench gui`
     // ("input_version", "shown_version", "step", ...). 0 if known, -1 if not.
     int (*probe)(void *self, const char *what, double *out);
+    // Optional, for a view that plays (steps, a pen writing): writes what it
+    // plays now as an animated GIF to path through app/common/gif_export.h,
+    // timed as the view plays it (or at the pen's real speed); 0, or -1 with
+    // gl_err (nothing written). The shell calls it for Ctrl+G and the view
+    // bar's GIF button, with path = the export directory's next
+    // glimpse-NAME-NNN.gif (NAME: the lower-cased .name).
+    int (*gif)(void *self, gui_app *app, const char *path);
 } gui_view_class;
+
+// The fields every view fills, from the prefix P its functions share
+// (P_shortcuts, P_init, P_event, P_update, P_draw, P_free); the optional
+// ones follow by name:
+//   const gui_view_class view_NAME = { GUI_VIEW_CORE("Name", P), .request = P_request, .probe = P_probe };
+#define GUI_VIEW_CORE(label, P)                                                                                \
+    .name = (label), .shortcuts = P##_shortcuts, .init = P##_init, .event = P##_event, .update = P##_update, \
+    .draw = P##_draw, .free = P##_free
 
 // The registry (gui_views.c): NULL-terminated.
 extern const gui_view_class *const gui_views[];

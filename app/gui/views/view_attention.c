@@ -17,6 +17,7 @@
 #include "gl_image.h"
 #include "gl_mnist.h"
 #include "gl_util.h"
+#include "gif_export.h"
 #include "gui_export.h"
 #include "gui_pad.h"
 #include "gui_timeline.h"
@@ -276,11 +277,8 @@ static void *attn_init(gui_app *app) {
 
 static void attn_free(void *self) {
     attn_view *v = self;
-    for (int k = 0; k < NKEY; k++) {
-        gl_trace_release(v->shown[k]);
-        gl_trace_release(v->pending[k]);
-        gl_attn_free(v->models.m[k]);
-    }
+    gui_traces_release(v->shown, v->pending, NKEY);
+    for (int k = 0; k < NKEY; k++) gl_attn_free(v->models.m[k]);
     free(v->mnist.x);
     free(v->mnist.y);
     pthread_mutex_destroy(&v->models.mu);
@@ -314,6 +312,17 @@ static void export_figure(attn_view *v, gui_app *app) {
     gl_image_free(&im);
 }
 
+// Ctrl+G: the 10 glimpses of the key shown, as `glimpse attend --gif` plays them.
+static int attn_gif(void *self, gui_app *app, const char *path) {
+    attn_view *v = self;
+    (void)app;
+    gl_trace *t = v->shown[v->key];
+    if (!frames_ready(t)) { gl_seterr("nothing to play yet"); return -1; }
+    gl_attn_frame fr[GL_ATTN_STEPS];
+    for (int i = 0; i < GL_ATTN_STEPS; i++) fr[i] = *frame_at(t, i);
+    return gif_attend(path, hdr(t)->input, fr, hdr(t)->volume, shown_label(v), (gl_key_type)v->key);
+}
+
 static int attn_event(void *self, gui_app *app, const gui_event *ev) {
     attn_view *v = self;
     switch (ev->type) {
@@ -326,11 +335,11 @@ static int attn_event(void *self, gui_app *app, const gui_event *ev) {
         return 1;
     }
     case GUI_EV_MOVE:
-        if (!gui_pad_pen_move(&v->pad, v->canvas[v->pen_canvas], ev->x, ev->y)) return 0;
-        v->version++;
-        return 1;
-    case GUI_EV_UP:
-        return gui_pad_pen_up(&v->pad, ev->button);
+    case GUI_EV_UP: {
+        int used = gui_pad_pen_follow(&v->pad, v->canvas[v->pen_canvas], ev);
+        if (used == GUI_PAD_DREW) v->version++;
+        return used != 0;
+    }
     case GUI_EV_KEY: {
         int k = ev->key, ctrl = ev->mods & GUI_MOD_CTRL;
         if (ctrl && k == 'z') { pop_undo(v); return 1; }
@@ -365,23 +374,22 @@ static int attn_event(void *self, gui_app *app, const gui_event *ev) {
 
 static void attn_update(void *self, gui_app *app, double dt) {
     attn_view *v = self;
-    for (int k = 0; k < NKEY; k++) {
-        gl_trace *p = v->pending[k];
-        if (!p) continue;
-        if (frames_ready(p)) {   // complete: it becomes the shown run for its key
-            gl_trace_release(v->shown[k]);
-            v->shown[k] = p;
-            v->pending[k] = NULL;
-        } else if (atomic_load(&p->done)) {   // cancelled or failed
-            gl_trace_release(p);
-            v->pending[k] = NULL;
-        }
-    }
+    for (int k = 0; k < NKEY; k++)   // complete: it becomes the shown run for its key
+        if (v->pending[k]) gl_trace_take(&v->shown[k], &v->pending[k], frames_ready(v->pending[k]));
     gui_app_note_engine_failure(app, &v->failures_seen);
     if (v->playing) {
         v->play_acc += dt * v->speed;
         while (v->play_acc >= 1) { v->play_acc -= 1; v->step = (v->step + 1) % GL_ATTN_STEPS; }
     }
+}
+
+// A new trace on its way for key k (a header of the input's version), in
+// place of the one there.
+static gl_trace *new_pending(attn_view *v, int k) {
+    attn_header *h = gl_calloc(1, sizeof *h);
+    h->version = v->version;
+    h->key = k;
+    return gui_trace_renew(&v->pending[k], GL_TRACE_ATTENTION, sizeof(gl_attn_frame), GL_ATTN_STEPS, h);
 }
 
 // Submits a job when a key type that is on screen has no run for the current
@@ -423,15 +431,7 @@ static void attn_request(void *self, gui_app *app) {
     j->keys[j->nkeys++] = v->key;
     for (int k = 0; k < NKEY; k++) if (k != v->key) j->keys[j->nkeys++] = k;
     gl_job job = { attn_job_run, free, j, { NULL } };
-    for (int i = 0; i < j->nkeys; i++) {
-        int k = j->keys[i];
-        attn_header *h = gl_calloc(1, sizeof *h);
-        h->version = v->version;
-        h->key = k;
-        gl_trace_release(v->pending[k]);
-        v->pending[k] = gl_trace_new(GL_TRACE_ATTENTION, sizeof(gl_attn_frame), GL_ATTN_STEPS, h);
-        job.traces[i] = v->pending[k];
-    }
+    for (int i = 0; i < j->nkeys; i++) job.traces[i] = new_pending(v, j->keys[i]);
     gl_engine_submit(app->engine, &job);
     v->submitted = v->version;
 }
@@ -572,6 +572,21 @@ static void draw_timeline(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace 
 // The right column: class probabilities of the step as bars, the belief
 // over the steps, the volume sum and the model's input. Bars and pictures
 // shrink to the column's height; it is marked for the layout check.
+// Beside the belief: the LSTM state h the probabilities of each step are
+// read from (gl_attn_frame.h), its cells down and the steps across, on the
+// jet map over [-1, 1]; the step shown framed. Only where there is room.
+static void draw_hidden(const attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
+    int nh = frame_at(t, 0)->nh;
+    if (r.w < 50 || r.h < 40 || nh < 1) return;
+    gui_text(ui, r.x, r.y, GUI_FONT_SMALL, gui_col_dim, "state h");
+    float grid[GL_ATTN_FRAME_H * GL_ATTN_STEPS];
+    for (int j = 0; j < nh; j++)
+        for (int s = 0; s < GL_ATTN_STEPS; s++) grid[j * GL_ATTN_STEPS + s] = frame_at(t, s)->h[j];
+    gui_rect hm = gui_r(r.x, r.y + 18, r.w > 120 ? 120 : r.w, r.h - 18);
+    gui_heat(ui, hm, grid, nh, GL_ATTN_STEPS, -1, 1, 0);
+    gui_rect_frame(ui, gui_r(hm.x + v->step * hm.w / GL_ATTN_STEPS, hm.y, hm.w / GL_ATTN_STEPS, hm.h), gui_col_accent);
+}
+
 static void draw_probs(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t) {
     int side = (r.w - 10) / 2;   // volume sum and model input, side by side
     if (side > 120) side = 120;
@@ -615,6 +630,7 @@ static void draw_probs(attn_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t)
         gui_rect_frame(ui, gui_r(r.x + 18 + v->step * belief / 10, y, belief / 10, belief), gui_col_accent);
         for (int c = 0; c < 10; c += 3)
             gui_textf(ui, r.x + 4, y + c * belief / 10, GUI_FONT_SMALL, gui_col_dim, "%d", c);
+        draw_hidden(v, ui, gui_r(r.x + 18 + belief + 12, y - 18, r.w - 18 - belief - 12, belief + 18), t);
     }
     y += belief + 12;
     // The seed's figure ends with the sum over the volume and the original.
@@ -685,6 +701,149 @@ static void canvas_note(gui_ctx *ui, gui_rect c, const char *msg) {
     gui_mark(ui, band, "weights note");
 }
 
+// Which trained weights the key shown runs, for the status line: "shipped
+// weights", or the file the Train view handed over ("Use these weights").
+static const char *weights_said(attn_view *v, gui_app *app, char *out, size_t n) {
+    char name[64], path[sizeof v->models.path[0]];
+    snprintf(name, sizeof name, "attention-%s.safetensors", key_labels[v->key]);
+    pthread_mutex_lock(&v->models.mu);
+    memcpy(path, v->models.path[v->key], sizeof path);
+    pthread_mutex_unlock(&v->models.mu);
+    const char *b = strrchr(path, '/');
+    if (!strcmp(path, app->asset_path ? app->asset_path(name) : name)) snprintf(out, n, "shipped weights");
+    else snprintf(out, n, "weights from %s", b ? b + 1 : path);
+    return out;
+}
+
+// One canvas (the key chosen) with its colour bar and notes; returns the y under it.
+static int draw_one_canvas(attn_view *v, gui_ctx *ui, gui_rect mid, int y, int avail_h, int bar_w, gl_trace *cur) {
+    int side = mid.w - bar_w < avail_h ? mid.w - bar_w : avail_h;
+    side = side < 112 ? 112 : side / 28 * 28;
+    gui_rect c = gui_r(mid.x, y, side, side);
+    float mx = cur ? trace_max(cur) : 1;
+    render_panel(v, cur, v->step, mx, v->disp);
+    gui_image(ui, c, v->disp, DISP, DISP);
+    gui_rect_frame(ui, c, gui_col_button);
+    gui_mark(ui, c, "canvas");
+    v->canvas[0] = c; v->ncanvas = 1;
+    if (cur && v->overlay) {
+        colour_bar(ui, gui_r(c.x + c.w + 10, c.y, 16, c.h), mx);
+        gui_mark(ui, gui_r(c.x + c.w + 10, c.y, bar_w - 10, c.h), "colour bar");
+    }
+    if (gui_pad_empty(&v->pad))
+        gui_text(ui, c.x + 12, c.y + 10, GUI_FONT_NORMAL, gui_col_dim, "draw a digit here");
+    char note[1400];
+    if (cur) weights_note(hdr(cur), note, sizeof note);
+    if (cur && note[0]) canvas_note(ui, c, note);
+    return y + side + 10;
+}
+
+// Key k's title over its canvas: its name, and its guess at the step.
+static void key_title(attn_view *v, gui_ctx *ui, int k, const gl_trace *t, int x, int y, int w, int h) {
+    char title_s[64];
+    if (t) {
+        const float *p = frame_at(t, v->step)->probs;
+        int b = 0;
+        for (int d = 1; d < 10; d++) if (p[d] > p[b]) b = d;
+        snprintf(title_s, sizeof title_s, "%s: %d (%.0f%%)%s", key_labels[k], b, 100 * p[b],
+                 !hdr(t)->untrained ? "" : hdr(t)->no_file ? ", untrained" : ", random weights");
+    } else snprintf(title_s, sizeof title_s, "%s", key_labels[k]);
+    gui_clip(ui, gui_r(x, y, w, h));
+    gui_text(ui, x, y, GUI_FONT_NORMAL, k == v->key ? gui_col_accent : gui_col_text, title_s);
+    gui_clip_reset(ui);
+}
+
+// A key's class probabilities at the step, as ten columns of height bh under its canvas c.
+static void key_probs(attn_view *v, gui_ctx *ui, gui_rect c, int bh, int under, const gl_trace *t) {
+    int by = c.y + c.h + 8, cw = c.w / 10;
+    gui_mark(ui, gui_r(c.x, by, c.w, bh + under), "key probabilities");
+    for (int d = 0; d < 10 && t; d++) {
+        float pd = frame_at(t, v->step)->probs[d];
+        gui_rect_fill(ui, gui_r(c.x + d * cw + 1, by, cw - 2, bh), gui_col_panel);
+        int hgt = (int)(bh * pd + 0.5f);
+        gui_rect_fill(ui, gui_r(c.x + d * cw + 1, by + bh - hgt, cw - 2, hgt), gui_col_accent);
+        gui_textf(ui, c.x + d * cw + cw / 2 - 3, by + bh + 2, GUI_FONT_SMALL, gui_col_dim, "%d", d);
+    }
+}
+
+// Three canvases across, side by side; the height left under them goes to
+// each key's probability bars. Returns the y under them.
+static int draw_three_canvases(attn_view *v, gui_ctx *ui, gui_rect mid, int y, int avail_h, int bar_w) {
+    int gap = 16, title = 22, under = 16, side = (mid.w - bar_w - 2 * gap) / 3;
+    int bh = 40;
+    if (side > avail_h - title - bh - under - 10) side = avail_h - title - bh - under - 10;
+    side = side < 84 ? 84 : side;
+    bh = avail_h - title - side - under - 10 - 8;
+    if (bh > side / 2) bh = side / 2;
+    if (bh < 24) bh = 24;
+    v->ncanvas = NKEY;
+    for (int k = 0; k < NKEY; k++) {
+        gl_trace *t = frames_ready(v->shown[k]) ? v->shown[k] : NULL;
+        gui_rect c = gui_r(mid.x + k * (side + gap), y + title, side, side);
+        key_title(v, ui, k, t, c.x, y, side, title);
+        // Each key scaled by its own maximum: their mask scales differ a lot.
+        render_panel(v, t, v->step, t ? trace_max(t) : 1, v->disp);
+        gui_image(ui, c, v->disp, DISP, DISP);
+        gui_rect_frame(ui, c, k == v->key ? gui_col_accent : gui_col_button);
+        gui_mark(ui, c, key_labels[k]);
+        char note[1400];
+        if (t) weights_note(hdr(t), note, sizeof note);
+        if (t && note[0]) canvas_note(ui, c, note);
+        v->canvas[k] = c;
+        key_probs(v, ui, c, bh, under, t);
+    }
+    if (v->overlay) {
+        gui_rect cb = gui_r(mid.x + 3 * (side + gap) - gap + 10, y + title, 16, side);
+        colour_bar(ui, cb, 1.0f);
+        gui_text(ui, cb.x, cb.y + cb.h + 4, GUI_FONT_SMALL, gui_col_dim, "x max");
+        gui_mark(ui, gui_r(cb.x, cb.y, bar_w - 10, cb.h), "colour bar");
+    }
+    return y + title + side + 8 + bh + under + 10;
+}
+
+// The widths of the control row's five pieces under the canvas.
+static const int ctl_w[5] = { 70, 130, 64, 64, 96 };
+
+// Timeline, playback and canvas controls under the canvas, from y.
+static void draw_controls(attn_view *v, gui_app *app, gui_rect mid, int y, int bar_w, gl_trace *cur) {
+    gui_ctx *ui = app->ui;
+    int tw = mid.w - bar_w < 560 ? mid.w - bar_w : 560;
+    if (tw < 200) tw = 200;
+    gui_rect tl = gui_r(mid.x, y, tw, 26);
+    draw_timeline(v, ui, tl, cur);
+    gui_mark(ui, tl, "timeline");
+    v->timeline = tl;
+    y += 34;
+    gui_flow fl = gui_flow_begin(mid.x, y, mid.x + mid.w, 28, 6, 6);
+    if (gui_button(ui, GUI_ID("attn.play"), gui_flow_put(&fl, ctl_w[0]), v->playing ? "Pause" : "Play")) {
+        v->playing = !v->playing;
+        if (v->playing && v->step == GL_ATTN_STEPS - 1) v->step = 0;
+    }
+    gui_slider(ui, GUI_ID("attn.speed"), gui_flow_put(&fl, ctl_w[1]), &v->speed, 0.25f, 20.0f, "%.1f steps/s");
+    if (gui_button(ui, GUI_ID("attn.clear"), gui_flow_put(&fl, ctl_w[2]), "Clear")) clear_canvas(v);
+    if (gui_button(ui, GUI_ID("attn.undo"), gui_flow_put(&fl, ctl_w[3]), "Undo")) pop_undo(v);
+    if (gui_button(ui, GUI_ID("attn.export"), gui_flow_put(&fl, ctl_w[4]), "Export PNG")) export_figure(v, app);
+}
+
+// The status line: key, input, guess, step and the weights in use.
+static void attn_status(attn_view *v, gui_app *app, const gl_trace *cur) {
+    char src[96];
+    if (gui_pad_empty(&v->pad)) snprintf(src, sizeof src, "empty canvas");
+    else if (v->pad.from_test)   // a newcomer learns here that the digit takes the mouse
+        snprintf(src, sizeof src, "test digit #%d (label %d; drag on it to draw your own)", v->pad.sel, shown_label(v));
+    else snprintf(src, sizeof src, "drawn digit");
+    if (cur) {
+        const attn_header *h = hdr(cur);
+        const float *p = frame_at(cur, GL_ATTN_STEPS - 1)->probs;
+        char wts[64];
+        snprintf(app->status, sizeof app->status, "%s key | %s | predicted %d (%.0f%%) | step %d/10 | %s",
+                 key_labels[v->key], src, h->pred, 100 * p[h->pred], v->step + 1,
+                 !h->untrained ? weights_said(v, app, wts, sizeof wts)
+                 : h->no_file ? "untrained weights (no trained file: see the note)"
+                              : "random weights (the trained file cannot be used: see the note)");
+    } else snprintf(app->status, sizeof app->status, "%s key | %s | step %d/10", key_labels[v->key], src, v->step + 1);
+}
+
 static void attn_draw(void *self, gui_app *app, gui_rect area) {
     attn_view *v = self;
     gui_ctx *ui = app->ui;
@@ -708,137 +867,31 @@ static void attn_draw(void *self, gui_app *app, gui_rect area) {
 
     // The controls under the canvas: measure their rows first so that the
     // canvas takes what is left.
-    static const int ctl_w[5] = { 70, 130, 64, 64, 96 };
     gui_flow probe = gui_flow_begin(mid.x, 0, mid.x + mid.w, 28, 6, 6);
     for (int i = 0; i < 5; i++) gui_flow_put(&probe, ctl_w[i]);
     int bottom_h = 26 + 8 + gui_flow_end(&probe) + 34;   // timeline, gap, control rows, room under them
     int avail_h = mid.y + mid.h - y - bottom_h, bar_w = 60;
     gl_trace *cur = frames_ready(v->shown[v->key]) ? v->shown[v->key] : NULL;
-    if (!v->side) {
-        int side = mid.w - bar_w < avail_h ? mid.w - bar_w : avail_h;
-        side = side < 112 ? 112 : side / 28 * 28;
-        gui_rect c = gui_r(mid.x, y, side, side);
-        float mx = cur ? trace_max(cur) : 1;
-        render_panel(v, cur, v->step, mx, v->disp);
-        gui_image(ui, c, v->disp, DISP, DISP);
-        gui_rect_frame(ui, c, gui_col_button);
-        gui_mark(ui, c, "canvas");
-        v->canvas[0] = c; v->ncanvas = 1;
-        if (cur && v->overlay) {
-            colour_bar(ui, gui_r(c.x + c.w + 10, c.y, 16, c.h), mx);
-            gui_mark(ui, gui_r(c.x + c.w + 10, c.y, bar_w - 10, c.h), "colour bar");
-        }
-        if (gui_pad_empty(&v->pad))
-            gui_text(ui, c.x + 12, c.y + 10, GUI_FONT_NORMAL, gui_col_dim, "draw a digit here");
-        char note[1400];
-        if (cur) weights_note(hdr(cur), note, sizeof note);
-        if (cur && note[0]) canvas_note(ui, c, note);
-        y += side + 10;
-    } else {
-        // Three canvases across; the height left under them goes to each
-        // key's probability bars.
-        int gap = 16, title = 22, under = 16, side = (mid.w - bar_w - 2 * gap) / 3;
-        int bh = 40;
-        if (side > avail_h - title - bh - under - 10) side = avail_h - title - bh - under - 10;
-        side = side < 84 ? 84 : side;
-        bh = avail_h - title - side - under - 10 - 8;
-        if (bh > side / 2) bh = side / 2;
-        if (bh < 24) bh = 24;
-        v->ncanvas = NKEY;
-        for (int k = 0; k < NKEY; k++) {
-            gl_trace *t = frames_ready(v->shown[k]) ? v->shown[k] : NULL;
-            gui_rect c = gui_r(mid.x + k * (side + gap), y + title, side, side);
-            char title_s[64];
-            if (t) {
-                const float *p = frame_at(t, v->step)->probs;
-                int b = 0;
-                for (int d = 1; d < 10; d++) if (p[d] > p[b]) b = d;
-                snprintf(title_s, sizeof title_s, "%s: %d (%.0f%%)%s", key_labels[k], b, 100 * p[b],
-                         !hdr(t)->untrained ? "" : hdr(t)->no_file ? ", untrained" : ", random weights");
-            } else snprintf(title_s, sizeof title_s, "%s", key_labels[k]);
-            gui_clip(ui, gui_r(c.x, y, side, title));
-            gui_text(ui, c.x, y, GUI_FONT_NORMAL, k == v->key ? gui_col_accent : gui_col_text, title_s);
-            gui_clip_reset(ui);
-            // Each key scaled by its own maximum: their mask scales differ a lot.
-            render_panel(v, t, v->step, t ? trace_max(t) : 1, v->disp);
-            gui_image(ui, c, v->disp, DISP, DISP);
-            gui_rect_frame(ui, c, k == v->key ? gui_col_accent : gui_col_button);
-            gui_mark(ui, c, key_labels[k]);
-            char note[1400];
-            if (t) weights_note(hdr(t), note, sizeof note);
-            if (t && note[0]) canvas_note(ui, c, note);
-            v->canvas[k] = c;
-            // This key's class probabilities at the step, as ten columns.
-            int by = c.y + c.h + 8, cw = side / 10;
-            gui_mark(ui, gui_r(c.x, by, side, bh + under), "key probabilities");
-            for (int d = 0; d < 10 && t; d++) {
-                float pd = frame_at(t, v->step)->probs[d];
-                gui_rect_fill(ui, gui_r(c.x + d * cw + 1, by, cw - 2, bh), gui_col_panel);
-                int hgt = (int)(bh * pd + 0.5f);
-                gui_rect_fill(ui, gui_r(c.x + d * cw + 1, by + bh - hgt, cw - 2, hgt), gui_col_accent);
-                gui_textf(ui, c.x + d * cw + cw / 2 - 3, by + bh + 2, GUI_FONT_SMALL, gui_col_dim, "%d", d);
-            }
-        }
-        if (v->overlay) {
-            gui_rect cb = gui_r(mid.x + 3 * (side + gap) - gap + 10, y + title, 16, side);
-            colour_bar(ui, cb, 1.0f);
-            gui_text(ui, cb.x, cb.y + cb.h + 4, GUI_FONT_SMALL, gui_col_dim, "x max");
-            gui_mark(ui, gui_r(cb.x, cb.y, bar_w - 10, cb.h), "colour bar");
-        }
-        y += title + side + 8 + bh + under + 10;
-    }
-
-    // Timeline, playback and canvas controls.
-    int tw = mid.w - bar_w < 560 ? mid.w - bar_w : 560;
-    if (tw < 200) tw = 200;
-    gui_rect tl = gui_r(mid.x, y, tw, 26);
-    draw_timeline(v, ui, tl, cur);
-    gui_mark(ui, tl, "timeline");
-    v->timeline = tl;
-    y += 34;
-    fl = gui_flow_begin(mid.x, y, mid.x + mid.w, 28, 6, 6);
-    if (gui_button(ui, GUI_ID("attn.play"), gui_flow_put(&fl, ctl_w[0]), v->playing ? "Pause" : "Play")) {
-        v->playing = !v->playing;
-        if (v->playing && v->step == GL_ATTN_STEPS - 1) v->step = 0;
-    }
-    gui_slider(ui, GUI_ID("attn.speed"), gui_flow_put(&fl, ctl_w[1]), &v->speed, 0.25f, 20.0f, "%.1f steps/s");
-    if (gui_button(ui, GUI_ID("attn.clear"), gui_flow_put(&fl, ctl_w[2]), "Clear")) clear_canvas(v);
-    if (gui_button(ui, GUI_ID("attn.undo"), gui_flow_put(&fl, ctl_w[3]), "Undo")) pop_undo(v);
-    if (gui_button(ui, GUI_ID("attn.export"), gui_flow_put(&fl, ctl_w[4]), "Export PNG")) export_figure(v, app);
-
+    y = v->side ? draw_three_canvases(v, ui, mid, y, avail_h, bar_w)
+                : draw_one_canvas(v, ui, mid, y, avail_h, bar_w, cur);
+    draw_controls(v, app, mid, y, bar_w, cur);
     if (!v->side) draw_probs(v, ui, right, cur);
-
-    // Status line.
-    char src[96];
-    if (gui_pad_empty(&v->pad)) snprintf(src, sizeof src, "empty canvas");
-    else if (v->pad.from_test)   // a newcomer learns here that the digit takes the mouse
-        snprintf(src, sizeof src, "test digit #%d (label %d; drag on it to draw your own)", v->pad.sel, shown_label(v));
-    else snprintf(src, sizeof src, "drawn digit");
-    if (cur) {
-        const attn_header *h = hdr(cur);
-        const float *p = frame_at(cur, GL_ATTN_STEPS - 1)->probs;
-        snprintf(app->status, sizeof app->status, "%s key | %s | predicted %d (%.0f%%) | step %d/10 | %s",
-                 key_labels[v->key], src, h->pred, 100 * p[h->pred], v->step + 1,
-                 !h->untrained ? "trained weights"
-                 : h->no_file ? "untrained weights (no trained file: see the note)"
-                              : "random weights (the trained file cannot be used: see the note)");
-    } else snprintf(app->status, sizeof app->status, "%s key | %s | step %d/10", key_labels[v->key], src, v->step + 1);
+    attn_status(v, app, cur);
 }
 
 static int attn_probe(void *self, const char *what, double *out) {
     attn_view *v = self;
     const gl_trace *t = frames_ready(v->shown[v->key]) ? v->shown[v->key] : NULL;
-    if (gui_probe_rect(what, "timeline", v->timeline, out) || gui_probe_rect(what, "canvas", v->canvas[0], out)) return 0;
-    if (!strcmp(what, "input_version")) *out = (double)v->version;
-    else if (!strcmp(what, "shown_version")) *out = t ? (double)hdr(t)->version : -1;
-    else if (!strcmp(what, "step")) *out = v->step;
-    else if (!strcmp(what, "key")) *out = v->key;
-    else if (!strcmp(what, "side")) *out = v->side;
-    else if (!strcmp(what, "playing")) *out = v->playing;
-    else if (!strcmp(what, "pred")) *out = t ? hdr(t)->pred : -1;
-    else if (!strcmp(what, "untrained")) *out = t ? hdr(t)->untrained : -1;
-    else if (!strcmp(what, "drawn")) *out = !v->pad.from_test && !gui_pad_empty(&v->pad);
-    else if (!strcmp(what, "ink")) { double s = 0; for (int i = 0; i < 784; i++) s += v->pad.img[i]; *out = s;
+    if (gui_probe_rect(what, "timeline", v->timeline, out) || gui_probe_rect(what, "canvas", v->canvas[0], out))
+        return 0;
+    const gui_probe_val named[] = {
+        { "input_version", (double)v->version }, { "shown_version", t ? (double)hdr(t)->version : -1 },
+        { "step", v->step }, { "key", v->key }, { "side", v->side }, { "playing", v->playing },
+        { "pred", t ? hdr(t)->pred : -1 }, { "untrained", t ? hdr(t)->untrained : -1 },
+        { "drawn", !v->pad.from_test && !gui_pad_empty(&v->pad) },
+    };
+    if (!strchr(what, ' ') && !gui_probe_pick(what, named, (int)(sizeof named / sizeof named[0]), out)) return 0;
+    if (!strcmp(what, "ink")) { double s = 0; for (int i = 0; i < 784; i++) s += v->pad.img[i]; *out = s;
     } else if (!strncmp(what, "hot_", 4) || !strncmp(what, "cold_", 5) || !strcmp(what, "mask_ratio") ||
                !strncmp(what, "cell_", 5)) {
         // Window point over the strongest (hot) or weakest (cold) mask cell of
@@ -866,14 +919,13 @@ static int attn_probe(void *self, const char *what, double *out) {
             *out = what[5] == 'x' ? px[l] : what[5] == 'y' ? py[l] : m[l] / trace_max(t);
             return 0;
         }
-        if (!strcmp(what, "mask_ratio")) *out = m[hot] > 0 ? m[cold] / m[hot] : 1;
-        else if (!strcmp(what, "hot_t")) *out = m[hot] / trace_max(t);   // where it sits on the colour bar
-        else if (!strcmp(what, "cold_t")) *out = m[cold] / trace_max(t);
-        else if (!strcmp(what, "hot_x")) *out = px[hot];
-        else if (!strcmp(what, "hot_y")) *out = py[hot];
-        else if (!strcmp(what, "cold_x")) *out = px[cold];
-        else if (!strcmp(what, "cold_y")) *out = py[cold];
-        else return -1;
+        const gui_probe_val pv[] = {
+            { "mask_ratio", m[hot] > 0 ? m[cold] / m[hot] : 1 },
+            { "hot_t", m[hot] / trace_max(t) },   // where it sits on the colour bar
+            { "cold_t", m[cold] / trace_max(t) },
+            { "hot_x", px[hot] }, { "hot_y", py[hot] }, { "cold_x", px[cold] }, { "cold_y", py[cold] },
+        };
+        return strchr(what, ' ') ? -1 : gui_probe_pick(what, pv, (int)(sizeof pv / sizeof pv[0]), out);
     } else return -1;
     return 0;
 }
@@ -887,14 +939,6 @@ static int attn_animating(void *self, gui_app *app) {
 }
 
 const gui_view_class view_attention = {
-    .animating = attn_animating,
-    .name = "Attention",
-    .shortcuts = attn_shortcuts,
-    .init = attn_init,
-    .event = attn_event,
-    .update = attn_update,
-    .draw = attn_draw,
-    .request = attn_request,
-    .free = attn_free,
-    .probe = attn_probe,
+    GUI_VIEW_CORE("Attention", attn), .request = attn_request, .animating = attn_animating, .probe = attn_probe,
+    .gif = attn_gif,
 };

@@ -30,6 +30,7 @@
 #include "gl_image.h"
 #include "gl_mnist.h"
 #include "gl_util.h"
+#include "gif_export.h"
 #include "gui_export.h"
 #include "gui_timeline.h"
 #include <math.h>
@@ -82,16 +83,11 @@ typedef struct {
     float img[D];
 } clut_job;
 
-static double file_mtime(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + 1e-9 * (double)st.st_mtim.tv_nsec : -1;
-}
-
 // The model of variant var: the file's if it loads and holds that variant,
 // else an untrained one and the reason in ms->why[var]. The file is looked
 // at again whenever it changes on disk (it appears, training rewrites it).
 static gl_clut *models_get(clut_models *ms, int var) {
-    double mt = file_mtime(ms->path[var]);
+    double mt = gl_file_mtime(ms->path[var]);
     if (ms->m[var] && mt == ms->mtime[var]) return ms->m[var];
     gl_clut_free(ms->m[var]);
     ms->m[var] = NULL;
@@ -358,11 +354,8 @@ static void *clut_init(gui_app *app) {
 
 static void clut_free(void *self) {
     clut_view *v = self;
-    for (int k = 0; k < NVAR; k++) {
-        gl_trace_release(v->shown[k]);
-        gl_trace_release(v->pending[k]);
-        gl_clut_free(v->models.m[k]);
-    }
+    gui_traces_release(v->shown, v->pending, NVAR);
+    for (int k = 0; k < NVAR; k++) gl_clut_free(v->models.m[k]);
     if (v->have_data) gl_mnist_free(&v->test);
     free(v->undo);
     free(v->rgb);
@@ -391,6 +384,18 @@ static void export_figure(clut_view *v, gui_app *app) {
         snprintf(v->last_export, sizeof v->last_export, "%s", path);
     } else gui_app_note(app, "export failed: %s", gl_err());
     gl_image_free(&im);
+}
+
+// Ctrl+G: the search glimpse by glimpse, as `glimpse find --gif` plays it.
+static int clut_gif(void *self, gui_app *app, const char *path) {
+    clut_view *v = self;
+    (void)app;
+    const gl_trace *t = cur(v);
+    if (!t) { gl_seterr("nothing to play yet"); return -1; }
+    int T = frame_at(t, 0)->T;
+    gl_clut_frame fr[GL_CLUT_MAXT];
+    for (int i = 0; i < T; i++) fr[i] = *frame_at(t, i);
+    return gif_find(path, hdr(t)->img, fr, T, hdr(t)->label);
 }
 
 // ---- input -------------------------------------------------------------------------------
@@ -476,18 +481,8 @@ static int clut_event(void *self, gui_app *app, const gui_event *ev) {
 static void clut_update(void *self, gui_app *app, double dt) {
     clut_view *v = self;
     ensure_data(v);
-    for (int k = 0; k < NVAR; k++) {
-        gl_trace *p = v->pending[k];
-        if (!p) continue;
-        if (complete(p)) {   // a whole run replaces the one shown: never a half-drawn search
-            gl_trace_release(v->shown[k]);
-            v->shown[k] = p;
-            v->pending[k] = NULL;
-        } else if (atomic_load(&p->done)) {   // cancelled or failed
-            gl_trace_release(p);
-            v->pending[k] = NULL;
-        }
-    }
+    for (int k = 0; k < NVAR; k++)   // a whole run replaces the one shown: never a half-drawn search
+        if (v->pending[k]) gl_trace_take(&v->shown[k], &v->pending[k], complete(v->pending[k]));
     gui_app_note_engine_failure(app, &v->failures_seen);
     int T = cur_T(v);
     if (v->at_end && T > 0) v->step = T - 1;
@@ -520,9 +515,7 @@ static void clut_request(void *self, gui_app *app) {
         h->label = label_of(v);
         h->cx = (float)v->in.x0 + 14.5f;
         h->cy = (float)v->in.y0 + 14.5f;
-        gl_trace_release(v->pending[k]);
-        v->pending[k] = gl_trace_new(GL_TRACE_CLUTTER, sizeof(gl_clut_frame), GL_CLUT_MAXT, h);
-        job.traces[i] = v->pending[k];
+        job.traces[i] = gui_trace_renew(&v->pending[k], GL_TRACE_CLUTTER, sizeof(gl_clut_frame), GL_CLUT_MAXT, h);
     }
     gl_engine_submit(app->engine, &job);
 }
@@ -813,13 +806,9 @@ static void draw_column(clut_view *v, gui_ctx *ui, gui_rect r, const gl_trace *t
     draw_chart(v, ui, gui_r(r.x, y, r.w, bottom - y), t);
 }
 
-static void clut_draw(void *self, gui_app *app, gui_rect area) {
-    clut_view *v = self;
+// The toolbar across the top (wrapping in a narrow window); returns the y under it.
+static int clut_toolbar(clut_view *v, gui_app *app, gui_rect area, int m) {
     gui_ctx *ui = app->ui;
-    const int m = 12;
-    const gl_trace *t = cur(v);
-
-    // Toolbar across the top (wrapping in a narrow window).
     gui_flow fl = gui_flow_begin(area.x + m, area.y + m, area.x + area.w - m, 28, 6, 6);
     gui_rect r;
     if (gui_button(ui, GUI_ID("clut.prev"), gui_flow_put(&fl, 56), "< Prev")) {
@@ -853,7 +842,53 @@ static void clut_draw(void *self, gui_app *app, gui_rect area) {
     if (gui_button(ui, GUI_ID("clut.clear"), gui_flow_put(&fl, 56), "Clear")) clear_digit(v);
     if (gui_button(ui, GUI_ID("clut.undo"), gui_flow_put(&fl, 56), "Undo")) pop_undo(v, app);
     if (gui_button(ui, GUI_ID("clut.export"), gui_flow_put(&fl, 96), "Export PNG")) export_figure(v, app);
-    int y = gui_flow_end(&fl) + 10;
+    return gui_flow_end(&fl) + 10;
+}
+
+// The status line: the parts in order of weight, each kept if it still fits
+// beside the shell's frame rate (a narrow window drops the details).
+static void clut_status(clut_view *v, gui_app *app, const gl_trace *t) {
+    gui_ctx *ui = app->ui;
+    char part[6][128];
+    int np = 0;
+    const clut_header *h = t ? hdr(t) : NULL;
+    snprintf(part[np++], sizeof part[0], "%s%s", var_labels[v->variant],
+             !h || !h->untrained ? ""
+             : h->no_file        ? " | untrained weights (no trained file: see the note)"
+                                 : " | random weights (the trained file cannot be used: see the note)");
+    if (!v->have_data) snprintf(part[np++], sizeof part[0], "your drawing");
+    else if (v->in.digit) snprintf(part[np++], sizeof part[0], "test image #%d (a %d)", v->in.index, label_of(v));
+    else snprintf(part[np++], sizeof part[0], "clutter of test image #%d and your drawing", v->in.index);
+    if (t) {
+        int T = frame_at(t, 0)->T;
+        const gl_clut_frame *last = frame_at(t, T - 1);
+        int pred = argmax10(last->prob);
+        snprintf(part[np++], sizeof part[0], "names %d (%.0f%%)", pred, 100 * last->prob[pred]);
+        snprintf(part[np++], sizeof part[0], "glimpse %d/%d", v->step + 1, T);
+        if (h->label >= 0) {
+            float cx0, cy0, half;
+            gl_clut_box(&last->win, &cx0, &cy0, &half);
+            int in = fabsf(h->cx - last->win.gx) <= half && fabsf(h->cy - last->win.gy) <= half;
+            snprintf(part[np++], sizeof part[0], "the last box %s the digit's centre", in ? "holds" : "misses");
+        }
+    }
+    snprintf(part[np++], sizeof part[0], "%d fragments", v->in.clutter);
+    int room = ui->w - 10 - 150;
+    app->status[0] = 0;
+    for (int i = 0; i < np; i++) {
+        char next[sizeof app->status];
+        int k = snprintf(next, sizeof next, "%s%s%s", app->status, i ? " | " : "", part[i]);
+        if (k < 0 || k >= (int)sizeof next) break;   // the status line is full
+        if (i == 0 || gui_text_w(ui, GUI_FONT_SMALL, next) <= room) memcpy(app->status, next, sizeof next);
+    }
+}
+
+static void clut_draw(void *self, gui_app *app, gui_rect area) {
+    clut_view *v = self;
+    gui_ctx *ui = app->ui;
+    const int m = 12;
+    const gl_trace *t = cur(v);
+    int y = clut_toolbar(v, app, area, m);
 
     // The canvas: as large as the height allows (a whole number of screen
     // points per image pixel from 2 up), leaving the right column 300 points.
@@ -888,39 +923,7 @@ static void clut_draw(void *self, gui_app *app, gui_rect area) {
     int cx = v->canvas.x + side + 20;
     draw_column(v, ui, gui_r(cx, y, area.x + area.w - m - cx, ry + row_h - y), t, note[0] ? note : NULL);
 
-    // Status line: the parts in order of weight, each kept if it still fits
-    // beside the shell's frame rate (a narrow window drops the details).
-    char part[6][128];
-    int np = 0;
-    const clut_header *h = t ? hdr(t) : NULL;
-    snprintf(part[np++], sizeof part[0], "%s%s", var_labels[v->variant],
-             !h || !h->untrained ? ""
-             : h->no_file        ? " | untrained weights (no trained file: see the note)"
-                                 : " | random weights (the trained file cannot be used: see the note)");
-    if (!v->have_data) snprintf(part[np++], sizeof part[0], "your drawing");
-    else if (v->in.digit) snprintf(part[np++], sizeof part[0], "test image #%d (a %d)", v->in.index, label_of(v));
-    else snprintf(part[np++], sizeof part[0], "clutter of test image #%d and your drawing", v->in.index);
-    if (t) {
-        int T = frame_at(t, 0)->T;
-        const gl_clut_frame *last = frame_at(t, T - 1);
-        int pred = argmax10(last->prob);
-        snprintf(part[np++], sizeof part[0], "names %d (%.0f%%)", pred, 100 * last->prob[pred]);
-        snprintf(part[np++], sizeof part[0], "glimpse %d/%d", v->step + 1, T);
-        if (h->label >= 0) {
-            float cx0, cy0, half;
-            gl_clut_box(&last->win, &cx0, &cy0, &half);
-            int in = fabsf(h->cx - last->win.gx) <= half && fabsf(h->cy - last->win.gy) <= half;
-            snprintf(part[np++], sizeof part[0], "the last box %s the digit's centre", in ? "holds" : "misses");
-        }
-    }
-    snprintf(part[np++], sizeof part[0], "%d fragments", v->in.clutter);
-    int room = ui->w - 10 - 150;
-    app->status[0] = 0;
-    for (int i = 0; i < np; i++) {
-        char next[sizeof app->status];
-        snprintf(next, sizeof next, "%s%s%s", app->status, i ? " | " : "", part[i]);
-        if (i == 0 || gui_text_w(ui, GUI_FONT_SMALL, next) <= room) memcpy(app->status, next, sizeof next);
-    }
+    clut_status(v, app, t);
 }
 
 // ---- probes (tests) -------------------------------------------------------------------------
@@ -985,14 +988,6 @@ static int clut_animating(void *self, gui_app *app) {
 }
 
 const gui_view_class view_cluttered = {
-    .name = "Search",
-    .shortcuts = clut_shortcuts,
-    .init = clut_init,
-    .event = clut_event,
-    .update = clut_update,
-    .draw = clut_draw,
-    .request = clut_request,
-    .animating = clut_animating,
-    .free = clut_free,
-    .probe = clut_probe,
+    GUI_VIEW_CORE("Search", clut), .request = clut_request, .animating = clut_animating, .probe = clut_probe,
+    .gif = clut_gif,
 };

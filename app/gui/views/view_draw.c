@@ -32,10 +32,12 @@
 #include "gl_image.h"
 #include "gl_mnist.h"
 #include "gl_util.h"
+#include "gif_export.h"
 #include "gui_export.h"
 #include "gui_pad.h"
 #include "gui_timeline.h"
 #include "view_draw_pen.h"
+#include "view_draw_future.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +82,10 @@ typedef struct {
     char err[400];
 } draw_header;
 
+// A trace's header and frame i, typed.
+static const draw_header *hdr(const gl_trace *t) { return t->header; }
+static const gl_draw_frame *frame_at(const gl_trace *t, int i) { return gl_trace_frame(t, i); }
+
 typedef struct {
     draw_models *models;
     int variant, mode, n;
@@ -87,17 +93,12 @@ typedef struct {
     gl_trace *tr[MAXS];        // one reference each, owned by the job
 } draw_job;
 
-static double file_mtime(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + 1e-9 * (double)st.st_mtim.tv_nsec : -1;
-}
-
 // The model of variant var, loaded on first use. A missing or broken file
 // is tried again on the next request, and weights rewritten on disk (a
 // training run finishing, new weights shipped, with another T or grid) are
 // loaded in place of the old ones.
 static gl_draw *models_get(draw_models *ms, int var) {
-    double mt = file_mtime(ms->path[var]);
+    double mt = gl_file_mtime(ms->path[var]);
     if (ms->m[var] && mt != ms->mtime[var]) { gl_draw_free(ms->m[var]); ms->m[var] = NULL; }
     if (!ms->m[var]) { ms->m[var] = gl_draw_load(ms->path[var], 0); ms->mtime[var] = mt; }
     return ms->m[var];
@@ -165,6 +166,9 @@ typedef struct {
     int exports;                     // files written (for tests)
     char last_export[1200];
     uint64_t use_seen;               // app->use_seq[GUI_USE_DRAW] taken
+    dv_fut *fut;                     // possible futures (generate): a 3x3 grid from the step shown
+    int fut_on;
+    gui_rect fut_rect;
 } draw_view;
 
 static const char *const draw_shortcuts[] = {
@@ -183,11 +187,10 @@ static const char *const draw_shortcuts[] = {
     "U or Ctrl+Z\tundo",
     "E\texport the frame as PNG",
     "S\texport the sequence as a strip PNG (every k-th step of a long run)",
+    "F\tpossible futures from the step shown (generate): on / off",
     NULL,
 };
 
-static const draw_header *hdr(const gl_trace *t) { return t->header; }
-static const gl_draw_frame *frame_at(const gl_trace *t, int i) { return gl_trace_frame(t, i); }
 static int complete(const gl_trace *t) { return gl_trace_count(t) > 0 && gl_trace_count(t) == hdr(t)->cfg.T; }
 static int nsamples(const draw_view *v) { return v->mode == MODE_GEN ? grid_sizes[v->grid] * grid_sizes[v->grid] : 1; }
 
@@ -278,8 +281,10 @@ static void *draw_init(gui_app *app) {
     v->seed = 1;
     snprintf(v->seed_buf, sizeof v->seed_buf, "1");
     v->speed = 5.0f;
-    v->step = GL_DRAW_MAXT;   // the first run shows its finished digit
     v->version = 1;
+    v->replay = 1;            // the first run plays its build from step 1
+    v->fut = dv_fut_new();    // NULL (no futures) if its worker cannot start
+    v->fut_on = 1;
     return v;
 }
 
@@ -292,6 +297,7 @@ static void draw_free(void *self) {
     draw_view *v = self;
     release_all(v->shown, &v->nshown);
     release_all(v->pending, &v->npending);
+    dv_fut_free(v->fut);
     for (int k = 0; k < NVAR; k++) gl_draw_free(v->models.m[k]);
     free(v->tests);
     free(v);
@@ -368,6 +374,19 @@ static void export_strip(draw_view *v, gui_app *app) {
     save_export(v, app, &im, "strip");
 }
 
+// Ctrl+G (the shell): the runs on screen step by step, as `glimpse draw --gif` plays them (gif_export.h).
+static int draw_gif(void *self, gui_app *app, const char *path) {
+    draw_view *v = self;
+    (void)app;
+    const gl_trace *t = cur(v);
+    if (!t) { gl_seterr("nothing to play yet"); return -1; }
+    const gl_draw_frame *runs[MAXS];
+    int n = v->mode == MODE_REC ? 1 : v->nshown;
+    for (int i = 0; i < n; i++) runs[i] = frame_at(v->shown[i], 0);
+    return gif_draw_runs(path, &hdr(t)->cfg, runs, n, hdr(t)->cfg.T, n > 1 ? 2 : 4,
+                         v->mode == MODE_REC ? v->pad.img : NULL);
+}
+
 // ---- input -------------------------------------------------------------------------------
 static void toggle_play(draw_view *v) {
     v->playing = !v->playing;
@@ -387,11 +406,11 @@ static int draw_event(void *self, gui_app *app, const gui_event *ev) {
         changed(v, 0);
         return 1;
     case GUI_EV_MOVE:
-        if (!gui_pad_pen_move(&v->pad, v->input, ev->x, ev->y)) return 0;
-        changed(v, 0);
-        return 1;
-    case GUI_EV_UP:
-        return gui_pad_pen_up(&v->pad, ev->button);
+    case GUI_EV_UP: {
+        int used = gui_pad_pen_follow(&v->pad, v->input, ev);
+        if (used == GUI_PAD_DREW) changed(v, 0);
+        return used != 0;
+    }
     case GUI_EV_KEY: {
         int k = ev->key, ctrl = ev->mods & GUI_MOD_CTRL;
         if (ctrl && k == 'z') { pop_undo(v); return 1; }
@@ -429,6 +448,7 @@ static int draw_event(void *self, gui_app *app, const gui_event *ev) {
         case 'u': if (!gen) pop_undo(v); return !gen;
         case 'e': export_frame(v, app); return 1;
         case 's': export_strip(v, app); return 1;
+        case 'f': v->fut_on = !v->fut_on; return 1;
         default: return 0;
         }
     }
@@ -493,16 +513,32 @@ static void draw_take_use(draw_view *v, gui_app *app) {
     gl_draw_free(v->models.m[var]);
     v->models.m[var] = m;
     snprintf(v->models.path[var], sizeof v->models.path[var], "%s", path);
-    v->models.mtime[var] = file_mtime(path);
+    v->models.mtime[var] = gl_file_mtime(path);
     release_all(v->shown, &v->nshown);
     release_all(v->pending, &v->npending);
     v->variant = var;
     changed(v, 1);
 }
 
+// Futures of the run on screen (generate: the top-left sample) from the step shown.
+static void fut_request(draw_view *v) {
+    const gl_trace *t = cur(v);
+    if (!v->fut_on || v->mode != MODE_GEN || !t) return;
+    const draw_header *h = hdr(t);
+    dv_fut_request(v->fut, v->models.path[h->variant], h->version, h->seed, v->step + 1);
+}
+
+// The futures on screen: those of the run shown.
+static const dv_fut_set *fut_shown(draw_view *v) {
+    const dv_fut_set *s = v->fut_on && v->mode == MODE_GEN ? dv_fut_poll(v->fut) : NULL;
+    const gl_trace *t = cur(v);
+    return s && t && s->key == hdr(t)->version ? s : NULL;
+}
+
 static void draw_request(void *self, gui_app *app) {
     draw_view *v = self;
     draw_take_use(v, app);
+    fut_request(v);
     if (v->npending && hdr(v->pending[0])->version == v->version) return;   // under way
     if (v->nshown && hdr(v->shown[0])->version == v->version) return;       // on screen
     if (v->failed_version == v->version) return;   // failed: wait for another request
@@ -712,6 +748,42 @@ static int draw_generate(draw_view *v, gui_ctx *ui, gui_rect main, int y, int av
     return y + side + 10;
 }
 
+// Reconstruct's middle column: r_t = [γ Fy x Fxᵀ, γ Fy x̂ Fxᵀ] side by side
+// (shown divided by γ: the filters' weighted mean of x, and of x̂), then w_t.
+static void draw_rec_patches(draw_view *v, gui_ctx *ui, gui_rect ir, gui_rect cr, gui_rect mid, int side,
+                             const gl_draw_config *c, const gl_draw_frame *f0) {
+    int mw = mid.w;
+    int rn = c->read_n, rs = (mw - 10) / 2;
+    if (rs > (side - 82) / 3) rs = (side - 82) / 3;   // the rest to w_t
+    rs = dv_patch_side(rs, rn);
+    int ws = side - 18 - rs - 16 - 12 - 18 - 18;
+    if (ws > mw - 2) ws = mw - 2;
+    ws = dv_patch_side(ws, c->write_n);
+    int yy = mid.y + 18;
+    gui_clip(ui, mid);
+    gui_textf(ui, mid.x, mid.y, GUI_FONT_SMALL,
+              gui_rgb(gl_draw_read_rgb[0], gl_draw_read_rgb[1], gl_draw_read_rgb[2]),
+              "read r_t, %dx%d (/\xce\xb3)", rn, rn);
+    gui_clip_reset(ui);
+    float gam = f0->read.gamma > 0 ? f0->read.gamma : 1;
+    v->rpatch[0] = gui_r(mid.x + 1, yy, rs, rs);
+    v->rpatch[1] = gui_r(mid.x + mw - rs - 1, yy, rs, rs);
+    dv_zoom_lines(ui, ir, &f0->read, rn, v->rpatch[0], gl_draw_read_rgb);
+    dv_patch(ui, v->rpatch[0], f0->rpatch, rn, gam, 1, gl_draw_read_rgb);
+    dv_patch(ui, v->rpatch[1], f0->rpatch + rn * rn, rn, gam, 0, gl_draw_read_rgb);
+    gui_clip(ui, mid);
+    gui_text(ui, mid.x + 1, yy + rs + 2, GUI_FONT_SMALL, gui_col_dim, "x");
+    gui_text(ui, v->rpatch[1].x, yy + rs + 2, GUI_FONT_SMALL, gui_col_dim, "x \xe2\x88\x92 \xcf\x83(c)");
+    gui_clip_reset(ui);
+    if (ws >= 2 * c->write_n) {
+        gui_rect wr = gui_r(mid.x + (mw - ws) / 2, yy + rs + 16 + 12 + 18, ws, ws);
+        gui_clip(ui, mid);
+        draw_wpatch(v, ui, wr, cr, f0, c, 1);
+        gui_clip_reset(ui);
+        dv_zoom_lines(ui, cr, &f0->write, c->write_n, wr, gl_draw_write_rgb);
+    }
+}
+
 // Reconstruct: input with the read pen, the patches through the windows
 // enlarged in the middle, the canvas with the write pen.
 static int draw_reconstruct(draw_view *v, gui_ctx *ui, gui_rect main, int y, int avail, const gl_trace *t,
@@ -753,37 +825,7 @@ static int draw_reconstruct(draw_view *v, gui_ctx *ui, gui_rect main, int y, int
             dv_window(ui, ir, &f0->read, c->read_n, gl_draw_read_rgb);
             dv_trail(ui, cr, t, v->step, 0, c->write_n, gl_draw_write_rgb, v->trail);
             dv_window(ui, cr, &f0->write, c->write_n, gl_draw_write_rgb);
-            // The middle: r_t = [γ Fy x Fxᵀ, γ Fy x̂ Fxᵀ] side by side (shown
-            // divided by γ: the filters' weighted mean of x, and of x̂), then w_t.
-            int rn = c->read_n, rs = (mw - 10) / 2;
-            if (rs > (side - 82) / 3) rs = (side - 82) / 3;   // the rest to w_t
-            rs = dv_patch_side(rs, rn);
-            int ws = side - 18 - rs - 16 - 12 - 18 - 18;
-            if (ws > mw - 2) ws = mw - 2;
-            ws = dv_patch_side(ws, c->write_n);
-            int yy = mid.y + 18;
-            gui_clip(ui, mid);
-            gui_textf(ui, mid.x, mid.y, GUI_FONT_SMALL,
-                      gui_rgb(gl_draw_read_rgb[0], gl_draw_read_rgb[1], gl_draw_read_rgb[2]),
-                      "read r_t, %dx%d (/\xce\xb3)", rn, rn);
-            gui_clip_reset(ui);
-            float gam = f0->read.gamma > 0 ? f0->read.gamma : 1;
-            v->rpatch[0] = gui_r(mid.x + 1, yy, rs, rs);
-            v->rpatch[1] = gui_r(mid.x + mw - rs - 1, yy, rs, rs);
-            dv_zoom_lines(ui, ir, &f0->read, rn, v->rpatch[0], gl_draw_read_rgb);
-            dv_patch(ui, v->rpatch[0], f0->rpatch, rn, gam, 1, gl_draw_read_rgb);
-            dv_patch(ui, v->rpatch[1], f0->rpatch + rn * rn, rn, gam, 0, gl_draw_read_rgb);
-            gui_clip(ui, mid);
-            gui_text(ui, mid.x + 1, yy + rs + 2, GUI_FONT_SMALL, gui_col_dim, "x");
-            gui_text(ui, v->rpatch[1].x, yy + rs + 2, GUI_FONT_SMALL, gui_col_dim, "x \xe2\x88\x92 \xcf\x83(c)");
-            gui_clip_reset(ui);
-            if (ws >= 2 * c->write_n) {
-                gui_rect wr = gui_r(mid.x + (mw - ws) / 2, yy + rs + 16 + 12 + 18, ws, ws);
-                gui_clip(ui, mid);
-                draw_wpatch(v, ui, wr, cr, f0, c, 1);
-                gui_clip_reset(ui);
-                dv_zoom_lines(ui, cr, &f0->write, c->write_n, wr, gl_draw_write_rgb);
-            }
+            draw_rec_patches(v, ui, ir, cr, mid, side, c, f0);
         } else {
             gui_clip(ui, mid);
             gui_text(ui, mid.x, mid.y, GUI_FONT_SMALL, gui_col_dim, "no attention:");
@@ -902,6 +944,33 @@ static int draw_controls(draw_view *v, gui_app *app, gui_ctx *ui, int x, int y, 
     return gui_flow_end(&fl);
 }
 
+// The futures' grid at the foot of the information panel (generate), which
+// it takes from *info when the panel has room for both.
+static void draw_futures(draw_view *v, gui_ctx *ui, gui_rect *info) {
+    v->fut_rect = gui_r(0, 0, 0, 0);
+    if (!v->fut || !v->fut_on || v->mode != MODE_GEN) return;
+    int cs = (info->w - 24 - 8) / 3, gh;
+    if (cs > 84) cs = 84;
+    gh = 20 + 3 * cs + 8 + 12;
+    if (info->h - gh < 280) return;
+    info->h -= gh;
+    v->fut_rect = gui_r(info->x, info->y + info->h, info->w, gh);
+    gui_rect_fill(ui, v->fut_rect, gui_col_panel);
+    gui_mark(ui, v->fut_rect, "futures");
+    dv_fut_draw(ui, gui_r(info->x + 12, info->y + info->h, 3 * cs + 8, gh - 12), fut_shown(v), v->step + 1);
+}
+
+// Which weights the variant shown runs, for the status line: "shipped weights",
+// or the file the Train view handed over ("Use these weights"). The paths are
+// written on this thread only (init, draw_take_use), so no lock is needed.
+static const char *weights_said(const draw_view *v, gui_app *app, char *out, size_t n) {
+    const char *path = v->models.path[v->variant], *b = strrchr(path, '/');
+    const char *file = var_files[v->variant];
+    if (!strcmp(path, app->asset_path ? app->asset_path(file) : file)) snprintf(out, n, "shipped weights");
+    else snprintf(out, n, "weights from %s", b ? b + 1 : path);
+    return out;
+}
+
 static void draw_draw(void *self, gui_app *app, gui_rect area) {
     draw_view *v = self;
     gui_ctx *ui = app->ui;
@@ -950,10 +1019,12 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         draw_tests(v, ui, tr);
         if (tr.h > 0) gui_mark(ui, tr, "test digits");
     }
+    draw_futures(v, ui, &info);
     draw_info(v, ui, info, t, c, f0);
 
     // Status line.
-    char win[160] = "";
+    char wts[80], win[160] = "";
+    weights_said(v, app, wts, sizeof wts);
     if (c && c->attention)
         snprintf(win, sizeof win, " | write g=(%.1f, %.1f) \xce\xb4=%.2f \xcf\x83\xc2\xb2=%.2f \xce\xb3=%.3g",
                  f0->write.gx, f0->write.gy, f0->write.delta, f0->write.sigma2, f0->write.gamma);
@@ -966,14 +1037,64 @@ static void draw_draw(void *self, gui_app *app, gui_rect area) {
         snprintf(app->status, sizeof app->status, "%s | %s weights | working...", mode_labels[v->mode],
                  var_labels[v->variant]);
     else if (v->mode == MODE_GEN)
-        snprintf(app->status, sizeof app->status, "Generate | %s | seed %llu%s | step %d/%d%s", var_labels[v->variant],
-                 (unsigned long long)v->seed, v->nshown > 1 ? " (top left)" : "", v->step + 1, c->T, win);
+        snprintf(app->status, sizeof app->status, "Generate | %s, %s | seed %llu%s | step %d/%d%s",
+                 var_labels[v->variant], wts, (unsigned long long)v->seed, v->nshown > 1 ? " (top left)" : "",
+                 v->step + 1, c->T, win);
     else
-        snprintf(app->status, sizeof app->status, "Reconstruct | %s | %s | step %d/%d%s", var_labels[v->variant],
-                 v->pad.from_test ? "test digit" : "drawn digit", v->step + 1, c->T, win);
+        snprintf(app->status, sizeof app->status, "Reconstruct | %s, %s | %s | step %d/%d%s", var_labels[v->variant],
+                 wts, v->pad.from_test ? "test digit" : "drawn digit", v->step + 1, c->T, win);
 }
 
 // ---- probes (tests and bench) ---------------------------------------------------------
+// Pearson correlation of a[0..n) with b[0..n); 0 when either is flat.
+static double pearson(const float *a, const float *b, int n) {
+    double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+    for (int k = 0; k < n; k++) { ma += a[k]; mb += b[k]; }
+    ma /= n; mb /= n;
+    for (int k = 0; k < n; k++) {
+        sab += (a[k] - ma) * (b[k] - mb);
+        saa += (a[k] - ma) * (a[k] - ma);
+        sbb += (b[k] - mb) * (b[k] - mb);
+    }
+    return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0;
+}
+
+// draw_probe's figures of the model shown (t, its config c, its frame f at the step).
+static int draw_probe_model(draw_view *v, const char *what, const gl_trace *t, const gl_draw_config *c,
+                            const gl_draw_frame *f, double *out) {
+    int i = 0;
+    if (!strcmp(what, "T")) *out = c->T;
+    else if (!strcmp(what, "read_n")) *out = c->read_n;
+    else if (!strcmp(what, "write_n")) *out = c->write_n;
+    else if (!strcmp(what, "attention")) *out = c->attention;
+    else if (!strcmp(what, "ink")) { double s = 0; for (int k = 0; k < GL_DRAW_D; k++) s += f->canvas[k]; *out = s; }
+    else if (!strcmp(what, "recon_corr")) {
+        // Pearson correlation of the final canvas with the input (reconstruct).
+        if (v->mode != MODE_REC) return -1;
+        *out = pearson(frame_at(t, c->T - 1)->canvas, v->pad.img, GL_DRAW_D);
+    } else if (!strncmp(what, "write_", 6) || !strncmp(what, "read_", 5)) {
+        // "write_gx", "write_delta", ... the window's parameters at the step;
+        // "write_x0", "write_y0", "write_x1", "write_y1", "write_cx", "write_cy":
+        // its box on screen (over the canvas, or over grid cell I with "write_x0 I").
+        if (!c->attention) return -1;
+        int rd = what[0] == 'r';
+        if (rd && !f->has_read) return -1;
+        const char *p = what + (rd ? 5 : 6);
+        sscanf(p, "%*s %d", &i);
+        if (i < 0 || i >= v->ncells) return -1;
+        const gl_draw_frame *fi = rd ? f : frame_at(v->shown[i], v->step);
+        const gl_draw_window *w = rd ? &fi->read : &fi->write;
+        float x0, y0, x1, y1, cx, cy;
+        dv_window_box(rd ? v->input : v->cells[i], w, rd ? c->read_n : c->write_n, &x0, &y0, &x1, &y1, &cx, &cy);
+        const gui_probe_val pv[] = {
+            { "gx", w->gx }, { "gy", w->gy }, { "delta", w->delta }, { "sigma2", w->sigma2 }, { "gamma", w->gamma },
+            { "x0", x0 }, { "y0", y0 }, { "x1", x1 }, { "y1", y1 }, { "cx", cx }, { "cy", cy },
+        };
+        return gui_probe_pick(p, pv, (int)(sizeof pv / sizeof pv[0]), out);
+    } else return -1;
+    return 0;
+}
+
 static int draw_probe(void *self, const char *what, double *out) {
     draw_view *v = self;
     const gl_trace *t = cur(v);
@@ -983,23 +1104,23 @@ static int draw_probe(void *self, const char *what, double *out) {
     if (gui_probe_rect(what, "canvas", v->canvas, out) || gui_probe_rect(what, "input", v->input, out) ||
         gui_probe_rect(what, "timeline", v->timeline, out))
         return 0;
-    if (!strcmp(what, "input_version")) *out = (double)v->version;
-    else if (!strcmp(what, "shown_version")) *out = t ? (double)hdr(t)->version : -1;
-    else if (!strcmp(what, "mode")) *out = v->mode;
-    else if (!strcmp(what, "variant")) *out = v->variant;
-    else if (!strcmp(what, "step")) *out = v->step;
-    else if (!strcmp(what, "playing")) *out = v->playing;
-    else if (!strcmp(what, "seed")) *out = (double)v->seed;
-    else if (!strcmp(what, "shown_seed")) *out = t ? (double)hdr(t)->seed : -1;
-    else if (!strcmp(what, "samples")) *out = t ? v->nshown : 0;
-    else if (!strcmp(what, "error")) *out = v->err[0] != 0;
-    else if (!strcmp(what, "exports")) *out = v->exports;
-    else if (!strcmp(what, "drawn")) *out = !v->pad.from_test && !gui_pad_empty(&v->pad);
-    else if (!strcmp(what, "test_digit")) *out = v->pad.from_test ? v->pad.sel : -1;
-    else if (!strcmp(what, "timeline_k")) *out = v->tl_k;      // steps per timeline thumbnail
-    else if (!strcmp(what, "strip_k")) *out = strip_k(v);      // a strip export shows every k-th step
-    else if (!strcmp(what, "speed")) *out = v->speed;
-    else if (!strcmp(what, "trail")) *out = v->trail;
+    const gui_probe_val named[] = {
+        { "input_version", (double)v->version }, { "shown_version", t ? (double)hdr(t)->version : -1 },
+        { "mode", v->mode }, { "variant", v->variant }, { "step", v->step }, { "playing", v->playing },
+        { "seed", (double)v->seed }, { "shown_seed", t ? (double)hdr(t)->seed : -1 },
+        { "samples", t ? v->nshown : 0 }, { "error", v->err[0] != 0 }, { "exports", v->exports },
+        { "drawn", !v->pad.from_test && !gui_pad_empty(&v->pad) },
+        { "test_digit", v->pad.from_test ? v->pad.sel : -1 },
+        { "timeline_k", v->tl_k },   // steps per timeline thumbnail
+        { "strip_k", strip_k(v) },   // a strip export shows every k-th step
+        { "speed", v->speed }, { "trail", v->trail },
+    };
+    if (!strchr(what, ' ') && !gui_probe_pick(what, named, (int)(sizeof named / sizeof named[0]), out)) return 0;
+    if (!strcmp(what, "futures_step") || !strcmp(what, "futures_ms")) {   // the futures grid on screen
+        const dv_fut_set *fs = fut_shown(v);
+        if (!fs) return -1;
+        *out = what[8] == 's' ? fs->steps : fs->ms;
+    }
     else if (!strncmp(what, "wpatch_", 7) || !strncmp(what, "rpatch_", 7)) {
         // "wpatch_x", "wpatch_y", "wpatch_w": the enlarged write patch on
         // screen; "rpatch_x K" ...: the read patch K (0: x, 1: x̂); absent when not shown.
@@ -1023,69 +1144,23 @@ static int draw_probe(void *self, const char *what, double *out) {
         for (int k = 0; k < GL_DRAW_D; k++) s += v->pad.img[k];
         *out = s;
     } else if (!c) return -1;
-    else if (!strcmp(what, "T")) *out = c->T;
-    else if (!strcmp(what, "read_n")) *out = c->read_n;
-    else if (!strcmp(what, "write_n")) *out = c->write_n;
-    else if (!strcmp(what, "attention")) *out = c->attention;
-    else if (!strcmp(what, "ink")) { double s = 0; for (int k = 0; k < GL_DRAW_D; k++) s += f->canvas[k]; *out = s; }
-    else if (!strcmp(what, "recon_corr")) {
-        // Pearson correlation of the final canvas with the input (reconstruct).
-        if (v->mode != MODE_REC) return -1;
-        const float *a = frame_at(t, c->T - 1)->canvas, *b = v->pad.img;
-        double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
-        for (int k = 0; k < GL_DRAW_D; k++) { ma += a[k]; mb += b[k]; }
-        ma /= GL_DRAW_D; mb /= GL_DRAW_D;
-        for (int k = 0; k < GL_DRAW_D; k++) {
-            sab += (a[k] - ma) * (b[k] - mb);
-            saa += (a[k] - ma) * (a[k] - ma);
-            sbb += (b[k] - mb) * (b[k] - mb);
-        }
-        *out = saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0;
-    } else if (!strncmp(what, "write_", 6) || !strncmp(what, "read_", 5)) {
-        // "write_gx", "write_delta", ... the window's parameters at the step;
-        // "write_x0", "write_y0", "write_x1", "write_y1", "write_cx", "write_cy":
-        // its box on screen (over the canvas, or over grid cell I with "write_x0 I").
-        if (!c->attention) return -1;
-        int rd = what[0] == 'r';
-        if (rd && !f->has_read) return -1;
-        const char *p = what + (rd ? 5 : 6);
-        sscanf(p, "%*s %d", &i);
-        if (i < 0 || i >= v->ncells) return -1;
-        const gl_draw_frame *fi = rd ? f : frame_at(v->shown[i], v->step);
-        const gl_draw_window *w = rd ? &fi->read : &fi->write;
-        float x0, y0, x1, y1, cx, cy;
-        dv_window_box(rd ? v->input : v->cells[i], w, rd ? c->read_n : c->write_n, &x0, &y0, &x1, &y1, &cx, &cy);
-        if (!strncmp(p, "gx", 2)) *out = w->gx;
-        else if (!strncmp(p, "gy", 2)) *out = w->gy;
-        else if (!strncmp(p, "delta", 5)) *out = w->delta;
-        else if (!strncmp(p, "sigma2", 6)) *out = w->sigma2;
-        else if (!strncmp(p, "gamma", 5)) *out = w->gamma;
-        else if (!strncmp(p, "x0", 2)) *out = x0;
-        else if (!strncmp(p, "y0", 2)) *out = y0;
-        else if (!strncmp(p, "x1", 2)) *out = x1;
-        else if (!strncmp(p, "y1", 2)) *out = y1;
-        else if (!strncmp(p, "cx", 2)) *out = cx;
-        else if (!strncmp(p, "cy", 2)) *out = cy;
-        else return -1;
-    } else return -1;
+    else return draw_probe_model(v, what, t, c, f, out);
     return 0;
 }
 
 static int draw_animating(void *self, gui_app *app) {
     draw_view *v = self;
     (void)app;
-    return v->playing || v->npending > 0;
+    return v->playing || v->npending > 0 || (v->fut_on && dv_fut_busy(v->fut));
+}
+
+// The app is closing: the futures' worker stops with the others (free waits for it).
+static void draw_quit(void *self, int wait) {
+    draw_view *v = self;
+    if (!wait) dv_fut_quit(v->fut);
 }
 
 const gui_view_class view_draw = {
-    .animating = draw_animating,
-    .name = "DRAW",
-    .shortcuts = draw_shortcuts,
-    .init = draw_init,
-    .event = draw_event,
-    .update = draw_update,
-    .draw = draw_draw,
-    .request = draw_request,
-    .free = draw_free,
-    .probe = draw_probe,
+    GUI_VIEW_CORE("DRAW", draw), .request = draw_request, .animating = draw_animating, .probe = draw_probe,
+    .quit = draw_quit, .gif = draw_gif,
 };

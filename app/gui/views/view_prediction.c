@@ -24,11 +24,19 @@
 // deviation to the Hershey corpus's) and its mixtures divided by it, so the
 // same mouse gesture is the same handwriting to any model.
 //
+// Futures (F): N possible continuations of the line, sampled from the state
+// at the pen tip (live) or at the step shown (replay, continue), drawn
+// faintly from that point; computed on a worker of their own (hw_futures.h),
+// so the density never waits for them, and only for the newest state the
+// worker can take (the ones in between are dropped, never queued).
+//
 // A drawing is a *session*: the stepper's state belongs to one. Clearing,
 // a new bias, or drawing on after a continuation starts a new session; the
 // engine then resets the network and feeds the points again from the first.
 #include "view.h"
 #include "hw_gui.h"
+#include "hw_futures.h"
+#include "gif_export.h"
 #include "gui_export.h"
 #include "gui_timeline.h"
 #include "gl_hw.h"
@@ -46,7 +54,7 @@
 #define MAX_PTS 2400           // points the person may draw in one session
 #define MAX_FRAMES 3200        // frames of one session: drawn points + continuation
 #define CONT_STEPS 400         // points one "continue" writes at most
-#define TRAIL_CELL 1.0f        // trail resolution, view units per cell
+#define TRAIL_PX 3             // trail resolution, pixels per cell
 #define HERSHEY_STD 3.879f     // geometric mean of the Hershey corpus's offset std (x 3.654, y 4.119)
 
 // ---- frames and the engine side --------------------------------------------------------
@@ -61,7 +69,7 @@ typedef struct {
 
 // The network and its state: touched by the engine thread only after init.
 typedef struct {
-    gl_hw_model m;
+    gl_hw_model *m;
     gl_hw_stepper *st;
     uint64_t session;          // the drawing the stepper's state belongs to
     int fed;                   // points of that drawing fed so far
@@ -113,11 +121,11 @@ static int push(pred_job *j, const gl_hw_frame *mix, uint64_t ver, int generated
     f.mix = *mix;
     float inv = 1.0f / j->pe->unit;   // model units -> view units
     f.mix.x *= inv; f.mix.y *= inv; f.mix.dx *= inv; f.mix.dy *= inv;
-    for (int k = 0; k < j->pe->m.cfg.M; k++)
+    for (int k = 0; k < j->pe->m->cfg.M; k++)
         for (int d = 0; d < 2; d++) { f.mix.mu[k][d] *= inv; f.mix.sigma[k][d] *= inv; }
     f.ver = ver;
     f.generated = generated;
-    grid_fill(&f, j->pe->m.cfg.M);
+    grid_fill(&f, j->pe->m->cfg.M);
     j->pe->last = *mix;
     return gl_trace_push(j->trace, &f);
 }
@@ -150,7 +158,7 @@ static int pred_job_run(void *p, gl_trace **traces, const atomic_int *cancel) {
     for (int s = 0; s < j->cont; s++) {
         if (gl_job_cancelled(cancel)) return 1;
         float o[3];
-        gl_hw_mixture_sample(&pe->last, pe->m.cfg.M, &rng, o);
+        gl_hw_mixture_sample(&pe->last, pe->m->cfg.M, &rng, o);
         gl_hw_stepper_feed(pe->st, o, j->bias, &mix);
         if (push(j, &mix, 0, 1)) return 0;
         pe->fed++;   // generated points belong to the state too: drawing on starts a new session
@@ -185,19 +193,26 @@ typedef struct {
     uint64_t seed;
     gui_rect canvas, zoom;
     float ox, oy;              // canvas point of view (0, 0)
+    float pxu;                 // pixels per view unit: PX_PER_UNIT, less when the line would not fit the canvas
     // caches of the frames' pen positions (view units, absolute like px/py)
     int ncache;
     float fx[MAX_FRAMES], fy[MAX_FRAMES];
     uint8_t fup[MAX_FRAMES];
     int nuser_frames;
     // the trail: each step's density, normalised to its peak, kept by max
-    float *trail; int tw, th, trail_upto;
+    float *trail; int tw, th, trail_upto; float trail_pxu;
     uint8_t *trail_rgb;
     uint8_t tip_rgb[PG * PG * 3];
     uint64_t failures_seen;
     uint64_t use_seen;         // app->use_seq[GUI_USE_PREDICT] taken
+    char weights[80];          // the weights in use, as the status names them (hw_weights_said)
     int cont_pending;          // "continue" asked: submit it in request()
     int cont_stopped;          // the person stopped the network: the pen stays where it is
+    // possible futures
+    hw_fut *fut;
+    int fut_on;
+    float fut_n, fut_bias;     // how many (10-50); their bias (§5.4)
+    uint64_t fut_seed;
 } pred_view;
 
 static const gui_color canvas_col = { 18, 20, 24, 255 };
@@ -213,6 +228,8 @@ static const char *const pred_shortcuts[] = {
     "[ / ]\tbias down / up (sharper density, §5.4)",
     "C\tclear the canvas",
     "E\texport the line (SVG, PNG) and the trail (PNG)",
+    "F\tpossible futures on / off: where the network might take the pen",
+    ", / .\tfewer / more futures (10-50)",
     NULL,
 };
 
@@ -266,14 +283,22 @@ static float model_unit(const gl_hw_model *m) {
 static void *pred_init(gui_app *app) {
     pred_view *v = gl_calloc(1, sizeof *v);
     const char *path = app->asset_path ? app->asset_path(PRED_WEIGHTS) : PRED_WEIGHTS;
-    if (gl_hw_model_load(&v->pe.m, path, NULL, 0) == 0) {
-        v->pe.st = gl_hw_stepper_new(&v->pe.m);
+    hw_weights_said(v->weights, sizeof v->weights, app, PRED_WEIGHTS, NULL);
+    if ((v->pe.m = gl_hw_load(path, 0)) != NULL) {
+        v->pe.st = gl_hw_stepper_new(v->pe.m);
         if (v->pe.st) {
             v->have_model = 1;
-            v->pe.unit = model_unit(&v->pe.m);
+            v->pe.unit = model_unit(v->pe.m);
+            v->fut = hw_fut_new(v->pe.m);   // NULL (no futures) if its worker cannot start
         }
-        else { snprintf(v->model_err, sizeof v->model_err, "%s: %s", path, gl_err()); gl_hw_model_free(&v->pe.m); }
+        else {
+            snprintf(v->model_err, sizeof v->model_err, "%s: %s", path, gl_err());
+            gl_hw_free(v->pe.m);
+            v->pe.m = NULL;
+        }
     } else snprintf(v->model_err, sizeof v->model_err, "%s", gl_err());
+    v->pxu = PX_PER_UNIT;
+    v->fut_on = 1; v->fut_n = 20; v->fut_bias = 0.5f; v->fut_seed = 1;
     v->bias = 0;
     v->speed = 30;                 // points a second: about 3 characters, as the synthesis pen
     v->seed = 1;
@@ -281,10 +306,18 @@ static void *pred_init(gui_app *app) {
     return v;
 }
 
+// The app is closing: the futures' worker stops with the others (free waits for it).
+static void pred_quit(void *self, int wait) {
+    pred_view *v = self;
+    if (!wait) hw_fut_quit(v->fut);
+}
+
 static void pred_free(void *self) {
     pred_view *v = self;
     gl_trace_release(v->trace);
-    if (v->have_model) { gl_hw_stepper_free(v->pe.st); gl_hw_model_free(&v->pe.m); }
+    hw_fut_free(v->fut);   // its worker reads the model
+    gl_hw_stepper_free(v->pe.st);
+    gl_hw_free(v->pe.m);
     free(v->trail);
     free(v->trail_rgb);
     free(v);
@@ -311,6 +344,7 @@ static void pen_to(pred_view *v, float x, float y) {
 static void clear_all(pred_view *v, gui_app *app) {
     gl_engine_stop(app->engine);
     v->n = 0;
+    v->pxu = PX_PER_UNIT;
     v->mode = MODE_LIVE;
     new_session(v);
 }
@@ -351,7 +385,7 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
         v->cont_pending = 0;
         if (v->n >= MAX_PTS) { gui_app_note(app, "the canvas is full (%d points): C clears it", MAX_PTS); return 1; }
         v->pen_down = 1;
-        float x = (ev->x - v->ox) / PX_PER_UNIT, y = (ev->y - v->oy) / PX_PER_UNIT;
+        float x = (ev->x - v->ox) / v->pxu, y = (ev->y - v->oy) / v->pxu;
         if (v->n == 0) { v->ox = (float)ev->x; v->oy = (float)ev->y; x = y = 0; }   // view (0,0) at the first point
         // a new stroke starts with a point where the pen touches
         if (v->n == 0 || hypotf(x - v->px[v->n - 1], y - v->py[v->n - 1]) > 0.5f) add_point(v, x, y);
@@ -359,16 +393,16 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
     }
     case GUI_EV_MOVE:
         if (!v->pen_down) return 0;
-        pen_to(v, (ev->x - v->ox) / PX_PER_UNIT, (ev->y - v->oy) / PX_PER_UNIT);
+        pen_to(v, (ev->x - v->ox) / v->pxu, (ev->y - v->oy) / v->pxu);
         return 1;
     case GUI_EV_UP:
         if (!v->pen_down || ev->button != 1) return 0;
         v->pen_down = 0;
-        pen_to(v, (ev->x - v->ox) / PX_PER_UNIT, (ev->y - v->oy) / PX_PER_UNIT);
+        pen_to(v, (ev->x - v->ox) / v->pxu, (ev->y - v->oy) / v->pxu);
         // The pen lifts after the stroke's last point; the network has seen
         // that point already (with the pen down), so the lift comes as one
         // more point where the pen left the paper.
-        add_point(v, (ev->x - v->ox) / PX_PER_UNIT, (ev->y - v->oy) / PX_PER_UNIT);
+        add_point(v, (ev->x - v->ox) / v->pxu, (ev->y - v->oy) / v->pxu);
         v->up[v->n - 1] = 1;
         return 1;
     case GUI_EV_KEY: {
@@ -403,6 +437,8 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
         }
         case 'c': clear_all(v, app); return 1;
         case 'e': export_all(v, app); return 1;
+        case 'f': v->fut_on = !v->fut_on; return 1;
+        case ',': case '.': v->fut_n = fminf(50, fmaxf(10, v->fut_n + (ev->key == ',' ? -5 : 5))); return 1;
         default: return 0;
         }
     }
@@ -415,19 +451,25 @@ static int pred_event(void *self, gui_app *app, const gui_event *ev) {
 // engine's jobs use v->pe, so it is stopped and idle before the swap.
 static void pred_take_use(pred_view *v, gui_app *app) {
     const char *path = app->use_path[GUI_USE_PREDICT];
-    gl_hw_model m;
+    gl_hw_model *m = NULL;
     if (hw_take_use(app, GUI_USE_PREDICT, &v->use_seen, 0, &m) != 1) return;
-    if (v->have_model) { gl_hw_stepper_free(v->pe.st); gl_hw_model_free(&v->pe.m); v->have_model = 0; }
+    if (v->have_model) { gl_hw_stepper_free(v->pe.st); v->pe.st = NULL; v->have_model = 0; }
+    hw_fut_free(v->fut);
+    v->fut = NULL;
+    gl_hw_free(v->pe.m);
     v->pe.m = m;
-    v->pe.st = gl_hw_stepper_new(&v->pe.m);   // NULL for a synthesis network
+    v->pe.st = gl_hw_stepper_new(v->pe.m);   // NULL for a synthesis network
     if (!v->pe.st) {
         snprintf(v->model_err, sizeof v->model_err, "%.80s: %.100s", path, gl_err());
-        gl_hw_model_free(&v->pe.m);
+        gl_hw_free(v->pe.m);
+        v->pe.m = NULL;
         gui_app_note(app, "%s", v->model_err);
         return;
     }
     v->have_model = 1;
-    v->pe.unit = model_unit(&v->pe.m);   // the new network's units
+    hw_weights_said(v->weights, sizeof v->weights, app, PRED_WEIGHTS, path);
+    v->fut = hw_fut_new(v->pe.m);
+    v->pe.unit = model_unit(v->pe.m);   // the new network's units
     v->model_err[0] = 0;
     v->pe.session = 0;   // the stepper starts over
     new_session(v);
@@ -448,8 +490,46 @@ static void pred_update(void *self, gui_app *app, double dt) {
     }
 }
 
+// ---- possible futures ----------------------------------------------------------------------
+// The line the futures start from: the drawn points while drawing (key:
+// the session, even), else the frames up to the step shown (odd). *n
+// points; 0 when there is none.
+static uint64_t fut_line(const pred_view *v, const float **x, const float **y, const uint8_t **up, int *n) {
+    *n = 0;
+    if (v->mode == MODE_LIVE) {
+        *x = v->px; *y = v->py; *up = v->up; *n = v->n;
+        return 2 * v->session;
+    }
+    int shown = shown_index(v);
+    *x = v->fx; *y = v->fy; *up = v->fup; *n = shown + 1;
+    return 2 * v->session + 1;
+}
+
+static void fut_request(pred_view *v) {
+    if (!v->fut || !v->fut_on || !v->have_model) return;
+    const float *x, *y;
+    const uint8_t *up;
+    int n;
+    uint64_t key = fut_line(v, &x, &y, &up, &n);
+    if (n < 1) return;
+    hw_fut_params p = { (int)v->fut_n, 40, v->fut_bias, v->fut_seed };
+    uint64_t ver = v->mode == MODE_LIVE ? v->pver[n - 1] : (uint64_t)n;
+    hw_fut_request(v->fut, key, ver, x, y, up, n, v->pe.unit, &p);
+}
+
+// The newest futures, when they belong to what is on screen.
+static const hw_fut_set *fut_shown(const pred_view *v) {
+    const hw_fut_set *s = v->fut_on ? hw_fut_poll(v->fut) : NULL;
+    const float *x, *y;
+    const uint8_t *up;
+    int n;
+    uint64_t key = fut_line(v, &x, &y, &up, &n);
+    return s && s->key == key && s->fed <= n ? s : NULL;
+}
+
 static void pred_request(void *self, gui_app *app) {
     pred_view *v = self;
+    fut_request(v);
     if (!v->have_model || v->n == 0) return;
     int cont = v->cont_pending;
     if (!cont && v->submitted_session == v->session && v->submitted_n == v->n && v->trace) return;
@@ -475,7 +555,7 @@ static void pred_request(void *self, gui_app *app) {
     }
     if (cont) {
         j->cont = CONT_STEPS;
-        j->x_limit = (v->canvas.x + v->canvas.w - v->ox) / PX_PER_UNIT - 6 - v->px[0];
+        j->x_limit = (v->canvas.x + v->canvas.w - v->ox) / v->pxu - 6 - v->px[0];
         j->seed = v->seed++;
         v->cont_pending = 0;
         v->session_has_cont = 1;
@@ -498,19 +578,19 @@ static void grid_rgb(const pred_frame *f, uint8_t *out) {
 
 // Adds frames (trail_upto, upto] to the trail; starts over when going back.
 static void trail_update(pred_view *v, int upto) {
-    int tw = v->canvas.w / (int)(PX_PER_UNIT * TRAIL_CELL), th = v->canvas.h / (int)(PX_PER_UNIT * TRAIL_CELL);
+    int tw = v->canvas.w / TRAIL_PX, th = v->canvas.h / TRAIL_PX;
     if (tw < 1 || th < 1) return;
-    if (tw != v->tw || th != v->th || !v->trail) {
+    if (tw != v->tw || th != v->th || !v->trail || v->trail_pxu != v->pxu) {
         free(v->trail); free(v->trail_rgb);
-        v->tw = tw; v->th = th;
+        v->tw = tw; v->th = th; v->trail_pxu = v->pxu;
         v->trail = gl_calloc((size_t)tw * th, sizeof(float));
         v->trail_rgb = gl_malloc((size_t)tw * th * 3);
         v->trail_upto = -1;
     }
     if (upto < v->trail_upto) { memset(v->trail, 0, sizeof(float) * (size_t)tw * th); v->trail_upto = -1; }
-    // view unit -> trail cell: canvas pixel (ox + PX * x) / (PX * TRAIL_CELL)
-    float s = 1.0f / TRAIL_CELL, cx0 = (v->ox - v->canvas.x) / (PX_PER_UNIT * TRAIL_CELL),
-          cy0 = (v->oy - v->canvas.y) / (PX_PER_UNIT * TRAIL_CELL);
+    // view unit -> trail cell: canvas pixel (ox + pxu * x) / TRAIL_PX
+    float s = v->pxu / TRAIL_PX, cx0 = (v->ox - v->canvas.x) / TRAIL_PX,
+          cy0 = (v->oy - v->canvas.y) / TRAIL_PX;
     for (int i = v->trail_upto + 1; i <= upto; i++) {
         const pred_frame *f = frame_at(v, i);
         float hi = f->gmax > 0 ? f->gmax : 1;
@@ -534,8 +614,33 @@ static void trail_update(pred_view *v, int upto) {
     v->trail_upto = upto;
 }
 
+// The line (drawn points and the network's) within the canvas: when part of
+// it lies outside (a smaller window, a long continuation), the view is
+// scaled down (never up) and centred so that all of it shows, a sixth of the
+// width kept free on the right for the pen to go on (and its futures). Not
+// while the pen is down: the pen's points stay where the mouse puts them.
+static void fit_view(pred_view *v) {
+    if (v->pen_down || v->n == 0) return;
+    float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+    for (int i = 0; i < v->n + v->ncache; i++) {
+        float x = i < v->n ? v->px[i] : v->fx[i - v->n], y = i < v->n ? v->py[i] : v->fy[i - v->n];
+        x0 = fminf(x0, x); y0 = fminf(y0, y); x1 = fmaxf(x1, x); y1 = fmaxf(y1, y);
+    }
+    gui_rect c = v->canvas;
+    float m = 12;
+    if (c.w <= 2 * m || c.h <= 2 * m) return;
+    if (v->ox + v->pxu * x0 >= c.x + 2 && v->ox + v->pxu * x1 <= c.x + c.w - 2 && v->oy + v->pxu * y0 >= c.y + 2 &&
+        v->oy + v->pxu * y1 <= c.y + c.h - 2)
+        return;   // all of it shows
+    float bw = fmaxf(x1 - x0, 1), bh = fmaxf(y1 - y0, 1), room = c.w - 2 * m - c.w / 6.0f;
+    float s = fminf(v->pxu, fminf(room / bw, (c.h - 2 * m) / bh));
+    v->pxu = s;
+    v->ox = c.x + m + (room - bw * s) / 2 - x0 * s;
+    v->oy = c.y + m + ((c.h - 2 * m) - bh * s) / 2 - y0 * s;
+}
+
 static void draw_line_ink(pred_view *v, gui_ctx *ui, int shown) {
-    hw_xform xf = { PX_PER_UNIT, v->ox, v->oy };
+    hw_xform xf = { v->pxu, v->ox, v->oy };
     // drawn strokes
     hw_draw_strokes(ui, v->px, v->py, v->up, v->n, xf, 2.2f, gui_rgb(235, 235, 240));
     // the network's points up to the shown one (they start where the pen left off)
@@ -566,7 +671,7 @@ static void draw_zoom(pred_view *v, gui_ctx *ui, gui_rect r, const pred_frame *f
     float cx = g.x + (-f->gx0) * sc, cy = g.y + (-f->gy0) * sc;
     gui_line(ui, cx - 6, cy, cx + 6, cy, 1, gui_rgb(255, 255, 255));
     gui_line(ui, cx, cy - 6, cx, cy + 6, 1, gui_rgb(255, 255, 255));
-    for (int k = 0; k < v->pe.m.cfg.M; k++) {
+    for (int k = 0; k < v->pe.m->cfg.M; k++) {
         float mx = cx + f->mix.mu[k][0] * sc, my = cy + f->mix.mu[k][1] * sc;
         if (mx < g.x || my < g.y || mx > g.x + g.w || my > g.y + g.h) continue;
         int s = 2 + (int)(8 * f->mix.pi[k]);
@@ -584,16 +689,21 @@ static void draw_zoom(pred_view *v, gui_ctx *ui, gui_rect r, const pred_frame *f
     gui_rect_fill(ui, gui_r(bar.x, bar.y, (int)(bar.w * f->mix.e + 0.5f), bar.h), gui_rgb(250, 210, 90));
     y += 22;
     gui_textf(ui, g.x, y, GUI_FONT_SMALL, gui_col_dim, "%s point; boxes: the %d means",
-              f->generated ? "network's" : "your", v->pe.m.cfg.M);
+              f->generated ? "network's" : "your", v->pe.m->cfg.M);
+    const hw_fut_set *fs = fut_shown(v);
+    if (fs) {   // the key to the faint lines on the canvas
+        y += 22;
+        gui_line(ui, g.x, y + 7, g.x + 18, y + 7, 1.2f, gui_rgba(150, 215, 255, 160));
+        gui_textf(ui, g.x + 24, y, GUI_FONT_SMALL, gui_col_dim, "%d possible futures, %d points (F)", fs->n, fs->P);
+        y += 18;
+        gui_textf(ui, g.x + 24, y, GUI_FONT_SMALL, gui_col_dim, "from point %d, bias %.1f", fs->fed + 1, v->fut_bias);
+    }
 }
 
-static void pred_draw(void *self, gui_app *app, gui_rect area) {
-    pred_view *v = self;
+// The toolbar (wrapping in a narrow window); returns the y under it and the mode's words in *mode.
+static int pred_toolbar(pred_view *v, gui_app *app, gui_rect area, int writing, const char **mode_out) {
     gui_ctx *ui = app->ui;
     int m = 12, x = area.x + m, y = area.y + 10;
-    // Toolbar (wrapping in a narrow window).
-    int writing =
-        v->mode == MODE_CONT && !v->cont_stopped && (gl_engine_busy(app->engine) || (int)v->pos < frames(v) - 1);
     gui_flow fl = gui_flow_begin(x, y, area.x + area.w - m, 28, 6, 6);
     if (gui_button(ui, gui_id("pred.cont"), gui_flow_put(&fl, 100), writing ? "Stop" : "Continue")) {
         if (writing) stop_continue(v, app);
@@ -610,17 +720,34 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
         v->mode = MODE_LIVE;
     }
     gui_slider(ui, gui_id("pred.speed"), gui_flow_put(&fl, 160), &v->speed, 5, 600, "%.0f points/s");
+    if (v->fut) {
+        gui_toggle(ui, gui_id("pred.fut"), gui_flow_put(&fl, 90), "futures", &v->fut_on);
+        gui_slider(ui, gui_id("pred.futn"), gui_flow_put(&fl, 120), &v->fut_n, 10, 50, "%.0f futures");
+        gui_slider(ui, gui_id("pred.futb"), gui_flow_put(&fl, 140), &v->fut_bias, 0, 3, "their bias %.1f");
+        v->fut_n = roundf(v->fut_n);
+    }
     const char *mode = writing   ? "the network is writing"
         : v->mode == MODE_CONT   ? "the network wrote on from your pen"
         : v->mode == MODE_REPLAY ? "replay: the density of every step"
                                  : "live";
     gui_rect mr = gui_flow_put(&fl, gui_text_w(ui, GUI_FONT_NORMAL, "the network wrote on from your pen") + 8);
     gui_text(ui, mr.x + 4, mr.y + 6, GUI_FONT_NORMAL, gui_col_dim, mode);
-    y = gui_flow_end(&fl) + 12;
+    *mode_out = mode;
+    return gui_flow_end(&fl) + 12;
+}
 
+static void pred_draw(void *self, gui_app *app, gui_rect area) {
+    pred_view *v = self;
+    gui_ctx *ui = app->ui;
+    int m = 12, x = area.x + m;
+    int writing =
+        v->mode == MODE_CONT && !v->cont_stopped && (gl_engine_busy(app->engine) || (int)v->pos < frames(v) - 1);
+    const char *mode;
+    int y = pred_toolbar(v, app, area, writing, &mode);
     int zw = area.w >= 1100 ? 300 : 260;
     gui_rect c = gui_r(x, y, area.w - 2 * m - zw - 10, area.y + area.h - m - y - 40);
     v->canvas = c;
+    fit_view(v);
     gui_mark(ui, c, "canvas");
     gui_rect_fill(ui, c, canvas_col);
     gui_clip(ui, c);
@@ -629,13 +756,13 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
     if (v->mode == MODE_REPLAY && f) {
         trail_update(v, shown);
         for (int i = 0; i < v->tw * v->th; i++) hw_heat_rgb(sqrtf(v->trail[i]), canvas_col, v->trail_rgb + 3 * i);
-        gui_image(ui, gui_r(c.x, c.y, v->tw * (int)(PX_PER_UNIT * TRAIL_CELL), v->th * (int)(PX_PER_UNIT * TRAIL_CELL)),
+        gui_image(ui, gui_r(c.x, c.y, v->tw * TRAIL_PX, v->th * TRAIL_PX),
                   v->trail_rgb, v->tw, v->th);
     }
     if (f) {   // the density around the tip
         grid_rgb(f, v->tip_rgb);
-        float sx = v->ox + PX_PER_UNIT * (v->fx[shown] + f->gx0), sy = v->oy + PX_PER_UNIT * (v->fy[shown] + f->gy0);
-        int side = (int)(PX_PER_UNIT * f->cell * PG + 0.5f);
+        float sx = v->ox + v->pxu * (v->fx[shown] + f->gx0), sy = v->oy + v->pxu * (v->fy[shown] + f->gy0);
+        int side = (int)(v->pxu * f->cell * PG + 0.5f);
         if (v->mode != MODE_REPLAY) gui_image(ui, gui_r((int)sx, (int)sy, side, side), v->tip_rgb, PG, PG);
     }
     if (v->n == 0) {
@@ -643,9 +770,14 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
             v->have_model ? "write here with the mouse: the network predicts where the pen goes next" : v->model_err;
         gui_text(ui, c.x + 14, c.y + 12, GUI_FONT_NORMAL, gui_col_dim, msg);
     }
+    const hw_fut_set *fs = fut_shown(v);
+    if (fs) {
+        hw_xform fxf = { v->pxu, v->ox, v->oy };
+        hw_fut_draw(ui, fs, fxf, 1.2f, gui_rgba(150, 215, 255, 70));
+    }
     draw_line_ink(v, ui, shown);
     if (f) {
-        float tx = v->ox + PX_PER_UNIT * v->fx[shown], ty = v->oy + PX_PER_UNIT * v->fy[shown];
+        float tx = v->ox + v->pxu * v->fx[shown], ty = v->oy + v->pxu * v->fy[shown];
         gui_rect_frame(ui, gui_r((int)tx - 3, (int)ty - 3, 7, 7), gui_col_accent);
     }
     gui_clip_reset(ui);
@@ -669,11 +801,28 @@ static void pred_draw(void *self, gui_app *app, gui_rect area) {
 
     if (!v->have_model) snprintf(app->status, sizeof app->status, "no prediction model: %s", v->model_err);
     else
-        snprintf(app->status, sizeof app->status, "%d points drawn | step %d/%d | bias %.2f | %s%s", v->n, shown + 1, n,
-                 v->bias, mode, f ? "" : " | draw on the canvas");
+        snprintf(app->status, sizeof app->status, "%d points drawn | step %d/%d | bias %.2f | %s | %s%s", v->n,
+                 shown + 1, n, v->bias, mode, v->weights, f ? "" : " | draw on the canvas");
 }
 
 // ---- export ---------------------------------------------------------------------------------
+// Ctrl+G (the shell): the replay -- every step of the line with its density
+// left behind as a trail -- at the replay's speed (gif_export.h).
+static int pred_gif(void *self, gui_app *app, const char *path) {
+    pred_view *v = self;
+    (void)app;
+    int n = frames(v);
+    if (n < 2) { gl_seterr("nothing to replay: write on the canvas first"); return -1; }
+    gif_trail_step *st = gl_calloc((size_t)n, sizeof *st);
+    for (int i = 0; i < n; i++) {
+        const pred_frame *f = frame_at(v, i);
+        st[i] = (gif_trail_step){ v->fx[i], v->fy[i], v->fup[i], f->gx0, f->gy0, f->cell, f->gmax, f->grid };
+    }
+    int rc = gif_trail(path, st, n, PG, 1.0 / v->speed);
+    free(st);
+    return rc;
+}
+
 static void export_all(pred_view *v, gui_app *app) {
     int shown = shown_index(v), n = frames(v);
     if (v->n < 2 || shown < 0) { gui_app_note(app, "nothing to export: the canvas is empty"); return; }
@@ -700,7 +849,7 @@ static void export_all(pred_view *v, gui_app *app) {
     // the density trail of every step up to the shown one, with the line over it
     if (!rc) {
         trail_update(v, shown < n ? shown : n - 1);
-        int s = (int)(PX_PER_UNIT * TRAIL_CELL);
+        int s = TRAIL_PX;
         gl_image im = gl_image_new(v->tw * s, v->th * s, canvas_col.r, canvas_col.g, canvas_col.b);
         for (int ty = 0; ty < v->th; ty++)
             for (int tx = 0; tx < v->tw; tx++) {
@@ -711,12 +860,12 @@ static void export_all(pred_view *v, gui_app *app) {
         float ox = v->ox - v->canvas.x, oy = v->oy - v->canvas.y;
         for (int i = 1; i < v->n; i++)
             if (!v->up[i - 1])
-                gl_image_line(&im, ox + PX_PER_UNIT * v->px[i - 1], oy + PX_PER_UNIT * v->py[i - 1],
-                              ox + PX_PER_UNIT * v->px[i], oy + PX_PER_UNIT * v->py[i], 1.6f, 235, 235, 240);
+                gl_image_line(&im, ox + v->pxu * v->px[i - 1], oy + v->pxu * v->py[i - 1],
+                              ox + v->pxu * v->px[i], oy + v->pxu * v->py[i], 1.6f, 235, 235, 240);
         for (int i = a; i <= shown && i > 0; i++)
             if (!v->fup[i - 1])
-                gl_image_line(&im, ox + PX_PER_UNIT * v->fx[i - 1], oy + PX_PER_UNIT * v->fy[i - 1],
-                              ox + PX_PER_UNIT * v->fx[i], oy + PX_PER_UNIT * v->fy[i], 1.6f, 120, 200, 255);
+                gl_image_line(&im, ox + v->pxu * v->fx[i - 1], oy + v->pxu * v->fy[i - 1],
+                              ox + v->pxu * v->fx[i], oy + v->pxu * v->fy[i], 1.6f, 120, 200, 255);
         snprintf(p, sizeof p, "%s-density.png", base);
         rc = gl_image_save_png(&im, p);
         gl_image_free(&im);
@@ -740,28 +889,34 @@ static int pred_probe(void *self, const char *what, double *out) {
     else if (!strcmp(what, "mode")) *out = v->mode;
     else if (!strcmp(what, "playing")) *out = v->playing;
     else if (!strcmp(what, "have_model")) *out = v->have_model;
-    else if (!strcmp(what, "cells")) *out = v->have_model ? v->pe.m.cfg.H : 0;
+    else if (!strcmp(what, "cells")) *out = v->have_model ? v->pe.m->cfg.H : 0;
     else if (!strcmp(what, "bias")) *out = v->bias;
+    else if (!strcmp(what, "futures_on")) *out = v->fut_on && v->fut;
+    else if (!strcmp(what, "futures") || !strcmp(what, "futures_version") || !strcmp(what, "futures_ms")) {
+        const hw_fut_set *fs = fut_shown(v);   // the futures on screen: how many, from which point, how long
+        *out = !fs ? (what[7] ? -1 : 0) : what[7] == 0 ? fs->n : what[8] == 'v' ? (double)fs->ver : fs->ms;
+    }
     else if (!strcmp(what, "canvas_x")) *out = v->canvas.x;
     else if (!strcmp(what, "canvas_y")) *out = v->canvas.y;
     else if (!strcmp(what, "canvas_w")) *out = v->canvas.w;
     else if (!strcmp(what, "canvas_h")) *out = v->canvas.h;
+    else if (!strcmp(what, "px_per_unit")) *out = v->pxu;
     else if (!strcmp(what, "trail_cells")) {   // trail cells above a tenth of their step's peak
         int c = 0;
         if (v->mode != MODE_REPLAY || !v->trail) return -1;
         for (int i = 0; i < v->tw * v->th; i++) c += v->trail[i] > 0.1f;
         *out = c;
     } else if (!f) return -1;
-    else if (!strcmp(what, "tip_x")) *out = v->ox + PX_PER_UNIT * v->fx[shown];
-    else if (!strcmp(what, "tip_y")) *out = v->oy + PX_PER_UNIT * v->fy[shown];
+    else if (!strcmp(what, "tip_x")) *out = v->ox + v->pxu * v->fx[shown];
+    else if (!strcmp(what, "tip_y")) *out = v->oy + v->pxu * v->fy[shown];
     else if (!strcmp(what, "eos")) *out = f->mix.e;
     else if (!strcmp(what, "generated")) *out = f->generated;
-    else if (!strcmp(what, "grid_half")) *out = PX_PER_UNIT * -f->gx0;   // half the grid's side on screen
+    else if (!strcmp(what, "grid_half")) *out = v->pxu * -f->gx0;   // half the grid's side on screen
     else if (!strcmp(what, "peak_x") || !strcmp(what, "peak_y")) {   // screen centre of the densest cell
         int best = 0;
         for (int i = 1; i < PG * PG; i++) if (f->grid[i] > f->grid[best]) best = i;
-        if (what[5] == 'x') *out = v->ox + PX_PER_UNIT * (v->fx[shown] + f->gx0 + (best % PG + 0.5f) * f->cell);
-        else *out = v->oy + PX_PER_UNIT * (v->fy[shown] + f->gy0 + (best / PG + 0.5f) * f->cell);
+        if (what[5] == 'x') *out = v->ox + v->pxu * (v->fx[shown] + f->gx0 + (best % PG + 0.5f) * f->cell);
+        else *out = v->oy + v->pxu * (v->fy[shown] + f->gy0 + (best / PG + 0.5f) * f->cell);
     } else return -1;
     return 0;
 }
@@ -771,18 +926,11 @@ static int pred_animating(void *self, gui_app *app) {
     (void)app;
     int n = frames(v);
     if (v->mode == MODE_CONT && !v->cont_stopped && (int)v->pos < n - 1) return 1;   // the network's pen is revealed
+    if (v->fut_on && hw_fut_busy(v->fut)) return 1;   // futures on their way
     return v->mode == MODE_REPLAY && v->playing;
 }
 
 const gui_view_class view_prediction = {
-    .animating = pred_animating,
-    .name = "Prediction",
-    .shortcuts = pred_shortcuts,
-    .init = pred_init,
-    .event = pred_event,
-    .update = pred_update,
-    .draw = pred_draw,
-    .request = pred_request,
-    .free = pred_free,
-    .probe = pred_probe,
+    GUI_VIEW_CORE("Prediction", pred), .request = pred_request, .animating = pred_animating, .probe = pred_probe,
+    .quit = pred_quit, .gif = pred_gif,
 };

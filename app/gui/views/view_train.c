@@ -88,21 +88,9 @@ static void train_dir(char *out, size_t n) {
 }
 
 static int make_dirs(gui_app *app, const char *dir) {
-    char p[1024];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || !*s) {
-            char c = *s;
-            *s = 0;
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                gui_app_note(app, "cannot create %s: %s", p, strerror(errno));
-                return -1;
-            }
-            *s = c;
-            if (!c) break;
-        }
-    }
-    return 0;
+    if (gl_mkdirs(dir) == 0) return 0;
+    gui_app_note(app, "%s", gl_err());
+    return -1;
 }
 
 static void *train_init(gui_app *app) {
@@ -210,6 +198,38 @@ static int use_slot(train_view *v) {
     case TRAIN_CLUTTERED: return -1;   // the Search view loads its weights from assets/
     default: return v->run.hw_spec.synth ? GUI_USE_SYNTH : GUI_USE_PREDICT;
     }
+}
+
+static const char *const use_view_names[GUI_USE_N] = { "Attention", "DRAW", "Synthesis", "Prediction" };
+
+// The shipped weights the view of slot runs when nothing came from here: of
+// the kind (attention key, DRAW with or without attention) last handed over.
+static void shipped_weights(gui_app *app, int slot, char *out, size_t n) {
+    static const char *const keys[3] = { "softmax", "gaussian", "feature" };
+    char name[64];
+    int k = app->use_key >= 0 && app->use_key < 3 ? app->use_key : 0;
+    if (slot == GUI_USE_ATTENTION) snprintf(name, sizeof name, "attention-%s.safetensors", keys[k]);
+    else if (slot == GUI_USE_DRAW) snprintf(name, sizeof name, "draw-%s.safetensors", k ? "attention" : "noattention");
+    else snprintf(name, sizeof name, "handwriting-%s.safetensors", slot == GUI_USE_SYNTH ? "synth" : "predict");
+    snprintf(out, n, "%s", app->asset_path ? app->asset_path(name) : name);
+}
+
+// 1 when the view of this run's model runs weights handed over from here (not its shipped ones).
+static int runs_from_here(train_view *v, gui_app *app) {
+    int slot = use_slot(v);
+    char shipped[1024];
+    if (slot < 0 || !app->use_path[slot][0] || app->use_wait) return 0;
+    shipped_weights(app, slot, shipped, sizeof shipped);
+    return strcmp(shipped, app->use_path[slot]) != 0;
+}
+
+// "Shipped weights": the view takes its shipped file back, the way it takes a run's.
+static void use_shipped(train_view *v, gui_app *app) {
+    if (!runs_from_here(v, app)) return;
+    int slot = use_slot(v);
+    shipped_weights(app, slot, app->use_path[slot], sizeof app->use_path[slot]);
+    app->use_seq[slot]++;
+    gui_app_note(app, "the %s view runs its shipped weights again (%s)", use_view_names[slot], app->use_path[slot]);
 }
 
 static void save(train_view *v, gui_app *app, int weights_only) {
@@ -396,11 +416,10 @@ static void train_update(void *self, gui_app *app, double dt) {
         int use = use_slot(v);
         if (app->use_wait && !strcmp(saved_path, app->use_path[use])) {
             static const char *const views[GUI_USE_N] = { "attention", "draw", "synthesis", "prediction" };
-            static const char *const names[GUI_USE_N] = { "Attention", "DRAW", "Synthesis", "Prediction" };
             app->use_wait = 0;
             app->use_seq[use]++;
             app->want_view = gui_view_find(views[use]) + 1;
-            gui_app_note(app, "the %s view now runs %s", names[use], saved_path);
+            gui_app_note(app, "the %s view now runs %s", use_view_names[use], saved_path);
         } else gui_app_note(app, "%s", msg);
     }
 }
@@ -488,8 +507,8 @@ static void draw_probe(train_view *v, gui_ctx *ui, gui_rect r) {
     gui_rect_fill(ui, r, gui_col_panel);
     int lh = ui->line_h[GUI_FONT_SMALL];
     if (v->shown.step < 0 || !v->shown.v) {
-        gui_text(ui, r.x + 10, r.y + 10, GUI_FONT_NORMAL, gui_col_dim,
-                 "Probes appear here once training starts: the model on fixed inputs every few seconds.");
+        gui_text_wrap(ui, r.x + 10, r.y + 10, r.w - 20, 3, GUI_FONT_NORMAL, gui_col_dim,
+                      "Probes appear here once training starts: the model on fixed inputs every few seconds.");
         return;
     }
     char title[160];
@@ -571,123 +590,10 @@ static void fmt_time(char *b, size_t n, double s) {
     else snprintf(b, n, "%ld:%02ld", x / 60, x % 60);
 }
 
-static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
+// The run in numbers under the buttons: its state, its message, step, rate, loss and held-out figures.
+static void draw_run_numbers(train_view *v, gui_app *app, gui_rect c, int y, train_state st) {
     gui_ctx *ui = app->ui;
-    gui_mark(ui, c, "controls");
-    train_state st = train_run_state(&v->run);
-    int busy = st == TRAIN_RUNNING || st == TRAIN_LOADING || st == TRAIN_PAUSED;
-    int y = c.y, lw = 96, fw = c.w - lw, rh = 26, gap = 6, lh = ui->line_h[GUI_FONT_SMALL];
-    int model = v->cfg.model;
-    // the model of the next start (a run under way keeps its own)
-    if (gui_choice(ui, GUI_ID("train.model"), gui_r(c.x, y, c.w, rh), model_labels, TRAIN_NMODEL, &model))
-        v->cfg.model = (train_model)model;
-    y += rh + gap + 4;
-#define LABEL(s) gui_text(ui, c.x, y + (rh - lh) / 2, GUI_FONT_SMALL, gui_col_dim, s)
-    int submit = 0;
-    if (v->cfg.model == TRAIN_ATTENTION) {
-        LABEL("key");
-        gui_choice(ui, GUI_ID("train.key"), gui_r(c.x + lw, y, fw, rh), key_labels, 3, &v->cfg.key); y += rh + gap;
-        LABEL("hidden");
-        gui_choice(ui, GUI_ID("train.hidden"), gui_r(c.x + lw, y, fw, rh), hidden_labels, 4, &v->hidden_sel);
-        y += rh + gap;
-    } else if (v->cfg.model == TRAIN_HANDWRITING) {
-        LABEL("network");
-        gui_choice(ui, GUI_ID("train.hwtask"), gui_r(c.x + lw, y, fw, rh), task_labels, 2, &v->cfg.hw_task);
-        y += rh + gap;
-        gui_field_opts fd = { .max_len = 1000, .what = "data", .hint = "hershey | iam:DIR" };
-        LABEL("data");
-        submit |= gui_field(ui, GUI_ID("train.hwdata"), gui_r(c.x + lw, y, fw, rh), v->hw_data_buf,
-                            sizeof v->hw_data_buf, &fd) &
-            GUI_FIELD_SUBMIT;
-        y += rh + gap;
-        LABEL("layers");
-        gui_choice(ui, GUI_ID("train.hwlayers"), gui_r(c.x + lw, y, fw, rh), layer_labels, 3, &v->hw_layers_sel);
-        y += rh + gap;
-        LABEL("cells");
-        gui_choice(ui, GUI_ID("train.hwcells"), gui_r(c.x + lw, y, fw, rh), hidden_labels, 4, &v->hw_cells_sel);
-        y += rh + gap;
-    } else if (v->cfg.model == TRAIN_CLUTTERED) {
-        LABEL("attention");
-        gui_toggle(ui, GUI_ID("train.catt"), gui_r(c.x + lw, y, fw, rh), v->cfg.clut_attention ? "on" : "off",
-                   &v->cfg.clut_attention);
-        y += rh + gap;
-    } else {
-        LABEL("attention");
-        gui_toggle(ui, GUI_ID("train.datt"), gui_r(c.x + lw, y, fw, rh), v->cfg.draw_attention ? "on" : "off",
-                   &v->cfg.draw_attention);
-        y += rh + gap;
-        gui_field_opts ft = { .numeric = 1, .lo = 1, .hi = GL_DRAW_MAXT, .what = "T" };
-        gui_field_opts fn = { .numeric = 1, .lo = 1, .hi = GL_DRAW_MAXN, .what = "grid N" };
-        LABEL("T, read, write");
-        int w3 = (fw - 2 * gap) / 3;
-        submit |= gui_field(ui, GUI_ID("train.T"), gui_r(c.x + lw, y, w3, rh), v->t_buf, sizeof v->t_buf, &ft) &
-            GUI_FIELD_SUBMIT;
-        submit |= gui_field(ui, GUI_ID("train.read"), gui_r(c.x + lw + w3 + gap, y, w3, rh), v->read_buf,
-                            sizeof v->read_buf, &fn) &
-            GUI_FIELD_SUBMIT;
-        submit |= gui_field(ui, GUI_ID("train.write"), gui_r(c.x + lw + 2 * (w3 + gap), y, w3, rh), v->write_buf,
-                            sizeof v->write_buf, &fn) &
-            GUI_FIELD_SUBMIT;
-        y += rh + gap;
-    }
-    gui_field_opts flr = { .max_len = 12, .what = "learning rate", .hint = "0.002", .range = "1e-6..1" };
-    gui_field_opts fb = { .numeric = 1, .lo = 1, .hi = 1000, .what = "batch" };
-    gui_field_opts fe = { .numeric = 1, .lo = 1, .hi = 1000, .what = "epochs" };
-    gui_field_opts fl = { .numeric = 1, .lo = 100, .hi = 60000, .what = "training digits" };
-    gui_field_opts fr = { .max_len = 1000, .what = "checkpoint", .hint = "(from scratch)" };
-    LABEL("learning rate");
-    submit |= gui_field(ui, GUI_ID("train.lr"), gui_r(c.x + lw, y, fw, rh), v->lr_buf, sizeof v->lr_buf, &flr) &
-        GUI_FIELD_SUBMIT;
-    y += rh + gap;
-    LABEL("batch");
-    submit |= gui_field(ui, GUI_ID("train.batch"), gui_r(c.x + lw, y, fw, rh), v->batch_buf, sizeof v->batch_buf, &fb) &
-        GUI_FIELD_SUBMIT;
-    y += rh + gap;
-    if (v->cfg.model == TRAIN_HANDWRITING) {
-        gui_field_opts fu = { .numeric = 1, .lo = 1, .hi = 100000000, .what = "updates" };
-        gui_field_opts fn2 = { .numeric = 1, .lo = 10, .hi = 1000000, .what = "Hershey lines" };
-        LABEL("updates");
-        submit |= gui_field(ui, GUI_ID("train.hwiters"), gui_r(c.x + lw, y, fw, rh), v->hw_iters_buf,
-                            sizeof v->hw_iters_buf, &fu) &
-            GUI_FIELD_SUBMIT;
-        y += rh + gap;
-        LABEL("lines");
-        submit |= gui_field(ui, GUI_ID("train.hwlines"), gui_r(c.x + lw, y, fw, rh), v->hw_lines_buf,
-                            sizeof v->hw_lines_buf, &fn2) &
-            GUI_FIELD_SUBMIT;
-        y += rh + gap;
-    } else {
-        LABEL("epochs");
-        submit |= gui_field(ui, GUI_ID("train.epochs"), gui_r(c.x + lw, y, fw, rh), v->epochs_buf, sizeof v->epochs_buf,
-                            &fe) &
-            GUI_FIELD_SUBMIT;
-        y += rh + gap;
-        LABEL("digits");
-        submit |=
-            gui_field(ui, GUI_ID("train.limit"), gui_r(c.x + lw, y, fw, rh), v->limit_buf, sizeof v->limit_buf, &fl) &
-            GUI_FIELD_SUBMIT;
-        y += rh + gap;
-    }
-    LABEL("resume from");
-    submit |=
-        gui_field(ui, GUI_ID("train.resume"), gui_r(c.x + lw, y, fw, rh), v->resume_buf, sizeof v->resume_buf, &fr) &
-        GUI_FIELD_SUBMIT;
-    y += rh + gap + 6;
-#undef LABEL
-    int bw = (c.w - 2 * gap) / 3;
-    if (gui_button(ui, GUI_ID("train.start"), gui_r(c.x, y, bw, rh + 4), busy ? "Restart" : "Start") || submit)
-        start(v, app);
-    const char *pl = st == TRAIN_PAUSED ? "Resume" : "Pause";
-    if (gui_button(ui, GUI_ID("train.pause"), gui_r(c.x + bw + gap, y, bw, rh + 4), pl)) toggle_pause(v);
-    if (gui_button(ui, GUI_ID("train.stop"), gui_r(c.x + 2 * (bw + gap), y, bw, rh + 4), "Stop") && busy)
-        train_run_stop(&v->run);
-    y += rh + 4 + gap;
-    int hw = (c.w - gap) / 2;
-    if (gui_button(ui, GUI_ID("train.save"), gui_r(c.x, y, hw, rh), "Save checkpoint")) save(v, app, 0);
-    if (gui_button(ui, GUI_ID("train.use"), gui_r(c.x + hw + gap, y, hw, rh), "Use these weights")) save(v, app, 1);
-    y += rh + gap + 8;
-
-    // the run in numbers
+    int lh = ui->line_h[GUI_FONT_SMALL];
     train_run *r = &v->run;
     pthread_mutex_lock(&r->mu);
     double rate = r->rate, eta = r->eta, secs = r->seconds;
@@ -704,10 +610,8 @@ static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
               train_state_name(st));
     y += lh + 8;
     // the message under the state, unless it only says the state again ("stopped")
-    if (msg[0] && strcmp(msg, train_state_name(st))) {
-        gui_text(ui, c.x, y, GUI_FONT_SMALL, gui_col_dim, msg);
-        y += lh + 4;
-    }
+    if (msg[0] && strcmp(msg, train_state_name(st)))
+        y += gui_text_wrap(ui, c.x, y, c.w, 4, GUI_FONT_SMALL, gui_col_dim, msg) * lh + 4;
     if (total > 0) {
         gui_textf(ui, c.x, y, GUI_FONT_SMALL, gui_col_text, "step %d of %ld (%.1f%%)", n > 0 ? (int)cv->x[n - 1] : 0,
                   total, n > 0 ? 100.0 * cv->x[n - 1] / total : 0);
@@ -738,6 +642,131 @@ static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
     if (n > 0)
         snprintf(app->status + strlen(app->status), sizeof app->status - strlen(app->status), "%d/%ld  %.0f %s/s",
                  (int)cv->x[n - 1], total, rate, r->model == TRAIN_HANDWRITING ? "points" : "samples");
+}
+
+// The controls as a form: a label column and a field column, one row at a time.
+typedef struct {
+    gui_ctx *ui;
+    int x, y, w, lw, rh, gap, lh;
+    int submit;   // Return in a field: start
+} train_form;
+
+static void form_label(train_form *f, const char *label) {
+    gui_text(f->ui, f->x, f->y + (f->rh - f->lh) / 2, GUI_FONT_SMALL, gui_col_dim, label);
+}
+static gui_rect form_cell(train_form *f) { return gui_r(f->x + f->lw, f->y, f->w - f->lw, f->rh); }
+static void form_next(train_form *f) { f->y += f->rh + f->gap; }
+
+static void form_field(train_form *f, uint32_t id, const char *label, char *buf, int cap, const gui_field_opts *o) {
+    form_label(f, label);
+    f->submit |= gui_field(f->ui, id, form_cell(f), buf, cap, o) & GUI_FIELD_SUBMIT;
+    form_next(f);
+}
+static void form_choice(train_form *f, uint32_t id, const char *label, const char *const *labels, int n, int *sel) {
+    form_label(f, label);
+    gui_choice(f->ui, id, form_cell(f), labels, n, sel);
+    form_next(f);
+}
+static void form_toggle(train_form *f, uint32_t id, const char *label, int *on) {
+    form_label(f, label);
+    gui_toggle(f->ui, id, form_cell(f), *on ? "on" : "off", on);
+    form_next(f);
+}
+
+// The fields of the model picked for the next start.
+static void controls_model(train_view *v, train_form *f) {
+    if (v->cfg.model == TRAIN_ATTENTION) {
+        form_choice(f, GUI_ID("train.key"), "key", key_labels, 3, &v->cfg.key);
+        form_choice(f, GUI_ID("train.hidden"), "hidden", hidden_labels, 4, &v->hidden_sel);
+    } else if (v->cfg.model == TRAIN_HANDWRITING) {
+        form_choice(f, GUI_ID("train.hwtask"), "network", task_labels, 2, &v->cfg.hw_task);
+        gui_field_opts fd = { .max_len = 1000, .what = "data", .hint = "hershey | iam:DIR" };
+        form_field(f, GUI_ID("train.hwdata"), "data", v->hw_data_buf, sizeof v->hw_data_buf, &fd);
+        form_choice(f, GUI_ID("train.hwlayers"), "layers", layer_labels, 3, &v->hw_layers_sel);
+        form_choice(f, GUI_ID("train.hwcells"), "cells", hidden_labels, 4, &v->hw_cells_sel);
+    } else if (v->cfg.model == TRAIN_CLUTTERED) {
+        form_toggle(f, GUI_ID("train.catt"), "attention", &v->cfg.clut_attention);
+    } else {
+        form_toggle(f, GUI_ID("train.datt"), "attention", &v->cfg.draw_attention);
+        gui_field_opts ft = { .numeric = 1, .lo = 1, .hi = GL_DRAW_MAXT, .what = "T" };
+        gui_field_opts fn = { .numeric = 1, .lo = 1, .hi = GL_DRAW_MAXN, .what = "grid N" };
+        form_label(f, "T, read, write");
+        int w3 = (f->w - f->lw - 2 * f->gap) / 3, x = f->x + f->lw;
+        char *bufs[3] = { v->t_buf, v->read_buf, v->write_buf };
+        static const char *const ids[3] = { "train.T", "train.read", "train.write" };
+        for (int i = 0; i < 3; i++)
+            f->submit |= gui_field(f->ui, gui_id(ids[i]), gui_r(x + i * (w3 + f->gap), f->y, w3, f->rh), bufs[i],
+                                   i ? (int)sizeof v->read_buf : (int)sizeof v->t_buf, i ? &fn : &ft) &
+                GUI_FIELD_SUBMIT;
+        form_next(f);
+    }
+}
+
+// The run's fields every model has (the length counted in updates for handwriting, else epochs and digits).
+static void controls_run(train_view *v, train_form *f) {
+    gui_field_opts flr = { .max_len = 12, .what = "learning rate", .hint = "0.002", .range = "1e-6..1" };
+    gui_field_opts fb = { .numeric = 1, .lo = 1, .hi = 1000, .what = "batch" };
+    form_field(f, GUI_ID("train.lr"), "learning rate", v->lr_buf, sizeof v->lr_buf, &flr);
+    form_field(f, GUI_ID("train.batch"), "batch", v->batch_buf, sizeof v->batch_buf, &fb);
+    if (v->cfg.model == TRAIN_HANDWRITING) {
+        gui_field_opts fu = { .numeric = 1, .lo = 1, .hi = 100000000, .what = "updates" };
+        gui_field_opts fl = { .numeric = 1, .lo = 10, .hi = 1000000, .what = "Hershey lines" };
+        form_field(f, GUI_ID("train.hwiters"), "updates", v->hw_iters_buf, sizeof v->hw_iters_buf, &fu);
+        form_field(f, GUI_ID("train.hwlines"), "lines", v->hw_lines_buf, sizeof v->hw_lines_buf, &fl);
+    } else {
+        gui_field_opts fe = { .numeric = 1, .lo = 1, .hi = 1000, .what = "epochs" };
+        gui_field_opts fl = { .numeric = 1, .lo = 100, .hi = 60000, .what = "training digits" };
+        form_field(f, GUI_ID("train.epochs"), "epochs", v->epochs_buf, sizeof v->epochs_buf, &fe);
+        form_field(f, GUI_ID("train.limit"), "digits", v->limit_buf, sizeof v->limit_buf, &fl);
+    }
+    gui_field_opts fr = { .max_len = 1000, .what = "checkpoint", .hint = "(from scratch)" };
+    form_field(f, GUI_ID("train.resume"), "resume from", v->resume_buf, sizeof v->resume_buf, &fr);
+}
+
+// Start / Pause / Stop, then Save checkpoint / Use these weights, and the way back to the shipped weights.
+static int controls_buttons(train_view *v, gui_app *app, gui_rect c, int y, int busy) {
+    gui_ctx *ui = app->ui;
+    int rh = 26, gap = 6;
+    train_state st = train_run_state(&v->run);
+    int bw = (c.w - 2 * gap) / 3;
+    if (gui_button(ui, GUI_ID("train.start"), gui_r(c.x, y, bw, rh + 4), busy ? "Restart" : "Start")) start(v, app);
+    const char *pl = st == TRAIN_PAUSED ? "Resume" : "Pause";
+    if (gui_button(ui, GUI_ID("train.pause"), gui_r(c.x + bw + gap, y, bw, rh + 4), pl)) toggle_pause(v);
+    if (gui_button(ui, GUI_ID("train.stop"), gui_r(c.x + 2 * (bw + gap), y, bw, rh + 4), "Stop") && busy)
+        train_run_stop(&v->run);
+    y += rh + 4 + gap;
+    int hw = (c.w - gap) / 2;
+    if (gui_button(ui, GUI_ID("train.save"), gui_r(c.x, y, hw, rh), "Save checkpoint")) save(v, app, 0);
+    if (gui_button(ui, GUI_ID("train.use"), gui_r(c.x + hw + gap, y, hw, rh), "Use these weights")) save(v, app, 1);
+    y += rh + gap;
+    // weights of a run in use in their view: the way back to the shipped ones, and which file runs now
+    int slot = use_slot(v);
+    if (!runs_from_here(v, app)) return y + 8;
+    if (gui_button(ui, GUI_ID("train.shipped"), gui_r(c.x, y, hw, rh), "Shipped weights")) use_shipped(v, app);
+    else {
+        const char *b = strrchr(app->use_path[slot], '/');
+        char in_use[300];
+        snprintf(in_use, sizeof in_use, "%s runs %s", use_view_names[slot], b ? b + 1 : app->use_path[slot]);
+        gui_text_wrap(ui, c.x + hw + gap, y + 2, hw, 2, GUI_FONT_SMALL, gui_col_dim, in_use);
+    }
+    return y + rh + gap + 8;
+}
+
+static void draw_controls(train_view *v, gui_app *app, gui_rect c) {
+    gui_ctx *ui = app->ui;
+    train_state st = train_run_state(&v->run);
+    int busy = st == TRAIN_RUNNING || st == TRAIN_LOADING || st == TRAIN_PAUSED;
+    train_form f = { .ui = ui, .x = c.x, .y = c.y, .w = c.w, .lw = 96, .rh = 26, .gap = 6,
+                     .lh = ui->line_h[GUI_FONT_SMALL] };
+    int model = v->cfg.model;
+    // the model of the next start (a run under way keeps its own)
+    if (gui_choice(ui, GUI_ID("train.model"), gui_r(c.x, f.y, c.w, f.rh), model_labels, TRAIN_NMODEL, &model))
+        v->cfg.model = (train_model)model;
+    f.y += f.rh + f.gap + 4;
+    controls_model(v, &f);
+    controls_run(v, &f);
+    if (f.submit) start(v, app);
+    draw_run_numbers(v, app, c, controls_buttons(v, app, c, f.y + 6, busy), st);
 }
 
 static void draw_plots(train_view *v, gui_ctx *ui, gui_rect r) {
@@ -836,20 +865,12 @@ static int train_probe_fn(void *self, const char *what, double *out) {
 }
 
 const gui_view_class view_train = {
-    .name = "Train",
-    .shortcuts = train_shortcuts,
-    .init = train_init,
-    .event = train_event,
-    .update = train_update,
-    .draw = train_draw,
-    .animating = train_animating,
-    .quit = train_quit,
-    .free = train_free,
-    .probe = train_probe_fn,
+    GUI_VIEW_CORE("Train", train), .animating = train_animating, .quit = train_quit, .probe = train_probe_fn,
 };
 
 // For the bench and tests: the view's run (the view must be view_train's).
 train_run *view_train_run(void *self) { return &((train_view *)self)->run; }
 void view_train_start(void *self, gui_app *app) { start(self, app); }
+void view_train_shipped(void *self, gui_app *app) { use_shipped(self, app); }
 void view_train_use(void *self, gui_app *app) { save(self, app, 1); }
 train_config *view_train_config(void *self) { return &((train_view *)self)->cfg; }

@@ -12,4 +12,6 @@ train_config *view_train_config(void *self);
 void view_train_start(void *self, gui_app *app);
 // "Use these weights", as the button does.
 void view_train_use(void *self, gui_app *app);
+// "Shipped weights", as the button does (shown while the run's view runs weights from here).
+void view_train_shipped(void *self, gui_app *app);
 #endif

@@ -73,3 +73,9 @@ int gui_pad_pen_up(gui_pad *p, int button) {
     p->pen_down = 0;
     return 1;
 }
+
+int gui_pad_pen_follow(gui_pad *p, gui_rect r, const gui_event *ev) {
+    if (ev->type == GUI_EV_MOVE) return gui_pad_pen_move(p, r, ev->x, ev->y) ? GUI_PAD_DREW : 0;
+    if (ev->type == GUI_EV_UP) return gui_pad_pen_up(p, ev->button) ? GUI_PAD_RELEASED : 0;
+    return 0;
+}

@@ -38,4 +38,9 @@ int gui_pad_empty(const gui_pad *p);
 int gui_pad_pen_down(gui_pad *p, gui_rect r, int button, int x, int y);
 int gui_pad_pen_move(gui_pad *p, gui_rect r, int x, int y);
 int gui_pad_pen_up(gui_pad *p, int button);
+// A GUI_EV_MOVE or GUI_EV_UP for the pen on r: GUI_PAD_DREW when a move drew
+// (the view's input changed), GUI_PAD_RELEASED when it let the pen go, 0 when
+// the event is not the pen's.
+enum { GUI_PAD_RELEASED = 1, GUI_PAD_DREW = 2 };
+int gui_pad_pen_follow(gui_pad *p, gui_rect r, const gui_event *ev);
 #endif

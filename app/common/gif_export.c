@@ -150,6 +150,19 @@ int gif_draw_generate(const char *path, gl_draw *m, uint64_t seed, int ns, int S
     return rc;
 }
 
+int gif_draw_runs(const char *path, const gl_draw_config *c, const gl_draw_frame *const *runs, int ns, int T, int S,
+                  const float *input) {
+    if (ns < 1 || ns > 64 || T < 1) { gl_seterr("no DRAW run to animate"); return -1; }
+    if (input) {
+        const gl_draw_frame *two[2] = { runs[0], runs[0] };
+        cell_fn cells[2] = { input_cell, canvas_cell };
+        return draw_play(path, c, two, cells, 2, 2, T, S, input);
+    }
+    cell_fn cells[64];
+    for (int i = 0; i < ns; i++) cells[i] = canvas_cell;
+    return draw_play(path, c, runs, cells, ns, (int)ceil(sqrt((double)ns)), T, S, NULL);
+}
+
 int gif_draw_reconstruct(const char *path, gl_draw *m, const float *img784, int S) {
     const gl_draw_config *c = gl_draw_cfg(m);
     gl_trace *tr = gl_draw_trace_new(m);
@@ -184,8 +197,8 @@ static void ink_piece(gl_image *im, const float *ax, const float *ay, int a, int
     for (int k = 1; k <= 6; k++) {
         float t = k / 6.0f, u = 1 - t, tp = (k - 1) / 6.0f, up = 1 - tp;
         float ox = up * up * cx + 2 * up * tp * qx + tp * tp * ex, oy = up * up * cy + 2 * up * tp * qy + tp * tp * ey;
-        gl_image_line(im, ox, oy, u * u * cx + 2 * u * t * qx + t * t * ex, u * u * cy + 2 * u * t * qy + t * t * ey, lw,
-                      0, 0, 0);
+        gl_image_line(im, ox, oy, u * u * cx + 2 * u * t * qx + t * t * ex, u * u * cy + 2 * u * t * qy + t * t * ey,
+                      lw, 0, 0, 0);
     }
 }
 
@@ -283,6 +296,83 @@ int gif_find(const char *path, const float *img, const gl_clut_frame *fr, int T,
         gl_image_free(&im);
     }
     if (!rc) rc = clip_save(&c, path);
+    gl_gif_free(c.g);
+    return rc;
+}
+
+// ---- prediction replay ---------------------------------------------------------------------
+// The trail's colour of a density t (0..1, its step's peak 1) under ink k
+// (0 black .. 1 paper): the jet map faded into the paper where t is small,
+// as the Prediction view fades its trail, then the ink multiplied over it.
+static void trail_rgb(float t, float k, uint8_t *px) {
+    uint8_t c[3] = { 255, 255, 255 };
+    if (t > 0.02f) {
+        gl_jet(t, &c[0], &c[1], &c[2]);
+        float a = fminf(1.0f, 3.0f * t);
+        for (int j = 0; j < 3; j++) c[j] = (uint8_t)(255 - a * (255 - c[j]) + 0.5f);
+    }
+    for (int j = 0; j < 3; j++) px[j] = (uint8_t)(c[j] * k + 0.5f);
+}
+
+int gif_trail(const char *path, const gif_trail_step *st, int n, int G, double step_s) {
+    if (n < 2) { gl_seterr("no replay to animate"); return -1; }
+    float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+    for (int i = 0; i < n; i++) {
+        const gif_trail_step *s = &st[i];
+        x0 = fminf(x0, fminf(s->x, s->x + s->gx0)); x1 = fmaxf(x1, fmaxf(s->x, s->x + s->gx0 + G * s->cell));
+        y0 = fminf(y0, fminf(s->y, s->y + s->gy0)); y1 = fmaxf(y1, fmaxf(s->y, s->y + s->gy0 + G * s->cell));
+    }
+    float pad = 8, sc = fminf(2.0f, fminf(1400.0f / fmaxf(x1 - x0, 1), 500.0f / fmaxf(y1 - y0, 1)));
+    int W = (int)((x1 - x0) * sc + 2 * pad) + 1, H = (int)((y1 - y0) * sc + 2 * pad) + 1;
+    if (!gl_image_size_ok(W, H)) return -1;
+    clip c = {0};
+    if (clip_new(&c, W, H)) return -1;
+    gl_image ink = gl_image_new(W, H, 255, 255, 255), im = gl_image_new(W, H, 255, 255, 255);
+    float *trail = gl_calloc((size_t)W * H, sizeof(float));
+    int rc = 0;
+#define PX(v, o) (((v) - (o)) * sc + pad)
+    for (int i = 0; i < n && !rc; i++) {
+        const gif_trail_step *s = &st[i];
+        int rx0 = W, ry0 = H, rx1 = 0, ry1 = 0;   // what this step changes
+        if (i > 0 && !st[i - 1].up) {
+            float ax = PX(st[i - 1].x, x0), ay = PX(st[i - 1].y, y0), bx = PX(s->x, x0), by = PX(s->y, y0);
+            gl_image_line(&ink, ax, ay, bx, by, 2.0f, 0, 0, 0);
+            rx0 = (int)fminf(ax, bx) - 3; ry0 = (int)fminf(ay, by) - 3;
+            rx1 = (int)fmaxf(ax, bx) + 4; ry1 = (int)fmaxf(ay, by) + 4;
+        }
+        float inv = s->gmax > 0 ? 1.0f / s->gmax : 0;
+        for (int gi = 0; gi < G && s->grid && inv > 0; gi++)
+            for (int gj = 0; gj < G; gj++) {
+                float v = s->grid[gi * G + gj] * inv;
+                if (!(v > 0.02f)) continue;
+                int ax = (int)PX(s->x + s->gx0 + gj * s->cell, x0), ay = (int)PX(s->y + s->gy0 + gi * s->cell, y0);
+                int bx = (int)PX(s->x + s->gx0 + (gj + 1) * s->cell, x0);
+                int by = (int)PX(s->y + s->gy0 + (gi + 1) * s->cell, y0);
+                for (int y = ay < 0 ? 0 : ay; y < by && y < H; y++)
+                    for (int x = ax < 0 ? 0 : ax; x < bx && x < W; x++)
+                        if (v > trail[(size_t)y * W + x]) trail[(size_t)y * W + x] = v;
+                if (ax < rx0) rx0 = ax;
+                if (ay < ry0) ry0 = ay;
+                if (bx > rx1) rx1 = bx;
+                if (by > ry1) ry1 = by;
+            }
+        if (rx0 < 0) rx0 = 0;
+        if (ry0 < 0) ry0 = 0;
+        if (rx1 > W) rx1 = W;
+        if (ry1 > H) ry1 = H;
+        for (int y = ry0; y < ry1; y++)
+            for (int x = rx0; x < rx1; x++) {
+                size_t p = (size_t)y * W + x;
+                trail_rgb(trail[p], ink.px[3 * p] / 255.0f, im.px + 3 * p);
+            }
+        int last = i == n - 1;
+        rc = clip_add_rect(&c, &im, step_s + (last ? GIF_HOLD_S : 0), rx0, ry0, rx1 > rx0 ? rx1 - rx0 : 0,
+                           ry1 > ry0 ? ry1 - ry0 : 0);
+    }
+#undef PX
+    if (!rc) rc = clip_save(&c, path);
+    gl_image_free(&ink); gl_image_free(&im);
+    free(trail);
     gl_gif_free(c.g);
     return rc;
 }
