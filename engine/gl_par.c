@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 
 #define MAXT 16
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -110,4 +115,18 @@ void gl_params_add_grads(gl_params *dst, const gl_params *src) {
         const float *s = src->p[i].g;
         for (size_t k = 0; k < dst->p[i].n; k++) d[k] += s[k];
     }
+}
+
+void gl_par_lower_this_thread(int by) {
+#ifdef __linux__
+    static _Thread_local int done;
+    if (done) return;
+    done = 1;
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    errno = 0;
+    int p = getpriority(PRIO_PROCESS, (id_t)tid);
+    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, p + by > 19 ? 19 : p + by);
+#else
+    (void)by;
+#endif
 }

@@ -11,6 +11,9 @@
 // GLIMPSE_THREADS overrides). n < 1 means the default.
 int gl_par_threads(void);
 void gl_par_set_threads(int n);
+// The calling thread runs `by` nice levels below the process (at most 19; Linux, where niceness is per thread;
+// elsewhere nothing). Done once per thread: later calls do nothing.
+void gl_par_lower_this_thread(int by);
 // Runs fn(ctx, i) for i = 0..n-1 spread over the pool; returns when all are
 // done. While it runs, OpenBLAS is held to one thread per caller (the
 // parallelism is ours). One section at a time: a call made while another

@@ -103,18 +103,24 @@ static void report(const char *view, const char *what, const char *lat_name, int
            (unsigned long long)st->finished, (unsigned long long)st->cancelled, (unsigned long long)st->dropped);
 }
 
+// Opens a handwriting view headless, settled, with its network loaded; -1 (said on stderr) otherwise.
+static int open_hw_view(gui_run *r, const char *view, int w, int h) {
+    if (gui_run_open(r, w, h, 1, view, app_asset_path) != 0) {
+        fprintf(stderr, "glimpse: %s\n", gl_err());
+        return -1;
+    }
+    if (gui_run_settle(r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(r); return -1; }
+    if (probe(r, "have_model") != 1) {
+        fprintf(stderr, "glimpse: %s\n", r->sh->app.status);
+        gui_run_close(r);
+        return -1;
+    }
+    return 0;
+}
+
 int bench_gui_synthesis(int nframes, int w, int h, int json) {
     gui_run r;
-    if (gui_run_open(&r, w, h, 1, "synthesis", app_asset_path) != 0) {
-        fprintf(stderr, "glimpse: %s\n", gl_err());
-        return 1;
-    }
-    if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
-    if (probe(&r, "have_model") != 1) {
-        fprintf(stderr, "glimpse: %s\n", r.sh->app.status);
-        gui_run_close(&r);
-        return 1;
-    }
+    if (open_hw_view(&r, "synthesis", w, h)) return 1;
     double *work = gl_malloc(sizeof(double) * (size_t)nframes), *build = gl_malloc(sizeof(double) * (size_t)nframes);
     double *render = gl_malloc(sizeof(double) * (size_t)nframes);
     latency l = { gl_malloc(sizeof(double) * (size_t)nframes), 0, 0, -1, 0 };
@@ -178,16 +184,7 @@ static void loops(double t, double *x, double *y) {
 
 int bench_gui_prediction(int nframes, int w, int h, int json, int futures) {
     gui_run r;
-    if (gui_run_open(&r, w, h, 1, "prediction", app_asset_path) != 0) {
-        fprintf(stderr, "glimpse: %s\n", gl_err());
-        return 1;
-    }
-    if (gui_run_settle(&r) != 0) { fprintf(stderr, "glimpse: %s\n", gl_err()); gui_run_close(&r); return 1; }
-    if (probe(&r, "have_model") != 1) {
-        fprintf(stderr, "glimpse: %s\n", r.sh->app.status);
-        gui_run_close(&r);
-        return 1;
-    }
+    if (open_hw_view(&r, "prediction", w, h)) return 1;
     if (!futures && probe(&r, "futures_on") == 1) key(&r, 'f');
     double cx = probe(&r, "canvas_x"), cy = probe(&r, "canvas_y"), cw = probe(&r, "canvas_w"),
            ch = probe(&r, "canvas_h");

@@ -438,6 +438,12 @@ static int field_keys(gui_ctx *ui, char *buf, int cap, const gui_field_opts *o, 
     return flags;
 }
 
+// The caret and the selection's anchor kept inside a text of len bytes (it may have been changed from outside).
+static void caret_clamp(gui_ctx *ui, int len) {
+    ui->tf_cur = ui->tf_cur < 0 ? 0 : ui->tf_cur > len ? len : ui->tf_cur;
+    ui->tf_anchor = ui->tf_anchor < 0 ? 0 : ui->tf_anchor > len ? len : ui->tf_anchor;
+}
+
 static int field_area(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, const gui_field_opts *o) {
     gui_mark(ui, r, o->what ? o->what : "field");
     if (gui_inside(r, ui->mx, ui->my)) ui->hot = id;
@@ -465,10 +471,7 @@ static int field_area(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, 
     }
     if (ui->focus == id) {
         ui->focus_seen = id;
-        if (ui->tf_cur > len) ui->tf_cur = len;
-        if (ui->tf_anchor > len) ui->tf_anchor = len;
-        if (ui->tf_cur < 0) ui->tf_cur = 0;
-        if (ui->tf_anchor < 0) ui->tf_anchor = 0;
+        caret_clamp(ui, len);
         if (ui->tf_drag && ui->mouse_down && !ui->mouse_pressed) {   // drag selects
             int k = (ui->my - ty0 + ui->tf_scroll) / lh;
             k = k < 0 ? 0 : k >= n ? n - 1 : k;
@@ -593,10 +596,7 @@ int gui_field(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, const gu
     }
     if (ui->focus == id) {
         ui->focus_seen = id;
-        if (ui->tf_cur > len) ui->tf_cur = len;
-        if (ui->tf_anchor > len) ui->tf_anchor = len;
-        if (ui->tf_cur < 0) ui->tf_cur = 0;
-        if (ui->tf_anchor < 0) ui->tf_anchor = 0;
+        caret_clamp(ui, len);
         if (ui->tf_drag && ui->mouse_down && !ui->mouse_pressed) {   // drag selects
             ui->tf_cur = offset_at(ui, buf, ui->mx - tx0 + ui->tf_scroll);
             ui->tf_edit_t = ui->time;

@@ -1,17 +1,12 @@
 // hw_futures: possible futures for the handwriting views (see hw_futures.h).
 #include "hw_futures.h"
 #include "gl_engine.h"
+#include "gl_par.h"
 #include "gl_util.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <errno.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 struct hw_fut {
     gl_engine *eng;
@@ -39,20 +34,6 @@ typedef struct {
     hw_fut_params p;
 } fut_job;
 
-// The futures' worker yields to the window and the view's own runs: its
-// thread runs 5 nice levels below the process (Linux: per thread).
-static void fut_lower_priority(void) {
-#ifdef __linux__
-    static _Thread_local int done;
-    if (done) return;
-    done = 1;
-    pid_t tid = (pid_t)syscall(SYS_gettid);
-    errno = 0;
-    int p = getpriority(PRIO_PROCESS, (id_t)tid);
-    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, p + 5 > 19 ? 19 : p + 5);
-#endif
-}
-
 static void fut_job_free(void *a) {
     fut_job *j = a;
     gl_trace_release(j->out);
@@ -75,7 +56,7 @@ static int fut_job_run(void *a, gl_trace **traces, const atomic_int *cancel) {
     (void)traces;
     fut_job *j = a;
     hw_fut *f = j->f;
-    fut_lower_priority();
+    gl_par_lower_this_thread(5);   // the futures' worker yields to the window and the view's own runs
     double t0 = gl_now();
     if (fut_object(f, j)) return -1;
     if (f->fed_key != j->key || gl_hw_futures_fed(f->hf) - f->base > j->n) {   // another line, or back along it

@@ -1,17 +1,12 @@
 // view_draw_future: the DRAW view's 3x3 grid of possible futures (see view_draw_future.h).
 #include "view_draw_future.h"
 #include "gl_engine.h"
+#include "gl_par.h"
 #include "gl_util.h"
 #include "view_draw_pen.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <errno.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 struct dv_fut {
     gl_engine *eng;
@@ -35,20 +30,6 @@ typedef struct {
     uint64_t key, seed;
     int steps;
 } dvf_job;
-
-// The futures' worker yields to the window and the view's own runs: its
-// thread runs 5 nice levels below the process (Linux: per thread).
-static void fut_lower_priority(void) {
-#ifdef __linux__
-    static _Thread_local int done;
-    if (done) return;
-    done = 1;
-    pid_t tid = (pid_t)syscall(SYS_gettid);
-    errno = 0;
-    int p = getpriority(PRIO_PROCESS, (id_t)tid);
-    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, p + 5 > 19 ? 19 : p + 5);
-#endif
-}
 
 static void dvf_job_free(void *a) {
     dvf_job *j = a;
@@ -76,7 +57,7 @@ static int dvf_job_run(void *a, gl_trace **traces, const atomic_int *cancel) {
     (void)traces;
     dvf_job *j = a;
     dv_fut *f = j->f;
-    fut_lower_priority();
+    gl_par_lower_this_thread(5);   // the futures' worker yields to the window and the view's own runs
     if (dvf_model(f, j->path)) return -1;
     double t0 = gl_now();
     int T = gl_draw_cfg(f->m)->T, steps = j->steps < 0 ? 0 : j->steps > T ? T : j->steps;
