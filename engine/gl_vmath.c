@@ -1,8 +1,10 @@
 // gl_vmath: run-time choice between the AVX2+FMA and the baseline kernels
 // of gl_vmath_kern.c (compiled twice).
 #include "gl_vmath.h"
+#include "gl_util.h"
 #include <math.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
@@ -18,7 +20,10 @@
     void gl_conv5x5_forward##suf(float *, const float *, const float *, int, int);                  \
     void gl_conv5x5_backward_w##suf(float *, const float *, const float *, int, int);                \
     void gl_hgemv##suf(float *, const uint16_t *, const float *, int, int);                          \
-    void gl_qgemv##suf(float *, const int8_t *, const float *, const float *, int, int);
+    void gl_qx_make##suf(int16_t *, float *, const float *, int);                                  \
+    void gl_qgemv_blocks4##suf(float *, size_t, const int8_t *, const int16_t *, size_t, const float *, size_t, int, \
+                                 int, int, int, int);                                               \
+    void gl_qgemv_blocks##suf(float *, const int8_t *, const int16_t *, const float *, int, int, int, int);
 DECL(_base)
 #if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
 DECL(_avx2)
@@ -68,53 +73,32 @@ void gl_conv5x5_backward_w(float *dw, const float *dout, const float *pad, int w
 
 void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols) { PICK(gl_hgemv)(y, W, x, rows, cols); }
 
-#if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
-#include <immintrin.h>
-// With AVX-512 the int8 product converts 16 weights per instruction: with
-// eight (AVX2) it is bound by the conversions, not by reading the weights.
-__attribute__((target("avx512f"))) static void qgemv_avx512(float *y, const int8_t *Q, const float *scale,
-                                                            const float *x, int rows, int cols) {
-    for (int r0 = 0; r0 < rows; r0 += 64) {
-        const int8_t *blk = Q + (size_t)r0 * cols;
-        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        for (int j = 0; j < cols; j++) {
-            float xj = x[j];
-            if (xj == 0.0f) continue;
-            const int8_t *p = blk + (size_t)j * 64;
-            __m512 v = _mm512_set1_ps(xj);
-            a0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)p))), v, a0);
-            a1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 16)))),
-                                 v, a1);
-            a2 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 32)))),
-                                 v, a2);
-            a3 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 48)))),
-                                 v, a3);
-        }
-        float acc[64];
-        _mm512_storeu_ps(acc, a0);
-        _mm512_storeu_ps(acc + 16, a1);
-        _mm512_storeu_ps(acc + 32, a2);
-        _mm512_storeu_ps(acc + 48, a3);
-        int n = rows - r0 < 64 ? rows - r0 : 64;
-        for (int k = 0; k < n; k++) y[r0 + k] += scale[r0 + k] * acc[k];
-    }
+void gl_qgemv_blocks(float *acc, const int8_t *Q, const int16_t *xq, const float *xs, int rows, int cols, int b0,
+                     int b1) {
+    PICK(gl_qgemv_blocks)(acc, Q, xq, xs, rows, cols, b0, b1);
 }
-static atomic_int force_no512;
-static int use_avx512(void) {
-    static int cached = -1;
-    if (cached < 0) { __builtin_cpu_init(); cached = __builtin_cpu_supports("avx512f") != 0; }
-    return cached && !atomic_load(&force_base) && !atomic_load(&force_no512);
+
+void gl_qgemv_blocks4(float *acc, size_t accs, const int8_t *Q, const int16_t *xq, size_t xqs, const float *xs,
+                      size_t xss, int T, int rows, int cols, int b0, int b1) {
+    PICK(gl_qgemv_blocks4)(acc, accs, Q, xq, xqs, xs, xss, T, rows, cols, b0, b1);
 }
-int gl_vmath_force_no_avx512(int on) { return atomic_exchange(&force_no512, on); }
-#else
-int gl_vmath_force_no_avx512(int on) { (void)on; return 0; }
-#endif
+
+size_t gl_qx_len(int cols) { return (size_t)(cols + 15) / 16 * 16; }
+
+void gl_qx_make(int16_t *xq, float *xs, const float *x, int cols) { PICK(gl_qx_make)(xq, xs, x, cols); }
 
 void gl_qgemv(float *y, const int8_t *Q, const float *scale, const float *x, int rows, int cols) {
-#if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
-    if (use_avx512()) { qgemv_avx512(y, Q, scale, x, rows, cols); return; }
-#endif
-    PICK(gl_qgemv)(y, Q, scale, x, rows, cols);
+    enum { XMAX = 2048, RMAX = 4096 };
+    int16_t xqb[XMAX]; float xsb[XMAX / 16], accb[RMAX];
+    size_t nx = gl_qx_len(cols), nr = (size_t)(rows + 63) / 64 * 64;
+    int heap = nx > XMAX || nr > RMAX;
+    int16_t *xq = heap ? gl_malloc(nx * sizeof *xq) : xqb;
+    float *xs = heap ? gl_malloc(nx / 16 * sizeof *xs) : xsb, *acc = heap ? gl_malloc(nr * sizeof *acc) : accb;
+    gl_qx_make(xq, xs, x, cols);
+    memset(acc, 0, nr * sizeof *acc);
+    gl_qgemv_blocks(acc, Q, xq, xs, rows, cols, 0, (int)(nx / 16));
+    for (int r = 0; r < rows; r++) y[r] += scale[r] * acc[r];
+    if (heap) { free(xq); free(xs); free(acc); }
 }
 
 size_t gl_hpack_len(int rows, int cols) { return (size_t)((rows + 63) / 64) * 64 * (size_t)cols; }
@@ -146,13 +130,17 @@ int gl_hpack(uint16_t *dst, const float *W, int rows, int cols) {
     return 0;
 }
 
+size_t gl_qpack_len(int rows, int cols) { return (size_t)(rows + 63) / 64 * 64 * gl_qx_len(cols); }
+size_t gl_qpack_at(int r, int j, int cols) {
+    return (size_t)(r / 64) * 64 * gl_qx_len(cols) + (size_t)(j / 2) * 128 + (size_t)(r % 64) * 2 + (size_t)(j % 2);
+}
+
 // Symmetric, per row: scale = max |W(r,·)| / 127, Q = round(W / scale), so
 // every weight is within scale/2 of scale·Q (a row of zeros gets scale 0).
 int gl_qpack(int8_t *dst, float *scale, const float *W, int rows, int cols) {
     for (size_t i = 0; i < (size_t)rows * cols; i++)
         if (!isfinite(W[i])) return -1;
-    size_t n = gl_hpack_len(rows, cols);
-    memset(dst, 0, n);
+    memset(dst, 0, gl_qpack_len(rows, cols));
     memset(scale, 0, sizeof(float) * ((size_t)(rows + 63) / 64 * 64));
     for (int r = 0; r < rows; r++) {
         const float *w = W + (size_t)r * cols;
@@ -163,7 +151,7 @@ int gl_qpack(int8_t *dst, float *scale, const float *W, int rows, int cols) {
         scale[r] = s;
         for (int j = 0; j < cols; j++) {
             long q = lrintf(w[j] / s);
-            dst[(size_t)(r / 64) * 64 * cols + (size_t)j * 64 + r % 64] = (int8_t)(q > 127 ? 127 : q < -127 ? -127 : q);
+            dst[gl_qpack_at(r, j, cols)] = (int8_t)(q > 127 ? 127 : q < -127 ? -127 : q);
         }
     }
     return 0;

@@ -48,17 +48,39 @@ int gl_hpack(uint16_t *dst, const float *W, int rows, int cols);
 void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols);
 // The same with int8 weights and one scale per row (a quarter of the float
 // bytes): gl_qpack stores round(W(r,j)/scale[r]), scale[r] = max_j |W(r,j)|/127,
-// in gl_hpack's layout (gl_hpack_len(rows, cols) bytes; scale holds rows
-// rounded up to 64 floats); -1 when a weight is not finite. gl_qgemv:
-// y[r] += scale[r]·Σ_j Q(r,j)·x[j], in float arithmetic; zero x[j] skipped.
+// in blocks of 64 rows; in each block the columns (zero-padded to a multiple
+// of 16) go in pairs, a pair holding its two columns' weights row after row
+// (r0c0 r0c1 r1c0 r1c1 …, 128 bytes): Q(r,j) is at gl_qpack_at(r, j, cols),
+// gl_qpack_len(rows, cols) bytes in all; scale holds rows rounded up to 64
+// floats; -1 when a weight is not finite.
+// The input is quantized too, in blocks of 16 columns (gl_qx_make: int16,
+// xs[b] = max |x| over the block / 32767, each x within xs[b]/2 of
+// xs[b]·xq[j]; a block of zeros, one whose largest |x| is below 1e-30, or
+// one with a non-finite x gets xs[b] = 0 and counts as zeros), so that a block's sums are
+// integers, exact in int32, taken two columns at a time (AVX2's multiply-add
+// of int16 pairs: 16 products an instruction against 8 with a float
+// conversion of every weight). gl_qgemv_blocks: acc[r] += Σ_{b0 ≤ b < b1}
+// xs[b]·Σ_{j in block b} Q(r,j)·xq[j], block after block (acc: rows rounded up
+// to 64); a product split at a block and continued gives the same bits.
+// gl_qgemv: y[r] += scale[r]·Σ_j Q(r,j)·x[j] through those, blocks of zeros
+// skipped; its error beyond the weights' is at most scale[r]·Σ_j |Q(r,j)|·xs/2
+// (all of |x| in a block counted as zeros).
+size_t gl_qpack_len(int rows, int cols);
+size_t gl_qpack_at(int r, int j, int cols);
 int gl_qpack(int8_t *dst, float *scale, const float *W, int rows, int cols);
+size_t gl_qx_len(int cols);   // int16 entries of xq (cols rounded up to 16); xs: a sixteenth of it
+void gl_qx_make(int16_t *xq, float *xs, const float *x, int cols);
+void gl_qgemv_blocks(float *acc, const int8_t *Q, const int16_t *xq, const float *xs, int rows, int cols, int b0,
+                     int b1);
+// gl_qgemv_blocks4: the same for T ≤ 4 inputs at once (input t's xq, xs and
+// acc at xq + t·xqs, xs + t·xss, acc + t·accs), each weight read once for
+// all of them; the same bits as T calls of gl_qgemv_blocks.
+void gl_qgemv_blocks4(float *acc, size_t accs, const int8_t *Q, const int16_t *xq, size_t xqs, const float *xs,
+                      size_t xss, int T, int rows, int cols, int b0, int b1);
 void gl_qgemv(float *y, const int8_t *Q, const float *scale, const float *x, int rows, int cols);
 
 // Name of the kernel set in use ("avx2+fma" or "baseline"), for benchmarks.
 const char *gl_vmath_target(void);
-// Forces the int8 product's AVX2 kernel where AVX-512 is there (tests run
-// both); returns the old setting.
-int gl_vmath_force_no_avx512(int on);
 // Forces the baseline kernels (tests compare both sets); returns the old setting.
 int gl_vmath_force_baseline(int on);
 #endif

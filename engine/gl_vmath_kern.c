@@ -238,32 +238,170 @@ void K(gl_hgemv)(float *y, const uint16_t *W, const float *x, int rows, int cols
 }
 
 // ---- int8 weights, batch-1 products --------------------------------------------
-// y[r] += scale[r]·Σ_j Q(r, j)·x[j] with Q stored as int8 in gl_hpack's layout
-// (blocks of 64 rows, column after column): a quarter of the float bytes,
-// half of the halves'. The sums are taken in float over the integers and
-// scaled once per row; columns with x[j] == 0 are skipped.
+// The input's blocks of 16 columns: xs = max |x| / 32767 and xq = round(x·(32767 /
+// max |x|)) (to nearest even), so |xq| ≤ 32767 and every x within xs/2 of
+// xs·xq. A block whose largest |x| is below 1e-30 (its products are below
+// float's resolution of any sum they join; the window's far characters) or
+// that holds a non-finite input counts as zeros: xs = 0. The same bits in
+// both builds (one IEEE product a value, rounded to nearest even).
+#define QX_TINY 1e-30f
 #if defined(__AVX2__)
-static inline v8f q8(const int8_t *p) {
-    return (v8f)_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)));
-}
-#else
-static inline v8f q8(const int8_t *p) { v8f v; for (int k = 0; k < 8; k++) v[k] = (float)p[k]; return v; }
-#endif
-
-void K(gl_qgemv)(float *y, const int8_t *Q, const float *scale, const float *x, int rows, int cols) {
-    for (int r0 = 0; r0 < rows; r0 += 64) {
-        const int8_t *blk = Q + (size_t)r0 * cols;
-        v8f a0 = splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int j = 0; j < cols; j++) {
-            float xj = x[j];
-            if (xj == 0.0f) continue;
-            const int8_t *p = blk + (size_t)j * 64;
-            v8f v = splat(xj);
-            a0 += q8(p) * v;      a1 += q8(p + 8) * v;  a2 += q8(p + 16) * v; a3 += q8(p + 24) * v;
-            a4 += q8(p + 32) * v; a5 += q8(p + 40) * v; a6 += q8(p + 48) * v; a7 += q8(p + 56) * v;
+void K(gl_qx_make)(int16_t *xq, float *xs, const float *x, int cols) {
+    const __m256 sign = _mm256_set1_ps(-0.0f), big = _mm256_set1_ps(3.4028235e38f);
+    for (int b = 0; b < (cols + 15) / 16; b++) {
+        float tail[16] = { 0 };
+        const float *src = x + 16 * b;
+        if (cols - 16 * b < 16) { memcpy(tail, src, sizeof(float) * (cols - 16 * b)); src = tail; }
+        __m256 v0 = _mm256_loadu_ps(src), v1 = _mm256_loadu_ps(src + 8);
+        __m256 a0 = _mm256_andnot_ps(sign, v0), a1 = _mm256_andnot_ps(sign, v1);
+        int bad = _mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps(a0, big, _CMP_NLE_UQ), _mm256_cmp_ps(a1, big, _CMP_NLE_UQ)));
+        __m256 mx = _mm256_max_ps(a0, a1);
+        __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+        float m = _mm_cvtss_f32(m4);
+        if (bad || !(m >= QX_TINY)) {
+            xs[b] = 0;
+            memset(xq + 16 * b, 0, 16 * sizeof *xq);
+            continue;
         }
-        v8f acc[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
-        int n = rows - r0 < 64 ? rows - r0 : 64;
-        for (int k = 0; k < n; k++) y[r0 + k] += scale[r0 + k] * acc[k / 8][k % 8];
+        xs[b] = m / 32767.0f;
+        __m256 inv = _mm256_set1_ps(32767.0f / m);
+        __m256i q0 = _mm256_cvtps_epi32(_mm256_mul_ps(v0, inv)), q1 = _mm256_cvtps_epi32(_mm256_mul_ps(v1, inv));
+        __m256i q = _mm256_permute4x64_epi64(_mm256_packs_epi32(q0, q1), 0xd8);   // packs works per 128-bit lane
+        _mm256_storeu_si256((__m256i *)(xq + 16 * b), q);
     }
 }
+#else
+void K(gl_qx_make)(int16_t *xq, float *xs, const float *x, int cols) {
+    for (int b = 0; b < (cols + 15) / 16; b++) {
+        float v[16] = { 0 }, m = 0;
+        int n = cols - 16 * b < 16 ? cols - 16 * b : 16, bad = 0;
+        memcpy(v, x + 16 * b, sizeof(float) * n);
+        for (int j = 0; j < 16; j++) {
+            float a = v[j] < 0 ? -v[j] : v[j];
+            bad |= !(a <= 3.4028235e38f);
+            m = a > m ? a : m;
+        }
+        if (bad || !(m >= QX_TINY)) {
+            xs[b] = 0;
+            memset(xq + 16 * b, 0, 16 * sizeof *xq);
+            continue;
+        }
+        xs[b] = m / 32767.0f;
+        float inv = 32767.0f / m;
+        for (int j = 0; j < 16; j++) {   // |v·inv| ≤ 32767 (to rounding): adding 1.5·2^23 rounds it to an integer
+            float r = (v[j] * inv + 12582912.0f) - 12582912.0f;
+            xq[16 * b + j] = (int16_t)r;
+        }
+    }
+}
+#endif
+
+// acc[r] += Σ_{b0 ≤ b < b1} xs[b]·S_b(r), block after block, S_b(r) the exact
+// integer sum Σ_{16b ≤ j < 16b+16} Q(r,j)·xq[j] (gl_vmath.h: gl_qpack's layout,
+// gl_qx_make's blocks); blocks with xs[b] == 0 are skipped. acc holds the rows
+// rounded up to 64. The integer sums cannot overflow (|S_b| ≤ 16·127·32767);
+// each is converted to float once and multiplied and added in float (fused
+// where the CPU has FMA), so a product split at a block boundary and continued
+// is the same to the bit as the whole.
+#if defined(__AVX2__)
+void K(gl_qgemv_blocks)(float *acc, const int8_t *Q, const int16_t *xq, const float *xs, int rows, int cols, int b0,
+                        int b1) {
+    size_t cp = (size_t)(cols + 15) / 16 * 16;
+    for (int r0 = 0; r0 < rows; r0 += 64)
+        for (int h = 0; h < 64; h += 32) {   // 32 rows: 4 int and 4 float accumulators
+            float *a = acc + r0 + h;
+            __m256 f0 = _mm256_loadu_ps(a), f1 = _mm256_loadu_ps(a + 8), f2 = _mm256_loadu_ps(a + 16),
+                   f3 = _mm256_loadu_ps(a + 24);
+            for (int b = b0; b < b1; b++) {
+                if (xs[b] == 0.0f) continue;
+                const int8_t *p = Q + (size_t)r0 * cp + (size_t)b * 16 * 64 + 2 * h;
+                __m256i i0 = _mm256_setzero_si256(), i1 = i0, i2 = i0, i3 = i0;
+#pragma GCC unroll 2
+                for (int k = 0; k < 8; k++, p += 128) {   // (unrolled fully, GCC spills the accumulators)   // a pair of columns: 2 int16 of x against 2 weights a row
+                    int32_t pair;
+                    memcpy(&pair, xq + 16 * b + 2 * k, 4);
+                    __m256i v = _mm256_set1_epi32(pair);
+                    __m256i w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p));
+                    __m256i w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p + 16)));
+                    __m256i w2 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p + 32)));
+                    __m256i w3 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p + 48)));
+                    i0 = _mm256_add_epi32(i0, _mm256_madd_epi16(w0, v));
+                    i1 = _mm256_add_epi32(i1, _mm256_madd_epi16(w1, v));
+                    i2 = _mm256_add_epi32(i2, _mm256_madd_epi16(w2, v));
+                    i3 = _mm256_add_epi32(i3, _mm256_madd_epi16(w3, v));
+                }
+                __m256 sc = _mm256_set1_ps(xs[b]);
+                f0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i0), sc, f0);
+                f1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i1), sc, f1);
+                f2 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i2), sc, f2);
+                f3 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i3), sc, f3);
+            }
+            _mm256_storeu_ps(a, f0); _mm256_storeu_ps(a + 8, f1);
+            _mm256_storeu_ps(a + 16, f2); _mm256_storeu_ps(a + 24, f3);
+        }
+}
+
+// Four inputs at once (input t: xq + t·xqs, xs + t·xss, acc + t·accs; the
+// ones from T on not read): each weight read once for the four, each input's
+// sums and order as in gl_qgemv_blocks, so the same bits.
+void K(gl_qgemv_blocks4)(float *acc, size_t accs, const int8_t *Q, const int16_t *xq, size_t xqs, const float *xs,
+                         size_t xss, int T, int rows, int cols, int b0, int b1) {
+    size_t cp = (size_t)(cols + 15) / 16 * 16;
+    const int16_t *xt[4]; const float *st[4];
+    for (int t = 0; t < 4; t++) { xt[t] = xq + (t < T ? t : 0) * xqs; st[t] = xs + (t < T ? t : 0) * xss; }
+    for (int r0 = 0; r0 < rows; r0 += 64)
+        for (int h = 0; h < 64; h += 16)   // 16 rows: 2 int accumulators an input
+            for (int b = b0; b < b1; b++) {
+                int live = 0;
+                for (int t = 0; t < T; t++) live |= st[t][b] != 0.0f;
+                if (!live) continue;
+                const int8_t *p = Q + (size_t)r0 * cp + (size_t)b * 16 * 64 + 2 * h;
+                __m256i a0 = _mm256_setzero_si256(), a1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0, e0 = a0, e1 = a0;
+                for (int k = 0; k < 8; k++, p += 128) {
+                    int32_t q0, q1, q2, q3;
+                    memcpy(&q0, xt[0] + 16 * b + 2 * k, 4); memcpy(&q1, xt[1] + 16 * b + 2 * k, 4);
+                    memcpy(&q2, xt[2] + 16 * b + 2 * k, 4); memcpy(&q3, xt[3] + 16 * b + 2 * k, 4);
+                    __m256i w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p));
+                    __m256i w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p + 16)));
+                    __m256i v = _mm256_set1_epi32(q0);
+                    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(w0, v)); a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(w1, v));
+                    v = _mm256_set1_epi32(q1);
+                    c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(w0, v)); c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(w1, v));
+                    v = _mm256_set1_epi32(q2);
+                    d0 = _mm256_add_epi32(d0, _mm256_madd_epi16(w0, v)); d1 = _mm256_add_epi32(d1, _mm256_madd_epi16(w1, v));
+                    v = _mm256_set1_epi32(q3);
+                    e0 = _mm256_add_epi32(e0, _mm256_madd_epi16(w0, v)); e1 = _mm256_add_epi32(e1, _mm256_madd_epi16(w1, v));
+                }
+                __m256i sums[4][2] = { { a0, a1 }, { c0, c1 }, { d0, d1 }, { e0, e1 } };
+                for (int t = 0; t < T; t++) {
+                    if (st[t][b] == 0.0f) continue;
+                    float *a = acc + t * accs + r0 + h;
+                    __m256 sc = _mm256_set1_ps(st[t][b]);
+                    _mm256_storeu_ps(a, _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[t][0]), sc, _mm256_loadu_ps(a)));
+                    _mm256_storeu_ps(a + 8, _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[t][1]), sc, _mm256_loadu_ps(a + 8)));
+                }
+            }
+}
+#else
+void K(gl_qgemv_blocks)(float *acc, const int8_t *Q, const int16_t *xq, const float *xs, int rows, int cols, int b0,
+                        int b1) {
+    size_t cp = (size_t)(cols + 15) / 16 * 16;
+    for (int r0 = 0; r0 < rows; r0 += 64)
+        for (int b = b0; b < b1; b++) {
+            if (xs[b] == 0.0f) continue;
+            int32_t S[64] = { 0 };
+            const int8_t *p = Q + (size_t)r0 * cp + (size_t)b * 16 * 64;
+            for (int k = 0; k < 8; k++, p += 128) {
+                int32_t x0 = xq[16 * b + 2 * k], x1 = xq[16 * b + 2 * k + 1];
+                for (int r = 0; r < 64; r++) S[r] += p[2 * r] * x0 + p[2 * r + 1] * x1;
+            }
+            for (int r = 0; r < 64; r++) acc[r0 + r] += (float)S[r] * xs[b];
+        }
+}
+void K(gl_qgemv_blocks4)(float *acc, size_t accs, const int8_t *Q, const int16_t *xq, size_t xqs, const float *xs,
+                         size_t xss, int T, int rows, int cols, int b0, int b1) {
+    for (int t = 0; t < T; t++) K(gl_qgemv_blocks)(acc + t * accs, Q, xq + t * xqs, xs + t * xss, rows, cols, b0, b1);
+}
+#endif

@@ -183,6 +183,12 @@ double gl_hw_mdn_forward_backward(float *dy, const float *y, const float *x, con
 // the termination test), w (B,C).
 void gl_hw_window_forward(float *kappa, float *phi, float *w, const float *p, const float *kprev,
                           const int *chars, const int *U, int B, int K, int Umax, int C);
+// After a primer (§5.5): one row's window moved, all K components by the same
+// amount, until its centre Σ α_k κ_k / Σ α_k is at pos (1-based), then by what
+// puts the peak of φ within two characters of pos there too; φ (U+1) and w
+// (C) recomputed there (eq. 46, 47). p: that row's raw (α̂, β̂, κ̂).
+void gl_hw_window_align(float *kappa, float *phi, float *w, const float *p, const int *chars, int K, int U, int C,
+                        float pos);
 // dw (B,C) incoming; dkappa (B,K) gradient reaching κ_t from later steps
 // (in: from t+1, out: gradient for κ_{t-1}, i.e. unchanged plus this step's
 // part); dp (B,3K) written.

@@ -197,40 +197,11 @@ int gl_hw_futures_feed(gl_hw_futures *f, const float *pts, int n) {
     return 0;
 }
 
-// The window at position x (eq. 46) from row 0 of s.
-static float window_at(const fut_rows *s, int K, float x) {
-    float ph = 0;
-    for (int k = 0; k < K; k++) {
-        float d = s->kappa[k] - x;
-        ph += expf(s->p[k] - expf(s->p[K + k]) * d * d);
-    }
-    return ph;
-}
-
 // After a primer the window is moved onto the space after the primer's
-// text, as gl_hw_sample does (gl_hw_sample.c, prime_align: the centre to
-// pos, then the peak of φ within two characters to pos), and φ and w_{t−1}
-// are recomputed there.
+// text, as gl_hw_sample does (gl_hw_window_align).
 static void align_root(gl_hw_futures *f, float pos) {
     fut_rows *s = &f->root;
-    int K = f->K, U = f->U;
-    double sa = 0, sk = 0, plain = 0;
-    for (int k = 0; k < K; k++) { double a = exp(s->p[k]); sa += a; sk += a * s->kappa[k]; plain += s->kappa[k]; }
-    double centre = sa > 0 && isfinite(sk / sa) ? sk / sa : plain / K;
-    float shift = (float)(pos - centre);
-    for (int k = 0; k < K; k++) s->kappa[k] += shift;
-    float best = -1, at_best = pos;
-    for (int i = -40; i <= 40; i++) {
-        float x = pos + 0.05f * (float)i, ph = window_at(s, K, x);
-        if (ph > best) { best = ph; at_best = x; }
-    }
-    for (int k = 0; k < K; k++) s->kappa[k] += pos - at_best;
-    memset(s->w, 0, sizeof(float) * f->C);
-    for (int u = 0; u <= U; u++) {
-        float ph = window_at(s, K, (float)(u + 1));
-        s->phi[u] = ph;
-        if (u < U) s->w[f->chars[u]] += ph;
-    }
+    gl_hw_window_align(s->kappa, s->phi, s->w, s->p, f->chars, f->K, f->U, f->C, pos);
 }
 
 int gl_hw_futures_prime(gl_hw_futures *f, const float *pts, int n, int prime_len) {

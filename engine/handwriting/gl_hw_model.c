@@ -87,12 +87,48 @@ void gl_hw_window_forward(float *kappa, float *phi, float *w, const float *p, co
         memset(ph, 0, (size_t)(Umax + 1) * sizeof(float));
         memset(ww, 0, (size_t)C * sizeof(float));
         int Un = U[n];
+        float beta[64];   // exp(β̂_k), once a row (K ≤ 64 here; else in the loop)
+        for (int k = 0; k < K && k < 64; k++) beta[k] = expf(pp[K + k]);
         for (int u = 0; u <= Un; u++) {
             float s = 0, pos = (float)(u + 1);
-            for (int k = 0; k < K; k++) { float dd = kk[k] - pos; s += expf(pp[k] - expf(pp[K + k]) * dd * dd); }
+            for (int k = 0; k < K; k++) {
+                float dd = kk[k] - pos, e = pp[k] - (k < 64 ? beta[k] : expf(pp[K + k])) * dd * dd;
+                s += e < -104.0f ? 0.0f : expf(e);   // (expf is 0 there too, by its slow underflow path)
+            }
             ph[u] = s;
             if (u < Un) ww[chars[(size_t)n * Umax + u]] += s;
         }
+    }
+}
+
+// φ at position x from raw p (one row): Σ_k exp(α̂_k − exp(β̂_k)(κ_k − x)²).
+static float window_at(const float *kappa, const float *p, int K, float x) {
+    float ph = 0;
+    for (int k = 0; k < K; k++) {
+        float d = kappa[k] - x, e = p[k] - expf(p[K + k]) * d * d;
+        ph += e < -104.0f ? 0.0f : expf(e);
+    }
+    return ph;
+}
+
+void gl_hw_window_align(float *kappa, float *phi, float *w, const float *p, const int *chars, int K, int U, int C,
+                        float pos) {
+    double sa = 0, sk = 0, plain = 0;
+    for (int k = 0; k < K; k++) { double a = exp(p[k]); sa += a; sk += a * kappa[k]; plain += kappa[k]; }
+    double centre = sa > 0 && isfinite(sk / sa) ? sk / sa : plain / K;
+    float shift = (float)(pos - centre);
+    for (int k = 0; k < K; k++) kappa[k] += shift;
+    float best = -1, at_best = pos;   // the peak of φ within two characters of pos, on a grid of 1/20 character
+    for (int i = -40; i <= 40; i++) {
+        float x = pos + 0.05f * (float)i, ph = window_at(kappa, p, K, x);
+        if (ph > best) { best = ph; at_best = x; }
+    }
+    for (int k = 0; k < K; k++) kappa[k] += pos - at_best;
+    memset(w, 0, sizeof(float) * C);
+    for (int u = 0; u <= U; u++) {
+        float ph = window_at(kappa, p, K, (float)(u + 1));
+        phi[u] = ph;
+        if (u < U) w[chars[u]] += ph;
     }
 }
 

@@ -95,7 +95,7 @@ static void make_copy(const gl_hw_model *m, struct gl_hw_half *h, int int8) {
         if (int8) {
             int8_t **q = l < c->L ? &h->Q8[l] : &h->Qy8;
             float **sc = l < c->L ? &h->S8[l] : &h->Sy8;
-            *q = gl_malloc(gl_hpack_len(rows, cols));
+            *q = gl_malloc(gl_qpack_len(rows, cols));
             *sc = gl_malloc(sizeof(float) * ((size_t)(rows + 63) / 64 * 64));
             ok = gl_qpack(*q, *sc, w, rows, cols) == 0;
         } else {
@@ -152,34 +152,39 @@ static void st_init(hw_state *s, const gl_hw_model *m, int U, gl_hw_weights w) {
     s->U = U;
 }
 
+// Layer l of one step for input x (normalised): updates its state (and, after
+// layer 1 of a synthesis network, the window: φ, κ, w).
+static void st_layer(const gl_hw_model *m, hw_state *s, int l, const float *x) {
+    const gl_hw_cfg *c = &m->cfg;
+    int H = c->H, K = c->K, W = K > 0 ? c->C : 0, NI = m->NI[l];
+    float *in = s->vin;   // [x, w, h^{l−1}, h^l_{t−1}]; before the first step h and c are zeros
+    memcpy(in, x, 3 * sizeof(float));
+    if (W) memcpy(in + 3, s->w, W * sizeof(float));   // layer 1: w_{t−1}; layers ≥ 2: w_t (updated below)
+    if (l > 0) memcpy(in + 3 + W, s->h[l - 1], H * sizeof(float));
+    memcpy(in + NI, s->h[l], H * sizeof(float));
+    if (s->Q8[l]) {
+        memcpy(s->act, m->b[l], sizeof(float) * 4 * H);
+        gl_qgemv(s->act, s->Q8[l], s->S8[l], in, 4 * H, NI + H);
+    } else if (s->W16[l]) {
+        memcpy(s->act, m->b[l], sizeof(float) * 4 * H);
+        gl_hgemv(s->act, s->W16[l], in, 4 * H, NI + H);
+    } else gl_linear_forward(s->act, in, s->Wcat[l], m->b[l], 1, NI + H, 4 * H, 0);
+    gl_lstm_pointwise_forward(s->act, s->cn, s->tc, s->hn, s->c[l], 1, H);
+    memcpy(s->h[l], s->hn, H * sizeof(float)); memcpy(s->c[l], s->cn, H * sizeof(float));
+    if (l == 0 && K > 0) {
+        gl_linear_forward(s->p, s->h[0], m->Wp, m->bp, 1, H, 3 * K, 0);
+        int U = s->U;
+        gl_hw_window_forward(s->kn, s->phi, s->w, s->p, s->kappa, s->chars, &U, 1, K, U, W);
+        memcpy(s->kappa, s->kn, K * sizeof(float));
+    }
+}
+
 // One step of the network for input x (normalised): updates the state and
 // leaves the output parameters in s->y (and φ, κ, w for synthesis).
 static void st_step(const gl_hw_model *m, hw_state *s, const float *x) {
     const gl_hw_cfg *c = &m->cfg;
-    int H = c->H, K = c->K, W = K > 0 ? c->C : 0;
-    for (int l = 0; l < c->L; l++) {
-        float *in = s->vin;   // [x, w, h^{l−1}, h^l_{t−1}]; before the first step h and c are zeros
-        int NI = m->NI[l];
-        memcpy(in, x, 3 * sizeof(float));
-        if (W) memcpy(in + 3, s->w, W * sizeof(float));   // layer 1: w_{t−1}; layers ≥ 2: w_t (updated below)
-        if (l > 0) memcpy(in + 3 + W, s->h[l - 1], H * sizeof(float));
-        memcpy(in + NI, s->h[l], H * sizeof(float));
-        if (s->Q8[l]) {
-            memcpy(s->act, m->b[l], sizeof(float) * 4 * H);
-            gl_qgemv(s->act, s->Q8[l], s->S8[l], in, 4 * H, NI + H);
-        } else if (s->W16[l]) {
-            memcpy(s->act, m->b[l], sizeof(float) * 4 * H);
-            gl_hgemv(s->act, s->W16[l], in, 4 * H, NI + H);
-        } else gl_linear_forward(s->act, in, s->Wcat[l], m->b[l], 1, NI + H, 4 * H, 0);
-        gl_lstm_pointwise_forward(s->act, s->cn, s->tc, s->hn, s->c[l], 1, H);
-        memcpy(s->h[l], s->hn, H * sizeof(float)); memcpy(s->c[l], s->cn, H * sizeof(float));
-        if (l == 0 && K > 0) {
-            gl_linear_forward(s->p, s->h[0], m->Wp, m->bp, 1, H, 3 * K, 0);
-            int U = s->U;
-            gl_hw_window_forward(s->kn, s->phi, s->w, s->p, s->kappa, s->chars, &U, 1, K, U, W);
-            memcpy(s->kappa, s->kn, K * sizeof(float));
-        }
-    }
+    int H = c->H;
+    for (int l = 0; l < c->L; l++) st_layer(m, s, l, x);
     for (int l = 0; l < c->L; l++) memcpy(s->hcat + (size_t)l * H, s->h[l], H * sizeof(float));
     if (s->Qy8) {
         memcpy(s->y, m->by, sizeof(float) * m->NY);
@@ -195,157 +200,77 @@ static void st_step(const gl_hw_model *m, hw_state *s, const float *x) {
 // ------------------------------------------------------------ fast priming
 // The primer's points are known, so the network reads them layer by layer
 // (§5.5 needs only the state at the end): layer 1 step by step (its window
-// feeds back), then each layer above over all the primer's points at once
-// for the part of its product that does not depend on its own past -- the
-// columns of [x, w, h^{l−1}] -- and step by step for the rest (h^l_{t−1}).
-// No output layer: the primer's outputs are not used. The sums are the int8
-// product's (gl_qgemv: per row, float products of the integer weight and the
-// input taken column after column, then scaled once), split at the input
-// columns and continued, so the state is the one gl_qgemv's steps leave, to
-// the bit; where the CPU has AVX-512 (gl_qgemv then uses fused products) or
-// the weights are not int8, the primer runs step by step as before.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define PRIME_FAST 1
-typedef float pv8 __attribute__((vector_size(32)));
-#define PRIME_TB 4     // primer points a pass of the batched sums takes
-#define PRIME_RB 16    // rows of a pass (within one of gl_qpack's 64-row blocks)
-#define PRIME_TC 32    // primer points a block of rows is read for
+// feeds back), then each layer above for the part of its product that does
+// not depend on its own past -- gl_qgemv's blocks of 16 columns that lie in
+// [x, w, h^{l−1}] -- over all the primer's points first, and step by step for
+// the rest (the block across the boundary and h^l_{t−1}). No output layer: the
+// primer's outputs are not used. gl_qgemv_blocks continued from the partial
+// sums gives gl_qgemv's bits, so the state is the one st_step's would be.
 
-static int prime_fast_ok(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && !__builtin_cpu_supports("avx512f");
-    }
-    return cached;
-}
-
-__attribute__((target("avx2"), always_inline)) static inline pv8 pq_load(const int8_t *p) {
-    return (pv8)_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)));
-}
-
-// A[t][r] = Σ_{j < nc} Q(r, j)·X[t][j] (in gl_qgemv's order) for T inputs X
-// (rows of stride xs, T a multiple of PRIME_TB, padded with zeros) and Q in
-// gl_qpack's layout with `cols` columns.
-__attribute__((target("avx2")))
-static void prime_partial(float *A, const int8_t *Q, int rows, int cols, int nc, const float *X, int xs, int T) {
-    for (int tc = 0; tc < T; tc += PRIME_TC)   // PRIME_TC inputs (in L2) against each block of rows (in L1)
-        for (int r0 = 0; r0 < rows; r0 += 64) {
-            const int8_t *blk = Q + (size_t)r0 * cols;
-            int nr = rows - r0 < 64 ? rows - r0 : 64;
-            for (int rb = 0; rb < nr; rb += PRIME_RB)
-                for (int t0 = tc; t0 < T && t0 < tc + PRIME_TC; t0 += PRIME_TB) {
-                    pv8 a0 = { 0 }, a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
-                    const float *x0 = X + (size_t)t0 * xs, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
-                    const int8_t *p = blk + rb;
-                    for (int j = 0; j < nc; j++, p += 64) {
-                        pv8 q0 = pq_load(p), q1 = pq_load(p + 8), v;
-                        v = (pv8)_mm256_set1_ps(x0[j]); a0 += q0 * v; a1 += q1 * v;
-                        v = (pv8)_mm256_set1_ps(x1[j]); b0 += q0 * v; b1 += q1 * v;
-                        v = (pv8)_mm256_set1_ps(x2[j]); c0 += q0 * v; c1 += q1 * v;
-                        v = (pv8)_mm256_set1_ps(x3[j]); d0 += q0 * v; d1 += q1 * v;
-                    }
-                    float *o = A + (size_t)t0 * rows + r0 + rb;
-                    memcpy(o, &a0, 32); memcpy(o + 8, &a1, 32); o += rows;
-                    memcpy(o, &b0, 32); memcpy(o + 8, &b1, 32); o += rows;
-                    memcpy(o, &c0, 32); memcpy(o + 8, &c1, 32); o += rows;
-                    memcpy(o, &d0, 32); memcpy(o + 8, &d1, 32);
-                }
-        }
-}
-
-// act[r] = b[r] + scale[r]·(A[r] + Σ_{j ≥ nc} Q(r, j)·x[j]): the rest of
-// gl_qgemv's sums, from the partial ones (x is the whole input; its first
-// nc entries are not read). rows: a multiple of 64.
-__attribute__((target("avx2")))
-static void prime_rest(float *act, const float *b, const int8_t *Q, const float *scale, int rows, int cols, int nc,
-                       const float *A, const float *x) {
-    for (int r0 = 0; r0 < rows; r0 += 64) {
-        const int8_t *blk = Q + (size_t)r0 * cols;
-        pv8 a0, a1, a2, a3, a4, a5, a6, a7;
-        memcpy(&a0, A + r0, 32); memcpy(&a1, A + r0 + 8, 32); memcpy(&a2, A + r0 + 16, 32);
-        memcpy(&a3, A + r0 + 24, 32); memcpy(&a4, A + r0 + 32, 32); memcpy(&a5, A + r0 + 40, 32);
-        memcpy(&a6, A + r0 + 48, 32); memcpy(&a7, A + r0 + 56, 32);
-        for (int j = nc; j < cols; j++) {
-            float xj = x[j];
-            if (xj == 0.0f) continue;
-            const int8_t *p = blk + (size_t)j * 64;
-            pv8 v = (pv8)_mm256_set1_ps(xj);
-            a0 += pq_load(p) * v;      a1 += pq_load(p + 8) * v;  a2 += pq_load(p + 16) * v;
-            a3 += pq_load(p + 24) * v; a4 += pq_load(p + 32) * v; a5 += pq_load(p + 40) * v;
-            a6 += pq_load(p + 48) * v; a7 += pq_load(p + 56) * v;
-        }
-        float acc[64];
-        memcpy(acc, &a0, 32); memcpy(acc + 8, &a1, 32); memcpy(acc + 16, &a2, 32); memcpy(acc + 24, &a3, 32);
-        memcpy(acc + 32, &a4, 32); memcpy(acc + 40, &a5, 32); memcpy(acc + 48, &a6, 32); memcpy(acc + 56, &a7, 32);
-        for (int k = 0; k < 64; k++) act[r0 + k] = b[r0 + k] + scale[r0 + k] * acc[k];
+// A[t] = the first nb blocks' sums for each of the T inputs X[t] (stride xs),
+// four inputs a pass (each block of weights read once for them). xq, xsc: room
+// for four inputs' nb blocks.
+static void prime_partial(float *A, const int8_t *Q, int rows, int cols, int nb, const float *X, int xs, int T,
+                          int16_t *xq, float *xsc) {
+    memset(A, 0, sizeof(float) * (size_t)T * rows);
+    for (int t0 = 0; t0 < T; t0 += 4) {
+        int n = T - t0 < 4 ? T - t0 : 4;
+        for (int t = 0; t < n; t++) gl_qx_make(xq + (size_t)t * 16 * nb, xsc + (size_t)t * nb, X + (size_t)(t0 + t) * xs, 16 * nb);
+        gl_qgemv_blocks4(A + (size_t)t0 * rows, rows, Q, xq, 16 * (size_t)nb, xsc, nb, n, rows, cols, 0, nb);
     }
 }
 
-#else
-#define PRIME_FAST 0
-#endif
+// act[r] = b[r] + scale[r]·(the sums of A continued over the blocks from nb on)
+// for the whole input x. rows: a multiple of 64.
+static void prime_rest(float *act, const float *b, const int8_t *Q, const float *scale, int rows, int cols, int nb,
+                       const float *A, const float *x, int16_t *xq, float *xsc, float *acc) {
+    gl_qx_make(xq, xsc, x, cols);
+    memcpy(acc, A, sizeof(float) * rows);
+    gl_qgemv_blocks(acc, Q, xq, xsc, rows, cols, nb, (int)(gl_qx_len(cols) / 16));
+    for (int r = 0; r < rows; r++) act[r] = b[r] + scale[r] * acc[r];
+}
 
 // Runs the network over the T inputs xs[t] (normalised; the first is the
 // pen-up start) and leaves the state as T calls of st_step would. 0 when
-// the fast path does not apply (nothing done).
+// the weights are not int8 (nothing done).
 static int prime_layers(const gl_hw_model *m, hw_state *s, const float *xs, int T) {
     const gl_hw_cfg *c = &m->cfg;
-    int H = c->H, K = c->K, W = K > 0 ? c->C : 0, L = c->L;
-#if PRIME_FAST
-    if (!prime_fast_ok() || T < 1) return 0;
-    if ((4 * H) % 64 || PRIME_TB != 4 || PRIME_RB != 16) return 0;   // the kernels' shapes
+    int H = c->H, W = c->K > 0 ? c->C : 0, L = c->L, R = 4 * H;
+    if (T < 1 || R % 64) return 0;
     for (int l = 0; l < L; l++) if (!s->Q8[l]) return 0;
     int NI1 = L > 1 ? m->NI[1] : 0;   // 3 + W + H
-    int TP = (T + PRIME_TB - 1) / PRIME_TB * PRIME_TB;   // padded with zero rows
-    float *X = L > 1 ? gl_calloc((size_t)TP * NI1, sizeof(float)) : NULL;   // [x, w_t, h^{l−1}_t] for each t
+    float *X = L > 1 ? gl_calloc((size_t)T * NI1, sizeof(float)) : NULL;   // [x, w_t, h^{l−1}_t] for each t
     for (int t = 0; t < T; t++) {   // layer 1, step by step
-        float *in = s->vin;
-        int NI = m->NI[0];
-        memcpy(in, xs + 3 * t, 3 * sizeof(float));
-        if (W) memcpy(in + 3, s->w, W * sizeof(float));
-        memcpy(in + NI, s->h[0], H * sizeof(float));
-        memcpy(s->act, m->b[0], sizeof(float) * 4 * H);
-        gl_qgemv(s->act, s->Q8[0], s->S8[0], in, 4 * H, NI + H);
-        gl_lstm_pointwise_forward(s->act, s->cn, s->tc, s->hn, s->c[0], 1, H);
-        memcpy(s->h[0], s->hn, H * sizeof(float)); memcpy(s->c[0], s->cn, H * sizeof(float));
-        if (K > 0) {
-            gl_linear_forward(s->p, s->h[0], m->Wp, m->bp, 1, H, 3 * K, 0);
-            int U = s->U;
-            gl_hw_window_forward(s->kn, s->phi, s->w, s->p, s->kappa, s->chars, &U, 1, K, U, W);
-            memcpy(s->kappa, s->kn, K * sizeof(float));
-        }
-        if (X) {
-            float *row = X + (size_t)t * NI1;
-            memcpy(row, xs + 3 * t, 3 * sizeof(float));
-            if (W) memcpy(row + 3, s->w, W * sizeof(float));
-            memcpy(row + 3 + W, s->h[0], H * sizeof(float));
-        }
+        st_layer(m, s, 0, xs + 3 * t);
+        if (X) memcpy(X + (size_t)t * NI1, s->vin, 3 * sizeof(float));
+        if (X && W) memcpy(X + (size_t)t * NI1 + 3, s->w, W * sizeof(float));
+        if (X) memcpy(X + (size_t)t * NI1 + 3 + W, s->h[0], H * sizeof(float));
     }
     if (L > 1) {
-        float *A = gl_malloc(sizeof(float) * (size_t)TP * 4 * H);
+        int nx = (int)gl_qx_len(m->NI[L - 1] + H);
+        float *A = gl_malloc(sizeof(float) * (size_t)T * R), *acc = gl_malloc(sizeof(float) * R);
+        int16_t *xq = gl_malloc(sizeof(int16_t) * 4 * nx);   // four inputs' blocks (prime_partial)
+        float *xsc = gl_malloc(sizeof(float) * 4 * nx / 16);
         for (int l = 1; l < L; l++) {
-            int NI = m->NI[l];
-            prime_partial(A, s->Q8[l], 4 * H, NI + H, NI, X, NI1, TP);
+            int NI = m->NI[l], nb = NI / 16;   // the blocks within [x, w, h^{l−1}]
+            prime_partial(A, s->Q8[l], R, NI + H, nb, X, NI1, T, xq, xsc);
             for (int t = 0; t < T; t++) {
                 float *in = s->vin;
+                memcpy(in, X + (size_t)t * NI1, sizeof(float) * NI);
                 memcpy(in + NI, s->h[l], H * sizeof(float));
-                prime_rest(s->act, m->b[l], s->Q8[l], s->S8[l], 4 * H, NI + H, NI, A + (size_t)t * 4 * H, in);
+                prime_rest(s->act, m->b[l], s->Q8[l], s->S8[l], R, NI + H, nb, A + (size_t)t * R, in, xq, xsc, acc);
                 gl_lstm_pointwise_forward(s->act, s->cn, s->tc, s->hn, s->c[l], 1, H);
                 memcpy(s->h[l], s->hn, H * sizeof(float)); memcpy(s->c[l], s->cn, H * sizeof(float));
                 memcpy(X + (size_t)t * NI1 + 3 + W, s->h[l], H * sizeof(float));   // the next layer's input
             }
         }
-        free(A);
+        free(A); free(acc); free(xq); free(xsc);
     }
     free(X);
     s->started = 1;
     return 1;
-#else
-    (void)m; (void)s; (void)xs; (void)T;
-    return 0;
-#endif
 }
+
 // Mixture parameters with bias b (§5.4): π = softmax(π̂(1+b)), σ = exp(σ̂ − b).
 static void mixture(const float *y, int M, float b, float *e, float *pi, float *mu1, float *mu2, float *s1, float *s2,
                     float *rho) {
@@ -370,34 +295,7 @@ static void mixture(const float *y, int M, float b, float *e, float *pi, float *
 // space), then by what takes the peak of φ there too (components spread
 // over several characters can put the peak a character away from the
 // mean), and φ and w_{t−1}, which layer 1 reads at the first new step, are
-// recomputed there (eq. 46, 47).
-static float window_at(const hw_state *s, int K, float x) {
-    float ph = 0;
-    for (int k = 0; k < K; k++) { float d = s->kappa[k] - x; ph += expf(s->p[k] - expf(s->p[K + k]) * d * d); }
-    return ph;
-}
-
-static void prime_align(hw_state *s, int K, int C, float pos) {
-    double sa = 0, sk = 0, plain = 0;
-    for (int k = 0; k < K; k++) { double a = exp(s->p[k]); sa += a; sk += a * s->kappa[k]; plain += s->kappa[k]; }
-    double centre = sa > 0 && isfinite(sk / sa) ? sk / sa : plain / K;
-    float shift = (float)(pos - centre);
-    for (int k = 0; k < K; k++) s->kappa[k] += shift;
-    // the peak of φ within two characters of pos, on a grid of 1/20 character
-    float best = -1, at_best = pos;
-    for (int i = -40; i <= 40; i++) {
-        float x = pos + 0.05f * (float)i, ph = window_at(s, K, x);
-        if (ph > best) { best = ph; at_best = x; }
-    }
-    for (int k = 0; k < K; k++) s->kappa[k] += pos - at_best;
-    int U = s->U;
-    memset(s->w, 0, sizeof(float) * C);
-    for (int u = 0; u <= U; u++) {
-        float ph = window_at(s, K, (float)(u + 1));
-        s->phi[u] = ph;
-        if (u < U) s->w[s->chars[u]] += ph;
-    }
-}
+// recomputed there (eq. 46, 47): gl_hw_window_align.
 
 // The last of the n points begins a stroke (the one before lifted the
 // pen), the stroke before it was written with the window's peak on the last
@@ -554,7 +452,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         memcpy(x, xs + 3 * pr->n, sizeof x);
         free(xs);
         x[2] = 1;   // lift the pen before writing the new text
-        if (synth) prime_align(&s, K, c->C, (float)strlen(opts->prime_text) + 1);
+        if (synth) gl_hw_window_align(s.kappa, s.phi, s.w, s.p, s.chars, K, s.U, c->C, (float)strlen(opts->prime_text) + 1);
     }
     int cap = 256, n = 0;
     float *pts = gl_malloc(sizeof(float) * 3 * cap);
@@ -651,8 +549,12 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         int eos = gl_rng_uniform(&rng) < e;
         float dx = nx * c->std[0] + c->mean[0], dy = ny * c->std[1] + c->mean[1];
         if (opts->force && n < opts->nforce) {   // a given point: the draws above are set aside
-            dx = opts->force[3 * n]; dy = opts->force[3 * n + 1]; eos = opts->force[3 * n + 2] > 0.5f;
-            nx = (dx - c->mean[0]) / c->std[0]; ny = (dy - c->mean[1]) / c->std[1];
+            float fx = opts->force[3 * n], fy = opts->force[3 * n + 1];
+            // (a given point that is the one drawn keeps the draw's own input: read back from the raw offset it
+            // would differ by rounding, and the int8 product's quantized input can magnify that)
+            if (fx != dx) nx = (fx - c->mean[0]) / c->std[0];
+            if (fy != dy) ny = (fy - c->mean[1]) / c->std[1];
+            dx = fx; dy = fy; eos = opts->force[3 * n + 2] > 0.5f;
         }
         if (fired >= 0 && n > 0) {   // the line is done at a point of a next character
             int lifted = pts[3 * (n - 1) + 2] > 0.5f;

@@ -133,38 +133,92 @@ static void halves(const char *set) {
 }
 
 // int8 weights: each weight within half a step (scale/2) of scale·Q, the row's
-// largest at ±127, a row of zeros kept at zero, non-finite refused; the
-// blocked product against the same integers in doubles.
+// largest at ±127, a row of zeros kept at zero, non-finite refused. The
+// input's blocks of 16: each x within xs/2 of xs·xq, |xq| ≤ 32767, a block of
+// zeros at xs = 0. The product: the exact integer sums of the quantized input
+// (in doubles) to float rounding, the whole within the bound the header
+// promises of the product with the unquantized input, and a product split at
+// a block and continued the same to the bit.
 static void int8s(const char *set) {
-    enum { R = 150, C = 77 };
-    static float W[R * C], x[C], y[R], S[192];
-    static int8_t Q[3 * 64 * C];
+    enum { R = 150, C = 77, NB = (C + 15) / 16 };
+    static float W[R * C], x[C], y[R], S[192], xs[NB], acc[192], acc2[192];
+    static int16_t xq[NB * 16];
+    static int8_t Q[3 * 64 * NB * 16];
     float nan = NAN, inf = INFINITY;
-    int8_t q1[64]; float s1[64];
+    int8_t q1[64 * 16]; float s1[64];
     CHECK(gl_qpack(q1, s1, &nan, 1, 1) == -1 && gl_qpack(q1, s1, &inf, 1, 1) == -1, "non-finite weights are refused");
     float one = -0.5f;
     CHECK(gl_qpack(q1, s1, &one, 1, 1) == 0 && q1[0] == -127 && s1[0] == 0.5f / 127.0f, "a row's largest weight is ±127");
+    CHECK(gl_qpack_len(R, C) == sizeof Q, "int8 pack length: rows to 64, columns to 16");
     gl_rng rng; gl_rng_seed(&rng, 9);
     for (int i = 0; i < R * C; i++) W[i] = (float)(gl_rng_normal(&rng) * 0.3);
     for (int j = 0; j < C; j++) W[7 * C + j] = 0;   // a row of zeros
     for (int j = 0; j < C; j++) x[j] = j % 7 == 3 ? 0.0f : (float)gl_rng_normal(&rng);
+    for (int j = 16; j < 32; j++) x[j] = 0;   // a block of zeros
+    x[40] = 1e-30f; x[41] = -3e4f;            // a block with a tiny and a huge input
+    for (int j = 48; j < 64; j++) x[j] = j % 2 ? 3e-31f : -2e-38f;   // a block below 1e-30: counts as zeros
     CHECK(gl_qpack(Q, S, W, R, C) == 0, "int8 pack");
     CHECK(S[7] == 0, "a row of zeros has scale 0");
+    gl_qx_make(xq, xs, x, C);
+    int qoff = 0;
+    for (int j = 0; j < NB * 16; j++) {
+        float xj = j < C ? x[j] : 0, s = xs[j / 16];
+        if (s == 0 ? xq[j] != 0 || fabsf(xj) >= 1e-30f : fabsf(xq[j] * s - xj) > 0.5001f * s || abs(xq[j]) > 32767)
+            qoff++;
+        if (j >= C && xq[j]) qoff++;
+    }
+    CHECK(qoff == 0 && xs[1] == 0 && xs[3] == 0 && xs[2] > 0,
+          "the input within half a step of its int16 value, zeros and blocks below 1e-30 at scale 0 (%d off)", qoff);
+    {   // a non-finite input: its block counts as zeros; both kernel sets quantize to the same bits
+        float xb[C]; int16_t qa[NB * 16], qb[NB * 16]; float sa[NB], sb[NB];
+        memcpy(xb, x, sizeof xb);
+        xb[5] = NAN; xb[70] = -INFINITY;
+        gl_qx_make(qa, sa, xb, C);
+        CHECK(sa[0] == 0 && sa[4] == 0 && !qa[5] && sa[2] == xs[2], "%s: a NaN or an infinity zeroes its block", set);
+        int old = gl_vmath_force_baseline(1);
+        gl_qx_make(qb, sb, x, C);
+        gl_vmath_force_baseline(old);
+        gl_qx_make(qa, sa, x, C);
+        CHECK(!memcmp(qa, qb, sizeof qa) && !memcmp(sa, sb, sizeof sa), "%s: the input quantized as the baseline does",
+              set);
+    }
     for (int r = 0; r < R; r++) y[r] = (float)r;
     gl_qgemv(y, Q, S, x, R, C);
-    double worst = 0; int off = 0;
-    for (int r = 0; r < R; r++) {
-        double ref = 0;
-        for (int j = 0; j < C; j++) {
-            int q = Q[(size_t)(r / 64) * 64 * C + (size_t)j * 64 + r % 64];
-            if (fabs((double)S[r] * q - W[r * C + j]) > 0.5001 * S[r] + 1e-12) off++;
-            ref += (double)q * x[j];
+    memset(acc, 0, sizeof acc);
+    gl_qgemv_blocks(acc, Q, xq, xs, R, C, 0, NB);
+    memset(acc2, 0, sizeof acc2);
+    gl_qgemv_blocks(acc2, Q, xq, xs, R, C, 0, 2);
+    gl_qgemv_blocks(acc2, Q, xq, xs, R, C, 2, NB);
+    CHECK(!memcmp(acc, acc2, sizeof acc), "%s int8 product split at a block: the same bits", set);
+    {   // three inputs at once (x, x reversed, x halved; one block of zeros in each): the bits of one at a time
+        static int16_t xq3[3 * NB * 16]; static float xs3[3 * NB], x3[C], one3[3 * 192], many[3 * 192];
+        for (int t = 0; t < 3; t++) {
+            for (int j = 0; j < C; j++) x3[j] = t == 0 ? x[j] : t == 1 ? x[C - 1 - j] : 0.5f * x[j];
+            gl_qx_make(xq3 + t * NB * 16, xs3 + t * NB, x3, C);
+            for (int r = 0; r < 192; r++) one3[t * 192 + r] = many[t * 192 + r] = 0.25f * r - 7;
+            gl_qgemv_blocks(one3 + t * 192, Q, xq3 + t * NB * 16, xs3 + t * NB, R, C, 1, NB);
         }
-        ref = r + (double)S[r] * ref;
-        worst = fmax(worst, fabs(y[r] - ref) / (1 + fabs(ref)));
+        gl_qgemv_blocks4(many, 192, Q, xq3, NB * 16, xs3, NB, 3, R, C, 1, NB);
+        CHECK(!memcmp(one3, many, sizeof many), "%s int8 product of three inputs at once: the same bits", set);
+    }
+    double worst = 0, over = 0; int off = 0;
+    for (int r = 0; r < R; r++) {
+        double exact = 0, ref = 0, bound = 0, mag = 0;
+        for (int j = 0; j < C; j++) {
+            int q = Q[gl_qpack_at(r, j, C)];
+            if (fabs((double)S[r] * q - W[r * C + j]) > 0.5001 * S[r] + 1e-12) off++;
+            exact += (double)q * xq[j] * xs[j / 16];
+            ref += (double)q * x[j];
+            bound += fabs((double)q) * (xs[j / 16] > 0 ? xs[j / 16] / 2 : fabs(x[j]));   // (a zeroed block: all of x)
+            mag += fabs((double)q * x[j]);
+        }
+        worst = fmax(worst, fabs(acc[r] - exact) / (1 + mag));
+        double err = fabs(y[r] - (r + (double)S[r] * ref)), lim = S[r] * (bound * 1.0001 + 1e-6 * mag) + 1e-5 * r;
+        over = fmax(over, err / lim);
     }
     CHECK(off == 0, "every weight within half a step of its int8 value (%d off)", off);
-    CHECK(worst < 1e-5, "%s int8 product matches doubles (worst %.3g)", set, worst);
+    CHECK(worst < 1e-6, "%s int8 product: the integer sums of the quantized input (worst %.3g)", set, worst);
+    CHECK(over <= 1, "%s int8 product within its bound of the unquantized input's (worst at %.3g of it)", set, over);
 }
 
 // C = A·op(w) + beta·C through gl_wpack, against doubles: rows 1..19 (the
@@ -281,9 +335,6 @@ int main(int argc, char **argv) {
     }
     halves(gl_vmath_target());
     int8s(gl_vmath_target());
-    int no512 = gl_vmath_force_no_avx512(1);
-    int8s("avx2 (no avx512)");
-    gl_vmath_force_no_avx512(no512);
     printf("kernels in use: %s\n", gl_vmath_target());
     sweep(gl_vmath_target());
     lstm_gates(gl_vmath_target());
