@@ -63,15 +63,7 @@ static int train_parse(int argc, char **argv, train_args *ta) {
     gl_clut_train_defaults(o);
     long T = app_opt_long(a, app_clut_train_table, "glimpses"), N = app_opt_long(a, app_clut_train_table, "read");
     long H = app_opt_long(a, app_clut_train_table, "hidden");
-    o->batch = app_opt_long(a, app_clut_train_table, "batch");
-    o->epochs = app_opt_long(a, app_clut_train_table, "epochs");
-    o->clutter = app_opt_long(a, app_clut_train_table, "clutter");
-    o->limit = app_opt_long(a, app_clut_train_table, "limit");
-    o->seed = app_opt_long(a, app_clut_train_table, "seed");
-    o->warmup = app_opt_long(a, app_clut_train_table, "warmup");
-    o->lr = app_opt_num(a, app_clut_train_table, "lr");
-    o->lr_final = app_opt_num(a, app_clut_train_table, "lr-final");
-    o->clip = app_opt_num(a, app_clut_train_table, "clip");
+    app_opts_into(a, app_clut_train_table, app_clut_train_fields, o);
     ta->every = app_opt_long(a, app_clut_train_table, "every");
     ta->eval_every = app_opt_long(a, app_clut_train_table, "eval-every");
     ta->eval_n = app_opt_long(a, app_clut_train_table, "eval-n");

@@ -111,12 +111,9 @@ static int draw_parse(draw_run *r, int argc, char **argv) {
                               .enc = (int)app_opt_long(a, T, "enc"),
                               .dec = (int)app_opt_long(a, T, "dec"),
                               .z = (int)app_opt_long(a, T, "z")};
-    o->batch = o->batch_option = app_opt_long(a, T, "batch");
-    o->epochs = app_opt_long(a, T, "epochs");
-    o->limit = app_opt_long(a, T, "limit");
-    o->seed = app_opt_long(a, T, "seed");
+    app_opts_into(a, T, app_draw_train_fields, o);
+    o->batch_option = o->batch;
     o->warmup = app_opt_long(a, T, "warmup");
-    o->lr = app_opt_num(a, T, "lr");
     o->lr_final = app_arg(a, T, "lr-final") ? app_opt_num(a, T, "lr-final") : o->lr;
     o->clip = app_opt_num(a, T, "clip");
     o->binarize_fresh = app_opt_long(a, T, "binarize") == 1;

@@ -13,12 +13,10 @@
 # line does not end on its own is passed over (the script says so), until
 # there are four presets.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-G="${GLIMPSE:-build/glimpse}"
+source "$(dirname "$0")/glimpse_lib.sh"
 MODEL="${1:-assets/handwriting-synth.safetensors}"
 OUT="${2:-assets/handwriting/styles}"
 BIAS="${BIAS:-0.75}"
-[ -x "$G" ] || { echo "make_styles: $G is not built (meson compile -C build)" >&2; exit 1; }
 TEXT="A quick brown fox, 1984."
 if ! "$G" write "$TEXT" --model "$MODEL" --max-steps 1 --json >/dev/null 2>&1; then TEXT="a quick brown fox"; fi
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT

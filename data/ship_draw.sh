@@ -11,12 +11,10 @@
 # Run it on a quiet machine: the speed figures are medians but the machine is
 # shared.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-G="${GLIMPSE:-build/glimpse}"
+source "$(dirname "$0")/glimpse_lib.sh"
 ATT="${1:?usage: data/ship_draw.sh ATTENTION NOATTENTION [LOG]}"
 NOATT="${2:?usage: data/ship_draw.sh ATTENTION NOATTENTION [LOG]}"
 LOG="${3:-ship-draw.log}"
-[ -x "$G" ] || { echo "ship_draw: $G is not built (meson compile -C build)" >&2; exit 1; }
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 check() {   # check FILE WANT: FILE is a DRAW model with (WANT=1) or without (0) attention
   "$G" draw --weights "$1" --json --seed 1 >"$tmp/probe.json" 2>"$tmp/probe.err" ||

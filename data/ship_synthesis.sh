@@ -12,11 +12,9 @@
 # IAM (optional): the unpacked IAM-OnDB, for the held-out figures. Run it on a
 # quiet machine: the speed figures are medians but the machine is shared.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-G="${GLIMPSE:-build/glimpse}"
+source "$(dirname "$0")/glimpse_lib.sh"
 MODEL="${1:?usage: data/ship_synthesis.sh MODEL [LOG]}"
 LOG="${2:-ship-synthesis.log}"
-[ -x "$G" ] || { echo "ship_synthesis: $G is not built (meson compile -C build)" >&2; exit 1; }
 "$G" write "a" --model "$MODEL" --max-steps 1 --json >/dev/null || { echo "ship_synthesis: $MODEL is not a synthesis network glimpse can run" >&2; exit 1; }
 
 dst=assets/handwriting-synth.safetensors

@@ -4,6 +4,13 @@
 #include <math.h>
 #include <stdlib.h>
 
+void gl_train_epoch_order(int *order, int n, uint64_t seed, long epoch) {
+    gl_rng g;
+    gl_rng_seed(&g, seed * 1000003ULL + (uint64_t)epoch);
+    for (int i = 0; i < n; i++) order[i] = i;
+    gl_rng_shuffle(&g, order, n);
+}
+
 gl_train *gl_train_make(const gl_train_ops *ops, void *impl, long total) {
     gl_train *t = gl_calloc(1, sizeof *t);
     t->ops = ops;

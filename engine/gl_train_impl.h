@@ -37,4 +37,7 @@ struct gl_train {
 };
 
 gl_train *gl_train_make(const gl_train_ops *ops, void *impl, long total);
+// The order of an epoch's n items (0 .. n-1 shuffled), which depends only on (seed, epoch): a resumed run
+// replays it.
+void gl_train_epoch_order(int *order, int n, uint64_t seed, long epoch);
 #endif

@@ -24,6 +24,7 @@ from torch import nn
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
 import st  # noqa: E402  (safetensors reader of the twins)
+import cluttered_twin  # noqa: E402  (gl_rng's twin)
 
 M64 = (1 << 64) - 1
 
@@ -161,16 +162,8 @@ def finite_grads(params):
 # ---------------------------------------------------------------------------
 # glimpse's random numbers (engine/gl_util.c): splitmix64-seeded xoshiro256**
 
-class Rng:
-    def __init__(self, seed):
-        x, s = seed & M64, []
-        for _ in range(4):
-            x = (x + 0x9E3779B97F4A7C15) & M64
-            z = x
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-            s.append(z ^ (z >> 31))
-        self.s = s
+class Rng(cluttered_twin.Rng):
+    """gl_rng (its seeding and u64/below: the cluttered twin's), with blocks of outputs and the shuffle."""
 
     def u64s(self, n):
         """The next n outputs (uint64 array); pure Python, about 1-2 us each."""
@@ -188,9 +181,6 @@ class Rng:
             s3 = ((s3 << 45) | (s3 >> 19)) & M64
         self.s = [s0, s1, s2, s3]
         return np.array(out, dtype=np.uint64)
-
-    def below(self, n):
-        return int(self.u64s(1)[0] >> np.uint64(32)) % n
 
     def shuffle(self, a):
         """gl_rng_shuffle (Fisher-Yates from the end)."""

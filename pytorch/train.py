@@ -90,6 +90,17 @@ class Job:
     def __init__(self, a, procs):
         self.a, self.procs = a, procs
 
+    def batch_indices(self, it, n):
+        """The n samples' indices in the global batch of step `it`: the epoch's order depends only on (seed,
+        epoch), a batch past its end wraps to the order's start. The same on every process."""
+        B = self.a.batch
+        ep, k = divmod(it, self.per_epoch)
+        order = np.random.default_rng([self.a.seed, 1, ep]).permutation(n)
+        idx = order[(k * B) % n:][:B]
+        if len(idx) < B:
+            idx = np.concatenate([idx, order[:B - len(idx)]])
+        return idx
+
 
 # ---- attention
 
@@ -132,11 +143,7 @@ class AttentionJob(Job):
     def batch(self, it):
         """The global batch of step `it` (the same on every process), then this process's shard."""
         a, B = self.a, self.a.batch
-        ep, k = divmod(it, self.per_epoch)
-        order = np.random.default_rng([a.seed, 1, ep]).permutation(len(self.x))
-        idx = order[(k * B) % len(self.x):][:B]
-        if len(idx) < B:
-            idx = np.concatenate([idx, order[:B - len(idx)]])
+        idx = self.batch_indices(it, len(self.x))
         r = np.random.default_rng([a.seed, 2, it])
         sh = r.integers(-a.augment, a.augment + 1, size=(B, 2)) if a.augment else np.zeros((B, 2), int)
         lo, hi = self.procs.shard(B)
@@ -249,11 +256,7 @@ class DrawJob(Job):
 
     def batch(self, it):
         a, B = self.a, self.a.batch
-        ep, k = divmod(it, self.per_epoch)
-        order = np.random.default_rng([a.seed, 1, ep]).permutation(len(self.x))
-        idx = order[(k * B) % len(self.x):][:B]
-        if len(idx) < B:
-            idx = np.concatenate([idx, order[:B - len(idx)]])
+        idx = self.batch_indices(it, len(self.x))
         g = torch.Generator().manual_seed(a.seed * 1000003 + it)
         eps = torch.randn(self.m.T, B, self.m.Z, generator=g, device="cpu")
         lo, hi = self.procs.shard(B)
@@ -484,13 +487,8 @@ class HandwritingJob(Job):
         return out
 
     def batch(self, it):
-        a, B = self.a, self.a.batch
-        ep, k = divmod(it, self.per_epoch)
-        n = len(self.tr.pts)
-        order = np.random.default_rng([a.seed, 1, ep]).permutation(n)
-        idx = order[(k * B) % n:][:B]
-        if len(idx) < B:
-            idx = np.concatenate([idx, order[:B - len(idx)]])
+        B = self.a.batch
+        idx = self.batch_indices(it, len(self.tr.pts))
         mp = self.max_points
         total = sum(min(len(self.tr.norm[i]), mp) for i in idx)   # the global batch's points
         lo, hi = self.procs.shard(B)

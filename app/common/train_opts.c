@@ -1,6 +1,7 @@
 #include "train_opts.h"
 #include "resume.h"
 #include "gl_util.h"
+#include <stddef.h>
 #include <string.h>
 
 #define SEED_MAX 1099511627776.0   // 2^40
@@ -134,13 +135,60 @@ const app_opt app_clut_train_table[] = {
     APP_OPT_END
 };
 
-// One stored value through an option's range into a long / double / int.
-#define TAKE_L(opts, key, opt, dst) \
-    do { double x_; int r_ = app_stored_opt(m, file, key, opts, opt, &x_); if (r_ < 0) return -1; \
-         if (r_) (dst) = (long)x_; } while (0)
-#define TAKE_D(opts, key, opt, dst) \
-    do { double x_; int r_ = app_stored_opt(m, file, key, opts, opt, &x_); if (r_ < 0) return -1; \
-         if (r_) (dst) = x_; } while (0)
+#define F(opt, key, type, S, field) { opt, key, type, offsetof(S, field) }
+#define F_END { NULL, NULL, 0, 0 }
+
+const app_field app_attn_train_fields[] = {
+    F("hidden", "hidden", 'l', gl_attn_train_opts, hidden), F("batch", "batch", 'l', gl_attn_train_opts, batch),
+    F("limit", "limit", 'l', gl_attn_train_opts, limit), F("epochs", "epochs", 'l', gl_attn_train_opts, epochs),
+    F("cnn-epochs", "cnn_epochs", 'l', gl_attn_train_opts, cnn_epochs),
+    F("seed", "seed", 'l', gl_attn_train_opts, seed), F("augment", "augment", 'l', gl_attn_train_opts, augment),
+    F("lr", "lr", 'd', gl_attn_train_opts, lr), F("clip", "clip", 'd', gl_attn_train_opts, clip),
+    F("aux", "aux", 'd', gl_attn_train_opts, aux), F("no-coords", "no_coords", 'f', gl_attn_train_opts, no_coords),
+    F("fixed-conv", "fixed_conv", 'f', gl_attn_train_opts, fixed_conv), F_END,
+};
+
+const app_field app_draw_train_fields[] = {
+    F("batch", "batch_option", 'l', gl_draw_train_opts, batch),
+    F("epochs", "epochs_option", 'l', gl_draw_train_opts, epochs),
+    F("limit", "limit", 'l', gl_draw_train_opts, limit), F("seed", "seed", 'l', gl_draw_train_opts, seed),
+    F("lr", "lr", 'd', gl_draw_train_opts, lr), F_END,
+};
+
+const app_field app_clut_train_fields[] = {
+    F("batch", "batch", 'l', gl_clut_train_opts, batch),
+    F("epochs", "epochs_option", 'l', gl_clut_train_opts, epochs),
+    F("limit", "limit", 'l', gl_clut_train_opts, limit), F("seed", "seed", 'l', gl_clut_train_opts, seed),
+    F("clutter", "clutter", 'l', gl_clut_train_opts, clutter),
+    F("warmup", "warmup", 'l', gl_clut_train_opts, warmup), F("lr", "lr", 'd', gl_clut_train_opts, lr),
+    F("lr-final", "lr_final", 'd', gl_clut_train_opts, lr_final),
+    F("clip", "clip", 'd', gl_clut_train_opts, clip), F_END,
+};
+
+static void field_set(const app_field *f, void *dst, double x) {
+    char *p = (char *)dst + f->off;
+    if (f->type == 'd') *(double *)p = x;
+    else if (f->type == 'i' || f->type == 'f') *(int *)p = (int)(long)x;
+    else if (f->type == 'l') *(long *)p = (long)x;
+}
+
+void app_opts_into(const app_args *a, const app_opt *opts, const app_field *f, void *dst) {
+    for (; f->opt; f++)
+        if (f->type == 'f') field_set(f, dst, app_opt_flag(a, opts, f->opt));
+        else if (f->type == 'd') field_set(f, dst, app_opt_num(a, opts, f->opt));
+        else field_set(f, dst, (double)app_opt_long(a, opts, f->opt));
+}
+
+// Each stored value of the table through its option's range into its field; fields not stored keep their value.
+static int take_stored(const gl_meta *m, const char *file, const app_opt *t, const app_field *f, void *dst) {
+    for (; f->opt; f++) {
+        double x;
+        int r = app_stored_opt(m, file, f->key, t, f->opt, &x);
+        if (r < 0) return -1;
+        if (r) field_set(f, dst, x);
+    }
+    return 0;
+}
 
 int app_attn_opts_from_meta(const gl_meta *m, const char *file, gl_attn_train_opts *o) {
     const app_opt *t = app_attn_train_table;
@@ -149,82 +197,54 @@ int app_attn_opts_from_meta(const gl_meta *m, const char *file, gl_attn_train_op
     if (got < 0) return -1;
     if (!got) { gl_seterr("%s is not an attention checkpoint (no key type in it)", file); return -1; }
     o->key = (gl_key_type)(int)k;
-    TAKE_L(t, "hidden", "hidden", o->hidden);
-    TAKE_L(t, "batch", "batch", o->batch);
-    TAKE_L(t, "limit", "limit", o->limit);
-    TAKE_L(t, "epochs", "epochs", o->epochs);
-    TAKE_L(t, "cnn_epochs", "cnn-epochs", o->cnn_epochs);
-    TAKE_L(t, "seed", "seed", o->seed);
-    TAKE_L(t, "augment", "augment", o->augment);
-    TAKE_D(t, "lr", "lr", o->lr);
-    TAKE_D(t, "clip", "clip", o->clip);
-    TAKE_D(t, "aux", "aux", o->aux);
-    long f = o->no_coords;
-    TAKE_L(t, "no_coords", "no-coords", f);
-    o->no_coords = (int)f;
-    f = o->fixed_conv;
-    TAKE_L(t, "fixed_conv", "fixed-conv", f);
-    o->fixed_conv = (int)f;
-    return 0;
+    return take_stored(m, file, t, app_attn_train_fields, o);
 }
 
 int app_draw_opts_from_meta(const gl_meta *m, const char *file, gl_draw_train_opts *o, long *iter) {
+    static const app_field tail[] = {
+        F("lr-final", "lr_final", 'd', gl_draw_train_opts, lr_final),
+        F("clip", "clip", 'd', gl_draw_train_opts, clip), F("warmup", "warmup", 'l', gl_draw_train_opts, warmup),
+        F("epochs", "decay_epochs", 'l', gl_draw_train_opts, decay_epochs), F_END,
+    };
     const app_opt *t = app_draw_train_table;
-    TAKE_L(t, "batch_option", "batch", o->batch);
+    if (take_stored(m, file, t, app_draw_train_fields, o) < 0) return -1;
     o->batch_option = o->batch;
-    TAKE_L(t, "epochs_option", "epochs", o->epochs);
-    TAKE_L(t, "limit", "limit", o->limit);
-    TAKE_L(t, "seed", "seed", o->seed);
-    TAKE_D(t, "lr", "lr", o->lr);
     o->lr_final = o->lr;
-    TAKE_D(t, "lr_final", "lr-final", o->lr_final);
-    TAKE_D(t, "clip", "clip", o->clip);
-    TAKE_L(t, "warmup", "warmup", o->warmup);
-    TAKE_L(t, "decay_epochs", "epochs", o->decay_epochs);
+    if (take_stored(m, file, t, tail, o) < 0) return -1;
     *iter = 0;
     if (app_stored_int(m, file, "iter", 0, APP_STEP_MAX, iter) < 0) return -1;
     return 0;
 }
 
 int app_clut_opts_from_meta(const gl_meta *m, const char *file, gl_clut_train_opts *o, long *iter) {
-    const app_opt *t = app_clut_train_table;
-    TAKE_L(t, "batch", "batch", o->batch);
-    TAKE_L(t, "epochs_option", "epochs", o->epochs);
-    TAKE_L(t, "limit", "limit", o->limit);
-    TAKE_L(t, "seed", "seed", o->seed);
-    TAKE_L(t, "clutter", "clutter", o->clutter);
-    TAKE_L(t, "warmup", "warmup", o->warmup);
-    TAKE_D(t, "lr", "lr", o->lr);
-    TAKE_D(t, "lr_final", "lr-final", o->lr_final);
-    TAKE_D(t, "clip", "clip", o->clip);
+    if (take_stored(m, file, app_clut_train_table, app_clut_train_fields, o) < 0) return -1;
     *iter = 0;
     if (app_stored_int(m, file, "iter", 0, APP_STEP_MAX, iter) < 0) return -1;
     return 0;
 }
 
 int app_hw_spec_from_meta(const gl_meta *m, const char *file, hw_train_spec *s, double *seconds) {
+    static const app_field head[] = {
+        F("batch", "batch", 'l', hw_train_spec, batch), F("seed", "seed", 'l', hw_train_spec, seed),
+        F("lr", "lr", 'd', hw_train_spec, lr), F_END,
+    };
+    static const app_field tail[] = {
+        F("thin", "iam_thin", 'i', hw_train_spec, iam.thin), F("lines", "corpus_lines", 'l', hw_train_spec, lines),
+        F("corpus-seed", "corpus_seed", 'l', hw_train_spec, corpus_seed),
+        F("words", "corpus_words", 'l', hw_train_spec, words),
+        // the rest of the run's numbers: checked, as --resume checks them (type 'c': not kept)
+        { "rare", "rare", 'c', 0 }, { "rare-final", "rare_final", 'c', 0 }, { "augment", "augment", 'c', 0 },
+        { "jump-weight", "jump_weight", 'c', 0 }, { "lr-final", "lr_final", 'c', 0 },
+        { "decay-from", "lr_decay_from", 'c', 0 }, { "iters", "lr_decay_to", 'c', 0 },
+        { "eval-every", "eval_every", 'c', 0 }, { "patience", "patience", 'c', 0 }, F_END,
+    };
     const app_opt *t = app_hw_train_table;
-    TAKE_L(t, "batch", "batch", s->batch);
-    TAKE_L(t, "seed", "seed", s->seed);
-    TAKE_D(t, "lr", "lr", s->lr);
+    if (take_stored(m, file, t, head, s) < 0) return -1;
     double x;
     int got = app_stored_opt(m, file, "max_points", t, "max-points", &x);
     if (got < 0) return -1;
     if (got) { s->max_points = (long)x; s->max_points_given = 1; }
-    long thin = s->iam.thin;
-    TAKE_L(t, "iam_thin", "thin", thin);
-    s->iam.thin = (int)thin;
-    TAKE_L(t, "corpus_lines", "lines", s->lines);
-    TAKE_L(t, "corpus_seed", "corpus-seed", s->corpus_seed);
-    TAKE_L(t, "corpus_words", "words", s->words);
-    // the rest of the run's numbers: checked, as --resume checks them
-    static const char *const keys[][2] = {
-        { "rare", "rare" }, { "rare_final", "rare-final" }, { "augment", "augment" }, { "jump_weight", "jump-weight" },
-        { "lr_final", "lr-final" }, { "lr_decay_from", "decay-from" }, { "lr_decay_to", "iters" },
-        { "eval_every", "eval-every" }, { "patience", "patience" },
-    };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (app_stored_opt(m, file, keys[i][0], t, keys[i][1], &x) < 0) return -1;
+    if (take_stored(m, file, t, tail, s) < 0) return -1;
     long k;
     if (app_stored_int(m, file, "adam_step", 0, APP_STEP_MAX, &k) < 0 ||
         app_stored_int(m, file, "best_update", 0, APP_STEP_MAX, &k) < 0 ||

@@ -5,12 +5,25 @@
 #ifndef APP_TRAIN_OPTS_H
 #define APP_TRAIN_OPTS_H
 #include "args.h"
+#include <stddef.h>
 #include "gl_train.h"
 
 extern const app_opt app_attn_train_table[];
 extern const app_opt app_draw_train_table[];
 extern const app_opt app_hw_train_table[];
 extern const app_opt app_clut_train_table[];
+
+// An option that goes straight into a field of a command's options struct, and the metadata key its checkpoints
+// store it under: the field a long ('l'), double ('d'), int ('i') or flag ('f', an int 0/1); 'c': a stored number
+// only checked against the option's range, kept nowhere. A table ends with a NULL opt.
+typedef struct { const char *opt, *key; char type; size_t off; } app_field;
+// Each field of the table (but 'c' rows) from its option: the command line's value or the option's default.
+void app_opts_into(const app_args *a, const app_opt *opts, const app_field *f, void *dst);
+// The fields of gl_attn_train_opts (all but the key type), gl_clut_train_opts and gl_draw_train_opts (the batch,
+// epochs, limit, seed and rate; DRAW's other options have rules of their own).
+extern const app_field app_attn_train_fields[];
+extern const app_field app_clut_train_fields[];
+extern const app_field app_draw_train_fields[];
 
 // The options an attention checkpoint records, each read through its
 // option's range, into o (keys the file lacks keep o's values); the key type

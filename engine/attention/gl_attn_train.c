@@ -26,10 +26,8 @@ typedef struct {
 } attn_train;
 
 void gl_attn_train_defaults(gl_attn_train_opts *o) {
-    memset(o, 0, sizeof *o);
-    o->key = GL_KEY_SOFTMAX;
-    o->hidden = 128; o->epochs = 6; o->cnn_epochs = 1; o->batch = 50; o->limit = 60000;
-    o->seed = 1; o->augment = 2; o->lr = 0.002; o->clip = 5; o->aux = 0.2;
+    *o = (gl_attn_train_opts){ .key = GL_KEY_SOFTMAX, .hidden = 128, .epochs = 6, .cnn_epochs = 1, .batch = 50,
+                               .limit = 60000, .seed = 1, .augment = 2, .lr = 0.002, .clip = 5, .aux = 0.2 };
 }
 
 double gl_attn_accuracy(gl_attn *m, const gl_mnist *d, int n, double *loss_out) {
@@ -65,10 +63,7 @@ static int attn_step(gl_train *t, gl_train_report *r) {
     long step = t->step, total = t->total;
     int epoch = (int)(step / a->nb), bi = (int)(step % a->nb), B = (int)o->batch;
     if (epoch != a->cur_epoch) {   // the permutation depends only on seed and epoch
-        gl_rng g;
-        gl_rng_seed(&g, (uint64_t)o->seed * 1000003u + (uint64_t)epoch);
-        for (int i = 0; i < a->N; i++) a->perm[i] = i;
-        gl_rng_shuffle(&g, a->perm, a->N);
+        gl_train_epoch_order(a->perm, a->N, (uint64_t)o->seed, epoch);
         a->cur_epoch = epoch;
     }
     gl_rng ar;   // shifts depend only on seed and step, so a resumed run repeats them

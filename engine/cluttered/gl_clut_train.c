@@ -23,10 +23,8 @@ typedef struct {
 } clut_train;
 
 void gl_clut_train_defaults(gl_clut_train_opts *o) {
-    memset(o, 0, sizeof *o);
-    o->cfg = GL_CLUT_CONFIG_DEFAULT;
-    o->batch = 64; o->epochs = 40; o->seed = 1; o->clutter = GL_CLUT_CLUTTER;
-    o->lr = 5e-4; o->lr_final = 5e-5; o->clip = 1;
+    *o = (gl_clut_train_opts){ .cfg = GL_CLUT_CONFIG_DEFAULT, .batch = 64, .epochs = 40, .seed = 1,
+                               .clutter = GL_CLUT_CLUTTER, .lr = 5e-4, .lr_final = 5e-5, .clip = 1 };
 }
 
 double gl_clut_train_lr(const gl_clut_train_opts *o, long it, long total) {
@@ -74,10 +72,7 @@ static int clut_step(gl_train *t, gl_train_report *r) {
     long it = t->step, ep = it / d->per_epoch, k = it % d->per_epoch;
     int B = d->B;
     if (ep != d->epoch_seen) {
-        gl_rng g;
-        gl_rng_seed(&g, (uint64_t)d->o.seed * 1000003ULL + (uint64_t)ep);
-        for (int i = 0; i < d->n; i++) d->order[i] = i;
-        gl_rng_shuffle(&g, d->order, d->n);
+        gl_train_epoch_order(d->order, d->n, (uint64_t)d->o.seed, ep);
         d->epoch_seen = ep;
     }
     gl_clut_batch(d->tr, d->order + k * B, B, (int)d->o.clutter, (uint64_t)d->o.seed, ep, d->xb, d->yb);
@@ -137,28 +132,27 @@ gl_train *gl_clut_train_new(const gl_clut_train_opts *o, gl_clut *m, long start_
     int n = train->n;
     if (o->limit > 0 && o->limit < n) n = (int)o->limit;
     if (n < 2) { gl_seterr("too few training digits (%d)", n); gl_clut_free(m); return NULL; }
+    int B = (int)o->batch < n ? (int)o->batch : n;
+    long total = (long)(n / B) * o->epochs;
+    if (start_iter > total) {
+        gl_seterr("iteration %ld is outside the run's [0, %ld]", start_iter, total);
+        gl_clut_free(m);
+        return NULL;
+    }
     if (!m && !(m = gl_clut_new(&o->cfg, (uint64_t)o->seed))) return NULL;
     clut_train *d = gl_calloc(1, sizeof *d);
     d->o = *o;
     d->tr = train; d->te = test;
     d->m = m;
     d->n = n;
-    d->B = (int)o->batch < n ? (int)o->batch : n;
-    d->per_epoch = n / d->B;
+    d->B = B;
+    d->per_epoch = n / B;
     d->epoch_seen = -1;
-    d->xb = gl_malloc(sizeof(float) * (size_t)d->B * GL_CLUT_D);
-    d->yb = gl_malloc((size_t)d->B);
+    d->xb = gl_malloc(sizeof(float) * (size_t)B * GL_CLUT_D);
+    d->yb = gl_malloc((size_t)B);
     d->order = gl_malloc(sizeof(int) * (size_t)n);
     d->par = gl_clut_trainer_new(m);
-    if (start_iter > d->per_epoch * o->epochs) {
-        gl_seterr("iteration %ld is outside the run's [0, %ld]", start_iter, d->per_epoch * o->epochs);
-        gl_clut_trainer_free(d->par);
-        free(d->xb); free(d->yb); free(d->order);
-        gl_clut_free(m);
-        free(d);
-        return NULL;
-    }
-    gl_train *t = gl_train_make(&clut_ops, d, d->per_epoch * o->epochs);
+    gl_train *t = gl_train_make(&clut_ops, d, total);
     t->step = start_iter;
     t->cpu_from = start_iter;
     return t;

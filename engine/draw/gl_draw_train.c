@@ -44,11 +44,7 @@ static int draw_step(gl_train *t, gl_train_report *r) {
     long it = t->step, ep = it / d->per_epoch, k = it % d->per_epoch;
     int B = d->B;
     if (ep != d->epoch_seen) {
-        // the order of an epoch depends only on (seed, epoch): resuming replays it
-        gl_rng g;
-        gl_rng_seed(&g, (uint64_t)d->o.seed * 1000003ULL + (uint64_t)ep);
-        for (int i = 0; i < d->n; i++) d->order[i] = i;
-        gl_rng_shuffle(&g, d->order, d->n);
+        gl_train_epoch_order(d->order, d->n, (uint64_t)d->o.seed, ep);
         d->epoch_seen = ep;
     }
     for (int i = 0; i < B; i++) {

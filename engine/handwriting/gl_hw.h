@@ -300,8 +300,8 @@ typedef struct {
     gl_hw_weights weights; // the LSTM and output weights as int8 (0, the default), halves or floats
     gl_hw_end_rule end_rule;   // when a line ends (synthesis); the default finishes the last character
     // 1: the primer read step by step, as the written points are. 0 (the default): layer by layer where the
-    // weights are int8 and the CPU has AVX2 but not AVX-512 -- the same state to the bit, faster (the
-    // layers above the first take their input products for all the primer's points at once).
+    // weights are int8 -- the same state to the bit, faster (the layers above the first take their input
+    // products for all the primer's points at once, four points a pass).
     int prime_stepwise;
     // The first nforce points of the line are force's (raw offsets (nforce, 3)), not drawn: the network reads
     // them as it reads its own, and its random numbers are drawn and set aside at each of them, so the points
@@ -351,8 +351,10 @@ void gl_hw_result_free(gl_hw_result *r);
 // written so far). res may be NULL when only the trace is wanted.
 int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace);
 // The loss (eq. 26, summed over the points) of one line of normalised points
-// through this batch-1 path, in the weights opts->weights picks
-// (bias, seed and priming are not used): the app's network beside training's.
+// through this batch-1 path, in the weights opts->weights picks (bias and
+// seed are not used): the app's network beside training's. With
+// opts->prime (and prime_text) the line is read after the primer, as
+// gl_hw_sample writes after it.
 // NAN (with gl_err) when the text cannot be written.
 double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts);
 
@@ -506,6 +508,7 @@ typedef struct {
     int *tries;                // the tries it took (1: the first)
     int *done;                 // 1: the try kept counts as written (it ended, the window on every character)
     uint64_t *seed;            // the seed of the try kept
+    gl_hw_line *prime;         // the primer each line was written after (its text and raw points; n 0: none)
     int retried, failed;       // lines written whole after more than one try; lines not written whole in any
 } gl_hw_page;
 // Writes lines one after another in one hand: each line primed (§5.5) with

@@ -108,9 +108,11 @@ void gl_hw_page_free(gl_hw_page *pg) {
     for (int i = 0; i < pg->n; i++) {
         free(pg->text[i]);
         gl_hw_result_free(&pg->line[i]);
+        if (pg->prime) { free(pg->prime[i].pts); free(pg->prime[i].text); }
     }
     free(pg->text);
     free(pg->line);
+    free(pg->prime);
     free(pg->tries);
     free(pg->done);
     free(pg->seed);
@@ -177,6 +179,7 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
     pg->tries = gl_calloc((size_t)nlines, sizeof(int));
     pg->done = gl_calloc((size_t)nlines, sizeof(int));
     pg->seed = gl_calloc((size_t)nlines, sizeof(uint64_t));
+    pg->prime = gl_calloc((size_t)nlines, sizeof(gl_hw_line));
     for (int i = 0; i < nlines; i++) pg->text[i] = gl_strdup(lines[i]);
     // primer of the line at hand: the last line written, else the style
     gl_hw_line prev = { 0 };
@@ -235,6 +238,13 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
         }
         pg->line[i] = best;
         pg->done[i] = got;
+        if (prime) {   // a copy of the primer it was written after (the next line's primer points into this one)
+            gl_hw_line *cp = &pg->prime[i];
+            cp->n = prime->n;
+            cp->pts = gl_malloc(sizeof(float) * 3 * (size_t)(prime->n > 0 ? prime->n : 1));
+            memcpy(cp->pts, prime->pts, sizeof(float) * 3 * (size_t)prime->n);
+            cp->text = gl_strdup(prime_text);
+        }
         if (!got) pg->failed++;
         else if (pg->tries[i] > 1) pg->retried++;
         // the next line is primed with this one, when it ended (a line that

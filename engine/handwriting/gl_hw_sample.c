@@ -400,6 +400,28 @@ gl_trace *gl_hw_trace_new(const gl_hw_model *m, const char *text, const gl_hw_sa
 
 void gl_hw_result_free(gl_hw_result *r) { free(r->pts); free(r->phi); free(r->kappa); memset(r, 0, sizeof *r); }
 
+// §5.5 priming: runs the network over the primer's points (inputs only),
+// lifts the pen and (synthesis) moves the window onto the space after the
+// primer's text. x: the next input, (0, 0, 1) in; the primer's last point,
+// pen up, out.
+static void st_prime(const gl_hw_model *m, hw_state *s, const gl_hw_sample_opts *opts, float *x) {
+    const gl_hw_cfg *c = &m->cfg;
+    const gl_hw_line *pr = opts->prime;
+    float *xs = gl_malloc(sizeof(float) * 3 * ((size_t)pr->n + 1));   // the inputs: (0, 0, 1), then the points
+    memcpy(xs, x, 3 * sizeof(float));
+    for (int t = 0; t < pr->n; t++) {
+        xs[3 * (t + 1)] = (pr->pts[3 * t] - c->mean[0]) / c->std[0];
+        xs[3 * (t + 1) + 1] = (pr->pts[3 * t + 1] - c->mean[1]) / c->std[1];
+        xs[3 * (t + 1) + 2] = pr->pts[3 * t + 2];
+    }
+    if (opts->prime_stepwise || !prime_layers(m, s, xs, pr->n))
+        for (int t = 0; t < pr->n; t++) st_step(m, s, xs + 3 * t);
+    memcpy(x, xs + 3 * pr->n, 3 * sizeof(float));
+    free(xs);
+    x[2] = 1;   // lift the pen before writing the new text
+    if (c->K > 0) gl_hw_window_align(s->kappa, s->phi, s->w, s->p, s->chars, c->K, s->U, c->C, (float)strlen(opts->prime_text) + 1);
+}
+
 int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace) {
     const gl_hw_cfg *c = &m->cfg;
     int synth = c->K > 0;
@@ -437,23 +459,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     int max_steps = opts->max_steps > 0 ? opts->max_steps : (synth ? 40 * ntext + 40 : 700);
     gl_rng rng; gl_rng_seed(&rng, opts->seed);
     float x[3] = {0, 0, 1};
-    // §5.5 priming: run the network over the primer's points (inputs only)
-    if (opts->prime) {
-        const gl_hw_line *pr = opts->prime;
-        float *xs = gl_malloc(sizeof(float) * 3 * ((size_t)pr->n + 1));   // the inputs: (0, 0, 1), then the points
-        memcpy(xs, x, sizeof x);
-        for (int t = 0; t < pr->n; t++) {
-            xs[3 * (t + 1)] = (pr->pts[3 * t] - c->mean[0]) / c->std[0];
-            xs[3 * (t + 1) + 1] = (pr->pts[3 * t + 1] - c->mean[1]) / c->std[1];
-            xs[3 * (t + 1) + 2] = pr->pts[3 * t + 2];
-        }
-        if (opts->prime_stepwise || !prime_layers(m, &s, xs, pr->n))
-            for (int t = 0; t < pr->n; t++) st_step(m, &s, xs + 3 * t);
-        memcpy(x, xs + 3 * pr->n, sizeof x);
-        free(xs);
-        x[2] = 1;   // lift the pen before writing the new text
-        if (synth) gl_hw_window_align(s.kappa, s.phi, s.w, s.p, s.chars, K, s.U, c->C, (float)strlen(opts->prime_text) + 1);
-    }
+    if (opts->prime) st_prime(m, &s, opts, x);
     int cap = 256, n = 0;
     float *pts = gl_malloc(sizeof(float) * 3 * cap);
     float *phis = synth ? gl_malloc(sizeof(float) * (U + 1) * cap) : NULL;
@@ -636,15 +642,18 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
 // weights opts asks for (floats, halves or int8): what the app's network scores,
 // to set beside the training path's figure. Σ over points of eq. 26.
 double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts) {
-    int synth = m->cfg.K > 0;
-    int U = synth ? (int)strlen(ln->text) : 0;
-    if (synth && (U < 1 || U > GL_HW_MAXU)) {
-        gl_seterr("line loss: the text must have 1 to %d characters", GL_HW_MAXU);
+    int synth = m->cfg.K > 0, primed = opts->prime && (!synth || opts->prime_text);
+    char full[GL_HW_MAXU + 2];
+    int U = synth ? snprintf(full, sizeof full, "%s%s%s", primed && synth ? opts->prime_text : "",
+                             primed && synth ? " " : "", ln->text) : 0;
+    if (synth && (!ln->text[0] || U > GL_HW_MAXU)) {
+        gl_seterr("line loss: the text (with its primer's) must have 1 to %d characters", GL_HW_MAXU);
         return NAN;
     }
     hw_state s; st_init(&s, m, U, opts->weights);
-    if (synth && gl_hw_encode(&m->cfg, ln->text, s.chars)) { st_free(&s); return NAN; }
+    if (synth && gl_hw_encode(&m->cfg, full, s.chars)) { st_free(&s); return NAN; }
     float x[3] = {0, 0, 1};
+    if (primed) st_prime(m, &s, opts, x);
     double tot = 0;
     for (int t = 0; t < ln->n; t++) {
         st_step(m, &s, x);

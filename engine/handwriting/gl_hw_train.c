@@ -112,10 +112,7 @@ static int hw_step(gl_train *t, gl_train_report *r) {
     long epoch = t->step / h->nb;
     int bi = (int)(t->step % h->nb);
     if (epoch != h->cur_epoch) {
-        gl_rng rng;
-        gl_rng_seed(&rng, (uint64_t)h->o.seed * 1000003u + (uint64_t)epoch);
-        for (int i = 0; i < h->nb; i++) h->border[i] = i;
-        gl_rng_shuffle(&rng, h->border, h->nb);
+        gl_train_epoch_order(h->border, h->nb, (uint64_t)h->o.seed, epoch);
         h->cur_epoch = epoch;
     }
     int s0 = h->border[bi] * B, nbat = h->norder - s0 < B ? h->norder - s0 : B;

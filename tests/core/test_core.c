@@ -2,6 +2,7 @@
 // load leaving the model untouched on error, gradient checks of the shared
 // layers (linear, LSTM through time), IDX reader errors, PNG round trip.
 #include "gl_test.h"
+#include "test_tmp.h"
 #include "gl_image.h"
 #include "gl_json.h"
 #include "gl_mnist.h"
@@ -11,14 +12,6 @@
 #include <stdint.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-static const char *tmp(const char *name) {
-    static char buf[4][512]; static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-    return buf[k];
-}
-static void write_bytes(const char *path, const void *b, size_t n) { FILE *f = fopen(path, "wb"); fwrite(b, 1, n, f); fclose(f); }
 
 static void test_json(void) {
     const char *s = "{\"a\": [1, 2.5, -3e2], \"b\": {\"c\": \"x\\ny\"}, \"d\": true, \"e\": null}";
@@ -217,16 +210,13 @@ static void test_png_and_normalise(void) {
 }
 
 int main(void) {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/glimpse-test-%d", (int)getpid());
-    char cmd[300]; snprintf(cmd, sizeof cmd, "mkdir -p %s", tmpdir);
-    if (system(cmd) != 0) return 1;
+    if (test_tmp_begin("test")) return 1;
     test_json();
     test_safetensors();
     test_linear_grad();
     test_lstm_grad();
     test_idx();
     test_png_and_normalise();
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd) != 0) return 1;
+    if (test_tmp_end()) return 1;
     TEST_MAIN_END();
 }

@@ -4,6 +4,7 @@
 // the file's mode, and leaves no temporary behind when it fails; a PNG's
 // alpha channel is composited onto white. Each check failed before the fix.
 #include "gl_test.h"
+#include "test_tmp.h"
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_mnist.h"
@@ -23,18 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-static const char *tmp(const char *name) {
-    static char buf[8][512]; static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-    return buf[k];
-}
-static void write_str(const char *path, const char *s) {
-    FILE *f = fopen(path, "wb");
-    fputs(s, f);
-    fclose(f);
-}
 static int has(const char *path, const char *want) {
     uint8_t *b; size_t n;
     if (gl_read_file(path, &b, &n)) return 0;
@@ -266,8 +255,7 @@ static void test_size_messages(void) {
 }
 
 int main(void) {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/gl_files_XXXXXX");
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
+    if (test_tmp_begin("files")) return 1;
     test_inputs_not_regular();
     test_write_through_links();
     test_write_not_regular();
@@ -275,8 +263,6 @@ int main(void) {
     test_write_failures_leave_nothing();
     test_alpha_on_white();
     test_size_messages();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
+    test_tmp_end();
     TEST_MAIN_END();
 }

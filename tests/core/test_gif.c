@@ -4,6 +4,7 @@
 // the heat maps' colours exactly; bad frames and delays are refused; a save
 // killed half-way leaves the old file whole and the next save cleans up.
 #include "gl_test.h"
+#include "test_tmp.h"
 #include "gl_gif.h"
 #include "gl_util.h"
 #include <gif_lib.h>
@@ -12,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char dir[256];
 
 // Composites the slurped GIF's frames (disposal "leave in place", index 0
 // transparent) and checks frame f's picture against want (RGB).
@@ -133,7 +133,7 @@ static int write_gif(const char *path, int nframes, int loop) {
 
 static void test_roundtrip(void) {
     char path[300];
-    snprintf(path, sizeof path, "%s/a.gif", dir);
+    snprintf(path, sizeof path, "%s/a.gif", tmpdir);
     CHECK(write_gif(path, 5, 1) == 0, "save: %s", gl_err());
     reader r = {0};
     if (read_open(&r, path)) { CHECK(0, "the GIF does not read back"); read_close(&r); return; }
@@ -161,7 +161,7 @@ static void test_roundtrip(void) {
     for (int i = 0; i < 5; i++) gl_image_free(&im[i]);
     read_close(&r);
 
-    snprintf(path, sizeof path, "%s/once.gif", dir);
+    snprintf(path, sizeof path, "%s/once.gif", tmpdir);
     CHECK(write_gif(path, 2, 0) == 0, "save: %s", gl_err());
     reader o = {0};
     if (!read_open(&o, path)) {
@@ -186,8 +186,8 @@ static void test_rect(void) {
               gl_err());
     }
     char pa[300], pb[300];
-    snprintf(pa, sizeof pa, "%s/full.gif", dir);
-    snprintf(pb, sizeof pb, "%s/rect.gif", dir);
+    snprintf(pa, sizeof pa, "%s/full.gif", tmpdir);
+    snprintf(pb, sizeof pb, "%s/rect.gif", tmpdir);
     CHECK(gl_gif_save(a, pa) == 0 && gl_gif_save(b, pb) == 0, "save: %s", gl_err());
     uint8_t *ba, *bb;
     size_t na, nb;
@@ -206,7 +206,7 @@ static void test_refusals(void) {
     CHECK(gl_gif_add(g, &ok, 1) == -1 && strstr(gl_err(), "delay of 1"), "a delay of 1 cs: %s", gl_err());
     CHECK(gl_gif_add(g, &ok, 70000) == -1, "a delay of 70000 cs");
     char path[300];
-    snprintf(path, sizeof path, "%s/none.gif", dir);
+    snprintf(path, sizeof path, "%s/none.gif", tmpdir);
     CHECK(gl_gif_save(g, path) == -1 && strstr(gl_err(), "no frames") && !gl_file_exists(path), "no frames: %s",
           gl_err());
     CHECK(gl_gif_add(g, &ok, 10) == 0, "add: %s", gl_err());
@@ -237,7 +237,7 @@ static void test_delays(void) {
 // and the next save to the name removes it.
 static void test_killed_write(void) {
     char path[300], tmp[400];
-    snprintf(path, sizeof path, "%s/k.gif", dir);
+    snprintf(path, sizeof path, "%s/k.gif", tmpdir);
     // the pause is read once per process (and inherited by a child): the old
     // file and the killed write come from children of a parent that has not
     // written yet; the parent's own save (after) runs without it
@@ -270,8 +270,7 @@ static void test_killed_write(void) {
 }
 
 int main(void) {
-    snprintf(dir, sizeof dir, "/tmp/glimpse-test-gif-XXXXXX");
-    if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    if (test_tmp_begin("test-gif")) return 1;
     // first: gl_write_atomic reads GLIMPSE_WRITE_PAUSE_MS at its first call in
     // a process, and a child inherits what its parent read
     test_killed_write();
@@ -280,8 +279,6 @@ int main(void) {
     test_rect();
     test_refusals();
     test_delays();
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    test_tmp_end();
     TEST_MAIN_END();
 }

@@ -2,6 +2,7 @@
 // undefined behaviour, or loaded something that was not what the file said.
 // Every one must now be a clear error (or, for valid input, load exactly).
 #include "gl_test.h"
+#include "test_tmp.h"
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_json.h"
@@ -12,15 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-static const char *tmp(const char *name) {
-    static char buf[8][512]; static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-    return buf[k];
-}
-static void write_bytes(const char *path, const void *b, size_t n) { FILE *f = fopen(path, "wb"); fwrite(b, 1, n, f); fclose(f); }
-static void write_str(const char *path, const char *s) { write_bytes(path, s, strlen(s)); }
 
 // A safetensors file from a header string and n data bytes (header padded
 // with spaces to a multiple of 8, as the format recommends).
@@ -214,16 +206,13 @@ static void test_iam(void) {
 }
 
 int main(void) {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/glimpse-readers-%d", (int)getpid());
-    mkdir(tmpdir, 0700);
+    if (test_tmp_begin("readers")) return 1;
     test_read_file();
     test_seterr_own_buffer();
     test_safetensors_crafted();
     test_images();
     test_encode_names_characters();
     test_iam();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    test_tmp_end();
     TEST_MAIN_END();
 }

@@ -44,17 +44,8 @@ static double compare(gui_run *r, const char *file, int seed, const char *text, 
 // The picture of docs/app.md through the executable (argv[1]): a 1280x800
 // screenshot whose heat map is in colour and whose line is coloured by a cell.
 static void screenshot(const char *exe) {
-    char tmpl[] = "/tmp/glimpse-cells-shot-XXXXXX";
-    char *dir = mkdtemp(tmpl);
-    if (!dir) { CHECK(0, "mkdtemp"); return; }
-    char cmd[2000], shot[200];
-    snprintf(shot, sizeof shot, "%s/cells.png", dir);
-    const char *root = getenv("GLIMPSE_SOURCE_ROOT") ? getenv("GLIMPSE_SOURCE_ROOT") : ".";
-    snprintf(cmd, sizeof cmd, "'%s' --view cells --screenshot '%s' --script '%s/app/gui/scripts/screenshot-cells.txt'",
-             exe, shot, root);
-    CHECK(system(cmd) == 0, "%s", cmd);
     gl_image im;
-    if (gl_image_load_png(shot, &im) == 0) {
+    if (script_screenshot(exe, "cells", "cells", &im) == 0) {
         int ink = 0, heat = 0;   // coloured pixels on the paper (y 100..260) and under it
         for (int y = 100; y < im.h - 40; y++)
             for (int x = 12; x < im.w - 12; x++) {
@@ -65,9 +56,7 @@ static void screenshot(const char *exe) {
         CHECK(im.w == 1280 && im.h == 800 && ink > 1000 && heat > 100000, "screenshot: %d coloured ink, %d heat pixels",
               ink, heat);
         gl_image_free(&im);
-    } else CHECK(0, "%s", gl_err());
-    unlink(shot);
-    rmdir(dir);
+    }
 }
 
 int main(int argc, char **argv) {

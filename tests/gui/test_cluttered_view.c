@@ -57,18 +57,6 @@ static int frames_over(gui_run *r, double seconds) {
     return (int)(r->frames - f0);
 }
 
-// The texts of the last frame, joined by spaces (so that a wrapped note reads as one).
-static const char *drawn_text(gui_run *r) {
-    static char buf[1 << 16];
-    gui_ctx *ui = &r->sh->ui;
-    size_t n = 0;
-    buf[0] = 0;
-    for (int i = 0; i < ui->ncmd && n + 600 < sizeof buf; i++)
-        if (ui->cmds[i].type == GUI_CMD_TEXT)
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s ", gui_cmd_text(ui, &ui->cmds[i]));
-    return buf;
-}
-
 // A model whose first window (from read.b alone: h_0 = 0) is centred on
 // (gx, gy) with stride delta, σ = δ/2, γ = 1.
 static gl_clut *model_at(float gx, float gy, float delta, uint64_t seed) {
@@ -436,18 +424,8 @@ static void notes(gl_clut *att) {
 // The README screenshot's script through the executable (argv[1]), with the
 // shipped weights: a 1280x800 picture with the boxes drawn on the image.
 static void screenshot(const char *exe) {
-    char tmpl[] = "/tmp/glimpse-clut-shot-XXXXXX";
-    char *dir = mkdtemp(tmpl);
-    if (!dir) { CHECK(0, "mkdtemp"); return; }
-    char cmd[2000], shot[200];
-    snprintf(shot, sizeof shot, "%s/cluttered.png", dir);
-    const char *root = getenv("GLIMPSE_SOURCE_ROOT") ? getenv("GLIMPSE_SOURCE_ROOT") : ".";
-    snprintf(cmd, sizeof cmd,
-             "'%s' --view search --screenshot '%s' --script '%s/app/gui/scripts/screenshot-cluttered.txt'", exe, shot,
-             root);
-    CHECK(system(cmd) == 0, "%s", cmd);
     gl_image im;
-    if (gl_image_load_png(shot, &im) == 0) {
+    if (script_screenshot(exe, "search", "cluttered", &im) == 0) {
         int coloured = 0;   // the boxes and the path: the image itself is grey
         for (int y = 86; y < 686 && y < im.h; y++)
             for (int x = 12; x < 612 && x < im.w; x++) {
@@ -457,9 +435,7 @@ static void screenshot(const char *exe) {
         CHECK(im.w == 1280 && im.h == 800 && coloured > 500,
               "a 1280x800 screenshot with the glimpses drawn (%d pixels)", coloured);
         gl_image_free(&im);
-    } else CHECK(0, "%s", gl_err());
-    unlink(shot);
-    rmdir(dir);
+    }
 }
 
 int main(int argc, char **argv) {

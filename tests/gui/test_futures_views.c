@@ -21,8 +21,7 @@
 // Waits (up to a minute, GLIMPSE_TEST_SLOW times that under the sanitizers) for cond: the futures' worker
 // runs beside the GUI thread, on a loaded machine it may take seconds; what is checked is that they come.
 static int wait_for(gui_run *r, int (*cond)(gui_run *)) {
-    const char *slow = getenv("GLIMPSE_TEST_SLOW");
-    int tries = 600 * (slow && atoi(slow) > 1 ? atoi(slow) : 1);
+    int tries = 600 * test_slow_factor();
     for (int i = 0; i < tries; i++) {
         if (cond(r)) return 1;
         run_text(r, "wait 100\n");
@@ -38,9 +37,7 @@ static int fut_at_step(gui_run *r) { return probe(r, "futures_version") == probe
 
 static void prediction(void) {
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "prediction", test_asset_path);
-    CHECK(rc == 0, "prediction view: %s", rc ? gl_err() : "");
-    if (rc) return;
+    if (open_view(&r, "prediction", test_asset_path)) return;
     gui_run_frame(&r);
     CHECK(probe(&r, "futures_on") == 1 && probe(&r, "futures") == 0, "futures on, none before drawing");
     int cx = (int)probe(&r, "canvas_x"), cy = (int)probe(&r, "canvas_y");
@@ -65,7 +62,7 @@ static void prediction(void) {
     gui_run_close(&r);
 
     // 900x600: a stroke past the canvas's right edge is scaled down to fit
-    rc = gui_run_open(&r, 900, 600, 1, "prediction", test_asset_path);
+    int rc = gui_run_open(&r, 900, 600, 1, "prediction", test_asset_path);
     CHECK(rc == 0, "900x600: %s", rc ? gl_err() : "");
     if (rc) return;
     gui_run_frame(&r);
@@ -86,9 +83,7 @@ static int draw_fut(gui_run *r) { return probe(r, "futures_step") == probe(r, "s
 
 static void draw(void) {
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "draw", test_asset_path);
-    CHECK(rc == 0, "DRAW view: %s", rc ? gl_err() : "");
-    if (rc) return;
+    if (open_view(&r, "DRAW", test_asset_path)) return;
     CHECK(gui_run_settle(&r) == 0, "first run");
     double T = probe(&r, "T");
     CHECK(T > 1 && probe(&r, "step") < T - 1, "the first sample plays its build (step %g of %g)", probe(&r, "step"), T);
@@ -129,9 +124,7 @@ static int syn_fut(gui_run *r) {
 
 static void synthesis(void) {
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "synthesis", test_asset_path);
-    CHECK(rc == 0, "Synthesis view: %s", rc ? gl_err() : "");
-    if (rc) return;
+    if (open_view(&r, "synthesis", test_asset_path)) return;
     gui_run_frame(&r);
     CHECK(wait_for(&r, syn_done) && wait_for(&r, syn_done) && probe(&r, "lines") == 1, "the line is written (done %g)",
           probe(&r, "done"));

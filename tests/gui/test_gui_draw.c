@@ -380,9 +380,7 @@ static void generate_and_reconstruct(void) {
     char script[1024];
 
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
-    CHECK(rc == 0, "the app starts on the DRAW view: %s", rc ? gl_err() : "");
-    if (rc) { gl_draw_free(ref); return; }
+    if (open_view(&r, "DRAW", dir_asset_path)) { gl_draw_free(ref); return; }
     CHECK(gui_run_settle(&r) == 0, "first run: %s", gl_err());
     CHECK(draw_index() >= 0 && probe(&r, "view") == draw_index() && probe(&r, "mode") == 0, "DRAW view, generate mode");
     CHECK(probe(&r, "canvas_x") == CANVAS_X && probe(&r, "canvas_y") == CANVAS_Y && probe(&r, "canvas_w") == CANVAS_W,
@@ -588,9 +586,7 @@ static void own_model(void) {
     gl_draw_free(m);
 
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
-    CHECK(rc == 0, "starts: %s", rc ? gl_err() : "");
-    if (rc) return;
+    if (open_view(&r, "DRAW", dir_asset_path)) return;
     CHECK(gui_run_settle(&r) == 0, "first run: %s", gl_err());
     CHECK(probe(&r, "T") == 64 && probe(&r, "read_n") == 3 && probe(&r, "write_n") == 7, "T %g, read %g, write %g from the file",
           probe(&r, "T"), probe(&r, "read_n"), probe(&r, "write_n"));
@@ -699,9 +695,7 @@ static void own_model(void) {
 static void without_mnist(void) {
     setenv("GLIMPSE_DATA", "/nonexistent-glimpse-data", 1);
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "draw", dir_asset_path);
-    CHECK(rc == 0, "starts without MNIST: %s", rc ? gl_err() : "");
-    if (rc) { unsetenv("GLIMPSE_DATA"); return; }
+    if (open_view(&r, "DRAW", dir_asset_path)) { unsetenv("GLIMPSE_DATA"); return; }
     CHECK(run_text(&r, "key m\nidle\n") == 0, "reconstruct mode");
     CHECK(probe(&r, "mode") == 1 && probe(&r, "test_digit") == -1 && probe(&r, "input_ink") == 0 && probe(&r, "shown_version") == -1,
           "an empty drawing, no run");

@@ -6,7 +6,9 @@
 #include "gl_test.h"
 #include "gui_test.h"
 #include "gui_plot.h"
+#include "view.h"
 #include <string.h>
+#include <strings.h>
 
 static const int sizes[3][2] = { { GUI_MIN_W, GUI_MIN_H }, { 1280, 800 }, { 1920, 1080 } };
 
@@ -116,22 +118,29 @@ static void check_plot_header(void) {
     }
 }
 
+// The modes of the views: script lines that put the view into each, run one after another. Every registered
+// view (gui_views) is checked; one without a row here in the mode it opens in.
+static const struct { const char *view; int n; const char *states[3]; } modes[] = {
+    { "train", 2, { "", "click 199 58\nframe 2\n" } },   // the attention model's form, the writing one's
+    { "attention", 3, { "", "key s\n", "key s\nkey o\n" } },
+    { "synthesis", 2, { "", "key m\n" } },
+    { "prediction", 2, { "", "drag 300 300 500 320 12\nidle\nkey g\nwait 300\n" } },
+    { "draw", 3, { "", "key g\nkey g\nkey g\nkey g\n", "key m\n" } },
+    { "search", 3, { "", "key a\n", "key c\n" } },
+    { "cells", 2, { "idle\n", "idle\nkey t\nidle\nkey l\nkey s\nkey Down\n" } },
+};
+#define NMODES (sizeof modes / sizeof modes[0])
+
 int main(void) {
     check_plot_header();
-    static const char *const train[] = { "",
-                                         "click 199 58\nframe 2\n" };   // the attention model's form, the writing one's
-    check_view("train", train, 2);
-    static const char *const attn[] = { "", "key s\n", "key s\nkey o\n" };
-    check_view("attention", attn, 3);
-    static const char *const syn[] = { "", "key m\n" };
-    check_view("synthesis", syn, 2);
-    static const char *const pred[] = { "", "drag 300 300 500 320 12\nidle\nkey g\nwait 300\n" };
-    check_view("prediction", pred, 2);
-    static const char *const draw[] = { "", "key g\nkey g\nkey g\nkey g\n", "key m\n" };
-    check_view("draw", draw, 3);
-    static const char *const search[] = { "", "key a\n", "key c\n" };
-    check_view("search", search, 3);
-    static const char *const cells[] = { "idle\n", "idle\nkey t\nidle\nkey l\nkey s\nkey Down\n" };
-    check_view("cells", cells, 2);
+    for (size_t k = 0; k < NMODES; k++)
+        CHECK(gui_view_find(modes[k].view) >= 0, "'%s' is a registered view", modes[k].view);
+    static const char *const opening[1] = { "" };
+    for (int i = 0; gui_views[i]; i++) {
+        size_t k = 0;
+        while (k < NMODES && strcasecmp(modes[k].view, gui_views[i]->name)) k++;
+        if (k < NMODES) check_view(modes[k].view, modes[k].states, modes[k].n);
+        else check_view(gui_views[i]->name, opening, 1);
+    }
     TEST_MAIN_END();
 }

@@ -6,6 +6,7 @@
 #include "gl_test.h"
 #include "gui_test.h"
 #include "gl_image.h"
+#include "view.h"
 #include <string.h>
 #include <sys/wait.h>
 
@@ -20,27 +21,27 @@ static int frames_over(gui_run *r, double seconds) {
 static void send(gui_run *r, gui_event e) { gui_run_event(r, &e); }
 
 static void idle_views(void) {
-    static const char *const views[] = { "attention", "synthesis", "prediction", "draw", "search", "cells" };
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; gui_views[i]; i++) {   // every registered view
+        const char *view = gui_views[i]->name;
         gui_run r;
-        if (gui_run_open(&r, 1280, 800, 1, views[i], test_asset_path) != 0) { CHECK(0, "open %s: %s", views[i], gl_err()); continue; }
+        if (gui_run_open(&r, 1280, 800, 1, view, test_asset_path) != 0) { CHECK(0, "open %s: %s", view, gl_err()); continue; }
         // Let the first run finish and, on synthesis, the pen reach the end
         // of its line (it writes at a few characters a second).
         double t0 = gl_now();
         while (gl_now() - t0 < 30) { frames_over(&r, 0.5); if (probe(&r, "animating") == 0 && !gl_engine_busy(r.sh->app.engine)) break; }
         frames_over(&r, 0.2);
         int idle = frames_over(&r, 1.0);
-        CHECK(idle == 0, "%s: %d frames drawn over a second of no input", views[i], idle);
+        CHECK(idle == 0, "%s: %d frames drawn over a second of no input", view, idle);
         send(&r, (gui_event){ .type = GUI_EV_MOVE, .x = 640, .y = 400 });
         int after = frames_over(&r, 0.3);
-        CHECK(after >= 1, "%s: a mouse move is drawn (%d frames)", views[i], after);
+        CHECK(after >= 1, "%s: a mouse move is drawn (%d frames)", view, after);
         // and the loop goes back to sleep: no frame over a second once what
         // the move started (if anything) is over
         t0 = gl_now();
         while (gl_now() - t0 < 10) { frames_over(&r, 0.5); if (probe(&r, "animating") == 0 && !gl_engine_busy(r.sh->app.engine)) break; }
         frames_over(&r, 0.2);
         int again = frames_over(&r, 1.0);
-        CHECK(again == 0, "%s: %d frames over a second of no input after the move", views[i], again);
+        CHECK(again == 0, "%s: %d frames over a second of no input after the move", view, again);
         gui_run_close(&r);
     }
 }

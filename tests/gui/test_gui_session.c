@@ -164,9 +164,7 @@ static void in_process(void) {
 static void without_mnist(void) {
     setenv("GLIMPSE_DATA", "/nonexistent-glimpse-data", 1);
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "attention", test_asset_path);
-    CHECK(rc == 0, "starts without MNIST: %s", rc ? gl_err() : "");
-    if (rc != 0) return;
+    if (open_view(&r, "attention", test_asset_path)) return;
     gui_run_frame(&r);
     CHECK(probe(&r, "ink") == 0 && probe(&r, "shown_version") == -1, "an empty canvas and no mask");
     double x = probe(&r, "canvas_x"), y = probe(&r, "canvas_y"), w = probe(&r, "canvas_w");

@@ -51,6 +51,49 @@ static void *open_train(gui_run *r, char *dir) {
     return r->sh->state[gui_view_find("train")];
 }
 
+// A run of its own: a Train view opened on a fresh directory (open_train), its run, and the step and sum of the
+// untrained model's probe when start_train was asked to wait for it.
+typedef struct {
+    char dir[64];
+    gui_run r;
+    void *self;
+    train_run *run;
+    double step0, sum0;
+} train_case;
+
+static void take_first_probe(gui_run *r);
+
+// Opens t's view on /tmp/glimpse-NAME-XXXXXX and starts config c; with first_probe, waits for the untrained model's
+// probe. 0, or -1 if the view did not open.
+static int start_train(train_case *t, const char *name, const train_config *c, int first_probe) {
+    snprintf(t->dir, sizeof t->dir, "/tmp/glimpse-%s-XXXXXX", name);
+    t->self = open_train(&t->r, t->dir);
+    if (!t->self) return -1;
+    t->run = view_train_run(t->self);
+    train_run_start(t->run, c);
+    if (first_probe) {
+        take_first_probe(&t->r);
+        t->step0 = probe(&t->r, "shown_probe_step");
+        t->sum0 = probe(&t->r, "shown_probe_sum");
+    }
+    return 0;
+}
+
+// The defaults of the Train view's form with model m chosen.
+static train_config config_of(train_model m) {
+    train_config c;
+    train_config_defaults(&c);
+    c.model = m;
+    return c;
+}
+
+// Frames until the untrained model's probe arrives (60 s at most), and one that takes it.
+static void take_first_probe(gui_run *r) {
+    double t0 = gl_now();
+    while (gl_now() - t0 < 60 && probe(r, "probes") < 1) frames(r, 0.02);
+    gui_run_frame(r);
+}
+
 static void in_process(void) {
     char dir[] = "/tmp/glimpse-train-XXXXXX";
     gui_run r;
@@ -104,87 +147,66 @@ static void in_process(void) {
 }
 
 static void handwriting(void) {
-    char dir[] = "/tmp/glimpse-trainhw-XXXXXX";
-    gui_run r;
-    void *self = open_train(&r, dir);
-    if (!self) return;
-    train_run *run = view_train_run(self);
-    train_config c;
-    train_config_defaults(&c);
-    c.model = TRAIN_HANDWRITING;
+    train_config c = config_of(TRAIN_HANDWRITING);
     c.hw_task = 0;   // synthesis
     c.hw_cells = 32; c.hw_layers = 1; c.hw_lines = 300; c.batch = 16; c.hw_iters = 100000;   // longer than the test
-    train_run_start(run, &c);
-    double t0 = gl_now(), sum0 = 0, step0 = -1;
-    while (gl_now() - t0 < 60 && probe(&r, "probes") < 1) frames(&r, 0.02);
-    gui_run_frame(&r);   // takes the probe
-    step0 = probe(&r, "shown_probe_step");
-    sum0 = probe(&r, "shown_probe_sum");
-    CHECK(step0 == 0 && probe(&r, "shown_probe_points") > 0, "the untrained network's probe: %g points at step %g (%s)", probe(&r, "shown_probe_points"), step0, run->msg);
-    int slow = getenv("GLIMPSE_TEST_SLOW") && atoi(getenv("GLIMPSE_TEST_SLOW")) > 1 ? atoi(getenv("GLIMPSE_TEST_SLOW")) : 1;
-    t0 = gl_now();
-    while (gl_now() - t0 < 120 * slow && (probe(&r, "points") < 150 || probe(&r, "evals") < 3 || probe(&r, "probes") < 3)) frames(&r, 0.1);
-    CHECK(probe(&r, "points") >= 150 && probe(&r, "evals") >= 3, "points %.0f and held-out figures %.0f arrive (state %s: %s)", probe(&r, "points"),
-          probe(&r, "evals"), train_state_name(train_run_state(run)), run->msg);
-    CHECK(probe(&r, "last_smooth") < probe(&r, "first_smooth") - 0.3, "the smoothed loss per point went down: %.3f -> %.3f nats", probe(&r, "first_smooth"), probe(&r, "last_smooth"));
-    CHECK(probe(&r, "last_eval") < probe(&r, "first_eval"), "the held-out loss per point went down: %.3f -> %.3f nats", probe(&r, "first_eval"), probe(&r, "last_eval"));
-    CHECK(probe(&r, "shown_probe_step") > 0 && probe(&r, "shown_probe_sum") != sum0 && probe(&r, "shown_probe_points") > 0,
-          "the probe of step %g differs from the untrained one (%g vs %g)", probe(&r, "shown_probe_step"), probe(&r, "shown_probe_sum"), sum0);
-    CHECK(probe(&r, "rate") > 0, "points per second measured (%.0f)", probe(&r, "rate"));
+    train_case t;
+    if (start_train(&t, "trainhw", &c, 1)) return;
+    CHECK(t.step0 == 0 && probe(&t.r, "shown_probe_points") > 0, "the untrained network's probe: %g points at step %g (%s)", probe(&t.r, "shown_probe_points"), t.step0, t.run->msg);
+    int slow = test_slow_factor();
+    double t0 = gl_now();
+    while (gl_now() - t0 < 120 * slow && (probe(&t.r, "points") < 150 || probe(&t.r, "evals") < 3 || probe(&t.r, "probes") < 3)) frames(&t.r, 0.1);
+    CHECK(probe(&t.r, "points") >= 150 && probe(&t.r, "evals") >= 3, "points %.0f and held-out figures %.0f arrive (state %s: %s)", probe(&t.r, "points"),
+          probe(&t.r, "evals"), train_state_name(train_run_state(t.run)), t.run->msg);
+    CHECK(probe(&t.r, "last_smooth") < probe(&t.r, "first_smooth") - 0.3, "the smoothed loss per point went down: %.3f -> %.3f nats", probe(&t.r, "first_smooth"), probe(&t.r, "last_smooth"));
+    CHECK(probe(&t.r, "last_eval") < probe(&t.r, "first_eval"), "the held-out loss per point went down: %.3f -> %.3f nats", probe(&t.r, "first_eval"), probe(&t.r, "last_eval"));
+    CHECK(probe(&t.r, "shown_probe_step") > 0 && probe(&t.r, "shown_probe_sum") != t.sum0 && probe(&t.r, "shown_probe_points") > 0,
+          "the probe of step %g differs from the untrained one (%g vs %g)", probe(&t.r, "shown_probe_step"), probe(&t.r, "shown_probe_sum"), t.sum0);
+    CHECK(probe(&t.r, "rate") > 0, "points per second measured (%.0f)", probe(&t.r, "rate"));
     printf("handwriting: %.0f steps, loss per point %.3f -> %.3f (held-out %.3f -> %.3f), %.0f points/s, probe of step %.0f: %.0f points\n",
-           probe(&r, "step"), probe(&r, "first_smooth"), probe(&r, "last_smooth"), probe(&r, "first_eval"), probe(&r, "last_eval"), probe(&r, "rate"),
-           probe(&r, "shown_probe_step"), probe(&r, "shown_probe_points"));
+           probe(&t.r, "step"), probe(&t.r, "first_smooth"), probe(&t.r, "last_smooth"), probe(&t.r, "first_eval"), probe(&t.r, "last_eval"), probe(&t.r, "rate"),
+           probe(&t.r, "shown_probe_step"), probe(&t.r, "shown_probe_points"));
     // use these weights: the Synthesis view runs the network being trained (32 cells, not the shipped one)
-    view_train_use(self, &r.sh->app);
-    CHECK(wait_view(&r, "synthesis"), "the Synthesis view is shown");
-    frames(&r, 0.1);
-    CHECK(probe(&r, "cells") == 32, "and runs the trained network (%g cells)", probe(&r, "cells"));
-    gui_run_settle(&r);
-    CHECK(probe(&r, "steps") > 0, "which writes its text (%g points)", probe(&r, "steps"));
+    view_train_use(t.self, &t.r.sh->app);
+    CHECK(wait_view(&t.r, "synthesis"), "the Synthesis view is shown");
+    frames(&t.r, 0.1);
+    CHECK(probe(&t.r, "cells") == 32, "and runs the trained network (%g cells)", probe(&t.r, "cells"));
+    gui_run_settle(&t.r);
+    CHECK(probe(&t.r, "steps") > 0, "which writes its text (%g points)", probe(&t.r, "steps"));
     // and back to the shipped network (400 cells)
-    view_train_shipped(self, &r.sh->app);
-    frames(&r, 0.1);
-    CHECK(probe(&r, "cells") == 400, "Shipped weights: the Synthesis view runs the shipped network again (%g cells)",
-          probe(&r, "cells"));
-    finish(&r, run, dir, "handwriting-synth-trained.safetensors");
+    view_train_shipped(t.self, &t.r.sh->app);
+    frames(&t.r, 0.1);
+    CHECK(probe(&t.r, "cells") == 400, "Shipped weights: the Synthesis view runs the shipped network again (%g cells)",
+          probe(&t.r, "cells"));
+    finish(&t.r, t.run, t.dir, "handwriting-synth-trained.safetensors");
 }
 
 // Cluttered MNIST in the Train view: steps, held-out accuracy, probes of
 // three searched test images that change as it learns, weights saved.
 static void cluttered(void) {
-    char dir[] = "/tmp/glimpse-trainclut-XXXXXX";
-    gui_run r;
-    void *self = open_train(&r, dir);
-    if (!self) return;
-    train_run *run = view_train_run(self);
-    train_config c;
-    train_config_defaults(&c);
-    c.model = TRAIN_CLUTTERED;
+    train_config c = config_of(TRAIN_CLUTTERED);
     c.clut_attention = 1; c.batch = 16; c.limit = 3000; c.clut_epochs = 1000; c.lr = 1e-3;   // longer than the test
-    train_run_start(run, &c);
+    train_case t;
+    if (start_train(&t, "trainclut", &c, 1)) return;
+    CHECK(t.step0 == 0, "the untrained model's probe at step %g (%s)", t.step0, t.run->msg);
+    int slow = test_slow_factor();
     double t0 = gl_now();
-    while (gl_now() - t0 < 60 && probe(&r, "probes") < 1) frames(&r, 0.02);
-    gui_run_frame(&r);
-    double step0 = probe(&r, "shown_probe_step"), sum0 = probe(&r, "shown_probe_sum");
-    CHECK(step0 == 0, "the untrained model's probe at step %g (%s)", step0, run->msg);
-    int slow = getenv("GLIMPSE_TEST_SLOW") && atoi(getenv("GLIMPSE_TEST_SLOW")) > 1 ? atoi(getenv("GLIMPSE_TEST_SLOW")) : 1;
-    t0 = gl_now();
-    while (gl_now() - t0 < 60 * slow && (probe(&r, "step") < 300 || probe(&r, "evals") < 2 || probe(&r, "probes") < 3))
-        frames(&r, 0.1);
-    CHECK(probe(&r, "step") >= 300 && probe(&r, "evals") >= 2, "steps %.0f and held-out figures %.0f arrive (state %s: %s)",
-          probe(&r, "step"), probe(&r, "evals"), train_state_name(train_run_state(run)), run->msg);
-    CHECK(probe(&r, "last_smooth") < probe(&r, "first_smooth"), "the smoothed cross-entropy went down: %.3f -> %.3f",
-          probe(&r, "first_smooth"), probe(&r, "last_smooth"));
-    CHECK(probe(&r, "shown_probe_step") > 0 && probe(&r, "shown_probe_sum") != sum0,
-          "the probe of step %g differs from the untrained one", probe(&r, "shown_probe_step"));
-    printf("cluttered: %.0f steps, cross-entropy %.3f -> %.3f, %.0f images/s\n", probe(&r, "step"),
-           probe(&r, "first_smooth"), probe(&r, "last_smooth"), probe(&r, "rate"));
-    view_train_use(self, &r.sh->app);   // saves the weights (the Search view loads its own)
+    while (gl_now() - t0 < 60 * slow && (probe(&t.r, "step") < 300 || probe(&t.r, "evals") < 2 || probe(&t.r, "probes") < 3))
+        frames(&t.r, 0.1);
+    CHECK(probe(&t.r, "step") >= 300 && probe(&t.r, "evals") >= 2, "steps %.0f and held-out figures %.0f arrive (state %s: %s)",
+          probe(&t.r, "step"), probe(&t.r, "evals"), train_state_name(train_run_state(t.run)), t.run->msg);
+    CHECK(probe(&t.r, "last_smooth") < probe(&t.r, "first_smooth"), "the smoothed cross-entropy went down: %.3f -> %.3f",
+          probe(&t.r, "first_smooth"), probe(&t.r, "last_smooth"));
+    CHECK(probe(&t.r, "shown_probe_step") > 0 && probe(&t.r, "shown_probe_sum") != t.sum0,
+          "the probe of step %g differs from the untrained one", probe(&t.r, "shown_probe_step"));
+    printf("cluttered: %.0f steps, cross-entropy %.3f -> %.3f, %.0f images/s\n", probe(&t.r, "step"),
+           probe(&t.r, "first_smooth"), probe(&t.r, "last_smooth"), probe(&t.r, "rate"));
+    view_train_use(t.self, &t.r.sh->app);   // saves the weights (the Search view loads its own)
     t0 = gl_now();
     char path[1200];
-    snprintf(path, sizeof path, "%s/cluttered-attention-trained.safetensors", dir);
-    while (gl_now() - t0 < 10 * slow && !gl_file_exists(path)) frames(&r, 0.05);
-    finish(&r, run, dir, "cluttered-attention-trained.safetensors");
+    snprintf(path, sizeof path, "%s/cluttered-attention-trained.safetensors", t.dir);
+    while (gl_now() - t0 < 10 * slow && !gl_file_exists(path)) frames(&t.r, 0.05);
+    finish(&t.r, t.run, t.dir, "cluttered-attention-trained.safetensors");
 }
 
 static const uint8_t *px(const gl_image *im, int x, int y) { return im->px + ((size_t)y * im->w + x) * 3; }
@@ -211,8 +233,7 @@ static void with_executable(const char *exe) {
     if (!f) { CHECK(0, "script file"); return; }
     // 20 s of training; a sanitizer build runs several times slower, so
     // ./test.sh --sanitize gives it GLIMPSE_TEST_SLOW times as long
-    const char *slow = getenv("GLIMPSE_TEST_SLOW");
-    int k = slow && atoi(slow) > 1 ? atoi(slow) : 1;
+    int k = test_slow_factor();
     fprintf(f, "# Start, a screenshot of the untrained probe, 20 s of training\nclick 60 325\nwait %d\nscreenshot %s\nwait %d\n", 1500 * k, early, 20000 * k);
     fclose(f);
     snprintf(cmd, sizeof cmd, "GLIMPSE_TRAIN_DIR='%s' '%s' --view train --script '%s' --screenshot '%s'", dir, exe, script, shot);
@@ -279,45 +300,40 @@ static void with_executable(const char *exe) {
 // Prediction view.
 static void use_draw_and_prediction(void) {
     for (int which = 0; which < 2; which++) {
-        char dir[] = "/tmp/glimpse-trainuse-XXXXXX";
-        gui_run r;
-        void *self = open_train(&r, dir);
-        if (!self) return;
-        train_run *run = view_train_run(self);
-        train_config c;
-        train_config_defaults(&c);
+        train_config c = config_of(which == 0 ? TRAIN_DRAW : TRAIN_HANDWRITING);
         if (which == 0) {
-            c.model = TRAIN_DRAW; c.T = 4; c.read_n = 2; c.write_n = 3; c.batch = 20; c.limit = 2000; c.draw_epochs = 1000;   // longer than the test
+            c.T = 4; c.read_n = 2; c.write_n = 3; c.batch = 20; c.limit = 2000; c.draw_epochs = 1000;   // longer than the test
         } else {
-            c.model = TRAIN_HANDWRITING; c.hw_task = 1; c.hw_cells = 24; c.hw_layers = 1; c.hw_lines = 300; c.batch = 16; c.hw_iters = 100000;
+            c.hw_task = 1; c.hw_cells = 24; c.hw_layers = 1; c.hw_lines = 300; c.batch = 16; c.hw_iters = 100000;
         }
-        train_run_start(run, &c);
-        int slow = getenv("GLIMPSE_TEST_SLOW") && atoi(getenv("GLIMPSE_TEST_SLOW")) > 1 ? atoi(getenv("GLIMPSE_TEST_SLOW")) : 1;
+        train_case t;
+        if (start_train(&t, "trainuse", &c, 0)) return;
+        int slow = test_slow_factor();
         double t0 = gl_now();
-        while (gl_now() - t0 < 60 * slow && (probe(&r, "points") < 10 || probe(&r, "probes") < 1)) frames(&r, 0.05);
-        CHECK(probe(&r, "points") >= 10, "%s: steps arrive (%.0f; state %s: %s)", which ? "prediction" : "DRAW", probe(&r, "points"),
-              train_state_name(train_run_state(run)), run->msg);
-        view_train_use(self, &r.sh->app);
+        while (gl_now() - t0 < 60 * slow && (probe(&t.r, "points") < 10 || probe(&t.r, "probes") < 1)) frames(&t.r, 0.05);
+        CHECK(probe(&t.r, "points") >= 10, "%s: steps arrive (%.0f; state %s: %s)", which ? "prediction" : "DRAW", probe(&t.r, "points"),
+              train_state_name(train_run_state(t.run)), t.run->msg);
+        view_train_use(t.self, &t.r.sh->app);
         if (which == 0) {
-            CHECK(wait_view(&r, "draw"), "the DRAW view is shown");
+            CHECK(wait_view(&t.r, "draw"), "the DRAW view is shown");
             t0 = gl_now();   // the view loads the file on its engine thread
-            while (gl_now() - t0 < 20 * slow && probe(&r, "T") < 0) frames(&r, 0.05);
-            CHECK(probe(&r, "T") == 4 && probe(&r, "write_n") == 3, "and runs the trained model (T %g, write %g)", probe(&r, "T"), probe(&r, "write_n"));
-            gui_run_settle(&r);
-            CHECK(probe(&r, "samples") > 0 && probe(&r, "error") == 0, "which generates (%g samples shown, error %g)", probe(&r, "samples"), probe(&r, "error"));
-            CHECK(strstr(r.sh->app.status, "weights from draw-trained.safetensors") != NULL,
-                  "the status names the weights: %s", r.sh->app.status);
-            finish(&r, run, dir, "draw-trained.safetensors");
+            while (gl_now() - t0 < 20 * slow && probe(&t.r, "T") < 0) frames(&t.r, 0.05);
+            CHECK(probe(&t.r, "T") == 4 && probe(&t.r, "write_n") == 3, "and runs the trained model (T %g, write %g)", probe(&t.r, "T"), probe(&t.r, "write_n"));
+            gui_run_settle(&t.r);
+            CHECK(probe(&t.r, "samples") > 0 && probe(&t.r, "error") == 0, "which generates (%g samples shown, error %g)", probe(&t.r, "samples"), probe(&t.r, "error"));
+            CHECK(strstr(t.r.sh->app.status, "weights from draw-trained.safetensors") != NULL,
+                  "the status names the weights: %s", t.r.sh->app.status);
+            finish(&t.r, t.run, t.dir, "draw-trained.safetensors");
         } else {
-            CHECK(wait_view(&r, "prediction"), "the Prediction view is shown");
+            CHECK(wait_view(&t.r, "prediction"), "the Prediction view is shown");
             t0 = gl_now();
             // the view swaps networks once its engine is idle: until then it runs the shipped one
-            while (gl_now() - t0 < 20 * slow && (probe(&r, "have_model") != 1 || probe(&r, "cells") != 24)) frames(&r, 0.05);
-            CHECK(probe(&r, "have_model") == 1 && probe(&r, "cells") == 24, "and runs the trained network (%g cells)", probe(&r, "cells"));
-            frames(&r, 0.2);
-            CHECK(strstr(r.sh->app.status, "weights from handwriting-predict-trained.safetensors") != NULL,
-                  "the status names the weights: %s", r.sh->app.status);
-            finish(&r, run, dir, "handwriting-predict-trained.safetensors");
+            while (gl_now() - t0 < 20 * slow && (probe(&t.r, "have_model") != 1 || probe(&t.r, "cells") != 24)) frames(&t.r, 0.05);
+            CHECK(probe(&t.r, "have_model") == 1 && probe(&t.r, "cells") == 24, "and runs the trained network (%g cells)", probe(&t.r, "cells"));
+            frames(&t.r, 0.2);
+            CHECK(strstr(t.r.sh->app.status, "weights from handwriting-predict-trained.safetensors") != NULL,
+                  "the status names the weights: %s", t.r.sh->app.status);
+            finish(&t.r, t.run, t.dir, "handwriting-predict-trained.safetensors");
         }
     }
 }

@@ -32,32 +32,13 @@ static int copy_asset(const char *from, const char *to, size_t n) {
     return rc;
 }
 
-// Every text the last frame drew, joined with spaces (a wrapped note is
-// several text commands).
-static const char *drawn_text(gui_run *r) {
-    static char all[32768];
-    size_t k = 0;
-    all[0] = 0;
-    const gui_ctx *ui = &r->sh->ui;
-    for (int i = 0; i < ui->ncmd && k + 2 < sizeof all; i++)
-        if (ui->cmds[i].type == GUI_CMD_TEXT)
-            k += (size_t)snprintf(all + k, sizeof all - k, "%s ", gui_cmd_text(ui, &ui->cmds[i]));
-    return all;
-}
 // Whether the drawn text holds each word of want (a note wraps at spaces,
 // and a long path may be cut anywhere, so the path is looked for by its name).
 static int drawn_has(gui_run *r, const char *want) { return strstr(drawn_text(r), want) != NULL; }
 
-static void expire_note(gui_run *r) {
-    r->sh->app.note[0] = 0;
-    r->sh->app.note_until = 0;
-}
-
 static void attention(void) {
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "attention", broken_asset);
-    CHECK(rc == 0, "the app starts on the attention view: %s", rc ? gl_err() : "");
-    if (rc != 0) return;
+    if (open_view(&r, "attention", broken_asset)) return;
     // softmax: a truncated file
     CHECK(run_text(&r, "idle\nframe 3\n") == 0, "settle");
     expire_note(&r);
@@ -96,9 +77,7 @@ static void other_views(void) {
                                           "handwriting-predict.safetensors" };
     for (int i = 0; i < 3; i++) {
         gui_run r;
-        int rc = gui_run_open(&r, 1280, 800, 1, views[i], broken_asset);
-        CHECK(rc == 0, "the app starts on the %s view: %s", views[i], rc ? gl_err() : "");
-        if (rc != 0) continue;
+        if (open_view(&r, views[i], broken_asset)) continue;
         run_text(&r, "idle\nframe 3\n");
         expire_note(&r);
         run_text(&r, "frame 2\n");

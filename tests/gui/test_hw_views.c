@@ -30,6 +30,32 @@ static void check_svg(const char *p) {
     if (ok) free(b);
 }
 
+static int ends_with(const char *s, const char *suf) { size_t a = strlen(s), b = strlen(suf); return a >= b && !strcmp(s + a - b, suf); }
+
+// What an export wrote to $GLIMPSE_EXPORT_DIR, each file removed after: the SVG (check_svg), each PNG larger than
+// 100x50 and, with ink, holding more than 50 dark pixels.
+static void check_exports(const char *const names[3], int ink) {
+    const char *dir = getenv("GLIMPSE_EXPORT_DIR");
+    for (int i = 0; i < 3; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        if (ends_with(p, ".svg")) {
+            check_svg(p);
+        } else {
+            float *g; int w, h;
+            int ok = gl_image_load_grey(p, &g, &w, &h) == 0;
+            CHECK(ok && w > 100 && h > 50, "%s is a PNG (%dx%d)", p, ok ? w : 0, ok ? h : 0);
+            if (ok && ink) {
+                int dark = 0;
+                for (int k = 0; k < w * h; k++) dark += g[k] < 0.3f;
+                CHECK(dark > 50, "%s has ink (%d dark pixels)", p, dark);
+            }
+            if (ok) free(g);
+        }
+        unlink(p);
+    }
+}
+
 static const uint8_t *px_at(const gl_image *im, int x, int y) {
     if (x < 0) x = 0;
     if (y < 0) y = 0;
@@ -61,31 +87,9 @@ static int type_text(gui_run *r, const char *text) {
     return run_text(r, s);
 }
 
-// Every text the last frame drew, joined with spaces (a wrapped note is
-// several text commands).
-static const char *drawn_text(gui_run *r) {
-    static char all[16384];
-    size_t k = 0;
-    all[0] = 0;
-    const gui_ctx *ui = &r->sh->ui;
-    for (int i = 0; i < ui->ncmd && k + 2 < sizeof all; i++)
-        if (ui->cmds[i].type == GUI_CMD_TEXT) k += (size_t)snprintf(all + k, sizeof all - k, "%s ", gui_cmd_text(ui, &ui->cmds[i]));
-    return all;
-}
-
-// The transient note of the status line, expired: what is still drawn is the view's own.
-static void expire_note(gui_run *r) {
-    r->sh->app.note[0] = 0;
-    r->sh->app.note_until = 0;
-}
-
-static int ends_with(const char *s, const char *suf) { size_t a = strlen(s), b = strlen(suf); return a >= b && !strcmp(s + a - b, suf); }
-
 static void synthesis(void) {
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "synthesis", test_asset_path);
-    CHECK(rc == 0, "the app starts on the synthesis view: %s", rc ? gl_err() : "");
-    if (rc != 0) return;
+    if (open_view(&r, "synthesis", test_asset_path)) return;
     gui_run_frame(&r);
     CHECK(probe(&r, "have_model") == 1, "the shipped synthesis weights load");
 
@@ -217,26 +221,9 @@ static void synthesis(void) {
 
     // Export the finished line.
     CHECK(run_text(&r, "key e\n") == 0, "export");
-    const char *dir = getenv("GLIMPSE_EXPORT_DIR");
-    const char *names[3] = { "glimpse-synthesis-001.svg", "glimpse-synthesis-001.png", "glimpse-synthesis-001-window.png" };
-    for (int i = 0; i < 3; i++) {
-        char p[600];
-        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        if (ends_with(p, ".svg")) {
-            check_svg(p);
-        } else {
-            float *g; int w, h;
-            int ok = gl_image_load_grey(p, &g, &w, &h) == 0;
-            CHECK(ok && w > 100 && h > 50, "%s is a PNG (%dx%d)", p, ok ? w : 0, ok ? h : 0);
-            if (ok) {
-                int dark = 0;
-                for (int k = 0; k < w * h; k++) dark += g[k] < 0.3f;
-                CHECK(dark > 50, "%s has ink (%d dark pixels)", p, dark);
-                free(g);
-            }
-        }
-        unlink(p);
-    }
+    static const char *const names[3] = { "glimpse-synthesis-001.svg", "glimpse-synthesis-001.png",
+                                          "glimpse-synthesis-001-window.png" };
+    check_exports(names, 1);
 
     // Priming: a preset (a line the model wrote), then a line of one's own.
     CHECK(probe(&r, "styles") == 6 && probe(&r, "style_mine") == 5, "plain, the four shipped presets and mine (%g)", probe(&r, "styles"));
@@ -320,9 +307,7 @@ static void iam_alphabet(void) {
     CHECK((m = gl_hw_new(&cfg, 1)) != NULL && gl_hw_save(m, iam_model, NULL, 0) == 0, "an IAM-alphabet model: %s", gl_err());
     gl_hw_free(m);
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "synthesis", iam_asset_path);
-    CHECK(rc == 0, "the app starts: %s", rc ? gl_err() : "");
-    if (rc != 0) { unlink(iam_model); return; }
+    if (open_view(&r, "synthesis", iam_asset_path)) { unlink(iam_model); return; }
     gui_run_frame(&r);
     CHECK(probe(&r, "have_model") == 1 && cfg.C == 81, "the model loads (%d characters)", cfg.C);
     CHECK(probe(&r, "styles") == 2 && strstr(r.sh->app.note, "another model"),
@@ -373,9 +358,7 @@ static void arc_script(char *out, size_t cap, int cx, int cy, int rad, double a0
 
 static void prediction(void) {
     gui_run r;
-    int rc = gui_run_open(&r, 1280, 800, 1, "prediction", test_asset_path);
-    CHECK(rc == 0, "the app starts on the prediction view: %s", rc ? gl_err() : "");
-    if (rc != 0) return;
+    if (open_view(&r, "prediction", test_asset_path)) return;
     gui_run_frame(&r);
     CHECK(probe(&r, "have_model") == 1, "the shipped prediction weights load");
     CHECK(probe(&r, "points") == 0 && probe(&r, "frames") == 0, "an empty canvas");
@@ -449,21 +432,9 @@ static void prediction(void) {
 
     // Export.
     CHECK(run_text(&r, "key End\nkey e\n") == 0, "export");
-    const char *dir = getenv("GLIMPSE_EXPORT_DIR");
-    const char *names[3] = { "glimpse-prediction-001.svg", "glimpse-prediction-001.png", "glimpse-prediction-001-density.png" };
-    for (int i = 0; i < 3; i++) {
-        char p[600];
-        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        if (ends_with(p, ".svg")) {
-            check_svg(p);
-        } else {
-            float *g; int w, h;
-            int ok = gl_image_load_grey(p, &g, &w, &h) == 0;
-            CHECK(ok && w > 100 && h > 50, "%s is a PNG (%dx%d)", p, ok ? w : 0, ok ? h : 0);
-            if (ok) free(g);
-        }
-        unlink(p);
-    }
+    static const char *const names[3] = { "glimpse-prediction-001.svg", "glimpse-prediction-001.png",
+                                          "glimpse-prediction-001-density.png" };
+    check_exports(names, 0);
 
     // Drawing on after a continuation: the network starts over from the drawn points.
     snprintf(script, sizeof script, "drag %d %d %d %d 10\nidle\n", cx + 500, cy + 300, cx + 560, cy + 260);

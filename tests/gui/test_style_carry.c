@@ -12,12 +12,14 @@
 // unprimed model writes upright already); at least 5 lines in 6 end on
 // their own with every sample. Prints the table
 // docs/handwriting.md quotes.
-//   build/tests/gui/test_style_carry [BIAS]      (default 1, the app's)
+//   build/tests/gui/test_style_carry [BIAS [--read]]   (default 1, the app's;
+//   --read also reads every line back, hw_read.h, and prints the words read)
 #include "gl_test.h"
 #include "gui_test.h"
 #include "gl_hw.h"
 #include "hw_gui.h"
 #include "style_file.h"
+#include "handwriting/hw_read.h"
 #include <math.h>
 
 #define NTEXT 3
@@ -65,11 +67,13 @@ static float *mouse_line(const gl_hw_line *base, float s0, const sample_spec *sp
     return x;
 }
 
-typedef struct { float slant, height; int ended; } outcome;
+typedef struct { float slant, height; int ended; hw_reading rd; } outcome;
+static int reading;   // --read: read every line back (hw_read.h)
 
 static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const char *ptext, float bias) {
     float sl[NTEXT * NSEED], h[NTEXT * NSEED];
     int ns = 0, nh = 0, ended = 0;
+    hw_reading rd = { 0 };
     for (int t = 0; t < NTEXT; t++)
         for (int s = 0; s < NSEED; s++) {
             gl_hw_sample_opts o = { 0 };
@@ -85,14 +89,16 @@ static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const 
                 if (!isnan(st.slant_deg)) sl[ns++] = st.slant_deg;
             }
             ended += r.ended;
+            if (reading) hw_read_line(m, texts[t], r.pts, r.n, prime ? &pl : NULL, &rd);
             gl_hw_result_free(&r);
         }
-    outcome oc = { median(sl, ns), median(h, nh), ended };
+    outcome oc = { median(sl, ns), median(h, nh), ended, rd };
     return oc;
 }
 
 int main(int argc, char **argv) {
     float bias = argc > 1 ? (float)atof(argv[1]) : 1.0f;
+    reading = argc > 2 && !strcmp(argv[2], "--read");
     gl_hw_model *m = gl_hw_load(test_asset_path("handwriting-synth.safetensors"), 0);
     CHECK(m != NULL, "the shipped model: %s", gl_err());
     if (!m) TEST_MAIN_END();
@@ -157,6 +163,12 @@ int main(int argc, char **argv) {
     CHECK(got[3].height / got[2].height >= sqrtf(had[3].height / had[2].height),
           "large against small: %.2f times as high written, the samples %.2f", got[3].height / got[2].height,
           had[3].height / had[2].height);
+    if (reading) {
+        printf("words read back (hw_read.h): unprimed %d of %d, %s %d of %d", plain.rd.read, plain.rd.words,
+               ps.p[0].name, pre.rd.read, pre.rd.words);
+        for (int k = 0; k < 4; k++) printf(", %s %d of %d", specs[k].name, got[k].rd.read, got[k].rd.words);
+        printf("\n");
+    }
     app_style_presets_free(&ps);
     gl_hw_free(m);
     TEST_MAIN_END();

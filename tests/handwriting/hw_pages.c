@@ -22,11 +22,15 @@
 //     each style file's own hand: gl_hw_ink_measure of its points.
 // HW_PAGES_PNG=DIR writes every page as DIR/page-S-P.png (S: the style's index);
 // HW_PAGES_SINGLES=1 (widths) also writes each line alone, unprimed, at the
-// seed it had on the page (line i: 1 + i), one try.
+// seed it had on the page (line i: 1 + i), one try; HW_PAGES_READ=1 (widths)
+// reads the page's lines (and those written alone) back (hw_read.h), each
+// after the primer it was written after (HW_PAGES_READ=alone: every line
+// from a fresh state), and prints the share of words read.
 #include "gl_hw.h"
 #include "gl_image.h"
 #include "gl_json.h"
 #include "hw_heldout.h"
+#include "hw_read.h"
 #include <math.h>
 #include <stdio.h>
 
@@ -77,13 +81,15 @@ static int widths(gl_hw_model *m, char **t, int nt, float bias, int lines, const
         o.tries = 1;
         gl_hw_page pg;
         if (gl_hw_page_write(m, l, nl, &o, &pg)) return -1;
-        int good = 0;
+        int good = 0, reading = getenv("HW_PAGES_READ") != NULL, in_context = reading && strcmp(getenv("HW_PAGES_READ"), "alone");
+        hw_reading rp = { 0 }, rs = { 0 };
         for (int i = 0; i < nl; i++) {
             int len = (int)strlen(l[i]), b = len / 10 < NB ? len / 10 : NB - 1;
             int g = pg.done[i];
             n[b]++;
             ok[b] += g;
             good += g;
+            if (reading) hw_read_line(m, pg.text[i], pg.line[i].pts, pg.line[i].n, in_context ? &pg.prime[i] : NULL, &rp);
         }
         gl_hw_page_free(&pg);
         int alone = 0;   // the same lines each written alone (unprimed), one try, the same seeds
@@ -91,9 +97,14 @@ static int widths(gl_hw_model *m, char **t, int nt, float bias, int lines, const
             o.seed = 1 + (uint64_t)i;
             if (gl_hw_page_write(m, &l[i], 1, &o, &pg)) return -1;
             alone += pg.done[0];
+            if (reading) hw_read_line(m, pg.text[0], pg.line[0].pts, pg.line[0].n, NULL, &rs);
             gl_hw_page_free(&pg);
         }
         if (getenv("HW_PAGES_SINGLES")) printf("  the same lines alone: %d of %d written whole\n", alone, nl);
+        if (reading)
+            printf("  words read (hw_read.h): page lines %d of %d (%.1f%%), the same lines alone %d of %d (%.1f%%)\n",
+                   rp.read, rp.words, 100.0 * rp.read / (rp.words ? rp.words : 1), rs.read, rs.words,
+                   100.0 * rs.read / (rs.words ? rs.words : 1));
         printf("%5d  %5d  %5.1f%%\n", w, nl, 100.0 * good / (nl ? nl : 1));
         fflush(stdout);
         gl_hw_wrapped_free(l, nl);

@@ -92,6 +92,16 @@ def clock(fn, n, warm=3):
     return ts
 
 
+def cycle_ms(f, inputs, runs):
+    """f on each input in turn, after 20 calls of warm-up: the (median, p10, p90) of its milliseconds."""
+    i = [0]
+
+    def one():
+        f(inputs[i[0] % len(inputs)])
+        i[0] += 1
+    return stats([t * 1e3 for t in clock(one, runs, warm=20)])
+
+
 def adam_update(params, opt, clip):
     torch.nn.utils.clip_grad_norm_(params, clip)
     opt.step()
@@ -104,14 +114,7 @@ def attn_one_digit(a):
     x, _ = mnist_test(a.mnist)
     with torch.no_grad():
         f = torch.jit.trace(lambda img: m.forward(img), (x[:1],), check_trace=False)
-        imgs = [x[i:i + 1] for i in range(1000)]
-        i = [0]
-
-        def one():
-            f(imgs[i[0] % 1000])
-            i[0] += 1
-        ms = [t * 1e3 for t in clock(one, a.runs, warm=20)]
-    med, lo, hi = stats(ms)
+        med, lo, hi = cycle_ms(f, [x[i:i + 1] for i in range(1000)], a.runs)
     emit(bench="attn_one_digit", threads=a.threads, key=a.key, jit=True, median_ms=med, p10_ms=lo, p90_ms=hi, runs=a.runs)
 
 
@@ -264,14 +267,7 @@ def draw_generate(a):
     with torch.no_grad():
         f = torch.jit.trace(lambda z: m.run(z=z)[0][-1], (torch.randn(m.T, m.Z),), check_trace=False)
         g = torch.Generator().manual_seed(1)
-        zs = [torch.randn(m.T, m.Z, generator=g) for _ in range(64)]
-        i = [0]
-
-        def one():
-            f(zs[i[0] % 64])
-            i[0] += 1
-        ms = [t * 1e3 for t in clock(one, a.runs, warm=20)]
-    med, lo, hi = stats(ms)
+        med, lo, hi = cycle_ms(f, [torch.randn(m.T, m.Z, generator=g) for _ in range(64)], a.runs)
     emit(bench="draw_generate", threads=a.threads, jit=True, steps=m.T, median_ms=med, p10_ms=lo, p90_ms=hi, runs=a.runs)
 
 
@@ -307,14 +303,7 @@ def clut_one_image(a):
     imgs, _ = cluttered_twin.test_set(src, 64)
     xs = [torch.from_numpy(imgs[i:i + 1]) for i in range(64)]
     with torch.no_grad():
-        f = torch.jit.script(m)
-        i = [0]
-
-        def one():
-            f(xs[i[0] % 64])
-            i[0] += 1
-        ms = [t * 1e3 for t in clock(one, a.runs, warm=20)]
-    med, lo, hi = stats(ms)
+        med, lo, hi = cycle_ms(torch.jit.script(m), xs, a.runs)
     emit(bench="clut_one_image", threads=a.threads, attention=m.attention, glimpses=m.T, batch=1, jit=True,
          median_ms=med, p10_ms=lo, p90_ms=hi, runs=a.runs)
 

@@ -31,16 +31,33 @@ expect_bad() {
 # craft NAME SRC KEY VALUE: SRC with one metadata value set (its digest dropped,
 # as a file edited by another tool has none) into $T/NAME
 craft() { python3 $CR set-meta "$T/$1" "$2" "$3" "$4" nodigest; }
+# tiny_run NAME WHAT cmd...: a tiny training run writes $T/NAME.safetensors and its checkpoint, kept as
+# $T/NAME.ckpt.good
+tiny_run() {
+  local name="$1" what="$2"; shift 2
+  "$@" >/dev/null 2>"$T/log" && [ -s "$T/$name.safetensors.ckpt" ] && ok || bad "tiny $what run: $(tail -2 "$T/log")"
+  cp "$T/$name.safetensors.ckpt" "$T/$name.ckpt.good"
+}
+# ckpt_case NAME WHAT KEY VALUE PATTERN cmd...: the good checkpoint of NAME with KEY set to VALUE; cmd (its
+# resume) as expect_bad wants it
+ckpt_case() {
+  local name="$1" what="$2" key="$3" value="$4" pat="$5"; shift 5
+  craft "$name.safetensors.ckpt" "$T/$name.ckpt.good" "$key" "$value"
+  expect_bad "$what" "$pat" "$T/$name.safetensors" "$@"
+}
+# resumes_good NAME WHAT cmd...: the good checkpoint of NAME back in place, cmd resumes it
+resumes_good() {
+  local name="$1" what="$2"; shift 2
+  cp "$T/$name.ckpt.good" "$T/$name.safetensors.ckpt"
+  "$@" >/dev/null 2>"$T/log" && ok || bad "$what: the good checkpoint no longer resumes: $(tail -2 "$T/log")"
+}
 
 # ---- attention ---------------------------------------------------------------
 A="--key softmax --hidden 16 --limit 300 --epochs 1 --cnn-epochs 0 --batch 50 --threads 1"
-"$G" train attention $A --out "$T/a.safetensors" >/dev/null 2>"$T/log" && [ -s "$T/a.safetensors.ckpt" ] \
-  && ok || bad "tiny attention run: $(tail -2 "$T/log")"
-cp "$T/a.safetensors.ckpt" "$T/a.ckpt.good"
+tiny_run a attention "$G" train attention $A --out "$T/a.safetensors"
 attn_case() {   # what key value pattern
-  craft a.safetensors.ckpt "$T/a.ckpt.good" "$2" "$3"
-  expect_bad "attention $1" "$4" "$T/a.safetensors" \
-    "$G" train attention --key softmax --threads 1 --out "$T/a.safetensors" --resume
+  ckpt_case a "attention $1" "$2" "$3" "$4" "$G" train attention --key softmax --threads 1 --out "$T/a.safetensors" \
+    --resume
 }
 attn_case "negative step" global_step -5 \
   "a.safetensors.ckpt: metadata 'global_step' is '-5', not an integer in \[0, 6\]"
@@ -58,46 +75,42 @@ attn_case "flag 7" no_coords 7 "metadata 'no_coords' is '7', not an integer in \
 attn_case "key unknown" key wavelet "metadata 'key' is 'wavelet', not one of softmax|gaussian|feature"
 attn_case "train seconds" train_seconds -1 "metadata 'train_seconds' is '-1', not a number"
 # a well-formed checkpoint still resumes (the run is done: it evaluates and saves)
-cp "$T/a.ckpt.good" "$T/a.safetensors.ckpt"
-"$G" train attention --key softmax --threads 1 --out "$T/a.safetensors" --resume >/dev/null 2>"$T/log" \
-  && ok || bad "attention: the good checkpoint no longer resumes: $(tail -2 "$T/log")"
+resumes_good a attention "$G" train attention --key softmax --threads 1 --out "$T/a.safetensors" --resume
+
+# cluttered MNIST and DRAW alike (CASE: clut_case or draw_case): the iteration counter of a run of 8 iterations
+# in FILE, negative and past the run; a batch (KEY) of 0 and -3, outside --batch's [1, 10000]
+iter_cases() {   # CASE FILE
+  $1 "negative iteration" iter -5 "$2: metadata 'iter' is '-5', not an integer in \[0, 1000000000\]"
+  $1 "iteration past the run" iter 9 "iteration 9 is outside the run's \[0, 8\]"
+}
+batch_cases() {   # CASE KEY
+  $1 "batch 0" "$2" 0 "metadata '$2' is '0', not an integer in \[1, 10000\] (the range of --batch)"
+  $1 "negative batch" "$2" -3 "metadata '$2' is '-3', not an integer in \[1, 10000\]"
+}
 
 # ---- cluttered MNIST -----------------------------------------------------------
 C="--limit 128 --batch 32 --epochs 2 --hidden 8 --no-eval --eval-every 1000000"
-"$G" train cluttered $C --out "$T/c.safetensors" >/dev/null 2>"$T/log" && [ -s "$T/c.safetensors.ckpt" ] \
-  && ok || bad "tiny cluttered run: $(tail -2 "$T/log")"
-cp "$T/c.safetensors.ckpt" "$T/c.ckpt.good"
+tiny_run c cluttered "$G" train cluttered $C --out "$T/c.safetensors"
 clut_case() {   # what key value pattern
-  craft c.safetensors.ckpt "$T/c.ckpt.good" "$2" "$3"
-  expect_bad "cluttered $1" "$4" "$T/c.safetensors" "$G" train cluttered --out "$T/c.safetensors" --resume --no-eval
+  ckpt_case c "cluttered $1" "$2" "$3" "$4" "$G" train cluttered --out "$T/c.safetensors" --resume --no-eval
 }
-clut_case "negative iteration" iter -5 "c.safetensors.ckpt: metadata 'iter' is '-5', not an integer in \[0, 1000000000\]"
-clut_case "iteration past the run" iter 9 "iteration 9 is outside the run's \[0, 8\]"
-clut_case "batch 0" batch 0 "metadata 'batch' is '0', not an integer in \[1, 10000\] (the range of --batch)"
-clut_case "negative batch" batch -3 "metadata 'batch' is '-3', not an integer in \[1, 10000\]"
-clut_case "1e9 epochs" epochs_option 1000000000 "metadata 'epochs_option' is '1000000000', not an integer in \[1, 10000\]"
+iter_cases clut_case c.safetensors.ckpt
+batch_cases clut_case batch
+clut_case "1e9 epochs" epochs_option 1000000000 \
+  "metadata 'epochs_option' is '1000000000', not an integer in \[1, 10000\]"
 clut_case "lr 1e30" lr 1e30 "metadata 'lr' is '1e30', not a number in \[1e-07, 1\]"
 clut_case "clutter 100" clutter 100 "metadata 'clutter' is '100', not an integer in \[0, 64\]"
 clut_case "train seconds" train_seconds -1 "metadata 'train_seconds' is '-1', not a number"
-cp "$T/c.ckpt.good" "$T/c.safetensors.ckpt"
-"$G" train cluttered --out "$T/c.safetensors" --resume --no-eval >/dev/null 2>"$T/log" \
-  && ok || bad "cluttered: the good checkpoint no longer resumes: $(tail -2 "$T/log")"
+resumes_good c cluttered "$G" train cluttered --out "$T/c.safetensors" --resume --no-eval
 
 # ---- DRAW --------------------------------------------------------------------
 D="--limit 200 --batch 50 --epochs 2 --steps 4 --enc 16 --dec 16 --z 4 --no-eval"
-"$G" train draw $D --out "$T/d.safetensors" >/dev/null 2>"$T/log" && [ -s "$T/d.safetensors.ckpt" ] \
-  && ok || bad "tiny DRAW run: $(tail -2 "$T/log")"
-cp "$T/d.safetensors.ckpt" "$T/d.ckpt.good"
+tiny_run d DRAW "$G" train draw $D --out "$T/d.safetensors"
 draw_case() {   # what key value pattern
-  craft d.safetensors.ckpt "$T/d.ckpt.good" "$2" "$3"
-  expect_bad "draw $1" "$4" "$T/d.safetensors" "$G" train draw --out "$T/d.safetensors" --resume --no-eval
+  ckpt_case d "draw $1" "$2" "$3" "$4" "$G" train draw --out "$T/d.safetensors" --resume --no-eval
 }
-draw_case "negative iteration" iter -5 \
-  "d.safetensors.ckpt: metadata 'iter' is '-5', not an integer in \[0, 1000000000\]"
-draw_case "iteration past the run" iter 9 "iteration 9 is outside the run's \[0, 8\]"
-draw_case "batch 0" batch_option 0 \
-  "metadata 'batch_option' is '0', not an integer in \[1, 10000\] (the range of --batch)"
-draw_case "negative batch" batch_option -3 "metadata 'batch_option' is '-3', not an integer in \[1, 10000\]"
+iter_cases draw_case d.safetensors.ckpt
+batch_cases draw_case batch_option
 draw_case "1e9 epochs" epochs_option 1000000000 \
   "metadata 'epochs_option' is '1000000000', not an integer in \[1, 100000\]"
 draw_case "lr 1e30" lr 1e30 "metadata 'lr' is '1e30', not a number in \[1e-07, 1\]"
@@ -124,14 +137,10 @@ expect_bad "bench train attention batch -3" "metadata 'batch' is '-3', not an in
 
 # ---- handwriting -------------------------------------------------------------
 H="--lines 24 --words 1 --cells 8 --mixtures 2 --window 2 --batch 8 --every 100000"
-"$G" train handwriting --task synth $H --iters 3 -o "$T/s.safetensors" \
-  >/dev/null 2>"$T/log" && [ -s "$T/s.safetensors.ckpt" ] \
-  && ok || bad "tiny synthesis run: $(tail -2 "$T/log")"
-cp "$T/s.safetensors.ckpt" "$T/s.ckpt.good"
+tiny_run s synthesis "$G" train handwriting --task synth $H --iters 3 -o "$T/s.safetensors"
 hw_case() {   # what key value pattern
-  craft s.safetensors.ckpt "$T/s.ckpt.good" "$2" "$3"
-  expect_bad "handwriting $1" "$4" "$T/s.safetensors" \
-    "$G" train handwriting --task synth --iters 5 --resume -o "$T/s.safetensors"
+  ckpt_case s "handwriting $1" "$2" "$3" "$4" "$G" train handwriting --task synth --iters 5 --resume \
+    -o "$T/s.safetensors"
 }
 hw_case "lr 1e30" lr 1e30 \
   "s.safetensors.ckpt: metadata 'lr' is '1e30', not a number in \[1e-06, 1\] (the range of --lr)"

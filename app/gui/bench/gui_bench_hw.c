@@ -65,6 +65,37 @@ static void latency_step(latency *l, int f, double v_in, double shown) {
     } else if (l->waiting_v >= 0 && f - l->waiting_f > 120) { l->late++; l->waiting_v = -1; }
 }
 
+// The times of a timed run's frames in ms (the whole work, the build, the render) and its input latency.
+typedef struct { double *work, *build, *render; latency l; } frame_log;
+
+static frame_log frame_log_new(int nframes) {
+    size_t n = (size_t)nframes;
+    return (frame_log){ gl_malloc(sizeof(double) * n), gl_malloc(sizeof(double) * n), gl_malloc(sizeof(double) * n),
+                        { gl_malloc(sizeof(double) * n), 0, 0, -1, 0 } };
+}
+
+static void frame_log_free(frame_log *fl) { free(fl->work); free(fl->build); free(fl->render); free(fl->l.lat); }
+
+// Frame f drawn, its work begun at t0: its times logged, the latency stepped. Returns the input version it drew.
+static double timed_frame(gui_run *r, frame_log *fl, int f, double t0) {
+    double v_in = probe(r, "input_version");
+    gui_run_frame(r);
+    double shown = probe(r, "shown_version");
+    fl->work[f] = (gl_now() - t0) * 1000;
+    fl->build[f] = r->build_s * 1000;
+    fl->render[f] = r->render_s * 1000;
+    latency_step(&fl->l, f, v_in, shown);
+    return v_in;
+}
+
+// The end of a timed run: the engine's job counts into *st, the view closed. Returns the peak memory (kB).
+static long close_run(gui_run *r, gl_engine_stats *st) {
+    gl_engine_get_stats(r->sh->app.engine, st);
+    long hwm = vm_hwm_kb();
+    gui_run_close(r);
+    return hwm;
+}
+
 static void pace(double *next) {
     *next += 1.0 / 60;
     double left = *next - gl_now();
@@ -72,8 +103,10 @@ static void pace(double *next) {
     else *next = gl_now();   // fell behind: no catching up in a burst
 }
 
-static void report(const char *view, const char *what, const char *lat_name, int nframes, double *work, double *build,
-                   double *render, latency *l, long hwm, const gl_engine_stats *st, int w, int h, int json) {
+static void report(const char *view, const char *what, const char *lat_name, int nframes, const frame_log *fl,
+                   long hwm, const gl_engine_stats *st, int w, int h, int json) {
+    double *work = fl->work, *build = fl->build, *render = fl->render;
+    const latency *l = &fl->l;
     double p50 = gl_percentile(work, nframes, 50), p99 = gl_percentile(work, nframes, 99),
            mx = gl_percentile(work, nframes, 100);
     double b50 = gl_percentile(build, nframes, 50), r50 = gl_percentile(render, nframes, 50);
@@ -121,9 +154,7 @@ static int open_hw_view(gui_run *r, const char *view, int w, int h) {
 int bench_gui_synthesis(int nframes, int w, int h, int json) {
     gui_run r;
     if (open_hw_view(&r, "synthesis", w, h)) return 1;
-    double *work = gl_malloc(sizeof(double) * (size_t)nframes), *build = gl_malloc(sizeof(double) * (size_t)nframes);
-    double *render = gl_malloc(sizeof(double) * (size_t)nframes);
-    latency l = { gl_malloc(sizeof(double) * (size_t)nframes), 0, 0, -1, 0 };
+    frame_log fl = frame_log_new(nframes);
     int si = 0, writing = 0;
     double speed = probe(&r, "speed");
     double next = gl_now();
@@ -148,29 +179,21 @@ int bench_gui_synthesis(int nframes, int w, int h, int json) {
             key(&r, GUI_KEY_RETURN);
             si++;
         } else if (f % 120 == 0) key(&r, 'a');   // write again, a new seed
-        double v_in = probe(&r, "input_version");
-        gui_run_frame(&r);
-        double shown = probe(&r, "shown_version");
-        work[f] = (gl_now() - t0) * 1000;
-        build[f] = r.build_s * 1000;
-        render[f] = r.render_s * 1000;
-        latency_step(&l, f, v_in, shown);
-        if (getenv("GLIMPSE_BENCH_TRACE") && work[f] > 10)
-            fprintf(stderr, "frame %d: %.2f ms (build %.2f, render %.2f), point %.0f of %.0f\n", f, work[f], build[f],
-                    render[f], probe(&r, "step"), probe(&r, "steps"));
+        timed_frame(&r, &fl, f, t0);
+        if (getenv("GLIMPSE_BENCH_TRACE") && fl.work[f] > 10)
+            fprintf(stderr, "frame %d: %.2f ms (build %.2f, render %.2f), point %.0f of %.0f\n", f, fl.work[f],
+                    fl.build[f], fl.render[f], probe(&r, "step"), probe(&r, "steps"));
         writing += probe(&r, "playing") == 1;
         pace(&next);
     }
     gl_engine_stats st;
-    gl_engine_get_stats(r.sh->app.engine, &st);
-    long hwm = vm_hwm_kb();
-    gui_run_close(&r);
+    long hwm = close_run(&r, &st);
     char what[160];
     snprintf(what, sizeof what,
              "the pen writing in %d%% of them (%.0f characters/s), write again every 2 s, a new sentence every 6 s",
              (int)(100.0 * writing / nframes + 0.5), speed);
-    report("synthesis", what, "request -> 1st point", nframes, work, build, render, &l, hwm, &st, w, h, json);
-    free(work); free(build); free(render); free(l.lat);
+    report("synthesis", what, "request -> 1st point", nframes, &fl, hwm, &st, w, h, json);
+    frame_log_free(&fl);
     return 0;
 }
 
@@ -188,9 +211,7 @@ int bench_gui_prediction(int nframes, int w, int h, int json, int futures) {
     if (!futures && probe(&r, "futures_on") == 1) key(&r, 'f');
     double cx = probe(&r, "canvas_x"), cy = probe(&r, "canvas_y"), cw = probe(&r, "canvas_w"),
            ch = probe(&r, "canvas_h");
-    double *work = gl_malloc(sizeof(double) * (size_t)nframes), *build = gl_malloc(sizeof(double) * (size_t)nframes);
-    double *render = gl_malloc(sizeof(double) * (size_t)nframes);
-    latency l = { gl_malloc(sizeof(double) * (size_t)nframes), 0, 0, -1, 0 };
+    frame_log fl = frame_log_new(nframes);
     latency lf = { gl_malloc(sizeof(double) * (size_t)nframes), 0, 0, -1, 0 };   // point -> futures
     double *fms = gl_malloc(sizeof(double) * (size_t)nframes), last_fv = -1, probe_n = 0;
     int nsets = 0, futures_on = probe(&r, "futures_on") == 1;
@@ -211,13 +232,7 @@ int bench_gui_prediction(int nframes, int w, int h, int json, int futures) {
             gui_run_event(&r, &ev);
         }
         if (k == stroke_frames - 1) { ev.type = GUI_EV_UP; gui_run_event(&r, &ev); }
-        double v_in = probe(&r, "input_version");
-        gui_run_frame(&r);
-        double shown = probe(&r, "shown_version");
-        work[f] = (gl_now() - t0) * 1000;
-        build[f] = r.build_s * 1000;
-        render[f] = r.render_s * 1000;
-        latency_step(&l, f, v_in, shown);
+        double v_in = timed_frame(&r, &fl, f, t0);
         double fv = probe(&r, "futures_version");
         if (futures_on) latency_step(&lf, f, v_in, fv);
         if (fv >= 0 && fv != last_fv) {
@@ -229,13 +244,11 @@ int bench_gui_prediction(int nframes, int w, int h, int json, int futures) {
     }
     points = (int)probe(&r, "input_version");
     gl_engine_stats st;
-    gl_engine_get_stats(r.sh->app.engine, &st);
-    long hwm = vm_hwm_kb();
-    gui_run_close(&r);
+    long hwm = close_run(&r, &st);
     char what[160];
     snprintf(what, sizeof what, "%d strokes, %d pen points with live density (about %.0f a second)", strokes, points,
              points * 60.0 / nframes);
-    report("prediction", what, "point -> density", nframes, work, build, render, &l, hwm, &st, w, h, json);
+    report("prediction", what, "point -> density", nframes, &fl, hwm, &st, w, h, json);
     if (!json && futures_on && nsets > 0)
         printf("  point -> futures     median %4.0f frames p99 %4.0f frames (%d samples%s); %d sets of %.0f futures "
                "shown, %.1f ms median on their worker\n", gl_percentile(lf.lat, lf.n, 50),
@@ -243,6 +256,6 @@ int bench_gui_prediction(int nframes, int w, int h, int json, int futures) {
                gl_percentile(fms, nsets, 50));
     else if (!json) printf("  futures             %s\n", futures_on ? "none shown" : "off");
     free(lf.lat); free(fms);
-    free(work); free(build); free(render); free(l.lat);
+    frame_log_free(&fl);
     return 0;
 }

@@ -326,6 +326,16 @@ static int area_offset_at(gui_ctx *ui, const char *buf, const int *starts, int n
     return best;
 }
 
+// Whether a focused field's caret shows now: it blinks for a while after the last key (the frame loop woken for
+// its next change), then stays on, so that a window left with a focused field stops drawing.
+static int caret_on(gui_ctx *ui) {
+    double since = ui->time - ui->tf_edit_t;
+    if (since >= BLINK_FOR_S) return 1;
+    double next = ui->tf_edit_t + BLINK_S * ((long)(since / BLINK_S) + 1);
+    if (!ui->wake_at || next < ui->wake_at) ui->wake_at = next;
+    return (long)(since / BLINK_S) % 2 == 0;
+}
+
 static void area_draw(gui_ctx *ui, gui_rect r, const char *buf, const int *starts, int n, int inner, int lh,
                       int focused, const gui_field_opts *o) {
     int tx0 = r.x + PAD, ty0 = r.y + PAD - (focused ? ui->tf_scroll : 0), rows = (r.h - 2 * PAD) / lh;
@@ -346,13 +356,7 @@ static void area_draw(gui_ctx *ui, gui_rect r, const char *buf, const int *start
     }
     if (!buf[0] && o->hint && !focused) gui_text(ui, tx0, ty0, GUI_FONT_NORMAL, gui_col_dim, o->hint);
     if (focused) {
-        double since = ui->time - ui->tf_edit_t;
-        int on = 1;
-        if (since < BLINK_FOR_S) {
-            on = (long)(since / BLINK_S) % 2 == 0;
-            double next = ui->tf_edit_t + BLINK_S * ((long)(since / BLINK_S) + 1);
-            if (!ui->wake_at || next < ui->wake_at) ui->wake_at = next;
-        }
+        int on = caret_on(ui);
         int k = line_of(starts, n, ui->tf_cur);
         int cx = tx0 + seg_w(ui, buf, starts[k], ui->tf_cur);
         if (on) gui_rect_fill(ui, gui_r(cx, ty0 + k * lh, 1, lh), gui_col_text);
@@ -439,6 +443,29 @@ static int field_keys(gui_ctx *ui, char *buf, int cap, const gui_field_opts *o, 
 }
 
 // The caret and the selection's anchor kept inside a text of len bytes (it may have been changed from outside).
+// A press inside r focuses field id (its scroll reset when the focus is new) and returns 1: the caller then puts
+// the caret at the press (press_caret). A press elsewhere takes the focus away.
+static int press_focus(gui_ctx *ui, uint32_t id, gui_rect r) {
+    if (!ui->mouse_pressed) return 0;
+    if (gui_inside(r, ui->press_x, ui->press_y)) {
+        if (ui->focus != id) ui->tf_scroll = 0;
+        ui->focus = id;
+        return 1;
+    }
+    if (ui->focus == id) ui->focus = 0;
+    return 0;
+}
+
+// The caret and the selection's anchor at offset k, a drag begun.
+static void press_caret(gui_ctx *ui, int k) {
+    ui->tf_cur = ui->tf_anchor = k;
+    ui->tf_drag = 1;
+    ui->tf_edit_t = ui->time;
+}
+
+// A drag that goes on (the button held since a press in the field).
+static int drag_on(const gui_ctx *ui) { return ui->tf_drag && ui->mouse_down && !ui->mouse_pressed; }
+
 static void caret_clamp(gui_ctx *ui, int len) {
     ui->tf_cur = ui->tf_cur < 0 ? 0 : ui->tf_cur > len ? len : ui->tf_cur;
     ui->tf_anchor = ui->tf_anchor < 0 ? 0 : ui->tf_anchor > len ? len : ui->tf_anchor;
@@ -458,21 +485,15 @@ static int field_area(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, 
     if (!starts) return 0;
     int n = area_wrap(ui, buf, inner, starts), flags = 0, moved = 0;
     int tx0 = r.x + PAD, ty0 = r.y + PAD;
-    if (ui->mouse_pressed) {
-        if (gui_inside(r, ui->press_x, ui->press_y)) {
-            if (ui->focus != id) ui->tf_scroll = 0;
-            ui->focus = id;
-            int k = line_of(starts, n, 0) + (ui->press_y - ty0 + ui->tf_scroll) / lh;
-            k = k < 0 ? 0 : k >= n ? n - 1 : k;
-            ui->tf_cur = ui->tf_anchor = area_offset_at(ui, buf, starts, n, k, ui->press_x - tx0);
-            ui->tf_drag = 1;
-            ui->tf_edit_t = ui->time;
-        } else if (ui->focus == id) ui->focus = 0;
+    if (press_focus(ui, id, r)) {
+        int k = line_of(starts, n, 0) + (ui->press_y - ty0 + ui->tf_scroll) / lh;
+        k = k < 0 ? 0 : k >= n ? n - 1 : k;
+        press_caret(ui, area_offset_at(ui, buf, starts, n, k, ui->press_x - tx0));
     }
     if (ui->focus == id) {
         ui->focus_seen = id;
         caret_clamp(ui, len);
-        if (ui->tf_drag && ui->mouse_down && !ui->mouse_pressed) {   // drag selects
+        if (drag_on(ui)) {   // drag selects
             int k = (ui->my - ty0 + ui->tf_scroll) / lh;
             k = k < 0 ? 0 : k >= n ? n - 1 : k;
             ui->tf_cur = area_offset_at(ui, buf, starts, n, k, ui->mx - tx0);
@@ -543,18 +564,9 @@ static int line_keys(gui_ctx *ui, uint32_t id, char *buf, int cap, const gui_fie
     return flags;
 }
 
-// The caret of a focused one-line field whose text starts at x. It blinks for a
-// while after the last key, then stays on, so that a window left with a focused
-// field stops drawing.
+// The caret of a focused one-line field whose text starts at x, when it shows (caret_on).
 static void line_caret(gui_ctx *ui, const char *buf, int x, int ty, int lh) {
-    double since = ui->time - ui->tf_edit_t;
-    int on = 1;
-    if (since < BLINK_FOR_S) {
-        on = (long)(since / BLINK_S) % 2 == 0;
-        double next = ui->tf_edit_t + BLINK_S * ((long)(since / BLINK_S) + 1);
-        if (!ui->wake_at || next < ui->wake_at) ui->wake_at = next;
-    }
-    if (on) gui_rect_fill(ui, gui_r(x + prefix_w(ui, buf, ui->tf_cur), ty, 1, lh), gui_col_text);
+    if (caret_on(ui)) gui_rect_fill(ui, gui_r(x + prefix_w(ui, buf, ui->tf_cur), ty, 1, lh), gui_col_text);
 }
 
 // Scrolls a focused one-line field so that the caret stays in sight (and no
@@ -585,19 +597,11 @@ int gui_field(gui_ctx *ui, uint32_t id, gui_rect r, char *buf, int cap, const gu
     int tx0 = r.x + PAD;
 
     int flags = 0;
-    if (ui->mouse_pressed) {
-        if (gui_inside(r, ui->press_x, ui->press_y)) {
-            if (ui->focus != id) ui->tf_scroll = 0;
-            ui->focus = id;
-            ui->tf_cur = ui->tf_anchor = offset_at(ui, buf, ui->press_x - tx0 + ui->tf_scroll);
-            ui->tf_drag = 1;
-            ui->tf_edit_t = ui->time;
-        } else if (ui->focus == id) ui->focus = 0;
-    }
+    if (press_focus(ui, id, r)) press_caret(ui, offset_at(ui, buf, ui->press_x - tx0 + ui->tf_scroll));
     if (ui->focus == id) {
         ui->focus_seen = id;
         caret_clamp(ui, len);
-        if (ui->tf_drag && ui->mouse_down && !ui->mouse_pressed) {   // drag selects
+        if (drag_on(ui)) {   // drag selects
             ui->tf_cur = offset_at(ui, buf, ui->mx - tx0 + ui->tf_scroll);
             ui->tf_edit_t = ui->time;
         }

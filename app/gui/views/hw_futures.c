@@ -1,6 +1,6 @@
 // hw_futures: possible futures for the handwriting views (see hw_futures.h).
 #include "hw_futures.h"
-#include "gl_engine.h"
+#include "fut_worker.h"
 #include "gl_par.h"
 #include "gl_util.h"
 #include <math.h>
@@ -9,17 +9,15 @@
 #include <string.h>
 
 struct hw_fut {
-    gl_engine *eng;
+    fut_worker w;
     const gl_hw_model *m;
     // the worker's: the futures object (for the text it was made with), the line it has read
     gl_hw_futures *hf;
     char text[2 * GL_HW_MAXU + 2];
     uint64_t fed_key;
     int base;                 // points of the primer read before the line's
-    // the GUI thread's
-    gl_trace *pending, *shown;
+    // the GUI thread's: the last request
     uint64_t last_key; int last_n; hw_fut_params last_p; int have_last;
-    int quitting;             // hw_fut_quit was called: no more requests
 };
 
 typedef struct {
@@ -89,35 +87,30 @@ static int fut_job_run(void *a, gl_trace **traces, const atomic_int *cancel) {
 hw_fut *hw_fut_new(const gl_hw_model *m) {
     hw_fut *f = gl_calloc(1, sizeof *f);
     f->m = m;
-    f->eng = gl_engine_new();
-    if (!f->eng) { free(f); return NULL; }
+    if (fut_worker_init(&f->w)) { free(f); return NULL; }
     return f;
 }
 
 void hw_fut_quit(hw_fut *f) {
-    if (!f) return;
-    f->quitting = 1;
-    gl_engine_quit(f->eng);
+    if (f) fut_worker_quit(&f->w);
 }
 
 void hw_fut_free(hw_fut *f) {
     if (!f) return;
-    gl_engine_free(f->eng);   // no job runs after this
+    fut_worker_free(&f->w);   // no job runs after this
     gl_hw_futures_free(f->hf);
-    gl_trace_release(f->pending);
-    gl_trace_release(f->shown);
     free(f);
 }
 
-int hw_fut_busy(hw_fut *f) { return f && gl_engine_busy(f->eng); }
+int hw_fut_busy(hw_fut *f) { return f && fut_worker_busy(&f->w); }
 
 void hw_fut_invalidate(hw_fut *f) { if (f) f->have_last = 0; }
 
 int hw_fut_request_line(hw_fut *f, uint64_t key, uint64_t ver, const hw_fut_line *ln, const hw_fut_params *p) {
-    if (!f || f->quitting || ln->n < 0 || p->n < 1 || p->P < 1) return 0;
+    if (!f || f->w.quitting || ln->n < 0 || p->n < 1 || p->P < 1) return 0;
     if (ln->text && strlen(ln->text) > 2 * GL_HW_MAXU) return 0;
     if (f->have_last && f->last_key == key && f->last_n == ln->n && !memcmp(&f->last_p, p, sizeof *p)) return 0;
-    if (f->pending || gl_engine_busy(f->eng)) return 0;   // the worker is on an older state: this one waits
+    if (!fut_worker_ready(&f->w)) return 0;   // the worker is on an older state: this one waits
     fut_job *j = gl_calloc(1, sizeof *j);
     j->f = f; j->key = key; j->ver = ver; j->p = *p;
     if (j->p.n > GL_HW_FUTURES_MAX) j->p.n = GL_HW_FUTURES_MAX;
@@ -134,10 +127,8 @@ int hw_fut_request_line(hw_fut *f, uint64_t key, uint64_t ver, const hw_fut_line
     j->x0 = ln->x0; j->y0 = ln->y0; j->scale = ln->scale;
     j->tip_up = ln->tip_up >= 0 ? ln->tip_up : ln->n > 0 ? ln->pts[3 * (ln->n - 1) + 2] > 0.5f : 1;
     j->out = gl_trace_new(GL_TRACE_PREDICT, sizeof(hw_fut_set), 1, NULL);
-    f->pending = j->out;
-    gl_trace_retain(f->pending);
     gl_job job = { fut_job_run, fut_job_free, j, { NULL } };
-    gl_engine_submit(f->eng, &job);
+    fut_worker_submit(&f->w, j->out, &job);
     f->last_key = key; f->last_n = ln->n; f->last_p = *p; f->have_last = 1;
     return 1;
 }
@@ -160,16 +151,8 @@ int hw_fut_request(hw_fut *f, uint64_t key, uint64_t ver, const float *x, const 
 
 const hw_fut_set *hw_fut_poll(hw_fut *f) {
     if (!f) return NULL;
-    if (f->pending && gl_trace_count(f->pending) > 0) {
-        gl_trace_release(f->shown);
-        f->shown = f->pending;
-        f->pending = NULL;
-    } else if (f->pending && atomic_load(&f->pending->done)) {   // cancelled or failed: nothing to show
-        gl_trace_release(f->pending);
-        f->pending = NULL;
-        f->have_last = 0;
-    }
-    return f->shown ? gl_trace_frame(f->shown, 0) : NULL;
+    if (fut_worker_poll(&f->w) < 0) f->have_last = 0;   // nothing to show: the same request may be asked again
+    return fut_worker_shown(&f->w);
 }
 
 void hw_fut_draw(gui_ctx *ui, const hw_fut_set *s, hw_xform xf, float width, gui_color c) {

@@ -11,27 +11,13 @@
 #include <string.h>
 
 void train_config_defaults(train_config *c) {
-    memset(c, 0, sizeof *c);
-    c->model = TRAIN_ATTENTION;
-    c->lr = 0.002;
-    c->batch = 50;
-    c->seed = 1;
-    c->key = GL_KEY_SOFTMAX;
-    c->hidden = 64;
-    c->epochs = 2;
-    c->draw_attention = 1;
-    c->T = 16;
-    c->read_n = 2;
-    c->write_n = 5;
-    c->draw_epochs = 5;
-    c->clut_attention = 1;
-    c->clut_epochs = 2;
-    c->hw_task = 0;
-    snprintf(c->hw_data, sizeof c->hw_data, "hershey");
-    c->hw_layers = 1;
-    c->hw_cells = 128;
-    c->hw_lines = 2000;
-    c->hw_iters = 3000;
+    *c = (train_config){
+        .model = TRAIN_ATTENTION, .lr = 0.002, .batch = 50, .seed = 1,
+        .key = GL_KEY_SOFTMAX, .hidden = 64, .epochs = 2,                                  // attention
+        .draw_attention = 1, .T = 16, .read_n = 2, .write_n = 5, .draw_epochs = 5,          // DRAW
+        .clut_attention = 1, .clut_epochs = 2,                                              // cluttered MNIST
+        .hw_task = 0, .hw_data = "hershey", .hw_layers = 1, .hw_cells = 128, .hw_lines = 2000, .hw_iters = 3000,
+    };
 }
 
 const char *train_state_name(train_state s) {

@@ -1,6 +1,6 @@
 // view_draw_future: the DRAW view's 3x3 grid of possible futures (see view_draw_future.h).
 #include "view_draw_future.h"
-#include "gl_engine.h"
+#include "fut_worker.h"
 #include "gl_par.h"
 #include "gl_util.h"
 #include "view_draw_pen.h"
@@ -9,18 +9,16 @@
 #include <string.h>
 
 struct dv_fut {
-    gl_engine *eng;
+    fut_worker w;
     // the worker's: its model (loaded from path, reloaded when the file changes) and futures
     gl_draw *m;
     gl_draw_futures *df;
     char mpath[1024];
     double mtime;
-    // the GUI thread's
-    gl_trace *pending, *shown;
+    // the GUI thread's: the last request
     char last_path[1024];
     uint64_t last_key;
     int last_steps, have_last;
-    int quitting;             // dv_fut_quit was called: no more requests
 };
 
 typedef struct {
@@ -77,41 +75,34 @@ static int dvf_job_run(void *a, gl_trace **traces, const atomic_int *cancel) {
 
 dv_fut *dv_fut_new(void) {
     dv_fut *f = gl_calloc(1, sizeof *f);
-    f->eng = gl_engine_new();
-    if (!f->eng) { free(f); return NULL; }
+    if (fut_worker_init(&f->w)) { free(f); return NULL; }
     return f;
 }
 
 void dv_fut_quit(dv_fut *f) {
-    if (!f) return;
-    f->quitting = 1;
-    gl_engine_quit(f->eng);
+    if (f) fut_worker_quit(&f->w);
 }
 
 void dv_fut_free(dv_fut *f) {
     if (!f) return;
-    gl_engine_free(f->eng);
+    fut_worker_free(&f->w);   // no job runs after this
     gl_draw_futures_free(f->df);
     gl_draw_free(f->m);
-    gl_trace_release(f->pending);
-    gl_trace_release(f->shown);
     free(f);
 }
 
-int dv_fut_busy(dv_fut *f) { return f && gl_engine_busy(f->eng); }
+int dv_fut_busy(dv_fut *f) { return f && fut_worker_busy(&f->w); }
 
 int dv_fut_request(dv_fut *f, const char *path, uint64_t key, uint64_t seed, int steps) {
-    if (!f || f->quitting) return 0;
+    if (!f) return 0;
     if (f->have_last && f->last_key == key && f->last_steps == steps && !strcmp(f->last_path, path)) return 0;
-    if (f->pending || gl_engine_busy(f->eng)) return 0;
+    if (!fut_worker_ready(&f->w)) return 0;
     dvf_job *j = gl_calloc(1, sizeof *j);
     j->f = f; j->key = key; j->seed = seed; j->steps = steps;
     snprintf(j->path, sizeof j->path, "%s", path);
     j->out = gl_trace_new(GL_TRACE_DRAW, sizeof(dv_fut_set), 1, NULL);
-    f->pending = j->out;
-    gl_trace_retain(f->pending);
     gl_job job = { dvf_job_run, dvf_job_free, j, { NULL } };
-    gl_engine_submit(f->eng, &job);
+    fut_worker_submit(&f->w, j->out, &job);
     snprintf(f->last_path, sizeof f->last_path, "%s", path);
     f->last_key = key; f->last_steps = steps; f->have_last = 1;
     return 1;
@@ -119,15 +110,8 @@ int dv_fut_request(dv_fut *f, const char *path, uint64_t key, uint64_t seed, int
 
 const dv_fut_set *dv_fut_poll(dv_fut *f) {
     if (!f) return NULL;
-    if (f->pending && gl_trace_count(f->pending) > 0) {
-        gl_trace_release(f->shown);
-        f->shown = f->pending;
-        f->pending = NULL;
-    } else if (f->pending && atomic_load(&f->pending->done)) {   // failed or cancelled
-        gl_trace_release(f->pending);
-        f->pending = NULL;
-    }
-    return f->shown ? gl_trace_frame(f->shown, 0) : NULL;
+    fut_worker_poll(&f->w);
+    return fut_worker_shown(&f->w);
 }
 
 void dv_fut_draw(gui_ctx *ui, gui_rect r, const dv_fut_set *s, int step_shown) {
