@@ -47,8 +47,9 @@ static void print_tallies(const char *what, tally t[2][HW_KINDS + 1]) {
 // Prints a line's counts; with HW_LASTCHAR_PNG=DIR an incomplete one's two
 // runs are drawn (DIR/NAME-line.png, DIR/NAME-mid.png: the alignment figures).
 static void show(gl_hw_model *m, const char *text, long seed, float bias, const hw_verdict v[2], const char *name) {
-    printf("  \"%s\" seed %ld: last character %d points (old rule %d), mid-line %d%s%s\n", text, seed, v[1].tail,
-           v[0].tail, v[1].ref, v[1].complete ? "" : " INCOMPLETE", v[1].ended ? "" : " (not ended)");
+    printf("  \"%s\" seed %ld: last character %d ink points (old rule %d), mid-line %d, strokes begun within %.2f "
+           "character%s%s\n", text, seed, v[1].tail, v[0].tail, v[1].ref, v[1].gap, v[1].complete ? "" : " INCOMPLETE",
+           v[1].ended ? "" : " (not ended)");
     const char *dir = getenv("HW_LASTCHAR_PNG");
     if (dir && !v[1].complete) {
         char base[600];
@@ -78,8 +79,8 @@ int main(int argc, char **argv) {
     const char *only = getenv("HW_LASTCHAR_ONLY");
     int verbose = getenv("HW_LASTCHAR_VERBOSE") != NULL;
     tally all[2][HW_KINDS + 1] = { { { 0 } } };
-    printf("model %s, bias %g; complete: at least %.2f of the mid-line points, or all but one\n", argv[1], bias,
-           HW_COMPLETE);
+    printf("model %s, bias %g; complete: at least %.2f of the mid-line ink points, or all but one, and its strokes "
+           "begun within %.2f character\n", argv[1], bias, HW_COMPLETE, HW_STROKE);
     for (int ci = 0; ci < m->cfg.C; ci++) {
         int c = (unsigned char)m->cfg.alphabet[ci], bad = 0;
         if (c == ' ' || (only && !strchr(only, c))) continue;

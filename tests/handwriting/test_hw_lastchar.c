@@ -4,8 +4,9 @@
 // characters of each kind and seeds, and over the whole alphabet as the last
 // character; the same lines under §5.3's rule as written (stop the step the
 // window passes the end) are not: the check can fail, and fails on the old
-// rule. And gl_hw_sample_opts.force: a line continued from its own first
-// points at its own seed is the same line.
+// rule. The same lines cut on purpose (the last third of the character's ink
+// dropped) are flagged. And gl_hw_sample_opts.force: a line continued from
+// its own first points at its own seed is the same line.
 #include "hw_lastchar.h"
 #include "gl_test.h"
 
@@ -34,6 +35,27 @@ static void test_force(gl_hw_model *m) {
     gl_hw_result_free(&r);
 }
 
+// The measure sees a cut: a line judged whole, with the last third of its
+// last character's ink points dropped (2 at least: the allowance is one), is
+// flagged -- unless it wrote 1.2 times the mid-line count or more (more than
+// the character: a stray mark after it), where a cut may leave it whole.
+// cuts[0]: lines cut, [1]: flagged, [2]: over 1.2 times.
+static void check_cut(gl_hw_model *m, const char *text, int s, const hw_verdict *v, int cuts[3]) {
+    if (!v->complete || v->ref < 2) return;   // nothing of c left to write after a (a dot written before it)
+    int cut = (v->tail + 2) / 3 > 2 ? (v->tail + 2) / 3 : 2;
+    if (cut > v->tail) cut = v->tail;
+    hw_verdict w[2];
+    CHECK(hw_judge_cut(m, text, (uint64_t)s, 1.0f, cut, w, NULL) == 0, "write \"%s\": %s", text, gl_err());
+    CHECK(w[1].tail == v->tail - cut && w[1].ref == v->ref, "\"%s\" cut by %d ink points: %d left of %d", text, cut,
+          w[1].tail, v->tail);
+    cuts[0]++;
+    cuts[1] += !w[1].complete;
+    if (v->tail * 5 >= v->ref * 6) cuts[2]++;   // two thirds of it are 0.8 of the mid-line count
+    else
+        CHECK(!w[1].complete, "\"%s\" seed %d cut by %d of its %d ink points (mid-line %d): flagged", text, s, cut,
+              v->tail, v->ref);
+}
+
 int main(void) {
     gl_hw_model *m = NULL;
     char path[1024];   // the shipped network (tests/meson.build sets GLIMPSE_ASSETS)
@@ -42,7 +64,7 @@ int main(void) {
     CHECK((m = gl_hw_load(path, 0)) != NULL, "load %s: %s", path, gl_err());
     test_force(m);
     static const char last[] = "3dt7eiAM2ny0k";
-    int n = 0, done[2] = { 0, 0 };
+    int n = 0, done[2] = { 0, 0 }, cuts[3] = { 0, 0, 0 };
     for (const char *c = last; *c; c++)
         for (int p = 0; p < HW_NPREFIX; p++)
             for (int s = 1; s <= 2; s++) {
@@ -53,6 +75,7 @@ int main(void) {
                 n++;
                 done[0] += v[0].complete;
                 done[1] += v[1].complete;
+                check_cut(m, text, s, &v[1], cuts);
                 if (!v[1].complete)
                     printf("# \"%s\" seed %d: last character %d points, mid-line %d%s\n", text, s, v[1].tail, v[1].ref,
                            v[1].ended ? "" : " (not ended)");
@@ -60,6 +83,9 @@ int main(void) {
     printf("# last character complete: %d of %d lines (the rule as written: %d)\n", done[1], n, done[0]);
     CHECK(done[1] >= n - 2, "the last character is whole in %d of %d lines", done[1], n);
     CHECK(done[0] <= n * 2 / 3, "the rule as written cuts it (whole in %d of %d lines)", done[0], n);
+    printf("# whole lines cut by a third of the last character's ink: %d of %d flagged (%d wrote 1.2 times the "
+           "mid-line count or more)\n", cuts[1], cuts[0], cuts[2]);
+    CHECK(cuts[0] >= n / 2 && cuts[1] * 3 >= cuts[0] * 2, "a cut is seen in %d of %d lines", cuts[1], cuts[0]);
     // every character the model writes (but the space) as the last one, after the second prefix, seed 1
     int na = 0, whole[2] = { 0, 0 };
     for (int ci = 0; ci < m->cfg.C; ci++) {
