@@ -1093,7 +1093,8 @@ static int write_extras(const app_args *a, const app_opt *opts, const char *path
 static const app_opt write_opts[] = {
     APP_TEXT("model", "synthesis weights (default assets/handwriting-synth.safetensors)"),
     APP_NUM("bias", 0, 100, "1", "sampling bias b (§5.4)"),
-    APP_INT("seed", 0, 1099511627776.0, "1", "random seed (line i uses seed+i)"),
+    APP_INT("seed", 0, 1099511627776.0, "1", "random seed (line i uses seed+i; a line that does not end on its own "
+                                             "is written again with seed+i+k*7919, up to 3 tries, as a page's)"),
     APP_TEXT("style", "prime with writer style N (a Hershey style), FILE (JSON from write --json) or NAME "
                       "(a style of your own hand saved in the app) (§5.5)"),
     APP_INT("max-steps", 1, 100000, NULL, "stop after this many points per line (default 40 per character + 40)"),
@@ -1114,6 +1115,22 @@ static const app_opt write_opts[] = {
     APP_TEXT("gif", "also write the line(s) being written as an animated GIF, at the pen's speed (IAM-OnDB's clock)"),
     APP_OPT_END,
 };
+
+// One line, as a page writes each of its lines (gl_hw_page_write): a try
+// that does not end on its own is written again with another seed (seed +
+// k·GL_HW_PAGE_RESEED), up to `tries` tries (GL_HW_PAGE_TRIES; 1 for a line
+// saved as a style), the last kept when none ends; so->seed is left at the
+// seed kept. The tries made, or -1.
+static int write_tries(gl_hw_model *m, const char *text, gl_hw_sample_opts *so, int tries, gl_hw_result *res) {
+    uint64_t seed0 = so->seed;
+    for (int k = 0; k < tries; k++) {
+        if (k) gl_hw_result_free(res);
+        so->seed = seed0 + (uint64_t)k * GL_HW_PAGE_RESEED;
+        if (gl_hw_sample(m, text, so, res, NULL) < 0) return -1;
+        if (res->ended || !result_finite(res)) return k + 1;
+    }
+    return tries;
+}
 
 int cmd_write(int argc, char **argv) {
     openblas_set_num_threads(1);   // batch 1: one thread is fastest (and the benchmark is single-threaded)
@@ -1152,12 +1169,17 @@ int cmd_write(int argc, char **argv) {
             so.prime = &pc.lines[0];
             so.prime_text = ptext;
         }
-        if (gl_hw_sample(m, texts[i], &so, &res[i], NULL) < 0) rc = fail();
+        int tries = write_tries(m, texts[i], &so, save_style ? 1 : GL_HW_PAGE_TRIES, &res[i]);   // a style: this seed
+        if (tries < 0) rc = fail();
         else if (!result_finite(&res[i])) {
             gl_seterr("line %d: the network produced non-finite values (weights or primer out of range?)", i + 1);
             rc = fail();
         } else if (!res[i].ended && !save_style)
-            fprintf(stderr, "glimpse: line %d did not end on its own within %d steps\n", i + 1, res[i].n);
+            fprintf(stderr, "glimpse: line %d did not end on its own in %d tries (seeds %ld + k * %d; the last kept, "
+                    "%d steps)\n", i + 1, tries, seed + i, GL_HW_PAGE_RESEED, res[i].n);
+        else if (tries > 1)
+            fprintf(stderr, "glimpse: line %d written again with seed %llu (try %d): the try before did not end on its "
+                    "own\n", i + 1, (unsigned long long)so.seed, tries);
     }
     if (!rc && save_style)
         rc =
