@@ -1303,7 +1303,8 @@ static int by_text(const void *a, const void *b) {
 // held-out forms (style % GL_HW_IAM_HELDOUT_MOD == 0 after the model's own
 // preparation, as eval handwriting), sorted and taken evenly spaced so that
 // the choice does not depend on the order of the files on disk. Texts the
-// model cannot write, or longer than GL_HW_MAXU, are left out and counted.
+// model cannot write (gl_hw_text_check: IAM-OnDB's '#' of a word not read is
+// not a character), or longer than GL_HW_MAXU, are left out and counted.
 static int bench_texts(const char *data, const char *exclude, const gl_meta *meta, const gl_hw_cfg *cfg, int n,
                        uint64_t seed, char ***out, int *nout, int *skipped, int *writable) {
     gl_hw_corpus c = {0};
@@ -1336,7 +1337,7 @@ static int bench_texts(const char *data, const char *exclude, const gl_meta *met
     int m = 0;
     for (int i = 0; i < c.n; i++) {
         const char *x = c.lines[i].text;
-        if (!*x || strlen(x) > GL_HW_MAXU || gl_hw_encode(cfg, x, NULL)) { (*skipped)++; continue; }
+        if (!*x || strlen(x) > GL_HW_MAXU || gl_hw_text_check(cfg, x)) { (*skipped)++; continue; }
         t[m++] = gl_strdup(x);
     }
     gl_hw_corpus_free(&c);
@@ -1447,7 +1448,8 @@ static void bench_report(const char *data, long seed, double bias, int ntexts,
                          int writable, int skipped, const hw_bench_run *b) {
     if (data)
         printf("test texts: %d of the %d texts of IAM-OnDB's held-out forms (%s; forms whose id hashes to 0 mod %d; "
-               "sorted, evenly spaced; %d more left out: characters outside the alphabet or over %d)\n",
+               "sorted, evenly spaced; %d more left out: characters outside the alphabet, IAM-OnDB's '#' of a word "
+               "not read, or over %d)\n",
                ntexts, writable, data + 4, GL_HW_IAM_HELDOUT_MOD, skipped, GL_HW_MAXU);
     else
         printf("test texts: %d lines of random words (seed %ld, up to 40 characters; %d left out: characters outside "

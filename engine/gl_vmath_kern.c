@@ -254,7 +254,8 @@ void K(gl_qx_make)(int16_t *xq, float *xs, const float *x, int cols) {
         if (cols - 16 * b < 16) { memcpy(tail, src, sizeof(float) * (cols - 16 * b)); src = tail; }
         __m256 v0 = _mm256_loadu_ps(src), v1 = _mm256_loadu_ps(src + 8);
         __m256 a0 = _mm256_andnot_ps(sign, v0), a1 = _mm256_andnot_ps(sign, v1);
-        int bad = _mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps(a0, big, _CMP_NLE_UQ), _mm256_cmp_ps(a1, big, _CMP_NLE_UQ)));
+        int bad = _mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps(a0, big, _CMP_NLE_UQ),
+                                                  _mm256_cmp_ps(a1, big, _CMP_NLE_UQ)));
         __m256 mx = _mm256_max_ps(a0, a1);
         __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
         m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
@@ -318,8 +319,10 @@ void K(gl_qgemv_blocks)(float *acc, const int8_t *Q, const int16_t *xq, const fl
                 if (xs[b] == 0.0f) continue;
                 const int8_t *p = Q + (size_t)r0 * cp + (size_t)b * 16 * 64 + 2 * h;
                 __m256i i0 = _mm256_setzero_si256(), i1 = i0, i2 = i0, i3 = i0;
+                // a pair of columns a turn: 2 int16 of x against 2 weights a row
+                // (unrolled by 2: unrolled fully, GCC spills the accumulators)
 #pragma GCC unroll 2
-                for (int k = 0; k < 8; k++, p += 128) {   // (unrolled fully, GCC spills the accumulators)   // a pair of columns: 2 int16 of x against 2 weights a row
+                for (int k = 0; k < 8; k++, p += 128) {
                     int32_t pair;
                     memcpy(&pair, xq + 16 * b + 2 * k, 4);
                     __m256i v = _mm256_set1_epi32(pair);
@@ -366,13 +369,17 @@ void K(gl_qgemv_blocks4)(float *acc, size_t accs, const int8_t *Q, const int16_t
                     __m256i w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p));
                     __m256i w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p + 16)));
                     __m256i v = _mm256_set1_epi32(q0);
-                    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(w0, v)); a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(w1, v));
+                    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(w0, v));
+                    a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(w1, v));
                     v = _mm256_set1_epi32(q1);
-                    c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(w0, v)); c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(w1, v));
+                    c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(w0, v));
+                    c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(w1, v));
                     v = _mm256_set1_epi32(q2);
-                    d0 = _mm256_add_epi32(d0, _mm256_madd_epi16(w0, v)); d1 = _mm256_add_epi32(d1, _mm256_madd_epi16(w1, v));
+                    d0 = _mm256_add_epi32(d0, _mm256_madd_epi16(w0, v));
+                    d1 = _mm256_add_epi32(d1, _mm256_madd_epi16(w1, v));
                     v = _mm256_set1_epi32(q3);
-                    e0 = _mm256_add_epi32(e0, _mm256_madd_epi16(w0, v)); e1 = _mm256_add_epi32(e1, _mm256_madd_epi16(w1, v));
+                    e0 = _mm256_add_epi32(e0, _mm256_madd_epi16(w0, v));
+                    e1 = _mm256_add_epi32(e1, _mm256_madd_epi16(w1, v));
                 }
                 __m256i sums[4][2] = { { a0, a1 }, { c0, c1 }, { d0, d1 }, { e0, e1 } };
                 for (int t = 0; t < T; t++) {
@@ -380,7 +387,8 @@ void K(gl_qgemv_blocks4)(float *acc, size_t accs, const int8_t *Q, const int16_t
                     float *a = acc + t * accs + r0 + h;
                     __m256 sc = _mm256_set1_ps(st[t][b]);
                     _mm256_storeu_ps(a, _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[t][0]), sc, _mm256_loadu_ps(a)));
-                    _mm256_storeu_ps(a + 8, _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[t][1]), sc, _mm256_loadu_ps(a + 8)));
+                    _mm256_storeu_ps(a + 8,
+                                     _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[t][1]), sc, _mm256_loadu_ps(a + 8)));
                 }
             }
 }

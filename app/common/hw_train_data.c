@@ -179,6 +179,7 @@ int hw_train_prepare(hw_train_spec *s, gl_hw_model **mp, int resumed, gl_hw_corp
             if (!iam) snprintf(cfg.alphabet, sizeof cfg.alphabet, "%s", HW_HERSHEY_ALPHABET);
             else corpus_alphabet(tr, va, cfg.alphabet);
             cfg.C = (int)strlen(cfg.alphabet);
+            if (iam && strchr(cfg.alphabet, '#')) snprintf(cfg.marks, sizeof cfg.marks, "#");   // a word not read
         }
         gl_hw_norm_stats(tr, cfg.mean, cfg.std);
         if (!(*mp = gl_hw_new(&cfg, (uint64_t)s->seed))) { gl_hw_corpus_free(tr); gl_hw_corpus_free(va); return -1; }

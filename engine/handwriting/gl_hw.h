@@ -136,6 +136,12 @@ typedef struct {
     int K;         // window Gaussians (0: prediction network)
     int C;         // alphabet size (synthesis); alphabet[C]
     char alphabet[128];
+    // characters of the alphabet that are transcription marks, not glyphs: in
+    // IAM-OnDB's texts '#' stands for a word that could not be read, and the
+    // network writes an unreadable word for it. Typed text may not hold them
+    // (gl_hw_text_prepare). Metadata "marks"; a file without it that was
+    // trained on IAM-OnDB ("corpus" iam:…) gets "#".
+    char marks[8];
     float mean[2], std[2];   // offset normalisation (over the training set)
 } gl_hw_cfg;
 
@@ -170,8 +176,12 @@ int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out);
 // knows (curly quotes ‘’“”, dashes –—−, non-breaking and thin spaces, tab,
 // the ellipsis …) become those characters. note (may be NULL) gets what was
 // replaced ("written ’ as ''", empty when nothing was). Characters it cannot
-// write otherwise are left for gl_hw_encode to name. -1 when out is too small.
+// write otherwise are left for gl_hw_encode to name. -1 (gl_err) when out is
+// too small or the text holds one of cfg's marks (named, with what it means).
 int gl_hw_text_prepare(const gl_hw_cfg *cfg, const char *in, char *out, size_t cap, char *note, size_t notecap);
+// 0 when text (the model's characters, already prepared) can be written: every
+// character in the alphabet and none of cfg's marks; -1 with gl_err naming them.
+int gl_hw_text_check(const gl_hw_cfg *cfg, const char *text);
 
 // ---- layers (exposed for gradient checks)
 // MDN loss for B points. y (B,NY) raw outputs, x (B,3) normalised targets,

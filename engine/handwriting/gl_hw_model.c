@@ -204,7 +204,10 @@ int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out) {
         i += n ? (size_t)n : 1;
     }
     if (!ok) {
-        gl_seterr("the model cannot write %s (it knows: \"%s\")", q, cfg->alphabet);
+        char knows[128]; size_t kn = 0;   // the alphabet without its marks
+        for (const char *a = cfg->alphabet; *a; a++) if (!strchr(cfg->marks, *a)) knows[kn++] = *a;
+        knows[kn] = 0;
+        gl_seterr("the model cannot write %s (it knows: \"%s\")", q, knows);
         return -1;
     }
     return 0;
@@ -309,6 +312,7 @@ int gl_hw_save(const gl_hw_model *m, const char *path, const gl_meta *extra, int
     gl_meta_set(&meta, "mixtures", "%d", c->M);
     gl_meta_set(&meta, "window_gaussians", "%d", c->K);
     gl_meta_set(&meta, "alphabet", "%s", c->alphabet);
+    if (c->marks[0]) gl_meta_set(&meta, "marks", "%s", c->marks);
     gl_meta_set(&meta, "mean_x", "%.9g", c->mean[0]);
     gl_meta_set(&meta, "mean_y", "%.9g", c->mean[1]);
     gl_meta_set(&meta, "std_x", "%.9g", c->std[0]);
@@ -363,6 +367,12 @@ static int load_into(gl_hw_model *m, const char *path, int with_opt) {
             gl_st_free(&f);
             return -1;
         }
+    }
+    const char *mk = gl_meta_get(mt, "marks"), *corpus = gl_meta_get(mt, "corpus");
+    if (!mk && corpus && !strncmp(corpus, "iam:", 4)) mk = "#";   // trained before the key was written
+    for (const char *p = mk ? mk : ""; *p; p++) {
+        size_t n = strlen(c.marks);
+        if (strchr(c.alphabet, *p) && !strchr(c.marks, *p) && n + 1 < sizeof c.marks) c.marks[n] = *p;
     }
     c.mean[0] = (float)mx; c.mean[1] = (float)my;
     c.std[0] = (float)sx; c.std[1] = (float)sy;

@@ -215,7 +215,8 @@ static void prime_partial(float *A, const int8_t *Q, int rows, int cols, int nb,
     memset(A, 0, sizeof(float) * (size_t)T * rows);
     for (int t0 = 0; t0 < T; t0 += 4) {
         int n = T - t0 < 4 ? T - t0 : 4;
-        for (int t = 0; t < n; t++) gl_qx_make(xq + (size_t)t * 16 * nb, xsc + (size_t)t * nb, X + (size_t)(t0 + t) * xs, 16 * nb);
+        for (int t = 0; t < n; t++)
+            gl_qx_make(xq + (size_t)t * 16 * nb, xsc + (size_t)t * nb, X + (size_t)(t0 + t) * xs, 16 * nb);
         gl_qgemv_blocks4(A + (size_t)t0 * rows, rows, Q, xq, 16 * (size_t)nb, xsc, nb, n, rows, cols, 0, nb);
     }
 }
@@ -419,7 +420,9 @@ static void st_prime(const gl_hw_model *m, hw_state *s, const gl_hw_sample_opts 
     memcpy(x, xs + 3 * pr->n, 3 * sizeof(float));
     free(xs);
     x[2] = 1;   // lift the pen before writing the new text
-    if (c->K > 0) gl_hw_window_align(s->kappa, s->phi, s->w, s->p, s->chars, c->K, s->U, c->C, (float)strlen(opts->prime_text) + 1);
+    if (c->K > 0)
+        gl_hw_window_align(s->kappa, s->phi, s->w, s->p, s->chars, c->K, s->U, c->C,
+                           (float)strlen(opts->prime_text) + 1);
 }
 
 int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts, gl_hw_result *res, gl_trace *trace) {

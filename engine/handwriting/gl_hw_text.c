@@ -24,6 +24,17 @@ static const lookalike table[] = {
     { "\xe2\x80\xa6", "...", "\xe2\x80\xa6" },                                          // …
 };
 
+static int mark_error(char c) {
+    gl_seterr("the model cannot write '%c': in the texts it learnt from (IAM-OnDB) '%c' marks a word that "
+              "could not be read, and it writes an unreadable word there", c, c);
+    return -1;
+}
+
+int gl_hw_text_check(const gl_hw_cfg *cfg, const char *text) {
+    for (const char *p = text; *p; p++) if (strchr(cfg->marks, *p)) return mark_error(*p);
+    return gl_hw_encode(cfg, text, NULL);
+}
+
 int gl_hw_text_prepare(const gl_hw_cfg *cfg, const char *in, char *out, size_t cap, char *note, size_t notecap) {
     size_t o = 0, nn = 0;
     if (note && notecap) note[0] = 0;
@@ -39,6 +50,7 @@ int gl_hw_text_prepare(const gl_hw_cfg *cfg, const char *in, char *out, size_t c
                 break;
             }
         }
+        if (!hit && *p && strchr(cfg->marks, *p)) return mark_error(*p);
         const char *src = hit ? hit->to : p;
         size_t n = hit ? strlen(hit->to) : 1;
         if (o + n >= cap) { gl_seterr("the text is too long (at most %zu characters)", cap - 1); return -1; }

@@ -159,6 +159,17 @@ static void test_encode_names_characters(void) {
     CHECK(gl_hw_encode(&c, "a\xff" "b\n", NULL) != 0 && strstr(gl_err(), "byte 0xff") && strstr(gl_err(), "U+000A"), "invalid UTF-8 and control: %s", gl_err());
     int out[8];
     CHECK(gl_hw_encode(&c, "ab c", out) == 0 && out[0] == 1 && out[2] == 0, "plain text encodes");
+    // a mark (IAM-OnDB's '#', a word not read): encoded for training, refused as typed text
+    snprintf(c.alphabet, sizeof c.alphabet, " #abc");
+    c.C = (int)strlen(c.alphabet);
+    snprintf(c.marks, sizeof c.marks, "#");
+    char prep[16];
+    CHECK(gl_hw_encode(&c, "a # b", out) == 0 && out[2] == 1, "a line of the corpus with '#' encodes");
+    CHECK(gl_hw_text_prepare(&c, "a # b", prep, sizeof prep, NULL, 0) != 0 && strstr(gl_err(), "cannot write '#'") &&
+          strstr(gl_err(), "could not be read"), "typed, it is refused and said why: %s", gl_err());
+    CHECK(gl_hw_text_check(&c, "a # b") != 0 && gl_hw_text_check(&c, "a cab") == 0, "gl_hw_text_check refuses only it");
+    CHECK(gl_hw_encode(&c, "a d", NULL) != 0 && strstr(gl_err(), "(it knows: \" abc\")"), "and leaves it out of what it knows: %s",
+          gl_err());
 }
 
 static void iam_line(const char *dir, int k, const char *coords) {

@@ -301,6 +301,7 @@ static void iam_alphabet(void) {
     cfg.L = 1; cfg.H = 16; cfg.M = 2; cfg.K = 2;
     snprintf(cfg.alphabet, sizeof cfg.alphabet, " !\"#&'()*+,-./0123456789:;?ABCDEFGHIJKLMNOPQRSTUVWXYZ[]abcdefghijklmnopqrstuvwxyz");
     cfg.C = (int)strlen(cfg.alphabet);
+    snprintf(cfg.marks, sizeof cfg.marks, "#");   // as trained on IAM-OnDB: '#' is a word not read
     cfg.mean[0] = 16; cfg.mean[1] = 0.2f; cfg.std[0] = 50; cfg.std[1] = 48;   // not the shipped model's
     gl_hw_model *m = NULL;
     snprintf(iam_model, sizeof iam_model, "%s/iam-synth.safetensors", getenv("GLIMPSE_EXPORT_DIR"));
@@ -323,6 +324,11 @@ static void iam_alphabet(void) {
     CHECK(run_text(&r, "key Return\ntext \xe2\x82\xac\nkey Escape\nidle\nframe\n") == 0 && probe(&r, "text_error") == 1, "a euro sign");
     const char *d = drawn_text(&r);
     CHECK(strstr(d, "'\xe2\x82\xac'") && strstr(d, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strstr(d, "0123456789"), "named with what it can write: %.300s", d);
+    // IAM-OnDB's '#' (a word not read) is in the alphabet but not writable: named, with what it means
+    CHECK(run_text(&r, "key Return\nkey Backspace\ntext #\nkey Escape\nidle\nframe\n") == 0 && probe(&r, "text_error") == 1,
+          "a '#' instead");
+    d = drawn_text(&r);
+    CHECK(strstr(d, "'#'") && strstr(d, "marks"), "named as a mark of the texts it learnt from: %.300s", d);
     // a line of one's own primes it
     int px = (int)probe(&r, "paper_x"), py = (int)probe(&r, "paper_y");
     char script[4096] = "key Return\nkey Backspace\nkey Escape\nkey m\n";   // the euro sign out, then a line

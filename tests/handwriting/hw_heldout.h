@@ -1,8 +1,9 @@
 // Texts of IAM-OnDB's held-out forms for the handwriting diagnostics: the
 // forms whose hash is 0 mod GL_HW_IAM_HELDOUT_MOD after the model's own
-// preparation (its iam_thin), the texts the model can write with room for
-// `spare` more characters, not ending in a space, sorted (so the choice does
-// not depend on the order of files on disk). -1 with gl_err.
+// preparation (its iam_thin), the texts the model can write (gl_hw_text_check:
+// no '#', IAM-OnDB's mark of a word not read) with room for `spare` more
+// characters, not ending in a space, sorted (so the choice does not depend on
+// the order of files on disk). -1 with gl_err.
 #ifndef HW_HELDOUT_H
 #define HW_HELDOUT_H
 #include "gl_hw.h"
@@ -27,7 +28,7 @@ static int hw_heldout_texts(const gl_hw_model *m, const char *dir, const char *e
         const char *x = c.lines[i].text;
         size_t L = strlen(x);
         if (c.lines[i].style % GL_HW_IAM_HELDOUT_MOD || !L || L + (size_t)spare > GL_HW_MAXU || x[L - 1] == ' ' ||
-            gl_hw_encode(&m->cfg, x, NULL))
+            gl_hw_text_check(&m->cfg, x))
             continue;
         t[nt++] = gl_strdup(x);
     }

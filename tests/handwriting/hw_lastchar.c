@@ -3,7 +3,7 @@
 // gl_hw_sample uses and under §5.3's rule as written (stop the step the
 // window passes the end), by the kind of the last character.
 //   build/tests/handwriting/hw_lastchar MODEL [BIAS [SEEDS [IAMDIR [EXCLUDE [TEXTS]]]]]
-// Every character of the model's alphabet (but the space) ends lines of the
+// Every character of the model's alphabet (but the space and its marks) ends lines of the
 // three prefixes at seeds 1..SEEDS (default 4); with IAMDIR, also TEXTS
 // (default 200) texts of IAM-OnDB's held-out forms (form hash 0 mod 20, the
 // model's own preparation, sorted and taken evenly spaced as `bench
@@ -83,7 +83,7 @@ int main(int argc, char **argv) {
            "begun within %.2f character\n", argv[1], bias, HW_COMPLETE, HW_STROKE);
     for (int ci = 0; ci < m->cfg.C; ci++) {
         int c = (unsigned char)m->cfg.alphabet[ci], bad = 0;
-        if (c == ' ' || (only && !strchr(only, c))) continue;
+        if (c == ' ' || strchr(m->cfg.marks, c) || (only && !strchr(only, c))) continue;   // '#': not a glyph
         for (int p = 0; p < HW_NPREFIX; p++)
             for (int s = 1; s <= nseeds; s++) {
                 char text[96];

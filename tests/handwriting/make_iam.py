@@ -2,7 +2,8 @@
 # A tiny data set in IAM-OnDB's layout, made up here (no IAM-OnDB content;
 # the form ids t02-NNNh/t are invented, no IAM-OnDB form has them):
 # zigzag strokes, about 10 points a character, texts with capitals, digits
-# and punctuation; two forms, one of them held out (form hash 0 mod 20).
+# and punctuation, and IAM-OnDB's '#' for a word not read; two forms, one
+# of them held out (form hash 0 mod 20).
 #   make_iam.py OUTDIR
 import os, sys
 def h(s):
@@ -15,7 +16,7 @@ train = next('t02-%03dt' % i for i in range(1000) if h('t02-%03dt' % i) % 20 != 
 texts = {train: ["Hello, World 2024!", "It's a \"soft\" window? Yes - yes.", "Seven herons by the mill",
                 "The quick brown fox jumps over 3 lazy dogs.", "Meet me at 7:30 by the old mill, please.",
                 "Graves wrote it in 2013 (page 23).", "5 boxing wizards jump quickly"],
-         held: ["Herons: 12 (or 13); why?", "Quiet jazz & box"]}
+         held: ["Herons: 12 (or 13); why?", "Quiet jazz & box", "a # not read"]}
 for form, lines in texts.items():
     d = os.path.join(out, 'lineStrokes', form[:3], form[:7]); os.makedirs(d, exist_ok=True)
     a = os.path.join(out, 'ascii', form[:3], form[:7]); os.makedirs(a, exist_ok=True)

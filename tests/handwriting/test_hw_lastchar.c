@@ -86,11 +86,11 @@ int main(void) {
     printf("# whole lines cut by a third of the last character's ink: %d of %d flagged (%d wrote 1.2 times the "
            "mid-line count or more)\n", cuts[1], cuts[0], cuts[2]);
     CHECK(cuts[0] >= n / 2 && cuts[1] * 3 >= cuts[0] * 2, "a cut is seen in %d of %d lines", cuts[1], cuts[0]);
-    // every character the model writes (but the space) as the last one, after the second prefix, seed 1
+    // every character the model writes (not the space, not a mark) as the last one, after the second prefix, seed 1
     int na = 0, whole[2] = { 0, 0 };
     for (int ci = 0; ci < m->cfg.C; ci++) {
         char text[64];
-        if (m->cfg.alphabet[ci] == ' ') continue;
+        if (m->cfg.alphabet[ci] == ' ' || strchr(m->cfg.marks, m->cfg.alphabet[ci])) continue;
         snprintf(text, sizeof text, "%s%c", HW_PREFIXES[1], m->cfg.alphabet[ci]);
         hw_verdict v[2];
         CHECK(hw_judge(m, text, 1, 1.0f, v) == 0, "write \"%s\": %s", text, gl_err());
