@@ -575,6 +575,19 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 if (tail_holding) tail_fr->eos = 1;
                 continue;
             }
+            // The last point a began a stroke right of the ink while the window was still on the last character
+            // (kept, as the second dot of a ":" would be). When what follows shows that stroke to be a next
+            // character's -- a touch of one point and a stroke begun where it is, not right of it, or a pen-down
+            // step from a that runs past the reach -- a goes too (it is still held from the trace).
+            const float *a = pts + 3 * (n - 1);
+            int begun = n - 1 > fired && n >= 2 && pts[3 * (n - 2) + 2] > 0.5f && (tail_holding || !fr) &&
+                        right_of_ink(pts, n - 1, a[0], gap);
+            if (begun && (lifted ? dx < gap && right_of_ink(pts, n - 1, a[0] + dx, gap) : px + dx > reach)) {
+                n--; px -= a[0]; py -= a[1];
+                tail_holding = 0;
+                ended = 1; dropped = 1;
+                break;
+            }
             if (lifted ? right_of_ink(pts, n, dx, gap) && next_place(&s, K, U, right_of_ink(pts, n, dx, far))
                        : px + dx > reach) {
                 ended = 1; dropped = 1;
