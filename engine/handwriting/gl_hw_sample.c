@@ -514,6 +514,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
     // again (a C whose stroke turns into an r) ends the line before the
     // point that does so.
     int fired = -1, tail_max = 0, tail_holding = 0, lifts = 0;
+    int pending = 0;   // the stroke begun right of the ink at the last point before the window passed: held a step more
     float maxx = -INFINITY, minx = INFINITY, reach = INFINITY, gap = 0, far = 0;
     hw_snap snap = { 0 };
     if (synth && opts->end_rule == GL_HW_END_FINISH) {
@@ -542,11 +543,12 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                     fired = --n; dropped = 1; holding = 0; ended = 1;
                     break;
                 }
+                pending = opts->end_rule == GL_HW_END_FINISH && stray_start(pts, phis, n, U, gap);
                 if (opts->end_rule == GL_HW_END_WINDOW) { ended = 1; break; }   // the rule as written, for comparison
                 if (opts->end_rule == GL_HW_END_NEVER) { ended = 1; reach = gap = far = INFINITY; tail_max = INT_MAX; }
             }
         }
-        if (holding) { holding = 0; if (gl_trace_push(trace, held)) break; }
+        if (holding && !pending) { holding = 0; if (gl_trace_push(trace, held)) break; }
         if (fired >= 0 && n - fired >= tail_max) break;   // running on
         mixture(s.y, M, opts->bias, &e, pi, mu1, mu2, s1, s2, rho);
         // pick a component, then draw from the bivariate Gaussian
@@ -576,23 +578,30 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 continue;
             }
             // The last point a began a stroke right of the ink while the window was still on the last character
-            // (kept, as the second dot of a ":" would be). When what follows shows that stroke to be a next
-            // character's -- a touch of one point and a stroke begun where it is, not right of it, or a pen-down
-            // step from a that runs past the reach -- a goes too (it is still held from the trace).
+            // (kept, as the second dot of a ":" would be), in the tail or just before the window passed. When what
+            // follows shows that stroke to be a next character's -- a touch of one point and a stroke begun where
+            // it is, not right of it, or a pen-down step from a that runs past the reach -- a goes too (it is
+            // still held from the trace).
             const float *a = pts + 3 * (n - 1);
-            int begun = n - 1 > fired && n >= 2 && pts[3 * (n - 2) + 2] > 0.5f && (tail_holding || !fr) &&
-                        right_of_ink(pts, n - 1, a[0], gap);
-            if (begun && (lifted ? dx < gap && right_of_ink(pts, n - 1, a[0] + dx, gap) : px + dx > reach)) {
+            int held_a = n - 1 >= fired ? tail_holding || !fr : n == fired && pending && (holding || !fr);
+            int begun = held_a && n >= 2 && pts[3 * (n - 2) + 2] > 0.5f && right_of_ink(pts, n - 1, a[0], gap);
+            int ends = lifted ? right_of_ink(pts, n, dx, gap) && next_place(&s, K, U, right_of_ink(pts, n, dx, far))
+                              : px + dx > reach;
+            if (begun && (ends || (lifted && dx < gap && right_of_ink(pts, n - 1, a[0] + dx, gap)))) {
                 n--; px -= a[0]; py -= a[1];
-                tail_holding = 0;
+                if (fired > n) fired = n;   // a came before the window passed: no tail is left
+                tail_holding = holding = 0;
                 ended = 1; dropped = 1;
                 break;
             }
-            if (lifted ? right_of_ink(pts, n, dx, gap) && next_place(&s, K, U, right_of_ink(pts, n, dx, far))
-                       : px + dx > reach) {
+            if (ends) {
                 ended = 1; dropped = 1;
                 break;
             }
+        }
+        if (pending) {   // the stroke was the last character's own: shown before the point after it
+            pending = 0;
+            if (holding) { holding = 0; if (gl_trace_push(trace, held)) break; }
         }
         x[0] = nx; x[1] = ny; x[2] = (float)eos;
         if (n == cap) {
