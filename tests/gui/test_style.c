@@ -119,9 +119,11 @@ static int count_json(const char *dir) {
     return n;
 }
 
-// A mouse-written line (the test corpus's Hershey strokes) through the app's
-// conversion to the model's units, with the presets' measures.
-static float *hand_line(const gl_hw_cfg *cfg, const app_style_ref *ref, const char *text, uint64_t seed, int *n) {
+// A mouse-written line (the test corpus's Hershey strokes of text) through the
+// app's conversion to the model's units, with the presets' measures, paced as
+// the app paces it for what the person typed (said).
+static float *hand_line(const gl_hw_cfg *cfg, const app_style_ref *ref, const char *text, const char *said,
+                        uint64_t seed, int *n) {
     gl_hw_corpus pc = { 0 };
     gl_hw_hershey_opts ho;
     gl_hw_hershey_defaults(&ho);
@@ -134,7 +136,7 @@ static float *hand_line(const gl_hw_cfg *cfg, const app_style_ref *ref, const ch
         x[i] = ax; y[i] = ay; up[i] = l->pts[3 * i + 2] > 0.5f;
     }
     (void)cfg;
-    float *pts = hw_hand_points(x, y, up, l->n, ref->core, ref->height / 20, ref->step, n);
+    float *pts = hw_hand_points_paced(x, y, up, l->n, said, ref, ref->height / 20, n);
     free(x); free(y); free(up);
     gl_hw_corpus_free(&pc);
     return pts;
@@ -161,7 +163,7 @@ static void styles(const char *exe) {
 
     // a sample that can serve, saved, loaded as a preset and by name
     int n;
-    float *pts = hand_line(&m->cfg, &ref, "a quick brown fox", 3, &n);
+    float *pts = hand_line(&m->cfg, &ref, "a quick brown fox", "a quick brown fox", 3, &n);
     CHECK(pts && app_style_sample_check("a quick brown fox", pts, n, &ref) == 0, "a written line serves: %s", gl_err());
     CHECK(app_style_user_save("my-hand", "a quick brown fox", pts, n, &m->cfg, 0) == 0, "saved: %s", gl_err());
     CHECK(app_style_user_save("my-hand", "a quick brown fox", pts, n, &m->cfg, 0) != 0 && strstr(gl_err(), "already"),
@@ -212,7 +214,7 @@ static void styles(const char *exe) {
     CHECK(app_style_sample_check("abcd", pts, n, &ref) != 0 && strstr(gl_err(), "do not match"),
           "17 letters' strokes as 4: %s", gl_err());
     int n2;
-    float *pts2 = hand_line(&m->cfg, &ref, "abcd", 5, &n2);
+    float *pts2 = hand_line(&m->cfg, &ref, "abcd", "a quick brown fox jumps", 5, &n2);
     gl_seterr("-");
     CHECK(pts2 && app_style_sample_check("a quick brown fox jumps", pts2, n2, &ref) != 0 &&
           strstr(gl_err(), "do not match"), "four letters' strokes as 23: %s", gl_err());
@@ -352,12 +354,44 @@ static void page_view(int w, int h) {
     gui_run_close(&r);
 }
 
+// hw_hand_points_paced: a line with three times the model's ink a character
+// gets the model's pen-down points a character (not three times as many); a
+// line with half of it keeps the model's step.
+static void paced(void) {
+    enum { N = 400 };
+    float x[N], y[N];
+    uint8_t up[N] = { 0 };
+    for (int i = 0; i < N; i++) { x[i] = (float)i; y[i] = (i % 20 < 10 ? i % 20 : 20 - i % 20) * 3.0f; }
+    up[N - 1] = 1;   // one stroke of zigzags: about 3.2 units of ink for each unit to the right
+    app_style_ref ref = { .height = 30, .core = 30, .step = 4 };
+    const char *text = "abcdefghij";   // 10 characters
+    int n0 = 0, n1 = 0;
+    float *a = hw_hand_points(x, y, up, N, ref.core, 1.0f, ref.step, &n0);
+    gl_hw_line l = { n0, a, (char *)text, 0 };
+    app_style_ref got;
+    app_style_ref_of(&l, 1, &got);
+    ref.ink_per_char = got.ink_per_char / 3;   // the model writes a third of this line's ink a character
+    float *b = hw_hand_points_paced(x, y, up, N, text, &ref, 1.0f, &n1);
+    float want = ref.ink_per_char / ref.step * 10;   // the model's points for 10 characters
+    CHECK(a && b && n0 > 2.5f * want && fabsf((float)n1 - want) < 0.15f * want,
+          "paced: %d points for 10 characters (the model's pace: %.0f; at its step: %d)", n1, want, n0);
+    free(b);
+    ref.ink_per_char = got.ink_per_char * 2;   // a line with half the model's ink a character: as it was
+    b = hw_hand_points_paced(x, y, up, N, text, &ref, 1.0f, &n1);
+    CHECK(b && n1 == n0 && !memcmp(a, b, sizeof(float) * 3 * (size_t)n0), "less ink a character: the model's step");
+    free(b);
+    b = hw_hand_points_paced(x, y, up, N, NULL, &ref, 1.0f, &n1);
+    CHECK(b && n1 == n0, "no text: the model's step");
+    free(a); free(b);
+}
+
 int main(int argc, char **argv) {
     char dir[] = "/tmp/glimpse-style-XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
     snprintf(xdg, sizeof xdg, "%s", dir);
     setenv("XDG_DATA_HOME", xdg, 1);
     setenv("GLIMPSE_EXPORT_DIR", xdg, 1);
+    paced();
     text_area();
     styles(argc > 1 ? argv[1] : NULL);
     page_view(900, 600);

@@ -3,7 +3,7 @@
 // from a shipped preset's points (the model's own "A quick brown fox, 1984."),
 // sheared and scaled, turned into mouse-like point lists (in the paper's
 // recording units, every 1 to 3 points kept, as a mouse reports them) and
-// brought to the model through the app's own path (hw_hand_points, then
+// brought to the model through the app's own path (hw_hand_points_paced, then
 // app_style_sample_check). Each primes the shipped model writing three texts
 // at eight seeds; the output's slant and letter height (gl_hw_ink_measure,
 // medians over the 24 lines) must be closer to the slanted, the small and
@@ -134,7 +134,7 @@ int main(int argc, char **argv) {
         uint8_t *up;
         int nm, n;
         float *x = mouse_line(base, b0.slant_deg, sp, nominal, 7 + (uint64_t)k, &y, &up, &nm);
-        float *pts = hw_hand_points(x, y, up, nm, ref.core, nominal, ref.step, &n);
+        float *pts = hw_hand_points_paced(x, y, up, nm, base->text, &ref, nominal, &n);
         CHECK(pts && app_style_sample_check(base->text, pts, n, &ref) == 0, "%s: the sample serves: %s", sp->name,
               gl_err());
         gl_hw_ink_stats ss;

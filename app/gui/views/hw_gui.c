@@ -126,3 +126,16 @@ float *hw_hand_points(const float *x, const float *y, const uint8_t *up, int npt
     free(pts);
     return hand_resample(x, y, up, npts, sc, step, n);
 }
+
+float *hw_hand_points_paced(const float *x, const float *y, const uint8_t *up, int npts, const char *text,
+                            const app_style_ref *ref, float nominal, int *n) {
+    float *pts = hw_hand_points(x, y, up, npts, ref->core, nominal, ref->step, n);
+    if (!pts || !text) return pts;
+    gl_hw_line l = { *n, pts, (char *)text, 0 };
+    app_style_ref mine;
+    app_style_ref_of(&l, 1, &mine);
+    float f = mine.ink_per_char / ref->ink_per_char;
+    if (!(f > 1.05f) || !isfinite(f)) return pts;   // as many points a character as the model's, or fewer: kept
+    free(pts);
+    return hw_hand_points(x, y, up, npts, ref->core, nominal, ref->step * f, n);
+}

@@ -4,6 +4,7 @@
 #ifndef HW_GUI_H
 #define HW_GUI_H
 #include "gl_hw.h"
+#include "style_file.h"
 #include "gui.h"
 #include "view.h"
 #include <stdint.h>
@@ -43,5 +44,15 @@ void hw_weights_said(char *out, size_t n, gui_app *app, const char *shipped, con
 // the (n,3) offsets (free them); *n = 0 and NULL for fewer than 2 points.
 float *hw_hand_points(const float *x, const float *y, const uint8_t *up, int npts, float core, float nominal,
                       float step, int *n);
+
+// hw_hand_points at the model's pace: a line with more ink a character of `text` than the model's own lines
+// (ref->ink_per_char: big or looped letters) is resampled at a step longer than the model's (ref->step) in that
+// ratio, so that it has as many pen-down points a character as the model's lines. The model learnt that pace from
+// IAM-OnDB's tablet (about 14 points a character in the presets); a mouse line of big looped letters resampled at
+// the model's step had 38, and a page primed with it lost its first words (the window ran ahead of the ink). A
+// line with less ink a character keeps the model's step: small letters prime small letters. text NULL or
+// ref->ink_per_char 0: hw_hand_points at ref->step.
+float *hw_hand_points_paced(const float *x, const float *y, const uint8_t *up, int npts, const char *text,
+                            const app_style_ref *ref, float nominal, int *n);
 
 #endif

@@ -371,11 +371,14 @@ static void finish_recording(syn_view *v, gui_app *app) {
     v->recording = 0;
     if (v->nrec < 5) { gui_app_note(app, "your line is empty: draw on the paper first"); return; }
     int n = 0;
-    float *pts = hw_hand_points(v->rec_x, v->rec_y, v->rec_up, v->nrec, v->core, v->mine_height / 20.0f, v->mine_step,
-                                &n);
     char prep[GL_HW_MAXU + 1];
     int bad = gl_hw_text_prepare(&v->m->cfg, v->mine_text, prep, sizeof prep, NULL, 0) ||
               gl_hw_encode(&v->m->cfg, prep, NULL);
+    app_style_ref ref = v->ref;   // the presets' pace (without presets, ink_per_char 0: the step as it is)
+    ref.core = v->core;
+    ref.step = v->mine_step;
+    float *pts = hw_hand_points_paced(v->rec_x, v->rec_y, v->rec_up, v->nrec, bad ? NULL : prep, &ref,
+                                      v->mine_height / 20.0f, &n);
     if (bad) snprintf(v->mine_refused, sizeof v->mine_refused, "your line's text: %s", gl_err());
     else if (app_style_sample_check(prep, pts, n, &v->ref)) {
         bad = 1;
