@@ -874,7 +874,7 @@ static char *page_text(const gl_hw_cfg *cfg, const char *src, const char *raw, c
         *e = 0;
         for (char *c = l; *c; c++)
             if (*c == '\r' || *c == '\t') *c = ' ';
-        if (gl_hw_encode(cfg, l, NULL)) {
+        if (gl_hw_text_check(cfg, l)) {
             gl_seterr("%s: line %d: %s", src, lineno, gl_err());
             bad = 1;
         }
@@ -1012,7 +1012,7 @@ static int write_texts(const gl_hw_cfg *cfg, const app_args *a, char **texts, ch
         size_t cap = strlen(a->pos[i]) + 1;
         texts[i] = gl_malloc(cap);
         notes[i] = gl_malloc(256);
-        if (gl_hw_text_prepare(cfg, a->pos[i], texts[i], cap, notes[i], 256) || gl_hw_encode(cfg, texts[i], NULL)) {
+        if (gl_hw_text_prepare(cfg, a->pos[i], texts[i], cap, notes[i], 256) || gl_hw_text_check(cfg, texts[i])) {
             if (a->npos > 1) gl_seterr("line %d: %s", i + 1, gl_err());
             return -1;
         }

@@ -139,7 +139,7 @@ typedef struct {
     // characters of the alphabet that are transcription marks, not glyphs: in
     // IAM-OnDB's texts '#' stands for a word that could not be read, and the
     // network writes an unreadable word for it. Typed text may not hold them
-    // (gl_hw_text_prepare). Metadata "marks"; a file without it that was
+    // (gl_hw_text_check). Metadata "marks"; a file without it that was
     // trained on IAM-OnDB ("corpus" iam:…) gets "#".
     char marks[8];
     float mean[2], std[2];   // offset normalisation (over the training set)
@@ -176,11 +176,11 @@ int gl_hw_encode(const gl_hw_cfg *cfg, const char *text, int *out);
 // knows (curly quotes ‘’“”, dashes –—−, non-breaking and thin spaces, tab,
 // the ellipsis …) become those characters. note (may be NULL) gets what was
 // replaced ("written ’ as ''", empty when nothing was). Characters it cannot
-// write otherwise are left for gl_hw_encode to name. -1 (gl_err) when out is
-// too small or the text holds one of cfg's marks (named, with what it means).
+// write otherwise are left for gl_hw_text_check to name. -1 when out is too small.
 int gl_hw_text_prepare(const gl_hw_cfg *cfg, const char *in, char *out, size_t cap, char *note, size_t notecap);
-// 0 when text (the model's characters, already prepared) can be written: every
-// character in the alphabet and none of cfg's marks; -1 with gl_err naming them.
+// 0 when typed text (prepared) can be written: every character in the alphabet
+// and none of cfg's marks; -1 with gl_err naming them (a mark with what it
+// means). A primer's text may hold marks: gl_hw_encode is its check.
 int gl_hw_text_check(const gl_hw_cfg *cfg, const char *text);
 
 // ---- layers (exposed for gradient checks)

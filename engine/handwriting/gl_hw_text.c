@@ -2,7 +2,7 @@
 // of the characters it knows (curly quotes, dashes, non-breaking and thin
 // spaces, the ellipsis) are written as those characters, and the caller is
 // told which were replaced. Anything else it cannot write stays, so that
-// gl_hw_encode names it.
+// gl_hw_text_check names it (and a mark of the corpus, "#", with what it means).
 #include "gl_hw.h"
 #include <stdio.h>
 #include <string.h>
@@ -24,14 +24,13 @@ static const lookalike table[] = {
     { "\xe2\x80\xa6", "...", "\xe2\x80\xa6" },                                          // …
 };
 
-static int mark_error(char c) {
-    gl_seterr("the model cannot write '%c': in the texts it learnt from (IAM-OnDB) '%c' marks a word that "
-              "could not be read, and it writes an unreadable word there", c, c);
-    return -1;
-}
-
 int gl_hw_text_check(const gl_hw_cfg *cfg, const char *text) {
-    for (const char *p = text; *p; p++) if (strchr(cfg->marks, *p)) return mark_error(*p);
+    for (const char *p = text; *p; p++)
+        if (strchr(cfg->marks, *p)) {
+            gl_seterr("the model cannot write '%c': in the texts it learnt from (IAM-OnDB) '%c' marks a word that "
+                      "could not be read, and it writes an unreadable word there", *p, *p);
+            return -1;
+        }
     return gl_hw_encode(cfg, text, NULL);
 }
 
@@ -50,7 +49,6 @@ int gl_hw_text_prepare(const gl_hw_cfg *cfg, const char *in, char *out, size_t c
                 break;
             }
         }
-        if (!hit && *p && strchr(cfg->marks, *p)) return mark_error(*p);
         const char *src = hit ? hit->to : p;
         size_t n = hit ? strlen(hit->to) : 1;
         if (o + n >= cap) { gl_seterr("the text is too long (at most %zu characters)", cap - 1); return -1; }

@@ -580,7 +580,7 @@ static int prepare_text(syn_view *v) {
     lookalike_note(v);
     snprintf(tmp, sizeof tmp, "%s", v->prepared);
     for (char *p = tmp; *p; p++) if (*p == '\n') *p = ' ';
-    if (gl_hw_encode(&v->m->cfg, tmp, NULL)) {   // names every character it cannot write, and what it can
+    if (gl_hw_text_check(&v->m->cfg, tmp)) {   // names every character it cannot write, and what it can
         snprintf(v->text_err, sizeof v->text_err, "not written: %s", gl_err());
         return -1;
     }
