@@ -855,10 +855,9 @@ def main(argv=None):
             print(f"train.py: {it} steps, {clock.seconds():.0f} s of training; wrote {a.out} (checkpoint {ckpt})",
                   file=sys.stderr)
     procs.barrier()
-    procs.close()
     if STOP["flag"] and status == 0:
         status = 128 + STOP["sig"]   # as glimpse: 128 + the signal
-    return status
+    return procs.exit(status)   # several processes: leaves here (see Procs.exit)
 
 
 if __name__ == "__main__":

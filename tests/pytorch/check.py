@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -67,12 +68,25 @@ def fail(msg):
     sys.exit(1)
 
 
+HANG_S = 200   # one command's limit (each takes seconds); under meson's 300 so a hang is named, not just killed
+
+
 def run(cmd, env, what):
-    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode:
-        print(r.stdout[-4000:])
-        fail(f"{what} exited with {r.returncode}: {' '.join(cmd)}")
-    return r.stdout
+    """Runs cmd in its own process group; one that does not end in HANG_S is killed with all its processes
+    (torchrun's workers too) and its output so far printed."""
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         start_new_session=True)
+    try:
+        out, _ = p.communicate(timeout=HANG_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        print(out[-4000:])
+        fail(f"{what} did not end in {HANG_S} s: {' '.join(cmd)}")
+    if p.returncode:
+        print(out[-4000:])
+        fail(f"{what} exited with {p.returncode}: {' '.join(cmd)}")
+    return out
 
 
 def figure_lines(text):
