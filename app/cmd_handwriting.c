@@ -897,12 +897,11 @@ static int page_notes(const gl_hw_page *pg, gl_buf *d) {
         if (pg->done[i] && pg->tries[i] == 1) continue;
         char msg[300];
         if (pg->done[i])
-            snprintf(msg, sizeof msg, "line %d written again: it ended on try %d (seed %llu)", i + 1, pg->tries[i],
+            snprintf(msg, sizeof msg, "line %d written again: whole on try %d (seed %llu)", i + 1, pg->tries[i],
                      (unsigned long long)pg->seed[i]);
         else
             snprintf(msg, sizeof msg, "line %d %s in %d tries (the last, seed %llu, is kept): \"%s\"", i + 1,
-                     pg->line[i].ended ? "skipped a character (its window did not visit it)" : "did not end on its own",
-                     pg->tries[i], (unsigned long long)pg->seed[i], pg->text[i]);
+                     gl_hw_verdict_name(pg->why[i]), pg->tries[i], (unsigned long long)pg->seed[i], pg->text[i]);
         fprintf(stderr, "glimpse: %s\n", msg);
         gl_buf_printf(d, "; %s", msg);
     }
@@ -1117,17 +1116,23 @@ static const app_opt write_opts[] = {
 };
 
 // One line, as a page writes each of its lines (gl_hw_page_write): a try
-// that does not end on its own is written again with another seed (seed +
+// not written whole (gl_hw_line_verdict: it did not end, skipped a character
+// or lost its place) is written again with another seed (seed +
 // k·GL_HW_PAGE_RESEED), up to `tries` tries (GL_HW_PAGE_TRIES; 1 for a line
-// saved as a style), the last kept when none ends; so->seed is left at the
-// seed kept. The tries made, or -1.
-static int write_tries(gl_hw_model *m, const char *text, gl_hw_sample_opts *so, int tries, gl_hw_result *res) {
+// saved as a style), the last kept when none is whole; so->seed is left at
+// the seed kept, why[0] at its verdict, why[1] at the verdict of the try
+// before it. The tries made, or -1.
+static int write_tries(gl_hw_model *m, const char *text, gl_hw_sample_opts *so, int tries, gl_hw_result *res,
+                       int why[2]) {
     uint64_t seed0 = so->seed;
+    why[0] = why[1] = GL_HW_WHOLE;
     for (int k = 0; k < tries; k++) {
         if (k) gl_hw_result_free(res);
+        why[1] = why[0];
         so->seed = seed0 + (uint64_t)k * GL_HW_PAGE_RESEED;
         if (gl_hw_sample(m, text, so, res, NULL) < 0) return -1;
-        if (res->ended || !result_finite(res)) return k + 1;
+        why[0] = gl_hw_line_verdict(res, text);
+        if (why[0] == GL_HW_WHOLE || !result_finite(res)) return k + 1;
     }
     return tries;
 }
@@ -1169,17 +1174,18 @@ int cmd_write(int argc, char **argv) {
             so.prime = &pc.lines[0];
             so.prime_text = ptext;
         }
-        int tries = write_tries(m, texts[i], &so, save_style ? 1 : GL_HW_PAGE_TRIES, &res[i]);   // a style: this seed
+        int why[2];
+        int tries = write_tries(m, texts[i], &so, save_style ? 1 : GL_HW_PAGE_TRIES, &res[i], why);   // style: 1 try
         if (tries < 0) rc = fail();
         else if (!result_finite(&res[i])) {
             gl_seterr("line %d: the network produced non-finite values (weights or primer out of range?)", i + 1);
             rc = fail();
-        } else if (!res[i].ended && !save_style)
-            fprintf(stderr, "glimpse: line %d did not end on its own in %d tries (seeds %ld + k * %d; the last kept, "
-                    "%d steps)\n", i + 1, tries, seed + i, GL_HW_PAGE_RESEED, res[i].n);
+        } else if (why[0] != GL_HW_WHOLE && !save_style)
+            fprintf(stderr, "glimpse: line %d %s in %d tries (seeds %ld + k * %d; the last kept, %d steps)\n", i + 1,
+                    gl_hw_verdict_name(why[0]), tries, seed + i, GL_HW_PAGE_RESEED, res[i].n);
         else if (tries > 1)
-            fprintf(stderr, "glimpse: line %d written again with seed %llu (try %d): the try before did not end on its "
-                    "own\n", i + 1, (unsigned long long)so.seed, tries);
+            fprintf(stderr, "glimpse: line %d written again with seed %llu (try %d): the try before %s\n", i + 1,
+                    (unsigned long long)so.seed, tries, gl_hw_verdict_name(why[1]));
     }
     if (!rc && save_style)
         rc =

@@ -372,6 +372,28 @@ double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_
 // The step at which the window's peak (the argmax of φ(t,u) over u = 1..U+1)
 // first reaches character j (0-based; j = U: past the text); r->n if never.
 int gl_hw_step_onto(const gl_hw_result *r, int j);
+// Did a synthesis run write its text? text: the line's own text, the last
+// characters of r's (a primer's text and a space may come before it).
+// 0 when it did, else why not:
+//   GL_HW_NOT_ENDED: it did not end on its own (gl_hw_result.ended);
+//   GL_HW_SKIPPED: the window's peak was never on a character of the text
+//     (spaces aside): it jumped over it;
+//   GL_HW_LOST: the window lost its place: its peak held one character of
+//     the text over GL_HW_HOLD_MAX times the median steps a character (the
+//     pen writes on, a scrawl, and the window then runs over the next
+//     characters in a step or two each; gl_hw_window_hold). At bias 1 on 200
+//     held-out IAM-OnDB texts the five lines over 6 are all misspelt there
+//     ("particular" as "partulzr", "days," as "dar,", "to have" as "t abve"),
+//     docs/handwriting.md.
+// A page (gl_hw_page_write) and `glimpse write` write such a line again.
+enum { GL_HW_WHOLE = 0, GL_HW_NOT_ENDED, GL_HW_SKIPPED, GL_HW_LOST };
+#define GL_HW_HOLD_MAX 6.0f
+int gl_hw_line_verdict(const gl_hw_result *r, const char *text);
+const char *gl_hw_verdict_name(int verdict);   // "did not end on its own", ...
+// The most steps the window's peak spent on one character of the text (from
+// character `from` on, 0-based: those before are a primer's) over the median
+// a character; *at (may be NULL) gets that character. 0 for no text.
+float gl_hw_window_hold(const gl_hw_result *r, int from, int *at);
 // The hand of a line of ink (pts (n,3) raw offsets, y down; a whole line or a
 // few lines' worth of strokes), for comparing hands: a style's sample and
 // what is written with it, the lines of a page, pages in different presets.
@@ -495,7 +517,7 @@ void gl_hw_wrapped_free(char **lines, int n);
 // a GL_HW_CORE_MM core height fit an A4 page's width within its margins.
 #define GL_HW_PAGE_WIDTH 45
 #define GL_HW_PAGE_WIDTH_S "45"
-#define GL_HW_PAGE_TRIES 3      // tries per line of a page: a line that has not ended is written again
+#define GL_HW_PAGE_TRIES 3      // tries per line of a page: a line not written whole is written again
 #define GL_HW_PAGE_RESEED 7919  // try k of line i uses seed + i + k * this
 #define GL_HW_PAGE_PRIME_CHARS 20   // a line is primed with the last words of the one before: this many characters
 typedef struct {
@@ -516,7 +538,8 @@ typedef struct {
     char **text;
     gl_hw_result *line;        // each line's points (raw offsets from its own origin)
     int *tries;                // the tries it took (1: the first)
-    int *done;                 // 1: the try kept counts as written (it ended, the window on every character)
+    int *done;                 // 1: the try kept counts as written (gl_hw_line_verdict: whole)
+    int *why;                  // the try kept's gl_hw_line_verdict (GL_HW_WHOLE when done)
     uint64_t *seed;            // the seed of the try kept
     gl_hw_line *prime;         // the primer each line was written after (its text and raw points; n 0: none)
     int retried, failed;       // lines written whole after more than one try; lines not written whole in any
@@ -528,9 +551,9 @@ typedef struct {
 // that space (the whole line when it is shorter) -- the first with o->prime,
 // or unprimed; when the primer's text and the line would pass GL_HW_MAXU
 // characters the line is written unprimed. A line counts as
-// written when it ended on its own (gl_hw_result.ended) and the window's
-// peak was on each of its characters (a line that jumped over one did not
-// write it); else it is written again with another seed, up to o->tries
+// written when gl_hw_line_verdict finds it whole (it ended on its own, the
+// window's peak on each of its characters and nowhere held over
+// GL_HW_HOLD_MAX times the median); else it is written again with another seed, up to o->tries
 // tries; the last try stays when none counts (pg->failed). Returns 0, 1 when
 // cancelled, -1 with gl_err.
 int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_opts *o, gl_hw_page *pg);

@@ -21,7 +21,6 @@ int gl_hw_step_onto(const gl_hw_result *r, int j) {
     return r->n;
 }
 
-// ------------------------------------------------------------ hand measures
 static int cmp_f(const void *a, const void *b) {
     float x = *(const float *)a, y = *(const float *)b;
     return (x > y) - (x < y);
@@ -32,6 +31,57 @@ static float median_of(float *v, int n) {
     qsort(v, (size_t)n, sizeof *v, cmp_f);
     return n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
 }
+
+// The steps the window's peak (argmax over u = 0..U) spends on each of r's
+// U + 1 places; the caller frees it.
+static int *peak_steps(const gl_hw_result *r) {
+    int U = r->U, *cnt = gl_calloc((size_t)U + 1, sizeof(int));
+    for (int t = 0; r->phi && t < r->n; t++) {
+        const float *ph = r->phi + (size_t)t * (U + 1);
+        int am = 0;
+        for (int u = 1; u <= U; u++)
+            if (ph[u] > ph[am]) am = u;
+        cnt[am]++;
+    }
+    return cnt;
+}
+
+float gl_hw_window_hold(const gl_hw_result *r, int from, int *at) {
+    int U = r->U, most = 0, where = from;
+    if (at) *at = from;
+    if (from < 0 || from >= U || !r->phi) return 0;
+    int *cnt = peak_steps(r);
+    float *v = gl_malloc(sizeof(float) * (size_t)(U - from));
+    for (int u = from; u < U; u++) {
+        v[u - from] = (float)cnt[u];
+        if (cnt[u] > most) most = cnt[u], where = u;
+    }
+    float med = median_of(v, U - from);
+    free(v);
+    free(cnt);
+    if (at) *at = where;
+    return most / fmaxf(med, 1.0f);
+}
+
+int gl_hw_line_verdict(const gl_hw_result *r, const char *text) {
+    if (!r->ended || r->n <= 0) return GL_HW_NOT_ENDED;
+    int U = r->U, from = U - (int)strlen(text);
+    if (!r->phi || from < 0) return GL_HW_WHOLE;   // unconditional: no window to read
+    int *cnt = peak_steps(r), skipped = 0;
+    for (int u = from; u < U && !skipped; u++) skipped = text[u - from] != ' ' && !cnt[u];
+    free(cnt);
+    if (skipped) return GL_HW_SKIPPED;
+    return gl_hw_window_hold(r, from, NULL) > GL_HW_HOLD_MAX ? GL_HW_LOST : GL_HW_WHOLE;
+}
+
+const char *gl_hw_verdict_name(int v) {
+    return v == GL_HW_NOT_ENDED ? "did not end on its own"
+           : v == GL_HW_SKIPPED ? "skipped a character (its window did not visit it)"
+           : v == GL_HW_LOST    ? "lost its place (its window held one character, then ran over the next)"
+                                : "was written whole";
+}
+
+// ------------------------------------------------------------ hand measures
 
 // Height: the core height (gl_hw_core_height: 10th to 90th percentile of the
 // points' heights). Slant: the pen-down runs that go down (each segment

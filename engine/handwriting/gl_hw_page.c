@@ -114,31 +114,10 @@ void gl_hw_page_free(gl_hw_page *pg) {
     free(pg->line);
     free(pg->prime);
     free(pg->tries);
+    free(pg->why);
     free(pg->done);
     free(pg->seed);
     memset(pg, 0, sizeof *pg);
-}
-
-// Every character of the new text (from `from` on, spaces aside) had the
-// window's peak on it at some step: a line whose window jumped over a
-// character left it out.
-static int visits_all(const gl_hw_result *r, const char *full, int from) {
-    int U = r->U, ok = 1;
-    char *seen = gl_calloc((size_t)U + 1, 1);
-    for (int t = 0; t < r->n; t++) {
-        const float *ph = r->phi + (size_t)t * (U + 1);
-        int am = 0;
-        for (int u = 1; u <= U; u++)
-            if (ph[u] > ph[am]) am = u;
-        seen[am] = 1;
-    }
-    for (int u = from; u < U; u++)
-        if (full[u] != ' ' && !seen[u]) {
-            ok = 0;
-            break;
-        }
-    free(seen);
-    return ok;
 }
 
 // The primer a line leaves the next: its last words, from the first word
@@ -179,13 +158,13 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
     pg->tries = gl_calloc((size_t)nlines, sizeof(int));
     pg->done = gl_calloc((size_t)nlines, sizeof(int));
     pg->seed = gl_calloc((size_t)nlines, sizeof(uint64_t));
+    pg->why = gl_calloc((size_t)nlines, sizeof(int));
     pg->prime = gl_calloc((size_t)nlines, sizeof(gl_hw_line));
     for (int i = 0; i < nlines; i++) pg->text[i] = gl_strdup(lines[i]);
     // primer of the line at hand: the last line written, else the style
     gl_hw_line prev = { 0 };
     const gl_hw_line *prime = o->prime;
     const char *prime_text = o->prime ? o->prime_text : NULL;
-    char *full = NULL;
     for (int i = 0; i < nlines; i++) {
         const char *t = lines[i];
         if (!t[0]) continue;   // a gap
@@ -199,10 +178,6 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
                 return -1;
             }
         }
-        free(full);
-        size_t fl = strlen(t) + (prime ? strlen(prime_text) + 2 : 1);
-        full = gl_malloc(fl);
-        snprintf(full, fl, "%s%s%s", prime ? prime_text : "", prime ? " " : "", t);
         int from = prime ? (int)strlen(prime_text) + 1 : 0;
         gl_hw_result best = { 0 };
         int got = 0;
@@ -218,19 +193,18 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
             gl_trace *tr = o->line_trace ? o->line_trace(o->line_user, i, k, t, &so) : NULL;
             int rc = gl_hw_sample(m, t, &so, &r, tr);
             if (rc < 0) {
-                free(full);
                 gl_hw_result_free(&best);
                 gl_hw_page_free(pg);
                 return -1;
             }
             if (rc == 1) {
                 gl_hw_result_free(&r);
-                free(full);
                 gl_hw_result_free(&best);
                 gl_hw_page_free(pg);
                 return 1;
             }
-            got = r.ended && r.n > 0 && visits_all(&r, full, from);
+            pg->why[i] = gl_hw_line_verdict(&r, t);
+            got = pg->why[i] == GL_HW_WHOLE;
             pg->tries[i] = k + 1;
             pg->seed[i] = so.seed;
             gl_hw_result_free(&best);
@@ -255,7 +229,6 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
             prime_text = prev.text;
         }
     }
-    free(full);
     return 0;
 }
 

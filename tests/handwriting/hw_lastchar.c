@@ -130,13 +130,14 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "hw_lastchar: %s\n", gl_err());
                 return 1;
             }
-            // HW_LASTCHAR_TRIES=N: as `glimpse write` writes a line (and a page each of its lines), a line that
-            // did not end on its own written again with seed + k * GL_HW_PAGE_RESEED, up to N tries
+            // HW_LASTCHAR_TRIES=N: as `glimpse write` writes a line (and a page each of its lines), a line not
+            // written whole (gl_hw_line_verdict) written again with seed + k * GL_HW_PAGE_RESEED, up to N tries
             int tries = getenv("HW_LASTCHAR_TRIES") ? atoi(getenv("HW_LASTCHAR_TRIES")) : 1;
-            for (int k = 1; k < tries && !v[1].ended; k++) {
+            for (int k = 1; k < tries && v[1].why != GL_HW_WHOLE; k++) {
                 hw_verdict w[2];
                 if (hw_judge(m, text, (uint64_t)(2024 + i) + (uint64_t)k * GL_HW_PAGE_RESEED, bias, w) == 0) {
-                    printf("  %s: written again (try %d)\n", name, k + 1);
+                    printf("  %s: written again (try %d): the try before %s\n", name, k + 1,
+                           gl_hw_verdict_name(v[1].why));
                     v[1] = w[1];
                 }
             }

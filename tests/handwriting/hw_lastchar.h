@@ -157,6 +157,7 @@ static int hw_reaches(int x, int ref) { return x >= fmin(HW_COMPLETE * ref, ref 
 
 typedef struct {
     int complete, ended, tail, ref;   // tail, ref: ink points (hw_ink_points) of the line and of c mid-line
+    int why;                          // the line's gl_hw_line_verdict (the whole line: as write judges it)
     float gap;                        // hw_stroke_gap, in characters
 } hw_verdict;
 
@@ -205,6 +206,7 @@ static int hw_judge_cut(gl_hw_model *m, const char *text, uint64_t seed, float b
     v[1] = hw_verdict_of(&r, n, r.ended, &rm, a, U);
     int n0 = r.n - r.tail < n ? r.n - r.tail : n;   // the old rule: the line stopped where the window passed
     v[0] = hw_verdict_of(&r, n0, r.ended || r.tail > 0, &rm, a, U);
+    v[0].why = v[1].why = gl_hw_line_verdict(&r, text);
     if (dump) {
         char fn[1024];
         snprintf(fn, sizeof fn, "%s-line.png", dump);

@@ -158,9 +158,10 @@ static int pages(gl_hw_model *m, char **t, int nt, float bias, int np, int chars
         gl_hw_line st = { 0 };
         if (nstyles && load_style(styles[si], &st)) return -1;
         int npages = si == 0 ? np : (np < 10 ? np : 10), complete = 0, retried = 0, failed = 0, lines = 0;
-        double *wall = malloc(sizeof(double) * (size_t)npages), *cpu = malloc(sizeof(double) * (size_t)npages);
+        double *wall = calloc((size_t)npages, sizeof(double)), *cpu = calloc((size_t)npages, sizeof(double));
         double sdh = 0, sds = 0, mh = 0, ms = 0, mhh = 0, mss = 0, nch = 0;
-        for (int p = 0; p < npages; p++) {
+        const char *only = getenv("HW_PAGES_ONLY");   // HW_PAGES_ONLY=P: that page alone (its figures only)
+        for (int p = only ? atoi(only) : 0; p < (only ? atoi(only) + 1 : npages); p++) {
             char *text = join_texts(t, nt, 13 * p, chars), **l;
             int nl;
             if (gl_hw_wrap(&m->cfg, text, width, &l, &nl)) return -1;
@@ -190,7 +191,10 @@ static int pages(gl_hw_model *m, char **t, int nt, float bias, int np, int chars
             if (pg.failed)
                 for (int i = 0; i < pg.n; i++)
                     if (pg.text[i][0] && !pg.done[i])
-                        printf("  page %d line %d not written whole: \"%s\"\n", p, i + 1, pg.text[i]);
+                        printf("  page %d line %d not written whole: \"%s\": the try kept (seed %llu) %s "
+                               "(hold %.2f)\n", p, i + 1, pg.text[i], (unsigned long long)pg.seed[i],
+                               gl_hw_verdict_name(pg.why[i]),
+                               gl_hw_window_hold(&pg.line[i], pg.line[i].U - (int)strlen(pg.text[i]), NULL));
             if (png) {
                 char fn[600];
                 int n;
@@ -207,8 +211,8 @@ static int pages(gl_hw_model *m, char **t, int nt, float bias, int np, int chars
         qsort(wall, (size_t)npages, sizeof *wall, cmp_d);
         qsort(cpu, (size_t)npages, sizeof *cpu, cmp_d);
         double k = npages;
-        printf("%s: %d pages of %.0f characters on average, width %d, bias %g: %d complete (every line ended), "
-               "%d of %d lines written again, %d not ended; per page median %.2f s wall, %.2f CPU s\n",
+        printf("%s: %d pages of %.0f characters on average, width %d, bias %g: %d complete (every line whole), "
+               "%d of %d lines written again, %d not whole; per page median %.2f s wall, %.2f CPU s\n",
                nstyles ? styles[si] : "unprimed", npages, nch / k, width, bias, complete, retried, lines, failed,
                wall[npages / 2], cpu[npages / 2]);
         printf("  hand: height/char width %.3f, slant %.2f deg (means over pages); across a page's lines sd %.3f, "

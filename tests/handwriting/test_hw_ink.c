@@ -1,7 +1,10 @@
 // gl_hw_ink_measure on ink of known shape: a row of slanted strokes (up one
 // way, down the other, pen lifted between letters) gives the slant it was
 // drawn with, either way; scaled, the height scales and the aspect stays;
-// too little ink is refused.
+// too little ink is refused. gl_hw_line_verdict on window weights of known
+// shape: a window that keeps its place, one that holds a character and runs
+// over the next, one that jumps a character, a line that did not end, a
+// primer's characters left out of the count.
 #include "gl_hw.h"
 #include "gl_test.h"
 #include <math.h>
@@ -28,7 +31,60 @@ static int letters(float *pts, int nl, float h, float w, float deg) {
     return n;
 }
 
+// A run over `text` (its first `from` characters a primer's) whose window's
+// peak stays steps[u] steps on character u (u = U: past the end) and that
+// ended; pts are zeros (the verdict reads the window).
+static gl_hw_result run_of(int U, const int *steps) {
+    gl_hw_result r = { 0 };
+    r.U = U;
+    for (int u = 0; u <= U; u++) r.n += steps[u];
+    r.pts = calloc((size_t)r.n * 3, sizeof(float));
+    r.phi = calloc((size_t)r.n * (U + 1), sizeof(float));
+    int t = 0;
+    for (int u = 0; u <= U; u++)
+        for (int k = 0; k < steps[u]; k++, t++) {
+            float *ph = r.phi + (size_t)t * (U + 1);
+            for (int v = 0; v <= U; v++) ph[v] = 0.05f;
+            ph[u] = 0.6f;
+        }
+    r.ended = 1;
+    return r;
+}
+
+static void check_verdicts(void) {
+    const char *text = "ab cd";   // U = 5
+    int even[6] = { 10, 12, 6, 9, 11, 2 }, held[6] = { 10, 12, 6, 70, 1, 2 }, jumped[6] = { 10, 0, 6, 9, 11, 2 };
+    int space0[6] = { 10, 12, 0, 9, 11, 2 };
+    gl_hw_result r = run_of(5, even);
+    int at;
+    CHECK(gl_hw_line_verdict(&r, text) == GL_HW_WHOLE, "a window that keeps its place: %s",
+          gl_hw_verdict_name(gl_hw_line_verdict(&r, text)));
+    CHECK(fabsf(gl_hw_window_hold(&r, 0, &at) - 12.0f / 10.0f) < 1e-6f && at == 1, "hold %.3f at %d",
+          gl_hw_window_hold(&r, 0, &at), at);
+    r.ended = 0;
+    CHECK(gl_hw_line_verdict(&r, text) == GL_HW_NOT_ENDED, "not ended");
+    gl_hw_result_free(&r);
+    r = run_of(5, held);   // 70 steps on 'c' against a median of 10: over GL_HW_HOLD_MAX
+    CHECK(gl_hw_line_verdict(&r, text) == GL_HW_LOST && gl_hw_window_hold(&r, 0, &at) == 7.0f && at == 3,
+          "held 'c': %s, hold %.2f at %d", gl_hw_verdict_name(gl_hw_line_verdict(&r, text)),
+          gl_hw_window_hold(&r, 0, &at), at);
+    // the same run read as "cd" written after the primer "ab": only 'c' and 'd' are counted (70 and 1 steps:
+    // a median of 35.5, a hold of 1.97)
+    CHECK(gl_hw_line_verdict(&r, "cd") == GL_HW_WHOLE && fabsf(gl_hw_window_hold(&r, 3, NULL) - 70 / 35.5f) < 1e-5f,
+          "the primer's characters are not the line's: %s", gl_hw_verdict_name(gl_hw_line_verdict(&r, "cd")));
+    gl_hw_result_free(&r);
+    r = run_of(5, jumped);
+    CHECK(gl_hw_line_verdict(&r, text) == GL_HW_SKIPPED, "'b' jumped: %s",
+          gl_hw_verdict_name(gl_hw_line_verdict(&r, text)));
+    gl_hw_result_free(&r);
+    r = run_of(5, space0);   // the window may pass a space in no step: the pen jumps it
+    CHECK(gl_hw_line_verdict(&r, text) == GL_HW_WHOLE, "a space passed: %s",
+          gl_hw_verdict_name(gl_hw_line_verdict(&r, text)));
+    gl_hw_result_free(&r);
+}
+
 int main(void) {
+    check_verdicts();
     float *pts = malloc(sizeof(float) * 3 * 20 * 13);
     gl_hw_ink_stats a, b, c;
     for (int s = -1; s <= 1; s += 2) {

@@ -55,6 +55,11 @@ static void test_page(void) {
         }
         CHECK(pg.line[i].ended && pg.done[i] && pg.tries[i] >= 1 && pg.tries[i] <= GL_HW_PAGE_TRIES,
               "line %d ended (%d tries)", i, pg.tries[i]);
+        // a line counted written kept its place: its window held no character of its own over GL_HW_HOLD_MAX
+        // times the median (the primer's characters not counted)
+        int from = pg.line[i].U - (int)strlen(pg.text[i]);
+        CHECK(pg.why[i] == GL_HW_WHOLE && gl_hw_window_hold(&pg.line[i], from, NULL) <= GL_HW_HOLD_MAX,
+              "line %d: %s, hold %.2f", i, gl_hw_verdict_name(pg.why[i]), gl_hw_window_hold(&pg.line[i], from, NULL));
         // primed with the line before: the window ran over both texts
         int primed = i > 0;
         size_t want = strlen(pg.text[i]) + (primed ? strlen(pg.text[0]) + 1 : 0);   // line 2 follows the gap

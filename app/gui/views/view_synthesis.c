@@ -20,8 +20,8 @@
 // The text is word-wrapped as `glimpse write --page` wraps it (gl_hw_wrap,
 // GL_HW_PAGE_WIDTH characters) and the lines are written by the engine's
 // page code (gl_hw_page_write): each primed with the line before it, the
-// first with the chosen style, a line that does not end written again with
-// another seed (view_synthesis_page.c hands the engine that job and reads
+// first with the chosen style, a line not written whole (gl_hw_line_verdict)
+// written again with another seed (view_synthesis_page.c hands the engine that job and reads
 // each line's trace as it fills).
 //
 // Typed text goes through gl_hw_text_prepare: look-alikes of characters the

@@ -43,14 +43,14 @@ static int wrap_text(gui_ctx *ui, int x, int y, int w, gui_color c, const char *
 
 // The lasting notes about the text, at the top of the paper: what could not
 // be written (and what can), which look-alikes were replaced, which lines of
-// the page did not end. Returns the height they take.
+// the page were not written whole. Returns the height they take.
 static int draw_text_notes(syn_view *v, gui_ctx *ui, gui_rect r) {
     const char *err = v->text_err[0] ? v->text_err : NULL;
     char lines_note[200] = "";
     if (!err && v->page.done && (v->page.failed || v->page.retried))
         snprintf(lines_note, sizeof lines_note,
-                 "%d line(s) written again with another seed to end; %d did not end in %d tries", v->page.retried,
-                 v->page.failed, GL_HW_PAGE_TRIES);
+                 "%d line(s) written again with another seed (not whole before); %d not whole in %d tries",
+                 v->page.retried, v->page.failed, GL_HW_PAGE_TRIES);
     int y = r.y + 6, w = r.w - 24;
     if (err) {
         int h = wrap_text(ui, 0, 0, w, gui_col_text, err, 0);

@@ -1,6 +1,6 @@
 // view_synthesis_page: the Synthesis view's page. The engine job writes the
 // lines of a page one after another in one hand (gl_hw_page_write: each line
-// primed with the line before it, a line that does not end written again);
+// primed with the line before it, a line not written whole written again);
 // every try of every line gets a trace of its own, which the view reads as
 // it fills. syn_page is the page as the view holds it: the newest try of each
 // line and its pen positions, copied as frames arrive.
