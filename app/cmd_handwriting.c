@@ -900,7 +900,7 @@ static int page_notes(const gl_hw_page *pg, gl_buf *d) {
             snprintf(msg, sizeof msg, "line %d written again: whole on try %d (seed %llu)", i + 1, pg->tries[i],
                      (unsigned long long)pg->seed[i]);
         else
-            snprintf(msg, sizeof msg, "line %d %s in %d tries (the last, seed %llu, is kept): \"%s\"", i + 1,
+            snprintf(msg, sizeof msg, "line %d %s in %d tries (the least bad, seed %llu, is kept): \"%s\"", i + 1,
                      gl_hw_verdict_name(pg->why[i]), pg->tries[i], (unsigned long long)pg->seed[i], pg->text[i]);
         fprintf(stderr, "glimpse: %s\n", msg);
         gl_buf_printf(d, "; %s", msg);
@@ -922,7 +922,7 @@ static int page_save(const char *out, const gl_hw_page *pg, const char *desc, do
         float x0, y0, x1, y1;
         gl_hw_bbox(pts, n, &x0, &y0, &x1, &y1);
         fprintf(stderr,
-                "glimpse: wrote %s: %d lines (%d of them written again, %d not ended), %.0f x %.0f mm, in %.2f s "
+                "glimpse: wrote %s: %d lines (%d of them written again, %d not whole), %.0f x %.0f mm, in %.2f s "
                 "(%.2f CPU s)\n",
                 out, written, pg->retried, pg->failed, (x1 - x0) * mm + 2 * GL_HW_MARGIN_MM,
                 (y1 - y0) * mm + 2 * GL_HW_MARGIN_MM, wall, cpu);
@@ -1117,23 +1117,40 @@ static const app_opt write_opts[] = {
 
 // One line, as a page writes each of its lines (gl_hw_page_write): a try
 // not written whole (gl_hw_line_verdict: it did not end, skipped a character
-// or lost its place) is written again with another seed (seed +
-// k·GL_HW_PAGE_RESEED), up to `tries` tries (GL_HW_PAGE_TRIES; 1 for a line
-// saved as a style), the last kept when none is whole; so->seed is left at
-// the seed kept, why[0] at its verdict, why[1] at the verdict of the try
-// before it. The tries made, or -1.
+// or lost its place) is written again with
+// another seed (seed + k·GL_HW_PAGE_RESEED), up to `tries` tries
+// (GL_HW_PAGE_TRIES; 1 for a line saved as a style); when none is whole the
+// least bad is kept (gl_hw_verdict_rank, the earliest of equals). so->seed is
+// left at the seed kept, why[0] at its verdict, why[1] at the verdict of the
+// last try not whole before the one kept (whole: none). The tries made, or -1.
 static int write_tries(gl_hw_model *m, const char *text, gl_hw_sample_opts *so, int tries, gl_hw_result *res,
                        int why[2]) {
-    uint64_t seed0 = so->seed;
+    uint64_t seed0 = so->seed, kept = seed0;
     why[0] = why[1] = GL_HW_WHOLE;
     for (int k = 0; k < tries; k++) {
-        if (k) gl_hw_result_free(res);
-        why[1] = why[0];
+        gl_hw_result r;
         so->seed = seed0 + (uint64_t)k * GL_HW_PAGE_RESEED;
-        if (gl_hw_sample(m, text, so, res, NULL) < 0) return -1;
-        why[0] = gl_hw_line_verdict(res, text);
-        if (why[0] == GL_HW_WHOLE || !result_finite(res)) return k + 1;
+        if (gl_hw_sample(m, text, so, &r, NULL) < 0) {
+            if (k) gl_hw_result_free(res);
+            return -1;
+        }
+        int v = gl_hw_line_verdict(&r, text);
+        if (k == 0 || gl_hw_verdict_rank(v) < gl_hw_verdict_rank(why[0])) {
+            if (k) gl_hw_result_free(res);
+            if (k) why[1] = why[0];
+            *res = r;
+            why[0] = v;
+            kept = so->seed;
+        } else {
+            why[1] = v;
+            gl_hw_result_free(&r);
+        }
+        if (why[0] == GL_HW_WHOLE || !result_finite(res)) {
+            so->seed = kept;
+            return k + 1;
+        }
     }
+    so->seed = kept;
     return tries;
 }
 
@@ -1181,8 +1198,9 @@ int cmd_write(int argc, char **argv) {
             gl_seterr("line %d: the network produced non-finite values (weights or primer out of range?)", i + 1);
             rc = fail();
         } else if (why[0] != GL_HW_WHOLE && !save_style)
-            fprintf(stderr, "glimpse: line %d %s in %d tries (seeds %ld + k * %d; the last kept, %d steps)\n", i + 1,
-                    gl_hw_verdict_name(why[0]), tries, seed + i, GL_HW_PAGE_RESEED, res[i].n);
+            fprintf(stderr, "glimpse: line %d %s in %d tries (seeds %ld + k * %d; the least bad kept, seed %llu, %d "
+                    "steps)\n", i + 1, gl_hw_verdict_name(why[0]), tries, seed + i, GL_HW_PAGE_RESEED,
+                    (unsigned long long)so.seed, res[i].n);
         else if (tries > 1)
             fprintf(stderr, "glimpse: line %d written again with seed %llu (try %d): the try before %s\n", i + 1,
                     (unsigned long long)so.seed, tries, gl_hw_verdict_name(why[1]));

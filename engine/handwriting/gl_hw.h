@@ -350,6 +350,8 @@ typedef struct {
     int dropped;           // 1 when a point was dropped at the end: it began a stroke after the strokes of
                            // the last character, right of all the ink (a pen move on past the text, not ink)
     int tail;              // points written after the window passed the end (the rest of the last character)
+    int lead;              // a primed line: points dropped at its start, a stroke or touch the pen ended before
+                           // the window's peak reached the text (a dash or dot set before the line, no character)
 } gl_hw_result;
 void gl_hw_result_free(gl_hw_result *r);
 
@@ -390,6 +392,10 @@ enum { GL_HW_WHOLE = 0, GL_HW_NOT_ENDED, GL_HW_SKIPPED, GL_HW_LOST };
 #define GL_HW_HOLD_MAX 6.0f
 int gl_hw_line_verdict(const gl_hw_result *r, const char *text);
 const char *gl_hw_verdict_name(int verdict);   // "did not end on its own", ...
+// How far from whole a verdict is, for keeping the least bad of tries none of
+// which is whole: 0 whole, then a lost place (a word misspelt), a character
+// skipped, not ended.
+int gl_hw_verdict_rank(int verdict);
 // The most steps the window's peak spent on one character of the text (from
 // character `from` on, 0-based: those before are a primer's) over the median
 // a character; *at (may be NULL) gets that character. 0 for no text.
@@ -529,7 +535,9 @@ typedef struct {
     atomic_int *cancel;        // checked between steps; may be NULL
     // The app's page (may be NULL): a trace for each try of each line, into
     // which gl_hw_sample pushes its frames (and finishes it); the callback
-    // owns it. so: the try's options (seed, primer), text: the line.
+    // owns it. so: the try's options (seed, primer), text: the line. When
+    // no try is whole and the least bad was not the last, it is written once
+    // more (attempt: its own number again), so a line's last trace is the one kept.
     gl_trace *(*line_trace)(void *user, int line, int attempt, const char *text, const gl_hw_sample_opts *so);
     void *line_user;
 } gl_hw_page_opts;
@@ -554,7 +562,8 @@ typedef struct {
 // written when gl_hw_line_verdict finds it whole (it ended on its own, the
 // window's peak on each of its characters and nowhere held over
 // GL_HW_HOLD_MAX times the median); else it is written again with another seed, up to o->tries
-// tries; the last try stays when none counts (pg->failed). Returns 0, 1 when
+// tries; when none counts (pg->failed) the least bad stays (gl_hw_verdict_rank; the earliest of equals),
+// written once more after the others when it is not the last, so that its trace is the line's last. Returns 0, 1 when
 // cancelled, -1 with gl_err.
 int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_opts *o, gl_hw_page *pg);
 void gl_hw_page_free(gl_hw_page *pg);

@@ -74,6 +74,10 @@ int gl_hw_line_verdict(const gl_hw_result *r, const char *text) {
     return gl_hw_window_hold(r, from, NULL) > GL_HW_HOLD_MAX ? GL_HW_LOST : GL_HW_WHOLE;
 }
 
+int gl_hw_verdict_rank(int v) {
+    return v == GL_HW_WHOLE ? 0 : v == GL_HW_LOST ? 1 : v == GL_HW_SKIPPED ? 2 : 3;
+}
+
 const char *gl_hw_verdict_name(int v) {
     return v == GL_HW_NOT_ENDED ? "did not end on its own"
            : v == GL_HW_SKIPPED ? "skipped a character (its window did not visit it)"

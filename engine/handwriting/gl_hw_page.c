@@ -180,17 +180,22 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
         }
         int from = prime ? (int)strlen(prime_text) + 1 : 0;
         gl_hw_result best = { 0 };
-        int got = 0;
-        for (int k = 0; k < tries && !got; k++) {
+        int got = 0, best_k = -1, best_why = GL_HW_NOT_ENDED;
+        for (int k = 0; k <= tries && !got; k++) {
+            int kk = k;
+            if (k == tries) {   // none whole: the least bad try is written once more (its seed: the same line), so
+                if (best_k == tries - 1) break;   // that each line's last trace is the one kept (the app shows it)
+                kk = best_k;
+            }
             gl_hw_sample_opts so = { 0 };
             so.bias = o->bias;
             so.weights = o->weights;
             so.cancel = o->cancel;
-            so.seed = o->seed + (uint64_t)i + (uint64_t)k * GL_HW_PAGE_RESEED;
+            so.seed = o->seed + (uint64_t)i + (uint64_t)kk * GL_HW_PAGE_RESEED;
             so.prime = prime;
             so.prime_text = prime_text;
             gl_hw_result r;
-            gl_trace *tr = o->line_trace ? o->line_trace(o->line_user, i, k, t, &so) : NULL;
+            gl_trace *tr = o->line_trace ? o->line_trace(o->line_user, i, kk, t, &so) : NULL;
             int rc = gl_hw_sample(m, t, &so, &r, tr);
             if (rc < 0) {
                 gl_hw_result_free(&best);
@@ -203,13 +208,20 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
                 gl_hw_page_free(pg);
                 return 1;
             }
-            pg->why[i] = gl_hw_line_verdict(&r, t);
-            got = pg->why[i] == GL_HW_WHOLE;
-            pg->tries[i] = k + 1;
-            pg->seed[i] = so.seed;
-            gl_hw_result_free(&best);
-            best = r;   // the last try stays when none ends
+            int why = gl_hw_line_verdict(&r, t);
+            got = why == GL_HW_WHOLE;
+            if (k < tries) pg->tries[i] = k + 1;
+            if (k == tries || best_k < 0 || gl_hw_verdict_rank(why) < gl_hw_verdict_rank(best_why)) {
+                gl_hw_result_free(&best);
+                best = r;
+                best_k = kk;
+                best_why = why;
+            } else {
+                gl_hw_result_free(&r);
+            }
         }
+        pg->why[i] = best_why;
+        pg->seed[i] = o->seed + (uint64_t)i + (uint64_t)best_k * GL_HW_PAGE_RESEED;
         pg->line[i] = best;
         pg->done[i] = got;
         if (prime) {   // a copy of the primer it was written after (the next line's primer points into this one)
@@ -221,8 +233,8 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
         }
         if (!got) pg->failed++;
         else if (pg->tries[i] > 1) pg->retried++;
-        // the next line is primed with this one, when it ended (a line that
-        // ran on would pass its run-on to the next)
+        // the next line is primed with this one when it is whole (a line that ran on or lost its place would pass
+        // that on)
         if (got) {
             line_tail(&best, from, pg->text[i], o->prime_chars > 0 ? o->prime_chars : GL_HW_PAGE_PRIME_CHARS, &prev);
             prime = &prev;

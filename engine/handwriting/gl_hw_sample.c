@@ -522,6 +522,16 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         snap.buf = gl_malloc(sizeof(float) * snap.len);
     }
     gl_hw_frame *tail_fr = fr ? gl_calloc(1, sizeof(gl_hw_frame)) : NULL;   // the last tail point's, held a step
+    // A primed line's first points, written while the window's peak is still short of the text (on the primer's
+    // last characters or the space after them), are held, frames included, until the peak reaches the text: then
+    // they are the first letter's ink (the peak lags the pen) and are shown. A stroke or touch the pen ends before
+    // that is no character of the text -- a dash or dot the network sets before a line, as IAM-OnDB's writers
+    // marked a line going on -- and is dropped (res->lead counts its points): its offsets are carried into the
+    // next point written, so the line stays where it was.
+    int from = synth && opts->prime && opts->prime_text && !opts->force ? (int)strlen(opts->prime_text) + 1 : 0;
+    int lead = from > 0, lead_cap = 0, nlead = 0, lead_dropped = 0;
+    gl_hw_frame *lead_fr = NULL;
+    float carry_x = 0, carry_y = 0;
     for (int step = 0; step < max_steps; step++) {
         if (opts->cancel && atomic_load(opts->cancel)) { cancelled = 1; break; }
         if (snap.buf && fired >= 0) snap_io(m, &s, &snap, 1);
@@ -611,7 +621,8 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 kaps = realloc(kaps, sizeof(float) * K * cap);
             }
         }
-        pts[3 * n] = dx; pts[3 * n + 1] = dy; pts[3 * n + 2] = (float)eos;
+        pts[3 * n] = dx + carry_x; pts[3 * n + 1] = dy + carry_y; pts[3 * n + 2] = (float)eos;
+        carry_x = carry_y = 0;
         if (synth) {
             memcpy(phis + (size_t)n * (U + 1), s.phi, sizeof(float) * (U + 1));
             memcpy(kaps + (size_t)n * K, s.kappa, sizeof(float) * K);
@@ -620,9 +631,24 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         px += dx; py += dy;
         if (px > maxx) maxx = px;
         if (px < minx) minx = px;
+        if (lead) {
+            int am = 0;
+            for (int u = 1; u <= U; u++) if (s.phi[u] > s.phi[am]) am = u;
+            if (am >= from) lead = 0;   // the window reached the text: the held points are its ink
+            else if (eos) {             // a stroke or touch ended before it: dropped
+                carry_x += pts[3 * (n - 1)];
+                carry_y += pts[3 * (n - 1) + 1];
+                for (int q = 0; q < n - 1; q++) { carry_x += pts[3 * q]; carry_y += pts[3 * q + 1]; }
+                lead_dropped += n;
+                n = 0;
+                nlead = 0;
+                maxx = -INFINITY; minx = INFINITY;
+                continue;
+            }
+        }
         if (fr) {
             memset(fr, 0, sizeof *fr);
-            fr->x = px; fr->y = py; fr->dx = dx; fr->dy = dy; fr->eos = eos; fr->e = e;
+            fr->x = px; fr->y = py; fr->dx = pts[3 * (n - 1)]; fr->dy = pts[3 * (n - 1) + 1]; fr->eos = eos; fr->e = e;
             for (int k = 0; k < M; k++) {
                 fr->pi[k] = pi[k];
                 fr->mu[k][0] = mu1[k] * c->std[0] + c->mean[0]; fr->mu[k][1] = mu2[k] * c->std[1] + c->mean[1];
@@ -634,6 +660,18 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
                 memcpy(fr->phi, s.phi, sizeof(float) * (U + 1));
                 fr->U = U;
             }
+            if (lead) {   // held until the window reaches the text
+                if (nlead == lead_cap) {
+                    lead_cap = lead_cap ? 2 * lead_cap : 16;
+                    lead_fr = realloc(lead_fr, sizeof *lead_fr * (size_t)lead_cap);
+                }
+                lead_fr[nlead++] = *fr;
+                continue;
+            }
+            int stop = 0;
+            for (int q = 0; q < nlead && !stop; q++) stop = gl_trace_push(trace, &lead_fr[q]);   // reached: shown
+            nlead = 0;
+            if (stop) break;
             if (synth && fired < 0 && stray_start(pts, phis, n, U, 0)) { memcpy(held, fr, sizeof *fr); holding = 1; }
             else if (snap.buf && fired >= 0) {   // a tail point's pen may yet be lifted: held a step
                 if (tail_holding && gl_trace_push(trace, tail_fr)) { tail_holding = 0; break; }
@@ -642,6 +680,8 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
             } else if (gl_trace_push(trace, fr)) break;   // trace full
         }
     }
+    for (int q = 0; q < nlead; q++) gl_trace_push(trace, &lead_fr[q]);   // stopped before the text: they stay
+    free(lead_fr);
     if (holding) gl_trace_push(trace, held);   // stopped otherwise (steps, cancel): the point stays
     if (tail_holding) gl_trace_push(trace, tail_fr);
     free(fr); free(held); free(tail_fr); free(snap.buf);
@@ -655,6 +695,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         res->K = K;
         res->ended = ended;
         res->dropped = dropped;
+        res->lead = lead_dropped;
         res->tail = fired >= 0 ? n - fired : 0;
     } else { free(pts); free(phis); free(kaps); }
     free(full);

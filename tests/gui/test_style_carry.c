@@ -12,8 +12,11 @@
 // unprimed model writes upright already); at least 5 lines in 6 end on
 // their own with every sample. Prints the table
 // docs/handwriting.md quotes.
-//   build/tests/gui/test_style_carry [BIAS [--read]]   (default 1, the app's;
-//   --read also reads every line back, hw_read.h, and prints the words read)
+//   build/tests/gui/test_style_carry [BIAS [--read [TRIES]]]   (default 1, the app's;
+//   --read also reads every line back, hw_read.h, and prints the words read;
+//   TRIES: each line written as `write` writes it, a try not written whole
+//   (gl_hw_line_verdict) written again with seed + k * GL_HW_PAGE_RESEED, up
+//   to TRIES tries; default 1, the network's first draw)
 #include "gl_test.h"
 #include "gui_test.h"
 #include "gl_hw.h"
@@ -69,6 +72,7 @@ static float *mouse_line(const gl_hw_line *base, float s0, const sample_spec *sp
 
 typedef struct { float slant, height; int ended; hw_reading rd; } outcome;
 static int reading;   // --read: read every line back (hw_read.h)
+static int tries = 1;
 
 static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const char *ptext, float bias) {
     float sl[NTEXT * NSEED], h[NTEXT * NSEED];
@@ -83,6 +87,13 @@ static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const 
             if (prime) { o.prime = &pl; o.prime_text = ptext; }
             gl_hw_result r;
             if (gl_hw_sample(m, texts[t], &o, &r, NULL) != 0) { CHECK(0, "write: %s", gl_err()); continue; }
+            int bad = 0;
+            for (int k = 1; k < tries && !bad && gl_hw_line_verdict(&r, texts[t]) != GL_HW_WHOLE; k++) {
+                gl_hw_result_free(&r);
+                o.seed = (uint64_t)(s + 1) + (uint64_t)k * GL_HW_PAGE_RESEED;
+                bad = gl_hw_sample(m, texts[t], &o, &r, NULL) != 0;
+            }
+            if (bad) { CHECK(0, "write again: %s", gl_err()); continue; }
             gl_hw_ink_stats st;
             if (gl_hw_ink_measure(r.pts, r.n, (int)strlen(texts[t]), &st) == 0) {
                 h[nh++] = st.height;
@@ -99,6 +110,7 @@ static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const 
 int main(int argc, char **argv) {
     float bias = argc > 1 ? (float)atof(argv[1]) : 1.0f;
     reading = argc > 2 && !strcmp(argv[2], "--read");
+    if (reading && argc > 3) tries = atoi(argv[3]) > 1 ? atoi(argv[3]) : 1;
     gl_hw_model *m = gl_hw_load(test_asset_path("handwriting-synth.safetensors"), 0);
     CHECK(m != NULL, "the shipped model: %s", gl_err());
     if (!m) TEST_MAIN_END();

@@ -131,14 +131,15 @@ int main(int argc, char **argv) {
                 return 1;
             }
             // HW_LASTCHAR_TRIES=N: as `glimpse write` writes a line (and a page each of its lines), a line not
-            // written whole (gl_hw_line_verdict) written again with seed + k * GL_HW_PAGE_RESEED, up to N tries
+            // written whole (gl_hw_line_verdict) written again with seed + k * GL_HW_PAGE_RESEED, up to N tries,
+            // the least bad kept
             int tries = getenv("HW_LASTCHAR_TRIES") ? atoi(getenv("HW_LASTCHAR_TRIES")) : 1;
             for (int k = 1; k < tries && v[1].why != GL_HW_WHOLE; k++) {
                 hw_verdict w[2];
                 if (hw_judge(m, text, (uint64_t)(2024 + i) + (uint64_t)k * GL_HW_PAGE_RESEED, bias, w) == 0) {
                     printf("  %s: written again (try %d): the try before %s\n", name, k + 1,
                            gl_hw_verdict_name(v[1].why));
-                    v[1] = w[1];
+                    if (gl_hw_verdict_rank(w[1].why) < gl_hw_verdict_rank(v[1].why)) v[1] = w[1];   // the least bad
                 }
             }
             int kind = hw_kind((unsigned char)text[strlen(text) - 1]);

@@ -157,7 +157,7 @@ static int pages(gl_hw_model *m, char **t, int nt, float bias, int np, int chars
     for (int si = 0; si < (nstyles ? nstyles : 1); si++) {
         gl_hw_line st = { 0 };
         if (nstyles && load_style(styles[si], &st)) return -1;
-        int npages = si == 0 ? np : (np < 10 ? np : 10), complete = 0, retried = 0, failed = 0, lines = 0;
+        int npages = si == 0 ? np : (np < 10 ? np : 10), complete = 0, retried = 0, failed = 0, lines = 0, led = 0;
         double *wall = calloc((size_t)npages, sizeof(double)), *cpu = calloc((size_t)npages, sizeof(double));
         double sdh = 0, sds = 0, mh = 0, ms = 0, mhh = 0, mss = 0, nch = 0;
         const char *only = getenv("HW_PAGES_ONLY");   // HW_PAGES_ONLY=P: that page alone (its figures only)
@@ -177,6 +177,11 @@ static int pages(gl_hw_model *m, char **t, int nt, float bias, int np, int chars
             wall[p] = gl_now() - t0;
             cpu[p] = gl_cpu_now() - c0;
             complete += pg.failed == 0;
+            for (int i = 0; i < pg.n; i++) {
+                led += pg.line[i].lead > 0;
+                if (pg.line[i].lead > 0 && getenv("HW_PAGES_LEAD"))
+                    printf("  page %d line %d: %d points dropped before the text\n", p, i + 1, pg.line[i].lead);
+            }
             retried += pg.retried;
             failed += pg.failed;
             lines += nl;
@@ -215,6 +220,7 @@ static int pages(gl_hw_model *m, char **t, int nt, float bias, int np, int chars
                "%d of %d lines written again, %d not whole; per page median %.2f s wall, %.2f CPU s\n",
                nstyles ? styles[si] : "unprimed", npages, nch / k, width, bias, complete, retried, lines, failed,
                wall[npages / 2], cpu[npages / 2]);
+        printf("  %d lines began with a stroke or touch before the window reached the text, dropped\n", led);
         printf("  hand: height/char width %.3f, slant %.2f deg (means over pages); across a page's lines sd %.3f, "
                "%.2f deg (mean over pages); across pages sd %.3f, %.2f deg\n",
                mh / k, ms / k, sdh / k, sds / k, sqrt(fmax(0, mhh / k - (mh / k) * (mh / k))),

@@ -325,17 +325,26 @@ static void test_stepper(void) {
 // network would spend its first ~50 steps on the rest of the primer's text
 // ("ba"). From the first new point the window's weight must sit on the new
 // text (the space after the primer, then "abcab"), never on the primer's
-// characters, and the primer's points are not in the result.
+// characters, and the primer's points are not in the result. (A line whose
+// pen ends a stroke before the window reaches the text loses those points,
+// test_lead_drop: the first seed that drops none is read here.)
 static void test_prime_leak(void) {
     gl_hw_model *m = tiny(2, 5);
     int K = m->cfg.K, H = m->cfg.H;
     memset(m->Wp, 0, sizeof(float) * 3 * K * H);
     for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 1.0f; m->bp[2 * K + k] = logf(0.05f); }
+    memset(m->Wy, 0, sizeof(float) * m->cfg.L * H); m->by[0] = 4.0f;   // e = 0.018: the pen seldom lifts
     gl_hw_line pr = {0}; float pts[12] = { 1, 0, 0, 2, 1, 0, 1, -1, 1, 3, 0, 1 };
     pr.n = 4; pr.pts = pts; pr.text = "ba";
     gl_hw_sample_opts o = {0}; o.seed = 1; o.prime = &pr; o.prime_text = "ba";
     gl_hw_result r;
     CHECK(gl_hw_sample(m, "abcab", &o, &r, NULL) == 0, "primed: %s", gl_err());
+    while (r.lead > 0 && o.seed < 50) {
+        gl_hw_result_free(&r);
+        o.seed++;
+        CHECK(gl_hw_sample(m, "abcab", &o, &r, NULL) == 0, "primed: %s", gl_err());
+    }
+    CHECK(r.lead == 0, "a seed that drops nothing at the start (%d: %d points dropped)", (int)o.seed, r.lead);
     int lp = 2, U = r.U, on_primer = 0, first = -1;
     for (int t = 0; t < r.n; t++) {
         const float *ph = r.phi + (size_t)t * (U + 1);
@@ -439,7 +448,48 @@ static void test_line_loss(void) {
     gl_hw_free(m);
 }
 
+// A primed line's points written before the window's peak reaches the text
+// are held; a stroke or touch the pen ends there is dropped (res.lead), the
+// rest shown once the peak arrives. Here the window moves 0.3 characters a
+// step from the space after the primer's text and the pen lifts at half the
+// points, so many lines begin with such a stroke.
+static void test_lead_drop(void) {
+    gl_hw_model *m = tiny(2, 5);
+    int K = m->cfg.K, H = m->cfg.H, LH = m->cfg.L * m->cfg.H;
+    memset(m->Wp, 0, sizeof(float) * 3 * K * H);
+    for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 0; m->bp[2 * K + k] = logf(0.3f); }
+    memset(m->Wy, 0, sizeof(float) * LH); m->by[0] = 0;   // e = 1/2 at every point
+    float pp[3 * 6] = { 1, 0, 0, 2, 1, 0, 1, -1, 1, 3, 0, 0, 1, 1, 0, 2, 0, 1 };
+    gl_hw_line pl = { 6, pp, "cab", 0 };
+    int from = 4, drops = 0, lifted_before = 0, consistent = 1, unprimed_drops = 0;
+    for (int seed = 1; seed <= 40; seed++) {
+        gl_hw_sample_opts o = {0}; o.seed = (uint64_t)seed; o.prime = &pl; o.prime_text = "cab";
+        gl_trace *tr = gl_hw_trace_new(m, "abc", &o);
+        gl_hw_result r, r2, u;
+        CHECK(gl_hw_sample(m, "abc", &o, &r, tr) == 0 && gl_hw_sample(m, "abc", &o, &r2, NULL) == 0, "seed %d", seed);
+        drops += r.lead > 0;
+        int t0 = gl_hw_step_onto(&r, from);
+        for (int t = 0; t < t0 && t < r.n; t++) lifted_before += r.pts[3 * t + 2] > 0.5f;
+        if (gl_trace_count(tr) != r.n || !same_result(&r, &r2) || r.lead != r2.lead) consistent = 0;
+        for (int t = 0; t < r.n && consistent; t++) {
+            const gl_hw_frame *f = gl_trace_frame(tr, t);
+            if (f->dx != r.pts[3 * t] || f->dy != r.pts[3 * t + 1] || f->eos != (int)r.pts[3 * t + 2]) consistent = 0;
+        }
+        gl_hw_sample_opts ou = {0}; ou.seed = (uint64_t)seed;
+        CHECK(gl_hw_sample(m, "abc", &ou, &u, NULL) == 0, "unprimed seed %d", seed);
+        unprimed_drops += u.lead;
+        gl_trace_release(tr); gl_hw_result_free(&r); gl_hw_result_free(&r2); gl_hw_result_free(&u);
+    }
+    CHECK(drops > 0, "lines that began with a stroke ended before the text drop it (%d of 40)", drops);
+    CHECK(lifted_before == 0, "no stroke kept ends before the window reaches the text (%d points lift there)",
+          lifted_before);
+    CHECK(consistent, "the trace's frames are the result's points, with and without a trace");
+    CHECK(unprimed_drops == 0, "an unprimed line's window starts on its text: nothing dropped (%d)", unprimed_drops);
+    gl_hw_free(m);
+}
+
 int main(void) {
+    test_lead_drop();
     test_half();
     test_int8();
     test_line_loss();
