@@ -16,6 +16,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,7 +192,7 @@ static int attn_train_loop(attn_run *r) {
     gl_progress_end(&cli.pg);
     if (!stop_signal()) return 0;
     long it = gl_train_step_no(t);
-    if (it != cli.ckpt_step && gl_train_checkpoint(t, r->ckpt) != 0) {
+    if ((it != cli.ckpt_step || access(r->ckpt, F_OK) != 0) && gl_train_checkpoint(t, r->ckpt) != 0) {   // as train_cli
         fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
         return 1;
     }

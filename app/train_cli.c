@@ -2,6 +2,7 @@
 #include "stop_signal.h"
 #include "gl_util.h"
 #include <stdio.h>
+#include <unistd.h>
 
 static void train_cli_report(void *user, const gl_train_report *r) {
     train_cli *c = user;
@@ -48,7 +49,9 @@ int train_cli_run(train_cli *c, const char *title) {
     long it = gl_train_step_no(t);
     int by_minutes = c->minutes_stops && c->minutes > 0 && it < total;
     if (!status && (stop_signal() || by_minutes)) {
-        if (it != c->ckpt_step && gl_train_checkpoint(t, c->ckpt)) {
+        // the checkpoint of the step at hand, unless one holds it already (a run stopped before its first step
+        // has none yet: it gets one of step 0, so that the message below is true and --resume works)
+        if ((it != c->ckpt_step || access(c->ckpt, F_OK) != 0) && gl_train_checkpoint(t, c->ckpt)) {
             fprintf(stderr, "glimpse: checkpoint: %s\n", gl_err());
             status = 1;
         } else {

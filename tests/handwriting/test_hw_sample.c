@@ -21,6 +21,27 @@ static int same_result(const gl_hw_result *a, const gl_hw_result *b) {
     return a->n == b->n && !memcmp(a->pts, b->pts, sizeof(float) * 3 * a->n);
 }
 
+// A tiny synthesis network whose window moves `pace` characters a step and
+// whose pen lifts at half the points (e = 1/2): a coin toss for each stroke.
+static gl_hw_model *paced(float pace) {
+    gl_hw_model *m = tiny(2, 5);
+    int K = m->cfg.K, H = m->cfg.H, LH = m->cfg.L * m->cfg.H;
+    memset(m->Wp, 0, sizeof(float) * 3 * K * H);
+    for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 0; m->bp[2 * K + k] = logf(pace); }
+    memset(m->Wy, 0, sizeof(float) * LH); m->by[0] = 0;
+    return m;
+}
+
+// The trace's frames are the result's points (and a run without a trace the same result).
+static int trace_is_result(const gl_trace *tr, const gl_hw_result *r, const gl_hw_result *r2) {
+    if (gl_trace_count(tr) != r->n || !same_result(r, r2) || r->dropped != r2->dropped || r->lead != r2->lead) return 0;
+    for (int t = 0; t < r->n; t++) {
+        const gl_hw_frame *f = gl_trace_frame(tr, t);
+        if (f->dx != r->pts[3 * t] || f->dy != r->pts[3 * t + 1] || f->eos != (int)r->pts[3 * t + 2]) return 0;
+    }
+    return 1;
+}
+
 static void test_seed(void) {
     gl_hw_model *m = tiny(2, 3);
     gl_hw_sample_opts o = {0}; o.seed = 9; o.max_steps = 60;
@@ -147,11 +168,7 @@ static void test_end(void) {
 // closing "!" or "i") stays. The end of a stroke (e) is a coin
 // toss here, so over the seeds some lines end just after such a point.
 static void test_end_drop(void) {
-    gl_hw_model *m = tiny(2, 5);
-    int K = m->cfg.K, H = m->cfg.H, LH = m->cfg.L * m->cfg.H;
-    memset(m->Wp, 0, sizeof(float) * 3 * K * H);
-    for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 0; m->bp[2 * K + k] = logf(0.3f); }   // 0.3 characters a step
-    memset(m->Wy, 0, sizeof(float) * LH); m->by[0] = 0;   // e = 1/2 at every point
+    gl_hw_model *m = paced(0.3f);
     int drops = 0, kept = 0, lone = 0, ink = 0, consistent = 1, ends = 0;
     for (int seed = 1; seed <= 60; seed++) {
         gl_hw_sample_opts o = {0}; o.seed = (uint64_t)seed;
@@ -175,11 +192,7 @@ static void test_end_drop(void) {
             x += r.pts[3 * (r.n - 1)];
             if (am >= r.U - 1 && x > mx + 0.25f * (hi - lo)) lone++; else ink++;
         }
-        if (gl_trace_count(tr) != r.n || !same_result(&r, &r2) || r.dropped != r2.dropped) consistent = 0;
-        for (int t = 0; t < r.n && consistent; t++) {
-            const gl_hw_frame *f = gl_trace_frame(tr, t);
-            if (f->dx != r.pts[3 * t] || f->dy != r.pts[3 * t + 1] || f->eos != (int)r.pts[3 * t + 2]) consistent = 0;
-        }
+        if (!trace_is_result(tr, &r, &r2)) consistent = 0;
         gl_trace_release(tr); gl_hw_result_free(&r); gl_hw_result_free(&r2);
     }
     CHECK(ends == 60, "every line ends (%d of 60)", ends);
@@ -454,11 +467,7 @@ static void test_line_loss(void) {
 // step from the space after the primer's text and the pen lifts at half the
 // points, so many lines begin with such a stroke.
 static void test_lead_drop(void) {
-    gl_hw_model *m = tiny(2, 5);
-    int K = m->cfg.K, H = m->cfg.H, LH = m->cfg.L * m->cfg.H;
-    memset(m->Wp, 0, sizeof(float) * 3 * K * H);
-    for (int k = 0; k < K; k++) { m->bp[k] = 0; m->bp[K + k] = 0; m->bp[2 * K + k] = logf(0.3f); }
-    memset(m->Wy, 0, sizeof(float) * LH); m->by[0] = 0;   // e = 1/2 at every point
+    gl_hw_model *m = paced(0.3f);
     float pp[3 * 6] = { 1, 0, 0, 2, 1, 0, 1, -1, 1, 3, 0, 0, 1, 1, 0, 2, 0, 1 };
     gl_hw_line pl = { 6, pp, "cab", 0 };
     int from = 4, drops = 0, lifted_before = 0, consistent = 1, unprimed_drops = 0;
@@ -470,11 +479,7 @@ static void test_lead_drop(void) {
         drops += r.lead > 0;
         int t0 = gl_hw_step_onto(&r, from);
         for (int t = 0; t < t0 && t < r.n; t++) lifted_before += r.pts[3 * t + 2] > 0.5f;
-        if (gl_trace_count(tr) != r.n || !same_result(&r, &r2) || r.lead != r2.lead) consistent = 0;
-        for (int t = 0; t < r.n && consistent; t++) {
-            const gl_hw_frame *f = gl_trace_frame(tr, t);
-            if (f->dx != r.pts[3 * t] || f->dy != r.pts[3 * t + 1] || f->eos != (int)r.pts[3 * t + 2]) consistent = 0;
-        }
+        if (!trace_is_result(tr, &r, &r2)) consistent = 0;
         gl_hw_sample_opts ou = {0}; ou.seed = (uint64_t)seed;
         CHECK(gl_hw_sample(m, "abc", &ou, &u, NULL) == 0, "unprimed seed %d", seed);
         unprimed_drops += u.lead;
