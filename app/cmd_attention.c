@@ -178,10 +178,10 @@ static int attn_train_loop(attn_run *r) {
             (int)r->o.hidden, gl_params_count(gl_attn_params(gl_attn_train_model(t))), N, total);
     attn_cli cli = { .t = t, .ckpt = r->ckpt, .every = r->every, .start_step = start_step, .ckpt_step = start_step,
                      .last_ck = gl_now(), .cnn_epochs = (int)r->o.cnn_epochs };
+    atomic_int stop = 0;
+    stop_on_signals(&stop);   // Ctrl-C: a checkpoint of the step at hand (caught before the progress bar shows)
     gl_progress_begin(&cli.pg, "train", total);
     gl_progress_resume_at(&cli.pg, start_step);
-    atomic_int stop = 0;
-    stop_on_signals(&stop);   // Ctrl-C: a checkpoint of the step at hand
     int ran = gl_train_run(t, total, &stop, attn_cli_report, &cli);
     stop_on_signals(NULL);
     if (ran < 0) {

@@ -445,10 +445,10 @@ static int hw_train_loop(hw_run *r, hw_cli *cli) {
                      .since_best = r->since_best,
                      .stop = &r->stop };
     cli->last_ck = cli->t0;
+    stop_on_signals(&r->stop);   // Ctrl-C: stop after the update at hand (a second one: at once); before the bar shows
     gl_progress_begin(&cli->pg, r->sp.synth ? "train synth" : "train predict", iters);
     gl_progress_resume_at(&cli->pg, gl_train_step_no(t));
     int rc = 0;
-    stop_on_signals(&r->stop);   // Ctrl-C: stop after the update at hand (a second one: at once)
     if (gl_train_step_no(t) < iters && gl_train_run(t, iters, &r->stop, hw_cli_report, cli) < 0) {
         if (isnan(gl_train_last_loss(t)) && strncmp(gl_err(), "the loss became", 15)) rc = fail();
         else { fprintf(stderr, "\nglimpse: loss is not finite at update %ld\n", gl_train_step_no(t)); rc = 1; }

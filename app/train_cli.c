@@ -35,10 +35,12 @@ int train_cli_run(train_cli *c, const char *title) {
     c->t0 = c->last_ckpt = gl_now();
     c->sum = c->sum_acc = 0; c->n = 0; c->failed = 0;
     atomic_store(&c->stop, 0);
+    // Ctrl-C: a checkpoint of the step at hand, not of the last periodic one (caught before the progress bar shows:
+    // a signal that comes once it has is handled)
+    stop_on_signals(&c->stop);
     gl_progress_begin(&c->p, title, total);
     gl_progress_resume_at(&c->p, gl_train_step_no(t));
     int status = 0;
-    stop_on_signals(&c->stop);   // Ctrl-C: a checkpoint of the step at hand, not of the last periodic one
     if (gl_train_run(t, total, &c->stop, train_cli_report, c) < 0) {
         gl_progress_end(&c->p);
         fprintf(stderr, "glimpse: training diverged at iteration %ld (%s %g)\n", gl_train_step_no(t), c->loss_word,
