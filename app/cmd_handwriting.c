@@ -1115,43 +1115,31 @@ static const app_opt write_opts[] = {
     APP_OPT_END,
 };
 
-// One line, as a page writes each of its lines (gl_hw_page_write): a try
-// not written whole (gl_hw_line_verdict: it did not end, skipped a character
-// or lost its place) is written again with
-// another seed (seed + k·GL_HW_PAGE_RESEED), up to `tries` tries
-// (GL_HW_PAGE_TRIES; 1 for a line saved as a style); when none is whole the
-// least bad is kept (gl_hw_verdict_rank, the earliest of equals). so->seed is
-// left at the seed kept, why[0] at its verdict, why[1] at the verdict of the
-// last try not whole before the one kept (whole: none). The tries made, or -1.
-static int write_tries(gl_hw_model *m, const char *text, gl_hw_sample_opts *so, int tries, gl_hw_result *res,
-                       int why[2]) {
-    uint64_t seed0 = so->seed, kept = seed0;
-    why[0] = why[1] = GL_HW_WHOLE;
-    for (int k = 0; k < tries; k++) {
-        gl_hw_result r;
-        so->seed = seed0 + (uint64_t)k * GL_HW_PAGE_RESEED;
-        if (gl_hw_sample(m, text, so, &r, NULL) < 0) {
-            if (k) gl_hw_result_free(res);
-            return -1;
-        }
-        int v = gl_hw_line_verdict(&r, text);
-        if (k == 0 || gl_hw_verdict_rank(v) < gl_hw_verdict_rank(why[0])) {
-            if (k) gl_hw_result_free(res);
-            if (k) why[1] = why[0];
-            *res = r;
-            why[0] = v;
-            kept = so->seed;
-        } else {
-            why[1] = v;
-            gl_hw_result_free(&r);
-        }
-        if (why[0] == GL_HW_WHOLE || !result_finite(res)) {
-            so->seed = kept;
-            return k + 1;
-        }
+// One line, written as a page writes each of its lines (gl_hw_page_write, a
+// page of one): a try not written whole (gl_hw_line_verdict) is written again
+// with seed + k·GL_HW_PAGE_RESEED, up to `tries` tries (1 for a line saved as
+// a style), the least bad kept. *res gets the line kept; *pg its tries, seed
+// and verdict (the caller frees pg). -1 with gl_err.
+static int write_line(gl_hw_model *m, const char *text, const gl_hw_sample_opts *so, int tries, gl_hw_result *res,
+                       gl_hw_page *pg) {
+    gl_hw_page_opts po = { 0 };
+    po.bias = so->bias;
+    po.seed = so->seed;
+    po.weights = so->weights;
+    po.max_steps = so->max_steps;
+    po.tries = tries;
+    po.prime = so->prime;
+    po.prime_text = so->prime_text;
+    size_t U = strlen(text) + (so->prime_text ? strlen(so->prime_text) + 1 : 0);
+    if (U > GL_HW_MAXU) {   // a page would write it unprimed; a line asked for with a style is refused
+        gl_seterr("write: text too long (%zu characters with the style's, at most %d)", U, GL_HW_MAXU);
+        return -1;
     }
-    so->seed = kept;
-    return tries;
+    char *one = (char *)text;
+    if (gl_hw_page_write(m, &one, 1, &po, pg)) return -1;
+    *res = pg->line[0];   // moved out of the page
+    memset(&pg->line[0], 0, sizeof pg->line[0]);
+    return 0;
 }
 
 int cmd_write(int argc, char **argv) {
@@ -1191,19 +1179,19 @@ int cmd_write(int argc, char **argv) {
             so.prime = &pc.lines[0];
             so.prime_text = ptext;
         }
-        int why[2];
-        int tries = write_tries(m, texts[i], &so, save_style ? 1 : GL_HW_PAGE_TRIES, &res[i], why);   // style: 1 try
-        if (tries < 0) rc = fail();
+        gl_hw_page pg = { 0 };
+        if (write_line(m, texts[i], &so, save_style ? 1 : GL_HW_PAGE_TRIES, &res[i], &pg)) rc = fail();   // a style: 1
         else if (!result_finite(&res[i])) {
             gl_seterr("line %d: the network produced non-finite values (weights or primer out of range?)", i + 1);
             rc = fail();
-        } else if (why[0] != GL_HW_WHOLE && !save_style)
+        } else if (!pg.done[0] && !save_style)
             fprintf(stderr, "glimpse: line %d %s in %d tries (seeds %ld + k * %d; the least bad kept, seed %llu, %d "
-                    "steps)\n", i + 1, gl_hw_verdict_name(why[0]), tries, seed + i, GL_HW_PAGE_RESEED,
-                    (unsigned long long)so.seed, res[i].n);
-        else if (tries > 1)
-            fprintf(stderr, "glimpse: line %d written again with seed %llu (try %d): the try before %s\n", i + 1,
-                    (unsigned long long)so.seed, tries, gl_hw_verdict_name(why[1]));
+                    "steps)\n", i + 1, gl_hw_verdict_name(pg.why[0]), pg.tries[0], seed + i, GL_HW_PAGE_RESEED,
+                    (unsigned long long)pg.seed[0], res[i].n);
+        else if (pg.tries[0] > 1)
+            fprintf(stderr, "glimpse: line %d written again with seed %llu: whole on try %d\n", i + 1,
+                    (unsigned long long)pg.seed[0], pg.tries[0]);
+        gl_hw_page_free(&pg);
     }
     if (!rc && save_style)
         rc =
@@ -1383,10 +1371,7 @@ static int bench_texts(const char *data, const char *exclude, const gl_meta *met
 static int stopped_within(const gl_hw_result *res) {
     int U = res->U, tl = res->n;
     for (int t = 0; t < res->n; t++) {
-        const float *ph = res->phi + (size_t)t * (U + 1);
-        int am = 0;
-        for (int u = 1; u <= U; u++) if (ph[u] > ph[am]) am = u;
-        if (am >= U - 1) { tl = t; break; }
+        if (gl_hw_peak(res->phi + (size_t)t * (U + 1), U) >= U - 1) { tl = t; break; }
     }
     float x = 0, xl = 0, xmin = 1e30f, xmax = -1e30f, xafter = -1e30f;
     for (int t = 0; t < res->n; t++) {

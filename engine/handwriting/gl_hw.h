@@ -371,31 +371,31 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
 double gl_hw_line_loss(gl_hw_model *m, const gl_hw_line *ln, const gl_hw_sample_opts *opts);
 
 // ---- measures of a synthesis run's ink (gl_hw_ink.c)
-// The step at which the window's peak (the argmax of φ(t,u) over u = 1..U+1)
-// first reaches character j (0-based; j = U: past the text); r->n if never.
+// The window's peak at one step: the argmax of φ(t,u) over its U + 1 places
+// (0-based; U: past the text).
+int gl_hw_peak(const float *phi, int U);
+// The step at which the window's peak first reaches character j (0-based;
+// j = U: past the text); r->n if never.
 int gl_hw_step_onto(const gl_hw_result *r, int j);
 // Did a synthesis run write its text? text: the line's own text, the last
 // characters of r's (a primer's text and a space may come before it).
-// 0 when it did, else why not:
-//   GL_HW_NOT_ENDED: it did not end on its own (gl_hw_result.ended);
-//   GL_HW_SKIPPED: the window's peak was never on a character of the text
-//     (spaces aside): it jumped over it;
+// 0 when it did, else why not, the worse the higher (of tries none of which
+// is whole, the lowest is kept):
 //   GL_HW_LOST: the window lost its place: its peak held one character of
 //     the text over GL_HW_HOLD_MAX times the median steps a character (the
 //     pen writes on, a scrawl, and the window then runs over the next
 //     characters in a step or two each; gl_hw_window_hold). At bias 1 on 200
 //     held-out IAM-OnDB texts the five lines over 6 are all misspelt there
 //     ("particular" as "partulzr", "days," as "dar,", "to have" as "t abve"),
-//     docs/handwriting.md.
-// A page (gl_hw_page_write) and `glimpse write` write such a line again.
-enum { GL_HW_WHOLE = 0, GL_HW_NOT_ENDED, GL_HW_SKIPPED, GL_HW_LOST };
+//     docs/handwriting.md;
+//   GL_HW_SKIPPED: the window's peak was never on a character of the text
+//     (spaces aside): it jumped over it;
+//   GL_HW_NOT_ENDED: it did not end on its own (gl_hw_result.ended).
+// A page (gl_hw_page_write), `glimpse write` and the app write such a line again.
+enum { GL_HW_WHOLE = 0, GL_HW_LOST, GL_HW_SKIPPED, GL_HW_NOT_ENDED };
 #define GL_HW_HOLD_MAX 6.0f
 int gl_hw_line_verdict(const gl_hw_result *r, const char *text);
 const char *gl_hw_verdict_name(int verdict);   // "did not end on its own", ...
-// How far from whole a verdict is, for keeping the least bad of tries none of
-// which is whole: 0 whole, then a lost place (a word misspelt), a character
-// skipped, not ended.
-int gl_hw_verdict_rank(int verdict);
 // The most steps the window's peak spent on one character of the text (from
 // character `from` on, 0-based: those before are a primer's) over the median
 // a character; *at (may be NULL) gets that character. 0 for no text.
@@ -531,13 +531,15 @@ typedef struct {
     const gl_hw_line *prime; const char *prime_text;   // the first line's style (raw points), or NULL
     int tries;                 // 0: GL_HW_PAGE_TRIES
     int prime_chars;           // 0: GL_HW_PAGE_PRIME_CHARS
+    int max_steps;             // points a line at most (0: gl_hw_max_steps)
     gl_hw_weights weights;
     atomic_int *cancel;        // checked between steps; may be NULL
     // The app's page (may be NULL): a trace for each try of each line, into
     // which gl_hw_sample pushes its frames (and finishes it); the callback
     // owns it. so: the try's options (seed, primer), text: the line. When
     // no try is whole and the least bad was not the last, it is written once
-    // more (attempt: its own number again), so a line's last trace is the one kept.
+    // more (attempt: its own number again), so a line's last trace is the one
+    // kept (without line_trace nothing is written twice).
     gl_trace *(*line_trace)(void *user, int line, int attempt, const char *text, const gl_hw_sample_opts *so);
     void *line_user;
 } gl_hw_page_opts;
@@ -562,8 +564,8 @@ typedef struct {
 // written when gl_hw_line_verdict finds it whole (it ended on its own, the
 // window's peak on each of its characters and nowhere held over
 // GL_HW_HOLD_MAX times the median); else it is written again with another seed, up to o->tries
-// tries; when none counts (pg->failed) the least bad stays (gl_hw_verdict_rank; the earliest of equals),
-// written once more after the others when it is not the last, so that its trace is the line's last. Returns 0, 1 when
+// tries; when none counts (pg->failed) the least bad stays (the lowest verdict; the earliest of equals),
+// written once more after the others when it is not the last and o->line_trace wants its trace. Returns 0, 1 when
 // cancelled, -1 with gl_err.
 int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_opts *o, gl_hw_page *pg);
 void gl_hw_page_free(gl_hw_page *pg);

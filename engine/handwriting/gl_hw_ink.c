@@ -8,16 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+int gl_hw_peak(const float *phi, int U) {
+    int am = 0;
+    for (int u = 1; u <= U; u++)
+        if (phi[u] > phi[am]) am = u;
+    return am;
+}
+
 int gl_hw_step_onto(const gl_hw_result *r, int j) {
     if (!r->phi) return r->n;
-    int U = r->U;
-    for (int t = 0; t < r->n; t++) {
-        const float *ph = r->phi + (size_t)t * (U + 1);
-        int am = 0;
-        for (int u = 1; u <= U; u++)
-            if (ph[u] > ph[am]) am = u;
-        if (am >= j) return t;
-    }
+    for (int t = 0; t < r->n; t++)
+        if (gl_hw_peak(r->phi + (size_t)t * (r->U + 1), r->U) >= j) return t;
     return r->n;
 }
 
@@ -35,22 +36,14 @@ static float median_of(float *v, int n) {
 // The steps the window's peak (argmax over u = 0..U) spends on each of r's
 // U + 1 places; the caller frees it.
 static int *peak_steps(const gl_hw_result *r) {
-    int U = r->U, *cnt = gl_calloc((size_t)U + 1, sizeof(int));
-    for (int t = 0; r->phi && t < r->n; t++) {
-        const float *ph = r->phi + (size_t)t * (U + 1);
-        int am = 0;
-        for (int u = 1; u <= U; u++)
-            if (ph[u] > ph[am]) am = u;
-        cnt[am]++;
-    }
+    int *cnt = gl_calloc((size_t)r->U + 1, sizeof(int));
+    for (int t = 0; r->phi && t < r->n; t++) cnt[gl_hw_peak(r->phi + (size_t)t * (r->U + 1), r->U)]++;
     return cnt;
 }
 
-float gl_hw_window_hold(const gl_hw_result *r, int from, int *at) {
-    int U = r->U, most = 0, where = from;
-    if (at) *at = from;
-    if (from < 0 || from >= U || !r->phi) return 0;
-    int *cnt = peak_steps(r);
+// gl_hw_window_hold over the counts of peak_steps (U + 1 places).
+static float hold_of(const int *cnt, int U, int from, int *at) {
+    int most = 0, where = from;
     float *v = gl_malloc(sizeof(float) * (size_t)(U - from));
     for (int u = from; u < U; u++) {
         v[u - from] = (float)cnt[u];
@@ -58,24 +51,28 @@ float gl_hw_window_hold(const gl_hw_result *r, int from, int *at) {
     }
     float med = median_of(v, U - from);
     free(v);
-    free(cnt);
     if (at) *at = where;
     return most / fmaxf(med, 1.0f);
+}
+
+float gl_hw_window_hold(const gl_hw_result *r, int from, int *at) {
+    if (at) *at = from;
+    if (from < 0 || from >= r->U || !r->phi) return 0;
+    int *cnt = peak_steps(r);
+    float h = hold_of(cnt, r->U, from, at);
+    free(cnt);
+    return h;
 }
 
 int gl_hw_line_verdict(const gl_hw_result *r, const char *text) {
     if (!r->ended || r->n <= 0) return GL_HW_NOT_ENDED;
     int U = r->U, from = U - (int)strlen(text);
-    if (!r->phi || from < 0) return GL_HW_WHOLE;   // unconditional: no window to read
+    if (!r->phi || from < 0 || from >= U) return GL_HW_WHOLE;   // unconditional: no window to read
     int *cnt = peak_steps(r), skipped = 0;
     for (int u = from; u < U && !skipped; u++) skipped = text[u - from] != ' ' && !cnt[u];
+    int v = skipped ? GL_HW_SKIPPED : hold_of(cnt, U, from, NULL) > GL_HW_HOLD_MAX ? GL_HW_LOST : GL_HW_WHOLE;
     free(cnt);
-    if (skipped) return GL_HW_SKIPPED;
-    return gl_hw_window_hold(r, from, NULL) > GL_HW_HOLD_MAX ? GL_HW_LOST : GL_HW_WHOLE;
-}
-
-int gl_hw_verdict_rank(int v) {
-    return v == GL_HW_WHOLE ? 0 : v == GL_HW_LOST ? 1 : v == GL_HW_SKIPPED ? 2 : 3;
+    return v;
 }
 
 const char *gl_hw_verdict_name(int v) {

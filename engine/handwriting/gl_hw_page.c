@@ -184,13 +184,14 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
         for (int k = 0; k <= tries && !got; k++) {
             int kk = k;
             if (k == tries) {   // none whole: the least bad try is written once more (its seed: the same line), so
-                if (best_k == tries - 1) break;   // that each line's last trace is the one kept (the app shows it)
+                if (best_k == tries - 1 || !o->line_trace) break;   // that the line's last trace is the one kept
                 kk = best_k;
             }
             gl_hw_sample_opts so = { 0 };
             so.bias = o->bias;
             so.weights = o->weights;
             so.cancel = o->cancel;
+            so.max_steps = o->max_steps;
             so.seed = o->seed + (uint64_t)i + (uint64_t)kk * GL_HW_PAGE_RESEED;
             so.prime = prime;
             so.prime_text = prime_text;
@@ -211,7 +212,7 @@ int gl_hw_page_write(gl_hw_model *m, char **lines, int nlines, const gl_hw_page_
             int why = gl_hw_line_verdict(&r, t);
             got = why == GL_HW_WHOLE;
             if (k < tries) pg->tries[i] = k + 1;
-            if (k == tries || best_k < 0 || gl_hw_verdict_rank(why) < gl_hw_verdict_rank(best_why)) {
+            if (k == tries || best_k < 0 || why < best_why) {
                 gl_hw_result_free(&best);
                 best = r;
                 best_k = kk;

@@ -307,10 +307,7 @@ static void mixture(const float *y, int M, float b, float *e, float *pi, float *
 // alone is nothing for a dot: the second dot of a ":" would count.)
 static int stray_start(const float *pts, const float *phis, int n, int U, float gap) {
     if (n < 2 || !(pts[3 * (n - 2) + 2] > 0.5f)) return 0;
-    const float *ph = phis + (size_t)(n - 2) * (U + 1);
-    int am = 0;
-    for (int u = 1; u <= U; u++) if (ph[u] > ph[am]) am = u;
-    if (am < U - 1) return 0;
+    if (gl_hw_peak(phis + (size_t)(n - 2) * (U + 1), U) < U - 1) return 0;
     float x = 0, y = 0, maxx = -INFINITY, lo = INFINITY, hi = -INFINITY;
     int last_start = 0;   // the first point of the stroke before
     for (int i = 0; i < n - 1; i++) {
@@ -632,9 +629,7 @@ int gl_hw_sample(gl_hw_model *m, const char *text, const gl_hw_sample_opts *opts
         if (px > maxx) maxx = px;
         if (px < minx) minx = px;
         if (lead) {
-            int am = 0;
-            for (int u = 1; u <= U; u++) if (s.phi[u] > s.phi[am]) am = u;
-            if (am >= from) lead = 0;   // the window reached the text: the held points are its ink
+            if (gl_hw_peak(s.phi, U) >= from) lead = 0;   // the window reached the text: the held points are its ink
             else if (eos) {             // a stroke or touch ended before it: dropped
                 carry_x += pts[3 * (n - 1)];
                 carry_y += pts[3 * (n - 1) + 1];

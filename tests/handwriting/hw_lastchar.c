@@ -139,7 +139,7 @@ int main(int argc, char **argv) {
                 if (hw_judge(m, text, (uint64_t)(2024 + i) + (uint64_t)k * GL_HW_PAGE_RESEED, bias, w) == 0) {
                     printf("  %s: written again (try %d): the try before %s\n", name, k + 1,
                            gl_hw_verdict_name(v[1].why));
-                    if (gl_hw_verdict_rank(w[1].why) < gl_hw_verdict_rank(v[1].why)) v[1] = w[1];   // the least bad
+                    if (w[1].why < v[1].why) v[1] = w[1];   // the least bad (the lower verdict)
                 }
             }
             int kind = hw_kind((unsigned char)text[strlen(text) - 1]);

@@ -144,10 +144,7 @@ static void cache_update(syn_view *v) {
 // character (§5.3) on its last point.
 static int syn_ended(const syn_view *v) {
     if (!v->ncache) return 0;
-    const float *ph = v->phi + (size_t)(v->ncache - 1) * (v->U + 1);
-    int am = 0;
-    for (int u = 1; u <= v->U; u++) if (ph[u] > ph[am]) am = u;
-    return am >= v->U - 1;
+    return gl_hw_peak(v->phi + (size_t)(v->ncache - 1) * (v->U + 1), v->U) >= v->U - 1;
 }
 
 // Points a character takes in the lines written so far (the corpus's 9 before).
@@ -648,10 +645,7 @@ static int fut_primer(syn_view *v, int L, const char *ptext, int plen, float **p
             int j = from + len - plen - 1, U = l->U;
             start = c;
             for (int s = 0; s < c && start == c; s++) {
-                const float *ph = ((const gl_hw_frame *)gl_trace_frame(l->tr, s))->phi;
-                int am = 0;
-                for (int u = 1; u <= U; u++) if (ph[u] > ph[am]) am = u;
-                if (am >= j) start = s;
+                if (gl_hw_peak(((const gl_hw_frame *)gl_trace_frame(l->tr, s))->phi, U) >= j) start = s;
             }
             while (start < c && start > 0 && !l->up[start - 1]) start++;
             if (start <= 0 || start >= c - 1) continue;   // line_tail kept the whole line: not this primer
