@@ -64,6 +64,21 @@ float gl_hw_window_hold(const gl_hw_result *r, int from, int *at) {
     return h;
 }
 
+// The extent (the larger of width and height) of the line's last stroke,
+// the points after the last pen lift before its final point.
+static float last_stroke_extent(const gl_hw_result *r) {
+    int st = 0;
+    for (int t = 0; t < r->n - 1; t++)
+        if (r->pts[3 * t + 2] > 0.5f) st = t + 1;
+    float x = 0, y = 0, x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (int t = 0; t < r->n; t++) {
+        x += r->pts[3 * t]; y += r->pts[3 * t + 1];
+        if (t < st) continue;
+        x0 = fminf(x0, x); x1 = fmaxf(x1, x); y0 = fminf(y0, y); y1 = fmaxf(y1, y);
+    }
+    return fmaxf(x1 - x0, y1 - y0);
+}
+
 int gl_hw_line_verdict(const gl_hw_result *r, const char *text) {
     if (!r->ended || r->n <= 0) return GL_HW_NOT_ENDED;
     int U = r->U, from = U - (int)strlen(text);
@@ -72,6 +87,10 @@ int gl_hw_line_verdict(const gl_hw_result *r, const char *text) {
     for (int u = from; u < U && !skipped; u++) skipped = text[u - from] != ' ' && !cnt[u];
     int v = skipped ? GL_HW_SKIPPED : hold_of(cnt, U, from, NULL) > GL_HW_HOLD_MAX ? GL_HW_LOST : GL_HW_WHOLE;
     free(cnt);
+    size_t L = strlen(text);
+    if (v == GL_HW_WHOLE && L > 0 && text[L - 1] == '.' &&
+        last_stroke_extent(r) > GL_HW_STOP_MAX * gl_hw_core_height(r->pts, r->n))
+        v = GL_HW_STOP;
     return v;
 }
 
@@ -79,6 +98,7 @@ const char *gl_hw_verdict_name(int v) {
     return v == GL_HW_NOT_ENDED ? "did not end on its own"
            : v == GL_HW_SKIPPED ? "skipped a character (its window did not visit it)"
            : v == GL_HW_LOST    ? "lost its place (its window held one character, then ran over the next)"
+           : v == GL_HW_STOP    ? "did not end on its full stop (none written, or a stroke after it)"
                                 : "was written whole";
 }
 

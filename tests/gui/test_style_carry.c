@@ -16,7 +16,8 @@
 //   --read also reads every line back, hw_read.h, and prints the words read;
 //   TRIES: each line written as `write` writes it, a try not written whole
 //   (gl_hw_line_verdict) written again with seed + k * GL_HW_PAGE_RESEED, up
-//   to TRIES tries; default 1, the network's first draw)
+//   to TRIES tries; default 1, the network's first draw); HW_STYLE_SEEDS=N:
+//   N seeds a text instead of 8 (up to 32)
 #include "gl_test.h"
 #include "gui_test.h"
 #include "gl_hw.h"
@@ -26,7 +27,8 @@
 #include <math.h>
 
 #define NTEXT 3
-#define NSEED 8
+#define NSEED_MAX 32
+static int NSEED = 8;   // HW_STYLE_SEEDS=N (up to NSEED_MAX): seeds 1..N, for a larger sample of the reading
 // texts like the sample's ("A quick brown fox, 1984."): a capital, small letters, digits, punctuation, so that
 // their letters' core height is measured over the same kinds of characters
 static const char *const texts[NTEXT] = { "My own hand, 2026.", "Soft attention, 1308.", "A lazy dog, 1999." };
@@ -75,7 +77,7 @@ static int reading;   // --read: read every line back (hw_read.h)
 static int tries = 1;
 
 static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const char *ptext, float bias) {
-    float sl[NTEXT * NSEED], h[NTEXT * NSEED];
+    float sl[NTEXT * NSEED_MAX], h[NTEXT * NSEED_MAX];
     int ns = 0, nh = 0, ended = 0;
     hw_reading rd = { 0 };
     for (int t = 0; t < NTEXT; t++)
@@ -109,6 +111,10 @@ static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const 
 
 int main(int argc, char **argv) {
     float bias = argc > 1 ? (float)atof(argv[1]) : 1.0f;
+    if (getenv("HW_STYLE_SEEDS")) {
+        NSEED = atoi(getenv("HW_STYLE_SEEDS"));
+        if (NSEED < 1 || NSEED > NSEED_MAX) NSEED = NSEED < 1 ? 1 : NSEED_MAX;
+    }
     reading = argc > 2 && !strcmp(argv[2], "--read");
     if (reading && argc > 3) tries = atoi(argv[3]) > 1 ? atoi(argv[3]) : 1;
     gl_hw_model *m = gl_hw_load(test_asset_path("handwriting-synth.safetensors"), 0);

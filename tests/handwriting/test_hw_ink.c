@@ -4,7 +4,8 @@
 // too little ink is refused. gl_hw_line_verdict on window weights of known
 // shape: a window that keeps its place, one that holds a character and runs
 // over the next, one that jumps a character, a line that did not end, a
-// primer's characters left out of the count.
+// primer's characters left out of the count; a text ending in a full stop
+// whose last stroke is a dot, and one whose last stroke is a letter's.
 #include "gl_hw.h"
 #include "gl_test.h"
 #include <math.h>
@@ -83,8 +84,33 @@ static void check_verdicts(void) {
     gl_hw_result_free(&r);
 }
 
+// "ab." written as two letters 20 high and a last stroke of 3 points: a dot
+// (0.6 across) is a full stop; a stroke 24 high is no dot (over GL_HW_STOP_MAX
+// of the core height), whatever the window did; a text not ending in "." is
+// not asked for one.
+static void check_full_stop(void) {
+    int steps[4] = { 13, 13, 3, 0 };
+    gl_hw_result r = run_of(3, steps);
+    int n = letters(r.pts, 2, 20, 10, 0);
+    CHECK(n == 26 && r.n == 29, "%d letter points of %d", n, r.n);
+    for (int k = 0; k < 3; k++) {
+        r.pts[3 * (n + k)] = 0.2f;
+        r.pts[3 * (n + k) + 1] = 0.2f;
+        r.pts[3 * (n + k) + 2] = k == 2;
+    }
+    CHECK(gl_hw_line_verdict(&r, "ab.") == GL_HW_WHOLE, "a dot last: %s",
+          gl_hw_verdict_name(gl_hw_line_verdict(&r, "ab.")));
+    for (int k = 0; k < 3; k++) r.pts[3 * (n + k) + 1] = 8;
+    CHECK(gl_hw_line_verdict(&r, "ab.") == GL_HW_STOP, "a letter's stroke last: %s",
+          gl_hw_verdict_name(gl_hw_line_verdict(&r, "ab.")));
+    CHECK(gl_hw_line_verdict(&r, "abc") == GL_HW_WHOLE && gl_hw_line_verdict(&r, "ab!") == GL_HW_WHOLE,
+          "no full stop asked for: %s", gl_hw_verdict_name(gl_hw_line_verdict(&r, "abc")));
+    gl_hw_result_free(&r);
+}
+
 int main(void) {
     check_verdicts();
+    check_full_stop();
     float *pts = malloc(sizeof(float) * 3 * 20 * 13);
     gl_hw_ink_stats a, b, c;
     for (int s = -1; s <= 1; s += 2) {
