@@ -65,17 +65,14 @@ float gl_hw_window_hold(const gl_hw_result *r, int from, int *at) {
 }
 
 // The extent (the larger of width and height) of the line's last stroke,
-// the points after the last pen lift before its final point.
+// the points after the last pen lift before its final point (gl_hw_bbox of
+// those offsets: where they start does not change it).
 static float last_stroke_extent(const gl_hw_result *r) {
     int st = 0;
     for (int t = 0; t < r->n - 1; t++)
         if (r->pts[3 * t + 2] > 0.5f) st = t + 1;
-    float x = 0, y = 0, x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    for (int t = 0; t < r->n; t++) {
-        x += r->pts[3 * t]; y += r->pts[3 * t + 1];
-        if (t < st) continue;
-        x0 = fminf(x0, x); x1 = fmaxf(x1, x); y0 = fminf(y0, y); y1 = fmaxf(y1, y);
-    }
+    float x0, y0, x1, y1;
+    gl_hw_bbox(r->pts + 3 * (size_t)st, r->n - st, &x0, &y0, &x1, &y1);
     return fmaxf(x1 - x0, y1 - y0);
 }
 

@@ -28,7 +28,7 @@
 
 #define NTEXT 3
 #define NSEED_MAX 32
-static int NSEED = 8;   // HW_STYLE_SEEDS=N (up to NSEED_MAX): seeds 1..N, for a larger sample of the reading
+static int nseed = 8;   // HW_STYLE_SEEDS=N (up to NSEED_MAX): seeds 1..N, for a larger sample of the reading
 // texts like the sample's ("A quick brown fox, 1984."): a capital, small letters, digits, punctuation, so that
 // their letters' core height is measured over the same kinds of characters
 static const char *const texts[NTEXT] = { "My own hand, 2026.", "Soft attention, 1308.", "A lazy dog, 1999." };
@@ -81,7 +81,7 @@ static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const 
     int ns = 0, nh = 0, ended = 0;
     hw_reading rd = { 0 };
     for (int t = 0; t < NTEXT; t++)
-        for (int s = 0; s < NSEED; s++) {
+        for (int s = 0; s < nseed; s++) {
             gl_hw_sample_opts o = { 0 };
             o.bias = bias;
             o.seed = (uint64_t)(s + 1);
@@ -112,8 +112,8 @@ static outcome write_with(gl_hw_model *m, const float *prime, int nprime, const 
 int main(int argc, char **argv) {
     float bias = argc > 1 ? (float)atof(argv[1]) : 1.0f;
     if (getenv("HW_STYLE_SEEDS")) {
-        NSEED = atoi(getenv("HW_STYLE_SEEDS"));
-        if (NSEED < 1 || NSEED > NSEED_MAX) NSEED = NSEED < 1 ? 1 : NSEED_MAX;
+        nseed = atoi(getenv("HW_STYLE_SEEDS"));
+        if (nseed < 1 || nseed > NSEED_MAX) nseed = nseed < 1 ? 1 : NSEED_MAX;
     }
     reading = argc > 2 && !strcmp(argv[2], "--read");
     if (reading && argc > 3) tries = atoi(argv[3]) > 1 ? atoi(argv[3]) : 1;
@@ -134,13 +134,13 @@ int main(int argc, char **argv) {
     gl_hw_ink_measure(base->pts, base->n, (int)strlen(base->text), &b0);
     outcome plain = write_with(m, NULL, 0, NULL, bias);
     printf("bias %.2f; %d texts x %d seeds per row; medians; height in the model's units (its presets' core height "
-           "%.1f)\n", bias, NTEXT, NSEED, ref.core);
+           "%.1f)\n", bias, NTEXT, nseed, ref.core);
     printf("%-10s | sample slant, height | unprimed slant, height | primed slant, height | lines ended\n", "sample");
     printf("%-10s |                      | %6.1f deg %8.1f   |                      | %d/%d\n", "(none)", plain.slant,
-           plain.height, plain.ended, NTEXT * NSEED);
+           plain.height, plain.ended, NTEXT * nseed);
     outcome pre = write_with(m, base->pts, base->n, base->text, bias);   // the preset as shipped, for comparison
     printf("%-10s | %6.1f deg %8.1f   | %6.1f deg %8.1f   | %6.1f deg %8.1f   | %d/%d\n", ps.p[0].name, b0.slant_deg,
-           b0.height, plain.slant, plain.height, pre.slant, pre.height, pre.ended, NTEXT * NSEED);
+           b0.height, plain.slant, plain.height, pre.slant, pre.height, pre.ended, NTEXT * nseed);
     outcome got[4];
     gl_hw_ink_stats had[4];
     static const sample_spec specs[4] = {
@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
         gl_hw_ink_measure(pts, n, (int)strlen(base->text), &ss);
         outcome pr = write_with(m, pts, n, base->text, bias);
         printf("%-10s | %6.1f deg %8.1f   | %6.1f deg %8.1f   | %6.1f deg %8.1f   | %d/%d\n", sp->name, ss.slant_deg,
-               ss.height, plain.slant, plain.height, pr.slant, pr.height, pr.ended, NTEXT * NSEED);
+               ss.height, plain.slant, plain.height, pr.slant, pr.height, pr.ended, NTEXT * nseed);
         got[k] = pr;
         had[k] = ss;
         if (k == 1)
@@ -170,8 +170,8 @@ int main(int argc, char **argv) {
             CHECK(fabsf(pr.height - ss.height) < fabsf(plain.height - ss.height),
                   "%s: the size carries over (%.1f written, %.1f unprimed, %.1f the sample's)", sp->name, pr.height,
                   plain.height, ss.height);
-        CHECK(6 * pr.ended >= 5 * NTEXT * NSEED, "%s: at least 5 lines in 6 end on their own (%d of %d)", sp->name,
-              pr.ended, NTEXT * NSEED);
+        CHECK(6 * pr.ended >= 5 * NTEXT * nseed, "%s: at least 5 lines in 6 end on their own (%d of %d)", sp->name,
+              pr.ended, NTEXT * nseed);
         free(x); free(y); free(up); free(pts);
     }
     // the unprimed model already writes upright: what carries over is the difference between the two samples
