@@ -2,6 +2,7 @@
 // git-style subcommands; bare `glimpse` opens the desktop application.
 #include "args.h"
 #include "cli.h"
+#include "gl_par.h"
 #include "gl_util.h"
 #include <errno.h>
 #include <limits.h>
@@ -197,4 +198,7 @@ static int stdout_status(int rc) {
     return rc ? rc : 1;
 }
 
-int main(int argc, char **argv) { return stdout_status(run(argc, argv)); }
+int main(int argc, char **argv) {
+    gl_blas_core_check(argv);   // (OpenBLAS's kernels older than the CPU: runs again with better ones)
+    return stdout_status(run(argc, argv));
+}

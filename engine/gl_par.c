@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <errno.h>
@@ -128,5 +129,35 @@ void gl_par_lower_this_thread(int by) {
     if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, p + by > 19 ? 19 : p + by);
 #else
     (void)by;
+#endif
+}
+
+// OpenBLAS's own pick of kernels, where it fell back to ones older than the
+// CPU (an x86-64 CPU newer than the OpenBLAS build knows can get Prescott's
+// SSE3 kernels: seen on an Intel Xeon with AVX-512, sgemm 7.6 times slower).
+const char *gl_blas_better_core(const char *picked, int avx2_fma, int avx512) {
+    static const char *const modern[] = { "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "excavator" };
+    if (!picked || !*picked || !avx2_fma) return NULL;
+    for (size_t i = 0; i < sizeof modern / sizeof *modern; i++)
+        if (!strcasecmp(picked, modern[i])) return NULL;
+    return avx512 ? "SkylakeX" : "Haswell";
+}
+
+void gl_blas_core_check(char **argv) {
+#if defined(__x86_64__) && defined(__linux__)
+    if (getenv("OPENBLAS_CORETYPE")) return;   // the person's (or an earlier run's) choice
+    __builtin_cpu_init();
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                 __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+                 __builtin_cpu_supports("avx512cd");
+    const char *better = gl_blas_better_core(openblas_get_corename(), avx2, avx512);
+    if (!better) return;
+    // OpenBLAS reads OPENBLAS_CORETYPE when it loads, before main: run again with it set
+    if (setenv("OPENBLAS_CORETYPE", better, 1) != 0) return;
+    execv("/proc/self/exe", argv);
+    unsetenv("OPENBLAS_CORETYPE");   // (could not: carry on with OpenBLAS's pick)
+#else
+    (void)argv;
 #endif
 }

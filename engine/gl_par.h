@@ -31,4 +31,15 @@ void gl_params_replica(gl_params *dst, const gl_params *src);
 void gl_params_replica_free(gl_params *dst);
 // dst's gradients += src's (same layout).
 void gl_params_add_grads(gl_params *dst, const gl_params *src);
+
+// OpenBLAS picks its kernels when it loads; a build older than the CPU can
+// fall back to pre-AVX2 ones (Prescott's) on an AVX2 or AVX-512 CPU.
+// gl_blas_better_core: for the core OpenBLAS picked and what the CPU runs,
+// the OPENBLAS_CORETYPE to ask for instead ("Haswell", or "SkylakeX" with
+// AVX-512 F, BW, DQ, VL and CD), or NULL where the pick is an AVX2 or newer
+// one or the CPU has no AVX2 and FMA. gl_blas_core_check: where the
+// environment sets no OPENBLAS_CORETYPE and OpenBLAS picked such a core,
+// runs the program again (argv) with the better one set; else returns.
+const char *gl_blas_better_core(const char *picked, int avx2_fma, int avx512);
+void gl_blas_core_check(char **argv);
 #endif

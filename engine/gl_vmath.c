@@ -4,6 +4,7 @@
 #include "gl_util.h"
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -28,9 +29,17 @@ DECL(_base)
 #if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
 DECL(_avx2)
 #endif
+#define QDECL(suf)                                                                                  \
+    void gl_qgemv_blocks4##suf(float *, size_t, const int8_t *, const int16_t *, size_t, const float *, size_t, int, \
+                                 int, int, int, int);                                               \
+    void gl_qgemv_blocks##suf(float *, const int8_t *, const int16_t *, const float *, int, int, int, int);
+#if defined(__x86_64__) && defined(GL_HAVE_AVX512_KERNELS)
+QDECL(_avx512)
+QDECL(_vnni)
+#endif
 
 static atomic_int force_base;
-static int use_avx2(void) {
+static int cpu_avx2(void) {
 #if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
     static int cached = -1;
     if (cached < 0) {
@@ -39,14 +48,75 @@ static int use_avx2(void) {
         int f16c = __get_cpuid(1, &a, &b, &c, &d) && (c >> 29 & 1);
         cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c;
     }
-    return cached && !atomic_load(&force_base);
+    return cached;
 #else
     return 0;
 #endif
 }
+static int use_avx2(void) { return cpu_avx2() && !atomic_load(&force_base); }
 
 int gl_vmath_force_baseline(int on) { return atomic_exchange(&force_base, on); }
-const char *gl_vmath_target(void) { return use_avx2() ? "avx2+fma" : "baseline"; }
+
+// The int8 product's kernels: the best this CPU runs (AVX-512 needs AVX2's
+// set too, for the input's quantization), unless a test forces a lower one.
+static atomic_int int8_cap = -1;   // -1: not set yet (GLIMPSE_INT8 read on first use)
+static int int8_best(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        int c = cpu_avx2() ? GL_INT8_AVX2 : GL_INT8_BASE;
+#if defined(__x86_64__) && defined(GL_HAVE_AVX512_KERNELS)
+        if (c == GL_INT8_AVX2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+            c = __builtin_cpu_supports("avx512vnni") ? GL_INT8_VNNI : GL_INT8_AVX512;
+#endif
+        cached = c;
+    }
+    return cached;
+}
+static const char *const int8_names[] = { "baseline", "avx2", "avx512", "avx512-vnni" };
+// GLIMPSE_INT8=avx2|avx512|avx512-vnni holds the product at that level (for
+// benchmarks); a name not known, or above what the CPU runs, says so once.
+static int int8_env_cap(void) {
+    const char *env = getenv("GLIMPSE_INT8");
+    if (!env || !*env) return GL_INT8_VNNI;
+    for (int k = GL_INT8_AVX2; k <= GL_INT8_VNNI; k++)
+        if (!strcmp(env, int8_names[k])) {
+            if (k > int8_best())
+                fprintf(stderr, "glimpse: GLIMPSE_INT8=%s names a kernel this CPU cannot run; using %s\n", env,
+                        int8_names[int8_best()]);
+            return k;
+        }
+    fprintf(stderr, "glimpse: GLIMPSE_INT8=%s is not avx2, avx512 or avx512-vnni; using %s\n", env,
+            int8_names[int8_best()]);
+    return GL_INT8_VNNI;
+}
+static int int8_cap_now(void) {
+    int cap = atomic_load(&int8_cap);
+    if (cap < 0) {
+        int expect = -1, want = int8_env_cap();
+        cap = atomic_compare_exchange_strong(&int8_cap, &expect, want) ? want : expect;
+    }
+    return cap;
+}
+static int int8_level(void) {
+    if (!use_avx2()) return GL_INT8_BASE;
+    int b = int8_best(), cap = int8_cap_now();
+    return b < cap ? b : cap;
+}
+int gl_vmath_int8_cap(int level) {
+    int old = int8_cap_now();
+    atomic_store(&int8_cap, level);
+    return old;
+}
+int gl_vmath_int8_best(void) { return int8_best(); }
+const char *gl_vmath_int8_target(void) { return int8_names[int8_level()]; }
+const char *gl_vmath_target(void) {
+    if (!use_avx2()) return "baseline";
+    switch (int8_level()) {
+    case GL_INT8_AVX512: return "avx2+fma, int8 avx512";
+    case GL_INT8_VNNI: return "avx2+fma, int8 avx512-vnni";
+    default: return "avx2+fma";
+    }
+}
 
 #if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
 #define PICK(name) (use_avx2() ? name##_avx2 : name##_base)
@@ -73,14 +143,23 @@ void gl_conv5x5_backward_w(float *dw, const float *dout, const float *pad, int w
 
 void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols) { PICK(gl_hgemv)(y, W, x, rows, cols); }
 
+#if defined(__x86_64__) && defined(GL_HAVE_AVX512_KERNELS)
+#define QPICK(name)                                                          \
+    (int8_level() == GL_INT8_VNNI     ? name##_vnni                          \
+     : int8_level() == GL_INT8_AVX512 ? name##_avx512                        \
+                                      : PICK(name))
+#else
+#define QPICK(name) PICK(name)
+#endif
+
 void gl_qgemv_blocks(float *acc, const int8_t *Q, const int16_t *xq, const float *xs, int rows, int cols, int b0,
                      int b1) {
-    PICK(gl_qgemv_blocks)(acc, Q, xq, xs, rows, cols, b0, b1);
+    QPICK(gl_qgemv_blocks)(acc, Q, xq, xs, rows, cols, b0, b1);
 }
 
 void gl_qgemv_blocks4(float *acc, size_t accs, const int8_t *Q, const int16_t *xq, size_t xqs, const float *xs,
                       size_t xss, int T, int rows, int cols, int b0, int b1) {
-    PICK(gl_qgemv_blocks4)(acc, accs, Q, xq, xqs, xs, xss, T, rows, cols, b0, b1);
+    QPICK(gl_qgemv_blocks4)(acc, accs, Q, xq, xqs, xs, xss, T, rows, cols, b0, b1);
 }
 
 size_t gl_qx_len(int cols) { return (size_t)(cols + 15) / 16 * 16; }

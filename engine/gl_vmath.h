@@ -79,8 +79,17 @@ void gl_qgemv_blocks4(float *acc, size_t accs, const int8_t *Q, const int16_t *x
                       size_t xss, int T, int rows, int cols, int b0, int b1);
 void gl_qgemv(float *y, const int8_t *Q, const float *scale, const float *x, int rows, int cols);
 
-// Name of the kernel set in use ("avx2+fma" or "baseline"), for benchmarks.
+// Name of the kernel set in use ("baseline", "avx2+fma", or "avx2+fma, int8
+// avx512[-vnni]" where the int8 product runs on AVX-512), for benchmarks.
 const char *gl_vmath_target(void);
+// The int8 product's kernels (engine/gl_qgemv512.c for AVX-512; all of them
+// give the baseline's integer sums, and AVX2 and AVX-512 the same bits):
+// the best the CPU runs, capped at a level (tests compare them; returns the
+// old cap; GL_INT8_VNNI: no cap), and the name of the one in use.
+enum { GL_INT8_BASE, GL_INT8_AVX2, GL_INT8_AVX512, GL_INT8_VNNI };
+int gl_vmath_int8_cap(int level);
+int gl_vmath_int8_best(void);
+const char *gl_vmath_int8_target(void);
 // Forces the baseline kernels (tests compare both sets); returns the old setting.
 int gl_vmath_force_baseline(int on);
 #endif

@@ -11,6 +11,7 @@
 #include "gl_par.h"
 #include "gl_util.h"
 #include <stdatomic.h>
+#include <string.h>
 
 static double max_rel_diff(const gl_params *a, float *const *ref) {
     double worst = 0;
@@ -155,7 +156,25 @@ static void test_handwriting(int K) {
     gl_hw_free(m);
 }
 
+// The OpenBLAS kernels asked for instead of its own pick: only where it fell
+// back to pre-AVX2 ones on a CPU with AVX2 and FMA.
+static void test_blas_core(void) {
+    const char *b;
+    b = gl_blas_better_core("Prescott", 1, 1);
+    CHECK(b && !strcmp(b, "SkylakeX"), "Prescott on an AVX-512 CPU: SkylakeX (%s)", b ? b : "none");
+    b = gl_blas_better_core("Prescott", 1, 0);
+    CHECK(b && !strcmp(b, "Haswell"), "Prescott on an AVX2 CPU: Haswell (%s)", b ? b : "none");
+    b = gl_blas_better_core("Sandybridge", 1, 0);
+    CHECK(b && !strcmp(b, "Haswell"), "Sandybridge on an AVX2 CPU: Haswell");
+    CHECK(!gl_blas_better_core("Prescott", 0, 0), "Prescott on a CPU without AVX2: kept");
+    CHECK(!gl_blas_better_core("Haswell", 1, 1) && !gl_blas_better_core("ZEN", 1, 0) &&
+              !gl_blas_better_core("SkylakeX", 1, 1),
+          "an AVX2 or newer pick is kept, whatever the case of its name");
+    CHECK(!gl_blas_better_core(NULL, 1, 1) && !gl_blas_better_core("", 1, 1), "no name: nothing asked");
+}
+
 int main(void) {
+    test_blas_core();
     test_pool();
     for (int k = 0; k < 3; k++) test_attention((gl_key_type)k);
     test_draw(1);

@@ -221,6 +221,63 @@ static void int8s(const char *set) {
     CHECK(over <= 1, "%s int8 product within its bound of the unquantized input's (worst at %.3g of it)", set, over);
 }
 
+// The int8 product's kernel levels this CPU has (AVX2, AVX-512, AVX-512
+// VNNI): each passes int8s, and each gives AVX2's bits, one input and up to
+// four at once, over rows and columns that are not multiples of the blocks,
+// inputs with blocks of zeros, and products continued from partial sums.
+static void int8_levels(void) {
+    enum { R = 200, C = 333, NB = (C + 15) / 16, RP = 256 };
+    static float W[R * C], S[RP], xs[4 * NB], ref[5][4 * RP], got[4 * RP];
+    static int16_t xq[4 * NB * 16];
+    static int8_t Q[4 * 64 * NB * 16];
+    static const char *const names[] = { "baseline", "avx2", "avx512", "avx512-vnni" };
+    int best = gl_vmath_int8_best();
+    printf("int8 product kernels: best %s\n", names[best]);
+    if (best < GL_INT8_AVX2) return;
+    gl_rng rng; gl_rng_seed(&rng, 21);
+    for (int i = 0; i < R * C; i++) W[i] = (float)(gl_rng_normal(&rng) * 0.2);
+    CHECK(gl_qpack(Q, S, W, R, C) == 0, "int8 pack (%d x %d)", R, C);
+    for (int t = 0; t < 4; t++) {
+        float x[C];
+        for (int j = 0; j < C; j++) x[j] = (j / 16) % (t + 2) == 1 ? 0.0f : (float)(gl_rng_normal(&rng) * (t + 1));
+        gl_qx_make(xq + t * NB * 16, xs + t * NB, x, C);
+    }
+    int old = gl_vmath_int8_cap(GL_INT8_AVX2);
+    CHECK(!strcmp(gl_vmath_int8_target(), "avx2"), "the int8 product can be held at AVX2");
+    for (int T = 0; T <= 4; T++) {   // T = 0: one input at a time, continued from partial sums at block 5
+        for (int i = 0; i < 4 * RP; i++) ref[T][i] = 0.01f * (i % 97) - 0.3f;
+        if (T == 0)
+            for (int t = 0; t < 4; t++) {
+                gl_qgemv_blocks(ref[0] + t * RP, Q, xq + t * NB * 16, xs + t * NB, R, C, 0, 5);
+                gl_qgemv_blocks(ref[0] + t * RP, Q, xq + t * NB * 16, xs + t * NB, R, C, 5, NB);
+            }
+        else
+            gl_qgemv_blocks4(ref[T], RP, Q, xq, NB * 16, xs, NB, T, R, C, 0, NB);
+    }
+    CHECK(!memcmp(ref[0], ref[4], sizeof ref[0]), "avx2: four inputs at once, the bits of one at a time");
+    for (int level = GL_INT8_AVX512; level <= best; level++) {
+        gl_vmath_int8_cap(level);
+        CHECK(!strcmp(gl_vmath_int8_target(), names[level]), "the int8 product runs %s", names[level]);
+        int8s(names[level]);
+        int differ = 0;
+        for (int T = 0; T <= 4; T++) {
+            for (int i = 0; i < 4 * RP; i++) got[i] = 0.01f * (i % 97) - 0.3f;
+            if (T == 0)
+                for (int t = 0; t < 4; t++) {
+                    gl_qgemv_blocks(got + t * RP, Q, xq + t * NB * 16, xs + t * NB, R, C, 0, 5);
+                    gl_qgemv_blocks(got + t * RP, Q, xq + t * NB * 16, xs + t * NB, R, C, 5, NB);
+                }
+            else
+                gl_qgemv_blocks4(got, RP, Q, xq, NB * 16, xs, NB, T, R, C, 0, NB);
+            for (int i = 0; i < (T ? T : 4) * RP; i++) differ += memcmp(&got[i], &ref[T][i], sizeof got[i]) != 0;
+            for (int i = (T ? T : 4) * RP; i < 4 * RP; i++) differ += got[i] != 0.01f * (i % 97) - 0.3f;
+        }
+        CHECK(differ == 0, "%s int8 product: AVX2's bits, 1 to 4 inputs at once and continued (%d differ)",
+              names[level], differ);
+    }
+    gl_vmath_int8_cap(old);
+}
+
 // C = A·op(w) + beta·C through gl_wpack, against doubles: rows 1..19 (the
 // 8- and 6-row blocks and every remainder), columns around the 8-, 16- and
 // 32-wide vectors and panels, K from 0; leading dimensions wider than the
@@ -335,6 +392,7 @@ int main(int argc, char **argv) {
     }
     halves(gl_vmath_target());
     int8s(gl_vmath_target());
+    int8_levels();
     printf("kernels in use: %s\n", gl_vmath_target());
     sweep(gl_vmath_target());
     lstm_gates(gl_vmath_target());
