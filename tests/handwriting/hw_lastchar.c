@@ -11,7 +11,8 @@
 // HW_LASTCHAR_ONLY=CHARS in the environment takes only those characters;
 // HW_LASTCHAR_VERBOSE=1 prints every line's counts; HW_LASTCHAR_PICK=,3,17,
 // takes only those held-out texts (0-based); HW_LASTCHAR_PNG=DIR draws the
-// two runs of each incomplete line there (alignment figures).
+// two runs of each incomplete line there (alignment figures; of the try kept
+// where HW_LASTCHAR_TRIES wrote it again).
 // Prints, per kind and in all: the lines whose last character is complete,
 // the lines that ended on their own, and those that wrote over twice the
 // mid-line points after the peak reached the last character (more than it).
@@ -134,18 +135,20 @@ int main(int argc, char **argv) {
             // written whole (gl_hw_line_verdict) written again with seed + k * GL_HW_PAGE_RESEED, up to N tries,
             // the least bad kept
             int tries = getenv("HW_LASTCHAR_TRIES") ? atoi(getenv("HW_LASTCHAR_TRIES")) : 1;
+            long kept = 2024 + i;   // the seed of the try kept (its figures are the ones drawn)
             for (int k = 1; k < tries && v[1].why != GL_HW_WHOLE; k++) {
                 hw_verdict w[2];
-                if (hw_judge(m, text, (uint64_t)(2024 + i) + (uint64_t)k * GL_HW_PAGE_RESEED, bias, w) == 0) {
+                long seed = 2024 + i + (long)k * GL_HW_PAGE_RESEED;
+                if (hw_judge(m, text, (uint64_t)seed, bias, w) == 0) {
                     printf("  %s: written again (try %d): the try before %s\n", name, k + 1,
                            gl_hw_verdict_name(v[1].why));
-                    if (w[1].why < v[1].why) v[1] = w[1];   // the least bad (the lower verdict)
+                    if (w[1].why < v[1].why) { v[1] = w[1]; kept = seed; }   // the least bad (the lower verdict)
                 }
             }
             int kind = hw_kind((unsigned char)text[strlen(text) - 1]);
             add(held[0], kind, &v[0]);
             add(held[1], kind, &v[1]);
-            if (verbose || !v[1].complete) show(m, text, 2024 + i, bias, v, name);
+            if (verbose || !v[1].complete) show(m, text, kept, bias, v, name);
         }
         snprintf(what, sizeof what, "%d texts of IAM-OnDB's held-out forms (of %d that fit), seeds 2024..%d", take, nt,
                  2024 + take - 1);
