@@ -11,6 +11,11 @@
 #endif
 #include <string.h>
 
+// the int8 product's two kernels (also built for AVX-512: engine/gl_qgemv512.c)
+#define QDECL(suf)                                                                                  \
+    void gl_qgemv_blocks4##suf(float *, size_t, const int8_t *, const int16_t *, size_t, const float *, size_t, int, \
+                                 int, int, int, int);                                               \
+    void gl_qgemv_blocks##suf(float *, const int8_t *, const int16_t *, const float *, int, int, int, int);
 #define DECL(suf)                                                                                   \
     void gl_vexp##suf(float *, const float *, size_t);                                              \
     void gl_vsigmoid##suf(float *, const float *, size_t);                                          \
@@ -22,17 +27,11 @@
     void gl_conv5x5_backward_w##suf(float *, const float *, const float *, int, int);                \
     void gl_hgemv##suf(float *, const uint16_t *, const float *, int, int);                          \
     void gl_qx_make##suf(int16_t *, float *, const float *, int);                                  \
-    void gl_qgemv_blocks4##suf(float *, size_t, const int8_t *, const int16_t *, size_t, const float *, size_t, int, \
-                                 int, int, int, int);                                               \
-    void gl_qgemv_blocks##suf(float *, const int8_t *, const int16_t *, const float *, int, int, int, int);
+    QDECL(suf)
 DECL(_base)
 #if defined(__x86_64__) && defined(GL_HAVE_AVX2_KERNELS)
 DECL(_avx2)
 #endif
-#define QDECL(suf)                                                                                  \
-    void gl_qgemv_blocks4##suf(float *, size_t, const int8_t *, const int16_t *, size_t, const float *, size_t, int, \
-                                 int, int, int, int);                                               \
-    void gl_qgemv_blocks##suf(float *, const int8_t *, const int16_t *, const float *, int, int, int, int);
 #if defined(__x86_64__) && defined(GL_HAVE_AVX512_KERNELS)
 QDECL(_avx512)
 QDECL(_vnni)
@@ -143,23 +142,27 @@ void gl_conv5x5_backward_w(float *dw, const float *dout, const float *pad, int w
 
 void gl_hgemv(float *y, const uint16_t *W, const float *x, int rows, int cols) { PICK(gl_hgemv)(y, W, x, rows, cols); }
 
+// The level read once a call (int8_level includes the baseline's forcing).
 #if defined(__x86_64__) && defined(GL_HAVE_AVX512_KERNELS)
-#define QPICK(name)                                                          \
-    (int8_level() == GL_INT8_VNNI     ? name##_vnni                          \
-     : int8_level() == GL_INT8_AVX512 ? name##_avx512                        \
-                                      : PICK(name))
+#define QCALL(name, ...)                                                \
+    switch (int8_level()) {                                             \
+    case GL_INT8_VNNI: name##_vnni(__VA_ARGS__); break;                 \
+    case GL_INT8_AVX512: name##_avx512(__VA_ARGS__); break;             \
+    case GL_INT8_AVX2: name##_avx2(__VA_ARGS__); break;                 \
+    default: name##_base(__VA_ARGS__);                                  \
+    }
 #else
-#define QPICK(name) PICK(name)
+#define QCALL(name, ...) PICK(name)(__VA_ARGS__)
 #endif
 
 void gl_qgemv_blocks(float *acc, const int8_t *Q, const int16_t *xq, const float *xs, int rows, int cols, int b0,
                      int b1) {
-    QPICK(gl_qgemv_blocks)(acc, Q, xq, xs, rows, cols, b0, b1);
+    QCALL(gl_qgemv_blocks, acc, Q, xq, xs, rows, cols, b0, b1);
 }
 
 void gl_qgemv_blocks4(float *acc, size_t accs, const int8_t *Q, const int16_t *xq, size_t xqs, const float *xs,
                       size_t xss, int T, int rows, int cols, int b0, int b1) {
-    QPICK(gl_qgemv_blocks4)(acc, accs, Q, xq, xqs, xs, xss, T, rows, cols, b0, b1);
+    QCALL(gl_qgemv_blocks4, acc, accs, Q, xq, xqs, xs, xss, T, rows, cols, b0, b1);
 }
 
 size_t gl_qx_len(int cols) { return (size_t)(cols + 15) / 16 * 16; }
