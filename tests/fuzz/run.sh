@@ -18,6 +18,10 @@ FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-s
 INC="-Iengine -Iengine/attention -Iengine/handwriting -Iengine/draw -Iapp -Iapp/common -Iapp/gui/ui -DGL_SOURCE_DIR=\"$PWD\""
 ARCH="$(uname -m)"
 [ "$ARCH" = x86_64 ] && INC="$INC -DGL_HAVE_AVX2_KERNELS"
+Q512=engine/gl_qgemv512.c   # the int8 product's AVX-512 kernels, where the compiler builds them (as meson.build checks)
+HAVE512=0
+[ "$ARCH" = x86_64 ] && echo 'int main(void){return 0;}' | ${CC_FUZZ:-clang} -mavx512f -mavx512bw -mavx512vnni -x c - -o /dev/null 2>/dev/null \
+  && HAVE512=1 && INC="$INC -DGL_HAVE_AVX512_KERNELS"
 LIBS="$(pkg-config --libs openblas libpng) -lgif -lm -lpthread"   # giflib: no pkg-config file
 
 build() {
@@ -36,9 +40,21 @@ build() {
     fi
     objs+=("$o")
   done
+  # and the int8 product's AVX-512 file twice: without and with VNNI (engine/meson.build)
+  if [ $HAVE512 = 1 ]; then
+    for v in avx512 vnni; do
+      o=$B/obj/gl_qgemv512_$v.o
+      if [ ! -f "$o" ] || [ "$Q512" -nt "$o" ]; then
+        local isa="-mavx512f -mavx512bw -mfma"; [ $v = vnni ] && isa="$isa -mavx512vnni"
+        $CC $vflags -DGL_QSUF=_$v $isa -c $Q512 -o "$o"
+      fi
+      objs+=("$o")
+    done
+  fi
   for src in engine/*.c engine/*/*.c app/common/args.c app/common/resume.c app/common/train_opts.c app/common/hw_train_data.c \
              app/common/style_file.c app/gui/ui/gui_script.c app/gui/ui/gui_ui.c; do
     [ "$src" = "$kern" ] && continue
+    [ "$src" = "$Q512" ] && continue
     [ "$src" = engine/gl_wpack_avx2.c ] && [ "$ARCH" != x86_64 ] && continue
     o=$B/obj/$(echo "$src" | tr / _).o
     if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find engine app -name '*.h' -newer "$o" | head -1)" ]; then
