@@ -20,7 +20,7 @@ ARCH="$(uname -m)"
 [ "$ARCH" = x86_64 ] && INC="$INC -DGL_HAVE_AVX2_KERNELS"
 Q512=engine/gl_qgemv512.c   # the int8 product's AVX-512 kernels, where the compiler builds them (as meson.build checks)
 HAVE512=0
-[ "$ARCH" = x86_64 ] && echo 'int main(void){return 0;}' | ${CC_FUZZ:-clang} -mavx512f -mavx512bw -mavx512vnni -x c - -o /dev/null 2>/dev/null \
+[ "$ARCH" = x86_64 ] && echo 'int main(void){return 0;}' | "$CC" -mavx512f -mavx512bw -mavx512vnni -x c - -o /dev/null 2>/dev/null \
   && HAVE512=1 && INC="$INC -DGL_HAVE_AVX512_KERNELS"
 LIBS="$(pkg-config --libs openblas libpng) -lgif -lm -lpthread"   # giflib: no pkg-config file
 
